@@ -1,0 +1,59 @@
+/* util.h: allocation that never fails (it aborts), checked parsers for
+ * option values, time formatting and small string predicates. */
+#ifndef LATTICECTL_UTIL_H
+#define LATTICECTL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "latticectl/error.h"
+
+/* Allocation: on out-of-memory these print a message and abort. */
+void *lt_xmalloc(size_t n);
+void *lt_xcalloc(size_t n, size_t size);
+void *lt_xrealloc(void *p, size_t n);
+char *lt_xstrdup(const char *s);
+char *lt_xstrndup(const char *s, size_t n);
+char *lt_xasprintf(const char *fmt, ...) LT_PRINTF(1, 2);
+
+/* Parse "1500ms", "2s", "5m", "1h30m", "250us", or a bare number of seconds
+ * into nanoseconds. Returns -1 and sets err (LT_E_USAGE) on bad input. */
+int lt_parse_duration(const char *s, int64_t *ns, struct lt_error *err);
+/* Parse a non-negative decimal integer that fits in max. */
+int lt_parse_uint(const char *s, uint64_t max, uint64_t *out,
+    struct lt_error *err);
+/* Index of s in the NULL-terminated choices, or -1 with an error that lists
+ * them. what names the option ("--output"). */
+int lt_parse_enum(const char *s, const char *const *choices, const char *what,
+    struct lt_error *err);
+/* Format a duration for people: "850ms", "12.3s", "4m05s", "2h10m". */
+void lt_duration_format(int64_t ns, char *out, size_t outlen);
+
+/* Wall clock and monotonic clock in nanoseconds. */
+int64_t lt_now_ns(void);
+int64_t lt_mono_ns(void);
+/* Format ns since the epoch as RFC 3339 UTC with nanoseconds
+ * ("2026-11-24T10:00:00.123456789Z"). out needs 40 bytes. */
+void lt_time_format(int64_t ns, char *out, size_t outlen);
+/* Same, "HH:MM:SS.mmm" for text output. out needs 16 bytes. */
+void lt_time_format_short(int64_t ns, char *out, size_t outlen);
+/* Parse RFC 3339 ("2026-11-24T10:00:00Z", fractional seconds and offsets
+ * accepted) into ns since the epoch. Returns -1 on bad input. */
+int lt_time_parse(const char *s, int64_t *ns);
+
+/* True when len bytes are valid UTF-8 with no NUL and no control bytes
+ * other than tab, newline and carriage return. */
+bool lt_is_text(const char *s, size_t len);
+/* Shell-style glob match of a whole string ('*', '?', '[...]'). */
+bool lt_glob_match(const char *pattern, const char *s);
+/* 64-bit FNV-1a, for stable short hashes of redacted values. */
+uint64_t lt_hash64(const void *data, size_t len);
+/* Case-insensitive substring test. */
+bool lt_str_icontains(const char *hay, const char *needle);
+bool lt_str_has_prefix(const char *s, const char *prefix);
+
+#define LT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,60 @@
+/* cmd.h: the command table entry every src/cmd/*.c file exports, and the
+ * context main.c hands to a command's run function. */
+#ifndef LATTICECTL_CMD_H
+#define LATTICECTL_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "latticectl/config.h"
+#include "latticectl/error.h"
+#include "latticectl/opt.h"
+#include "latticectl/output.h"
+
+struct lt_conn;
+
+enum lt_cmd_flag {
+	LT_CMD_CONNECT = (1 << 0),	/* main connects before run */
+	LT_CMD_WRITES = (1 << 1),	/* changes the lattice (impact:rw) */
+	LT_CMD_HIDDEN = (1 << 2),	/* not listed in help */
+};
+
+struct lt_ctx {
+	struct lt_config *cfg;
+	struct lt_conn *conn;		/* open when LT_CMD_CONNECT */
+	const struct lt_args *args;	/* the command's parsed options */
+	const char *cmd_path;		/* "kv snapshot" */
+	int orig_argc;			/* the whole command line, for */
+	char **orig_argv;		/* recordings' meta records */
+	enum lt_format format;
+	bool color_out, color_err;
+	FILE *out, *err;
+};
+
+struct lt_cmd {
+	const char *name;
+	const char *alias;
+	const char *summary;
+	const char *usage;		/* after "latticectl <name> " */
+	const char *description;	/* a few lines for --help, or NULL */
+	int flags;
+	const struct lt_opt *opts;
+	int min_args, max_args;		/* max -1: no limit */
+	const struct lt_cmd *const *subcmds;	/* NULL-terminated */
+	int (*run)(struct lt_ctx *ctx, int argc, char **argv,
+	    struct lt_error *err);
+};
+
+/* Keep sorted; main.c's table follows this list. */
+extern const struct lt_cmd cmd_complete_entry;
+extern const struct lt_cmd cmd_config_entry;
+extern const struct lt_cmd cmd_version_entry;
+extern const struct lt_cmd cmd_watch_entry;
+
+/* The sorted top-level table, NULL-terminated (main.c). */
+extern const struct lt_cmd *const lt_commands[];
+
+/* Print "latticectl: <msg>" style usage error hint and return 2. */
+int lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err);
+
+#endif

@@ -1,0 +1,195 @@
+/* buf.c: growable strings, JSON string escaping and base64. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+void
+lt_buf_grow(struct lt_buf *b, size_t extra)
+{
+	size_t want = b->len + extra + 1;
+
+	if (want <= b->alloc)
+		return;
+	if (b->alloc == 0)
+		b->alloc = 64;
+	while (b->alloc < want)
+		b->alloc *= 2;
+	b->buf = lt_xrealloc(b->buf, b->alloc);
+}
+
+void
+lt_buf_add(struct lt_buf *b, const void *data, size_t len)
+{
+	lt_buf_grow(b, len);
+	if (len > 0)
+		memcpy(b->buf + b->len, data, len);
+	b->len += len;
+	b->buf[b->len] = '\0';
+}
+
+void
+lt_buf_adds(struct lt_buf *b, const char *s)
+{
+	lt_buf_add(b, s, strlen(s));
+}
+
+void
+lt_buf_addch(struct lt_buf *b, char c)
+{
+	lt_buf_grow(b, 1);
+	b->buf[b->len++] = c;
+	b->buf[b->len] = '\0';
+}
+
+void
+lt_buf_addf(struct lt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	lt_buf_grow(b, 64);
+	va_start(ap, fmt);
+	n = vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->alloc - b->len) {
+		lt_buf_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+void
+lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, start = 0;
+
+	lt_buf_grow(b, len + 2);
+	lt_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[7] = "\\u00";
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		lt_buf_add(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': lt_buf_add(b, "\\\"", 2); break;
+		case '\\': lt_buf_add(b, "\\\\", 2); break;
+		case '\n': lt_buf_add(b, "\\n", 2); break;
+		case '\r': lt_buf_add(b, "\\r", 2); break;
+		case '\t': lt_buf_add(b, "\\t", 2); break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			lt_buf_add(b, esc, 6);
+		}
+	}
+	lt_buf_add(b, s + start, len - start);
+	lt_buf_addch(b, '"');
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void
+lt_buf_add_base64(struct lt_buf *b, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	lt_buf_grow(b, (len + 2) / 3 * 4);
+	for (i = 0; i + 2 < len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		char out[4] = { b64[v >> 18], b64[(v >> 12) & 63],
+			b64[(v >> 6) & 63], b64[v & 63] };
+		lt_buf_add(b, out, 4);
+	}
+	if (i < len) {
+		unsigned v = (unsigned)p[i] << 16;
+		char out[4];
+
+		if (i + 1 < len)
+			v |= (unsigned)p[i + 1] << 8;
+		out[0] = b64[v >> 18];
+		out[1] = b64[(v >> 12) & 63];
+		out[2] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		out[3] = '=';
+		lt_buf_add(b, out, 4);
+	}
+}
+
+static int
+b64val(char c)
+{
+	const char *p = c ? strchr(b64, c) : NULL;
+
+	return p ? (int)(p - b64) : -1;
+}
+
+int
+lt_base64_decode(const char *s, size_t len, struct lt_buf *out)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	size_t i;
+
+	while (len > 0 && s[len - 1] == '=')
+		len--;
+	for (i = 0; i < len; i++) {
+		int v = b64val(s[i]);
+
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			lt_buf_addch(out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	if (out->buf == NULL)
+		lt_buf_add(out, "", 0);
+	return 0;
+}
+
+void
+lt_buf_reset(struct lt_buf *b)
+{
+	b->len = 0;
+	if (b->buf)
+		b->buf[0] = '\0';
+}
+
+void
+lt_buf_release(struct lt_buf *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+	b->len = b->alloc = 0;
+}
+
+char *
+lt_buf_detach(struct lt_buf *b)
+{
+	char *s = b->buf ? b->buf : lt_xstrdup("");
+
+	b->buf = NULL;
+	b->len = b->alloc = 0;
+	return s;
+}
+
+const char *
+lt_buf_str(const struct lt_buf *b)
+{
+	return b->buf ? b->buf : "";
+}

@@ -1,0 +1,261 @@
+/* opt.c: the shared option parser (long and short options, values,
+ * repeats) and typed getters over its results. */
+#include <stdio.h>
+#include <string.h>
+
+#include "latticectl/opt.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+const struct lt_opt *
+lt_opt_find(const struct lt_opt *table, const char *name)
+{
+	for (; table && table->name; table++)
+		if (!strcmp(table->name, name))
+			return table;
+	return NULL;
+}
+
+static const struct lt_opt *
+find_long(const struct lt_opt *cmd, const struct lt_opt *global,
+    const char *name, size_t len)
+{
+	const struct lt_opt *tables[2] = { cmd, global };
+	size_t t;
+
+	for (t = 0; t < 2; t++) {
+		const struct lt_opt *o;
+
+		for (o = tables[t]; o && o->name; o++)
+			if (strlen(o->name) == len && !strncmp(o->name, name, len))
+				return o;
+	}
+	return NULL;
+}
+
+static const struct lt_opt *
+find_short(const struct lt_opt *cmd, const struct lt_opt *global, char c)
+{
+	const struct lt_opt *tables[2] = { cmd, global };
+	size_t t;
+
+	for (t = 0; t < 2; t++) {
+		const struct lt_opt *o;
+
+		for (o = tables[t]; o && o->name; o++)
+			if (o->shortopt == c)
+				return o;
+	}
+	return NULL;
+}
+
+static void
+add_entry(struct lt_args *args, const struct lt_opt *opt, const char *value)
+{
+	if (args->n == args->alloc) {
+		args->alloc = args->alloc ? args->alloc * 2 : 8;
+		args->v = lt_xrealloc(args->v, sizeof(*args->v) *
+		    (size_t)args->alloc);
+	}
+	args->v[args->n].opt = opt;
+	args->v[args->n].value = value;
+	args->n++;
+}
+
+static void
+add_positional(struct lt_args *args, char *arg)
+{
+	args->argv = lt_xrealloc(args->argv, sizeof(char *) *
+	    (size_t)(args->argc + 2));
+	args->argv[args->argc++] = arg;
+	args->argv[args->argc] = NULL;
+}
+
+/* Handle "--name" or "--name=value"; may consume the next argv element. */
+static int
+parse_long(struct lt_args *args, const struct lt_opt *cmd,
+    const struct lt_opt *global, char **argv, int *i, struct lt_error *err)
+{
+	const char *name = argv[*i] + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct lt_opt *o = find_long(cmd, global, name, len);
+
+	if (o == NULL)
+		return lt_error_set(err, LT_E_USAGE, "unknown option '--%.*s'",
+		    (int)len, name);
+	if (!(o->flags & LT_OPT_ARG)) {
+		if (eq)
+			return lt_error_set(err, LT_E_USAGE,
+			    "option '--%s' takes no value", o->name);
+		add_entry(args, o, NULL);
+		return 0;
+	}
+	if (eq) {
+		add_entry(args, o, eq + 1);
+		return 0;
+	}
+	if (argv[*i + 1] == NULL)
+		return lt_error_set(err, LT_E_USAGE,
+		    "option '--%s' needs a value (%s)", o->name, o->metavar);
+	add_entry(args, o, argv[++*i]);
+	return 0;
+}
+
+/* Handle "-abc", "-ovalue" and "-o value". */
+static int
+parse_short(struct lt_args *args, const struct lt_opt *cmd,
+    const struct lt_opt *global, char **argv, int *i, struct lt_error *err)
+{
+	const char *p;
+
+	for (p = argv[*i] + 1; *p; p++) {
+		const struct lt_opt *o = find_short(cmd, global, *p);
+
+		if (o == NULL)
+			return lt_error_set(err, LT_E_USAGE,
+			    "unknown option '-%c'", *p);
+		if (!(o->flags & LT_OPT_ARG)) {
+			add_entry(args, o, NULL);
+			continue;
+		}
+		if (p[1]) {
+			add_entry(args, o, p + 1);
+			return 0;
+		}
+		if (argv[*i + 1] == NULL)
+			return lt_error_set(err, LT_E_USAGE,
+			    "option '-%c' needs a value (%s)", *p, o->metavar);
+		add_entry(args, o, argv[++*i]);
+		return 0;
+	}
+	return 0;
+}
+
+int
+lt_args_parse(struct lt_args *args, const struct lt_opt *cmd,
+    const struct lt_opt *global, int argc, char **argv, struct lt_error *err)
+{
+	int i;
+
+	add_positional(args, NULL);
+	args->argc = 0;
+	for (i = 0; i < argc; i++) {
+		char *a = argv[i];
+		int r = 0;
+
+		if (!strcmp(a, "--")) {
+			for (i++; i < argc; i++)
+				add_positional(args, argv[i]);
+			break;
+		}
+		if (a[0] == '-' && a[1] == '-')
+			r = parse_long(args, cmd, global, argv, &i, err);
+		else if (a[0] == '-' && a[1] != '\0')
+			r = parse_short(args, cmd, global, argv, &i, err);
+		else
+			add_positional(args, a);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+lt_args_release(struct lt_args *args)
+{
+	free(args->v);
+	free(args->argv);
+	memset(args, 0, sizeof(*args));
+}
+
+bool
+lt_args_has(const struct lt_args *args, const char *name)
+{
+	int i;
+
+	for (i = 0; i < args->n; i++)
+		if (!strcmp(args->v[i].opt->name, name))
+			return true;
+	return false;
+}
+
+const char *
+lt_args_get(const struct lt_args *args, const char *name)
+{
+	int i;
+
+	for (i = args->n - 1; i >= 0; i--)
+		if (!strcmp(args->v[i].opt->name, name))
+			return args->v[i].value;
+	return NULL;
+}
+
+int
+lt_args_count(const struct lt_args *args, const char *name)
+{
+	int i, n = 0;
+
+	for (i = 0; i < args->n; i++)
+		if (!strcmp(args->v[i].opt->name, name))
+			n++;
+	return n;
+}
+
+const char *
+lt_args_nth(const struct lt_args *args, const char *name, int nth)
+{
+	int i;
+
+	for (i = 0; i < args->n; i++)
+		if (!strcmp(args->v[i].opt->name, name) && nth-- == 0)
+			return args->v[i].value;
+	return NULL;
+}
+
+int
+lt_args_duration(const struct lt_args *args, const char *name, int64_t *out,
+    struct lt_error *err)
+{
+	const char *v = lt_args_get(args, name);
+
+	if (v == NULL)
+		return 0;
+	if (lt_parse_duration(v, out, err) < 0)
+		return lt_error_prefix(err, "--%s", name);
+	return 0;
+}
+
+int
+lt_args_uint(const struct lt_args *args, const char *name, uint64_t max,
+    uint64_t *out, struct lt_error *err)
+{
+	const char *v = lt_args_get(args, name);
+
+	if (v == NULL)
+		return 0;
+	if (lt_parse_uint(v, max, out, err) < 0)
+		return lt_error_prefix(err, "--%s", name);
+	return 0;
+}
+
+int
+lt_args_enum(const struct lt_args *args, const char *name, int *out,
+    struct lt_error *err)
+{
+	const char *v = lt_args_get(args, name);
+	const struct lt_opt *o;
+	char what[64];
+	int i;
+
+	if (v == NULL || args->n == 0)
+		return 0;
+	for (i = 0, o = NULL; i < args->n && !o; i++)
+		if (!strcmp(args->v[i].opt->name, name))
+			o = args->v[i].opt;
+	snprintf(what, sizeof(what), "--%s", name);
+	i = lt_parse_enum(v, o->choices, what, err);
+	if (i < 0)
+		return -1;
+	*out = i;
+	return 0;
+}

@@ -1,0 +1,371 @@
+/* util.c: allocation, option value parsers, time and string helpers. */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+static void
+oom(size_t n)
+{
+	fprintf(stderr, "latticectl: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *
+lt_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+lt_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom(n * size);
+	return p;
+}
+
+void *
+lt_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom(n);
+	return q;
+}
+
+char *
+lt_xstrdup(const char *s)
+{
+	return lt_xstrndup(s, strlen(s));
+}
+
+char *
+lt_xstrndup(const char *s, size_t n)
+{
+	char *p = lt_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+lt_xasprintf(const char *fmt, ...)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	lt_buf_grow(&b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b.buf, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b.len = (size_t)n;
+	return lt_buf_detach(&b);
+}
+
+static const struct {
+	const char *unit;
+	int64_t ns;
+} units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000LL },
+	{ "m", 60000000000LL }, { "h", 3600000000000LL }, { "d", 86400000000000LL },
+};
+
+static int64_t
+unit_ns(const char *u, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < LT_ARRAY_SIZE(units); i++)
+		if (strlen(units[i].unit) == len && !strncmp(units[i].unit, u, len))
+			return units[i].ns;
+	return -1;
+}
+
+int
+lt_parse_duration(const char *s, int64_t *ns, struct lt_error *err)
+{
+	const char *p = s;
+	double total = 0;
+
+	if (s == NULL || *s == '\0')
+		return lt_error_set(err, LT_E_USAGE, "empty duration");
+	while (*p) {
+		char *end;
+		double v;
+		size_t ulen = 0;
+		int64_t mult;
+
+		errno = 0;
+		v = strtod(p, &end);
+		if (end == p || errno || v < 0 || *p == '-' || *p == '+')
+			goto bad;
+		while (isalpha((unsigned char)end[ulen]))
+			ulen++;
+		if (ulen == 0 && end[0] == '\0' && p == s)
+			mult = 1000000000LL;	/* bare number: seconds */
+		else if ((mult = unit_ns(end, ulen)) < 0)
+			goto bad;
+		total += v * (double)mult;
+		p = end + ulen;
+	}
+	if (total > 9.2e18)
+		goto bad;
+	*ns = (int64_t)total;
+	return 0;
+bad:
+	return lt_error_set(err, LT_E_USAGE,
+	    "invalid duration '%s' (use e.g. 500ms, 10s, 5m, 1h)", s);
+}
+
+int
+lt_parse_uint(const char *s, uint64_t max, uint64_t *out, struct lt_error *err)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return lt_error_set(err, LT_E_USAGE, "invalid number '%s'",
+		    s ? s : "");
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end != '\0' || v > max)
+		return lt_error_set(err, LT_E_USAGE,
+		    "invalid number '%s' (0 to %llu)", s,
+		    (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+int
+lt_parse_enum(const char *s, const char *const *choices, const char *what,
+    struct lt_error *err)
+{
+	struct lt_buf list = LT_BUF_INIT;
+	int i;
+
+	for (i = 0; choices[i]; i++)
+		if (!strcmp(s, choices[i]))
+			return i;
+	for (i = 0; choices[i]; i++)
+		lt_buf_addf(&list, "%s%s", i ? ", " : "", choices[i]);
+	lt_error_set(err, LT_E_USAGE, "invalid %s '%s' (choose one of: %s)",
+	    what, s, lt_buf_str(&list));
+	lt_buf_release(&list);
+	return -1;
+}
+
+void
+lt_duration_format(int64_t ns, char *out, size_t outlen)
+{
+	int64_t ms = ns / 1000000;
+
+	if (ns < 1000000)
+		snprintf(out, outlen, "%lldus", (long long)(ns / 1000));
+	else if (ms < 1000)
+		snprintf(out, outlen, "%lldms", (long long)ms);
+	else if (ms < 60000)
+		snprintf(out, outlen, "%.1fs", (double)ms / 1000.0);
+	else if (ms < 3600000)
+		snprintf(out, outlen, "%lldm%02llds", (long long)(ms / 60000),
+		    (long long)(ms / 1000 % 60));
+	else
+		snprintf(out, outlen, "%lldh%02lldm", (long long)(ms / 3600000),
+		    (long long)(ms / 60000 % 60));
+}
+
+int64_t
+lt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t
+lt_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void
+lt_time_format(int64_t ns, char *out, size_t outlen)
+{
+	time_t secs = (time_t)(ns / 1000000000LL);
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&secs, &tm);
+	n = strftime(out, outlen, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, outlen - n, ".%09lldZ",
+	    (long long)(ns % 1000000000LL));
+}
+
+void
+lt_time_format_short(int64_t ns, char *out, size_t outlen)
+{
+	time_t secs = (time_t)(ns / 1000000000LL);
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&secs, &tm);
+	n = strftime(out, outlen, "%H:%M:%S", &tm);
+	snprintf(out + n, outlen - n, ".%03lld",
+	    (long long)(ns / 1000000 % 1000));
+}
+
+static int
+parse_frac_and_zone(const char *p, int64_t *frac, int64_t *offset)
+{
+	int64_t scale = 100000000;
+
+	*frac = 0;
+	*offset = 0;
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++) {
+			*frac += (*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p == 'Z' || *p == 'z')
+		return p[1] == '\0' ? 0 : -1;
+	if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
+	    isdigit((unsigned char)p[2]) && p[3] == ':' &&
+	    isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5]) &&
+	    p[6] == '\0') {
+		int64_t m = ((p[1] - '0') * 10 + (p[2] - '0')) * 60 +
+		    (p[4] - '0') * 10 + (p[5] - '0');
+		*offset = (*p == '+' ? 1 : -1) * m * 60;
+		return 0;
+	}
+	return -1;
+}
+
+int
+lt_time_parse(const char *s, int64_t *ns)
+{
+	struct tm tm;
+	const char *p;
+	int64_t frac, offset;
+	time_t secs;
+
+	memset(&tm, 0, sizeof(tm));
+	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (p == NULL)
+		p = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
+	if (p == NULL || parse_frac_and_zone(p, &frac, &offset) < 0)
+		return -1;
+	secs = timegm(&tm);
+	*ns = ((int64_t)secs - offset) * 1000000000LL + frac;
+	return 0;
+}
+
+static size_t
+utf8_seq_len(const unsigned char *s, size_t len)
+{
+	size_t n, i;
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+bool
+lt_is_text(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n;
+
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+			return false;
+		if (p[i] == 0x7f)
+			return false;
+		n = utf8_seq_len(p + i, len - i);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+bool
+lt_glob_match(const char *pattern, const char *s)
+{
+	return fnmatch(pattern, s, 0) == 0;
+}
+
+uint64_t
+lt_hash64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+bool
+lt_str_icontains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return true;
+	return n == 0;
+}
+
+bool
+lt_str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}

@@ -1,0 +1,169 @@
+# lib.sh: fixture and TAP helpers for integration tests. Source it first:
+#   . "$LT_SRCDIR/tests/lib/lib.sh"
+# Every test script gets its own temporary directory and, through
+# start_nats, its own nats-server on a random loopback port.
+
+set -u
+LT_SRCDIR=${LT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+LT_BUILDDIR=${LT_BUILDDIR:-$LT_SRCDIR/build}
+LATTICECTL=${LATTICECTL:-$LT_BUILDDIR/src/latticectl}
+LT_SHARED=${LT_SHARED:-$LT_SRCDIR/../shared}
+LT_SIM=${LT_SIM:-$LT_BUILDDIR/tests/sim/latticesim}
+LT_HELPER=${LT_HELPER:-$LT_BUILDDIR/tests/helper/lt-test-tool}
+LT_WRAPPER=${LT_WRAPPER:-}
+EXAMPLES=$LT_SHARED/protocol/examples
+export NO_COLOR=1 XDG_CONFIG_HOME XDG_STATE_HOME
+
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lt-test.XXXXXX")
+XDG_CONFIG_HOME=$TEST_DIR/config
+XDG_STATE_HOME=$TEST_DIR/state
+HOME=$TEST_DIR/home
+mkdir -p "$HOME"
+unset NATS_URL NATS_CONTEXT WASMCLOUD_LATTICE WASMCLOUD_CTL_HOST WASMCLOUD_CTL_PORT
+tap_n=0
+tap_failed=0
+_bg_pids=()
+
+_cleanup() {
+	local p
+	for p in "${_bg_pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${_bg_pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${LT_KEEP:-}" ] || rm -rf "$TEST_DIR"
+}
+trap _cleanup EXIT
+
+# lt ARGS: run latticectl (under $LT_WRAPPER, e.g. valgrind).
+lt() {
+	$LT_WRAPPER "$LATTICECTL" "$@"
+}
+
+find_nats_server() {
+	local c
+	for c in "${NATS_SERVER:-}" "$(command -v nats-server 2>/dev/null)" \
+	    /usr/sbin/nats-server /usr/local/sbin/nats-server /usr/bin/nats-server; do
+		[ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return 0; }
+	done
+	return 1
+}
+
+NATS_SERVER_BIN=$(find_nats_server) || { echo "1..0 # SKIP no nats-server"; exit 0; }
+
+# bg CMD...: start a background process that the EXIT trap stops.
+bg() {
+	"$@" &
+	_bg_pids+=($!)
+	LAST_PID=$!
+}
+
+# wait_for DESC SECONDS CMD...: poll CMD until it succeeds or the deadline.
+wait_for() {
+	local desc=$1 secs=$2 end
+	shift 2
+	end=$(($(date +%s%N) + secs * 1000000000))
+	until "$@" >/dev/null 2>&1; do
+		if [ "$(date +%s%N)" -ge "$end" ]; then
+			echo "# timed out after ${secs}s waiting for: $desc" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# start_nats [NAME] [EXTRA ARGS...]: start a nats-server with JetStream on a
+# random loopback port; sets NATS_URL (and NATS_MON_URL with -m).
+start_nats() {
+	local name=${1:-n1} dir
+	shift || true
+	dir=$TEST_DIR/nats-$name
+	mkdir -p "$dir"
+	bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p -1 -js -sd "$dir/js" \
+	    --ports_file_dir "$dir" -l "$dir/server.log" "$@"
+	NATS_PID=$LAST_PID
+	wait_for "nats-server ports file" 20 _ports_file "$dir" || return 1
+	local pf
+	pf=$(ls "$dir"/*.ports)
+	NATS_URL=$(sed -n 's/.*"nats":\["\([^"]*\)".*/\1/p' "$pf")
+	NATS_MON_URL=$(sed -n 's/.*"monitoring":\["\([^"]*\)".*/\1/p' "$pf")
+	export NATS_URL
+}
+
+_ports_file() {
+	ls "$1"/*.ports >/dev/null 2>&1
+}
+
+# stop_pid PID: stop a background process and wait for it.
+stop_pid() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+ok() {
+	local cond=$1
+	shift
+	tap_n=$((tap_n + 1))
+	if [ "$cond" = 0 ]; then
+		echo "ok $tap_n - $*"
+	else
+		echo "not ok $tap_n - $*"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# check DESC CMD...: one test point from a command's exit status.
+check() {
+	local desc=$1
+	shift
+	"$@"
+	ok $? "$desc"
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+# like TEXT REGEX DESC: TEXT matches the extended regex.
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   %s\n' "$(printf '%s' "$1" | head -c 2000 | sed 's/^/# /')"
+		printf '#   does not match: %s\n' "$2"
+	fi
+}
+
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		printf '#   unexpectedly matches: %s\n' "$2"
+	else
+		ok 0 "$3"
+	fi
+}
+
+# exit_code WANT DESC CMD...: run CMD, check its exit status.
+exit_code() {
+	local want=$1 desc=$2 got
+	shift 2
+	"$@" >"$TEST_DIR/last.out" 2>"$TEST_DIR/last.err"
+	got=$?
+	is "$got" "$want" "$desc (exit $want)"
+	[ "$got" = "$want" ] || sed 's/^/#   stderr: /' "$TEST_DIR/last.err" | head -5
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" = 0 ]
+	exit $?
+}

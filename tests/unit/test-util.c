@@ -1,0 +1,90 @@
+/* test-util.c: duration, number and time parsers, UTF-8, globbing, base64. */
+#include <string.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/util.h"
+#include "tap.h"
+
+static void
+test_duration(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	int64_t ns = 0;
+
+	ok(lt_parse_duration("1500ms", &ns, &err) == 0 && ns == 1500000000LL,
+	    "1500ms");
+	ok(lt_parse_duration("1h30m", &ns, &err) == 0 &&
+	    ns == 5400LL * 1000000000LL, "1h30m");
+	ok(lt_parse_duration("2", &ns, &err) == 0 && ns == 2000000000LL,
+	    "bare number is seconds");
+	ok(lt_parse_duration("0.5s", &ns, &err) == 0 && ns == 500000000LL,
+	    "fractional");
+	ok(lt_parse_duration("5x", &ns, &err) < 0 && err.code == LT_E_USAGE,
+	    "bad unit is a usage error");
+	ok(strstr(err.msg, "'5x'") != NULL, "error quotes the input");
+	ok(lt_parse_duration("-1s", &ns, &err) < 0, "negative refused");
+	ok(lt_parse_duration("", &ns, &err) < 0, "empty refused");
+}
+
+static void
+test_numbers_and_enums(void)
+{
+	static const char *const fmts[] = { "text", "ndjson", NULL };
+	struct lt_error err = LT_ERROR_INIT;
+	uint64_t v = 0;
+
+	ok(lt_parse_uint("42", 100, &v, &err) == 0 && v == 42, "uint 42");
+	ok(lt_parse_uint("101", 100, &v, &err) < 0, "uint over max");
+	ok(lt_parse_uint("4x", 100, &v, &err) < 0, "uint trailing junk");
+	is_int(lt_parse_enum("ndjson", fmts, "--output", &err), 1, "enum");
+	is_int(lt_parse_enum("yaml", fmts, "--output", &err), -1, "bad enum");
+	ok(strstr(err.msg, "text, ndjson") != NULL, "enum error lists choices");
+}
+
+static void
+test_time(void)
+{
+	char buf[64];
+	int64_t ns = 0;
+
+	ok(lt_time_parse("2025-08-07T12:00:01.5Z", &ns) == 0, "parse Z");
+	lt_time_format(ns, buf, sizeof(buf));
+	is_str(buf, "2025-08-07T12:00:01.500000000Z", "format nanos");
+	ok(lt_time_parse("2025-08-07T14:00:01.5+02:00", &ns) == 0, "offset");
+	lt_time_format(ns, buf, sizeof(buf));
+	is_str(buf, "2025-08-07T12:00:01.500000000Z", "offset applied");
+	lt_time_format_short(ns, buf, sizeof(buf));
+	is_str(buf, "12:00:01.500", "short format");
+	ok(lt_time_parse("yesterday", &ns) < 0, "bad time refused");
+}
+
+static void
+test_text_and_glob(void)
+{
+	struct lt_buf b = LT_BUF_INIT, d = LT_BUF_INIT;
+
+	ok(lt_is_text("h\xc3\xa9llo\n", 7), "utf-8 is text");
+	ok(!lt_is_text("a\xff", 2), "invalid utf-8 is not text");
+	ok(!lt_is_text("a\0b", 3), "NUL is not text");
+	ok(lt_glob_match("config_*", "config_set"), "glob star");
+	ok(!lt_glob_match("config_*", "component_scaled"), "glob miss");
+	lt_buf_add_base64(&b, "hello", 5);
+	is_str(lt_buf_str(&b), "aGVsbG8=", "base64 encode");
+	ok(lt_base64_decode(b.buf, b.len, &d) == 0 && d.len == 5 &&
+	    !memcmp(d.buf, "hello", 5), "base64 round trip");
+	lt_buf_reset(&b);
+	lt_buf_add_json_str(&b, "a\"b\n\x01", 5);
+	is_str(lt_buf_str(&b), "\"a\\\"b\\n\\u0001\"", "json string escape");
+	lt_buf_release(&b);
+	lt_buf_release(&d);
+}
+
+int
+main(void)
+{
+	test_duration();
+	test_numbers_and_enums();
+	test_time();
+	test_text_and_glob();
+	done_testing();
+}

@@ -1,4 +1,4 @@
-/* cmd.h: the command table entry every src/cmd/*.c file exports, and the
+/* cmd.h: the command table entry every file in src/cmd exports, and the
  * context main.c hands to a command's run function. */
 #ifndef LATTICECTL_CMD_H
 #define LATTICECTL_CMD_H
@@ -53,6 +53,11 @@ extern const struct lt_cmd cmd_watch_entry;
 
 /* The sorted top-level table, NULL-terminated (main.c). */
 extern const struct lt_cmd *const lt_commands[];
+
+/* Resolve a command line ("kv snapshot --bucket B"; no program name) and
+ * run it; shared, when not NULL, is used instead of a new connection (the
+ * shell). Returns the exit status. */
+int lt_dispatch(int argc, char **argv, struct lt_conn *shared);
 
 /* Print "latticectl: <msg>" style usage error hint and return 2. */
 int lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err);

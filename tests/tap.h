@@ -10,14 +10,14 @@
 
 static int tap_n, tap_failed, tap_planned;
 
-static void
+static inline void
 plan(int n)
 {
 	tap_planned = n;
 	printf("1..%d\n", n);
 }
 
-static void
+static inline void
 done_testing(void)
 {
 	if (!tap_planned)
@@ -26,14 +26,14 @@ done_testing(void)
 	exit(tap_failed ? 1 : 0);
 }
 
-static void
+static inline void
 skip_all(const char *why)
 {
 	printf("1..0 # SKIP %s\n", why);
 	exit(0);
 }
 
-static int
+static inline int
 tap_vok(int cond, const char *fmt, va_list ap)
 {
 	tap_n++;
@@ -45,7 +45,7 @@ tap_vok(int cond, const char *fmt, va_list ap)
 	return cond;
 }
 
-static int
+static inline int
 ok(int cond, const char *fmt, ...)
 {
 	va_list ap;

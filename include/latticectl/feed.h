@@ -1,0 +1,74 @@
+/* feed.h: the one queue a command reads. Subscriptions push messages into
+ * it and the connection pushes gap notices, all in arrival order; the
+ * command thread pops them with a deadline. Data flows one way:
+ * nats.c callback -> feed -> decode -> filter -> format/record. */
+#ifndef LATTICECTL_FEED_H
+#define LATTICECTL_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum lt_item_kind {
+	LT_ITEM_MSG,
+	LT_ITEM_DISCONNECTED,
+	LT_ITEM_RECONNECTED,
+	LT_ITEM_SLOW,		/* a subscription dropped messages */
+	LT_ITEM_CLOSED,		/* connection closed for good */
+};
+
+/* A received message. Strings are borrowed until lt_item_release. */
+struct lt_msg {
+	const char *subject;
+	const char *reply;	/* NULL when none */
+	const char *data;
+	int len;
+	int64_t recv_ns;	/* wall clock at receipt */
+	int sub_id;		/* the id given when subscribing */
+	uint64_t stream_seq;	/* JetStream only, else 0 */
+	int64_t stream_ns;	/* JetStream store time, else 0 */
+	uint64_t pending;	/* JetStream: messages left in the consumer */
+	void *native;		/* the natsMsg; private to src/lib */
+};
+
+struct lt_item {
+	enum lt_item_kind kind;
+	int64_t t_ns;
+	struct lt_msg msg;	/* LT_ITEM_MSG */
+	int sub_id;		/* LT_ITEM_SLOW */
+	char detail[160];	/* server URL or error text */
+};
+
+struct lt_feed;
+
+/* capacity bounds the queue; producers block when it is full so that the
+ * client library's own pending limits (and slow-consumer accounting)
+ * apply. */
+struct lt_feed *lt_feed_create(size_t capacity);
+/* Wake all waiters and free. Items still queued are released. */
+void lt_feed_destroy(struct lt_feed *f);
+
+/* Producers (nats.c threads). lt_feed_push_msg takes ownership of native
+ * and fills msg fields from it (in sub.c). */
+void lt_feed_push(struct lt_feed *f, const struct lt_item *item);
+
+/* Pop the next item, waiting until deadline (lt_mono_ns() clock; 0 waits
+ * forever). Returns 1 with *item filled, 0 on deadline, -1 when woken by
+ * lt_feed_wake or closed. The caller releases the item. */
+int lt_feed_next(struct lt_feed *f, int64_t deadline, struct lt_item *item);
+/* Make a waiting lt_feed_next return -1 (signals, shutdown). Sticky until
+ * lt_feed_clear_wake. */
+void lt_feed_wake(struct lt_feed *f);
+void lt_feed_clear_wake(struct lt_feed *f);
+/* Stop accepting items; producers drop instead of blocking. */
+void lt_feed_close(struct lt_feed *f);
+size_t lt_feed_length(struct lt_feed *f);
+
+/* Free what an item holds (the message). */
+void lt_item_release(struct lt_item *item);
+/* Header value of a received message, or NULL. Borrowed. */
+const char *lt_msg_header(const struct lt_msg *m, const char *key);
+/* True for the 503 no-responders status message. */
+bool lt_msg_is_no_responders(const struct lt_msg *m);
+
+#endif

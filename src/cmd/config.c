@@ -1,0 +1,46 @@
+/* config.c: 'latticectl config show [--sources]': resolved settings and
+ * where each came from; secrets print as "(set)". */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+static const struct lt_opt show_opts[] = {
+	{ "sources", 0, 0, NULL, "show where each setting came from", NULL },
+	LT_OPT_END
+};
+
+static int
+run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON) {
+		cJSON *j = lt_config_to_json(ctx->cfg);
+		char *s = cJSON_PrintUnformatted(j);
+
+		fprintf(ctx->out, "%s\n", s);
+		cJSON_free(s);
+		cJSON_Delete(j);
+		return 0;
+	}
+	lt_config_show(ctx->cfg, ctx->out, lt_args_has(ctx->args, "sources"));
+	return 0;
+}
+
+static const struct lt_cmd cmd_config_show = {
+	.name = "show",
+	.summary = "print the resolved settings",
+	.usage = "[--sources]",
+	.opts = show_opts,
+	.max_args = 0,
+	.run = run_show,
+};
+
+static const struct lt_cmd *const config_subcmds[] = { &cmd_config_show, NULL };
+
+const struct lt_cmd cmd_config_entry = {
+	.name = "config",
+	.summary = "show resolved settings and their sources",
+	.usage = "show [--sources]",
+	.subcmds = config_subcmds,
+};

@@ -1,0 +1,151 @@
+/* feed.c: a bounded, blocking queue of items between nats.c callback
+ * threads and the command thread. */
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "latticectl/feed.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+struct lt_feed {
+	pthread_mutex_t mu;
+	pthread_cond_t not_empty, not_full;
+	struct lt_item *ring;
+	size_t cap, head, len;
+	bool woken, closed;
+};
+
+struct lt_feed *
+lt_feed_create(size_t capacity)
+{
+	struct lt_feed *f = lt_xcalloc(1, sizeof(*f));
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&f->not_empty, &ca);
+	pthread_cond_init(&f->not_full, &ca);
+	pthread_condattr_destroy(&ca);
+	f->cap = capacity ? capacity : 1;
+	f->ring = lt_xcalloc(f->cap, sizeof(*f->ring));
+	return f;
+}
+
+void
+lt_feed_destroy(struct lt_feed *f)
+{
+	struct lt_item it;
+
+	if (f == NULL)
+		return;
+	lt_feed_close(f);
+	while (f->len > 0) {
+		it = f->ring[f->head];
+		f->head = (f->head + 1) % f->cap;
+		f->len--;
+		lt_item_release(&it);
+	}
+	pthread_cond_destroy(&f->not_empty);
+	pthread_cond_destroy(&f->not_full);
+	pthread_mutex_destroy(&f->mu);
+	free(f->ring);
+	free(f);
+}
+
+void
+lt_feed_push(struct lt_feed *f, const struct lt_item *item)
+{
+	struct lt_item drop;
+
+	pthread_mutex_lock(&f->mu);
+	while (f->len == f->cap && !f->closed)
+		pthread_cond_wait(&f->not_full, &f->mu);
+	if (f->closed) {
+		pthread_mutex_unlock(&f->mu);
+		drop = *item;
+		lt_item_release(&drop);
+		return;
+	}
+	f->ring[(f->head + f->len) % f->cap] = *item;
+	f->len++;
+	pthread_cond_signal(&f->not_empty);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void
+deadline_ts(int64_t deadline, struct timespec *ts)
+{
+	ts->tv_sec = (time_t)(deadline / 1000000000LL);
+	ts->tv_nsec = (long)(deadline % 1000000000LL);
+}
+
+int
+lt_feed_next(struct lt_feed *f, int64_t deadline, struct lt_item *item)
+{
+	struct timespec ts;
+	int rc = 1;
+
+	deadline_ts(deadline, &ts);
+	pthread_mutex_lock(&f->mu);
+	while (f->len == 0 && !f->woken && !f->closed) {
+		if (deadline == 0) {
+			pthread_cond_wait(&f->not_empty, &f->mu);
+		} else if (pthread_cond_timedwait(&f->not_empty, &f->mu,
+		    &ts) != 0 && f->len == 0) {
+			rc = 0;
+			break;
+		}
+	}
+	if (rc == 1 && f->len == 0)
+		rc = -1;
+	if (rc == 1 && f->woken)
+		rc = -1;
+	if (rc == 1) {
+		*item = f->ring[f->head];
+		f->head = (f->head + 1) % f->cap;
+		f->len--;
+		pthread_cond_signal(&f->not_full);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return rc;
+}
+
+void
+lt_feed_wake(struct lt_feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->woken = true;
+	pthread_cond_broadcast(&f->not_empty);
+	pthread_mutex_unlock(&f->mu);
+}
+
+void
+lt_feed_clear_wake(struct lt_feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->woken = false;
+	pthread_mutex_unlock(&f->mu);
+}
+
+void
+lt_feed_close(struct lt_feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->closed = true;
+	pthread_cond_broadcast(&f->not_empty);
+	pthread_cond_broadcast(&f->not_full);
+	pthread_mutex_unlock(&f->mu);
+}
+
+size_t
+lt_feed_length(struct lt_feed *f)
+{
+	size_t n;
+
+	pthread_mutex_lock(&f->mu);
+	n = f->len;
+	pthread_mutex_unlock(&f->mu);
+	return n;
+}

@@ -1,0 +1,232 @@
+/* sub.c: core and ordered-stream subscriptions feeding a feed, and the
+ * message accessors over nats.c's natsMsg. */
+#include <string.h>
+
+#include "conn-priv.h"
+#include "latticectl/sub.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+struct lt_sub {
+	natsSubscription *ns;
+	struct lt_feed *feed;
+	int id;
+};
+
+void
+lt_msg_from_nats(struct lt_item *item, natsMsg *m, int sub_id)
+{
+	struct lt_msg *msg = &item->msg;
+
+	memset(item, 0, sizeof(*item));
+	item->kind = LT_ITEM_MSG;
+	item->t_ns = lt_now_ns();
+	msg->subject = natsMsg_GetSubject(m);
+	msg->reply = natsMsg_GetReply(m);
+	msg->data = natsMsg_GetData(m);
+	msg->len = natsMsg_GetDataLength(m);
+	msg->recv_ns = item->t_ns;
+	msg->sub_id = sub_id;
+	msg->native = m;
+}
+
+static void
+on_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m, void *closure)
+{
+	struct lt_sub *s = closure;
+	struct lt_item it;
+
+	lt_msg_from_nats(&it, m, s->id);
+	lt_feed_push(s->feed, &it);
+}
+
+static void
+on_stream_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m,
+    void *closure)
+{
+	struct lt_sub *s = closure;
+	jsMsgMetaData *meta = NULL;
+	struct lt_item it;
+
+	lt_msg_from_nats(&it, m, s->id);
+	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
+		it.msg.stream_seq = meta->Sequence.Stream;
+		it.msg.stream_ns = meta->Timestamp;
+		it.msg.pending = meta->NumPending;
+		jsMsgMetaData_Destroy(meta);
+	}
+	lt_feed_push(s->feed, &it);
+}
+
+static void
+set_pending(natsSubscription *ns, int max_pending)
+{
+	if (max_pending > 0)
+		natsSubscription_SetPendingLimits(ns, max_pending,
+		    max_pending * 4096 > 0 ? max_pending * 4096 : -1);
+}
+
+int
+lt_sub_open(struct lt_sub **out, struct lt_conn *c, const char *subject,
+    struct lt_feed *feed, int sub_id, int max_pending, struct lt_error *err)
+{
+	struct lt_sub *s = lt_xcalloc(1, sizeof(*s));
+	natsStatus st;
+
+	s->feed = feed;
+	s->id = sub_id;
+	st = natsConnection_Subscribe(&s->ns, lt_conn_nats(c), subject, on_msg, s);
+	if (st != NATS_OK) {
+		free(s);
+		*out = NULL;
+		return lt_error_nats(err, st, "subscribe to '%s'", subject);
+	}
+	set_pending(s->ns, max_pending);
+	*out = s;
+	return 0;
+}
+
+static void
+stream_sub_options(jsSubOptions *so, const struct lt_stream_start *start)
+{
+	jsSubOptions_Init(so);
+	so->Stream = start->stream;
+	so->Ordered = true;
+	so->Config.AckPolicy = js_AckNone;
+	so->Config.HeadersOnly = start->headers_only;
+	if (start->start_seq > 0) {
+		so->Config.DeliverPolicy = js_DeliverByStartSequence;
+		so->Config.OptStartSeq = start->start_seq;
+	} else if (start->start_ns > 0) {
+		so->Config.DeliverPolicy = js_DeliverByStartTime;
+		so->Config.OptStartTime = start->start_ns;
+	} else {
+		so->Config.DeliverPolicy = js_DeliverAll;
+	}
+}
+
+int
+lt_sub_open_stream(struct lt_sub **out, struct lt_conn *c,
+    const struct lt_stream_start *start, struct lt_feed *feed, int sub_id,
+    int max_pending, struct lt_error *err)
+{
+	struct lt_sub *s;
+	jsCtx *js = lt_conn_js(c, err);
+	jsErrCode jerr = 0;
+	jsSubOptions so;
+	natsStatus st;
+
+	*out = NULL;
+	if (js == NULL)
+		return -1;
+	s = lt_xcalloc(1, sizeof(*s));
+	s->feed = feed;
+	s->id = sub_id;
+	stream_sub_options(&so, start);
+	st = js_Subscribe(&s->ns, js, start->filter, on_stream_msg, s, NULL,
+	    &so, &jerr);
+	if (st != NATS_OK) {
+		free(s);
+		return lt_error_nats(err, st, "ordered consumer on stream '%s'",
+		    start->stream);
+	}
+	set_pending(s->ns, max_pending);
+	*out = s;
+	return 0;
+}
+
+int64_t
+lt_sub_dropped(struct lt_sub *s)
+{
+	int64_t dropped = 0;
+
+	if (s && natsSubscription_GetDropped(s->ns, &dropped) != NATS_OK)
+		return 0;
+	return dropped;
+}
+
+void
+lt_sub_close(struct lt_sub *s)
+{
+	if (s == NULL)
+		return;
+	natsSubscription_Unsubscribe(s->ns);
+	natsSubscription_Destroy(s->ns);
+	free(s);
+}
+
+void
+lt_item_release(struct lt_item *item)
+{
+	if (item->kind == LT_ITEM_MSG && item->msg.native) {
+		natsMsg_Destroy(item->msg.native);
+		item->msg.native = NULL;
+	}
+}
+
+const char *
+lt_msg_header(const struct lt_msg *m, const char *key)
+{
+	const char *v = NULL;
+
+	if (m->native == NULL ||
+	    natsMsgHeader_Get(m->native, key, &v) != NATS_OK)
+		return NULL;
+	return v;
+}
+
+bool
+lt_msg_is_no_responders(const struct lt_msg *m)
+{
+	return m->native && natsMsg_IsNoResponders(m->native);
+}
+
+static void
+fill_stream_info(struct lt_stream_info *info, const jsStreamInfo *si)
+{
+	const jsStreamConfig *sc = si->Config;
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(info->name, sizeof(info->name), "%s", sc->Name);
+	info->retention = sc->Retention == js_WorkQueuePolicy ?
+	    LT_RETENTION_WORKQUEUE : sc->Retention == js_InterestPolicy ?
+	    LT_RETENTION_INTEREST : LT_RETENTION_LIMITS;
+	info->max_age_ns = sc->MaxAge;
+	info->max_msgs = sc->MaxMsgs;
+	info->msgs = si->State.Msgs;
+	info->first_seq = si->State.FirstSeq;
+	info->last_seq = si->State.LastSeq;
+	info->first_ns = si->State.FirstTime;
+	info->last_ns = si->State.LastTime;
+	for (i = 0; i < sc->SubjectsLen && i < 8; i++)
+		snprintf(info->subjects[i], sizeof(info->subjects[i]), "%s",
+		    sc->Subjects[i]);
+	info->nsubjects = i;
+}
+
+int
+lt_stream_info(struct lt_conn *c, const char *name,
+    struct lt_stream_info *info, struct lt_error *err)
+{
+	jsCtx *js = lt_conn_js(c, err);
+	jsStreamInfo *si = NULL;
+	jsErrCode jerr = 0;
+	natsStatus st;
+
+	if (js == NULL)
+		return -1;
+	st = js_GetStreamInfo(&si, js, name, NULL, &jerr);
+	if (st == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr)
+		return 0;
+	if (st != NATS_OK) {
+		if (jerr == JSNotEnabledErr || jerr == JSNotEnabledForAccountErr ||
+		    st == NATS_NO_RESPONDERS)
+			return lt_error_set(err, LT_E_RUNTIME,
+			    "JetStream is not enabled on this server or account");
+		return lt_error_nats(err, st, "stream info '%s'", name);
+	}
+	fill_stream_info(info, si);
+	jsStreamInfo_Destroy(si);
+	return 1;
+}

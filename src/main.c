@@ -1,0 +1,330 @@
+/* main.c: global options, the sorted command table, dispatch (with
+ * subcommand groups), --help, and the error line for failures. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "latticectl/buf.h"
+#include "latticectl/conn.h"
+#include "latticectl/sig.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+/* Sorted by name; names match exactly or by alias. */
+const struct lt_cmd *const lt_commands[] = {
+	&cmd_complete_entry,
+	&cmd_config_entry,
+	&cmd_version_entry,
+	NULL
+};
+
+static const struct lt_cmd *
+find_cmd(const struct lt_cmd *const *table, const char *name)
+{
+	for (; *table; table++)
+		if (!strcmp((*table)->name, name) ||
+		    ((*table)->alias && !strcmp((*table)->alias, name)))
+			return *table;
+	return NULL;
+}
+
+static int
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int row[64], prev, tmp;
+
+	if (lb >= LT_ARRAY_SIZE(row))
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (int)i;
+		for (j = 1; j <= lb; j++) {
+			int best = prev + (a[i - 1] != b[j - 1]);
+
+			tmp = row[j];
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static void
+suggest(const struct lt_cmd *const *table, const char *name)
+{
+	int shown = 0;
+
+	for (; *table; table++) {
+		if ((*table)->flags & LT_CMD_HIDDEN)
+			continue;
+		if (edit_distance(name, (*table)->name) <= 2 ||
+		    lt_str_has_prefix((*table)->name, name)) {
+			if (!shown)
+				fprintf(stderr, "\nThe most similar commands are\n");
+			fprintf(stderr, "\t%s\n", (*table)->name);
+			shown++;
+		}
+	}
+}
+
+static void
+print_opts(FILE *fp, const struct lt_opt *o)
+{
+	for (; o && o->name; o++) {
+		char left[64], shortopt[8] = "    ";
+
+		if (o->flags & LT_OPT_HIDDEN)
+			continue;
+		if (o->shortopt)
+			snprintf(shortopt, sizeof(shortopt), "-%c, ", o->shortopt);
+		snprintf(left, sizeof(left), "%s--%s%s%s", shortopt, o->name,
+		    o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		fprintf(fp, "  %-30s %s\n", left, o->help);
+	}
+}
+
+static void
+print_exit_codes(FILE *fp)
+{
+	fprintf(fp, "\nExit status: 0 ok, 1 differences or expectation failed, "
+	    "2 usage,\n  3 connect/auth, 4 timeout or no responders, "
+	    "5 partial answers, 6 other failure.\n");
+}
+
+static void
+print_cmd_help(FILE *fp, const struct lt_cmd *cmd, const char *path)
+{
+	const struct lt_cmd *const *sub;
+
+	fprintf(fp, "usage: latticectl %s %s\n\n%s  [impact:%s]\n", path,
+	    cmd->usage, cmd->summary, cmd->flags & LT_CMD_WRITES ? "rw" : "ro");
+	if (cmd->description)
+		fprintf(fp, "\n%s\n", cmd->description);
+	if (cmd->subcmds) {
+		fprintf(fp, "\nCommands:\n");
+		for (sub = cmd->subcmds; *sub; sub++)
+			fprintf(fp, "  %-12s %s\n", (*sub)->name, (*sub)->summary);
+	}
+	if (cmd->opts && cmd->opts->name) {
+		fprintf(fp, "\nOptions:\n");
+		print_opts(fp, cmd->opts);
+	}
+	fprintf(fp, "\nGlobal options are listed by 'latticectl --help'; "
+	    "they may come before or after the command.\n");
+	print_exit_codes(fp);
+}
+
+static void
+print_main_help(FILE *fp)
+{
+	const struct lt_cmd *const *c;
+
+	fprintf(fp, "usage: latticectl [global options] <command> [options] "
+	    "[args]\n\nDebug wasmCloud lattices over NATS: watch events, "
+	    "snapshot and diff config,\nsubscribe safely, replay manifest "
+	    "upgrades and report what went wrong.\n\nCommands:\n");
+	for (c = lt_commands; *c; c++)
+		if (!((*c)->flags & LT_CMD_HIDDEN))
+			fprintf(fp, "  %-12s %s\n", (*c)->name, (*c)->summary);
+	fprintf(fp, "\nGlobal options:\n");
+	print_opts(fp, lt_global_opts);
+	fprintf(fp, "\nRun 'latticectl <command> --help' for a command's "
+	    "options, 'latticectl help <command>' for its manual.\n");
+	print_exit_codes(fp);
+}
+
+/* Index of the first positional argument, skipping global options and
+ * their values; argc when there is none. */
+static int
+first_positional(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const struct lt_opt *o = NULL;
+
+		if (!strcmp(a, "--"))
+			return i + 1 < argc ? i + 1 : argc;
+		if (a[0] != '-' || a[1] == '\0')
+			return i;
+		if (a[1] == '-' && !strchr(a, '='))
+			o = lt_opt_find(lt_global_opts, a + 2);
+		else if (a[1] != '-' && a[2] == '\0')
+			for (o = lt_global_opts; o->name && o->shortopt != a[1]; o++)
+				;
+		if (o && o->name && (o->flags & LT_OPT_ARG))
+			i++;
+	}
+	return argc;
+}
+
+int
+lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err)
+{
+	fprintf(stderr, "latticectl: %s: %s\nsee 'latticectl %s --help'\n",
+	    ctx->cmd_path, err->msg, ctx->cmd_path);
+	return LT_E_USAGE;
+}
+
+static int
+report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
+{
+	if (rc < 2)
+		return rc;
+	if (rc == LT_E_USAGE)
+		return lt_cmd_usage_error(ctx, err);
+	fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path, err->msg);
+	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON) {
+		struct lt_buf b = LT_BUF_INIT;
+
+		lt_buf_adds(&b, "{\"schema\":\"latticectl.error/1\",\"code\":");
+		lt_buf_addf(&b, "%d,\"status\":\"%s\",\"message\":", rc,
+		    lt_status_name((enum lt_status)rc));
+		lt_buf_add_json_str(&b, err->msg, strlen(err->msg));
+		lt_buf_adds(&b, "}\n");
+		fputs(lt_buf_str(&b), stderr);
+		lt_buf_release(&b);
+	}
+	return rc;
+}
+
+/* Run one resolved command: parse options, resolve settings, connect when
+ * asked (or reuse shared), run. */
+static int
+run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
+    struct lt_conn *shared, int orig_argc, char **orig_argv)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_config cfg = LT_CONFIG_INIT;
+	struct lt_args args = LT_ARGS_INIT;
+	struct lt_ctx ctx;
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = &cfg;
+	ctx.args = &args;
+	ctx.cmd_path = path;
+	ctx.orig_argc = orig_argc;
+	ctx.orig_argv = orig_argv;
+	ctx.out = stdout;
+	ctx.err = stderr;
+	if (lt_args_parse(&args, cmd->opts, lt_global_opts, argc, argv, &err) < 0) {
+		rc = report(&ctx, LT_E_USAGE, &err);
+		goto out;
+	}
+	if (lt_args_has(&args, "help")) {
+		print_cmd_help(stdout, cmd, path);
+		rc = 0;
+		goto out;
+	}
+	if (lt_config_load(&cfg, &args, &err) < 0) {
+		rc = report(&ctx, err.code, &err);
+		goto out;
+	}
+	ctx.format = (enum lt_format)lt_parse_enum(lt_config_get(&cfg, LT_S_OUTPUT),
+	    (const char *const[]){ "text", "wide", "json", "ndjson", "raw", NULL },
+	    "--output", &err);
+	ctx.color_out = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 1);
+	ctx.color_err = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 2);
+	if (args.argc < cmd->min_args ||
+	    (cmd->max_args >= 0 && args.argc > cmd->max_args)) {
+		lt_error_set(&err, LT_E_USAGE, "%s arguments (usage: %s %s)",
+		    args.argc < cmd->min_args ? "missing" : "too many", path,
+		    cmd->usage);
+		rc = report(&ctx, LT_E_USAGE, &err);
+		goto out;
+	}
+	if ((cmd->flags & LT_CMD_CONNECT) && shared) {
+		ctx.conn = shared;
+	} else if (cmd->flags & LT_CMD_CONNECT) {
+		if (lt_conn_open(&ctx.conn, &cfg, path, &err) < 0) {
+			rc = report(&ctx, err.code, &err);
+			goto out;
+		}
+	}
+	rc = cmd->run(&ctx, args.argc, args.argv, &err);
+	rc = report(&ctx, rc, &err);
+	if (ctx.conn != shared)
+		lt_conn_close(ctx.conn);
+out:
+	lt_args_release(&args);
+	lt_config_release(&cfg);
+	return rc;
+}
+
+int
+lt_dispatch(int argc, char **argv, struct lt_conn *shared)
+{
+	const struct lt_cmd *cmd, *sub;
+	char **rest, path[128];
+	int i, k, k2, n, rc;
+
+	k = first_positional(argc, argv);
+	if (k == argc) {
+		struct lt_args args = LT_ARGS_INIT;
+		struct lt_error err = LT_ERROR_INIT;
+
+		rc = lt_args_parse(&args, NULL, lt_global_opts, argc, argv, &err);
+		lt_args_release(&args);
+		if (rc < 0) {
+			fprintf(stderr, "latticectl: %s\n", err.msg);
+			return LT_E_USAGE;
+		}
+		print_main_help(argc ? stdout : stderr);
+		return argc ? 0 : LT_E_USAGE;
+	}
+	cmd = find_cmd(lt_commands, argv[k]);
+	if (cmd == NULL) {
+		fprintf(stderr, "latticectl: '%s' is not a latticectl command. "
+		    "See 'latticectl --help'.\n", argv[k]);
+		suggest(lt_commands, argv[k]);
+		return LT_E_USAGE;
+	}
+	snprintf(path, sizeof(path), "%s", cmd->name);
+	k2 = k;
+	if (cmd->subcmds) {
+		k2 = k + 1 + first_positional(argc - k - 1, argv + k + 1);
+		sub = k2 < argc ? find_cmd(cmd->subcmds, argv[k2]) : NULL;
+		if (sub == NULL) {
+			if (k2 < argc)
+				fprintf(stderr, "latticectl: %s: unknown command "
+				    "'%s'\n", cmd->name, argv[k2]);
+			print_cmd_help(stderr, cmd, path);
+			return LT_E_USAGE;
+		}
+		snprintf(path, sizeof(path), "%s %s", cmd->name, sub->name);
+		cmd = sub;
+	}
+	/* Everything but the command words, in order. */
+	rest = lt_xcalloc((size_t)argc + 1, sizeof(char *));
+	for (i = 0, n = 0; i < argc; i++)
+		if (i != k && i != k2)
+			rest[n++] = argv[i];
+	rc = run_cmd(cmd, path, n, rest, shared, argc, argv);
+	free(rest);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	lt_sig_init();
+	if (argc == 2 && !strcmp(argv[1], "--version"))
+		argv[1] = "version";
+	rc = lt_dispatch(argc - 1, argv + 1, NULL);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = 0;	/* EPIPE or closed stdout: nothing left to say */
+	lt_conn_shutdown();
+	return rc;
+}

@@ -1,0 +1,76 @@
+/* rec.h: recordings (DESIGN.md 4): one JSON object per line,
+ *   {"schema":"latticectl.rec/1","seq":N,"t":"RFC3339Nano","kind":K,...}
+ * append-only and flushed per record, so a crash leaves a valid prefix;
+ * an "end" record marks a complete file. Kinds: meta, event, ctl.request,
+ * ctl.reply, wadm.request, wadm.reply, wadm.status, wadm.cmd, kv,
+ * snapshot, inventory, probe, phase, finding, gap, end. */
+#ifndef LATTICECTL_REC_H
+#define LATTICECTL_REC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/error.h"
+
+struct cJSON;
+struct lt_conn;
+
+#define LT_REC_SCHEMA "latticectl.rec/1"
+
+struct lt_rec;
+
+/* Create (truncate) path for writing. LT_E_RUNTIME when it cannot be
+ * opened. Thread-safe writes; the caller closes with lt_rec_close. */
+int lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err);
+
+/* Append one record of kind with the members of fields (an object; taken,
+ * freed even on failure). t_ns 0 means now. Returns the record's seq (>0),
+ * or 0 with err set on a write failure. */
+uint64_t lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
+    struct cJSON *fields, struct lt_error *err);
+
+/* Hot-path variant: fields_json is the text of the remaining members
+ * without braces ("\"subject\":\"a\",\"event\":{...}"), already valid
+ * JSON. Returns seq, or 0 with err set. */
+uint64_t lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
+    const char *fields_json, size_t len, struct lt_error *err);
+
+/* Append the members for a message payload to b: "payload":<JSON> when the
+ * bytes are a JSON document, else "payload":"<base64>","encoding":"base64".
+ * key names the member ("payload", "event"). */
+void lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
+    size_t len);
+
+/* Write the meta record: tool version, command line (secrets masked),
+ * server info from c (may be NULL), lattice, redaction mode, and the
+ * members of extra (taken; may be NULL). */
+uint64_t lt_rec_write_meta(struct lt_rec *r, int argc, char **argv,
+    struct lt_conn *c, const char *lattice, const char *redaction,
+    struct cJSON *extra, struct lt_error *err);
+
+/* Write the end record (with the members of fields, taken, may be NULL),
+ * close and free. NULL r is fine. Returns -1 if any write failed. */
+int lt_rec_close(struct lt_rec *r, struct cJSON *fields, struct lt_error *err);
+/* Close without an end record (the file stays a valid prefix). */
+void lt_rec_abandon(struct lt_rec *r);
+uint64_t lt_rec_count(const struct lt_rec *r);
+
+/* Reading. */
+struct lt_rec_reader;
+
+int lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
+    struct lt_error *err);
+/* Next record: 1 and *rec (owned by the caller, cJSON_Delete), 0 at end
+ * of file, -1 on a line that is not a record (err names the line number;
+ * the reader can go on). A last line without newline that does not parse
+ * is reported once through lt_rec_reader_truncated, not as an error. */
+int lt_rec_reader_next(struct lt_rec_reader *rd, struct cJSON **rec,
+    struct lt_error *err);
+bool lt_rec_reader_truncated(const struct lt_rec_reader *rd);
+bool lt_rec_reader_complete(const struct lt_rec_reader *rd); /* saw end */
+uint64_t lt_rec_reader_line(const struct lt_rec_reader *rd);
+void lt_rec_reader_close(struct lt_rec_reader *rd);
+
+#endif

@@ -1,0 +1,328 @@
+/* rec.c: the recording writer (one JSON line per record, flushed) and a
+ * reader that tolerates a truncated last line. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "latticectl/conn.h"
+#include "latticectl/rec.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+struct lt_rec {
+	FILE *fp;
+	pthread_mutex_t mu;
+	uint64_t seq;
+	bool failed;
+	struct lt_buf line;
+};
+
+int
+lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err)
+{
+	struct lt_rec *r;
+	FILE *fp = fopen(path, "w");
+
+	*out = NULL;
+	if (fp == NULL)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot write recording "
+		    "'%s': %s", path, strerror(errno));
+	r = lt_xcalloc(1, sizeof(*r));
+	r->fp = fp;
+	pthread_mutex_init(&r->mu, NULL);
+	*out = r;
+	return 0;
+}
+
+/* Write the prefix, the fields and the newline as one flushed line. */
+static uint64_t
+emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
+    size_t len, struct lt_error *err)
+{
+	char t[48];
+	uint64_t seq;
+
+	lt_time_format(t_ns ? t_ns : lt_now_ns(), t, sizeof(t));
+	pthread_mutex_lock(&r->mu);
+	seq = ++r->seq;
+	lt_buf_reset(&r->line);
+	lt_buf_addf(&r->line, "{\"schema\":\"" LT_REC_SCHEMA "\",\"seq\":%llu,"
+	    "\"t\":\"%s\",\"kind\":", (unsigned long long)seq, t);
+	lt_buf_add_json_str(&r->line, kind, strlen(kind));
+	if (len > 0) {
+		lt_buf_addch(&r->line, ',');
+		lt_buf_add(&r->line, fields, len);
+	}
+	lt_buf_adds(&r->line, "}\n");
+	if (fwrite(r->line.buf, 1, r->line.len, r->fp) != r->line.len ||
+	    fflush(r->fp) != 0) {
+		r->failed = true;
+		seq = 0;
+	}
+	pthread_mutex_unlock(&r->mu);
+	if (seq == 0)
+		lt_error_set(err, LT_E_RUNTIME, "cannot write recording: %s",
+		    strerror(errno));
+	return seq;
+}
+
+uint64_t
+lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
+    const char *fields_json, size_t len, struct lt_error *err)
+{
+	return emit(r, kind, t_ns, fields_json, len, err);
+}
+
+uint64_t
+lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
+    cJSON *fields, struct lt_error *err)
+{
+	char *text = fields ? cJSON_PrintUnformatted(fields) : NULL;
+	size_t len = text ? strlen(text) : 0;
+	uint64_t seq;
+
+	/* Strip the object's braces: its members follow the prefix. */
+	seq = emit(r, kind, t_ns, len >= 2 ? text + 1 : "", len >= 2 ? len - 2 : 0,
+	    err);
+	cJSON_free(text);
+	cJSON_Delete(fields);
+	return seq;
+}
+
+void
+lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
+    size_t len)
+{
+	cJSON *probe = NULL;
+	const char *end = NULL;
+
+	lt_buf_add_json_str(b, key, strlen(key));
+	lt_buf_addch(b, ':');
+	if (len > 0 && lt_is_text(data, len)) {
+		probe = cJSON_ParseWithLengthOpts(data, len, &end, false);
+		if (probe && end) {
+			while (end < data + len && (*end == ' ' || *end == '\n' ||
+			    *end == '\r' || *end == '\t'))
+				end++;
+		}
+	}
+	if (probe && end == data + len) {
+		char *compact = cJSON_PrintUnformatted(probe);
+
+		lt_buf_adds(b, compact);
+		cJSON_free(compact);
+	} else {
+		lt_buf_addch(b, '"');
+		lt_buf_add_base64(b, data, len);
+		lt_buf_adds(b, "\",\"encoding\":\"base64\"");
+	}
+	cJSON_Delete(probe);
+}
+
+/* The command line with the values of secret options masked. */
+static cJSON *
+masked_argv(int argc, char **argv)
+{
+	static const char *const secret[] = { "--password", "--token", NULL };
+	cJSON *a = cJSON_CreateArray();
+	bool mask_next = false;
+	int i, j;
+
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i];
+		bool mask = mask_next;
+
+		mask_next = false;
+		for (j = 0; secret[j]; j++) {
+			size_t n = strlen(secret[j]);
+
+			if (!strcmp(s, secret[j]))
+				mask_next = true;
+			else if (!strncmp(s, secret[j], n) && s[n] == '=')
+				s = secret[j], mask = true;
+		}
+		cJSON_AddItemToArray(a, cJSON_CreateString(mask ?
+		    (s == argv[i] ? "(secret)" : "--secret=(secret)") : s));
+	}
+	return a;
+}
+
+uint64_t
+lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
+    const char *lattice, const char *redaction, cJSON *extra,
+    struct lt_error *err)
+{
+	cJSON *f = cJSON_CreateObject(), *item;
+
+	cJSON_AddStringToObject(f, "tool", "latticectl");
+	cJSON_AddStringToObject(f, "version", LT_VERSION);
+	cJSON_AddItemToObject(f, "argv", masked_argv(argc, argv));
+	cJSON_AddStringToObject(f, "lattice", lattice ? lattice : "default");
+	cJSON_AddStringToObject(f, "redaction", redaction ? redaction : "default");
+	if (c) {
+		const struct lt_server_info *si = lt_conn_server(c);
+		cJSON *s = cJSON_AddObjectToObject(f, "server");
+
+		cJSON_AddStringToObject(s, "id", si->id);
+		cJSON_AddStringToObject(s, "name", si->name);
+		cJSON_AddStringToObject(s, "version", si->version);
+		cJSON_AddBoolToObject(s, "jetstream", si->jetstream);
+	}
+	while (extra && (item = extra->child)) {
+		cJSON_DetachItemViaPointer(extra, item);
+		cJSON_AddItemToObject(f, item->string, item);
+	}
+	cJSON_Delete(extra);
+	return lt_rec_write(r, "meta", 0, f, err);
+}
+
+uint64_t
+lt_rec_count(const struct lt_rec *r)
+{
+	return r ? r->seq : 0;
+}
+
+static void
+rec_free(struct lt_rec *r)
+{
+	fclose(r->fp);
+	pthread_mutex_destroy(&r->mu);
+	lt_buf_release(&r->line);
+	free(r);
+}
+
+int
+lt_rec_close(struct lt_rec *r, cJSON *fields, struct lt_error *err)
+{
+	bool failed;
+
+	if (r == NULL) {
+		cJSON_Delete(fields);
+		return 0;
+	}
+	if (fields == NULL)
+		fields = cJSON_CreateObject();
+	cJSON_AddNumberToObject(fields, "records", (double)r->seq + 1);
+	lt_rec_write(r, "end", 0, fields, err);
+	failed = r->failed;
+	rec_free(r);
+	if (failed)
+		return lt_error_set(err, LT_E_RUNTIME, "recording incomplete: "
+		    "a write failed");
+	return 0;
+}
+
+void
+lt_rec_abandon(struct lt_rec *r)
+{
+	if (r)
+		rec_free(r);
+}
+
+struct lt_rec_reader {
+	FILE *fp;
+	struct lt_buf line;
+	uint64_t lineno;
+	bool truncated, complete;
+};
+
+int
+lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
+    struct lt_error *err)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+
+	*out = NULL;
+	if (fp == NULL)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot read recording "
+		    "'%s': %s", path, strerror(errno));
+	*out = lt_xcalloc(1, sizeof(**out));
+	(*out)->fp = fp;
+	return 0;
+}
+
+/* Read one line into rd->line; false at end of file. *nl tells whether it
+ * ended with a newline. */
+static bool
+read_line(struct lt_rec_reader *rd, bool *nl)
+{
+	int ch;
+
+	lt_buf_reset(&rd->line);
+	*nl = false;
+	while ((ch = getc(rd->fp)) != EOF) {
+		if (ch == '\n') {
+			*nl = true;
+			break;
+		}
+		lt_buf_addch(&rd->line, (char)ch);
+	}
+	return *nl || rd->line.len > 0;
+}
+
+int
+lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
+{
+	bool nl;
+	cJSON *j;
+	const char *schema;
+
+	*rec = NULL;
+	for (;;) {
+		if (!read_line(rd, &nl))
+			return 0;
+		rd->lineno++;
+		if (rd->line.len > 0)
+			break;
+	}
+	j = cJSON_ParseWithLength(rd->line.buf, rd->line.len);
+	schema = cJSON_GetStringValue(cJSON_GetObjectItem(j, "schema"));
+	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) &&
+	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {
+		if (!strcmp(cJSON_GetObjectItem(j, "kind")->valuestring, "end"))
+			rd->complete = true;
+		*rec = j;
+		return 1;
+	}
+	cJSON_Delete(j);
+	if (!nl) {
+		rd->truncated = true;
+		return 0;
+	}
+	if (j && schema)
+		return lt_error_set(err, LT_E_RUNTIME, "line %llu: unsupported "
+		    "schema '%s'", (unsigned long long)rd->lineno, schema);
+	return lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
+	    "record", (unsigned long long)rd->lineno);
+}
+
+bool
+lt_rec_reader_truncated(const struct lt_rec_reader *rd)
+{
+	return rd->truncated;
+}
+
+bool
+lt_rec_reader_complete(const struct lt_rec_reader *rd)
+{
+	return rd->complete;
+}
+
+uint64_t
+lt_rec_reader_line(const struct lt_rec_reader *rd)
+{
+	return rd->lineno;
+}
+
+void
+lt_rec_reader_close(struct lt_rec_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	if (rd->fp != stdin)
+		fclose(rd->fp);
+	lt_buf_release(&rd->line);
+	free(rd);
+}

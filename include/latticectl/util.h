@@ -50,6 +50,9 @@ bool lt_is_text(const char *s, size_t len);
 bool lt_glob_match(const char *pattern, const char *s);
 /* 64-bit FNV-1a, for stable short hashes of redacted values. */
 uint64_t lt_hash64(const void *data, size_t len);
+/* First occurrence of needle in hay (like memmem), or NULL. */
+const char *lt_memfind(const char *hay, size_t haylen, const char *needle,
+    size_t nlen);
 /* Case-insensitive substring test. */
 bool lt_str_icontains(const char *hay, const char *needle);
 bool lt_str_has_prefix(const char *s, const char *prefix);

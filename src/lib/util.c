@@ -353,6 +353,24 @@ lt_hash64(const void *data, size_t len)
 	return h;
 }
 
+const char *
+lt_memfind(const char *hay, size_t haylen, const char *needle, size_t nlen)
+{
+	const char *p = hay, *end = hay + haylen;
+
+	if (nlen == 0)
+		return hay;
+	while ((size_t)(end - p) >= nlen) {
+		p = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
+		if (p == NULL)
+			return NULL;
+		if (!memcmp(p, needle, nlen))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 bool
 lt_str_icontains(const char *hay, const char *needle)
 {

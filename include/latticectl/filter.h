@@ -1,0 +1,50 @@
+/* filter.h: the event filter language shared by watch (live) and show
+ * (offline): --type globs, --for KIND/ID, --where PATH OP VALUE, --grep.
+ * Different kinds combine with AND; several --type or --for values with
+ * OR; several --where or --grep with AND. */
+#ifndef LATTICECTL_FILTER_H
+#define LATTICECTL_FILTER_H
+
+#include <stdbool.h>
+
+#include "latticectl/error.h"
+#include "latticectl/event.h"
+
+struct lt_filter;
+
+struct lt_filter *lt_filter_create(void);
+void lt_filter_destroy(struct lt_filter *f);
+
+/* Comma-separated type globs: "component_scaled,config_*". */
+int lt_filter_add_types(struct lt_filter *f, const char *list,
+    struct lt_error *err);
+/* "component/ID", "host/ID" (a prefix of the id or the friendly name),
+ * "app/NAME", "config/NAME", "provider/ID". */
+int lt_filter_add_for(struct lt_filter *f, const char *spec,
+    struct lt_error *err);
+/* "PATH OP VALUE" with OP one of = != ~ !~ < >, or "PATH exists",
+ * "PATH !exists". PATH is dotted into the CloudEvent
+ * (data.annotations["wasmcloud.dev/appspec"]); ~ is a POSIX ERE. A bad
+ * expression is LT_E_USAGE naming the bad token. */
+int lt_filter_add_where(struct lt_filter *f, const char *expr,
+    struct lt_error *err);
+/* Case-sensitive substring of the raw payload. */
+void lt_filter_add_grep(struct lt_filter *f, const char *text);
+
+/* True when nothing but types was added (types are matched too). */
+bool lt_filter_is_empty(const struct lt_filter *f);
+/* Cheap test on the raw payload before decoding: false means the event
+ * cannot match (every --for id, and every --grep, must occur in it). */
+bool lt_filter_may_match(const struct lt_filter *f, const char *raw,
+    size_t len);
+/* Full test on a decoded event. */
+bool lt_filter_match(const struct lt_filter *f, const struct lt_event *ev);
+
+/* The subjects to subscribe to for lattice (or "*" for all lattices) so
+ * that the server filters by --type: one per glob, a glob with wildcards
+ * other than a trailing '*' token widens to the lattice's '>'. Returns the
+ * count; subjects[i] are owned by the caller (free each). */
+int lt_filter_subjects(const struct lt_filter *f, const char *prefix,
+    const char *lattice, char ***subjects);
+
+#endif

@@ -1,0 +1,380 @@
+/* filter.c: compiling and matching --type, --for, --where and --grep. */
+#include <cjson/cJSON.h>
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/filter.h"
+#include "latticectl/json.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+enum for_kind { FOR_COMPONENT, FOR_HOST, FOR_APP, FOR_CONFIG, FOR_PROVIDER };
+static const char *const for_kinds[] = {
+	"component", "host", "app", "config", "provider", NULL
+};
+
+enum where_op { OP_EQ, OP_NE, OP_RE, OP_NRE, OP_LT, OP_GT, OP_EXISTS,
+	OP_NEXISTS };
+
+struct where {
+	char *path;
+	enum where_op op;
+	char *value;
+	regex_t re;
+	bool has_re;
+};
+
+struct lt_filter {
+	char **types;
+	int ntypes;
+	struct { enum for_kind kind; char *id; } *fors;
+	int nfors;
+	struct where *wheres;
+	int nwheres;
+	char **greps;
+	int ngreps;
+};
+
+#define PUSH(arr, n) ((arr) = lt_xrealloc((arr), sizeof(*(arr)) * \
+	(size_t)((n) + 1)), &(arr)[(n)++])
+
+struct lt_filter *
+lt_filter_create(void)
+{
+	return lt_xcalloc(1, sizeof(struct lt_filter));
+}
+
+void
+lt_filter_destroy(struct lt_filter *f)
+{
+	int i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->ntypes; i++)
+		free(f->types[i]);
+	for (i = 0; i < f->nfors; i++)
+		free(f->fors[i].id);
+	for (i = 0; i < f->nwheres; i++) {
+		free(f->wheres[i].path);
+		free(f->wheres[i].value);
+		if (f->wheres[i].has_re)
+			regfree(&f->wheres[i].re);
+	}
+	for (i = 0; i < f->ngreps; i++)
+		free(f->greps[i]);
+	free(f->types);
+	free(f->fors);
+	free(f->wheres);
+	free(f->greps);
+	free(f);
+}
+
+int
+lt_filter_add_types(struct lt_filter *f, const char *list,
+    struct lt_error *err)
+{
+	char *copy = lt_xstrdup(list), *save = NULL, *tok;
+
+	for (tok = strtok_r(copy, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (*tok == '\0' || strpbrk(tok, " .>")) {
+			lt_error_set(err, LT_E_USAGE, "invalid event type '%s'", tok);
+			free(copy);
+			return -1;
+		}
+		*PUSH(f->types, f->ntypes) = lt_xstrdup(tok);
+	}
+	free(copy);
+	if (f->ntypes == 0)
+		return lt_error_set(err, LT_E_USAGE, "empty --type");
+	return 0;
+}
+
+int
+lt_filter_add_for(struct lt_filter *f, const char *spec, struct lt_error *err)
+{
+	const char *slash = strchr(spec, '/');
+	char kind[32];
+	int k;
+
+	if (slash == NULL || slash[1] == '\0' || (size_t)(slash - spec) >= sizeof(kind))
+		return lt_error_set(err, LT_E_USAGE, "invalid --for '%s' (use "
+		    "component/ID, host/ID, app/NAME, config/NAME or "
+		    "provider/ID)", spec);
+	snprintf(kind, sizeof(kind), "%.*s", (int)(slash - spec), spec);
+	for (k = 0; for_kinds[k] && strcmp(for_kinds[k], kind); k++)
+		;
+	if (for_kinds[k] == NULL)
+		return lt_error_set(err, LT_E_USAGE, "invalid --for kind '%s' "
+		    "(use component, host, app, config or provider)", kind);
+	PUSH(f->fors, f->nfors);
+	f->fors[f->nfors - 1].kind = (enum for_kind)k;
+	f->fors[f->nfors - 1].id = lt_xstrdup(slash + 1);
+	return 0;
+}
+
+/* Split "PATH OP VALUE" at the first operator character. */
+static int
+parse_where(struct where *w, const char *expr, struct lt_error *err)
+{
+	static const struct { const char *tok; enum where_op op; } ops[] = {
+		{ "!=", OP_NE }, { "!~", OP_NRE }, { "=", OP_EQ }, { "~", OP_RE },
+		{ "<", OP_LT }, { ">", OP_GT },
+	};
+	size_t plen = strcspn(expr, "=!~<> "), i;
+	const char *rest = expr + plen;
+
+	if (plen == 0)
+		return lt_error_set(err, LT_E_USAGE, "--where '%s': missing "
+		    "path before the operator", expr);
+	w->path = lt_xstrndup(expr, plen);
+	while (*rest == ' ')
+		rest++;
+	if (!strcmp(rest, "exists") || !strcmp(rest, "!exists")) {
+		w->op = *rest == '!' ? OP_NEXISTS : OP_EXISTS;
+		return 0;
+	}
+	for (i = 0; i < LT_ARRAY_SIZE(ops); i++) {
+		size_t n = strlen(ops[i].tok);
+
+		if (!strncmp(rest, ops[i].tok, n)) {
+			w->op = ops[i].op;
+			rest += n;
+			while (*rest == ' ')
+				rest++;
+			w->value = lt_xstrdup(rest);
+			return 0;
+		}
+	}
+	return lt_error_set(err, LT_E_USAGE, "--where '%s': bad operator "
+	    "'%s' (use = != ~ !~ < > or exists)", expr, *rest ? rest : "(none)");
+}
+
+int
+lt_filter_add_where(struct lt_filter *f, const char *expr,
+    struct lt_error *err)
+{
+	struct where w;
+	char msg[128];
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	if (parse_where(&w, expr, err) < 0) {
+		free(w.path);
+		return -1;
+	}
+	if (w.op == OP_RE || w.op == OP_NRE) {
+		rc = regcomp(&w.re, w.value, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			regerror(rc, &w.re, msg, sizeof(msg));
+			lt_error_set(err, LT_E_USAGE, "--where '%s': bad regular "
+			    "expression '%s': %s", expr, w.value, msg);
+			free(w.path);
+			free(w.value);
+			return -1;
+		}
+		w.has_re = true;
+	}
+	*PUSH(f->wheres, f->nwheres) = w;
+	return 0;
+}
+
+void
+lt_filter_add_grep(struct lt_filter *f, const char *text)
+{
+	*PUSH(f->greps, f->ngreps) = lt_xstrdup(text);
+}
+
+bool
+lt_filter_is_empty(const struct lt_filter *f)
+{
+	return f->nfors == 0 && f->nwheres == 0 && f->ngreps == 0;
+}
+
+static bool
+contains(const char *raw, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	return lt_memfind(raw, len, needle, n) != NULL;
+}
+
+bool
+lt_filter_may_match(const struct lt_filter *f, const char *raw, size_t len)
+{
+	int i;
+	bool any = f->nfors == 0;
+
+	for (i = 0; i < f->ngreps; i++)
+		if (!contains(raw, len, f->greps[i]))
+			return false;
+	for (i = 0; i < f->nfors && !any; i++)
+		any = contains(raw, len, f->fors[i].id);
+	return any;
+}
+
+static bool
+str_eq(const cJSON *v, const char *want)
+{
+	return cJSON_IsString(v) && !strcmp(v->valuestring, want);
+}
+
+static bool
+array_has(const cJSON *arr, const char *want)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, arr)
+		if (str_eq(v, want))
+			return true;
+	return false;
+}
+
+static bool
+host_matches(const struct lt_event *ev, const char *id)
+{
+	const char *h = lt_event_host(ev);
+	const char *name = lt_json_str(ev->data, "friendly_name");
+
+	return (h && lt_str_has_prefix(h, id)) || (name && !strcmp(name, id));
+}
+
+static bool
+for_matches(const struct lt_event *ev, enum for_kind kind, const char *id)
+{
+	cJSON *d = ev->data;
+
+	switch (kind) {
+	case FOR_COMPONENT:
+		return str_eq(cJSON_GetObjectItem(d, "component_id"), id) ||
+		    str_eq(cJSON_GetObjectItem(d, "source_id"), id) ||
+		    str_eq(cJSON_GetObjectItem(d, "target"), id);
+	case FOR_PROVIDER:
+		return str_eq(cJSON_GetObjectItem(d, "provider_id"), id) ||
+		    str_eq(cJSON_GetObjectItem(d, "source_id"), id) ||
+		    str_eq(cJSON_GetObjectItem(d, "target"), id);
+	case FOR_HOST:
+		return host_matches(ev, id);
+	case FOR_APP:
+		return str_eq(lt_json_path(d,
+		    "annotations[\"wasmcloud.dev/appspec\"]"), id) ||
+		    str_eq(lt_json_path(d, "metadata.name"), id) ||
+		    (lt_str_has_prefix(ev->type, "manifest_") &&
+		    str_eq(cJSON_GetObjectItem(d, "name"), id));
+	case FOR_CONFIG:
+		return str_eq(cJSON_GetObjectItem(d, "config_name"), id) ||
+		    array_has(cJSON_GetObjectItem(d, "source_config"), id) ||
+		    array_has(cJSON_GetObjectItem(d, "target_config"), id);
+	}
+	return false;
+}
+
+static bool
+parse_num(const char *s, double *out)
+{
+	char *end;
+
+	*out = strtod(s, &end);
+	return end != s && *end == '\0';
+}
+
+static bool
+where_matches(const struct where *w, const struct lt_event *ev)
+{
+	cJSON *v = lt_json_path(ev->root, w->path);
+	struct lt_buf text = LT_BUF_INIT;
+	double a, b;
+	bool r = false;
+
+	if (w->op == OP_EXISTS || w->op == OP_NEXISTS)
+		return (v != NULL) == (w->op == OP_EXISTS);
+	if (v == NULL)
+		return w->op == OP_NE || w->op == OP_NRE;
+	lt_json_scalar_text(v, &text);
+	switch (w->op) {
+	case OP_EQ: r = !strcmp(lt_buf_str(&text), w->value); break;
+	case OP_NE: r = strcmp(lt_buf_str(&text), w->value) != 0; break;
+	case OP_RE: r = regexec(&w->re, lt_buf_str(&text), 0, NULL, 0) == 0; break;
+	case OP_NRE: r = regexec(&w->re, lt_buf_str(&text), 0, NULL, 0) != 0; break;
+	case OP_LT:
+	case OP_GT:
+		if (cJSON_IsNumber(v) && parse_num(w->value, &b)) {
+			a = v->valuedouble;
+			r = w->op == OP_LT ? a < b : a > b;
+		} else {
+			int c = strcmp(lt_buf_str(&text), w->value);
+
+			r = w->op == OP_LT ? c < 0 : c > 0;
+		}
+		break;
+	default:
+		break;
+	}
+	lt_buf_release(&text);
+	return r;
+}
+
+static bool
+type_matches(const struct lt_filter *f, const char *type)
+{
+	int i;
+
+	for (i = 0; i < f->ntypes; i++)
+		if (lt_glob_match(f->types[i], type))
+			return true;
+	return f->ntypes == 0;
+}
+
+bool
+lt_filter_match(const struct lt_filter *f, const struct lt_event *ev)
+{
+	int i;
+	bool any = f->nfors == 0;
+
+	if (!type_matches(f, ev->type))
+		return false;
+	for (i = 0; i < f->ngreps; i++)
+		if (!contains(ev->raw, ev->raw_len, f->greps[i]))
+			return false;
+	for (i = 0; i < f->nfors && !any; i++)
+		any = ev->status == LT_EV_OK &&
+		    for_matches(ev, f->fors[i].kind, f->fors[i].id);
+	if (!any)
+		return false;
+	for (i = 0; i < f->nwheres; i++)
+		if (!where_matches(&f->wheres[i], ev))
+			return false;
+	return true;
+}
+
+/* A glob the server can do itself: a literal, or "*" alone. */
+static bool
+server_glob(const char *g)
+{
+	return strcmp(g, "*") == 0 || strpbrk(g, "*?[") == NULL;
+}
+
+int
+lt_filter_subjects(const struct lt_filter *f, const char *prefix,
+    const char *lattice, char ***subjects)
+{
+	int i, n = 0;
+	bool widen = f->ntypes == 0;
+
+	for (i = 0; i < f->ntypes; i++)
+		if (!server_glob(f->types[i]))
+			widen = true;
+	if (widen) {
+		*subjects = lt_xcalloc(1, sizeof(char *));
+		(*subjects)[0] = lt_xasprintf("%s.%s.>", prefix, lattice);
+		return 1;
+	}
+	*subjects = lt_xcalloc((size_t)f->ntypes, sizeof(char *));
+	for (i = 0; i < f->ntypes; i++)
+		(*subjects)[n++] = lt_xasprintf("%s.%s.%s", prefix, lattice,
+		    f->types[i]);
+	return n;
+}

@@ -1,0 +1,270 @@
+/* json.c: a compacting JSON validator (no allocation per value), dotted
+ * paths into cJSON trees, and scalar formatting. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "latticectl/json.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+struct scan {
+	const char *p, *end;
+	struct lt_buf *out;
+	int depth, max_depth;
+};
+
+static void
+skip_ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' ||
+	    *s->p == '\r' || *s->p == '\t'))
+		s->p++;
+}
+
+static int value(struct scan *s);
+
+static int
+string(struct scan *s)
+{
+	const char *start = s->p++;
+
+	while (s->p < s->end && *s->p != '"') {
+		unsigned char c = (unsigned char)*s->p;
+
+		if (c < 0x20)
+			return -1;
+		if (c == '\\') {
+			if (++s->p >= s->end || !strchr("\"\\/bfnrtu", *s->p))
+				return -1;
+		}
+		s->p++;
+	}
+	if (s->p >= s->end)
+		return -1;
+	s->p++;
+	lt_buf_add(s->out, start, (size_t)(s->p - start));
+	return 0;
+}
+
+static bool
+digits(struct scan *s)
+{
+	const char *start = s->p;
+
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p > start;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+number(struct scan *s)
+{
+	const char *start = s->p;
+
+	if (*s->p == '-')
+		s->p++;
+	if (s->p < s->end && *s->p == '0')
+		s->p++;
+	else if (!digits(s))
+		return -1;
+	if (s->p < s->end && *s->p == '.' && (s->p++, !digits(s)))
+		return -1;
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (!digits(s))
+			return -1;
+	}
+	lt_buf_add(s->out, start, (size_t)(s->p - start));
+	return 0;
+}
+
+static int
+literal(struct scan *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
+		return -1;
+	lt_buf_add(s->out, word, n);
+	s->p += n;
+	return 0;
+}
+
+/* Members of an object ('{' already consumed) or elements of an array. */
+static int
+container(struct scan *s, char close, bool object)
+{
+	if (++s->depth > s->max_depth)
+		return -1;
+	skip_ws(s);
+	if (s->p < s->end && *s->p == close) {
+		lt_buf_addch(s->out, *s->p++);
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		skip_ws(s);
+		if (object) {
+			if (s->p >= s->end || *s->p != '"' || string(s) < 0)
+				return -1;
+			skip_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return -1;
+			lt_buf_addch(s->out, *s->p++);
+		}
+		if (value(s) < 0)
+			return -1;
+		skip_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			lt_buf_addch(s->out, *s->p++);
+			continue;
+		}
+		if (s->p < s->end && *s->p == close) {
+			lt_buf_addch(s->out, *s->p++);
+			s->depth--;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+static int
+value(struct scan *s)
+{
+	skip_ws(s);
+	if (s->p >= s->end)
+		return -1;
+	switch (*s->p) {
+	case '{':
+		lt_buf_addch(s->out, *s->p++);
+		return container(s, '}', true);
+	case '[':
+		lt_buf_addch(s->out, *s->p++);
+		return container(s, ']', false);
+	case '"':
+		return string(s);
+	case 't':
+		return literal(s, "true");
+	case 'f':
+		return literal(s, "false");
+	case 'n':
+		return literal(s, "null");
+	default:
+		return number(s);
+	}
+}
+
+int
+lt_json_compact(const char *data, size_t len, int max_depth,
+    struct lt_buf *out)
+{
+	struct scan s = { data, data + len, out, 0, max_depth };
+	size_t mark = out->len;
+
+	if (value(&s) == 0) {
+		skip_ws(&s);
+		if (s.p == s.end && lt_is_text(data, len))
+			return 0;
+	}
+	out->len = mark;
+	if (out->buf)
+		out->buf[mark] = '\0';
+	return -1;
+}
+
+/* Next path segment: a bare name up to '.' or '[', ["quoted"], or [N]. */
+static const char *
+next_segment(const char *p, char *seg, size_t seglen, bool *index)
+{
+	size_t n = 0;
+
+	*index = false;
+	if (*p == '[' && p[1] == '"') {
+		for (p += 2; *p && *p != '"' && n + 1 < seglen; p++)
+			seg[n++] = *p;
+		if (*p != '"' || p[1] != ']')
+			return NULL;
+		p += 2;
+	} else if (*p == '[') {
+		for (p++; *p >= '0' && *p <= '9' && n + 1 < seglen; p++)
+			seg[n++] = *p;
+		if (*p != ']' || n == 0)
+			return NULL;
+		p++;
+		*index = true;
+	} else {
+		for (; *p && *p != '.' && *p != '[' && n + 1 < seglen; p++)
+			seg[n++] = *p;
+	}
+	seg[n] = '\0';
+	if (*p == '.')
+		p++;
+	return p;
+}
+
+cJSON *
+lt_json_path(cJSON *root, const char *path)
+{
+	char seg[256];
+	bool index;
+
+	while (root && path && *path) {
+		path = next_segment(path, seg, sizeof(seg), &index);
+		if (path == NULL)
+			return NULL;
+		if (index) {
+			long i = strtol(seg, NULL, 10);
+
+			root = cJSON_IsArray(root) ? cJSON_GetArrayItem(root, (int)i) :
+			    NULL;
+		} else {
+			root = cJSON_IsObject(root) ?
+			    cJSON_GetObjectItemCaseSensitive(root, seg) : NULL;
+		}
+	}
+	return root;
+}
+
+const char *
+lt_json_str(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+double
+lt_json_num(const cJSON *obj, const char *key, double def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+void
+lt_json_scalar_text(const cJSON *v, struct lt_buf *out)
+{
+	char *s;
+
+	if (cJSON_IsString(v)) {
+		lt_buf_adds(out, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+
+		if (d == floor(d) && fabs(d) < 9e15)
+			lt_buf_addf(out, "%.0f", d);
+		else
+			lt_buf_addf(out, "%g", d);
+	} else if (cJSON_IsBool(v)) {
+		lt_buf_adds(out, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNull(v) || v == NULL) {
+		lt_buf_adds(out, "null");
+	} else {
+		s = cJSON_PrintUnformatted(v);
+		lt_buf_adds(out, s ? s : "");
+		cJSON_free(s);
+	}
+}

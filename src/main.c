@@ -16,6 +16,7 @@ const struct lt_cmd *const lt_commands[] = {
 	&cmd_complete_entry,
 	&cmd_config_entry,
 	&cmd_version_entry,
+	&cmd_watch_entry,
 	NULL
 };
 

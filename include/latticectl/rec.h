@@ -25,6 +25,16 @@ struct lt_rec;
  * opened. Thread-safe writes; the caller closes with lt_rec_close. */
 int lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err);
 
+/* Write records to an open stream (stdout for 'watch -o ndjson'); fp is
+ * not closed by lt_rec_close. */
+struct lt_rec *lt_rec_open_fp(FILE *fp);
+/* With autoflush off (default on), records are flushed only by
+ * lt_rec_flush: streaming commands flush when their queue runs empty, so
+ * a burst costs one write, and a quiet stream is always on disk. */
+void lt_rec_set_autoflush(struct lt_rec *r, bool on);
+/* 0, or -1 with errno set (EPIPE when a pipe reader went away). */
+int lt_rec_flush(struct lt_rec *r);
+
 /* Append one record of kind with the members of fields (an object; taken,
  * freed even on failure). t_ns 0 means now. Returns the record's seq (>0),
  * or 0 with err set on a write failure. */

@@ -106,6 +106,7 @@ lt_feed_next(struct lt_feed *f, int64_t deadline, struct lt_item *item)
 		*item = f->ring[f->head];
 		f->head = (f->head + 1) % f->cap;
 		f->len--;
+		item->backlog = f->len;
 		pthread_cond_signal(&f->not_full);
 	}
 	pthread_mutex_unlock(&f->mu);

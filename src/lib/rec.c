@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "latticectl/conn.h"
+#include "latticectl/json.h"
 #include "latticectl/rec.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
 struct lt_rec {
 	FILE *fp;
+	bool owned, autoflush;
 	pthread_mutex_t mu;
 	uint64_t seq;
 	bool failed;
@@ -29,11 +31,40 @@ lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err)
 	if (fp == NULL)
 		return lt_error_set(err, LT_E_RUNTIME, "cannot write recording "
 		    "'%s': %s", path, strerror(errno));
-	r = lt_xcalloc(1, sizeof(*r));
-	r->fp = fp;
-	pthread_mutex_init(&r->mu, NULL);
+	r = lt_rec_open_fp(fp);
+	r->owned = true;
 	*out = r;
 	return 0;
+}
+
+struct lt_rec *
+lt_rec_open_fp(FILE *fp)
+{
+	struct lt_rec *r = lt_xcalloc(1, sizeof(*r));
+
+	r->fp = fp;
+	r->autoflush = true;
+	pthread_mutex_init(&r->mu, NULL);
+	return r;
+}
+
+void
+lt_rec_set_autoflush(struct lt_rec *r, bool on)
+{
+	r->autoflush = on;
+}
+
+int
+lt_rec_flush(struct lt_rec *r)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->mu);
+	rc = fflush(r->fp) == 0 && !ferror(r->fp) ? 0 : -1;
+	if (rc < 0)
+		r->failed = true;
+	pthread_mutex_unlock(&r->mu);
+	return rc;
 }
 
 /* Write the prefix, the fields and the newline as one flushed line. */
@@ -57,7 +88,7 @@ emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
 	}
 	lt_buf_adds(&r->line, "}\n");
 	if (fwrite(r->line.buf, 1, r->line.len, r->fp) != r->line.len ||
-	    fflush(r->fp) != 0) {
+	    (r->autoflush && fflush(r->fp) != 0)) {
 		r->failed = true;
 		seq = 0;
 	}
@@ -95,30 +126,13 @@ void
 lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
     size_t len)
 {
-	cJSON *probe = NULL;
-	const char *end = NULL;
-
 	lt_buf_add_json_str(b, key, strlen(key));
 	lt_buf_addch(b, ':');
-	if (len > 0 && lt_is_text(data, len)) {
-		probe = cJSON_ParseWithLengthOpts(data, len, &end, false);
-		if (probe && end) {
-			while (end < data + len && (*end == ' ' || *end == '\n' ||
-			    *end == '\r' || *end == '\t'))
-				end++;
-		}
-	}
-	if (probe && end == data + len) {
-		char *compact = cJSON_PrintUnformatted(probe);
-
-		lt_buf_adds(b, compact);
-		cJSON_free(compact);
-	} else {
-		lt_buf_addch(b, '"');
-		lt_buf_add_base64(b, data, len);
-		lt_buf_adds(b, "\",\"encoding\":\"base64\"");
-	}
-	cJSON_Delete(probe);
+	if (len > 0 && lt_json_compact(data, len, 64, b) == 0)
+		return;
+	lt_buf_addch(b, '"');
+	lt_buf_add_base64(b, data, len);
+	lt_buf_adds(b, "\",\"encoding\":\"base64\"");
 }
 
 /* The command line with the values of secret options masked. */
@@ -187,7 +201,10 @@ lt_rec_count(const struct lt_rec *r)
 static void
 rec_free(struct lt_rec *r)
 {
-	fclose(r->fp);
+	if (r->owned)
+		fclose(r->fp);
+	else
+		fflush(r->fp);
 	pthread_mutex_destroy(&r->mu);
 	lt_buf_release(&r->line);
 	free(r);

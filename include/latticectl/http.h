@@ -1,0 +1,28 @@
+/* http.h: plain HTTP GETs over libcurl, for replay's --probe and doctor's
+ * --monitor (the NATS server's monitoring endpoint). The only curl user. */
+#ifndef LATTICECTL_HTTP_H
+#define LATTICECTL_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/error.h"
+
+struct lt_http_result {
+	long status;		/* HTTP status, 0 when no response */
+	int64_t total_ns;	/* time taken */
+	struct lt_buf body;	/* at most max_body bytes */
+	int truncated;		/* body was longer than max_body */
+	char content_type[128];
+};
+
+/* GET url within timeout_ns, keeping at most max_body bytes of the body.
+ * Returns 0 with res filled (any HTTP status), or -1: LT_E_TIMEOUT when it
+ * timed out, LT_E_CONNECT when the server could not be reached, LT_E_USAGE
+ * for a malformed URL. Release res with lt_http_result_release. */
+int lt_http_get(const char *url, int64_t timeout_ns, size_t max_body,
+    struct lt_http_result *res, struct lt_error *err);
+void lt_http_result_release(struct lt_http_result *res);
+
+#endif

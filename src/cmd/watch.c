@@ -1,0 +1,635 @@
+/* watch.c: 'latticectl watch': tail wasmbus.evt.{L}.> readably, filtered
+ * on the server by --type and on the client by --for/--where/--grep, with
+ * history from the wasmbus_events stream, gap records, stop conditions and
+ * a recording. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "latticectl/conn.h"
+#include "latticectl/event.h"
+#include "latticectl/feed.h"
+#include "latticectl/filter.h"
+#include "latticectl/json.h"
+#include "latticectl/rec.h"
+#include "latticectl/sig.h"
+#include "latticectl/sub.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+#define EVENTS_STREAM "wasmbus_events"
+#define MAX_SUBS 32
+
+static const struct lt_opt watch_opts[] = {
+	{ "type", 't', LT_OPT_ARG | LT_OPT_MULTI, "TYPES",
+	    "event types, comma separated globs (server-side filter)", NULL },
+	{ "for", 0, LT_OPT_ARG | LT_OPT_MULTI, "KIND/ID",
+	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID", NULL },
+	{ "where", 'w', LT_OPT_ARG | LT_OPT_MULTI, "EXPR",
+	    "PATH OP VALUE, OP one of = != ~ !~ < > exists", NULL },
+	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT",
+	    "only events whose payload contains TEXT", NULL },
+	{ "since", 0, LT_OPT_ARG, "DUR|TIME",
+	    "replay history from the wasmbus_events stream first", NULL },
+	{ "count", 'n', LT_OPT_ARG, "N", "exit after N events", NULL },
+	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without events", NULL },
+	{ "until", 0, LT_OPT_ARG, "TYPE[:FILTER]",
+	    "exit 0 when a matching event arrives (4 on --timeout)", NULL },
+	{ "wadm", 0, 0, NULL, "also show wadm events (wadm.evt)", NULL },
+	{ "record", 0, LT_OPT_ARG, "FILE", "write a recording while watching",
+	    NULL },
+	{ "max-pending", 0, LT_OPT_ARG, "N",
+	    "client-side buffer in messages before drops (65536)", NULL },
+	LT_OPT_END
+};
+
+struct type_count {
+	char name[64];
+	uint64_t n;
+};
+
+struct watch {
+	struct lt_ctx *ctx;
+	struct lt_filter *filter, *until;
+	struct lt_feed *feed;
+	struct lt_sub *subs[MAX_SUBS];
+	int nsubs;
+	struct lt_rec *rec, *nd;	/* --record file, ndjson stdout */
+	const struct lt_colors *col;
+	bool decode_all;		/* false: ndjson fast path */
+	uint64_t max_count, shown, invalid, gaps, dropped, filtered;
+	int64_t idle_ns, until_deadline, disconnected_at;
+	bool live_marked, stream_mode, done, stdout_closed;
+	uint64_t history_last_seq;
+	struct type_count types[64];
+	int ntypes;
+	struct lt_buf line, fields;
+	struct lt_error werr;		/* first write failure */
+};
+
+static void
+count_type(struct watch *w, const char *subject)
+{
+	const char *t = strrchr(subject, '.');
+	int i;
+
+	t = t ? t + 1 : subject;
+	for (i = 0; i < w->ntypes; i++)
+		if (!strcmp(w->types[i].name, t)) {
+			w->types[i].n++;
+			return;
+		}
+	if (w->ntypes < (int)LT_ARRAY_SIZE(w->types)) {
+		snprintf(w->types[w->ntypes].name, sizeof(w->types[0].name), "%s", t);
+		w->types[w->ntypes++].n = 1;
+	}
+}
+
+/* Note a failed stdout write: EPIPE ends the watch quietly. */
+static void
+stdout_failed(struct watch *w)
+{
+	if (errno != EPIPE && w->werr.code == LT_OK)
+		lt_error_set(&w->werr, LT_E_RUNTIME, "cannot write output: %s",
+		    strerror(errno));
+	w->stdout_closed = true;
+	w->done = true;
+}
+
+static void
+emit_text(struct watch *w, const char *text)
+{
+	if (fputs(text, w->ctx->out) == EOF || fputc('\n', w->ctx->out) == EOF)
+		stdout_failed(w);
+}
+
+static void
+record_raw(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b)
+{
+	if (w->nd && lt_rec_write_raw(w->nd, kind, t, b->buf, b->len, NULL) == 0)
+		stdout_failed(w);
+	if (w->rec && lt_rec_write_raw(w->rec, kind, t, b->buf, b->len,
+	    w->werr.code ? NULL : &w->werr) == 0)
+		w->done = true;
+}
+
+/* Record (and print, in text formats) a gap. */
+static void
+emit_gap(struct watch *w, int64_t t, const char *reason, int64_t dur_ns,
+    int64_t dropped, const char *detail)
+{
+	char d[32];
+
+	w->gaps++;
+	lt_buf_reset(&w->fields);
+	lt_buf_addf(&w->fields, "\"reason\":\"%s\",\"duration_ms\":%lld,"
+	    "\"dropped\":%lld,\"detail\":", reason, (long long)(dur_ns / 1000000),
+	    (long long)dropped);
+	lt_buf_add_json_str(&w->fields, detail, strlen(detail));
+	if (w->stream_mode)
+		lt_buf_adds(&w->fields, ",\"recovered\":true");
+	record_raw(w, "gap", t, &w->fields);
+	if (w->nd || w->ctx->format == LT_FMT_RAW)
+		return;
+	lt_duration_format(dur_ns, d, sizeof(d));
+	lt_buf_reset(&w->line);
+	lt_time_format_short(t, d + 16, 16);
+	lt_buf_addf(&w->line, "%s%s  -- gap: %s", w->col->yellow, d + 16, reason);
+	if (dur_ns > 0)
+		lt_buf_addf(&w->line, " for %s", d);
+	if (dropped > 0)
+		lt_buf_addf(&w->line, ", %lld messages dropped", (long long)dropped);
+	if (*detail)
+		lt_buf_addf(&w->line, " (%s)", detail);
+	if (w->stream_mode)
+		lt_buf_adds(&w->line, "; history stream resumes, nothing lost");
+	lt_buf_adds(&w->line, w->col->reset);
+	emit_text(w, w->line.buf);
+}
+
+static void
+check_dropped(struct watch *w, int64_t t)
+{
+	int64_t total = 0, delta;
+	int i;
+
+	for (i = 0; i < w->nsubs; i++)
+		total += lt_sub_dropped(w->subs[i]);
+	delta = total - (int64_t)w->dropped;
+	if (delta <= 0)
+		return;
+	w->dropped = (uint64_t)total;
+	emit_gap(w, t, "slow-consumer", 0, delta,
+	    "watch fell behind; the client dropped messages");
+}
+
+static void
+on_conn_item(struct watch *w, const struct lt_item *it)
+{
+	switch (it->kind) {
+	case LT_ITEM_DISCONNECTED:
+		if (w->disconnected_at == 0)
+			w->disconnected_at = it->t_ns;
+		if (!w->ctx->cfg->quiet)
+			fprintf(stderr, "latticectl: watch: disconnected from %s, "
+			    "reconnecting\n", it->detail);
+		break;
+	case LT_ITEM_RECONNECTED:
+		emit_gap(w, it->t_ns, "disconnected", w->disconnected_at ?
+		    it->t_ns - w->disconnected_at : 0, 0, it->detail);
+		w->disconnected_at = 0;
+		break;
+	case LT_ITEM_SLOW:
+		check_dropped(w, it->t_ns);
+		break;
+	case LT_ITEM_CLOSED:
+		w->done = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+mark_live(struct watch *w, const struct lt_msg *m)
+{
+	if (w->live_marked || !w->stream_mode)
+		return;
+	if (m->pending > 0 && m->stream_seq < w->history_last_seq)
+		return;
+	w->live_marked = true;
+	if (!w->ctx->cfg->quiet && w->nd == NULL)
+		fprintf(stderr, "latticectl: watch: history replayed, following "
+		    "live events\n");
+}
+
+/* Build the record members for an event and write them where asked. */
+static void
+record_event(struct watch *w, const struct lt_msg *m)
+{
+	if (!w->nd && !w->rec)
+		return;
+	lt_buf_reset(&w->fields);
+	lt_buf_adds(&w->fields, "\"subject\":");
+	lt_buf_add_json_str(&w->fields, m->subject, strlen(m->subject));
+	if (m->stream_seq)
+		lt_buf_addf(&w->fields, ",\"stream_seq\":%llu",
+		    (unsigned long long)m->stream_seq);
+	lt_buf_addch(&w->fields, ',');
+	lt_rec_add_payload(&w->fields, "event", m->data, (size_t)m->len);
+	record_raw(w, "event", m->recv_ns, &w->fields);
+}
+
+static void
+display(struct watch *w, const struct lt_msg *m, const struct lt_event *ev)
+{
+	switch (w->ctx->format) {
+	case LT_FMT_RAW:
+		if (fwrite(m->data, 1, (size_t)m->len, w->ctx->out) != (size_t)m->len ||
+		    fputc('\n', w->ctx->out) == EOF)
+			stdout_failed(w);
+		break;
+	case LT_FMT_TEXT:
+	case LT_FMT_WIDE:
+		lt_buf_reset(&w->line);
+		lt_event_format_text(ev, m->recv_ns, w->ctx->format == LT_FMT_WIDE,
+		    w->col, &w->line);
+		emit_text(w, w->line.buf);
+		break;
+	default:
+		break;	/* ndjson goes through record_event */
+	}
+}
+
+static void
+on_msg(struct watch *w, const struct lt_msg *m)
+{
+	struct lt_event ev;
+	bool until_hit = false;
+
+	mark_live(w, m);
+	if (!lt_filter_may_match(w->filter, m->data, (size_t)m->len)) {
+		w->filtered++;
+		return;
+	}
+	if (!w->decode_all) {
+		count_type(w, m->subject);
+		w->shown++;
+		record_event(w, m);
+		goto stop_check;
+	}
+	lt_event_decode(&ev, m->subject, m->data, (size_t)m->len);
+	if (!lt_filter_match(w->filter, &ev)) {
+		w->filtered++;
+		lt_event_release(&ev);
+		return;
+	}
+	if (ev.status != LT_EV_OK)
+		w->invalid++;
+	count_type(w, ev.status == LT_EV_OK ? ev.type : m->subject);
+	w->shown++;
+	display(w, m, &ev);
+	record_event(w, m);
+	until_hit = w->until && lt_filter_match(w->until, &ev);
+	lt_event_release(&ev);
+stop_check:
+	if (until_hit || (w->max_count && w->shown >= w->max_count))
+		w->done = true;
+}
+
+static void
+write_summary(struct watch *w)
+{
+	int i;
+
+	if (w->ctx->cfg->quiet)
+		return;
+	fprintf(stderr, "latticectl: watch: %llu events", (unsigned long long)w->shown);
+	for (i = 0; i < w->ntypes; i++)
+		fprintf(stderr, "%s%s %llu", i ? ", " : " (", w->types[i].name,
+		    (unsigned long long)w->types[i].n);
+	fprintf(stderr, "%s; %llu gaps, %llu dropped, %llu invalid, %llu "
+	    "filtered out\n", w->ntypes ? ")" : "", (unsigned long long)w->gaps,
+	    (unsigned long long)w->dropped, (unsigned long long)w->invalid,
+	    (unsigned long long)w->filtered);
+}
+
+static cJSON *
+summary_json(struct watch *w)
+{
+	cJSON *f = cJSON_CreateObject(), *types = cJSON_CreateObject();
+	int i;
+
+	cJSON_AddNumberToObject(f, "events", (double)w->shown);
+	cJSON_AddNumberToObject(f, "gaps", (double)w->gaps);
+	cJSON_AddNumberToObject(f, "dropped", (double)w->dropped);
+	cJSON_AddNumberToObject(f, "invalid", (double)w->invalid);
+	for (i = 0; i < w->ntypes; i++)
+		cJSON_AddNumberToObject(types, w->types[i].name,
+		    (double)w->types[i].n);
+	cJSON_AddItemToObject(f, "types", types);
+	return f;
+}
+
+static int parse_until(struct lt_filter **out, const char *spec,
+    struct lt_error *err);
+
+static int
+build_filters(struct watch *w, struct lt_error *err)
+{
+	const struct lt_args *a = w->ctx->args;
+	const char *v;
+	int i;
+
+	w->filter = lt_filter_create();
+	for (i = 0; (v = lt_args_nth(a, "type", i)); i++)
+		if (lt_filter_add_types(w->filter, v, err) < 0)
+			return -1;
+	for (i = 0; (v = lt_args_nth(a, "for", i)); i++)
+		if (lt_filter_add_for(w->filter, v, err) < 0)
+			return -1;
+	for (i = 0; (v = lt_args_nth(a, "where", i)); i++)
+		if (lt_filter_add_where(w->filter, v, err) < 0)
+			return -1;
+	for (i = 0; (v = lt_args_nth(a, "grep", i)); i++)
+		lt_filter_add_grep(w->filter, v);
+	if ((v = lt_args_get(a, "until")))
+		return parse_until(&w->until, v, err);
+	return 0;
+}
+
+/* --until TYPE[:FILTER]: FILTER is KIND/ID or a --where expression. */
+static int
+parse_until(struct lt_filter **out, const char *spec, struct lt_error *err)
+{
+	char *copy = lt_xstrdup(spec), *colon = strchr(copy, ':');
+	struct lt_filter *f = lt_filter_create();
+	int rc = 0;
+
+	if (colon)
+		*colon++ = '\0';
+	if (lt_filter_add_types(f, copy, err) < 0)
+		rc = -1;
+	else if (colon && strchr(colon, '/') && !strpbrk(colon, "=~<>!"))
+		rc = lt_filter_add_for(f, colon, err);
+	else if (colon)
+		rc = lt_filter_add_where(f, colon, err);
+	free(copy);
+	if (rc < 0) {
+		lt_filter_destroy(f);
+		return lt_error_prefix(err, "--until");
+	}
+	*out = f;
+	return 0;
+}
+
+static int
+parse_since(const char *v, int64_t *start_ns, struct lt_error *err)
+{
+	int64_t dur;
+
+	if (lt_time_parse(v, start_ns) == 0)
+		return 0;
+	if (lt_parse_duration(v, &dur, err) < 0)
+		return lt_error_set(err, LT_E_USAGE, "invalid --since '%s' (a "
+		    "duration like 5m or an RFC 3339 time)", v);
+	*start_ns = lt_now_ns() - dur;
+	return 0;
+}
+
+/* Check the history stream and say how far back it really reaches. */
+static int
+check_history(struct watch *w, int64_t start_ns, struct lt_error *err)
+{
+	struct lt_stream_info si;
+	char t[48];
+	int rc = lt_stream_info(w->ctx->conn, EVENTS_STREAM, &si, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return lt_error_set(err, LT_E_RUNTIME, "no '%s' stream on this "
+		    "server: history needs wadm 0.13 or later running on the "
+		    "lattice (watch without --since shows live events)",
+		    EVENTS_STREAM);
+	if (si.retention != LT_RETENTION_LIMITS)
+		return lt_error_set(err, LT_E_RUNTIME, "stream '%s' is not a "
+		    "limits stream; reading it could take work from wadm",
+		    EVENTS_STREAM);
+	w->history_last_seq = si.last_seq;
+	if (si.max_age_ns > 0 && lt_now_ns() - start_ns > si.max_age_ns &&
+	    !w->ctx->cfg->quiet) {
+		lt_duration_format(si.max_age_ns, t, sizeof(t));
+		fprintf(stderr, "latticectl: watch: warning: '%s' keeps events "
+		    "for %s only; history starts at the oldest event kept\n",
+		    EVENTS_STREAM, t);
+	}
+	if (si.msgs == 0 && !w->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: watch: '%s' holds no events yet\n",
+		    EVENTS_STREAM);
+	return 0;
+}
+
+static int
+subscribe(struct watch *w, struct lt_error *err)
+{
+	const char *lattice = lt_config_get(w->ctx->cfg, LT_S_LATTICE);
+	const char *since = lt_args_get(w->ctx->args, "since");
+	uint64_t pending = 65536;
+	char **subjects = NULL;
+	int i, n, rc = 0;
+
+	if (lt_args_uint(w->ctx->args, "max-pending", 1 << 24, &pending, err) < 0)
+		return -1;
+	if (since) {
+		struct lt_stream_start st = { EVENTS_STREAM, NULL, 0, 0, false };
+		char *filter = lt_xasprintf("wasmbus.evt.%s.>", lattice);
+
+		st.filter = filter;
+		rc = parse_since(since, &st.start_ns, err);
+		if (rc == 0)
+			rc = check_history(w, st.start_ns, err);
+		if (rc == 0)
+			rc = lt_sub_open_stream(&w->subs[w->nsubs++], w->ctx->conn,
+			    &st, w->feed, 0, (int)pending, err);
+		w->stream_mode = true;
+		free(filter);
+		if (rc < 0)
+			return -1;
+	} else {
+		n = lt_filter_subjects(w->filter, "wasmbus.evt", lattice, &subjects);
+		for (i = 0; i < n; i++) {
+			if (rc == 0 && w->nsubs < MAX_SUBS)
+				rc = lt_sub_open(&w->subs[w->nsubs++], w->ctx->conn,
+				    subjects[i], w->feed, i, (int)pending, err);
+			free(subjects[i]);
+		}
+		free(subjects);
+		if (rc < 0)
+			return -1;
+	}
+	if (lt_args_has(w->ctx->args, "wadm")) {
+		char *s = lt_xasprintf("wadm.evt.%s.>", lattice);
+
+		rc = lt_sub_open(&w->subs[w->nsubs++], w->ctx->conn, s, w->feed,
+		    MAX_SUBS, (int)pending, err);
+		free(s);
+	}
+	return rc < 0 ? -1 : lt_conn_flush(w->ctx->conn, err);
+}
+
+static int
+open_outputs(struct watch *w, struct lt_error *err)
+{
+	const struct lt_ctx *ctx = w->ctx;
+	const char *path = lt_args_get(ctx->args, "record");
+	const char *lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
+
+	if (ctx->format == LT_FMT_NDJSON || ctx->format == LT_FMT_JSON) {
+		w->nd = lt_rec_open_fp(ctx->out);
+		lt_rec_set_autoflush(w->nd, false);
+	}
+	if (path) {
+		if (lt_rec_open(&w->rec, path, err) < 0)
+			return -1;
+		lt_rec_set_autoflush(w->rec, false);
+		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
+		    ctx->conn, lattice, "none", NULL, err) == 0)
+			return -1;
+	}
+	/* Without filters, ndjson needs no decoding: type counts come from
+	 * the subject and the payload is compacted as it is copied. */
+	w->decode_all = !(w->nd && lt_filter_is_empty(w->filter) &&
+	    w->until == NULL && !lt_args_has(ctx->args, "type") &&
+	    !lt_args_has(ctx->args, "since"));
+	return 0;
+}
+
+static void
+flush_outputs(struct watch *w)
+{
+	if (w->nd && lt_rec_flush(w->nd) < 0)
+		stdout_failed(w);
+	else if (!w->nd && lt_output_flush(w->ctx->out) != LT_WRITE_OK)
+		stdout_failed(w);
+	if (w->rec && lt_rec_flush(w->rec) < 0 && w->werr.code == LT_OK)
+		lt_error_set(&w->werr, LT_E_RUNTIME, "cannot write recording: %s",
+		    strerror(errno));
+}
+
+/* The next deadline (lt_mono_ns clock) and which condition it is. */
+static int64_t
+next_deadline(struct watch *w, bool *is_until)
+{
+	int64_t d = 0;
+
+	*is_until = false;
+	if (w->idle_ns)
+		d = lt_mono_ns() + w->idle_ns;
+	if (w->until_deadline && (d == 0 || w->until_deadline < d)) {
+		d = w->until_deadline;
+		*is_until = true;
+	}
+	return d;
+}
+
+static int
+loop(struct watch *w, struct lt_error *err)
+{
+	struct lt_item it;
+	bool is_until;
+	int rc;
+
+	while (!w->done) {
+		rc = lt_feed_next(w->feed, next_deadline(w, &is_until), &it);
+		if (rc < 0)
+			break;	/* signal: drain and exit 0 */
+		if (rc == 0) {
+			if (is_until)
+				return lt_error_set(err, LT_E_TIMEOUT, "no event "
+				    "matched --until within the timeout");
+			break;	/* --idle */
+		}
+		if (it.kind == LT_ITEM_MSG)
+			on_msg(w, &it.msg);
+		else
+			on_conn_item(w, &it);
+		lt_item_release(&it);
+		if (it.backlog == 0 || w->shown % 256 == 0)
+			flush_outputs(w);
+	}
+	check_dropped(w, lt_now_ns());
+	flush_outputs(w);
+	return 0;
+}
+
+static int
+setup(struct watch *w, struct lt_error *err)
+{
+	const struct lt_args *a = w->ctx->args;
+	const struct lt_config *cfg = w->ctx->cfg;
+
+	w->col = lt_output_colors(w->ctx->color_out && w->ctx->format <= LT_FMT_WIDE);
+	if (build_filters(w, err) < 0 ||
+	    lt_args_uint(a, "count", UINT64_MAX, &w->max_count, err) < 0 ||
+	    lt_args_duration(a, "idle", &w->idle_ns, err) < 0)
+		return -1;
+	if (w->until && cfg->src[LT_S_TIMEOUT] != LT_SRC_DEFAULT)
+		w->until_deadline = lt_mono_ns() + cfg->timeout_ns;
+	w->feed = lt_feed_create(4096);
+	lt_conn_set_feed(w->ctx->conn, w->feed);
+	lt_sig_set_feed(w->feed);
+	if (open_outputs(w, err) < 0 || subscribe(w, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+teardown(struct watch *w, int rc, struct lt_error *err)
+{
+	int i;
+
+	lt_sig_set_feed(NULL);
+	if (w->feed)
+		lt_feed_close(w->feed);
+	for (i = 0; i < w->nsubs; i++)
+		lt_sub_close(w->subs[i]);
+	if (w->ctx->conn)
+		lt_conn_set_feed(w->ctx->conn, NULL);
+	lt_feed_destroy(w->feed);
+	if (w->rec) {
+		cJSON *end = summary_json(w);
+
+		cJSON_AddNumberToObject(end, "exit", rc);
+		lt_rec_close(w->rec, end, NULL);
+	}
+	if (w->nd) {
+		if (rc == 0 && !w->stdout_closed)
+			lt_rec_close(w->nd, summary_json(w), NULL);
+		else
+			lt_rec_abandon(w->nd);
+	}
+	lt_filter_destroy(w->filter);
+	lt_filter_destroy(w->until);
+	lt_buf_release(&w->line);
+	lt_buf_release(&w->fields);
+	(void)err;
+}
+
+static int
+run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct watch w;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.ctx = ctx;
+	rc = setup(&w, err) < 0 ? err->code : 0;
+	if (rc == 0 && loop(&w, err) < 0)
+		rc = err->code;
+	if (rc == 0 && w.werr.code != LT_OK) {
+		*err = w.werr;
+		rc = err->code;
+	}
+	if (rc == 0 || rc == LT_E_TIMEOUT)
+		write_summary(&w);
+	teardown(&w, rc, err);
+	return rc;
+}
+
+const struct lt_cmd cmd_watch_entry = {
+	.name = "watch",
+	.summary = "tail lattice events, filtered, with history and recording",
+	.usage = "[--type T,..] [--for KIND/ID] [--where EXPR] [--since DUR] "
+	    "[--count N] [--record FILE]",
+	.description = "Subscribes (plain, never a queue group) to "
+	    "wasmbus.evt.<lattice>.<type>.\n--since reads the wasmbus_events "
+	    "stream through an ordered consumer first.\nRead-only: never "
+	    "publishes, replies or acks.",
+	.flags = LT_CMD_CONNECT,
+	.opts = watch_opts,
+	.max_args = 0,
+	.run = run_watch,
+};

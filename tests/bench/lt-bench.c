@@ -1,0 +1,164 @@
+/* lt-bench.c: benchmark helpers for 'watch', not installed.
+ *   lt-bench -s URL pub --count N [--for-every K ID] FILE...
+ *       publish N CloudEvents cycling through FILEs on
+ *       wasmbus.evt.default.<type>; with --for-every, every K-th event's
+ *       component_id is replaced by ID (so a filter matches 1/K).
+ *   lt-bench -s URL sub SUBJECT --count N
+ *       the ceiling: a bare nats.c subscriber that only counts; prints
+ *       "received N in S seconds". */
+#include <nats/nats.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct payload {
+	char subject[160];
+	char *data;
+	int len;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *
+slurp(const char *path, int *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0) {
+		fprintf(stderr, "lt-bench: cannot read %s\n", path);
+		exit(2);
+	}
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		exit(2);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (int)n;
+	return buf;
+}
+
+/* Compact a pretty-printed example into one line, find its type. */
+static void
+load(struct payload *p, const char *path)
+{
+	char *raw = slurp(path, &p->len), *type, *end;
+	int i, o = 0, in_str = 0;
+
+	for (i = 0; i < p->len; i++) {
+		char c = raw[i];
+
+		if (c == '"' && (i == 0 || raw[i - 1] != '\\'))
+			in_str = !in_str;
+		if (!in_str && (c == ' ' || c == '\n' || c == '\r' || c == '\t'))
+			continue;
+		raw[o++] = c;
+	}
+	raw[o] = '\0';
+	p->data = raw;
+	p->len = o;
+	type = strstr(raw, "\"type\":\"com.wasmcloud.lattice.");
+	type = type ? type + 30 : (char *)"unknown\"";
+	end = strchr(type, '"');
+	snprintf(p->subject, sizeof(p->subject), "wasmbus.evt.default.%.*s",
+	    (int)(end - type), type);
+}
+
+static int
+cmd_pub(natsConnection *nc, int argc, char **argv)
+{
+	struct payload *p = calloc((size_t)argc, sizeof(*p));
+	long count = 1000, every = 0, i;
+	const char *id = NULL;
+	int n = 0, a;
+	double t0;
+
+	for (a = 0; a < argc; a++) {
+		if (!strcmp(argv[a], "--count") && a + 1 < argc)
+			count = strtol(argv[++a], NULL, 10);
+		else if (!strcmp(argv[a], "--for-every") && a + 2 < argc) {
+			every = strtol(argv[++a], NULL, 10);
+			id = argv[++a];
+		} else
+			load(&p[n++], argv[a]);
+	}
+	t0 = now();
+	for (i = 0; i < count; i++) {
+		struct payload *q = &p[i % n];
+		const char *d = q->data;
+		char buf[8192];
+
+		if (every && i % every == 0) {
+			const char *at = strstr(d, "\"component_id\":\"");
+
+			if (at && q->len < 7000) {
+				const char *close = strchr(at + 16, '"');
+				int pre = (int)(at + 16 - d);
+
+				snprintf(buf, sizeof(buf), "%.*s%s%s", pre, d, id, close);
+				d = buf;
+			}
+		}
+		natsConnection_PublishString(nc, q->subject, d);
+	}
+	natsConnection_FlushTimeout(nc, 60000);
+	fprintf(stderr, "published %ld in %.3fs\n", count, now() - t0);
+	return 0;
+}
+
+static int
+cmd_sub(natsConnection *nc, int argc, char **argv)
+{
+	natsSubscription *sub = NULL;
+	long count = argc > 2 ? strtol(argv[2], NULL, 10) : 1000, got = 0;
+	double t0 = 0;
+
+	natsConnection_SubscribeSync(&sub, nc, argv[0]);
+	natsSubscription_SetPendingLimits(sub, -1, -1);
+	natsConnection_Flush(nc);
+	printf("ready\n");
+	fflush(stdout);
+	while (got < count) {
+		natsMsg *m = NULL;
+
+		if (natsSubscription_NextMsg(&m, sub, 30000) != NATS_OK)
+			break;
+		if (got++ == 0)
+			t0 = now();
+		natsMsg_Destroy(m);
+	}
+	printf("received %ld in %.3f seconds\n", got, now() - t0);
+	natsSubscription_Destroy(sub);
+	return got == count ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	natsConnection *nc = NULL;
+	int rc;
+
+	if (argc < 4 || strcmp(argv[1], "-s")) {
+		fprintf(stderr, "usage: lt-bench -s URL pub|sub ...\n");
+		return 2;
+	}
+	if (natsConnection_ConnectTo(&nc, argv[2]) != NATS_OK) {
+		fprintf(stderr, "lt-bench: cannot connect to %s\n", argv[2]);
+		return 3;
+	}
+	rc = !strcmp(argv[3], "pub") ? cmd_pub(nc, argc - 4, argv + 4) :
+	    cmd_sub(nc, argc - 4, argv + 4);
+	natsConnection_Destroy(nc);
+	nats_Close();
+	return rc;
+}

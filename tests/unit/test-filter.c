@@ -1,0 +1,120 @@
+/* test-filter.c: --type, --for, --where, --grep and server subjects. */
+#include <string.h>
+
+#include "latticectl/filter.h"
+#include "latticectl/util.h"
+#include "tap.h"
+
+static const char scaled[] = "{\"specversion\":\"1.0\",\"id\":\"1\","
+    "\"type\":\"com.wasmcloud.lattice.component_scaled\","
+    "\"source\":\"NBBQ5KLRNTL2\",\"time\":\"2025-08-06T17:49:31Z\","
+    "\"data\":{\"component_id\":\"hello\",\"image_ref\":\"x/h:0.0.2\","
+    "\"max_instances\":0,\"host_id\":\"NBBQ5KLRNTL2\",\"annotations\":"
+    "{\"wasmcloud.dev/appspec\":\"rust-hello-world\"}}}";
+
+static bool
+matches(const char *setup_kind, const char *arg)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	struct lt_event ev;
+	bool r;
+
+	if (!strcmp(setup_kind, "for"))
+		lt_filter_add_for(f, arg, &err);
+	else if (!strcmp(setup_kind, "where"))
+		lt_filter_add_where(f, arg, &err);
+	else if (!strcmp(setup_kind, "type"))
+		lt_filter_add_types(f, arg, &err);
+	else
+		lt_filter_add_grep(f, arg);
+	lt_event_decode(&ev, "wasmbus.evt.default.component_scaled", scaled,
+	    strlen(scaled));
+	r = lt_filter_may_match(f, scaled, strlen(scaled)) &&
+	    lt_filter_match(f, &ev);
+	lt_event_release(&ev);
+	lt_filter_destroy(f);
+	return r;
+}
+
+static void
+test_matching(void)
+{
+	ok(matches("for", "component/hello"), "--for component");
+	ok(!matches("for", "component/other"), "--for other component");
+	ok(matches("for", "host/NBBQ5"), "--for host prefix");
+	ok(matches("for", "app/rust-hello-world"), "--for app via annotation");
+	ok(!matches("for", "config/hello"), "--for config does not match");
+	ok(matches("where", "data.max_instances=0"), "where = number");
+	ok(!matches("where", "data.max_instances!=0"), "where !=");
+	ok(matches("where", "data.image_ref~0\\.0\\.2$"), "where ~ regex");
+	ok(!matches("where", "data.image_ref!~0\\.0\\.2"), "where !~");
+	ok(matches("where", "data.max_instances<1"), "where < numeric");
+	ok(!matches("where", "data.max_instances>0"), "where > numeric");
+	ok(matches("where", "data.image_ref exists"), "where exists");
+	ok(matches("where", "data.error !exists"), "where !exists");
+	ok(matches("where",
+	    "data.annotations[\"wasmcloud.dev/appspec\"]=rust-hello-world"),
+	    "where with a quoted key");
+	ok(matches("type", "component_*"), "type glob");
+	ok(!matches("type", "config_*"), "type glob miss");
+	ok(matches("grep", "0.0.2"), "grep");
+	ok(!matches("grep", "nothere"), "grep miss");
+}
+
+static void
+test_errors(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+
+	ok(lt_filter_add_where(f, "data.x ?? 1", &err) < 0 &&
+	    err.code == LT_E_USAGE && strstr(err.msg, "'?? 1'"),
+	    "bad operator named: %s", err.msg);
+	ok(lt_filter_add_where(f, "data.x~(", &err) < 0 &&
+	    strstr(err.msg, "'('"), "bad regex named: %s", err.msg);
+	ok(lt_filter_add_for(f, "pod/x", &err) < 0 && strstr(err.msg, "'pod'"),
+	    "bad --for kind named");
+	ok(lt_filter_add_for(f, "component", &err) < 0, "--for without id");
+	ok(lt_filter_add_where(f, "=1", &err) < 0, "where without path");
+	lt_filter_destroy(f);
+}
+
+static void
+test_subjects(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	char **s = NULL;
+	int n, i;
+
+	n = lt_filter_subjects(f, "wasmbus.evt", "default", &s);
+	ok(n == 1 && !strcmp(s[0], "wasmbus.evt.default.>"), "no types: >");
+	for (i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+	lt_filter_add_types(f, "component_scaled,config_set", &err);
+	n = lt_filter_subjects(f, "wasmbus.evt", "*", &s);
+	ok(n == 2 && !strcmp(s[0], "wasmbus.evt.*.component_scaled") &&
+	    !strcmp(s[1], "wasmbus.evt.*.config_set"), "one subject per type");
+	for (i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+	lt_filter_add_types(f, "config_*", &err);
+	n = lt_filter_subjects(f, "wasmbus.evt", "default", &s);
+	ok(n == 1 && !strcmp(s[0], "wasmbus.evt.default.>"),
+	    "partial glob widens to the lattice");
+	for (i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+	lt_filter_destroy(f);
+}
+
+int
+main(void)
+{
+	test_matching();
+	test_errors();
+	test_subjects();
+	done_testing();
+}

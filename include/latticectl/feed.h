@@ -49,6 +49,18 @@ struct lt_feed *lt_feed_create(size_t capacity);
 /* Wake all waiters and free. Items still queued are released. */
 void lt_feed_destroy(struct lt_feed *f);
 
+/* Direct delivery for hot paths (watch): messages are handed to fn on the
+ * client library's delivery thread instead of being queued, saving a
+ * thread hand-off per message; control items (gaps) still queue for
+ * lt_feed_next. fn runs under the feed's handler lock and must not keep
+ * the item; code on other threads that touches fn's state takes the same
+ * lock with lt_feed_lock/lt_feed_unlock. After lt_feed_close, fn is no
+ * longer called. */
+typedef void (*lt_feed_fn)(void *ud, const struct lt_item *item);
+void lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud);
+void lt_feed_lock(struct lt_feed *f);
+void lt_feed_unlock(struct lt_feed *f);
+
 /* Producers (nats.c threads). lt_feed_push_msg takes ownership of native
  * and fills msg fields from it (in sub.c). */
 void lt_feed_push(struct lt_feed *f, const struct lt_item *item);

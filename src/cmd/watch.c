@@ -60,7 +60,7 @@ struct watch {
 	const struct lt_colors *col;
 	bool decode_all;		/* false: ndjson fast path */
 	uint64_t max_count, shown, invalid, gaps, dropped, filtered;
-	int64_t idle_ns, until_deadline, disconnected_at;
+	int64_t idle_ns, until_deadline, disconnected_at, last_msg;
 	bool live_marked, stream_mode, done, stdout_closed;
 	uint64_t history_last_seq;
 	struct type_count types[64];
@@ -249,6 +249,7 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	struct lt_event ev;
 	bool until_hit = false;
 
+	w->last_msg = lt_mono_ns();
 	mark_live(w, m);
 	if (!lt_filter_may_match(w->filter, m->data, (size_t)m->len)) {
 		w->filtered++;
@@ -507,7 +508,7 @@ next_deadline(struct watch *w, bool *is_until)
 
 	*is_until = false;
 	if (w->idle_ns)
-		d = lt_mono_ns() + w->idle_ns;
+		d = w->last_msg + w->idle_ns;
 	if (w->until_deadline && (d == 0 || w->until_deadline < d)) {
 		d = w->until_deadline;
 		*is_until = true;
@@ -515,34 +516,70 @@ next_deadline(struct watch *w, bool *is_until)
 	return d;
 }
 
+/* Messages arrive here on the client's delivery thread, under the feed's
+ * handler lock; a stop condition wakes the command thread. */
+static void
+on_direct(void *ud, const struct lt_item *it)
+{
+	struct watch *w = ud;
+
+	if (w->done)
+		return;
+	on_msg(w, &it->msg);
+	if (it->backlog == 0 || w->shown % 512 == 0)
+		flush_outputs(w);
+	if (w->done)
+		lt_feed_wake(w->feed);
+}
+
+/* Handle what lt_feed_next returned; false ends the loop. */
+static bool
+step(struct watch *w, int rc, struct lt_item *it, bool is_until,
+    struct lt_error *err)
+{
+	if (rc < 0)
+		return false;	/* signal or stop condition: drain, exit 0 */
+	if (rc == 0 && is_until) {
+		lt_error_set(err, LT_E_TIMEOUT, "no event matched --until "
+		    "within the timeout");
+		return false;
+	}
+	if (rc == 0)	/* --idle, unless a message came meanwhile */
+		return w->last_msg + w->idle_ns > lt_mono_ns();
+	if (it->kind == LT_ITEM_MSG)
+		on_msg(w, &it->msg);
+	else
+		on_conn_item(w, it);
+	lt_item_release(it);
+	if (it->backlog == 0)
+		flush_outputs(w);
+	return !w->done;
+}
+
 static int
 loop(struct watch *w, struct lt_error *err)
 {
 	struct lt_item it;
-	bool is_until;
+	bool is_until, go = true;
+	int64_t deadline;
 	int rc;
 
-	while (!w->done) {
-		rc = lt_feed_next(w->feed, next_deadline(w, &is_until), &it);
-		if (rc < 0)
-			break;	/* signal: drain and exit 0 */
-		if (rc == 0) {
-			if (is_until)
-				return lt_error_set(err, LT_E_TIMEOUT, "no event "
-				    "matched --until within the timeout");
-			break;	/* --idle */
-		}
-		if (it.kind == LT_ITEM_MSG)
-			on_msg(w, &it.msg);
-		else
-			on_conn_item(w, &it);
-		lt_item_release(&it);
-		if (it.backlog == 0 || w->shown % 256 == 0)
-			flush_outputs(w);
+	while (go) {
+		lt_feed_lock(w->feed);
+		deadline = w->done ? -1 : next_deadline(w, &is_until);
+		lt_feed_unlock(w->feed);
+		if (deadline < 0)
+			break;
+		rc = lt_feed_next(w->feed, deadline, &it);
+		lt_feed_lock(w->feed);
+		go = step(w, rc, &it, is_until, err);
+		lt_feed_unlock(w->feed);
 	}
+	lt_feed_lock(w->feed);
 	check_dropped(w, lt_now_ns());
 	flush_outputs(w);
-	return 0;
+	lt_feed_unlock(w->feed);
+	return err->code == LT_E_TIMEOUT ? -1 : 0;
 }
 
 static int
@@ -559,6 +596,8 @@ setup(struct watch *w, struct lt_error *err)
 	if (w->until && cfg->src[LT_S_TIMEOUT] != LT_SRC_DEFAULT)
 		w->until_deadline = lt_mono_ns() + cfg->timeout_ns;
 	w->feed = lt_feed_create(4096);
+	w->last_msg = lt_mono_ns();
+	lt_feed_set_handler(w->feed, on_direct, w);
 	lt_conn_set_feed(w->ctx->conn, w->feed);
 	lt_sig_set_feed(w->feed);
 	if (open_outputs(w, err) < 0 || subscribe(w, err) < 0)

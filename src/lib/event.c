@@ -188,7 +188,26 @@ static const struct {
 static bool
 needs_quotes(const char *s)
 {
-	return *s == '\0' || strpbrk(s, " \t\"=") != NULL;
+	return *s == '\0' || strpbrk(s, " \t\"") != NULL;
+}
+
+/* Maps print as k=v,k=v and arrays as a,b; scalars as themselves. */
+static void
+display_text(const cJSON *v, struct lt_buf *text)
+{
+	const cJSON *m;
+
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
+		lt_json_scalar_text(v, text);
+		return;
+	}
+	cJSON_ArrayForEach(m, v) {
+		if (m != v->child)
+			lt_buf_addch(text, ',');
+		if (cJSON_IsObject(v))
+			lt_buf_addf(text, "%s=", m->string);
+		lt_json_scalar_text(m, text);
+	}
 }
 
 static void
@@ -198,7 +217,7 @@ add_field(struct lt_buf *out, const char *label, const cJSON *v)
 
 	if (v == NULL)
 		return;
-	lt_json_scalar_text(v, &text);
+	display_text(v, &text);
 	lt_buf_addf(out, " %s=", label);
 	if (needs_quotes(lt_buf_str(&text)))
 		lt_buf_add_json_str(out, text.buf ? text.buf : "", text.len);

@@ -9,7 +9,9 @@
 #include "banned.h"
 
 struct lt_feed {
-	pthread_mutex_t mu;
+	pthread_mutex_t mu, handler_mu;
+	lt_feed_fn fn;
+	void *fn_ud;
 	pthread_cond_t not_empty, not_full;
 	struct lt_item *ring;
 	size_t cap, head, len;
@@ -23,6 +25,7 @@ lt_feed_create(size_t capacity)
 	pthread_condattr_t ca;
 
 	pthread_mutex_init(&f->mu, NULL);
+	pthread_mutex_init(&f->handler_mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&f->not_empty, &ca);
@@ -50,8 +53,49 @@ lt_feed_destroy(struct lt_feed *f)
 	pthread_cond_destroy(&f->not_empty);
 	pthread_cond_destroy(&f->not_full);
 	pthread_mutex_destroy(&f->mu);
+	pthread_mutex_destroy(&f->handler_mu);
 	free(f->ring);
 	free(f);
+}
+
+void
+lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud)
+{
+	pthread_mutex_lock(&f->handler_mu);
+	f->fn = fn;
+	f->fn_ud = ud;
+	pthread_mutex_unlock(&f->handler_mu);
+}
+
+void
+lt_feed_lock(struct lt_feed *f)
+{
+	pthread_mutex_lock(&f->handler_mu);
+}
+
+void
+lt_feed_unlock(struct lt_feed *f)
+{
+	pthread_mutex_unlock(&f->handler_mu);
+}
+
+/* Hand a message to the direct handler; false when there is none. */
+static bool
+deliver_direct(struct lt_feed *f, const struct lt_item *item)
+{
+	struct lt_item it = *item;
+	bool handled = false;
+
+	pthread_mutex_lock(&f->handler_mu);
+	if (f->fn) {
+		if (!f->closed)
+			f->fn(f->fn_ud, &it);
+		handled = true;
+	}
+	pthread_mutex_unlock(&f->handler_mu);
+	if (handled)
+		lt_item_release(&it);
+	return handled;
 }
 
 void
@@ -59,6 +103,8 @@ lt_feed_push(struct lt_feed *f, const struct lt_item *item)
 {
 	struct lt_item drop;
 
+	if (item->kind == LT_ITEM_MSG && deliver_direct(f, item))
+		return;
 	pthread_mutex_lock(&f->mu);
 	while (f->len == f->cap && !f->closed)
 		pthread_cond_wait(&f->not_full, &f->mu);
@@ -133,11 +179,13 @@ lt_feed_clear_wake(struct lt_feed *f)
 void
 lt_feed_close(struct lt_feed *f)
 {
+	pthread_mutex_lock(&f->handler_mu);
 	pthread_mutex_lock(&f->mu);
 	f->closed = true;
 	pthread_cond_broadcast(&f->not_empty);
 	pthread_cond_broadcast(&f->not_full);
 	pthread_mutex_unlock(&f->mu);
+	pthread_mutex_unlock(&f->handler_mu);
 }
 
 size_t

@@ -35,8 +35,11 @@ on_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m, void *closure)
 {
 	struct lt_sub *s = closure;
 	struct lt_item it;
+	int pending = 0;
 
 	lt_msg_from_nats(&it, m, s->id);
+	if (natsSubscription_GetPending(ns, &pending, NULL) == NATS_OK)
+		it.backlog = (size_t)pending;
 	lt_feed_push(s->feed, &it);
 }
 
@@ -47,8 +50,11 @@ on_stream_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m,
 	struct lt_sub *s = closure;
 	jsMsgMetaData *meta = NULL;
 	struct lt_item it;
+	int pending = 0;
 
 	lt_msg_from_nats(&it, m, s->id);
+	if (natsSubscription_GetPending(ns, &pending, NULL) == NATS_OK)
+		it.backlog = (size_t)pending;
 	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
 		it.msg.stream_seq = meta->Sequence.Stream;
 		it.msg.stream_ns = meta->Timestamp;

@@ -321,6 +321,11 @@ lt_is_text(const char *s, size_t len)
 	while (i < len) {
 		size_t n;
 
+		/* printable ASCII, the common case */
+		while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+			i++;
+		if (i == len)
+			break;
 		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
 			return false;
 		if (p[i] == 0x7f)

@@ -1,0 +1,210 @@
+/* test-manifest.c: wadm manifest parsing, derived names, errors with
+ * file and line, and hostile input (aliases, nesting, binary). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/manifest.h"
+#include "latticectl/util.h"
+#include "tap.h"
+
+static struct lt_manifest *
+parse(const char *s, struct lt_error *err)
+{
+	struct lt_manifest *m = NULL;
+
+	lt_manifest_parse(s, strlen(s), "v2.yaml", &m, err);
+	return m;
+}
+
+/* The error text for s, "" when it parsed. */
+static const char *
+error_of(const char *s)
+{
+	static struct lt_error err;
+	struct lt_manifest *m;
+
+	lt_error_clear(&err);
+	m = parse(s, &err);
+	lt_manifest_destroy(m);
+	return m ? "" : err.msg;
+}
+
+static void
+test_upgrade_fixture(void)
+{
+	const char *shared = getenv("LT_SHARED");
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_manifest *m = NULL;
+	const struct lt_manifest_component *c, *p;
+	char *path;
+
+	if (shared == NULL)
+		shared = "../shared";
+	path = lt_xasprintf("%s/protocol/examples/manifests/upgrade-v2.yaml",
+	    shared);
+	ok(lt_manifest_read(path, &m, &err) == 0, "upgrade-v2.yaml parses: %s",
+	    err.msg);
+	free(path);
+	if (m == NULL)
+		return;
+	is_str(m->name, "rust-hello-world", "name");
+	is_str(m->version, "v0.0.2", "version");
+	is_str(m->description, "HTTP hello world, upgrade replay (v2)",
+	    "description");
+	is_int(m->ncomponents, 2, "two components");
+	c = lt_manifest_find(m, "http-component");
+	p = lt_manifest_find(m, "httpserver");
+	ok(c && p, "find by name");
+	is_str(c->id, "rust_hello_world-http_component", "derived id");
+	is_str(c->image, "localhost:5000/test/http-hello-world:0.0.2", "image");
+	is_int(c->type, LT_MANIFEST_COMPONENT, "type component");
+	is_int(p->type, LT_MANIFEST_CAPABILITY, "type capability");
+	is_int(c->config.n, 1, "one config");
+	is_str(c->config.v[0].stored_name, "rust_hello_world-custom_config",
+	    "managed config name");
+	ok(c->config.v[0].managed && c->config.v[0].nprops == 1 &&
+	    !strcmp(c->config.v[0].props[0].value, "world"), "properties");
+	is_int(c->scaler.kind, LT_MANIFEST_SCALER_SPREAD, "spreadscaler");
+	is_int(c->scaler.instances, 1, "instances");
+	ok(c->is_http && !p->is_http, "http component is the link target");
+	is_int(p->nlinks, 1, "one link");
+	is_str(p->links[0].target_id, "rust_hello_world-http_component",
+	    "link target id");
+	is_str(p->links[0].name, "default", "link name default");
+	is_str(p->links[0].source_config.v[0].stored_name,
+	    "rust_hello_world-default_http", "link source config name");
+	ok(lt_manifest_find_id(m, "rust_hello_world-httpserver") == p,
+	    "find by id");
+	ok(cJSON_GetObjectItem(m->doc, "spec") != NULL, "document as JSON");
+	lt_manifest_destroy(m);
+}
+
+static const char json_manifest[] =
+    "{\"apiVersion\":\"core.oam.dev/v1beta1\",\"kind\":\"Application\","
+    "\"metadata\":{\"name\":\"My App\"},\"spec\":{\"components\":[{"
+    "\"name\":\"Echo.1\",\"type\":\"actor\",\"properties\":{\"image\":"
+    "\"x:1\",\"id\":\"fixed-id\",\"config\":[{\"name\":\"ext\"},{\"name\":"
+    "\"own\",\"properties\":{\"port\":8080}}],\"secrets\":[{\"name\":"
+    "\"pw\",\"properties\":{\"policy\":\"p\",\"key\":\"k\"}}]},"
+    "\"traits\":[{\"type\":\"daemonscaler\",\"properties\":{\"replicas\":"
+    "3,\"spread\":[{\"name\":\"east\",\"weight\":80,\"requirements\":"
+    "{\"zone\":\"e\"}}]}},{\"type\":\"custom\",\"properties\":{}}]}]}}";
+
+static void
+test_json_and_names(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_manifest *m = parse(json_manifest, &err);
+	const struct lt_manifest_component *c;
+	cJSON *j;
+	char *s;
+
+	ok(m != NULL, "JSON manifest parses: %s", err.msg);
+	if (m == NULL)
+		return;
+	c = &m->components[0];
+	ok(m->version == NULL, "no version annotation");
+	is_int(c->type, LT_MANIFEST_COMPONENT, "actor is a component");
+	is_str(c->id, "fixed-id", "explicit id kept");
+	ok(c->explicit_id, "explicit_id");
+	is_str(c->config.v[0].stored_name, "ext", "unmanaged config verbatim");
+	ok(!c->config.v[0].managed, "unmanaged");
+	is_str(c->config.v[1].stored_name, "my_app-own", "managed sanitised");
+	is_str(c->config.v[1].props[0].value, "8080", "number as text");
+	is_str(c->secrets.v[0].stored_name, "SECRET_my_app-pw", "secret name");
+	is_int(c->scaler.kind, LT_MANIFEST_SCALER_DAEMON, "daemonscaler");
+	is_int(c->scaler.instances, 3, "replicas alias");
+	ok(c->scaler.nspreads == 1 && c->scaler.spreads[0].weight == 80,
+	    "spread weight");
+	j = lt_manifest_to_json(m);
+	s = cJSON_PrintUnformatted(j);
+	ok(strstr(s, "\"stored_name\":\"my_app-own\"") != NULL, "to_json");
+	cJSON_free(s);
+	cJSON_Delete(j);
+	lt_manifest_destroy(m);
+	s = lt_manifest_managed_name("rust-hello-world", "Custom.Config");
+	is_str(s, "rust_hello_world-custom_config", "managed_name");
+	free(s);
+}
+
+#define HEAD "apiVersion: core.oam.dev/v1beta1\nkind: Application\n"
+
+static void
+test_errors(void)
+{
+	ok(strstr(error_of("a: [b\n"), "'v2.yaml' line 2: not YAML") != NULL,
+	    "not YAML names file and line: %s", error_of("a: [b\n"));
+	ok(strstr(error_of(""), "'v2.yaml' line 1: empty document") != NULL,
+	    "empty document");
+	ok(strstr(error_of(HEAD "metadata:\n  x: 1\nspec: {}\n"),
+	    "'v2.yaml' line 4: missing 'name'") != NULL, "missing name: %s",
+	    error_of(HEAD "metadata:\n  x: 1\nspec: {}\n"));
+	ok(strstr(error_of("apiVersion: v2\nkind: Application\n"),
+	    "line 1: unknown apiVersion 'v2'") != NULL, "unknown apiVersion");
+	ok(strstr(error_of("apiVersion: core.oam.dev/v1beta1\nkind: Pod\n"),
+	    "line 2: unknown kind 'Pod'") != NULL, "unknown kind");
+	ok(strstr(error_of(HEAD "metadata: {name: a}\nspec:\n  components: []\n"),
+	    "line 5: no components") != NULL, "no components: %s",
+	    error_of(HEAD "metadata: {name: a}\nspec:\n  components: []\n"));
+	ok(strstr(error_of(HEAD "metadata: {name: a}\nspec:\n  components:\n"
+	    "  - name: c\n    type: component\n    properties: {image: i}\n"
+	    "    traits:\n    - type: spreadscaler\n      properties:\n"
+	    "        instances: many\n"),
+	    "line 12: 'instances' must be a non-negative integer") != NULL,
+	    "bad trait with line");
+	ok(strstr(error_of(HEAD "metadata: {name: a}\nspec:\n  components:\n"
+	    "  - name: c\n    type: component\n    properties: {image: i}\n"
+	    "    traits:\n    - type: link\n      properties: {namespace: w,"
+	    " package: p, interfaces: [i], target: nope}\n"),
+	    "line 10: link target 'nope'") != NULL, "dangling link target");
+	ok(strstr(error_of(HEAD "metadata: {name: a}\nspec:\n  components:\n"
+	    "  - name: c\n    type: gadget\n    properties: {image: i}\n"),
+	    "unknown type 'gadget'") != NULL, "unknown component type");
+	ok(*error_of(HEAD "metadata: {name: a}\nspec:\n  components:\n"
+	    "  - name: c\n    type: component\n    properties: {image: i}\n")
+	    == '\0', "minimal manifest is fine");
+}
+
+static void
+test_hostile(void)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	char bin[256];
+	int i;
+
+	ok(*error_of("a: &x [*x, *x]\n") != '\0', "recursive alias fails");
+	lt_buf_adds(&b, "a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+	for (i = 1; i < 10; i++)
+		lt_buf_addf(&b, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, "
+		    "*%c, *%c, *%c]\n", 'a' + i, 'a' + i, 'a' + i - 1,
+		    'a' + i - 1, 'a' + i - 1, 'a' + i - 1, 'a' + i - 1,
+		    'a' + i - 1, 'a' + i - 1, 'a' + i - 1, 'a' + i - 1,
+		    'a' + i - 1);
+	ok(strstr(error_of(lt_buf_str(&b)), "too large") != NULL,
+	    "billion laughs stops");
+	lt_buf_reset(&b);
+	for (i = 0; i < 100000; i++)
+		lt_buf_addch(&b, '[');
+	ok(*error_of(lt_buf_str(&b)) != '\0', "deep nesting fails cleanly");
+	lt_buf_release(&b);
+	for (i = 0; i < 255; i++)
+		bin[i] = (char)(i * 37 + 1);
+	bin[255] = '\0';
+	ok(*error_of(bin) != '\0', "binary fails cleanly");
+	ok(*error_of("- 1\n- 2\n") != '\0', "a list is not a manifest");
+}
+
+int
+main(void)
+{
+	test_upgrade_fixture();
+	test_json_and_names();
+	test_errors();
+	test_hostile();
+	done_testing();
+	return 0;
+}

@@ -1,0 +1,228 @@
+/* classify.c: subject pattern algebra (valid, overlaps, covers, matches)
+ * and the lattice's request subjects and queue groups. */
+#include <stdio.h>
+#include <string.h>
+
+#include "latticectl/classify.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+/* The next token of *s: sets *len, advances *s past it (and its dot).
+ * Returns NULL at the end. */
+static const char *
+next_token(const char **s, size_t *len)
+{
+	const char *t = *s, *dot;
+
+	if (t == NULL)
+		return NULL;
+	dot = strchr(t, '.');
+	*len = dot ? (size_t)(dot - t) : strlen(t);
+	*s = dot ? dot + 1 : NULL;
+	return t;
+}
+
+static bool
+tok_is(const char *t, size_t len, char c)
+{
+	return len == 1 && t[0] == c;
+}
+
+bool
+lt_subject_is_valid(const char *p)
+{
+	const char *t;
+	size_t len;
+
+	if (p == NULL || *p == '\0')
+		return false;
+	while ((t = next_token(&p, &len))) {
+		if (len == 0 || memchr(t, ' ', len) || memchr(t, '\t', len))
+			return false;
+		if ((memchr(t, '*', len) && !tok_is(t, len, '*')) ||
+		    (memchr(t, '>', len) && !tok_is(t, len, '>')))
+			return false;
+		if (tok_is(t, len, '>') && p != NULL)
+			return false;
+	}
+	return true;
+}
+
+bool
+lt_subject_overlaps(const char *a, const char *b)
+{
+	const char *ta, *tb;
+	size_t la, lb;
+
+	for (;;) {
+		ta = next_token(&a, &la);
+		tb = next_token(&b, &lb);
+		if (ta == NULL || tb == NULL)
+			return ta == tb;
+		if (tok_is(ta, la, '>') || tok_is(tb, lb, '>'))
+			return true;
+		if (tok_is(ta, la, '*') || tok_is(tb, lb, '*'))
+			continue;
+		if (la != lb || memcmp(ta, tb, la))
+			return false;
+	}
+}
+
+bool
+lt_subject_covers(const char *outer, const char *inner)
+{
+	const char *to, *ti;
+	size_t lo, li;
+
+	for (;;) {
+		to = next_token(&outer, &lo);
+		ti = next_token(&inner, &li);
+		if (to == NULL || ti == NULL)
+			return to == ti;
+		if (tok_is(to, lo, '>'))
+			return true;
+		if (tok_is(ti, li, '>'))
+			return false;
+		if (tok_is(to, lo, '*'))
+			continue;
+		if (tok_is(ti, li, '*') || lo != li || memcmp(to, ti, lo))
+			return false;
+	}
+}
+
+bool
+lt_subject_matches(const char *pattern, const char *subject)
+{
+	return lt_subject_covers(pattern, subject);
+}
+
+void
+lt_classify_init(struct lt_classify *c, const char *ctl_prefix,
+    const char *lattice, const char *inbox_prefix)
+{
+	ctl_prefix = ctl_prefix && *ctl_prefix ? ctl_prefix : "wasmbus.ctl";
+	lattice = lattice && *lattice ? lattice : "default";
+	inbox_prefix = inbox_prefix && *inbox_prefix ? inbox_prefix : "_INBOX";
+	memset(c, 0, sizeof(*c));
+	snprintf(c->ctl_prefix, sizeof(c->ctl_prefix), "%s", ctl_prefix);
+	snprintf(c->lattice, sizeof(c->lattice), "%s", lattice);
+	snprintf(c->inbox_prefix, sizeof(c->inbox_prefix), "%s", inbox_prefix);
+	snprintf(c->ctl, sizeof(c->ctl), "%s.v1.%s.>", ctl_prefix, lattice);
+	snprintf(c->wadm, sizeof(c->wadm), "wadm.api.%s.>", lattice);
+	snprintf(c->cfg_req, sizeof(c->cfg_req), "wasmbus.cfg.%s.req", lattice);
+	snprintf(c->inbox, sizeof(c->inbox), "%s.>", inbox_prefix);
+}
+
+static const int class_bits[] = {
+	LT_CLASS_CTL, LT_CLASS_WADM_API, LT_CLASS_JS_API, LT_CLASS_KV,
+	LT_CLASS_HOST_REQ, LT_CLASS_INBOX,
+};
+
+const char *
+lt_classify_pattern_of(const struct lt_classify *c, int bit)
+{
+	switch (bit) {
+	case LT_CLASS_CTL:
+		return c->ctl;
+	case LT_CLASS_WADM_API:
+		return c->wadm;
+	case LT_CLASS_JS_API:
+		return "$JS.API.>";
+	case LT_CLASS_KV:
+		return "$KV.>";
+	case LT_CLASS_HOST_REQ:
+		return c->cfg_req;
+	case LT_CLASS_INBOX:
+		return c->inbox;
+	case LT_CLASS_WIDE:
+		return ">";
+	}
+	return "";
+}
+
+int
+lt_classify_pattern(const struct lt_classify *c, const char *pattern)
+{
+	size_t i;
+	int classes = 0;
+
+	for (i = 0; i < LT_ARRAY_SIZE(class_bits); i++)
+		if (lt_subject_overlaps(pattern,
+		    lt_classify_pattern_of(c, class_bits[i])))
+			classes |= class_bits[i];
+	/* The reference secrets backend's topic is a host request too. */
+	if (lt_subject_overlaps(pattern, "wasmcloud.secrets.>"))
+		classes |= LT_CLASS_HOST_REQ;
+	if (pattern[0] == '>' || (pattern[0] == '*' && pattern[1] == '.'))
+		classes |= LT_CLASS_WIDE;
+	return classes;
+}
+
+int
+lt_classify_subject(const struct lt_classify *c, const char *subject)
+{
+	size_t i;
+
+	for (i = 0; i < LT_ARRAY_SIZE(class_bits); i++)
+		if (lt_subject_matches(lt_classify_pattern_of(c, class_bits[i]),
+		    subject))
+			return class_bits[i];
+	if (lt_subject_matches("wasmcloud.secrets.>", subject))
+		return LT_CLASS_HOST_REQ;
+	return 0;
+}
+
+const char *
+lt_class_name(int bit)
+{
+	switch (bit) {
+	case LT_CLASS_CTL:
+		return "ctl";
+	case LT_CLASS_WADM_API:
+		return "wadm.api";
+	case LT_CLASS_JS_API:
+		return "$JS.API";
+	case LT_CLASS_KV:
+		return "$KV";
+	case LT_CLASS_HOST_REQ:
+		return "host-request";
+	case LT_CLASS_INBOX:
+		return "inbox";
+	case LT_CLASS_WIDE:
+		return "wide";
+	}
+	return "other";
+}
+
+static void
+add_group(struct lt_queue_group *g, const char *owner, const char *name,
+    const char *subject)
+{
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	snprintf(g->subject, sizeof(g->subject), "%s", subject);
+	g->owner = owner;
+}
+
+size_t
+lt_classify_groups(const struct lt_classify *c, struct lt_queue_group *out,
+    size_t max)
+{
+	static const char *const host_groups[] = { "link", "claims", "config" };
+	struct lt_queue_group all[LT_CLASSIFY_MAX_GROUPS];
+	char name[272], subject[288];
+	size_t n = 0, i;
+
+	for (i = 0; i < LT_ARRAY_SIZE(host_groups); i++) {
+		snprintf(name, sizeof(name), "%s.v1.%s.%s", c->ctl_prefix,
+		    c->lattice, host_groups[i]);
+		snprintf(subject, sizeof(subject), "%s.%s", name,
+		    i == 0 ? "*" : i == 1 ? "get" : ">");
+		add_group(&all[n++], "host", name, subject);
+	}
+	add_group(&all[n++], "wadm", "wadm_server", "wadm.api.>");
+	add_group(&all[n++], "secrets backend", "wasmcloud_secrets",
+	    "wasmcloud.secrets.>");
+	for (i = 0; i < n && i < max; i++)
+		out[i] = all[i];
+	return i;
+}

@@ -81,6 +81,10 @@ size_t lt_feed_length(struct lt_feed *f);
 void lt_item_release(struct lt_item *item);
 /* Header value of a received message, or NULL. Borrowed. */
 const char *lt_msg_header(const struct lt_msg *m, const char *key);
+/* Header keys of a received message: returns how many and sets *keys to
+ * an array the caller frees with free() (the strings are borrowed like the
+ * message's); 0 with *keys NULL when there are none. */
+int lt_msg_header_keys(const struct lt_msg *m, const char ***keys);
 /* True for the 503 no-responders status message. */
 bool lt_msg_is_no_responders(const struct lt_msg *m);
 

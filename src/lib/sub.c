@@ -181,6 +181,20 @@ lt_msg_header(const struct lt_msg *m, const char *key)
 	return v;
 }
 
+int
+lt_msg_header_keys(const struct lt_msg *m, const char ***keys)
+{
+	int n = 0;
+
+	*keys = NULL;
+	if (m->native == NULL ||
+	    natsMsgHeader_Keys(m->native, keys, &n) != NATS_OK) {
+		*keys = NULL;
+		return 0;
+	}
+	return n;
+}
+
 bool
 lt_msg_is_no_responders(const struct lt_msg *m)
 {

@@ -423,6 +423,182 @@ cmd_kv_create(natsConnection *nc, struct args *a)
 	return s == NATS_OK ? 0 : fail_nats(a->pos[0], s);
 }
 
+/* req-load state: one inbox per run, request i replies to "<inbox>.<i>". */
+struct load {
+	uint32_t *replies;
+	int64_t *sent_ns;
+	bool *done;
+	uint64_t n, sent, lo, ok, extra, lost, nr, errors;
+	int inflight;
+};
+
+static void
+load_on_reply(struct load *l, natsMsg *r)
+{
+	const char *dot = strrchr(natsMsg_GetSubject(r), '.');
+	uint64_t i = dot ? strtoull(dot + 1, NULL, 10) : l->n;
+
+	if (i >= l->sent)
+		return;
+	if (natsMsg_IsNoResponders(r)) {
+		l->nr++;
+	} else if (++l->replies[i] > 1) {
+		l->extra++;
+		return;
+	} else if (lt_memfind(natsMsg_GetData(r),
+	    (size_t)natsMsg_GetDataLength(r), "\"success\":true", 14) == NULL) {
+		l->errors++;
+	} else {
+		l->ok++;
+	}
+	if (!l->done[i]) {
+		l->done[i] = true;
+		l->inflight--;
+	}
+}
+
+/* Give up on requests older than the timeout; advance the low mark. */
+static void
+load_expire(struct load *l, int64_t timeout_ns)
+{
+	int64_t now = lt_mono_ns();
+
+	while (l->lo < l->sent && (l->done[l->lo] ||
+	    l->sent_ns[l->lo] + timeout_ns <= now)) {
+		if (!l->done[l->lo]) {
+			l->done[l->lo] = true;
+			l->lost++;
+			l->inflight--;
+		}
+		l->lo++;
+	}
+}
+
+/* req-load SUBJECT --count N: N requests (32 in flight), each on its own
+ * reply subject, counting replies per request: ok, lost (none within
+ * --timeout), extra (a second reply), no responders, errors (a reply
+ * without "success":true). Exit 0 only when every request got exactly one
+ * successful reply. */
+static int
+cmd_req_load(natsConnection *nc, struct args *a)
+{
+	struct load l = { .n = a->count };
+	natsSubscription *sub = NULL;
+	natsInbox *inbox = NULL;
+	natsMsg *r = NULL;
+	char *pattern = NULL, reply[256];
+	natsStatus s;
+	int64_t t0 = lt_mono_ns(), end;
+
+	l.replies = lt_xcalloc(l.n + 1, sizeof(*l.replies));
+	l.sent_ns = lt_xcalloc(l.n + 1, sizeof(*l.sent_ns));
+	l.done = lt_xcalloc(l.n + 1, sizeof(*l.done));
+	s = natsInbox_Create(&inbox);
+	if (s == NATS_OK) {
+		pattern = lt_xasprintf("%s.*", (const char *)inbox);
+		s = natsConnection_SubscribeSync(&sub, nc, pattern);
+	}
+	if (s == NATS_OK)
+		natsSubscription_SetPendingLimits(sub, -1, -1);
+	while (s == NATS_OK && (l.sent < l.n || l.lo < l.sent)) {
+		if (l.sent < l.n && l.inflight < 32) {
+			snprintf(reply, sizeof(reply), "%s.%llu",
+			    (const char *)inbox, (unsigned long long)l.sent);
+			l.sent_ns[l.sent++] = lt_mono_ns();
+			l.inflight++;
+			s = natsConnection_PublishRequest(nc, a->pos[0], reply,
+			    "", 0);
+			continue;
+		}
+		if (natsSubscription_NextMsg(&r, sub, 20) == NATS_OK) {
+			load_on_reply(&l, r);
+			natsMsg_Destroy(r);
+		}
+		load_expire(&l, a->timeout_ns);
+	}
+	end = lt_mono_ns() + 300000000LL;	/* late or extra replies */
+	while (s == NATS_OK && lt_mono_ns() < end &&
+	    natsSubscription_NextMsg(&r, sub, 50) == NATS_OK) {
+		load_on_reply(&l, r);
+		natsMsg_Destroy(r);
+	}
+	printf("sent %llu ok %llu lost %llu extra %llu no_responders %llu "
+	    "errors %llu ms %lld\n", (unsigned long long)l.sent,
+	    (unsigned long long)l.ok, (unsigned long long)l.lost,
+	    (unsigned long long)l.extra, (unsigned long long)l.nr,
+	    (unsigned long long)l.errors,
+	    (long long)((lt_mono_ns() - t0) / 1000000));
+	natsSubscription_Destroy(sub);
+	natsInbox_Destroy(inbox);
+	free(pattern);
+	free(l.replies);
+	free(l.sent_ns);
+	free(l.done);
+	if (s != NATS_OK)
+		return fail_nats(a->pos[0], s);
+	return l.ok == l.n && l.extra == 0 ? 0 : 1;
+}
+
+/* responder SUBJECT [GROUP]: answer every request with a successful
+ * control-interface envelope (in a queue group when GROUP is given).
+ * Prints "ready" once subscribed; runs until killed. */
+static int
+cmd_responder(natsConnection *nc, struct args *a)
+{
+	static const char ok[] = "{\"success\":true,\"message\":\"\","
+	    "\"response\":{\"greeting\":\"hello\"}}";
+	natsSubscription *sub = NULL;
+	natsMsg *m = NULL;
+	natsStatus s;
+
+	if (a->npos > 1)
+		s = natsConnection_QueueSubscribeSync(&sub, nc, a->pos[0],
+		    a->pos[1]);
+	else
+		s = natsConnection_SubscribeSync(&sub, nc, a->pos[0]);
+	if (s == NATS_OK)
+		s = natsConnection_Flush(nc);
+	if (s != NATS_OK)
+		return fail_nats(a->pos[0], s);
+	natsSubscription_SetPendingLimits(sub, -1, -1);
+	printf("ready\n");
+	fflush(stdout);
+	while (natsSubscription_NextMsg(&m, sub, 1000000) == NATS_OK) {
+		if (natsMsg_GetReply(m))
+			natsConnection_Publish(nc, natsMsg_GetReply(m), ok,
+			    (int)sizeof(ok) - 1);
+		natsMsg_Destroy(m);
+	}
+	natsSubscription_Destroy(sub);
+	return 0;
+}
+
+/* thief SUBJECT GROUP: join a queue group and never answer, the hazard
+ * doctor must find. Prints "ready" once subscribed, then "took SUBJECT"
+ * per message taken, until killed. */
+static int
+cmd_thief(natsConnection *nc, struct args *a)
+{
+	natsSubscription *sub = NULL;
+	natsMsg *m = NULL;
+	natsStatus s;
+
+	s = natsConnection_QueueSubscribeSync(&sub, nc, a->pos[0], a->pos[1]);
+	if (s == NATS_OK)
+		s = natsConnection_Flush(nc);
+	if (s != NATS_OK)
+		return fail_nats(a->pos[0], s);
+	printf("ready\n");
+	fflush(stdout);
+	while (natsSubscription_NextMsg(&m, sub, 1000000) == NATS_OK) {
+		printf("took %s\n", natsMsg_GetSubject(m));
+		fflush(stdout);
+		natsMsg_Destroy(m);
+	}
+	natsSubscription_Destroy(sub);
+	return 0;
+}
+
 static const struct subcmd subcmds[] = {
 	{ "flood", "SUBJECT FILE --count N", 2, 2, true, cmd_flood },
 	{ "gather", "SUBJECT [DATA|@FILE] [--timeout DUR] [--header K:V]",
@@ -438,6 +614,10 @@ static const struct subcmd subcmds[] = {
 	    true, cmd_pub_events },
 	{ "req", "SUBJECT [DATA|@FILE] [--timeout DUR] [--header K:V]",
 	    1, 2, true, cmd_req },
+	{ "req-load", "SUBJECT --count N [--timeout DUR]", 1, 1, true,
+	    cmd_req_load },
+	{ "responder", "SUBJECT [GROUP]", 1, 2, true, cmd_responder },
+	{ "thief", "SUBJECT GROUP", 2, 2, true, cmd_thief },
 };
 
 static void

@@ -48,6 +48,9 @@ struct lt_cmd {
 /* Keep sorted; main.c's table follows this list. */
 extern const struct lt_cmd cmd_complete_entry;
 extern const struct lt_cmd cmd_config_entry;
+extern const struct lt_cmd cmd_doctor_entry;
+extern const struct lt_cmd cmd_hosts_entry;
+extern const struct lt_cmd cmd_inventory_entry;
 extern const struct lt_cmd cmd_version_entry;
 extern const struct lt_cmd cmd_watch_entry;
 

@@ -15,6 +15,9 @@
 const struct lt_cmd *const lt_commands[] = {
 	&cmd_complete_entry,
 	&cmd_config_entry,
+	&cmd_doctor_entry,
+	&cmd_hosts_entry,
+	&cmd_inventory_entry,
 	&cmd_version_entry,
 	&cmd_watch_entry,
 	NULL

@@ -177,6 +177,14 @@ const char *lt_ctl_via_name(enum lt_ctl_ref_via via);
  * when the host says "Configuration not found", -1 on error. */
 int lt_ctl_config_get(struct lt_ctl *ctl, const char *name,
     struct cJSON **map, struct lt_error *err);
+/* Whether config name exists in CONFIGDATA_{L}: reads the last message
+ * for its key from the bucket's stream (JetStream API STREAM.MSG.GET, a
+ * read-only query answered by the server, so no host queue group is
+ * involved); a delete or purge marker counts as missing. Falls back to
+ * config.get when JetStream does not answer. 1 present, 0 missing, -1
+ * error. */
+int lt_ctl_config_exists(struct lt_ctl *ctl, const char *name,
+    struct lt_error *err);
 /* link.get: 0 with *links an owned array (never NULL), or -1. */
 int lt_ctl_link_get(struct lt_ctl *ctl, struct cJSON **links,
     struct lt_error *err);

@@ -567,6 +567,56 @@ lt_ctl_config_get(struct lt_ctl *ctl, const char *name, cJSON **map,
 	return rc;
 }
 
+/* Read the KV stream's last message for name. 1 present, 0 missing, -1
+ * when JetStream did not give an answer (err set). */
+static int
+kv_last(struct lt_ctl *ctl, const char *name, struct lt_error *err)
+{
+	struct lt_buf reply = LT_BUF_INIT, hdrs = LT_BUF_INIT;
+	char *subject = lt_xasprintf("$JS.API.STREAM.MSG.GET.KV_CONFIGDATA_%s",
+	    ctl->lattice);
+	char *body = lt_xasprintf("{\"last_by_subj\":\"$KV.CONFIGDATA_%s.%s\"}",
+	    ctl->lattice, name);
+	cJSON *doc = NULL, *msg;
+	const char *h;
+	int rc = -1;
+
+	if (lt_req(ctl->conn, subject, body, strlen(body), NULL, ctl->timeout_ns,
+	    &reply, err) == 0)
+		doc = cJSON_ParseWithLength(reply.buf ? reply.buf : "", reply.len);
+	msg = cJSON_GetObjectItemCaseSensitive(doc, "message");
+	if (cJSON_IsObject(msg)) {
+		h = lt_json_str(msg, "hdrs");
+		rc = !(h && lt_base64_decode(h, strlen(h), &hdrs) == 0 &&
+		    lt_str_icontains(lt_buf_str(&hdrs), "KV-Operation"));
+	} else if (cJSON_GetObjectItemCaseSensitive(doc, "error")) {
+		rc = 0;	/* no message for the key, or no bucket at all */
+	} else if (doc) {
+		lt_error_set(err, LT_E_RUNTIME, "unexpected reply on '%s'",
+		    subject);
+	}
+	cJSON_Delete(doc);
+	lt_buf_release(&reply);
+	lt_buf_release(&hdrs);
+	free(subject);
+	free(body);
+	return rc;
+}
+
+int
+lt_ctl_config_exists(struct lt_ctl *ctl, const char *name,
+    struct lt_error *err)
+{
+	cJSON *map = NULL;
+	int rc = kv_last(ctl, name, err);
+
+	if (rc >= 0)
+		return rc;
+	rc = lt_ctl_config_get(ctl, name, &map, err);
+	cJSON_Delete(map);
+	return rc;
+}
+
 int
 lt_ctl_link_get(struct lt_ctl *ctl, cJSON **links, struct lt_error *err)
 {

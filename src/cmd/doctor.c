@@ -1,15 +1,528 @@
-/* doctor.c: 'latticectl doctor' (in progress). */
+/* doctor.c: 'latticectl doctor': checks the NATS server and the lattice
+ * for known hazards and prints pass/warn/fail with a one-line reason and
+ * the fix: server version, JetStream, the CONFIGDATA/LATTICEDATA buckets,
+ * wadm and hosts answering, wasmbus_events retention, and through the
+ * server's monitoring port (--monitor) slow consumers and connections that
+ * sit in a host or wadm queue group without being one (they steal
+ * requests). Read-only. */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "latticectl/buf.h"
+#include "latticectl/classify.h"
+#include "latticectl/conn.h"
+#include "latticectl/ctl.h"
+#include "latticectl/http.h"
+#include "latticectl/json.h"
+#include "latticectl/req.h"
+#include "latticectl/sub.h"
+#include "latticectl/util.h"
 #include "banned.h"
 
-static int
-run_stub(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+#define MAX_CHECKS 32
+#define MONITOR_MAX_BODY (64u << 20)
+#define RETENTION_OK_NS (600LL * 1000000000LL)
+
+static const struct lt_opt doctor_opts[] = {
+	{ "monitor", 'm', LT_OPT_ARG, "URL",
+	    "the server's HTTP monitoring endpoint (http://host:8222)", NULL },
+	{ "wait", 0, LT_OPT_ARG, "DUR",
+	    "how long to collect ping replies (default: --timeout)", NULL },
+	LT_OPT_END
+};
+
+enum status { ST_PASS, ST_WARN, ST_FAIL, ST_SKIP };
+
+static const char *const status_names[] = { "pass", "warn", "fail", "skip" };
+
+struct check {
+	char name[96];
+	enum status st;
+	char reason[640];
+	char fix[320];
+};
+
+struct doctor {
+	struct lt_ctx *ctx;
+	struct lt_ctl ctl;
+	struct lt_classify cls;
+	struct lt_ctl_hosts hosts;
+	bool js;
+	struct check v[MAX_CHECKS];
+	int n;
+};
+
+static void
+add(struct doctor *d, const char *name, enum status st, const char *fix,
+    const char *fmt, ...) LT_PRINTF(5, 6);
+
+static void
+add(struct doctor *d, const char *name, enum status st, const char *fix,
+    const char *fmt, ...)
 {
-	(void)ctx; (void)argc; (void)argv;
-	return lt_error_set(err, LT_E_RUNTIME, "not implemented yet");
+	struct check *c;
+	va_list ap;
+
+	if (d->n == MAX_CHECKS)
+		return;
+	c = &d->v[d->n++];
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->st = st;
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+	snprintf(c->fix, sizeof(c->fix), "%s", fix ? fix : "");
+}
+
+static void
+check_server(struct doctor *d)
+{
+	const struct lt_server_info *si = lt_conn_server(d->ctx->conn);
+	char url[256];
+	int major = 0, minor = 0;
+
+	lt_conn_url(d->ctx->conn, url, sizeof(url));
+	sscanf(si->version, "%d.%d", &major, &minor);
+	if (major < 2 || (major == 2 && minor < 2))
+		add(d, "server", ST_WARN, "upgrade nats-server to 2.2 or later",
+		    "nats-server %s at %s is older than 2.2 (no headers, no "
+		    "no-responders status)", si->version, url);
+	else
+		add(d, "server", ST_PASS, NULL, "nats-server %s at %s (%s)",
+		    si->version, url, si->name[0] ? si->name : si->id);
+	d->js = si->jetstream;
+	if (d->js)
+		add(d, "jetstream", ST_PASS, NULL, "enabled");
+	else
+		add(d, "jetstream", ST_FAIL, "start nats-server with -js (or "
+		    "jetstream {} in its config)", "JetStream is disabled: hosts "
+		    "keep config and links in JetStream KV, wadm its state and "
+		    "event history");
+}
+
+static void
+check_bucket(struct doctor *d, const char *bucket, const char *what)
+{
+	struct lt_error e = LT_ERROR_INIT;
+	struct lt_stream_info si;
+	char *stream = lt_xasprintf("KV_%s_%s", bucket, d->ctl.lattice);
+	char *name = lt_xasprintf("%s_%s", bucket, d->ctl.lattice);
+	int rc;
+
+	if (!d->js) {
+		add(d, name, ST_SKIP, NULL, "JetStream is disabled");
+		goto out;
+	}
+	rc = lt_stream_info(d->ctx->conn, stream, &si, &e);
+	if (rc > 0)
+		add(d, name, ST_PASS, NULL, "bucket present (%llu keys and "
+		    "markers)", (unsigned long long)si.msgs);
+	else if (rc == 0)
+		add(d, name, ST_FAIL, "start a wasmCloud host on this lattice "
+		    "(it creates the bucket), or check --lattice and "
+		    "--js-domain", "bucket '%s' does not exist: %s", name, what);
+	else
+		add(d, name, ST_FAIL, "check JetStream permissions of this user",
+		    "cannot read stream '%s': %s", stream, e.msg);
+out:
+	free(stream);
+	free(name);
+}
+
+static void
+check_wadm(struct doctor *d)
+{
+	struct lt_buf reply = LT_BUF_INIT;
+	struct lt_error e = LT_ERROR_INIT;
+	char *subject = lt_xasprintf("wadm.api.%s.model.get", d->ctl.lattice);
+	cJSON *doc = NULL;
+
+	if (lt_req(d->ctx->conn, subject, "", 0, NULL, 0, &reply, &e) == 0)
+		doc = cJSON_ParseWithLength(reply.buf ? reply.buf : "",
+		    reply.len);
+	if (doc && lt_json_str(doc, "result"))
+		add(d, "wadm", ST_PASS, NULL, "wadm answers on '%s' (%d "
+		    "applications)", subject, cJSON_GetArraySize(
+		    cJSON_GetObjectItem(doc, "models")));
+	else if (doc || reply.len)
+		add(d, "wadm", ST_FAIL, "check the wadm version (0.11 or later)",
+		    "'%s' answered with something that is not a wadm reply",
+		    subject);
+	else if (strstr(e.msg, "no responders"))
+		add(d, "wadm", ST_FAIL, "start wadm for this lattice; without "
+		    "it nothing reconciles applications", "no wadm is listening "
+		    "on 'wadm.api.%s.>' (queue group 'wadm_server')",
+		    d->ctl.lattice);
+	else
+		add(d, "wadm", ST_FAIL, "check wadm's logs; a passive subscriber "
+		    "on wadm.api also turns 'no responders' into timeouts",
+		    "'%s': %s", subject, e.msg);
+	cJSON_Delete(doc);
+	lt_buf_release(&reply);
+	free(subject);
+}
+
+static void
+check_hosts(struct doctor *d)
+{
+	struct lt_error e = LT_ERROR_INIT;
+	struct lt_buf vers = LT_BUF_INIT;
+	size_t i;
+
+	if (lt_ctl_ping(&d->ctl, &d->hosts, &e) < 0) {
+		add(d, "hosts", ST_FAIL, "check the server URL and permissions",
+		    "host.ping failed: %s", e.msg);
+		return;
+	}
+	for (i = 0; i < d->hosts.n; i++)
+		if (!strstr(lt_buf_str(&vers), d->hosts.v[i].version))
+			lt_buf_addf(&vers, "%s%s", vers.len ? ", " : "",
+			    d->hosts.v[i].version);
+	if (d->hosts.n == 0)
+		add(d, "hosts", ST_FAIL, "start a wasmCloud host with "
+		    "--lattice; check --ctl-prefix", "no host answered "
+		    "'%s.v1.%s.host.ping'", d->ctl.prefix, d->ctl.lattice);
+	else if (d->hosts.invalid + d->hosts.refused)
+		add(d, "hosts", ST_WARN, "check that every host runs wasmCloud "
+		    "1.x", "%zu hosts answered, %zu replies unusable (%s)",
+		    d->hosts.n, d->hosts.invalid + d->hosts.refused,
+		    d->hosts.problem);
+	else
+		add(d, "hosts", ST_PASS, NULL, "%zu host%s answered ping "
+		    "(version %s)", d->hosts.n, d->hosts.n == 1 ? "" : "s",
+		    vers.buf);
+	lt_buf_release(&vers);
+}
+
+static void
+check_events(struct doctor *d)
+{
+	struct lt_error e = LT_ERROR_INIT;
+	struct lt_stream_info si;
+	char age[32];
+	int rc;
+
+	if (!d->js) {
+		add(d, "events-history", ST_SKIP, NULL, "JetStream is disabled");
+		return;
+	}
+	rc = lt_stream_info(d->ctx->conn, "wasmbus_events", &si, &e);
+	lt_duration_format(si.max_age_ns, age, sizeof(age));
+	if (rc < 0)
+		add(d, "events-history", ST_WARN, NULL, "cannot read stream "
+		    "'wasmbus_events': %s", e.msg);
+	else if (rc == 0)
+		add(d, "events-history", ST_WARN, "run wadm 0.13 or later",
+		    "no 'wasmbus_events' stream: 'watch --since' has no history");
+	else if (si.retention != LT_RETENTION_LIMITS)
+		add(d, "events-history", ST_FAIL, "upgrade wadm to 0.13 or later",
+		    "'wasmbus_events' is not a limits stream; reading it would "
+		    "take work from wadm");
+	else if (si.max_age_ns == 0 || si.max_age_ns >= RETENTION_OK_NS)
+		add(d, "events-history", ST_PASS, NULL, "'wasmbus_events' keeps "
+		    "%s (%llu events): 'watch --since' reaches that far",
+		    si.max_age_ns ? age : "everything",
+		    (unsigned long long)si.msgs);
+	else
+		add(d, "events-history", ST_WARN, "raise it: nats stream edit "
+		    "wasmbus_events --max-age 1h (wadm keeps it across "
+		    "restarts)", "'wasmbus_events' keeps events for %s only: "
+		    "'watch --since' cannot reach further back", age);
+}
+
+/* A monitoring endpoint document, or NULL with a failed check added. */
+static cJSON *
+monitor_get(struct doctor *d, const char *base, const char *path)
+{
+	struct lt_http_result res;
+	struct lt_error e = LT_ERROR_INIT;
+	char *url = lt_xasprintf("%s%s%s", base,
+	    base[strlen(base) - 1] == '/' ? "" : "/", path);
+	cJSON *doc = NULL;
+
+	memset(&res, 0, sizeof(res));
+	if (lt_http_get(url, d->ctx->cfg->timeout_ns, MONITOR_MAX_BODY, &res,
+	    &e) < 0)
+		add(d, "monitor", ST_FAIL, "start nats-server with -m PORT "
+		    "(http_port) and pass that URL", "monitoring endpoint "
+		    "unreachable: %s", e.msg);
+	else if (res.status != 200)
+		add(d, "monitor", ST_FAIL, "pass the server's monitoring URL "
+		    "(http://host:8222)", "'%s' answered HTTP %ld", url,
+		    res.status);
+	else if (res.truncated || !(doc = cJSON_ParseWithLength(
+	    lt_buf_str(&res.body), res.body.len)) || !cJSON_IsObject(doc))
+		add(d, "monitor", ST_FAIL, "pass the server's monitoring URL "
+		    "(http://host:8222)", "'%s' did not answer with a JSON "
+		    "document (content type '%s'%s)", url, res.content_type,
+		    res.truncated ? ", too large" : "");
+	if (doc && !cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		doc = NULL;
+	}
+	lt_http_result_release(&res);
+	free(url);
+	return doc;
+}
+
+static void
+check_slow(struct doctor *d, const cJSON *varz)
+{
+	double slow = lt_json_num(varz, "slow_consumers", -1);
+
+	if (slow < 0)
+		add(d, "slow-consumers", ST_WARN, NULL, "/varz has no "
+		    "'slow_consumers' count");
+	else if (slow > 0)
+		add(d, "slow-consumers", ST_WARN, "find the client that falls "
+		    "behind (nats server report connections --sort pending); "
+		    "narrow its subscriptions", "the server dropped %.0f "
+		    "slow consumer%s since it started: those clients lost "
+		    "messages", slow, slow == 1 ? "" : "s");
+	else
+		add(d, "slow-consumers", ST_PASS, NULL, "no slow consumers since "
+		    "the server started");
+}
+
+/* A connection subscribed to {prefix}.v1.{L}.*.<host id> of a host that
+ * answered ping is that host. */
+static bool
+is_host_conn(const struct doctor *d, const cJSON *subs)
+{
+	const cJSON *s;
+	size_t i;
+
+	cJSON_ArrayForEach(s, subs) {
+		const char *subj = lt_json_str(s, "subject");
+		const char *last = subj ? strrchr(subj, '.') : NULL;
+
+		if (!last || !lt_str_has_prefix(subj, d->ctl.prefix))
+			continue;
+		for (i = 0; i < d->hosts.n; i++)
+			if (!strcmp(last + 1, d->hosts.v[i].id))
+				return true;
+	}
+	return false;
+}
+
+/* wadm: named so, or doing more than the API queue (wadm.cmd, events,
+ * notify), which a bare request thief does not. */
+static bool
+is_wadm_conn(const cJSON *conn, const cJSON *subs)
+{
+	const char *name = lt_json_str(conn, "name");
+	const cJSON *s;
+
+	if (name && lt_str_icontains(name, "wadm"))
+		return true;
+	cJSON_ArrayForEach(s, subs) {
+		const char *subj = lt_json_str(s, "subject");
+
+		if (subj && (lt_str_has_prefix(subj, "wadm.cmd.") ||
+		    lt_str_has_prefix(subj, "wadm.notify.")))
+			return true;
+	}
+	return false;
+}
+
+/* Is this connection the legitimate owner of group g? */
+static bool
+owns_group(const struct doctor *d, const struct lt_queue_group *g,
+    const cJSON *conn, const cJSON *subs)
+{
+	const char *name = lt_json_str(conn, "name");
+
+	if (!strcmp(g->owner, "host"))
+		return is_host_conn(d, subs);
+	if (!strcmp(g->owner, "wadm"))
+		return is_wadm_conn(conn, subs);
+	return name && lt_str_icontains(name, "secret");
+}
+
+/* Report one connection's queue subscriptions in groups it does not own;
+ * returns how many. */
+static int
+check_conn(struct doctor *d, const cJSON *conn,
+    const struct lt_queue_group *groups, size_t ngroups)
+{
+	const cJSON *subs = cJSON_GetObjectItem(conn, "subscriptions_list_detail");
+	const cJSON *s;
+	const char *name = lt_json_str(conn, "name");
+	size_t i;
+	int found = 0;
+
+	cJSON_ArrayForEach(s, subs) {
+		const char *q = lt_json_str(s, "qgroup");
+
+		for (i = 0; q && i < ngroups; i++) {
+			if (strcmp(q, groups[i].name) ||
+			    owns_group(d, &groups[i], conn, subs))
+				continue;
+			add(d, "queue-groups", ST_FAIL, "stop that client, or "
+			    "make it subscribe without a queue group",
+			    "connection cid %.0f name '%s' from %s:%.0f is in "
+			    "%s queue group '%s' (subject '%s', %.0f messages "
+			    "taken) but is not a %s: it steals requests",
+			    lt_json_num(conn, "cid", 0), name ? name : "",
+			    lt_json_str(conn, "ip") ? lt_json_str(conn, "ip") :
+			    "?", lt_json_num(conn, "port", 0), groups[i].owner,
+			    q, lt_json_str(s, "subject"), lt_json_num(s, "msgs",
+			    0), groups[i].owner);
+			found++;
+		}
+	}
+	return found;
+}
+
+static void
+check_queue_groups(struct doctor *d, const cJSON *connz)
+{
+	struct lt_queue_group groups[LT_CLASSIFY_MAX_GROUPS];
+	size_t ngroups = lt_classify_groups(&d->cls, groups, LT_CLASSIFY_MAX_GROUPS);
+	const cJSON *conns = cJSON_GetObjectItem(connz, "connections"), *c;
+	int found = 0, n = cJSON_GetArraySize(conns);
+	double total = lt_json_num(connz, "total", n);
+
+	cJSON_ArrayForEach(c, conns)
+		found += check_conn(d, c, groups, ngroups);
+	if (total > n)
+		add(d, "queue-groups", ST_WARN, "run doctor against a less busy "
+		    "server or raise the limit", "only %d of %.0f connections "
+		    "were checked", n, total);
+	if (found == 0)
+		add(d, "queue-groups", ST_PASS, NULL, "%d connections checked: "
+		    "only hosts and wadm are in their queue groups", n);
+}
+
+static void
+check_monitor(struct doctor *d, const char *base)
+{
+	cJSON *varz = monitor_get(d, base, "varz"), *connz = NULL;
+
+	if (varz == NULL)
+		return;
+	check_slow(d, varz);
+	connz = monitor_get(d, base, "connz?subs=detail&limit=100000");
+	if (connz)
+		check_queue_groups(d, connz);
+	cJSON_Delete(varz);
+	cJSON_Delete(connz);
+}
+
+static int
+print_text(struct doctor *d)
+{
+	const struct lt_colors *c = lt_output_colors(d->ctx->color_out);
+	const char *col[] = { c->green, c->yellow, c->red, c->dim };
+	FILE *out = d->ctx->out;
+	int i;
+
+	for (i = 0; i < d->n; i++) {
+		const struct check *k = &d->v[i];
+		char st[8];
+
+		snprintf(st, sizeof(st), "%s", status_names[k->st]);
+		for (char *p = st; *p; p++)
+			*p = (char)(*p - 'a' + 'A');
+		fprintf(out, "%s%-4s%s  %-22s %s\n", col[k->st], st, c->reset,
+		    k->name, k->reason);
+		if (k->fix[0] && (k->st == ST_WARN || k->st == ST_FAIL))
+			fprintf(out, "      %-22s fix: %s\n", "", k->fix);
+	}
+	return lt_output_flush(out) == LT_WRITE_FAILED ? -1 : 0;
+}
+
+static int
+print_json(struct doctor *d)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr, *sum;
+	int i, counts[4] = { 0, 0, 0, 0 };
+	char *text;
+	enum lt_write w;
+
+	cJSON_AddStringToObject(doc, "lattice", d->ctl.lattice);
+	arr = cJSON_AddArrayToObject(doc, "checks");
+	for (i = 0; i < d->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "check", d->v[i].name);
+		cJSON_AddStringToObject(o, "status", status_names[d->v[i].st]);
+		cJSON_AddStringToObject(o, "reason", d->v[i].reason);
+		if (d->v[i].fix[0])
+			cJSON_AddStringToObject(o, "fix", d->v[i].fix);
+		cJSON_AddItemToArray(arr, o);
+		counts[d->v[i].st]++;
+	}
+	sum = cJSON_AddObjectToObject(doc, "summary");
+	for (i = 0; i < 4; i++)
+		cJSON_AddNumberToObject(sum, status_names[i], counts[i]);
+	text = d->ctx->format == LT_FMT_JSON ? cJSON_Print(doc) :
+	    cJSON_PrintUnformatted(doc);
+	w = lt_output_write(d->ctx->out, text, strlen(text));
+	if (w == LT_WRITE_OK)
+		w = lt_output_write(d->ctx->out, "\n", 1);
+	cJSON_free(text);
+	cJSON_Delete(doc);
+	return w == LT_WRITE_FAILED ? -1 : 0;
+}
+
+static int
+run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct doctor d;
+	const char *monitor = lt_args_get(ctx->args, "monitor");
+	int i, fails = 0, rc;
+
+	(void)argc;
+	(void)argv;
+	memset(&d, 0, sizeof(d));
+	d.ctx = ctx;
+	lt_ctl_init(&d.ctl, ctx->conn, lt_config_get(ctx->cfg, LT_S_CTL_PREFIX),
+	    lt_config_get(ctx->cfg, LT_S_LATTICE));
+	lt_classify_init(&d.cls, d.ctl.prefix, d.ctl.lattice,
+	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
+	if (lt_args_duration(ctx->args, "wait", &d.ctl.gather_ns, err) < 0)
+		return LT_E_USAGE;
+	check_server(&d);
+	check_bucket(&d, "CONFIGDATA", "hosts keep named configs there");
+	check_bucket(&d, "LATTICEDATA", "hosts keep component specs and links "
+	    "there");
+	check_wadm(&d);
+	check_hosts(&d);
+	check_events(&d);
+	if (monitor)
+		check_monitor(&d, monitor);
+	else
+		add(&d, "monitor", ST_SKIP, NULL, "pass --monitor URL to check "
+		    "slow consumers and queue-group thieves");
+	rc = ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON ?
+	    print_json(&d) : print_text(&d);
+	for (i = 0; i < d.n; i++)
+		fails += d.v[i].st == ST_FAIL;
+	lt_ctl_hosts_release(&d.hosts);
+	if (rc < 0)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot write output"),
+		    LT_E_RUNTIME;
+	if (fails && !ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: doctor: %d check%s failed\n", fails,
+		    fails == 1 ? "" : "s");
+	return fails ? LT_E_DIFF : 0;
 }
 
 const struct lt_cmd cmd_doctor_entry = {
-	.name = "doctor", .summary = "check the lattice and server for hazards",
-	.usage = "", .max_args = 0, .run = run_stub,
+	.name = "doctor",
+	.summary = "check the lattice and the NATS server for known hazards",
+	.usage = "[--monitor URL] [--wait DUR] [-o text|json]",
+	.description = "Checks: server version, JetStream, CONFIGDATA and "
+	    "LATTICEDATA buckets, wadm,\nhosts, wasmbus_events retention; "
+	    "with --monitor also slow consumers and\nconnections in a host "
+	    "or wadm queue group that are not hosts or wadm (they\nsteal "
+	    "requests). Read-only. Exit 1 when any check fails.",
+	.flags = LT_CMD_CONNECT,
+	.opts = doctor_opts,
+	.max_args = 0,
+	.run = run_doctor,
 };

@@ -345,6 +345,82 @@ cmd_gather(natsConnection *nc, struct args *a)
 	return got > 0 ? 0 : 4;
 }
 
+/* NATS subject match: '*' one token, '>' the rest. */
+static bool
+subject_match(const char *pat, const char *subj)
+{
+	while (*pat && *subj) {
+		if (pat[0] == '>' && pat[1] == '\0')
+			return true;
+		if (pat[0] == '*' && (pat[1] == '.' || pat[1] == '\0')) {
+			while (*subj && *subj != '.')
+				subj++;
+			pat++;
+		} else {
+			while (*pat && *pat != '.' && *pat == *subj)
+				pat++, subj++;
+			if ((*pat && *pat != '.') || (*subj && *subj != '.'))
+				return false;
+		}
+		if (*pat != *subj)
+			return false;
+		if (*pat)
+			pat++, subj++;
+	}
+	return *pat == '\0' && *subj == '\0';
+}
+
+static bool
+wanted(struct args *a, const char *subj)
+{
+	int i;
+
+	for (i = 0; i < a->npos; i++)
+		if (subject_match(a->pos[i], subj))
+			return true;
+	return false;
+}
+
+/* sub SUBJECT... : one line per message, "SUBJECT [KV-Operation] BODY",
+ * in arrival order ('>' plus a filter when several subjects are given);
+ * "subscribed" on stderr once the interest is registered. Ends after
+ * --count messages (0: no limit) or --timeout of silence; exit 4 when
+ * nothing came. */
+static int
+cmd_sub(natsConnection *nc, struct args *a)
+{
+	natsSubscription *sub = NULL;
+	natsStatus s;
+	uint64_t got = 0;
+
+	s = natsConnection_SubscribeSync(&sub, nc, a->npos > 1 ? ">" :
+	    a->pos[0]);
+	if (s == NATS_OK)
+		s = natsSubscription_SetPendingLimits(sub, -1, -1);
+	if (s != NATS_OK)
+		return fail_nats("subscribe", s);
+	natsConnection_Flush(nc);
+	fprintf(stderr, "subscribed\n");
+	while (a->count == 0 || got < a->count) {
+		natsMsg *m = NULL;
+		const char *op = NULL;
+
+		if (natsSubscription_NextMsg(&m, sub, a->timeout_ns / 1000000)
+		    != NATS_OK)
+			break;
+		if (wanted(a, natsMsg_GetSubject(m))) {
+			natsMsgHeader_Get(m, "KV-Operation", &op);
+			printf("%s%s%s ", natsMsg_GetSubject(m), op ? " " : "",
+			    op ? op : "");
+			print_body(m);
+			got++;
+		}
+		natsMsg_Destroy(m);
+	}
+	natsSubscription_Destroy(sub);
+	return got > 0 ? 0 : 4;
+}
+
 static int
 open_kv(natsConnection *nc, const char *bucket, jsCtx **js, kvStore **kv)
 {
@@ -539,19 +615,23 @@ cmd_req_load(natsConnection *nc, struct args *a)
 	return l.ok == l.n && l.extra == 0 ? 0 : 1;
 }
 
-/* responder SUBJECT [GROUP]: answer every request with a successful
- * control-interface envelope (in a queue group when GROUP is given).
- * Prints "ready" once subscribed; runs until killed. */
+/* responder SUBJECT [GROUP|-] [REPLY|@FILE]: answer every request with
+ * REPLY, by default a successful control-interface envelope (in a queue
+ * group when GROUP is given and not "-"). Prints "ready" once subscribed;
+ * runs until killed. */
 static int
 cmd_responder(natsConnection *nc, struct args *a)
 {
 	static const char ok[] = "{\"success\":true,\"message\":\"\","
 	    "\"response\":{\"greeting\":\"hello\"}}";
+	struct lt_buf body = LT_BUF_INIT;
 	natsSubscription *sub = NULL;
 	natsMsg *m = NULL;
 	natsStatus s;
 
-	if (a->npos > 1)
+	if (data_arg(a->npos > 2 ? a->pos[2] : ok, &body) < 0)
+		return 6;
+	if (a->npos > 1 && strcmp(a->pos[1], "-"))
 		s = natsConnection_QueueSubscribeSync(&sub, nc, a->pos[0],
 		    a->pos[1]);
 	else
@@ -565,11 +645,12 @@ cmd_responder(natsConnection *nc, struct args *a)
 	fflush(stdout);
 	while (natsSubscription_NextMsg(&m, sub, 1000000) == NATS_OK) {
 		if (natsMsg_GetReply(m))
-			natsConnection_Publish(nc, natsMsg_GetReply(m), ok,
-			    (int)sizeof(ok) - 1);
+			natsConnection_Publish(nc, natsMsg_GetReply(m), body.buf,
+			    (int)body.len);
 		natsMsg_Destroy(m);
 	}
 	natsSubscription_Destroy(sub);
+	lt_buf_release(&body);
 	return 0;
 }
 
@@ -614,9 +695,12 @@ static const struct subcmd subcmds[] = {
 	    true, cmd_pub_events },
 	{ "req", "SUBJECT [DATA|@FILE] [--timeout DUR] [--header K:V]",
 	    1, 2, true, cmd_req },
+	{ "sub", "SUBJECT... [--count N] [--timeout DUR]", 1, MAX_POS, true,
+	    cmd_sub },
 	{ "req-load", "SUBJECT --count N [--timeout DUR]", 1, 1, true,
 	    cmd_req_load },
-	{ "responder", "SUBJECT [GROUP]", 1, 2, true, cmd_responder },
+	{ "responder", "SUBJECT [GROUP|-] [REPLY|@FILE]", 1, 3, true,
+	    cmd_responder },
 	{ "thief", "SUBJECT GROUP", 2, 2, true, cmd_thief },
 };
 

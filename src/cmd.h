@@ -21,7 +21,9 @@ enum lt_cmd_flag {
 
 struct lt_ctx {
 	struct lt_config *cfg;
-	struct lt_conn *conn;		/* open when LT_CMD_CONNECT */
+	struct lt_conn *conn;		/* open when LT_CMD_CONNECT, or
+					 * after lt_ctx_connect */
+	struct lt_conn *shared;		/* the shell's connection, or NULL */
 	const struct lt_args *args;	/* the command's parsed options */
 	const char *cmd_path;		/* "kv snapshot" */
 	int orig_argc;			/* the whole command line, for */
@@ -51,6 +53,7 @@ extern const struct lt_cmd cmd_config_entry;
 extern const struct lt_cmd cmd_doctor_entry;
 extern const struct lt_cmd cmd_hosts_entry;
 extern const struct lt_cmd cmd_inventory_entry;
+extern const struct lt_cmd cmd_sub_entry;
 extern const struct lt_cmd cmd_version_entry;
 extern const struct lt_cmd cmd_watch_entry;
 
@@ -61,6 +64,11 @@ extern const struct lt_cmd *const lt_commands[];
  * run it; shared, when not NULL, is used instead of a new connection (the
  * shell). Returns the exit status. */
 int lt_dispatch(int argc, char **argv, struct lt_conn *shared);
+
+/* Connect now (or reuse the shell's connection) if not yet connected:
+ * for commands that validate their options before connecting, so a usage
+ * error is exit 2 even with no server. main closes it after run. */
+int lt_ctx_connect(struct lt_ctx *ctx, struct lt_error *err);
 
 /* Print "latticectl: <msg>" style usage error hint and return 2. */
 int lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err);

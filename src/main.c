@@ -18,6 +18,7 @@ const struct lt_cmd *const lt_commands[] = {
 	&cmd_doctor_entry,
 	&cmd_hosts_entry,
 	&cmd_inventory_entry,
+	&cmd_sub_entry,
 	&cmd_version_entry,
 	&cmd_watch_entry,
 	NULL
@@ -179,6 +180,18 @@ lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err)
 	return LT_E_USAGE;
 }
 
+int
+lt_ctx_connect(struct lt_ctx *ctx, struct lt_error *err)
+{
+	if (ctx->conn)
+		return 0;
+	if (ctx->shared) {
+		ctx->conn = ctx->shared;
+		return 0;
+	}
+	return lt_conn_open(&ctx->conn, ctx->cfg, ctx->cmd_path, err);
+}
+
 static int
 report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
 {
@@ -247,13 +260,10 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 		rc = report(&ctx, LT_E_USAGE, &err);
 		goto out;
 	}
-	if ((cmd->flags & LT_CMD_CONNECT) && shared) {
-		ctx.conn = shared;
-	} else if (cmd->flags & LT_CMD_CONNECT) {
-		if (lt_conn_open(&ctx.conn, &cfg, path, &err) < 0) {
-			rc = report(&ctx, err.code, &err);
-			goto out;
-		}
+	ctx.shared = shared;
+	if ((cmd->flags & LT_CMD_CONNECT) && lt_ctx_connect(&ctx, &err) < 0) {
+		rc = report(&ctx, err.code, &err);
+		goto out;
 	}
 	rc = cmd->run(&ctx, args.argc, args.argv, &err);
 	rc = report(&ctx, rc, &err);

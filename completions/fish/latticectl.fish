@@ -29,7 +29,7 @@ end
 
 function __latticectl_values
 	set -l prev (commandline -opc)[-1]
-	latticectl __complete values $prev 2>/dev/null
+	latticectl __complete values -- $prev 2>/dev/null
 end
 
 complete -c latticectl -f

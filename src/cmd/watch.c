@@ -458,7 +458,12 @@ subscribe(struct watch *w, struct lt_error *err)
 		    MAX_SUBS, (int)pending, err);
 		free(s);
 	}
-	return rc < 0 ? -1 : lt_conn_flush(w->ctx->conn, err);
+	if (rc < 0 || lt_conn_flush(w->ctx->conn, err) < 0)
+		return -1;
+	if (w->ctx->cfg->verbose)	/* tests wait for this line */
+		fprintf(stderr, "latticectl: watch: subscribed (%d subscriptions)\n",
+		    w->nsubs);
+	return 0;
 }
 
 static int
@@ -593,6 +598,10 @@ setup(struct watch *w, struct lt_error *err)
 	    lt_args_uint(a, "count", UINT64_MAX, &w->max_count, err) < 0 ||
 	    lt_args_duration(a, "idle", &w->idle_ns, err) < 0)
 		return -1;
+	if (w->ctx->format == LT_FMT_JSON)
+		w->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
+	if (lt_ctx_connect(w->ctx, err) < 0)
+		return -1;
 	if (w->until && cfg->src[LT_S_TIMEOUT] != LT_SRC_DEFAULT)
 		w->until_deadline = lt_mono_ns() + cfg->timeout_ns;
 	w->feed = lt_feed_create(4096);
@@ -667,7 +676,6 @@ const struct lt_cmd cmd_watch_entry = {
 	    "wasmbus.evt.<lattice>.<type>.\n--since reads the wasmbus_events "
 	    "stream through an ordered consumer first.\nRead-only: never "
 	    "publishes, replies or acks.",
-	.flags = LT_CMD_CONNECT,
 	.opts = watch_opts,
 	.max_args = 0,
 	.run = run_watch,

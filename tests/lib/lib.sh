@@ -167,3 +167,39 @@ done_testing() {
 	[ "$tap_failed" = 0 ]
 	exit $?
 }
+
+# bg_lt NAME ARGS...: run 'latticectl -v ARGS' in the background with
+# stdout in $TEST_DIR/NAME.out and stderr in NAME.err, and wait until it
+# reports that its subscriptions are in place. Sets LAST_PID.
+bg_lt() {
+	local name=$1
+	shift
+	$LT_WRAPPER "$LATTICECTL" -v "$@" >"$TEST_DIR/$name.out" 2>"$TEST_DIR/$name.err" &
+	_bg_pids+=($!)
+	LAST_PID=$!
+	wait_for "$name subscribed" 20 grep -q "subscribed" "$TEST_DIR/$name.err"
+}
+
+# wait_pid PID SECONDS: wait for a background process to exit by itself;
+# sets WAIT_RC to its exit status (or 124 after the deadline, when it is
+# killed).
+wait_pid() {
+	local pid=$1 secs=$2
+	if wait_for "process $pid to exit" "$secs" _not_running "$pid"; then
+		wait "$pid"
+		WAIT_RC=$?
+	else
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		WAIT_RC=124
+	fi
+}
+
+_not_running() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# lines FILE: number of lines.
+lines() {
+	wc -l <"$1" | tr -d ' '
+}

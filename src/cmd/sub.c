@@ -1,0 +1,757 @@
+/* sub.c: 'latticectl sub': a safe general subscribe. Plain core
+ * subscriptions only (never a queue group, never a reply, ack or publish);
+ * subjects are classified against the lattice's request subjects first and
+ * overlapping ones need --observe-requests; --match-replies pairs requests
+ * with their replies by reply subject and prints latency and unanswered
+ * requests. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "latticectl/classify.h"
+#include "latticectl/conn.h"
+#include "latticectl/feed.h"
+#include "latticectl/gap.h"
+#include "latticectl/json.h"
+#include "latticectl/pair.h"
+#include "latticectl/rec.h"
+#include "latticectl/sig.h"
+#include "latticectl/sub.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+#define MAX_SUBS 32
+#define INBOX_SUB 1000		/* sub_id of the --match-replies inbox sub */
+#define MAX_SHOWN_PAYLOAD 4096
+
+static const struct lt_opt sub_opts[] = {
+	{ "observe-requests", 0, 0, NULL,
+	    "allow subjects that overlap request subjects (ctl, wadm.api, ...)",
+	    NULL },
+	{ "match-replies", 'r', 0, NULL,
+	    "pair requests with replies on the inbox prefix; print latency",
+	    NULL },
+	{ "headers", 0, 0, NULL, "show message headers", NULL },
+	{ "count", 'n', LT_OPT_ARG, "N", "exit after N messages", NULL },
+	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without messages", NULL },
+	{ "record", 0, LT_OPT_ARG, "FILE", "write a recording while subscribed",
+	    NULL },
+	{ "max-pending", 0, LT_OPT_ARG, "N",
+	    "client-side buffer in messages before drops (65536)", NULL },
+	{ "queue", 0, LT_OPT_ARG, "GROUP",
+	    "refused: latticectl never joins a queue group", NULL },
+	LT_OPT_END
+};
+
+struct sub {
+	struct lt_ctx *ctx;
+	struct lt_classify cls;
+	struct lt_feed *feed;
+	struct lt_sub *subs[MAX_SUBS];
+	int nsubs;
+	char **subjects;		/* what we subscribed to (borrowed) */
+	int nsubjects;
+	struct lt_pair *pair;		/* --match-replies */
+	struct lt_rec *rec, *nd;	/* --record file, ndjson stdout */
+	const struct lt_colors *col;
+	struct lt_gap_tracker gt;
+	bool headers, done, stdout_closed, warned_uncovered;
+	uint64_t max_count, shown, skipped;
+	int64_t idle_ns, last_msg;
+	struct lt_buf line, fields;
+	struct lt_error werr;		/* first write failure */
+};
+
+/* Note a failed stdout write: EPIPE ends quietly. */
+static void
+stdout_failed(struct sub *s)
+{
+	if (errno != EPIPE && s->werr.code == LT_OK)
+		lt_error_set(&s->werr, LT_E_RUNTIME, "cannot write output: %s",
+		    strerror(errno));
+	s->stdout_closed = true;
+	s->done = true;
+}
+
+static void
+emit_line(struct sub *s)
+{
+	if (fputs(lt_buf_str(&s->line), s->ctx->out) == EOF ||
+	    fputc('\n', s->ctx->out) == EOF)
+		stdout_failed(s);
+}
+
+static void
+record(struct sub *s, const char *kind, int64_t t)
+{
+	if (s->nd && lt_rec_write_raw(s->nd, kind, t, s->fields.buf,
+	    s->fields.len, NULL) == 0)
+		stdout_failed(s);
+	if (s->rec && lt_rec_write_raw(s->rec, kind, t, s->fields.buf,
+	    s->fields.len, s->werr.code ? NULL : &s->werr) == 0)
+		s->done = true;
+}
+
+/* "ctl" or "wadm" for subjects whose traffic has its own record kinds. */
+static const char *
+family(const struct sub *s, const char *subject)
+{
+	int c = lt_classify_subject(&s->cls, subject);
+
+	return c == LT_CLASS_CTL ? "ctl" : c == LT_CLASS_WADM_API ? "wadm" : NULL;
+}
+
+static const char *
+record_kind(const struct sub *s, const char *subject, bool reply,
+    char *buf, size_t len)
+{
+	const char *f = family(s, subject);
+
+	if (f) {
+		snprintf(buf, len, "%s.%s", f, reply ? "reply" : "request");
+		return buf;
+	}
+	if (!reply && lt_str_has_prefix(subject, "wasmbus.evt."))
+		return "event";
+	if (!reply && lt_str_has_prefix(subject, "wadm.cmd."))
+		return "wadm.cmd";
+	if (!reply && lt_str_has_prefix(subject, "wadm.status."))
+		return "wadm.status";
+	return "msg";
+}
+
+static void
+add_headers_json(struct lt_buf *b, const struct lt_msg *m)
+{
+	const char **keys = NULL;
+	int n = lt_msg_header_keys(m, &keys), i;
+
+	if (n <= 0)
+		return;
+	lt_buf_adds(b, ",\"headers\":{");
+	for (i = 0; i < n; i++) {
+		const char *v = lt_msg_header(m, keys[i]);
+
+		if (i)
+			lt_buf_addch(b, ',');
+		lt_buf_add_json_str(b, keys[i], strlen(keys[i]));
+		lt_buf_addch(b, ':');
+		lt_buf_add_json_str(b, v ? v : "", v ? strlen(v) : 0);
+	}
+	lt_buf_addch(b, '}');
+	free(keys);
+}
+
+/* Record members for a message; pm is its pairing (NULL: none). */
+static void
+build_fields(struct sub *s, const struct lt_msg *m,
+    const struct lt_pair_match *pm, bool is_event)
+{
+	struct lt_buf *b = &s->fields;
+
+	lt_buf_reset(b);
+	lt_buf_adds(b, "\"subject\":");
+	lt_buf_add_json_str(b, m->subject, strlen(m->subject));
+	if (m->reply) {
+		lt_buf_adds(b, ",\"reply\":");
+		lt_buf_add_json_str(b, m->reply, strlen(m->reply));
+	}
+	if (pm && pm->id)
+		lt_buf_addf(b, ",\"pair\":%llu", (unsigned long long)pm->id);
+	if (pm && (pm->kind == LT_PAIR_REPLY ||
+	    pm->kind == LT_PAIR_NO_RESPONDERS)) {
+		lt_buf_adds(b, ",\"request_subject\":");
+		lt_buf_add_json_str(b, pm->subject, strlen(pm->subject));
+		lt_buf_addf(b, ",\"latency_ms\":%.3f,\"reply_index\":%u",
+		    (double)pm->latency_ns / 1e6, pm->nreplies);
+		if (pm->kind == LT_PAIR_NO_RESPONDERS)
+			lt_buf_adds(b, ",\"status\":\"no-responders\"");
+	}
+	if (s->headers)
+		add_headers_json(b, m);
+	lt_buf_addch(b, ',');
+	lt_rec_add_payload(b, is_event ? "event" : "payload", m->data,
+	    (size_t)m->len);
+}
+
+/* The payload as one readable text cell. */
+static void
+payload_text(struct lt_buf *b, const struct lt_msg *m)
+{
+	size_t before = b->len;
+
+	if (m->len == 0) {
+		lt_buf_adds(b, "<empty>");
+		return;
+	}
+	if (lt_json_compact(m->data, (size_t)m->len, 64, b) == 0)
+		goto cut;
+	if (!lt_is_text(m->data, (size_t)m->len)) {
+		lt_buf_addf(b, "<%d bytes binary>", m->len);
+		return;
+	}
+	for (int i = 0; i < m->len; i++)
+		if (m->data[i] == '\n' || m->data[i] == '\r')
+			lt_buf_adds(b, m->data[i] == '\n' ? "\\n" : "\\r");
+		else
+			lt_buf_addch(b, m->data[i]);
+cut:
+	if (b->len - before > MAX_SHOWN_PAYLOAD) {
+		b->len = before + MAX_SHOWN_PAYLOAD;
+		b->buf[b->len] = '\0';
+		lt_buf_addf(b, "... (%d bytes)", m->len);
+	}
+}
+
+static void
+text_headers(struct sub *s, const struct lt_msg *m)
+{
+	const char **keys = NULL;
+	int n = lt_msg_header_keys(m, &keys), i;
+
+	for (i = 0; i < n && !s->done; i++) {
+		const char *v = lt_msg_header(m, keys[i]);
+
+		lt_buf_reset(&s->line);
+		lt_buf_addf(&s->line, "    %s%s:%s %s", s->col->dim, keys[i],
+		    s->col->reset, v ? v : "");
+		emit_line(s);
+	}
+	free(keys);
+}
+
+static void
+display_text(struct sub *s, const struct lt_msg *m,
+    const struct lt_pair_match *pm)
+{
+	const struct lt_colors *c = s->col;
+	char t[16], lat[32];
+
+	lt_buf_reset(&s->line);
+	lt_time_format_short(m->recv_ns, t, sizeof(t));
+	lt_buf_addf(&s->line, "%s%s%s  ", c->dim, t, c->reset);
+	if (pm && pm->kind == LT_PAIR_REPLY) {
+		lt_duration_format(pm->latency_ns, lat, sizeof(lat));
+		lt_buf_addf(&s->line, "%srep #%llu%s  %s  %s%s%s  ", c->green,
+		    (unsigned long long)pm->id, pm->nreplies > 1 ? "+" : "",
+		    lat, c->bold, pm->subject, c->reset);
+	} else if (pm && pm->kind == LT_PAIR_NO_RESPONDERS) {
+		lt_duration_format(pm->latency_ns, lat, sizeof(lat));
+		lt_buf_addf(&s->line, "%s503 #%llu  %s  %s  no responders%s",
+		    c->red, (unsigned long long)pm->id, lat, pm->subject,
+		    c->reset);
+		emit_line(s);
+		return;
+	} else if (pm && pm->id) {
+		lt_buf_addf(&s->line, "%sreq #%llu%s  %s%s%s  ", c->cyan,
+		    (unsigned long long)pm->id, c->reset, c->bold, m->subject,
+		    c->reset);
+	} else {
+		lt_buf_addf(&s->line, "%s%s%s  ", c->bold, m->subject, c->reset);
+		if (m->reply)
+			lt_buf_addf(&s->line, "-> %s  ", m->reply);
+	}
+	payload_text(&s->line, m);
+	emit_line(s);
+	if (s->headers)
+		text_headers(s, m);
+}
+
+static void
+display(struct sub *s, const struct lt_msg *m, const struct lt_pair_match *pm)
+{
+	switch (s->ctx->format) {
+	case LT_FMT_RAW:
+		if (fwrite(m->data, 1, (size_t)m->len, s->ctx->out) !=
+		    (size_t)m->len || fputc('\n', s->ctx->out) == EOF)
+			stdout_failed(s);
+		break;
+	case LT_FMT_TEXT:
+	case LT_FMT_WIDE:
+		display_text(s, m, pm);
+		break;
+	default:
+		break;	/* ndjson goes through record() */
+	}
+}
+
+/* True when some subscription of ours receives messages on subject. */
+static bool
+covered(const struct sub *s, const char *subject)
+{
+	int i;
+
+	for (i = 0; i < s->nsubjects; i++)
+		if (lt_subject_matches(s->subjects[i], subject))
+			return true;
+	return s->pair && lt_subject_matches(s->cls.inbox, subject);
+}
+
+static void
+track_request(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
+{
+	memset(pm, 0, sizeof(*pm));
+	pm->kind = LT_PAIR_OPEN;
+	pm->subject = m->subject;
+	pm->reply = m->reply;
+	pm->id = lt_pair_request(s->pair, m->subject, m->reply, m->recv_ns, 0);
+	if (pm->id && !covered(s, m->reply) && !s->warned_uncovered &&
+	    !s->ctx->cfg->quiet) {
+		s->warned_uncovered = true;
+		fprintf(stderr, "latticectl: sub: warning: reply subject '%s' is "
+		    "not under the inbox prefix '%s'; its replies cannot be "
+		    "seen (set --inbox-prefix)\n", m->reply, s->cls.inbox_prefix);
+	}
+}
+
+static void
+on_msg(struct sub *s, const struct lt_msg *m)
+{
+	struct lt_pair_match pm, *pmp = NULL;
+	char kbuf[32];
+	bool is_reply = false;
+	const char *kind;
+
+	s->last_msg = lt_mono_ns();
+	if (s->pair) {
+		is_reply = lt_pair_reply(s->pair, m->subject, m->recv_ns,
+		    lt_msg_is_no_responders(m), lt_classify_subject(&s->cls,
+		    m->subject) == LT_CLASS_INBOX, &pm) == 1;
+		if (!is_reply && m->reply)
+			track_request(s, m, &pm);
+		if (is_reply || m->reply)
+			pmp = &pm;
+	}
+	if (!is_reply && m->sub_id == INBOX_SUB) {
+		s->skipped++;	/* a reply to traffic we do not observe */
+		return;
+	}
+	s->shown++;
+	display(s, m, pmp);
+	if (s->nd || s->rec) {
+		kind = record_kind(s, is_reply ? pm.subject : m->subject,
+		    is_reply, kbuf, sizeof(kbuf));
+		build_fields(s, m, pmp, !strcmp(kind, "event"));
+		record(s, kind, m->recv_ns);
+	}
+	if (s->max_count && s->shown >= s->max_count)
+		s->done = true;
+}
+
+static void
+on_closed(void *ud, const struct lt_pair_match *pm)
+{
+	struct sub *s = ud;
+	char kbuf[32], win[32], t[16];
+	int64_t now = lt_now_ns();
+
+	if (pm->kind != LT_PAIR_UNANSWERED)
+		return;
+	if (s->nd || s->rec) {
+		lt_buf_reset(&s->fields);
+		lt_buf_adds(&s->fields, "\"subject\":");
+		lt_buf_add_json_str(&s->fields, pm->reply, strlen(pm->reply));
+		lt_buf_addf(&s->fields, ",\"pair\":%llu,\"answered\":false,"
+		    "\"request_subject\":", (unsigned long long)pm->id);
+		lt_buf_add_json_str(&s->fields, pm->subject, strlen(pm->subject));
+		record(s, record_kind(s, pm->subject, true, kbuf, sizeof(kbuf)),
+		    now);
+	}
+	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
+		return;
+	lt_time_format_short(now, t, sizeof(t));
+	lt_duration_format(s->ctx->cfg->timeout_ns, win, sizeof(win));
+	lt_buf_reset(&s->line);
+	lt_buf_addf(&s->line, "%s%s%s  %sunanswered #%llu%s  %s  no reply "
+	    "within %s", s->col->dim, t, s->col->reset, s->col->red,
+	    (unsigned long long)pm->id, s->col->reset, pm->subject, win);
+	emit_line(s);
+}
+
+static void
+emit_gap(struct sub *s, const struct lt_gap *g)
+{
+	lt_buf_reset(&s->fields);
+	lt_gap_format_fields(g, false, &s->fields);
+	record(s, "gap", g->t_ns);
+	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
+		return;
+	lt_buf_reset(&s->line);
+	lt_gap_format_text(g, false, s->col, &s->line);
+	emit_line(s);
+}
+
+static void
+check_dropped(struct sub *s)
+{
+	struct lt_gap g;
+	int64_t total = 0;
+	int i;
+
+	for (i = 0; i < s->nsubs; i++)
+		total += lt_sub_dropped(s->subs[i]);
+	if (lt_gap_check_dropped(&s->gt, total, lt_now_ns(),
+	    "sub fell behind; the client dropped messages", &g))
+		emit_gap(s, &g);
+}
+
+static void
+on_conn_item(struct sub *s, const struct lt_item *it)
+{
+	struct lt_gap g;
+
+	if (it->kind == LT_ITEM_DISCONNECTED && !s->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: sub: disconnected from %s, "
+		    "reconnecting\n", it->detail);
+	if (it->kind == LT_ITEM_CLOSED)
+		s->done = true;
+	else if (it->kind == LT_ITEM_SLOW)
+		check_dropped(s);
+	else if (lt_gap_on_item(&s->gt, it, &g))
+		emit_gap(s, &g);
+}
+
+/* Why --queue is refused: the groups hosts and wadm answer in. */
+static int
+refuse_queue(const struct sub *s, const char *group, struct lt_error *err)
+{
+	struct lt_queue_group g[LT_CLASSIFY_MAX_GROUPS];
+	size_t n = lt_classify_groups(&s->cls, g, LT_ARRAY_SIZE(g));
+
+	return lt_error_set(err, LT_E_USAGE, "refusing --queue '%s': latticectl "
+	    "never joins a queue group, because each message goes to only one "
+	    "member of a group and a member that does not answer steals "
+	    "requests (hosts answer in '%s', '%s' and '%s', wadm in '%s', the "
+	    "secrets backend in '%s'); a plain subscription already sees every "
+	    "message", group, g[0].name, g[1].name, g[2].name, g[3].name,
+	    n > 4 ? g[4].name : "");
+}
+
+/* Names of the request classes in classes, with their patterns. */
+static void
+class_list(const struct sub *s, int classes, struct lt_buf *b)
+{
+	int bit;
+
+	for (bit = 1; bit <= LT_CLASS_HOST_REQ; bit <<= 1) {
+		if (!(classes & bit))
+			continue;
+		lt_buf_addf(b, "%s%s '%s'", b->len ? ", " : "",
+		    lt_class_name(bit), lt_classify_pattern_of(&s->cls, bit));
+	}
+}
+
+/* Validate and classify every subject before touching the network. */
+static int
+check_subjects(struct sub *s, struct lt_error *err)
+{
+	bool observe = lt_args_has(s->ctx->args, "observe-requests");
+	struct lt_buf b = LT_BUF_INIT;
+	int i, k;
+
+	for (i = 0; i < s->nsubjects; i++) {
+		const char *subj = s->subjects[i];
+
+		if (!lt_subject_is_valid(subj))
+			return lt_error_set(err, LT_E_USAGE, "invalid subject '%s'",
+			    subj);
+		k = lt_classify_pattern(&s->cls, subj);
+		lt_buf_reset(&b);
+		class_list(s, k & LT_CLASS_REQUESTS, &b);
+		if ((k & LT_CLASS_REQUESTS) && !observe) {
+			lt_error_set(err, LT_E_USAGE, "'%s' overlaps request "
+			    "subjects (%s): while subscribed, a request nobody "
+			    "answers times out instead of failing fast with 'no "
+			    "responders'; pass --observe-requests to accept this "
+			    "(latticectl only listens: it never replies or joins "
+			    "a queue group)", subj, b.buf);
+			lt_buf_release(&b);
+			return -1;
+		}
+		if ((k & LT_CLASS_REQUESTS) && !s->ctx->cfg->quiet)
+			fprintf(stderr, "latticectl: sub: warning: observing "
+			    "request subjects (%s) through '%s': requests nobody "
+			    "answers time out instead of failing fast with 'no "
+			    "responders' until this exits\n", b.buf, subj);
+		if ((k & LT_CLASS_WIDE) && !s->ctx->cfg->quiet)
+			fprintf(stderr, "latticectl: sub: warning: '%s' also "
+			    "carries every wRPC call and reply; if output falls "
+			    "behind, the server drops this client (slow consumer)\n",
+			    subj);
+	}
+	lt_buf_release(&b);
+	return 0;
+}
+
+/* True when a user subject already receives everything pattern does. */
+static bool
+covered_by_user(const struct sub *s, const char *pattern)
+{
+	int i;
+
+	for (i = 0; i < s->nsubjects; i++)
+		if (lt_subject_covers(s->subjects[i], pattern))
+			return true;
+	return false;
+}
+
+static int
+subscribe(struct sub *s, struct lt_error *err)
+{
+	uint64_t pending = 65536;
+	int i, rc = 0;
+
+	if (lt_args_uint(s->ctx->args, "max-pending", 1 << 24, &pending, err) < 0)
+		return -1;
+	for (i = 0; i < s->nsubjects && rc == 0 && s->nsubs < MAX_SUBS; i++)
+		rc = lt_sub_open(&s->subs[s->nsubs++], s->ctx->conn,
+		    s->subjects[i], s->feed, i, (int)pending, err);
+	if (rc == 0 && s->pair && !covered_by_user(s, s->cls.inbox))
+		rc = lt_sub_open(&s->subs[s->nsubs++], s->ctx->conn,
+		    s->cls.inbox, s->feed, INBOX_SUB, (int)pending, err);
+	if (rc < 0 || lt_conn_flush(s->ctx->conn, err) < 0)
+		return -1;
+	if (s->ctx->cfg->verbose)	/* tests wait for this line */
+		fprintf(stderr, "latticectl: sub: subscribed (%d subscriptions)\n",
+		    s->nsubs);
+	return 0;
+}
+
+static int
+open_outputs(struct sub *s, struct lt_error *err)
+{
+	const struct lt_ctx *ctx = s->ctx;
+	const char *path = lt_args_get(ctx->args, "record");
+	const char *lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
+
+	if (ctx->format == LT_FMT_NDJSON) {
+		s->nd = lt_rec_open_fp(ctx->out);
+		lt_rec_set_autoflush(s->nd, false);
+	}
+	if (path == NULL)
+		return 0;
+	if (lt_rec_open(&s->rec, path, err) < 0)
+		return -1;
+	lt_rec_set_autoflush(s->rec, false);
+	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv, ctx->conn,
+	    lattice, "none", NULL, err) == 0)
+		return -1;
+	return 0;
+}
+
+static void
+flush_outputs(struct sub *s)
+{
+	if (s->nd && lt_rec_flush(s->nd) < 0)
+		stdout_failed(s);
+	else if (!s->nd && lt_output_flush(s->ctx->out) != LT_WRITE_OK)
+		stdout_failed(s);
+	if (s->rec && lt_rec_flush(s->rec) < 0 && s->werr.code == LT_OK)
+		lt_error_set(&s->werr, LT_E_RUNTIME, "cannot write recording: %s",
+		    strerror(errno));
+}
+
+/* The next deadline on the lt_mono_ns clock: --idle or the end of the
+ * oldest open request's window; 0 for none. */
+static int64_t
+next_deadline(const struct sub *s)
+{
+	int64_t d = s->idle_ns ? s->last_msg + s->idle_ns : 0;
+	int64_t exp = s->pair ? lt_pair_next_expiry(s->pair) : 0;
+
+	if (exp) {
+		exp = lt_mono_ns() + (exp - lt_now_ns());
+		if (exp <= 0)
+			exp = 1;
+		if (d == 0 || exp < d)
+			d = exp;
+	}
+	return d;
+}
+
+static int
+loop(struct sub *s)
+{
+	struct lt_item it;
+	int rc;
+
+	while (!s->done) {
+		rc = lt_feed_next(s->feed, next_deadline(s), &it);
+		if (rc < 0)
+			break;	/* signal: drain and exit 0 */
+		if (rc > 0 && it.kind == LT_ITEM_MSG)
+			on_msg(s, &it.msg);
+		else if (rc > 0)
+			on_conn_item(s, &it);
+		if (rc > 0)
+			lt_item_release(&it);
+		if (s->pair)
+			lt_pair_expire(s->pair, lt_now_ns(), on_closed, s);
+		if (rc == 0 || it.backlog == 0)
+			flush_outputs(s);
+		if (rc == 0 && s->idle_ns && s->last_msg + s->idle_ns <= lt_mono_ns())
+			break;
+	}
+	check_dropped(s);
+	flush_outputs(s);
+	return 0;
+}
+
+static cJSON *
+summary_json(struct sub *s)
+{
+	cJSON *f = cJSON_CreateObject();
+	const struct lt_pair_stats *st = s->pair ? lt_pair_stats(s->pair) : NULL;
+
+	cJSON_AddNumberToObject(f, "messages", (double)s->shown);
+	cJSON_AddNumberToObject(f, "gaps", (double)s->gt.gaps);
+	cJSON_AddNumberToObject(f, "dropped", (double)s->gt.dropped);
+	if (st) {
+		cJSON_AddNumberToObject(f, "requests", (double)st->requests);
+		cJSON_AddNumberToObject(f, "paired", (double)st->paired);
+		cJSON_AddNumberToObject(f, "extra_replies", (double)st->extra);
+		cJSON_AddNumberToObject(f, "unanswered", (double)st->unanswered);
+		cJSON_AddNumberToObject(f, "no_responders",
+		    (double)st->no_responders);
+		cJSON_AddNumberToObject(f, "open", (double)st->open);
+		cJSON_AddNumberToObject(f, "unmatched_replies",
+		    (double)st->unmatched);
+	}
+	return f;
+}
+
+static void
+write_summary(struct sub *s)
+{
+	const struct lt_pair_stats *st = s->pair ? lt_pair_stats(s->pair) : NULL;
+	char mn[32], avg[32], mx[32];
+
+	if (s->ctx->cfg->quiet)
+		return;
+	fprintf(stderr, "latticectl: sub: %llu messages", (unsigned long long)
+	    s->shown);
+	if (st) {
+		lt_duration_format(st->lat_min_ns, mn, sizeof(mn));
+		lt_duration_format(st->paired ? st->lat_sum_ns /
+		    (int64_t)st->paired : 0, avg, sizeof(avg));
+		lt_duration_format(st->lat_max_ns, mx, sizeof(mx));
+		fprintf(stderr, "; %llu requests, %llu paired (%llu extra "
+		    "replies), %llu unanswered, %llu no-responders, %llu still "
+		    "open, %llu unmatched replies; latency min %s avg %s max %s",
+		    (unsigned long long)st->requests,
+		    (unsigned long long)st->paired,
+		    (unsigned long long)st->extra,
+		    (unsigned long long)st->unanswered,
+		    (unsigned long long)st->no_responders,
+		    (unsigned long long)st->open,
+		    (unsigned long long)st->unmatched,
+		    mn, avg, mx);
+	}
+	fprintf(stderr, "; %llu gaps, %llu dropped\n",
+	    (unsigned long long)s->gt.gaps, (unsigned long long)s->gt.dropped);
+}
+
+static int
+setup(struct sub *s, int argc, char **argv, struct lt_error *err)
+{
+	const struct lt_args *a = s->ctx->args;
+	const struct lt_config *cfg = s->ctx->cfg;
+	const char *queue = lt_args_get(a, "queue");
+
+	lt_classify_init(&s->cls, lt_config_get(cfg, LT_S_CTL_PREFIX),
+	    lt_config_get(cfg, LT_S_LATTICE), lt_config_get(cfg,
+	    LT_S_INBOX_PREFIX));
+	s->subjects = argv;
+	s->nsubjects = argc < MAX_SUBS - 1 ? argc : MAX_SUBS - 1;
+	if (queue)
+		return refuse_queue(s, queue, err);
+	if (argc > MAX_SUBS - 1)
+		return lt_error_set(err, LT_E_USAGE, "at most %d subjects",
+		    MAX_SUBS - 1);
+	if (check_subjects(s, err) < 0 ||
+	    lt_args_uint(a, "count", UINT64_MAX, &s->max_count, err) < 0 ||
+	    lt_args_duration(a, "idle", &s->idle_ns, err) < 0)
+		return -1;
+	s->headers = lt_args_has(a, "headers");
+	if (s->ctx->format == LT_FMT_JSON)
+		s->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
+	s->col = lt_output_colors(s->ctx->color_out &&
+	    s->ctx->format <= LT_FMT_WIDE);
+	if (lt_args_has(a, "match-replies"))
+		s->pair = lt_pair_create(cfg->timeout_ns);
+	if (lt_ctx_connect(s->ctx, err) < 0)
+		return -1;
+	s->feed = lt_feed_create(4096);
+	s->last_msg = lt_mono_ns();
+	lt_conn_set_feed(s->ctx->conn, s->feed);
+	lt_sig_set_feed(s->feed);
+	if (open_outputs(s, err) < 0 || subscribe(s, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+teardown(struct sub *s, int rc)
+{
+	int i;
+
+	lt_sig_set_feed(NULL);
+	if (s->feed)
+		lt_feed_close(s->feed);
+	for (i = 0; i < s->nsubs; i++)
+		lt_sub_close(s->subs[i]);
+	if (s->ctx->conn)
+		lt_conn_set_feed(s->ctx->conn, NULL);
+	lt_feed_destroy(s->feed);
+	if (rc == 0)
+		write_summary(s);
+	if (s->rec)
+		lt_rec_close(s->rec, summary_json(s), NULL);
+	if (s->nd && rc == 0 && !s->stdout_closed)
+		lt_rec_close(s->nd, summary_json(s), NULL);
+	else if (s->nd)
+		lt_rec_abandon(s->nd);
+	lt_pair_destroy(s->pair);
+	lt_buf_release(&s->line);
+	lt_buf_release(&s->fields);
+}
+
+static int
+run_sub(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct sub s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	rc = setup(&s, argc, argv, err) < 0 ? err->code : 0;
+	if (rc == 0)
+		loop(&s);
+	if (rc == 0 && s.werr.code != LT_OK) {
+		*err = s.werr;
+		rc = err->code;
+	}
+	teardown(&s, rc);
+	return rc;
+}
+
+const struct lt_cmd cmd_sub_entry = {
+	.name = "sub",
+	.summary = "subscribe safely; pair requests with replies",
+	.usage = "SUBJECT... [--observe-requests] [--match-replies] [--headers] "
+	    "[--count N] [--idle DUR] [--record FILE]",
+	.description = "Plain core subscriptions only: never a queue group, "
+	    "never a reply, ack or publish.\nSubjects overlapping the "
+	    "lattice's request subjects ({ctl}.v1.<lattice>.>,\n"
+	    "wadm.api.<lattice>.>, $JS.API.>, $KV.>) need --observe-requests: "
+	    "while\nsubscribed, a request nobody answers times out instead "
+	    "of failing fast.\n--match-replies also watches <inbox-prefix>.> "
+	    "and pairs replies by reply subject;\nrequests without a reply "
+	    "within --timeout are reported unanswered.",
+	.opts = sub_opts,
+	.min_args = 1,
+	.max_args = -1,
+	.run = run_sub,
+};

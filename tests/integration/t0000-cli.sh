@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# t0000-cli: help, versions, command lookup, usage errors and connect
+# failures with their documented exit codes.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+
+out=$(lt --help)
+like "$out" "^usage: latticectl" "--help prints usage"
+like "$out" "watch +tail lattice events" "--help lists watch"
+like "$(lt version)" "^latticectl [0-9.]+ \(nats.c 3\.[0-9.]+, cJSON" "version names libraries"
+is "$(lt --version | cut -d' ' -f1)" "latticectl" "--version works"
+like "$(lt version -o json)" '"schema":"latticectl.version/1"' "version -o json"
+
+exit_code 2 "no command" lt
+exit_code 2 "unknown command" lt wacth
+like "$(cat "$TEST_DIR/last.err")" "The most similar commands are" "suggests commands"
+like "$(cat "$TEST_DIR/last.err")" "	watch" "suggests watch for wacth"
+exit_code 2 "unknown option" lt watch --bogus
+like "$(cat "$TEST_DIR/last.err")" "unknown option '--bogus'" "names the option"
+like "$(cat "$TEST_DIR/last.err")" "see 'latticectl watch --help'" "points at --help"
+exit_code 2 "missing option value" lt watch --count
+exit_code 2 "bad --count" lt watch --count many -s nats://127.0.0.1:1
+exit_code 2 "bad output format" lt -o yaml version
+like "$(cat "$TEST_DIR/last.err")" "invalid --output 'yaml'" "names the format"
+exit_code 2 "too many arguments" lt version extra
+exit_code 2 "config without subcommand" lt config
+exit_code 0 "watch --help" lt watch --help
+like "$(cat "$TEST_DIR/last.out")" "impact:ro" "read-only commands say so"
+
+# Global options after the command name.
+like "$(lt config show --sources -x prod)" "lattice +prod +flag" "global option after command"
+like "$(lt -x prod config show --sources)" "lattice +prod +flag" "global option before command"
+
+# Connect failures: exit 3 with one clear line.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+exit_code 3 "server unreachable" lt -s "nats://127.0.0.1:$port" --timeout 1s watch --count 1
+like "$(cat "$TEST_DIR/last.err")" "^latticectl: watch: cannot connect to 'nats://127.0.0.1:$port'" "says what failed"
+is "$(lines "$TEST_DIR/last.err")" 1 "one line"
+exit_code 3 "bad URL" lt -s "nats://[bad" --timeout 1s watch --count 1
+exit_code 3 "missing creds file" lt -s "nats://127.0.0.1:$port" --creds /nonexistent.creds watch --count 1
+like "$(cat "$TEST_DIR/last.err")" "/nonexistent.creds" "names the creds file"
+
+start_nats auth --user alice --pass s3cretpw
+exit_code 3 "auth refused" lt -s "$NATS_URL" --user alice --password wrong --timeout 2s watch --count 1
+unlike "$(cat "$TEST_DIR/last.err")" "wrong" "the password is not echoed"
+
+# Completion helper: one source for names, options and values.
+like "$(lt __complete commands)" "^config	" "__complete commands"
+unlike "$(lt __complete commands)" "__complete" "hidden commands are not offered"
+like "$(lt __complete options watch)" "--until=" "__complete options watch"
+like "$(lt __complete options watch)" "--lattice=" "global options are offered too"
+is "$(lt __complete values -- --output | tr '\n' ' ')" "text wide json ndjson raw " "__complete values"
+like "$(lt __complete commands config)" "^show	" "subcommands"
+
+done_testing

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# t4000-sub: 'latticectl sub' refuses what is unsafe before it connects
+# (queue groups, request subjects without --observe-requests), shows and
+# records plain traffic, pairs requests with replies and reports the
+# unanswered ones. No simulator: lt-test-tool publishes and responds.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+
+T() {
+	"$LT_HELPER" -s "$NATS_URL" "$@"
+}
+
+# Refusals happen before connecting: no server needed, exit 2.
+export NATS_URL=nats://127.0.0.1:1
+exit_code 2 "sub '>' without --observe-requests" lt sub '>'
+like "$(cat "$TEST_DIR/last.err")" "'>' overlaps request subjects \(ctl 'wasmbus.ctl.v1.default.>', wadm.api 'wadm.api.default.>'" \
+    "explains which request subjects '>' overlaps"
+like "$(cat "$TEST_DIR/last.err")" "times out instead of failing fast with 'no responders'; pass --observe-requests" \
+    "explains the side effect and the flag"
+exit_code 2 "sub wasmbus.ctl.> without --observe-requests" lt sub 'wasmbus.ctl.>'
+like "$(cat "$TEST_DIR/last.err")" "'wasmbus.ctl.>' overlaps request subjects \(ctl 'wasmbus.ctl.v1.default.>'\)" \
+    "wasmbus.ctl.> is the ctl class only"
+exit_code 2 "lattice and prefix are honoured" lt -x prod --ctl-prefix acme.ctl sub 'acme.ctl.v1.*.host.ping'
+like "$(cat "$TEST_DIR/last.err")" "ctl 'acme.ctl.v1.prod.>'" "custom prefix in the explanation"
+exit_code 2 "sub --queue is refused" lt sub --queue grp 'wasmbus.evt.default.>'
+like "$(cat "$TEST_DIR/last.err")" "refusing --queue 'grp'.*'wasmbus.ctl.v1.default.link', 'wasmbus.ctl.v1.default.claims' and 'wasmbus.ctl.v1.default.config', wadm in 'wadm_server'" \
+    "--queue refusal names the groups hosts and wadm use"
+exit_code 2 "invalid subject" lt sub 'a..b'
+like "$(cat "$TEST_DIR/last.err")" "invalid subject 'a..b'" "names the bad subject"
+exit_code 2 "no subject" lt sub
+exit_code 3 "events need no flag, then connect fails" lt sub 'wasmbus.evt.default.>'
+
+start_nats n1
+
+# Plain traffic: text, headers, count.
+bg_lt plain sub 'demo.>' --headers --count 2
+T pub demo.a '{"x": 1}' --header 'Trace:abc' >/dev/null
+T pub demo.b 'two words' >/dev/null
+wait_pid "$LAST_PID" 10
+is "$WAIT_RC" 0 "--count 2 exits 0"
+out=$(cat "$TEST_DIR/plain.out")
+like "$out" '^[0-9:.]+  demo\.a  \{"x":1\}' "text line: time, subject, compact JSON"
+like "$out" 'Trace: abc' "--headers prints headers"
+like "$out" 'demo\.b  two words' "text payload as is"
+like "$(cat "$TEST_DIR/plain.err")" 'sub: 2 messages' "summary on stderr"
+
+# ndjson and a recording.
+bg_lt nd sub 'wasmbus.evt.default.>' -o ndjson --record "$TEST_DIR/nd.ltrec" --count 1
+T pub wasmbus.evt.default.config_set "$(cat "$EXAMPLES/events/config_set.json")" >/dev/null
+wait_pid "$LAST_PID" 10
+is "$WAIT_RC" 0 "ndjson run exits 0"
+is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/nd.out")" \
+    com.wasmcloud.lattice.config_set "events are recorded as kind event"
+is "$(jq -r .kind "$TEST_DIR/nd.ltrec" | tr '\n' ' ')" "meta event end " \
+    "recording: meta, event, end"
+
+# Request/reply pairing with a responder; raw bytes out.
+bg T responder 'svc.>' - '{"success":true,"message":"pong"}' >"$TEST_DIR/resp.out"
+wait_for "responder" 10 grep -q ready "$TEST_DIR/resp.out"
+bg_lt pair sub 'svc.>' --match-replies -o ndjson
+is "$(T req svc.ping)" '{"success":true,"message":"pong"}' "request answered while observed"
+T req svc.ping2 >/dev/null
+wait_for "two replies paired" 10 grep -q '"reply_index":1.*svc.ping2\|svc.ping2.*"reply_index":1' "$TEST_DIR/pair.out"
+kill -INT "$LAST_PID"
+wait_pid "$LAST_PID" 10
+is "$WAIT_RC" 0 "SIGINT drains and exits 0"
+is "$(jq -s '[.[] | select(.kind=="msg" and .request_subject)] | length' "$TEST_DIR/pair.out")" 2 "two replies recorded"
+is "$(jq -s '[.[] | select(.request_subject=="svc.ping")][0].pair == [.[] | select(.subject=="svc.ping")][0].pair' "$TEST_DIR/pair.out")" \
+    true "reply carries the request's pair id"
+like "$(jq -c 'select(.request_subject=="svc.ping")' "$TEST_DIR/pair.out")" '"latency_ms":[0-9.]+' "latency per reply"
+like "$(jq -c 'select(.kind=="end")' "$TEST_DIR/pair.out")" '"requests":2,"paired":2,"extra_replies":0,"unanswered":0' \
+    "end record counts"
+unlike "$(cat "$TEST_DIR/pair.out")" '_INBOX[^"]*","payload":\{"stream' "no JetStream acks observed"
+
+# Unanswered after --timeout; replies to unobserved traffic are not shown.
+bg_lt lone sub 'quiet.>' --observe-requests --match-replies --timeout 300ms --idle 3s
+T req quiet.nobody --timeout 200ms >/dev/null 2>&1
+is "$?" 4 "the request times out (passive interest hides no-responders)"
+T req svc.other >/dev/null
+wait_for "unanswered report" 10 grep -q unanswered "$TEST_DIR/lone.out"
+like "$(cat "$TEST_DIR/lone.out")" 'unanswered #1  quiet\.nobody  no reply within 300ms' "unanswered line"
+unlike "$(cat "$TEST_DIR/lone.out")" 'svc.other|pong' "unrelated inbox traffic is not shown"
+kill -INT "$LAST_PID"
+wait_pid "$LAST_PID" 10
+like "$(cat "$TEST_DIR/lone.err")" '1 requests, 0 paired .*1 unanswered' "summary counts the unanswered request"
+
+# Raw output, and a closed pipe is a quiet success.
+bg_lt raw sub 'raw.x' -o raw --count 1
+T pub raw.x 'bytes here' >/dev/null
+wait_pid "$LAST_PID" 10
+is "$(cat "$TEST_DIR/raw.out")" "bytes here" "-o raw prints the payload"
+( lt sub 'pipe.x' -v 2>"$TEST_DIR/pipe.err" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}" >"$TEST_DIR/pipe.rc" ) &
+wait_for "pipe sub" 10 grep -q subscribed "$TEST_DIR/pipe.err"
+for i in 1 2 3 4 5; do T pub pipe.x "line $i" >/dev/null; done
+wait_for "pipe sub exits" 10 test -s "$TEST_DIR/pipe.rc"
+is "$(cat "$TEST_DIR/pipe.rc")" 0 "EPIPE exits 0"
+
+done_testing

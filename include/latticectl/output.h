@@ -27,6 +27,8 @@ enum lt_write {
 
 enum lt_write lt_output_write(FILE *fp, const void *data, size_t len);
 enum lt_write lt_output_flush(FILE *fp);
+/* True when fp is a pipe or socket whose reading end has closed. */
+bool lt_output_reader_gone(FILE *fp);
 
 /* ANSI SGR sequences, empty strings when colour is off. */
 struct lt_colors {

@@ -91,7 +91,8 @@ count_type(struct watch *w, const char *subject)
 static void
 stdout_failed(struct watch *w)
 {
-	if (errno != EPIPE && w->werr.code == LT_OK)
+	if (errno != EPIPE && !lt_output_reader_gone(w->ctx->out) &&
+	    w->werr.code == LT_OK)
 		lt_error_set(&w->werr, LT_E_RUNTIME, "cannot write output: %s",
 		    strerror(errno));
 	w->stdout_closed = true;
@@ -476,6 +477,10 @@ open_outputs(struct watch *w, struct lt_error *err)
 	if (ctx->format == LT_FMT_NDJSON || ctx->format == LT_FMT_JSON) {
 		w->nd = lt_rec_open_fp(ctx->out);
 		lt_rec_set_autoflush(w->nd, false);
+		/* stdout is a recording too, valid for 'show' */
+		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
+		    ctx->conn, lattice, "none", NULL, NULL) == 0)
+			stdout_failed(w);
 	}
 	if (path) {
 		if (lt_rec_open(&w->rec, path, err) < 0)

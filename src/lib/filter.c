@@ -76,12 +76,12 @@ int
 lt_filter_add_types(struct lt_filter *f, const char *list,
     struct lt_error *err)
 {
-	char *copy = lt_xstrdup(list), *save = NULL, *tok;
+	char *copy = lt_xstrdup(list), *rest = copy, *tok;
 
-	for (tok = strtok_r(copy, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = strsep(&rest, ","))) {
 		if (*tok == '\0' || strpbrk(tok, " .>")) {
-			lt_error_set(err, LT_E_USAGE, "invalid event type '%s'", tok);
+			lt_error_set(err, LT_E_USAGE, "invalid event type '%s'%s",
+			    tok, *tok ? "" : " (empty element in the list)");
 			free(copy);
 			return -1;
 		}
@@ -130,6 +130,10 @@ parse_where(struct where *w, const char *expr, struct lt_error *err)
 	if (plen == 0)
 		return lt_error_set(err, LT_E_USAGE, "--where '%s': missing "
 		    "path before the operator", expr);
+	if (expr[0] == '.' || expr[plen - 1] == '.' ||
+	    lt_memfind(expr, plen, "..", 2))
+		return lt_error_set(err, LT_E_USAGE, "--where '%s': empty "
+		    "element in path '%.*s'", expr, (int)plen, expr);
 	w->path = lt_xstrndup(expr, plen);
 	while (*rest == ' ')
 		rest++;
@@ -141,6 +145,8 @@ parse_where(struct where *w, const char *expr, struct lt_error *err)
 		size_t n = strlen(ops[i].tok);
 
 		if (!strncmp(rest, ops[i].tok, n)) {
+			if (rest[n] != '\0' && strchr("=~<>!", rest[n]))
+				break;	/* "==", ">=", "=~": not ours */
 			w->op = ops[i].op;
 			rest += n;
 			while (*rest == ' ')
@@ -149,8 +155,12 @@ parse_where(struct where *w, const char *expr, struct lt_error *err)
 			return 0;
 		}
 	}
+	i = strspn(rest, "=!~<>");
+	if (i == 0)
+		i = strcspn(rest, " ");
 	return lt_error_set(err, LT_E_USAGE, "--where '%s': bad operator "
-	    "'%s' (use = != ~ !~ < > or exists)", expr, *rest ? rest : "(none)");
+	    "'%.*s' (use = != ~ !~ < > or exists)", expr,
+	    *rest ? (int)i : 6, *rest ? rest : "(none)");
 }
 
 int

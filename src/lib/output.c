@@ -1,5 +1,6 @@
 /* output.c: colour decision, checked writes (EPIPE is quiet) and tables. */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,17 +24,28 @@ lt_output_use_color(const char *when, int fd)
 	return isatty(fd) == 1;
 }
 
-static enum lt_write
-classify(void)
+bool
+lt_output_reader_gone(FILE *fp)
 {
-	return errno == EPIPE ? LT_WRITE_CLOSED : LT_WRITE_FAILED;
+	struct pollfd p = { .fd = fileno(fp), .events = 0, .revents = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* errno may be stale when the error is sticky (another thread's write
+ * failed first), so also ask the descriptor whether its reader left. */
+static enum lt_write
+classify(FILE *fp)
+{
+	return errno == EPIPE || lt_output_reader_gone(fp) ?
+	    LT_WRITE_CLOSED : LT_WRITE_FAILED;
 }
 
 enum lt_write
 lt_output_write(FILE *fp, const void *data, size_t len)
 {
 	if (len > 0 && fwrite(data, 1, len, fp) != len)
-		return classify();
+		return classify(fp);
 	return LT_WRITE_OK;
 }
 
@@ -41,7 +53,7 @@ enum lt_write
 lt_output_flush(FILE *fp)
 {
 	if (fflush(fp) != 0 || ferror(fp))
-		return classify();
+		return classify(fp);
 	return LT_WRITE_OK;
 }
 

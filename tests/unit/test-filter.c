@@ -69,8 +69,14 @@ test_errors(void)
 	struct lt_filter *f = lt_filter_create();
 
 	ok(lt_filter_add_where(f, "data.x ?? 1", &err) < 0 &&
-	    err.code == LT_E_USAGE && strstr(err.msg, "'?? 1'"),
+	    err.code == LT_E_USAGE && strstr(err.msg, "operator '??'"),
 	    "bad operator named: %s", err.msg);
+	ok(lt_filter_add_where(f, "data.x >= 1", &err) < 0 &&
+	    strstr(err.msg, "operator '>='"), "'>=' is refused, not read as '>'");
+	ok(lt_filter_add_where(f, "data..x = 1", &err) < 0 &&
+	    strstr(err.msg, "empty element"), "empty path element refused");
+	ok(lt_filter_add_types(f, "a,,b", &err) < 0 &&
+	    strstr(err.msg, "empty element"), "empty --type element refused");
 	ok(lt_filter_add_where(f, "data.x~(", &err) < 0 &&
 	    strstr(err.msg, "'('"), "bad regex named: %s", err.msg);
 	ok(lt_filter_add_for(f, "pod/x", &err) < 0 && strstr(err.msg, "'pod'"),

@@ -288,12 +288,14 @@ write_summary(struct watch *w)
 
 	if (w->ctx->cfg->quiet)
 		return;
-	fprintf(stderr, "latticectl: watch: %llu events", (unsigned long long)w->shown);
+	fprintf(stderr, "latticectl: watch: %llu event%s",
+	    (unsigned long long)w->shown, w->shown == 1 ? "" : "s");
 	for (i = 0; i < w->ntypes; i++)
 		fprintf(stderr, "%s%s %llu", i ? ", " : " (", w->types[i].name,
 		    (unsigned long long)w->types[i].n);
-	fprintf(stderr, "%s; %llu gaps, %llu dropped, %llu invalid, %llu "
+	fprintf(stderr, "%s; %llu gap%s, %llu dropped, %llu invalid, %llu "
 	    "filtered out\n", w->ntypes ? ")" : "", (unsigned long long)w->gaps,
+	    w->gaps == 1 ? "" : "s",
 	    (unsigned long long)w->dropped, (unsigned long long)w->invalid,
 	    (unsigned long long)w->filtered);
 }
@@ -372,8 +374,12 @@ parse_since(const char *v, int64_t *start_ns, struct lt_error *err)
 {
 	int64_t dur;
 
-	if (lt_time_parse(v, start_ns) == 0)
+	if (lt_time_parse(v, start_ns) == 0) {
+		if (*start_ns > lt_now_ns())
+			return lt_error_set(err, LT_E_USAGE, "--since '%s' is in "
+			    "the future", v);
 		return 0;
+	}
 	if (lt_parse_duration(v, &dur, err) < 0)
 		return lt_error_set(err, LT_E_USAGE, "invalid --since '%s' (a "
 		    "duration like 5m or an RFC 3339 time)", v);
@@ -401,7 +407,9 @@ check_history(struct watch *w, int64_t start_ns, struct lt_error *err)
 		    "limits stream; reading it could take work from wadm",
 		    EVENTS_STREAM);
 	w->history_last_seq = si.last_seq;
-	if (si.max_age_ns > 0 && lt_now_ns() - start_ns > si.max_age_ns &&
+	/* (a second of slack: "--since 1h" on a 1h stream is no surprise) */
+	if (si.max_age_ns > 0 &&
+	    lt_now_ns() - start_ns > si.max_age_ns + 1000000000LL &&
 	    !w->ctx->cfg->quiet) {
 		lt_duration_format(si.max_age_ns, t, sizeof(t));
 		fprintf(stderr, "latticectl: watch: warning: '%s' keeps events "

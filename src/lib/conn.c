@@ -37,6 +37,9 @@ lt_error_nats(struct lt_error *err, natsStatus s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/* nats.c prefixes its detail with "(file.c:line): " */
+	if (last && last[0] == '(' && strstr(last, "): "))
+		last = strstr(last, "): ") + 3;
 	if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
 		code = LT_E_TIMEOUT;
 	else if (s == NATS_NO_SERVER || s == NATS_CONNECTION_CLOSED ||

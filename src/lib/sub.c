@@ -98,7 +98,6 @@ stream_sub_options(jsSubOptions *so, const struct lt_stream_start *start)
 	jsSubOptions_Init(so);
 	so->Stream = start->stream;
 	so->Ordered = true;
-	so->Config.AckPolicy = js_AckNone;
 	so->Config.HeadersOnly = start->headers_only;
 	if (start->start_seq > 0) {
 		so->Config.DeliverPolicy = js_DeliverByStartSequence;

@@ -281,6 +281,10 @@ lt_time_parse(const char *s, int64_t *ns)
 	if (p == NULL || parse_frac_and_zone(p, &frac, &offset) < 0)
 		return -1;
 	secs = timegm(&tm);
+	/* int64 nanoseconds reach from 1677 to 2262 */
+	if (secs == (time_t)-1 || secs - offset < -9223372036LL ||
+	    secs - offset > 9223372035LL)
+		return -1;
 	*ns = ((int64_t)secs - offset) * 1000000000LL + frac;
 	return 0;
 }

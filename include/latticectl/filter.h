@@ -10,6 +10,18 @@
 #include "latticectl/error.h"
 #include "latticectl/event.h"
 
+/* The option-table rows for the filters (struct lt_opt, opt.h), shared
+ * by watch and show so both spell and document them the same way. */
+#define LT_FILTER_OPTS \
+	{ "type", 't', LT_OPT_ARG | LT_OPT_MULTI, "TYPES", \
+	    "event types, comma separated globs", NULL }, \
+	{ "for", 0, LT_OPT_ARG | LT_OPT_MULTI, "KIND/ID", \
+	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID", NULL }, \
+	{ "where", 'w', LT_OPT_ARG | LT_OPT_MULTI, "EXPR", \
+	    "PATH OP VALUE, OP one of = != ~ !~ < > exists", NULL }, \
+	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT", \
+	    "only events whose payload contains TEXT", NULL }
+
 struct lt_filter;
 
 struct lt_filter *lt_filter_create(void);

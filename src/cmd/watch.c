@@ -23,14 +23,7 @@
 #define MAX_SUBS 32
 
 static const struct lt_opt watch_opts[] = {
-	{ "type", 't', LT_OPT_ARG | LT_OPT_MULTI, "TYPES",
-	    "event types, comma separated globs (server-side filter)", NULL },
-	{ "for", 0, LT_OPT_ARG | LT_OPT_MULTI, "KIND/ID",
-	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID", NULL },
-	{ "where", 'w', LT_OPT_ARG | LT_OPT_MULTI, "EXPR",
-	    "PATH OP VALUE, OP one of = != ~ !~ < > exists", NULL },
-	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT",
-	    "only events whose payload contains TEXT", NULL },
+	LT_FILTER_OPTS,
 	{ "since", 0, LT_OPT_ARG, "DUR|TIME",
 	    "replay history from the wasmbus_events stream first", NULL },
 	{ "count", 'n', LT_OPT_ARG, "N", "exit after N events", NULL },

@@ -1,0 +1,313 @@
+/* show.c: 'latticectl show FILE': render a recording offline (watch,
+ * sub or replay) as the text timeline, with watch's event filters;
+ * -o ndjson re-emits the records that pass. Damaged lines are skipped with
+ * a warning; a truncated last line is reported at the end. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "latticectl/buf.h"
+#include "latticectl/event.h"
+#include "latticectl/filter.h"
+#include "latticectl/json.h"
+#include "latticectl/rec.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+static const struct lt_opt show_opts[] = {
+	LT_FILTER_OPTS,
+	{ "events-only", 0, 0, NULL,
+	    "leave out every record that is not an event", NULL },
+	LT_OPT_END
+};
+
+struct show {
+	struct lt_ctx *ctx;
+	struct lt_filter *filter;
+	const struct lt_colors *col;
+	bool filtered, events_only;
+	uint64_t shown, skipped_unknown, bad_lines;
+	struct lt_buf line;
+};
+
+/* Kinds that frame the timeline and stay visible under event filters. */
+static bool
+is_frame_kind(const char *kind)
+{
+	return !strcmp(kind, "phase") || !strcmp(kind, "finding") ||
+	    !strcmp(kind, "gap");
+}
+
+static bool
+is_known_kind(const char *kind)
+{
+	static const char *const known[] = { "meta", "event", "ctl.request",
+	    "ctl.reply", "wadm.request", "wadm.reply", "wadm.status",
+	    "wadm.cmd", "kv", "snapshot", "inventory", "probe", "phase",
+	    "finding", "gap", "end", "message", NULL };
+	int i;
+
+	for (i = 0; known[i]; i++)
+		if (!strcmp(known[i], kind))
+			return true;
+	return false;
+}
+
+/* The payload bytes of member key: the JSON text, or the base64-decoded
+ * bytes when the record says "encoding":"base64". Caller frees. */
+static char *
+payload_bytes(const cJSON *rec, const char *key, size_t *len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
+	const char *enc = lt_json_str(rec, "encoding");
+	struct lt_buf b = LT_BUF_INIT;
+
+	if (!v)
+		return NULL;
+	if (cJSON_IsString(v) && enc && !strcmp(enc, "base64")) {
+		if (lt_base64_decode(v->valuestring, strlen(v->valuestring),
+		    &b) < 0) {
+			lt_buf_release(&b);
+			return NULL;
+		}
+		*len = b.len;
+		return lt_buf_detach(&b);
+	}
+	{
+		char *s = cJSON_PrintUnformatted(v);
+
+		*len = s ? strlen(s) : 0;
+		return s;
+	}
+}
+
+static int64_t
+record_time(const cJSON *rec)
+{
+	const char *t = lt_json_str(rec, "t");
+	int64_t ns = 0;
+
+	if (t)
+		lt_time_parse(t, &ns);
+	return ns;
+}
+
+/* An event record: decode, filter, format like watch. Returns true when
+ * it passes the filter. */
+static bool
+render_event(struct show *s, const cJSON *rec, bool print)
+{
+	const char *subject = lt_json_str(rec, "subject");
+	struct lt_event ev;
+	size_t len = 0;
+	char *data = payload_bytes(rec, "event", &len);
+	bool pass;
+
+	if (!data)
+		data = lt_xstrdup("");
+	if (!lt_filter_may_match(s->filter, data, len)) {
+		free(data);
+		return false;
+	}
+	lt_event_decode(&ev, subject ? subject : "", data, len);
+	pass = lt_filter_match(s->filter, &ev);
+	if (pass && print)
+		lt_event_format_text(&ev, record_time(rec),
+		    s->ctx->format == LT_FMT_WIDE, s->col, &s->line);
+	lt_event_release(&ev);
+	free(data);
+	return pass;
+}
+
+static void
+add_member(struct lt_buf *b, const cJSON *rec, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
+
+	if (!v || cJSON_IsNull(v))
+		return;
+	lt_buf_addf(b, " %s=", key);
+	lt_json_scalar_text(v, b);
+}
+
+/* One line for a record that is not an event: time, kind, the members
+ * that identify it. */
+static void
+render_other(struct show *s, const cJSON *rec, const char *kind)
+{
+	static const char *const keys[] = { "phase", "name", "severity", "id",
+	    "title", "subject", "bucket", "key", "op", "revision", "host",
+	    "status", "latency_ms", "pair", "url", "http_status", "reason",
+	    "duration_ms", "dropped", "detail", "lattice", "version",
+	    "evidence", "events", NULL };
+	char t[32];
+	const char *color = "";
+	int i;
+
+	if (!strcmp(kind, "finding")) {
+		const char *sev = lt_json_str(rec, "severity");
+
+		color = sev && !strcmp(sev, "error") ? s->col->red :
+		    s->col->yellow;
+	} else if (!strcmp(kind, "gap")) {
+		color = s->col->yellow;
+	} else if (!strcmp(kind, "phase")) {
+		color = s->col->bold;
+	}
+	lt_time_format_short(record_time(rec), t, sizeof(t));
+	lt_buf_addf(&s->line, "%s%s  -- %s:", color, t, kind);
+	for (i = 0; keys[i]; i++)
+		add_member(&s->line, rec, keys[i]);
+	if (*color)
+		lt_buf_adds(&s->line, s->col->reset);
+}
+
+static int
+emit(struct show *s, const char *text, struct lt_error *err)
+{
+	if (fputs(text, s->ctx->out) == EOF || fputc('\n', s->ctx->out) == EOF) {
+		if (errno == EPIPE || lt_output_reader_gone(s->ctx->out))
+			return 1;
+		lt_error_set(err, LT_E_RUNTIME, "cannot write output: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Decide and render one record. Returns 1 to stop quietly, -1 on error. */
+static int
+handle(struct show *s, const cJSON *rec, struct lt_error *err)
+{
+	const char *kind = lt_json_str(rec, "kind");
+	bool nd = s->ctx->format == LT_FMT_NDJSON ||
+	    s->ctx->format == LT_FMT_JSON;
+	bool pass;
+	int rc;
+
+	if (!kind || !is_known_kind(kind)) {
+		s->skipped_unknown++;
+		return 0;
+	}
+	lt_buf_reset(&s->line);
+	if (!strcmp(kind, "event")) {
+		pass = render_event(s, rec, !nd);
+	} else if (!strcmp(kind, "meta") || !strcmp(kind, "end")) {
+		pass = nd && !s->filtered && !s->events_only;
+	} else {
+		pass = !s->events_only && (!s->filtered || is_frame_kind(kind));
+		if (pass && !nd)
+			render_other(s, rec, kind);
+	}
+	if (!pass)
+		return 0;
+	s->shown++;
+	if (nd) {
+		char *text = cJSON_PrintUnformatted(rec);
+
+		rc = emit(s, text, err);
+		cJSON_free(text);
+		return rc;
+	}
+	return emit(s, s->line.buf ? s->line.buf : "", err);
+}
+
+static int
+build_filter(struct show *s, struct lt_error *err)
+{
+	const struct lt_args *a = s->ctx->args;
+	static const char *const multi[] = { "type", "for", "where", NULL };
+	const char *v;
+	int i, k, rc = 0;
+
+	s->filter = lt_filter_create();
+	for (k = 0; multi[k]; k++)
+		for (i = 0; rc == 0 && (v = lt_args_nth(a, multi[k], i)); i++) {
+			s->filtered = true;
+			rc = k == 0 ? lt_filter_add_types(s->filter, v, err) :
+			    k == 1 ? lt_filter_add_for(s->filter, v, err) :
+			    lt_filter_add_where(s->filter, v, err);
+		}
+	for (i = 0; (v = lt_args_nth(a, "grep", i)); i++) {
+		s->filtered = true;
+		lt_filter_add_grep(s->filter, v);
+	}
+	s->events_only = lt_args_has(a, "events-only");
+	return rc;
+}
+
+static void
+summary(struct show *s, const char *path, struct lt_rec_reader *rd)
+{
+	if (s->bad_lines)
+		fprintf(stderr, "latticectl: show: %s: %llu damaged line%s "
+		    "skipped\n", path, (unsigned long long)s->bad_lines,
+		    s->bad_lines == 1 ? "" : "s");
+	if (s->skipped_unknown)
+		fprintf(stderr, "latticectl: show: %s: %llu record%s of "
+		    "unknown kind skipped\n", path,
+		    (unsigned long long)s->skipped_unknown,
+		    s->skipped_unknown == 1 ? "" : "s");
+	if (lt_rec_reader_truncated(rd))
+		fprintf(stderr, "latticectl: show: warning: %s: the last line "
+		    "is truncated (the recording was cut off)\n", path);
+	else if (!lt_rec_reader_complete(rd))
+		fprintf(stderr, "latticectl: show: warning: %s: no end record "
+		    "(the recording was interrupted)\n", path);
+}
+
+static int
+run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct show s = { .ctx = ctx, .line = LT_BUF_INIT };
+	struct lt_rec_reader *rd = NULL;
+	struct lt_error lerr = LT_ERROR_INIT;
+	cJSON *rec;
+	int rc = 0, n;
+
+	(void)argc;
+	s.col = lt_output_colors(ctx->color_out);
+	if (build_filter(&s, err) < 0)
+		rc = -1;
+	else if (ctx->format == LT_FMT_RAW) {
+		lt_error_set(err, LT_E_USAGE, "-o raw is not supported "
+		    "(use text, wide or ndjson)");
+		rc = -1;
+	} else if (lt_rec_reader_open(&rd, argv[0], err) < 0)
+		rc = -1;
+	while (rc == 0 && (n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
+		if (n < 0) {
+			s.bad_lines++;
+			fprintf(stderr, "latticectl: show: warning: %s\n",
+			    lerr.msg);
+			lt_error_clear(&lerr);
+			continue;
+		}
+		rc = handle(&s, rec, err);
+		cJSON_Delete(rec);
+	}
+	if (rd) {
+		summary(&s, argv[0], rd);
+		lt_rec_reader_close(rd);
+	}
+	lt_filter_destroy(s.filter);
+	lt_buf_release(&s.line);
+	return rc < 0 ? err->code : 0;
+}
+
+const struct lt_cmd cmd_show_entry = {
+	.name = "show",
+	.summary = "render a recording offline, with watch's filters",
+	.usage = "FILE [options]",
+	.description = "Reads a recording written by watch --record, sub "
+	    "--record or replay and prints it as a text timeline: events as "
+	    "watch shows them, then ctl, wadm, kv, probe, phase and finding "
+	    "lines. Filters select events; phase, gap and finding lines stay. "
+	    "-o ndjson re-emits the records that pass. Read-only.",
+	.opts = show_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_show,
+};

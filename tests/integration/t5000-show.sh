@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# t5000-show: 'latticectl show' renders a real watch recording offline with
+# watch's filters, re-emits ndjson, and survives damaged, unknown and
+# truncated records.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+
+E=$EXAMPLES/events
+R=$TEST_DIR/w.ltrec
+
+start_nats n1
+
+# A real recording: watch --record while the example events are published.
+bg_lt rec watch --count 19 --record "$R"
+"$LT_HELPER" -s "$NATS_URL" pub-events "$E" >/dev/null
+wait_pid "$LAST_PID" 20
+is "$WAIT_RC" 0 "watch --record wrote the recording"
+
+# Offline rendering matches what watch printed live (events only).
+lt show "$R" >"$TEST_DIR/show.out" 2>"$TEST_DIR/show.err"
+is "$?" 0 "show exits 0 on a complete recording"
+is "$(cat "$TEST_DIR/show.out")" "$(cat "$TEST_DIR/rec.out")" \
+    "show prints the same lines watch printed live"
+is "$(cat "$TEST_DIR/show.err")" "" "no warning for a complete recording"
+
+# Filters are watch's.
+out=$(lt show "$R" --type 'config_*')
+is "$(printf '%s\n' "$out" | grep -c .)" 2 "--type config_* keeps config_set and config_deleted"
+like "$out" 'config_deleted +NBBQ5KLR config=rust_hello_world-custom_config' "the config_deleted line"
+out=$(lt show "$R" --for config/rust_hello_world-custom_config --type config_deleted)
+is "$(printf '%s\n' "$out" | grep -c .)" 1 "--for and --type combine"
+out=$(lt show "$R" --where 'data.max_instances > 0' --type component_scaled)
+like "$out" 'component_scaled' "--where on a recorded event"
+exit_code 2 "bad --where is a usage error" lt show "$R" --where 'data.x ?? 1'
+exit_code 2 "-o raw is refused" lt show "$R" -o raw
+exit_code 6 "missing file" lt show "$TEST_DIR/nope.ltrec"
+exit_code 2 "no file argument" lt show
+
+# -o ndjson re-emits the records that pass, unchanged.
+lt show "$R" -o ndjson >"$TEST_DIR/nd.out"
+is "$(jq -c . "$R" | sha256sum)" "$(jq -c . "$TEST_DIR/nd.out" | sha256sum)" \
+    "unfiltered ndjson is the whole recording"
+is "$(lt show "$R" -o ndjson --type config_deleted | jq -r .kind)" event \
+    "filtered ndjson: only the matching event record"
+
+# A replay-style recording with other kinds, an unknown kind, a damaged
+# line and a truncated last line.
+D=$TEST_DIR/d.ltrec
+rec() { # SEQ KIND JSON-MEMBERS
+	printf '{"schema":"latticectl.rec/1","seq":%s,"t":"2026-11-24T08:00:%02d.000000000Z","kind":"%s"%s}\n' \
+	    "$1" "$1" "$2" "${3:+,$3}"
+}
+{
+	head -n 1 "$R"
+	rec 2 phase '"phase":"deploy-new"'
+	jq -c 'select(.kind=="event" and (.subject|endswith("config_deleted")))' "$R"
+	rec 4 wadm.cmd '"subject":"wadm.cmd.default","payload":{"type":"DeleteConfig"}'
+	rec 5 kv '"bucket":"CONFIGDATA_default","key":"app-cfg","op":"purge","revision":7'
+	rec 6 future.kind '"x":1'
+	echo 'this line is not json'
+	rec 8 finding '"severity":"error","id":"config-deleted-while-referenced","title":"config deleted","evidence":[3,5]'
+	printf '{"schema":"latticectl.rec/1","seq":9,"t":"2026-11-'
+} >"$D"
+lt show "$D" >"$TEST_DIR/d.out" 2>"$TEST_DIR/d.err"
+is "$?" 0 "a damaged recording still renders"
+out=$(cat "$TEST_DIR/d.out")
+like "$out" '-- phase: phase=deploy-new' "phase line"
+like "$out" '-- wadm.cmd: subject=wadm.cmd.default' "wadm.cmd line"
+like "$out" '-- kv: bucket=CONFIGDATA_default key=app-cfg op=purge revision=7' "kv line"
+like "$out" '-- finding: severity=error id=config-deleted-while-referenced .*evidence=\[3,5\]' \
+    "finding line with evidence"
+like "$out" 'config_deleted' "the event between them"
+err=$(cat "$TEST_DIR/d.err")
+like "$err" 'line 7' "the damaged line is named"
+like "$err" '1 record of unknown kind skipped' "unknown kinds are counted"
+like "$err" 'last line is truncated' "truncation warning at the end"
+is "$(tail -n 1 "$TEST_DIR/d.err" | grep -c truncated)" 1 "the truncation warning comes last"
+out=$(lt show "$D" --type config_deleted 2>/dev/null)
+unlike "$out" 'wadm.cmd' "filters hide ctl/wadm/kv records"
+like "$out" 'finding:' "filters keep findings"
+
+# A recording cut off cleanly (no end record).
+head -n 3 "$R" >"$TEST_DIR/cut.ltrec"
+like "$(lt show "$TEST_DIR/cut.ltrec" 2>&1 >/dev/null)" 'no end record' \
+    "a recording without an end record is flagged"
+
+done_testing

@@ -2,6 +2,7 @@
  * host.get inventories, config.get, link.get, and where a workload's
  * config references come from (its links, wadm's deployed manifest). */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,7 +46,10 @@ get_int(const cJSON *obj, const char *key, int64_t def)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : def;
+	/* Out-of-range doubles (1e300, NaN) would be undefined to convert. */
+	if (!cJSON_IsNumber(v) || !(fabs(v->valuedouble) < 9.2e18))
+		return def;
+	return (int64_t)v->valuedouble;
 }
 
 /* A detached copy of an object member, or a new empty object. */

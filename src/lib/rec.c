@@ -303,16 +303,16 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 		*rec = j;
 		return 1;
 	}
-	cJSON_Delete(j);
-	if (!nl) {
+	if (!nl)
 		rd->truncated = true;
-		return 0;
-	}
-	if (j && schema)
-		return lt_error_set(err, LT_E_RUNTIME, "line %llu: unsupported "
+	else if (j && schema)
+		lt_error_set(err, LT_E_RUNTIME, "line %llu: unsupported "
 		    "schema '%s'", (unsigned long long)rd->lineno, schema);
-	return lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
-	    "record", (unsigned long long)rd->lineno);
+	else
+		lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
+		    "record", (unsigned long long)rd->lineno);
+	cJSON_Delete(j);	/* after the message: schema points into j */
+	return nl ? -1 : 0;
 }
 
 bool

@@ -1,0 +1,524 @@
+/* findings.c: evaluate a replay phase's records against the target
+ * manifest (findings.h, DESIGN.md 5). One pass collects facts per config,
+ * per component and per host; the checks then turn facts into findings. */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "latticectl/findings.h"
+#include "latticectl/json.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+#define MAX_SCALES 256
+
+/* A ctl component.scale request and what followed it. */
+struct scale {
+	double req_seq, reply_seq, event_seq;
+	double pair;
+	const char *component;
+	const cJSON *reply;
+};
+
+struct facts {
+	const struct lt_manifest *m;
+	cJSON *out;
+	struct scale scales[MAX_SCALES];
+	int nscales;
+	const cJSON *snapshot, *status, *prev_probe;
+	double snapshot_seq, status_seq;
+	int nerrors;
+	/* seq of the last delete command per config name (wadm.cmd or ctl) */
+	cJSON *delete_cmds;	/* {config: seq} */
+	cJSON *deletions;	/* {config: [seq...]} events and kv */
+	cJSON *inventories;	/* {host: record} */
+	cJSON *missing;		/* {config: true}: reported once */
+};
+
+static double
+seq_of(const cJSON *rec)
+{
+	return lt_json_num(rec, "seq", 0);
+}
+
+static cJSON *
+add_finding(struct facts *f, bool error, const char *id, const char *next,
+    const char *fmt, ...) LT_PRINTF(5, 6);
+
+static cJSON *
+add_finding(struct facts *f, bool error, const char *id, const char *next,
+    const char *fmt, ...)
+{
+	cJSON *o = cJSON_CreateObject();
+	char title[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	cJSON_AddStringToObject(o, "severity", error ? "error" : "warning");
+	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddStringToObject(o, "title", title);
+	cJSON_AddItemToObject(o, "evidence", cJSON_CreateArray());
+	cJSON_AddStringToObject(o, "next", next);
+	cJSON_AddItemToArray(f->out, o);
+	if (error)
+		f->nerrors++;
+	return o;
+}
+
+static void
+add_evidence(cJSON *finding, double seq)
+{
+	cJSON *ev = cJSON_GetObjectItemCaseSensitive(finding, "evidence");
+
+	if (seq > 0)
+		cJSON_AddItemToArray(ev, cJSON_CreateNumber(seq));
+}
+
+/* Does the target manifest reference config (by its stored name)? */
+static bool
+configs_have(const struct lt_manifest_configs *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].stored_name, name))
+			return true;
+	return false;
+}
+
+static bool
+referenced(const struct lt_manifest *m, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->ncomponents; i++) {
+		const struct lt_manifest_component *c = &m->components[i];
+
+		if (configs_have(&c->config, name))
+			return true;
+		for (j = 0; j < c->nlinks; j++)
+			if (configs_have(&c->links[j].source_config, name) ||
+			    configs_have(&c->links[j].target_config, name))
+				return true;
+	}
+	return false;
+}
+
+static void
+note_deletion(struct facts *f, const char *config, double seq)
+{
+	cJSON *a;
+
+	if (!config || !referenced(f->m, config))
+		return;
+	a = cJSON_GetObjectItemCaseSensitive(f->deletions, config);
+	if (!a)
+		a = cJSON_AddArrayToObject(f->deletions, config);
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(seq));
+}
+
+static void
+note_delete_cmd(struct facts *f, const char *config, double seq)
+{
+	if (!config)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(f->delete_cmds, config);
+	cJSON_AddNumberToObject(f->delete_cmds, config, seq);
+}
+
+static const char *
+event_type(const cJSON *rec)
+{
+	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(rec, "event");
+	const char *t = lt_json_str(ev, "type");
+	const char *dot;
+
+	if (!t)
+		return "";
+	dot = strrchr(t, '.');
+	return dot ? dot + 1 : t;
+}
+
+static const cJSON *
+event_data(const cJSON *rec)
+{
+	return cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(rec, "event"), "data");
+}
+
+static struct scale *
+find_scale(struct facts *f, double pair)
+{
+	int i;
+
+	for (i = f->nscales - 1; i >= 0; i--)
+		if (f->scales[i].pair == pair)
+			return &f->scales[i];
+	return NULL;
+}
+
+static void
+on_event(struct facts *f, const cJSON *rec)
+{
+	const char *type = event_type(rec);
+	const cJSON *data = event_data(rec);
+	const char *comp = lt_json_str(data, "component_id");
+	const char *err = lt_json_str(data, "error");
+	const char *fail_id = NULL, *what = NULL;
+	int i;
+
+	if (!strcmp(type, "config_deleted"))
+		note_deletion(f, lt_json_str(data, "config_name"), seq_of(rec));
+	if (comp && (!strcmp(type, "component_scaled") ||
+	    !strcmp(type, "component_scale_failed")))
+		for (i = 0; i < f->nscales; i++)
+			if (f->scales[i].component &&
+			    !strcmp(f->scales[i].component, comp) &&
+			    f->scales[i].event_seq == 0)
+				f->scales[i].event_seq = seq_of(rec);
+	if (!strcmp(type, "component_scale_failed")) {
+		fail_id = "scale-failed";
+		what = comp;
+	} else if (!strcmp(type, "linkdef_set_failed")) {
+		fail_id = "link-failed";
+		what = lt_json_str(data, "source_id");
+	} else if (!strcmp(type, "provider_start_failed")) {
+		fail_id = "provider-failed";
+		what = lt_json_str(data, "provider_id");
+	}
+	if (fail_id)
+		add_evidence(add_finding(f, true, fail_id,
+		    "read the host's log around this time; the error is the "
+		    "host's own", "%s for %s: %s", type, what ? what : "?",
+		    err ? err : "(no error text)"), seq_of(rec));
+}
+
+/* wasmbus.ctl.v1.{L}.config.del.{name} and component.scale.{host} */
+static void
+on_ctl_request(struct facts *f, const cJSON *rec)
+{
+	const char *subject = lt_json_str(rec, "subject");
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
+	const char *del;
+	struct scale *s;
+
+	if (!subject)
+		return;
+	if ((del = strstr(subject, ".config.del.")))
+		note_delete_cmd(f, del + strlen(".config.del."), seq_of(rec));
+	if (!strstr(subject, ".component.scale.") || f->nscales == MAX_SCALES)
+		return;
+	s = &f->scales[f->nscales++];
+	memset(s, 0, sizeof(*s));
+	s->req_seq = seq_of(rec);
+	s->pair = lt_json_num(rec, "pair", -1);
+	s->component = lt_json_str(p, "component_id");
+}
+
+static void
+on_ctl_reply(struct facts *f, const cJSON *rec)
+{
+	struct scale *s = find_scale(f, lt_json_num(rec, "pair", -2));
+
+	if (!s)
+		return;
+	s->reply_seq = seq_of(rec);
+	s->reply = cJSON_GetObjectItemCaseSensitive(rec, "payload");
+}
+
+static void
+on_wadm_cmd(struct facts *f, const cJSON *rec)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "DeleteConfig");
+
+	if (d)
+		note_delete_cmd(f, lt_json_str(d, "config_name"), seq_of(rec));
+}
+
+static void
+on_kv(struct facts *f, const cJSON *rec)
+{
+	const char *bucket = lt_json_str(rec, "bucket");
+	const char *op = lt_json_str(rec, "op");
+
+	if (bucket && op && lt_str_has_prefix(bucket, "CONFIGDATA_") &&
+	    (!strcmp(op, "del") || !strcmp(op, "purge")))
+		note_deletion(f, lt_json_str(rec, "key"), seq_of(rec));
+}
+
+static void
+on_probe(struct facts *f, const cJSON *rec)
+{
+	const cJSON *a = f->prev_probe;
+
+	f->prev_probe = rec;
+	if (!a || (lt_json_num(a, "http_status", 0) ==
+	    lt_json_num(rec, "http_status", 0) &&
+	    !strcmp(lt_json_str(a, "body") ? lt_json_str(a, "body") : "",
+	    lt_json_str(rec, "body") ? lt_json_str(rec, "body") : "")))
+		return;
+	{
+		cJSON *fi = add_finding(f, false, "probe-changed",
+		    "compare the two probe bodies; a lost value usually means "
+		    "a lost config", "probe %s changed: %d \"%.60s\" -> %d "
+		    "\"%.60s\"", lt_json_str(rec, "url") ? lt_json_str(rec,
+		    "url") : "?", (int)lt_json_num(a, "http_status", 0),
+		    lt_json_str(a, "body") ? lt_json_str(a, "body") : "",
+		    (int)lt_json_num(rec, "http_status", 0),
+		    lt_json_str(rec, "body") ? lt_json_str(rec, "body") : "");
+
+		add_evidence(fi, seq_of(a));
+		add_evidence(fi, seq_of(rec));
+	}
+}
+
+static void
+collect(struct facts *f, const cJSON *recs)
+{
+	const cJSON *rec;
+
+	cJSON_ArrayForEach(rec, recs) {
+		const char *kind = lt_json_str(rec, "kind");
+		const char *host;
+
+		if (!kind)
+			continue;
+		if (!strcmp(kind, "event"))
+			on_event(f, rec);
+		else if (!strcmp(kind, "ctl.request"))
+			on_ctl_request(f, rec);
+		else if (!strcmp(kind, "ctl.reply"))
+			on_ctl_reply(f, rec);
+		else if (!strcmp(kind, "wadm.cmd"))
+			on_wadm_cmd(f, rec);
+		else if (!strcmp(kind, "kv"))
+			on_kv(f, rec);
+		else if (!strcmp(kind, "probe"))
+			on_probe(f, rec);
+		else if (!strcmp(kind, "snapshot") &&
+		    lt_str_has_prefix(lt_json_str(rec, "bucket") ?
+		    lt_json_str(rec, "bucket") : "", "CONFIGDATA_")) {
+			f->snapshot = rec;
+		} else if (!strcmp(kind, "wadm.status")) {
+			f->status = rec;
+		} else if (!strcmp(kind, "inventory") &&
+		    (host = lt_json_str(rec, "host"))) {
+			cJSON_DeleteItemFromObjectCaseSensitive(f->inventories,
+			    host);
+			cJSON_AddItemReferenceToObject(f->inventories, host,
+			    (cJSON *)rec);
+		}
+	}
+}
+
+static void
+check_deletions(struct facts *f)
+{
+	const cJSON *a, *s;
+
+	cJSON_ArrayForEach(a, f->deletions) {
+		const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(
+		    f->delete_cmds, a->string);
+		cJSON *fi = add_finding(f, true,
+		    "config-deleted-while-referenced", "re-put the config "
+		    "(wash config put) and report the deleting command "
+		    "upstream (wasmCloud #4704)", "config %s was deleted while "
+		    "the manifest references it%s", a->string, cmd ?
+		    " (by the DeleteConfig command)" : "");
+
+		if (cmd)
+			add_evidence(fi, cmd->valuedouble);
+		cJSON_ArrayForEach(s, a)
+			add_evidence(fi, s->valuedouble);
+	}
+}
+
+static void
+check_missing(struct facts *f, const struct lt_manifest_configs *c)
+{
+	const cJSON *entries = cJSON_GetObjectItemCaseSensitive(f->snapshot,
+	    "entries");
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (cJSON_GetObjectItemCaseSensitive(entries, c->v[i].stored_name) ||
+		    cJSON_GetObjectItemCaseSensitive(f->missing,
+		    c->v[i].stored_name))
+			continue;
+		cJSON_AddTrueToObject(f->missing, c->v[i].stored_name);
+		add_evidence(add_finding(f, true, "config-missing",
+		    c->v[i].managed ? "redeploy the manifest, or put the config "
+		    "by hand" : "create the config before deploying (wash config "
+		    "put)", "config %s is referenced but absent from the bucket "
+		    "after the phase", c->v[i].stored_name), f->snapshot_seq);
+	}
+}
+
+static void
+check_configs(struct facts *f)
+{
+	size_t i, j;
+
+	if (!f->snapshot)
+		return;
+	f->snapshot_seq = seq_of(f->snapshot);
+	for (i = 0; i < f->m->ncomponents; i++) {
+		const struct lt_manifest_component *c = &f->m->components[i];
+
+		check_missing(f, &c->config);
+		for (j = 0; j < c->nlinks; j++) {
+			check_missing(f, &c->links[j].source_config);
+			check_missing(f, &c->links[j].target_config);
+		}
+	}
+}
+
+/* The host's own words about an image it did not change, if it said so. */
+static const struct scale *
+scale_quote(struct facts *f, const char *component)
+{
+	int i;
+
+	for (i = f->nscales - 1; i >= 0; i--)
+		if (f->scales[i].component && f->scales[i].reply &&
+		    !strcmp(f->scales[i].component, component) &&
+		    lt_json_str(f->scales[i].reply, "message") &&
+		    *lt_json_str(f->scales[i].reply, "message"))
+			return &f->scales[i];
+	return NULL;
+}
+
+static void
+check_inventory_item(struct facts *f, const cJSON *inv, const cJSON *item)
+{
+	const char *id = lt_json_str(item, "id");
+	const char *img = lt_json_str(item, "image_ref");
+	const struct lt_manifest_component *c = id ?
+	    lt_manifest_find_id(f->m, id) : NULL;
+	const struct scale *q;
+	cJSON *fi;
+
+	if (!c || !c->image || !img || !strcmp(c->image, img))
+		return;
+	q = scale_quote(f, id);
+	fi = add_finding(f, true, "image-not-updated", "use 'wash update "
+	    "component' or undeploy and redeploy; wadm scaled instead of "
+	    "updating", "host %.8s runs %s for %s, the manifest asks for %s%s%s%s",
+	    lt_json_str(inv, "host"), img, id, c->image,
+	    q ? " (host replied: \"" : "",
+	    q ? lt_json_str(q->reply, "message") : "", q ? "\")" : "");
+	add_evidence(fi, seq_of(inv));
+	if (q)
+		add_evidence(fi, q->reply_seq);
+}
+
+static void
+check_images(struct facts *f)
+{
+	const cJSON *inv, *item;
+	static const char *const lists[] = { "components", "providers", NULL };
+	int k;
+
+	cJSON_ArrayForEach(inv, f->inventories) {
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(inv, "payload");
+
+		if (cJSON_GetObjectItemCaseSensitive(p, "response"))
+			p = cJSON_GetObjectItemCaseSensitive(p, "response");
+		for (k = 0; lists[k]; k++)
+			cJSON_ArrayForEach(item,
+			    cJSON_GetObjectItemCaseSensitive(p, lists[k]))
+				check_inventory_item(f, inv, item);
+	}
+}
+
+static void
+check_scales(struct facts *f)
+{
+	int i;
+
+	for (i = 0; i < f->nscales; i++) {
+		const struct scale *s = &f->scales[i];
+		const char *c = s->component ? s->component : "?";
+
+		if (s->reply_seq == 0)
+			add_evidence(add_finding(f, true, "scale-unacknowledged",
+			    "check that the host is alive (latticectl hosts) and "
+			    "that no other client stole the request (doctor)",
+			    "component.scale for %s got no reply", c), s->req_seq);
+		else if (s->event_seq == 0) {
+			cJSON *fi = add_finding(f, false, "scale-no-event",
+			    "raise --settle, or read the host's log",
+			    "component.scale for %s was acknowledged but no "
+			    "component_scaled or component_scale_failed followed",
+			    c);
+
+			add_evidence(fi, s->req_seq);
+			add_evidence(fi, s->reply_seq);
+		}
+	}
+}
+
+static void
+check_status(struct facts *f)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(f->status, "payload"), "status");
+	const char *type = lt_json_str(st, "type");
+
+	if (!type || strcmp(type, "deployed") || f->nerrors == 0)
+		return;
+	add_evidence(add_finding(f, true, "status-mismatch", "do not trust "
+	    "wadm's status for this upgrade; check the findings above",
+	    "wadm reports %s deployed although %d error finding%s hold%s",
+	    f->m->name, f->nerrors, f->nerrors == 1 ? "" : "s",
+	    f->nerrors == 1 ? "s" : ""), seq_of(f->status));
+}
+
+/* Errors first, in the order they were found. */
+static cJSON *
+sorted(cJSON *list)
+{
+	cJSON *out = cJSON_CreateArray(), *it;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		cJSON_ArrayForEach(it, list)
+			if (!strcmp(lt_json_str(it, "severity"), "error") ==
+			    (pass == 0))
+				cJSON_AddItemToArray(out, cJSON_Duplicate(it, 1));
+	cJSON_Delete(list);
+	return out;
+}
+
+cJSON *
+lt_findings_eval(const struct lt_manifest *target, const cJSON *recs,
+    int *nerrors)
+{
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.m = target;
+	f.out = cJSON_CreateArray();
+	f.delete_cmds = cJSON_CreateObject();
+	f.deletions = cJSON_CreateObject();
+	f.inventories = cJSON_CreateObject();
+	f.missing = cJSON_CreateObject();
+	collect(&f, recs);
+	check_deletions(&f);
+	check_configs(&f);
+	check_images(&f);
+	check_scales(&f);
+	check_status(&f);
+	cJSON_Delete(f.delete_cmds);
+	cJSON_Delete(f.deletions);
+	cJSON_Delete(f.inventories);
+	cJSON_Delete(f.missing);
+	if (nerrors)
+		*nerrors = f.nerrors;
+	return sorted(f.out);
+}

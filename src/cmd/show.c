@@ -13,6 +13,7 @@
 #include "latticectl/filter.h"
 #include "latticectl/json.h"
 #include "latticectl/rec.h"
+#include "latticectl/timeline.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -40,128 +41,25 @@ is_frame_kind(const char *kind)
 	    !strcmp(kind, "gap");
 }
 
-static bool
-is_known_kind(const char *kind)
-{
-	static const char *const known[] = { "meta", "event", "ctl.request",
-	    "ctl.reply", "wadm.request", "wadm.reply", "wadm.status",
-	    "wadm.cmd", "kv", "snapshot", "inventory", "probe", "phase",
-	    "finding", "gap", "end", "message", NULL };
-	int i;
-
-	for (i = 0; known[i]; i++)
-		if (!strcmp(known[i], kind))
-			return true;
-	return false;
-}
-
-/* The payload bytes of member key: the JSON text, or the base64-decoded
- * bytes when the record says "encoding":"base64". Caller frees. */
-static char *
-payload_bytes(const cJSON *rec, const char *key, size_t *len)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
-	const char *enc = lt_json_str(rec, "encoding");
-	struct lt_buf b = LT_BUF_INIT;
-
-	if (!v)
-		return NULL;
-	if (cJSON_IsString(v) && enc && !strcmp(enc, "base64")) {
-		if (lt_base64_decode(v->valuestring, strlen(v->valuestring),
-		    &b) < 0) {
-			lt_buf_release(&b);
-			return NULL;
-		}
-		*len = b.len;
-		return lt_buf_detach(&b);
-	}
-	{
-		char *s = cJSON_PrintUnformatted(v);
-
-		*len = s ? strlen(s) : 0;
-		return s;
-	}
-}
-
-static int64_t
-record_time(const cJSON *rec)
-{
-	const char *t = lt_json_str(rec, "t");
-	int64_t ns = 0;
-
-	if (t)
-		lt_time_parse(t, &ns);
-	return ns;
-}
-
 /* An event record: decode, filter, format like watch. Returns true when
  * it passes the filter. */
 static bool
 render_event(struct show *s, const cJSON *rec, bool print)
 {
-	const char *subject = lt_json_str(rec, "subject");
 	struct lt_event ev;
-	size_t len = 0;
-	char *data = payload_bytes(rec, "event", &len);
+	char *data = NULL;
 	bool pass;
 
-	if (!data)
-		data = lt_xstrdup("");
-	if (!lt_filter_may_match(s->filter, data, len)) {
-		free(data);
+	if (!lt_timeline_event(rec, &ev, &data))
 		return false;
-	}
-	lt_event_decode(&ev, subject ? subject : "", data, len);
-	pass = lt_filter_match(s->filter, &ev);
+	pass = lt_filter_may_match(s->filter, data, strlen(data)) &&
+	    lt_filter_match(s->filter, &ev);
 	if (pass && print)
-		lt_event_format_text(&ev, record_time(rec),
+		lt_event_format_text(&ev, lt_timeline_time(rec),
 		    s->ctx->format == LT_FMT_WIDE, s->col, &s->line);
 	lt_event_release(&ev);
 	free(data);
 	return pass;
-}
-
-static void
-add_member(struct lt_buf *b, const cJSON *rec, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
-
-	if (!v || cJSON_IsNull(v))
-		return;
-	lt_buf_addf(b, " %s=", key);
-	lt_json_scalar_text(v, b);
-}
-
-/* One line for a record that is not an event: time, kind, the members
- * that identify it. */
-static void
-render_other(struct show *s, const cJSON *rec, const char *kind)
-{
-	static const char *const keys[] = { "phase", "name", "severity", "id",
-	    "title", "subject", "bucket", "key", "op", "revision", "host",
-	    "status", "latency_ms", "pair", "url", "http_status", "reason",
-	    "duration_ms", "dropped", "detail", "lattice", "version",
-	    "evidence", "events", NULL };
-	char t[32];
-	const char *color = "";
-	int i;
-
-	if (!strcmp(kind, "finding")) {
-		const char *sev = lt_json_str(rec, "severity");
-
-		color = sev && !strcmp(sev, "error") ? s->col->red :
-		    s->col->yellow;
-	} else if (!strcmp(kind, "gap")) {
-		color = s->col->yellow;
-	} else if (!strcmp(kind, "phase")) {
-		color = s->col->bold;
-	}
-	lt_time_format_short(record_time(rec), t, sizeof(t));
-	lt_buf_addf(&s->line, "%s%s  -- %s:", color, t, kind);
-	for (i = 0; keys[i]; i++)
-		add_member(&s->line, rec, keys[i]);
-	if (*color)
-		lt_buf_adds(&s->line, s->col->reset);
 }
 
 static int
@@ -187,7 +85,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	bool pass;
 	int rc;
 
-	if (!kind || !is_known_kind(kind)) {
+	if (!kind || !lt_timeline_known_kind(kind)) {
 		s->skipped_unknown++;
 		return 0;
 	}
@@ -199,7 +97,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	} else {
 		pass = !s->events_only && (!s->filtered || is_frame_kind(kind));
 		if (pass && !nd)
-			render_other(s, rec, kind);
+			lt_timeline_other(rec, kind, s->col, &s->line);
 	}
 	if (!pass)
 		return 0;

@@ -1,0 +1,34 @@
+/* timeline.h: one text line per recording record, shared by show (the
+ * terminal timeline) and report (the markdown and HTML timelines). Events
+ * are rendered as watch renders them; other kinds as
+ * "HH:MM:SS.mmm  -- KIND: member=value ...". */
+#ifndef LATTICECTL_TIMELINE_H
+#define LATTICECTL_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/output.h"
+
+struct cJSON;
+struct lt_event;
+
+/* Is kind one this version knows (others are skipped and counted)? */
+bool lt_timeline_known_kind(const char *kind);
+/* The record's time ("t"), 0 when absent or bad. */
+int64_t lt_timeline_time(const struct cJSON *rec);
+/* The bytes of payload member key (JSON text, or decoded base64 when the
+ * record says "encoding":"base64"); NULL when absent. Caller frees. */
+char *lt_timeline_payload(const struct cJSON *rec, const char *key,
+    size_t *len);
+/* Append the line for a record that is not an event. */
+void lt_timeline_other(const struct cJSON *rec, const char *kind,
+    const struct lt_colors *col, struct lt_buf *out);
+/* Decode an event record into ev (release with lt_event_release and free
+ * *data). Returns false when the record has no event payload. */
+bool lt_timeline_event(const struct cJSON *rec, struct lt_event *ev,
+    char **data);
+
+#endif

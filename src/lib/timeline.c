@@ -1,0 +1,113 @@
+/* timeline.c: text lines for recording records (timeline.h). */
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "latticectl/event.h"
+#include "latticectl/json.h"
+#include "latticectl/timeline.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+bool
+lt_timeline_known_kind(const char *kind)
+{
+	static const char *const known[] = { "meta", "event", "ctl.request",
+	    "ctl.reply", "wadm.request", "wadm.reply", "wadm.status",
+	    "wadm.cmd", "kv", "snapshot", "inventory", "probe", "phase",
+	    "finding", "gap", "end", "message", NULL };
+	int i;
+
+	for (i = 0; kind && known[i]; i++)
+		if (!strcmp(known[i], kind))
+			return true;
+	return false;
+}
+
+int64_t
+lt_timeline_time(const cJSON *rec)
+{
+	const char *t = lt_json_str(rec, "t");
+	int64_t ns = 0;
+
+	if (!t || lt_time_parse(t, &ns) < 0)
+		return 0;
+	return ns;
+}
+
+char *
+lt_timeline_payload(const cJSON *rec, const char *key, size_t *len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
+	const char *enc = lt_json_str(rec, "encoding");
+	struct lt_buf b = LT_BUF_INIT;
+	char *s;
+
+	if (!v)
+		return NULL;
+	if (cJSON_IsString(v) && enc && !strcmp(enc, "base64")) {
+		if (lt_base64_decode(v->valuestring, strlen(v->valuestring),
+		    &b) < 0) {
+			lt_buf_release(&b);
+			return NULL;
+		}
+		*len = b.len;
+		return b.buf ? lt_buf_detach(&b) : lt_xstrdup("");
+	}
+	s = cJSON_PrintUnformatted(v);
+	*len = s ? strlen(s) : 0;
+	return s;
+}
+
+bool
+lt_timeline_event(const cJSON *rec, struct lt_event *ev, char **data)
+{
+	const char *subject = lt_json_str(rec, "subject");
+	size_t len = 0;
+
+	*data = lt_timeline_payload(rec, "event", &len);
+	if (!*data)
+		return false;
+	lt_event_decode(ev, subject ? subject : "", *data, len);
+	return true;
+}
+
+static void
+add_member(struct lt_buf *b, const cJSON *rec, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, key);
+
+	if (!v || cJSON_IsNull(v))
+		return;
+	lt_buf_addf(b, " %s=", key);
+	lt_json_scalar_text(v, b);
+}
+
+void
+lt_timeline_other(const cJSON *rec, const char *kind,
+    const struct lt_colors *col, struct lt_buf *out)
+{
+	static const char *const keys[] = { "phase", "name", "severity", "id",
+	    "title", "subject", "bucket", "key", "op", "revision", "host",
+	    "status", "latency_ms", "pair", "url", "http_status", "body",
+	    "reason", "duration_ms", "dropped", "detail", "lattice",
+	    "version", "evidence", "events", NULL };
+	char t[32];
+	const char *color = "";
+	int i;
+
+	if (!strcmp(kind, "finding")) {
+		const char *sev = lt_json_str(rec, "severity");
+
+		color = sev && !strcmp(sev, "error") ? col->red : col->yellow;
+	} else if (!strcmp(kind, "gap")) {
+		color = col->yellow;
+	} else if (!strcmp(kind, "phase")) {
+		color = col->bold;
+	}
+	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
+	lt_buf_addf(out, "%s%s  -- %s:", color, t, kind);
+	for (i = 0; keys[i]; i++)
+		add_member(out, rec, keys[i]);
+	if (*color)
+		lt_buf_adds(out, col->reset);
+}

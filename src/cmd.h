@@ -53,6 +53,7 @@ extern const struct lt_cmd cmd_config_entry;
 extern const struct lt_cmd cmd_doctor_entry;
 extern const struct lt_cmd cmd_hosts_entry;
 extern const struct lt_cmd cmd_inventory_entry;
+extern const struct lt_cmd cmd_report_entry;
 extern const struct lt_cmd cmd_show_entry;
 extern const struct lt_cmd cmd_sub_entry;
 extern const struct lt_cmd cmd_version_entry;

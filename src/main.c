@@ -18,6 +18,7 @@ const struct lt_cmd *const lt_commands[] = {
 	&cmd_doctor_entry,
 	&cmd_hosts_entry,
 	&cmd_inventory_entry,
+	&cmd_report_entry,
 	&cmd_show_entry,
 	&cmd_sub_entry,
 	&cmd_version_entry,

@@ -1,0 +1,117 @@
+/* report.c: 'latticectl report FILE --format markdown|html|ndjson': a bug
+ * report body from a recording (report.h), on stdout or --output FILE. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "latticectl/rec.h"
+#include "latticectl/report.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+static const char *const formats[] = { "markdown", "html", "ndjson", NULL };
+
+static const struct lt_opt report_opts[] = {
+	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson",
+	    formats },
+	{ "to", 0, LT_OPT_ARG, "FILE", "write the report to FILE (default stdout)", NULL },
+	LT_OPT_END
+};
+
+/* Every readable record of path, in order; damage is warned about. */
+static cJSON *
+load(const char *path, struct lt_error *err)
+{
+	struct lt_rec_reader *rd;
+	struct lt_error lerr = LT_ERROR_INIT;
+	cJSON *recs, *rec;
+	int n;
+
+	if (lt_rec_reader_open(&rd, path, err) < 0)
+		return NULL;
+	recs = cJSON_CreateArray();
+	while ((n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
+		if (n < 0) {
+			fprintf(stderr, "latticectl: report: warning: %s\n",
+			    lerr.msg);
+			lt_error_clear(&lerr);
+			continue;
+		}
+		cJSON_AddItemToArray(recs, rec);
+	}
+	if (lt_rec_reader_truncated(rd))
+		fprintf(stderr, "latticectl: report: warning: %s: the last line "
+		    "is truncated (the recording was cut off)\n", path);
+	lt_rec_reader_close(rd);
+	return recs;
+}
+
+static int
+write_out(const char *path, const struct lt_buf *b, FILE *out,
+    struct lt_error *err)
+{
+	FILE *fp = path ? fopen(path, "w") : out;
+	bool bad;
+
+	if (!fp)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s",
+		    path, strerror(errno));
+	bad = b->len && fwrite(b->buf, 1, b->len, fp) != b->len;
+	if (path)
+		bad = fclose(fp) != 0 || bad;
+	else
+		bad = fflush(fp) != 0 || bad;
+	if (bad && !path && (errno == EPIPE || lt_output_reader_gone(fp)))
+		return 0;
+	if (bad)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s",
+		    path ? path : "stdout", strerror(errno));
+	return 0;
+}
+
+static int
+run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	const cJSON *rec;
+	cJSON *recs;
+	int fmt = 0, rc;
+
+	(void)argc;
+	if (lt_args_enum(ctx->args, "format", &fmt, err) < 0)
+		return err->code;
+	if (!(recs = load(argv[0], err)))
+		return err->code;
+	if (fmt == 0)
+		lt_report_markdown(recs, argv[0], &b);
+	else if (fmt == 1)
+		lt_report_html(recs, argv[0], &b);
+	else
+		cJSON_ArrayForEach(rec, recs) {
+			char *s = cJSON_PrintUnformatted(rec);
+
+			lt_buf_adds(&b, s);
+			lt_buf_addch(&b, '\n');
+			cJSON_free(s);
+		}
+	cJSON_Delete(recs);
+	rc = write_out(lt_args_get(ctx->args, "to"), &b, ctx->out, err);
+	lt_buf_release(&b);
+	return rc < 0 ? err->code : 0;
+}
+
+const struct lt_cmd cmd_report_entry = {
+	.name = "report",
+	.summary = "a bug-report body (markdown or HTML) from a recording",
+	.usage = "FILE [--format markdown|html|ndjson] [--to FILE]",
+	.description = "markdown: environment table, findings, a mermaid "
+	    "sequenceDiagram per phase and the timeline in a collapsed "
+	    "<details>; html: one self-contained file with the findings and a "
+	    "swimlane timeline (wadm, each host, kv, probe). Read-only.",
+	.opts = report_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run_report,
+};

@@ -1,0 +1,529 @@
+/* report.c: markdown and HTML reports from a recording (report.h). Both
+ * share the lane model: every record belongs to one lane (wadm, a host,
+ * kv, probe, or all lanes for phases and findings). */
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "latticectl/event.h"
+#include "latticectl/json.h"
+#include "latticectl/report.h"
+#include "latticectl/timeline.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+#define MAX_LANES 32
+
+struct lanes {
+	char name[MAX_LANES][64];	/* "wadm", "host NBBQ5KLR", "kv", ... */
+	int n;
+	cJSON *pairs;		/* {"PAIR": host id} from ctl requests */
+};
+
+static const struct lt_colors *
+plain(void)
+{
+	return lt_output_colors(false);
+}
+
+static const char *
+str_or(const cJSON *o, const char *key, const char *def)
+{
+	const char *s = lt_json_str(o, key);
+
+	return s ? s : def;
+}
+
+/* The host id a subject ends with (wasmbus.ctl.v1.L.component.scale.H). */
+static const char *
+subject_host(const char *subject)
+{
+	const char *t = subject ? strrchr(subject, '.') : NULL;
+
+	return t && t[1] == 'N' && strlen(t + 1) == 56 ? t + 1 : NULL;
+}
+
+static void
+host_lane(const char *host, char *out, size_t len)
+{
+	char id[16];
+
+	lt_event_short_id(host, id, sizeof(id));
+	snprintf(out, len, "host %s", id);
+}
+
+/* The lane of a record; "" for records that span every lane. */
+static void
+lane_of(const struct lanes *l, const cJSON *rec, char *out, size_t len)
+{
+	const char *kind = str_or(rec, "kind", "");
+	const char *host = NULL;
+
+	snprintf(out, len, "%s", "wadm");
+	if (!strcmp(kind, "phase") || !strcmp(kind, "finding") ||
+	    !strcmp(kind, "gap") || !strcmp(kind, "meta") ||
+	    !strcmp(kind, "end")) {
+		out[0] = '\0';
+		return;
+	}
+	if (!strcmp(kind, "kv") || !strcmp(kind, "snapshot")) {
+		snprintf(out, len, "%s", "kv");
+		return;
+	}
+	if (!strcmp(kind, "probe")) {
+		snprintf(out, len, "%s", "probe");
+		return;
+	}
+	if (!strcmp(kind, "event")) {
+		struct lt_event ev;
+		char *data;
+
+		if (lt_timeline_event(rec, &ev, &data)) {
+			if (lt_event_host(&ev) && *lt_event_host(&ev))
+				host_lane(lt_event_host(&ev), out, len);
+			lt_event_release(&ev);
+			free(data);
+		}
+		return;
+	}
+	if (!strcmp(kind, "inventory"))
+		host = lt_json_str(rec, "host");
+	else if (lt_str_has_prefix(kind, "ctl."))
+		host = subject_host(lt_json_str(rec, "subject"));
+	if (!host && !strcmp(kind, "ctl.reply")) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%.0f", lt_json_num(rec, "pair", -1));
+		host = lt_json_str(l->pairs, key);
+	}
+	if (host)
+		host_lane(host, out, len);
+}
+
+static int
+lane_index(struct lanes *l, const char *name)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->name[i], name))
+			return i;
+	if (l->n == MAX_LANES)
+		return l->n - 1;
+	snprintf(l->name[l->n], sizeof(l->name[0]), "%s", name);
+	return l->n++;
+}
+
+/* wadm first, hosts in order of appearance, kv and probe last. */
+static void
+collect_lanes(const cJSON *recs, struct lanes *l)
+{
+	const cJSON *rec;
+	char lane[64];
+
+	l->n = 0;
+	l->pairs = cJSON_CreateObject();
+	lane_index(l, "wadm");
+	cJSON_ArrayForEach(rec, recs) {
+		const char *h = subject_host(lt_json_str(rec, "subject"));
+
+		if (h && !strcmp(str_or(rec, "kind", ""), "ctl.request")) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "%.0f", lt_json_num(rec, "pair",
+			    -1));
+			cJSON_DeleteItemFromObjectCaseSensitive(l->pairs, key);
+			cJSON_AddStringToObject(l->pairs, key, h);
+		}
+		lane_of(l, rec, lane, sizeof(lane));
+		if (lt_str_has_prefix(lane, "host "))
+			lane_index(l, lane);
+	}
+	lane_index(l, "kv");
+	lane_index(l, "probe");
+}
+
+/* A short label for a record in a diagram or lane cell. */
+static void
+label(const cJSON *rec, struct lt_buf *out)
+{
+	const char *kind = str_or(rec, "kind", "?");
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
+	const char *subject = lt_json_str(rec, "subject");
+
+	if (!strcmp(kind, "event")) {
+		struct lt_event ev;
+		char *data;
+
+		if (lt_timeline_event(rec, &ev, &data)) {
+			struct lt_buf b = LT_BUF_INIT;
+			const char *sp;
+
+			lt_event_format_text(&ev, lt_timeline_time(rec), false,
+			    plain(), &b);
+			/* drop the time column */
+			sp = b.buf ? strstr(b.buf, "  ") : NULL;
+			lt_buf_adds(out, sp ? sp + 2 : "event");
+			lt_buf_release(&b);
+			lt_event_release(&ev);
+			free(data);
+		}
+	} else if (!strcmp(kind, "ctl.request") && subject) {
+		const char *v = strstr(subject, ".v1.");
+
+		v = v ? strchr(v + 4, '.') : NULL;
+		lt_buf_addf(out, "%s", v ? v + 1 : subject);
+	} else if (!strcmp(kind, "ctl.reply") || !strcmp(kind, "wadm.reply")) {
+		lt_buf_addf(out, "reply %s %s", cJSON_IsFalse(
+		    cJSON_GetObjectItemCaseSensitive(p, "success")) ? "failed" :
+		    "ok", str_or(p, "message", ""));
+	} else if (!strcmp(kind, "wadm.cmd") && p && p->child) {
+		lt_buf_addf(out, "%s", p->child->string ? p->child->string :
+		    "command");
+		if (p->child->child && cJSON_IsString(p->child->child))
+			lt_buf_addf(out, " %s", p->child->child->valuestring);
+	} else if (!strcmp(kind, "kv")) {
+		lt_buf_addf(out, "%s %s", str_or(rec, "op", "?"),
+		    str_or(rec, "key", "?"));
+	} else if (!strcmp(kind, "wadm.status")) {
+		lt_buf_addf(out, "status %s", str_or(
+		    cJSON_GetObjectItemCaseSensitive(p, "status"), "type", "?"));
+	} else if (!strcmp(kind, "probe")) {
+		lt_buf_addf(out, "probe %d %s", (int)lt_json_num(rec,
+		    "http_status", 0), str_or(rec, "body", ""));
+	} else {
+		lt_buf_addf(out, "%s %s", kind, subject ? subject : "");
+	}
+}
+
+/* ---- markdown ---- */
+
+static void
+md_env(const cJSON *recs, const char *source, struct lt_buf *out)
+{
+	const cJSON *meta = NULL, *rec, *server;
+	struct lt_buf hosts = LT_BUF_INIT;
+	bool complete = false;
+
+	cJSON_ArrayForEach(rec, recs) {
+		const char *kind = str_or(rec, "kind", "");
+
+		if (!meta && !strcmp(kind, "meta"))
+			meta = rec;
+		else if (!strcmp(kind, "end"))
+			complete = true;
+		else if (!strcmp(kind, "inventory")) {
+			const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec,
+			    "payload");
+
+			if (cJSON_GetObjectItemCaseSensitive(p, "response"))
+				p = cJSON_GetObjectItemCaseSensitive(p, "response");
+			if (hosts.buf && strstr(hosts.buf, str_or(rec, "host", "?")))
+				continue;
+			lt_buf_addf(&hosts, "%s`%s` %s %s", hosts.len ? "<br>" : "",
+			    str_or(rec, "host", "?"), str_or(p, "friendly_name", ""),
+			    str_or(p, "version", ""));
+		}
+	}
+	server = cJSON_GetObjectItemCaseSensitive(meta, "server");
+	lt_buf_addf(out, "| | |\n|---|---|\n| tool | %s %s |\n",
+	    str_or(meta, "tool", "latticectl"), str_or(meta, "version", "?"));
+	lt_buf_addf(out, "| server | %s %s |\n", str_or(server, "name", "?"),
+	    str_or(server, "version", "?"));
+	lt_buf_addf(out, "| lattice | %s |\n", str_or(meta, "lattice", "?"));
+	lt_buf_addf(out, "| hosts | %s |\n", hosts.buf ? hosts.buf : "(none "
+	    "recorded)");
+	lt_buf_addf(out, "| wadm | %s |\n", str_or(meta, "wadm_version",
+	    "(not recorded)"));
+	lt_buf_addf(out, "| recording | `%s`, %d records%s |\n\n", source,
+	    cJSON_GetArraySize(recs), complete ? "" : ", incomplete");
+	lt_buf_release(&hosts);
+}
+
+static void
+md_findings(const cJSON *recs, struct lt_buf *out)
+{
+	const cJSON *rec, *s;
+	int n = 0;
+
+	lt_buf_adds(out, "### Findings\n\n");
+	cJSON_ArrayForEach(rec, recs) {
+		if (strcmp(str_or(rec, "kind", ""), "finding"))
+			continue;
+		n++;
+		lt_buf_addf(out, "- **%s** `%s`: %s (evidence:",
+		    str_or(rec, "severity", "?"), str_or(rec, "id", "?"),
+		    str_or(rec, "title", ""));
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rec,
+		    "evidence"))
+			lt_buf_addf(out, " #%d", s->valueint);
+		lt_buf_addf(out, ")  \n  next: %s\n", str_or(rec, "next", "-"));
+	}
+	if (n == 0)
+		lt_buf_adds(out, "No findings.\n");
+	lt_buf_adds(out, "\n");
+}
+
+/* mermaid message text: no characters that end or break a message */
+static void
+md_text(struct lt_buf *out, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i < max; i++) {
+		if (s[i] == ' ' && (s[i + 1] == ' ' || s[i + 1] == '\0'))
+			continue;	/* column padding */
+		lt_buf_addch(out, strchr(";#\n\r<>{}", s[i]) ? ' ' : s[i]);
+	}
+	if (s[i])
+		lt_buf_adds(out, "...");
+}
+
+static void
+md_participant(const char *lane, char *out, size_t len)
+{
+	size_t i;
+
+	snprintf(out, len, "%s", lane);
+	for (i = 0; out[i]; i++)
+		if (out[i] == ' ')
+			out[i] = '_';
+}
+
+static void
+md_arrow(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
+{
+	const char *kind = str_or(rec, "kind", "");
+	char lane[64], who[64];
+	struct lt_buf l = LT_BUF_INIT;
+
+	lane_of(lanes, rec, lane, sizeof(lane));
+	md_participant(lane, who, sizeof(who));
+	label(rec, &l);
+	if (!strcmp(kind, "ctl.request") || !strcmp(kind, "inventory"))
+		lt_buf_addf(out, "    wadm->>%s: ", who);
+	else if (!strcmp(kind, "ctl.reply"))
+		lt_buf_addf(out, "    %s-->>wadm: ", who);
+	else if (!strcmp(kind, "event"))
+		lt_buf_addf(out, "    %s-)wadm: ", strcmp(who, "wadm") ? who :
+		    "wadm");
+	else if (!strcmp(kind, "kv") || !strcmp(kind, "snapshot"))
+		lt_buf_adds(out, "    wadm->>kv: ");
+	else if (!strcmp(kind, "probe"))
+		lt_buf_adds(out, "    Note over probe: ");
+	else if (!strcmp(kind, "wadm.status"))
+		lt_buf_adds(out, "    Note over wadm: ");
+	else
+		lt_buf_adds(out, "    wadm->>wadm: ");
+	md_text(out, l.buf ? l.buf : kind, 100);
+	lt_buf_addch(out, '\n');
+	lt_buf_release(&l);
+}
+
+static void
+md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
+{
+	const cJSON *rec;
+	bool open = false;
+	char who[64];
+	int i;
+
+	cJSON_ArrayForEach(rec, recs) {
+		const char *kind = str_or(rec, "kind", "");
+		char lane[64];
+
+		lane_of(lanes, rec, lane, sizeof(lane));
+		if (strcmp(kind, "phase") && (!*lane ||
+		    !lt_timeline_known_kind(kind)))
+			continue;
+		if (!strcmp(kind, "phase") || !open) {
+			if (open)
+				lt_buf_adds(out, "```\n\n");
+			lt_buf_addf(out, "### Phase: %s\n\n```mermaid\n"
+			    "sequenceDiagram\n", strcmp(kind, "phase") ?
+			    "recording" : str_or(rec, "phase", "?"));
+			for (i = 0; i < lanes->n; i++) {
+				md_participant(lanes->name[i], who, sizeof(who));
+				lt_buf_addf(out, "    participant %s as %s\n", who,
+				    lanes->name[i]);
+			}
+			open = true;
+			if (!strcmp(kind, "phase"))
+				continue;
+		}
+		md_arrow(lanes, rec, out);
+	}
+	if (open)
+		lt_buf_adds(out, "```\n\n");
+}
+
+static void
+md_timeline(const cJSON *recs, struct lt_buf *out)
+{
+	const cJSON *rec;
+
+	lt_buf_addf(out, "<details><summary>Timeline (%d records)</summary>\n"
+	    "\n```\n", cJSON_GetArraySize(recs));
+	cJSON_ArrayForEach(rec, recs) {
+		const char *kind = str_or(rec, "kind", "");
+		struct lt_event ev;
+		char *data;
+
+		if (!strcmp(kind, "meta") || !strcmp(kind, "end") ||
+		    !lt_timeline_known_kind(kind))
+			continue;
+		lt_buf_addf(out, "#%-5d ", (int)lt_json_num(rec, "seq", 0));
+		if (!strcmp(kind, "event") && lt_timeline_event(rec, &ev, &data)) {
+			lt_event_format_text(&ev, lt_timeline_time(rec), false,
+			    plain(), out);
+			lt_event_release(&ev);
+			free(data);
+		} else {
+			lt_timeline_other(rec, kind, plain(), out);
+		}
+		lt_buf_addch(out, '\n');
+	}
+	lt_buf_adds(out, "```\n\n</details>\n");
+}
+
+void
+lt_report_markdown(const cJSON *recs, const char *source, struct lt_buf *out)
+{
+	struct lanes lanes;
+
+	collect_lanes(recs, &lanes);
+	lt_buf_adds(out, "## latticectl report\n\n");
+	md_env(recs, source, out);
+	md_findings(recs, out);
+	md_diagrams(recs, &lanes, out);
+	md_timeline(recs, out);
+	cJSON_Delete(lanes.pairs);
+}
+
+/* ---- HTML ---- */
+
+static void
+html_esc(struct lt_buf *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '<')
+			lt_buf_adds(out, "&lt;");
+		else if (*s == '>')
+			lt_buf_adds(out, "&gt;");
+		else if (*s == '&')
+			lt_buf_adds(out, "&amp;");
+		else if (*s == '"')
+			lt_buf_adds(out, "&quot;");
+		else
+			lt_buf_addch(out, *s);
+	}
+}
+
+static const char html_head[] =
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+    "<title>latticectl report</title>\n<style>\n"
+    "body{font-family:sans-serif;margin:1em}\n"
+    "table.lanes{border-collapse:collapse;font-size:12px}\n"
+    "table.lanes td,table.lanes th{border:1px solid #ccc;padding:2px 4px;"
+    "vertical-align:top}\n"
+    "tr.phase td{background:#e8e8ff;font-weight:bold}\n"
+    "li.error{color:#b00}li.warning{color:#a60}\n"
+    "td.t{font-family:monospace;white-space:nowrap}\n"
+    "</style></head><body>\n";
+
+static void
+html_findings(const cJSON *recs, struct lt_buf *out)
+{
+	const cJSON *rec, *s;
+	int n = 0;
+
+	lt_buf_adds(out, "<h2>Findings</h2>\n<ul id=\"findings\">\n");
+	cJSON_ArrayForEach(rec, recs) {
+		if (strcmp(str_or(rec, "kind", ""), "finding"))
+			continue;
+		n++;
+		lt_buf_adds(out, "<li class=\"");
+		html_esc(out, str_or(rec, "severity", "warning"));
+		lt_buf_adds(out, "\" data-id=\"");
+		html_esc(out, str_or(rec, "id", "?"));
+		lt_buf_adds(out, "\"><b>");
+		html_esc(out, str_or(rec, "id", "?"));
+		lt_buf_adds(out, "</b>: ");
+		html_esc(out, str_or(rec, "title", ""));
+		lt_buf_adds(out, " (evidence:");
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rec,
+		    "evidence"))
+			lt_buf_addf(out, " <a href=\"#r%d\">#%d</a>", s->valueint,
+			    s->valueint);
+		lt_buf_adds(out, ")<br>next: ");
+		html_esc(out, str_or(rec, "next", "-"));
+		lt_buf_adds(out, "</li>\n");
+	}
+	if (n == 0)
+		lt_buf_adds(out, "<li>No findings.</li>\n");
+	lt_buf_adds(out, "</ul>\n");
+}
+
+static void
+html_row(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
+{
+	const char *kind = str_or(rec, "kind", "");
+	char lane[64], t[32];
+	struct lt_buf l = LT_BUF_INIT;
+	int i, seq = (int)lt_json_num(rec, "seq", 0);
+
+	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
+	lane_of(lanes, rec, lane, sizeof(lane));
+	if (!*lane) {
+		lt_timeline_other(rec, kind, plain(), &l);
+		lt_buf_addf(out, "<tr id=\"r%d\" class=\"%s\"><td class=\"t\">"
+		    "#%d %s</td><td colspan=\"%d\">", seq, kind, seq, t,
+		    lanes->n);
+		html_esc(out, l.buf);
+		lt_buf_adds(out, "</td></tr>\n");
+		lt_buf_release(&l);
+		return;
+	}
+	label(rec, &l);
+	lt_buf_addf(out, "<tr id=\"r%d\" class=\"%s\"><td class=\"t\">#%d %s"
+	    "</td>", seq, kind, seq, t);
+	for (i = 0; i < lanes->n; i++) {
+		lt_buf_adds(out, "<td>");
+		if (!strcmp(lanes->name[i], lane))
+			html_esc(out, l.buf);
+		lt_buf_adds(out, "</td>");
+	}
+	lt_buf_adds(out, "</tr>\n");
+	lt_buf_release(&l);
+}
+
+void
+lt_report_html(const cJSON *recs, const char *source, struct lt_buf *out)
+{
+	struct lanes lanes;
+	const cJSON *rec;
+	int i;
+
+	collect_lanes(recs, &lanes);
+	lt_buf_adds(out, html_head);
+	lt_buf_adds(out, "<h1>latticectl report</h1>\n<p>Recording: <code>");
+	html_esc(out, source);
+	lt_buf_addf(out, "</code>, %d records</p>\n", cJSON_GetArraySize(recs));
+	html_findings(recs, out);
+	lt_buf_adds(out, "<h2>Timeline</h2>\n<table class=\"lanes\">\n<tr>"
+	    "<th>time</th>");
+	for (i = 0; i < lanes.n; i++) {
+		lt_buf_adds(out, "<th class=\"lane\">");
+		html_esc(out, lanes.name[i]);
+		lt_buf_adds(out, "</th>");
+	}
+	lt_buf_adds(out, "</tr>\n");
+	cJSON_ArrayForEach(rec, recs) {
+		const char *kind = str_or(rec, "kind", "");
+
+		if (strcmp(kind, "meta") && strcmp(kind, "end") &&
+		    lt_timeline_known_kind(kind))
+			html_row(&lanes, rec, out);
+	}
+	lt_buf_adds(out, "</table>\n</body></html>\n");
+	cJSON_Delete(lanes.pairs);
+}

@@ -8,6 +8,7 @@ PKGS=(
 	build-essential pkg-config meson ninja-build
 	libnats-dev libcjson-dev libedit-dev libcurl4-openssl-dev libyaml-dev
 	nats-server scdoc python3 curl tmux
+	clang libclang-rt-14-dev
 	chromium
 )
 

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,8 @@ struct lt_conn {
 	jsCtx *js;
 	const struct lt_config *cfg;
 	pthread_mutex_t mu;
+	pthread_cond_t closed_cv;	/* the closed callback has run */
+	int closed;
 	struct lt_feed *feed;
 	struct lt_server_info info;
 	int64_t timeout_ns;
@@ -95,7 +98,14 @@ on_reconnected(natsConnection *nc, void *closure)
 static void
 on_closed(natsConnection *nc, void *closure)
 {
-	push_event(closure, LT_ITEM_CLOSED, NULL);
+	struct lt_conn *c = closure;
+
+	push_event(c, LT_ITEM_CLOSED, NULL);
+	/* Last touch of c: lt_conn_close frees it once this is seen. */
+	pthread_mutex_lock(&c->mu);
+	c->closed = 1;
+	pthread_cond_broadcast(&c->closed_cv);
+	pthread_mutex_unlock(&c->mu);
 }
 
 static void
@@ -247,6 +257,7 @@ lt_conn_open(struct lt_conn **out, const struct lt_config *cfg,
 	c->cfg = cfg;
 	c->timeout_ns = cfg->timeout_ns;
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->closed_cv, NULL);
 	/* One delivery thread: callbacks of all subscriptions run in order. */
 	nats_SetMessageDeliveryPoolSize(1);
 	if (build_options(c, &o, name, err) < 0)
@@ -266,9 +277,24 @@ lt_conn_open(struct lt_conn **out, const struct lt_config *cfg,
 	*out = c;
 	return 0;
 fail:
+	pthread_cond_destroy(&c->closed_cv);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 	return -1;
+}
+
+static void
+wait_closed(struct lt_conn *c)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	pthread_mutex_lock(&c->mu);
+	while (!c->closed &&
+	    pthread_cond_timedwait(&c->closed_cv, &c->mu, &until) == 0)
+		;
+	pthread_mutex_unlock(&c->mu);
 }
 
 void
@@ -279,7 +305,11 @@ lt_conn_close(struct lt_conn *c)
 	lt_conn_set_feed(c, NULL);
 	jsCtx_Destroy(c->js);
 	natsConnection_Close(c->nc);
+	/* nats.c runs the closed callback later on its own thread; c must
+	 * outlive it (found by ASan). */
+	wait_closed(c);
 	natsConnection_Destroy(c->nc);
+	pthread_cond_destroy(&c->closed_cv);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }

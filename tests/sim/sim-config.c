@@ -168,6 +168,7 @@ validate_configs(struct sim *s, const cJSON *link)
 	static const char *const lists[] = { "source_config", "target_config" };
 	struct lt_buf b = LT_BUF_INIT;
 	const cJSON *it;
+	char *msg;
 	size_t i;
 
 	for (i = 0; i < LT_ARRAY_SIZE(lists); i++) {
@@ -185,8 +186,10 @@ validate_configs(struct sim *s, const cJSON *link)
 	}
 	if (b.len == 0)
 		return NULL;
-	return lt_xasprintf("Failed to validate configuration and secrets. %s",
+	msg = lt_xasprintf("Failed to validate configuration and secrets. %s",
 	    lt_buf_str(&b));
+	lt_buf_release(&b);
+	return msg;
 }
 
 /* The Link as the host stores and reports it (defaults filled in). */

@@ -120,8 +120,8 @@ sim_garbage_tick(struct sim *s, int64_t now)
 	static int64_t next;
 	static unsigned kind;
 	static const char *const bodies[] = {
-		"{\"specversion\":\"1.0\",\"type\":\"com.wasmcloud.lattice."
-		    "component_scaled\",\"data\":{",
+		("{\"specversion\":\"1.0\",\"type\":\"com.wasmcloud.lattice."
+		    "component_scaled\",\"data\":{"),
 		"{\"hello\":\"this is not a CloudEvent\"}",
 		"\xff\xfe\x00\x01 binary \x80",
 		"[1,2,3]",
@@ -134,7 +134,7 @@ sim_garbage_tick(struct sim *s, int64_t now)
 		next = now;
 	while (now >= next) {
 		const char *b = bodies[kind % LT_ARRAY_SIZE(bodies)];
-		int len = kind % LT_ARRAY_SIZE(bodies) == 2 ? 18 :
+		int len = kind % LT_ARRAY_SIZE(bodies) == 2 ? 13 :
 		    (int)strlen(b);
 
 		subj = lt_xasprintf("wasmbus.evt.%s.%s", s->o.lattice,

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# t8100-signals: the first SIGINT/SIGTERM to 'watch --record' drains and
+# ends the recording with its end record (exit 0); a second signal while
+# watch is stuck ends it at once with 130. The recording is valid JSON
+# lines either way.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+
+E=$EXAMPLES/events
+T() {
+	"$LT_HELPER" -s "$NATS_URL" "$@"
+}
+# recorded FILE KIND: number of records of KIND.
+recorded() {
+	jq -r .kind "$1" 2>/dev/null | grep -c "^$2\$"
+}
+at_least() {
+	[ "$(recorded "$1" "$2")" -ge "$3" ]
+}
+
+start_nats n1
+
+for sig in INT TERM; do
+	rec=$TEST_DIR/$sig.ltrec
+	bg_lt "$sig" watch --record "$rec"
+	pid=$LAST_PID
+	T pub-events "$E" >/dev/null
+	wait_for "19 events recorded" 20 at_least "$rec" event 19
+	kill -"$sig" "$pid"
+	wait_pid "$pid" 20
+	is "$WAIT_RC" 0 "SIG$sig: watch drains and exits 0"
+	ok "$(jq -e . "$rec" >/dev/null; echo $?)" "SIG$sig: every recorded line is JSON"
+	is "$(jq -r .kind "$rec" | sed -n '1p;$p' | tr '\n' ' ')" "meta end " \
+	    "SIG$sig: recording starts with meta and ends with the end record"
+	is "$(recorded "$rec" event)" 19 "SIG$sig: all 19 events recorded"
+	like "$(cat "$TEST_DIR/$sig.err")" "watch: 19 events" "SIG$sig: summary on stderr"
+	is "$(lt show "$rec" 2>/dev/null | wc -l | tr -d ' ')" 19 \
+	    "SIG$sig: the recording reads back with 'show'"
+done
+
+# Second signal: stdout is a pipe nobody reads, so watch blocks writing
+# and cannot finish draining; the second SIGINT must end it at once.
+fifo=$TEST_DIR/stdout.fifo
+mkfifo "$fifo"
+exec 7<>"$fifo"
+rec=$TEST_DIR/twice.ltrec
+"$LATTICECTL" -v watch --record "$rec" >"$fifo" 2>"$TEST_DIR/twice.err" &
+pid=$!
+_bg_pids+=("$pid")
+wait_for "twice subscribed" 20 grep -q subscribed "$TEST_DIR/twice.err"
+pipe_full() {
+	grep -qs pipe_write /proc/"$pid"/task/*/wchan
+}
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	pipe_full && break
+	T pub-events "$E" --count 100 >/dev/null
+done
+wait_for "watch blocked on its full stdout" 20 pipe_full
+ok $? "watch is blocked writing to a full pipe"
+kill -INT "$pid"
+ok "$(kill -0 "$pid"; echo $?)" "first SIGINT: still draining (stdout blocked)"
+kill -INT "$pid"
+wait_pid "$pid" 10
+is "$WAIT_RC" 130 "second SIGINT exits 130 at once"
+exec 7<&-
+# Records are buffered, so the hard exit may cut the last one short; the
+# recording reader takes that as a truncated end, and every whole line
+# before it is a record.
+n=$(lines "$rec")
+ok "$(head -n "$n" "$rec" | jq -e . >/dev/null; echo $?)" "every complete line is JSON"
+lt show "$rec" >"$TEST_DIR/twice.show" 2>"$TEST_DIR/twice.show.err"
+show_rc=$?
+is "$show_rc" 0 "'show' reads the recording"
+like "$(cat "$TEST_DIR/twice.show.err")" "truncated" "'show' warns that the last line is cut off"
+is "$(lines "$TEST_DIR/twice.show")" "$(recorded "$rec" event)" "'show' shows every complete event"
+is "$(head -1 "$rec" | jq -r .kind)" meta "recording starts with meta"
+ok "$( [ "$(recorded "$rec" event)" -gt 0 ]; echo $?)" "events recorded before the signals"
+is "$(recorded "$rec" end)" 0 "no end record after the hard exit"
+
+done_testing

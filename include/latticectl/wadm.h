@@ -1,0 +1,49 @@
+/* wadm.h: the wadm API client used by replay: subjects
+ * wadm.api.{L}.model.{op}[.{name}], reply decoding (result codes per
+ * operation, the application status) and one call through lt_req. */
+#ifndef LATTICECTL_WADM_H
+#define LATTICECTL_WADM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "latticectl/error.h"
+
+struct cJSON;
+struct lt_conn;
+
+enum lt_wadm_op {
+	LT_WADM_PUT,		/* model.put, body: the manifest */
+	LT_WADM_DEPLOY,		/* model.deploy.NAME, body {"version":V} */
+	LT_WADM_UNDEPLOY,	/* model.undeploy.NAME */
+	LT_WADM_STATUS,		/* model.status.NAME */
+	LT_WADM_GET,		/* model.get.NAME */
+};
+
+/* "model.deploy" */
+const char *lt_wadm_op_name(enum lt_wadm_op op);
+/* wadm.api.{lattice}.model.{op}[.{name}] (put has no name). Caller frees. */
+char *lt_wadm_subject(const char *lattice, enum lt_wadm_op op,
+    const char *name);
+
+/* Decode a reply body: *out (may be NULL) gets the parsed reply (caller
+ * deletes) when it is JSON. 0 when "result" is a success for op (put:
+ * created/newversion; deploy/undeploy: acknowledged; status/get: ok), else
+ * -1 with err: LT_E_RUNTIME "wadm model.deploy: <wadm's message>" naming
+ * the result, or a reply that is not a wadm reply. */
+int lt_wadm_decode(enum lt_wadm_op op, const char *data, size_t len,
+    struct cJSON **out, struct lt_error *err);
+
+/* The application status type of a status reply ("deployed", "failed",
+ * "reconciling", ...; wadm 0.13+ nests it as status.status.type, older
+ * replies as status.type) or NULL. Borrowed from reply. */
+const char *lt_wadm_status_type(const struct cJSON *reply);
+
+/* Send body on op's subject and decode the reply (timeout_ns 0: the
+ * configured --timeout). No responders or no reply is LT_E_TIMEOUT
+ * "wadm is not running on lattice L (no reply on SUBJECT)". */
+int lt_wadm_call(struct lt_conn *c, const char *lattice, enum lt_wadm_op op,
+    const char *name, const char *body, size_t len, int64_t timeout_ns,
+    struct cJSON **out, struct lt_error *err);
+
+#endif

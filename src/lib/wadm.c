@@ -1,0 +1,101 @@
+/* wadm.c: wadm API subjects, reply decoding and calls (wadm.h). */
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/json.h"
+#include "latticectl/req.h"
+#include "latticectl/util.h"
+#include "latticectl/wadm.h"
+#include "banned.h"
+
+static const char *const op_names[] = {
+	[LT_WADM_PUT] = "model.put",
+	[LT_WADM_DEPLOY] = "model.deploy",
+	[LT_WADM_UNDEPLOY] = "model.undeploy",
+	[LT_WADM_STATUS] = "model.status",
+	[LT_WADM_GET] = "model.get",
+};
+
+/* The results that mean success, per operation. */
+static const char *const ok_results[][3] = {
+	[LT_WADM_PUT] = { "created", "newversion", NULL },
+	[LT_WADM_DEPLOY] = { "acknowledged", NULL, NULL },
+	[LT_WADM_UNDEPLOY] = { "acknowledged", NULL, NULL },
+	[LT_WADM_STATUS] = { "ok", NULL, NULL },
+	[LT_WADM_GET] = { "success", "ok", NULL },
+};
+
+const char *
+lt_wadm_op_name(enum lt_wadm_op op)
+{
+	return op_names[op];
+}
+
+char *
+lt_wadm_subject(const char *lattice, enum lt_wadm_op op, const char *name)
+{
+	if (op == LT_WADM_PUT || !name)
+		return lt_xasprintf("wadm.api.%s.%s", lattice, op_names[op]);
+	return lt_xasprintf("wadm.api.%s.%s.%s", lattice, op_names[op], name);
+}
+
+int
+lt_wadm_decode(enum lt_wadm_op op, const char *data, size_t len,
+    cJSON **out, struct lt_error *err)
+{
+	cJSON *reply = cJSON_ParseWithLength(data, len);
+	const char *result = lt_json_str(reply, "result");
+	const char *msg = lt_json_str(reply, "message");
+	int i, rc = -1;
+
+	if (out)
+		*out = NULL;
+	if (!reply || !result) {
+		cJSON_Delete(reply);
+		return lt_error_set(err, LT_E_RUNTIME, "wadm %s: the reply is not "
+		    "a wadm reply (%.60s)", op_names[op], len ? data : "empty");
+	}
+	for (i = 0; ok_results[op][i]; i++)
+		if (!strcmp(ok_results[op][i], result))
+			rc = 0;
+	if (rc < 0)
+		lt_error_set(err, LT_E_RUNTIME, "wadm %s: %s: %s", op_names[op],
+		    result, msg && *msg ? msg : "(no message)");
+	if (out && rc == 0)
+		*out = reply;
+	else
+		cJSON_Delete(reply);
+	return rc;
+}
+
+const char *
+lt_wadm_status_type(const cJSON *reply)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(reply, "status");
+	const cJSON *inner = cJSON_GetObjectItemCaseSensitive(st, "status");
+
+	if (cJSON_IsObject(inner))
+		return lt_json_str(inner, "type");
+	return lt_json_str(st, "type");
+}
+
+int
+lt_wadm_call(struct lt_conn *c, const char *lattice, enum lt_wadm_op op,
+    const char *name, const char *body, size_t len, int64_t timeout_ns,
+    cJSON **out, struct lt_error *err)
+{
+	char *subject = lt_wadm_subject(lattice, op, name);
+	struct lt_buf reply = LT_BUF_INIT;
+	int rc = lt_req(c, subject, body, len, NULL, timeout_ns, &reply, err);
+
+	if (rc < 0 && err->code == LT_E_TIMEOUT)
+		lt_error_set(err, LT_E_TIMEOUT, "wadm is not running on lattice "
+		    "%s (no reply on %s)", lattice, subject);
+	else if (rc == 0)
+		rc = lt_wadm_decode(op, reply.buf ? reply.buf : "", reply.len,
+		    out, err);
+	lt_buf_release(&reply);
+	free(subject);
+	return rc;
+}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conn-priv.h"
@@ -170,6 +171,18 @@ check_readable(const char *what, const char *path, struct lt_error *err)
 	return 0;
 }
 
+/* A creds file holds a private key: say so when others can read it. */
+static void
+warn_open_creds(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & 077))
+		fprintf(stderr, "latticectl: warning: creds file '%s' is "
+		    "readable by others (mode %03o); chmod 600 it\n", path,
+		    (unsigned)(st.st_mode & 0777));
+}
+
 static int
 set_auth(natsOptions *o, const struct lt_config *cfg, struct lt_error *err)
 {
@@ -181,6 +194,8 @@ set_auth(natsOptions *o, const struct lt_config *cfg, struct lt_error *err)
 	const char *ca = lt_config_get(cfg, LT_S_TLSCA);
 	natsStatus s = NATS_OK;
 
+	if (creds)
+		warn_open_creds(creds);
 	if (creds && (check_readable("creds", creds, err) < 0 ||
 	    natsOptions_SetUserCredentialsFromFiles(o, creds, NULL) != NATS_OK))
 		return lt_error_set(err, LT_E_CONNECT, "creds file '%s' is not "

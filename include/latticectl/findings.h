@@ -10,7 +10,7 @@
  *   ctl.request  {subject, pair, payload}      ctl.reply {pair, payload}
  *   wadm.cmd     {subject, payload:{"DeleteConfig":{config_name}}}
  *   wadm.status  {subject, payload:{status:{type, message}}}
- *   kv           {bucket, key, op:"put"|"del"|"purge", revision}
+ *   kv           {bucket, key, op:"put"|"delete"|"purge", revision}
  *   snapshot     {bucket, entries:{KEY:VALUE...}} (the last one counts)
  *   inventory    {host, payload:<host.get response>} (the last per host)
  *   probe        {url, http_status, body} (in order: consecutive probes

@@ -247,7 +247,8 @@ on_kv(struct facts *f, const cJSON *rec)
 	const char *op = lt_json_str(rec, "op");
 
 	if (bucket && op && lt_str_has_prefix(bucket, "CONFIGDATA_") &&
-	    (!strcmp(op, "del") || !strcmp(op, "purge")))
+	    (!strcmp(op, "delete") || !strcmp(op, "del") ||
+	    !strcmp(op, "purge")))
 		note_deletion(f, lt_json_str(rec, "key"), seq_of(rec));
 }
 

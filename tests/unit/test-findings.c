@@ -185,7 +185,7 @@ test_links_and_scales(const struct lt_manifest *m)
 	    "{\"seq\":4,\"kind\":\"ctl.request\",\"subject\":"
 	    " \"wasmbus.ctl.v1.default.config.del.unrelated\"},"
 	    "{\"seq\":5,\"kind\":\"kv\",\"bucket\":\"CONFIGDATA_default\","
-	    " \"key\":\"unrelated\",\"op\":\"del\"},"
+	    " \"key\":\"unrelated\",\"op\":\"delete\"},"
 	    "{\"seq\":6,\"kind\":\"event\",\"event\":{\"type\":\"linkdef_set_failed\","
 	    " \"data\":{\"source_id\":\"s\",\"error\":\"boom\"}}},"
 	    "{\"seq\":7,\"kind\":\"event\",\"event\":{\"type\":"

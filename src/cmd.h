@@ -51,9 +51,11 @@ struct lt_cmd {
 extern const struct lt_cmd cmd_complete_entry;
 extern const struct lt_cmd cmd_config_entry;
 extern const struct lt_cmd cmd_doctor_entry;
+extern const struct lt_cmd cmd_help_entry;
 extern const struct lt_cmd cmd_hosts_entry;
 extern const struct lt_cmd cmd_inventory_entry;
 extern const struct lt_cmd cmd_report_entry;
+extern const struct lt_cmd cmd_shell_entry;
 extern const struct lt_cmd cmd_show_entry;
 extern const struct lt_cmd cmd_sub_entry;
 extern const struct lt_cmd cmd_version_entry;
@@ -61,6 +63,11 @@ extern const struct lt_cmd cmd_watch_entry;
 
 /* The sorted top-level table, NULL-terminated (main.c). */
 extern const struct lt_cmd *const lt_commands[];
+
+/* The command or alias name in table (NULL-terminated; NULL is empty), or
+ * NULL. */
+const struct lt_cmd *lt_cmd_find(const struct lt_cmd *const *table,
+    const char *name);
 
 /* Resolve a command line ("kv snapshot --bucket B"; no program name) and
  * run it; shared, when not NULL, is used instead of a new connection (the

@@ -16,9 +16,11 @@ const struct lt_cmd *const lt_commands[] = {
 	&cmd_complete_entry,
 	&cmd_config_entry,
 	&cmd_doctor_entry,
+	&cmd_help_entry,
 	&cmd_hosts_entry,
 	&cmd_inventory_entry,
 	&cmd_report_entry,
+	&cmd_shell_entry,
 	&cmd_show_entry,
 	&cmd_sub_entry,
 	&cmd_version_entry,
@@ -26,10 +28,10 @@ const struct lt_cmd *const lt_commands[] = {
 	NULL
 };
 
-static const struct lt_cmd *
-find_cmd(const struct lt_cmd *const *table, const char *name)
+const struct lt_cmd *
+lt_cmd_find(const struct lt_cmd *const *table, const char *name)
 {
-	for (; *table; table++)
+	for (; table && *table; table++)
 		if (!strcmp((*table)->name, name) ||
 		    ((*table)->alias && !strcmp((*table)->alias, name)))
 			return *table;
@@ -298,7 +300,7 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 		print_main_help(argc ? stdout : stderr);
 		return argc ? 0 : LT_E_USAGE;
 	}
-	cmd = find_cmd(lt_commands, argv[k]);
+	cmd = lt_cmd_find(lt_commands, argv[k]);
 	if (cmd == NULL) {
 		fprintf(stderr, "latticectl: '%s' is not a latticectl command. "
 		    "See 'latticectl --help'.\n", argv[k]);
@@ -309,7 +311,7 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	k2 = k;
 	if (cmd->subcmds) {
 		k2 = k + 1 + first_positional(argc - k - 1, argv + k + 1);
-		sub = k2 < argc ? find_cmd(cmd->subcmds, argv[k2]) : NULL;
+		sub = k2 < argc ? lt_cmd_find(cmd->subcmds, argv[k2]) : NULL;
 		if (sub == NULL) {
 			if (k2 < argc)
 				fprintf(stderr, "latticectl: %s: unknown command "

@@ -1,0 +1,352 @@
+/* shell.c: 'latticectl shell', an interactive prompt (libedit) that runs
+ * command lines through lt_dispatch on one shared connection, with history
+ * in $XDG_STATE_HOME/latticectl/history (0600) and tab completion from the
+ * same C tables as 'latticectl __complete'. */
+#include <errno.h>
+#include <fcntl.h>
+#include <histedit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "latticectl/buf.h"
+#include "latticectl/conn.h"
+#include "latticectl/sig.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+#define HISTORY_SIZE 1000
+
+static const struct lt_opt shell_opts[] = {
+	{ "no-history", 0, 0, NULL, "do not read or write the history file",
+	    NULL },
+	LT_OPT_END,
+};
+
+/* $XDG_STATE_HOME/latticectl/history (default ~/.local/state/...); the
+ * directories are created 0700. NULL when there is no home. */
+static char *
+history_path(void)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	char *p;
+
+	if (state && *state)
+		lt_buf_adds(&b, state);
+	else if (home && *home)
+		lt_buf_addf(&b, "%s/.local/state", home);
+	else
+		return NULL;
+	lt_buf_adds(&b, "/latticectl/history");
+	p = lt_xstrdup(lt_buf_str(&b));
+	lt_buf_release(&b);
+	/* mkdir -p of every component but the file name. */
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			*s = '/';
+			free(p);
+			return NULL;
+		}
+		*s = '/';
+	}
+	return p;
+}
+
+static void
+history_save(History *h, const char *path)
+{
+	HistEvent ev;
+	int fd;
+
+	/* Create it 0600 before libedit's fopen (which follows the umask). */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	(void)fchmod(fd, 0600);
+	close(fd);
+	history(h, &ev, H_SAVE, path);
+}
+
+/* Completion candidates --------------------------------------------------*/
+
+struct cands {
+	const char *prefix;
+	size_t plen;
+	const char *v[512];
+	int n;
+};
+
+static void
+cand_add(struct cands *c, const char *word)
+{
+	if (c->n < (int)(sizeof(c->v) / sizeof(c->v[0])) &&
+	    !strncmp(word, c->prefix, c->plen))
+		c->v[c->n++] = word;
+}
+
+static void
+cand_cmds(struct cands *c, const struct lt_cmd *const *table)
+{
+	for (; table && *table; table++)
+		if (!((*table)->flags & LT_CMD_HIDDEN))
+			cand_add(c, (*table)->name);
+}
+
+/* Option names are matched with their dashes stripped from the prefix. */
+static void
+cand_opts(struct cands *c, const struct lt_opt *o)
+{
+	for (; o && o->name; o++)
+		if (!(o->flags & LT_OPT_HIDDEN))
+			cand_add(c, o->name);
+}
+
+static const struct lt_opt *
+find_opt(const struct lt_cmd *cmd, const char *word)
+{
+	const struct lt_opt *tables[2] = { cmd ? cmd->opts : NULL,
+	    lt_global_opts };
+
+	if (strchr(word, '='))
+		return NULL;
+	for (int t = 0; t < 2; t++) {
+		const struct lt_opt *o = tables[t];
+
+		if (word[1] == '-' && (o = lt_opt_find(o, word + 2)))
+			return o;
+		if (word[1] != '-' && word[1] && !word[2])
+			for (o = tables[t]; o && o->name; o++)
+				if (o->shortopt == word[1])
+					return o;
+	}
+	return NULL;
+}
+
+/* Fill c for the words before the cursor (the last one being completed).
+ * Returns the number of leading characters of the current word that are
+ * not part of the candidates ("--" for options). */
+static size_t
+complete_words(struct cands *c, int argc, const char *const *argv,
+    const char *cur)
+{
+	const struct lt_cmd *cmd = NULL, *sub = NULL;
+	const struct lt_opt *prev = NULL;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const struct lt_cmd *t = NULL;
+
+		if (argv[i][0] == '-') {
+			prev = find_opt(sub ? sub : cmd, argv[i]);
+			if (prev && !(prev->flags & LT_OPT_ARG))
+				prev = NULL;
+			continue;
+		}
+		if (prev) {
+			prev = NULL;
+			continue;
+		}
+		if (!cmd)
+			cmd = lt_cmd_find(lt_commands, argv[i]);
+		else if (!sub && (t = lt_cmd_find(cmd->subcmds, argv[i])))
+			sub = t;
+	}
+	c->prefix = cur;
+	c->plen = strlen(cur);
+	if (prev && prev->choices) {
+		for (const char *const *v = prev->choices; *v; v++)
+			cand_add(c, *v);
+		return 0;
+	}
+	if (!strncmp(cur, "--", 2)) {
+		c->prefix = cur + 2;
+		c->plen -= 2;
+		cand_opts(c, (sub ? sub : cmd) ? (sub ? sub : cmd)->opts : NULL);
+		cand_opts(c, lt_global_opts);
+		return 2;
+	}
+	if (!cmd)
+		cand_cmds(c, lt_commands);
+	else if (!sub && cmd->subcmds)
+		cand_cmds(c, cmd->subcmds);
+	return 0;
+}
+
+/* Longest common prefix length of the candidates. */
+static size_t
+common_len(const struct cands *c)
+{
+	size_t n = strlen(c->v[0]);
+
+	for (int i = 1; i < c->n; i++) {
+		size_t k = 0;
+
+		while (k < n && c->v[i][k] == c->v[0][k])
+			k++;
+		n = k;
+	}
+	return n;
+}
+
+static unsigned char
+el_complete(EditLine *el, int ch)
+{
+	const LineInfo *li = el_line(el);
+	Tokenizer *tok = tok_init(NULL);
+	const char **argv = NULL;
+	const char *cur = "";
+	struct cands c = { 0 };
+	int argc = 0, cc = -1, co = 0;
+	size_t skip, len;
+	unsigned char ret = CC_REFRESH;
+
+	(void)ch;
+	if (tok_line(tok, li, &argc, &argv, &cc, &co) < 0) {
+		tok_end(tok);
+		return CC_ERROR;
+	}
+	if (cc >= 0 && cc < argc) {
+		cur = argv[cc];
+		argc = cc;
+	}
+	skip = complete_words(&c, argc, argv, cur);
+	if (c.n == 0) {
+		ret = CC_ERROR;
+	} else {
+		len = common_len(&c);
+		if (len > c.plen) {
+			char *ins = lt_xmalloc(len - c.plen + 2);
+
+			memcpy(ins, c.v[0] + c.plen, len - c.plen);
+			ins[len - c.plen] = c.n == 1 ? ' ' : '\0';
+			ins[len - c.plen + 1] = '\0';
+			el_insertstr(el, ins);
+			free(ins);
+		} else if (c.n > 1) {
+			fputc('\n', stdout);
+			for (int i = 0; i < c.n; i++)
+				printf("%s%s%s", skip ? "--" : "", c.v[i],
+				    i + 1 < c.n ? "  " : "\n");
+			ret = CC_REDISPLAY;
+		} else {
+			el_insertstr(el, " ");
+		}
+	}
+	tok_end(tok);
+	return ret;
+}
+
+/* The loop -------------------------------------------------------------- */
+
+static char *
+prompt(EditLine *el)
+{
+	(void)el;
+	return "latticectl> ";
+}
+
+static int
+run_line(struct lt_conn *shared, const char *line, int *quit)
+{
+	Tokenizer *tok = tok_init(NULL);
+	const char **argv = NULL;
+	int argc = 0, rc = 0;
+
+	if (tok_str(tok, line, &argc, &argv) != 0) {
+		fprintf(stderr, "latticectl: shell: unmatched quote\n");
+		rc = LT_E_USAGE;
+	} else if (argc > 0 && (!strcmp(argv[0], "exit") ||
+	    !strcmp(argv[0], "quit"))) {
+		*quit = 1;
+	} else if (argc > 0) {
+		lt_sig_reset();
+		rc = lt_dispatch(argc, (char **)argv, shared);
+		fflush(stdout);
+		lt_sig_reset();
+	}
+	tok_end(tok);
+	return rc;
+}
+
+static EditLine *
+shell_editline(History *h)
+{
+	EditLine *el = el_init("latticectl", stdin, stdout, stderr);
+
+	el_set(el, EL_EDITOR, "emacs");
+	el_set(el, EL_PROMPT, prompt);
+	el_set(el, EL_HIST, history, h);
+	el_set(el, EL_SIGNAL, 1);
+	/* At the prompt ^C clears the line instead of raising SIGINT, which
+	 * the signal thread would take as "end the process". */
+	el_set(el, EL_SETTY, "-d", "-isig", NULL);
+	el_set(el, EL_BIND, "^C", "em-kill-line", NULL);
+	el_set(el, EL_ADDFN, "lt-complete", "complete a latticectl word",
+	    el_complete);
+	el_set(el, EL_BIND, "^I", "lt-complete", NULL);
+	el_source(el, NULL);
+	return el;
+}
+
+static int
+run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	bool use_hist = !lt_args_has(ctx->args, "no-history");
+	char *hpath = use_hist ? history_path() : NULL;
+	History *h = history_init();
+	HistEvent ev;
+	EditLine *el;
+	const char *line;
+	int n, quit = 0;
+
+	(void)argc;
+	(void)argv;
+	if (lt_ctx_connect(ctx, err) < 0)
+		fprintf(stderr, "latticectl: shell: %s (each command will "
+		    "connect on its own)\n", err->msg);
+	history(h, &ev, H_SETSIZE, HISTORY_SIZE);
+	history(h, &ev, H_SETUNIQUE, 1);
+	if (hpath)
+		history(h, &ev, H_LOAD, hpath);
+	el = shell_editline(h);
+	while (!quit && (line = el_gets(el, &n)) != NULL && n > 0) {
+		char *entry;
+
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		entry = lt_xstrdup(line);
+		entry[strcspn(entry, "\r\n")] = '\0';
+		history(h, &ev, H_ENTER, entry);
+		free(entry);
+		if (hpath)
+			history_save(h, hpath);
+		(void)run_line(ctx->conn, line, &quit);
+	}
+	if (!quit && isatty(STDIN_FILENO))
+		fputc('\n', stdout);
+	el_end(el);
+	history_end(h);
+	free(hpath);
+	return 0;
+}
+
+const struct lt_cmd cmd_shell_entry = {
+	.name = "shell",
+	.summary = "interactive prompt: run commands on one connection",
+	.usage = "[--no-history]",
+	.description = "Reads command lines (without 'latticectl'), runs them "
+	    "on one shared connection.\nTab completes commands, options and "
+	    "values; ^C stops the running command,\n^D or 'exit' leaves. "
+	    "History: $XDG_STATE_HOME/latticectl/history.",
+	.opts = shell_opts,
+	.max_args = 0,
+	.run = run_shell,
+};

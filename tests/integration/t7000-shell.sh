@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# t7000-shell: 'latticectl shell' under tmux against a real nats-server:
+# commands through lt_dispatch, ^C stops the command not the shell, history
+# file (0600, persists), tab completion, ^D exits.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+
+command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
+start_nats
+
+SOCK=$TEST_DIR/tmux.sock
+T() { "$LT_HELPER" -s "$NATS_URL" "$@"; }
+tm() { tmux -S "$SOCK" "$@"; }
+pane() { tm capture-pane -p -t lt -S -200; }
+pane_has() { pane | grep -Eq -- "$1"; }
+# Lines that are a prompt (idle or with a typed command) so far.
+prompts() { pane | grep -c '^latticectl>'; }
+prompts_at_least() { [ "$(prompts)" -ge "$1" ]; }
+trap 'tm kill-server 2>/dev/null; _cleanup' EXIT
+
+# start_shell: a shell in a fresh tmux session; its status goes to rc file.
+start_shell() {
+	rm -f "$TEST_DIR/shell.rc"
+	tm kill-session -t lt 2>/dev/null
+	tm new-session -d -s lt -x 200 -y 60 \
+	    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' NO_COLOR=1 \
+	    '$LATTICECTL' -s '$NATS_URL' shell; echo \$? > '$TEST_DIR/shell.rc'; sleep 600"
+	wait_for "prompt" 10 prompts_at_least 1
+}
+
+start_shell
+ok $? "prompt appears"
+
+# A streaming command runs through the shell and returns to the prompt.
+tm send-keys -t lt "watch -v --count 2" Enter
+wait_for "watch subscribed" 10 pane_has "subscribed"
+ok $? "watch subscribes inside the shell"
+T pub-events "$EXAMPLES/events/host_heartbeat.json" --count 2 >/dev/null
+wait_for "second prompt" 10 prompts_at_least 2
+ok $? "watch --count 2 ends after two events"
+like "$(pane)" "host_heartbeat" "events are printed"
+
+# ^C stops the running command, not the shell.
+tm send-keys -t lt "watch -v" Enter
+wait_for "second watch subscribed" 10 eval '[ "$(pane | grep -c subscribed)" -ge 2 ]'
+tm send-keys -t lt C-c
+wait_for "prompt after ^C" 10 prompts_at_least 3
+ok $? "^C ends watch and returns to the prompt"
+tm send-keys -t lt "version" Enter
+wait_for "version output" 10 pane_has "^latticectl [0-9.]+ \(nats.c"
+ok $? "the shell still runs commands after ^C"
+
+# ^C at the prompt clears the line.
+tm send-keys -t lt "hosts --bogus" C-c
+tm send-keys -t lt "version" Enter
+wait_for "version again" 10 eval '[ "$(pane | grep -c "^latticectl [0-9]")" -ge 2 ]'
+unlike "$(pane)" "bogus'" "^C at the prompt discards the line"
+
+# Tab completion: command, option, enum value, subcommand.
+tm send-keys -t lt "vers" Tab
+wait_for "command completed" 5 pane_has "^latticectl> version$"
+ok $? "completes a command name"
+tm send-keys -t lt C-c "watch --cou" Tab
+wait_for "option completed" 5 pane_has "^latticectl> watch --count$"
+ok $? "completes an option"
+tm send-keys -t lt C-c "watch -o nd" Tab
+wait_for "value completed" 5 pane_has "^latticectl> watch -o ndjson$"
+ok $? "completes an enum value"
+tm send-keys -t lt C-c "config s" Tab
+wait_for "subcommand completed" 5 pane_has "^latticectl> config show$"
+ok $? "completes a subcommand"
+tm send-keys -t lt C-c
+
+# ^D exits with status 0; the history file is 0600 and has the lines.
+tm send-keys -t lt C-d
+wait_for "shell exit" 10 test -s "$TEST_DIR/shell.rc"
+is "$(cat "$TEST_DIR/shell.rc")" "0" "^D exits with status 0"
+H=$XDG_STATE_HOME/latticectl/history
+is "$(stat -c %a "$H")" "600" "history file mode 0600"
+is "$(stat -c %a "$(dirname "$H")")" "700" "history directory mode 0700"
+like "$(cat "$H")" 'watch\\040-v\\040--count\\0402' "history has the watch line"
+unlike "$(cat "$H")" "bogus" "cleared lines are not in the history"
+
+# History persists: Up recalls the last line of the previous run.
+start_shell
+tm send-keys -t lt Up
+wait_for "history recalled" 5 pane_has "^latticectl> version$"
+ok $? "history persists across runs"
+tm send-keys -t lt C-c "exit" Enter
+wait_for "shell exit by 'exit'" 10 test -s "$TEST_DIR/shell.rc"
+is "$(cat "$TEST_DIR/shell.rc")" "0" "'exit' leaves with status 0"
+
+done_testing

@@ -203,3 +203,41 @@ _not_running() {
 lines() {
 	wc -l <"$1" | tr -d ' '
 }
+
+# start_cluster [N]: N (3) nats-servers with JetStream clustered on
+# loopback (cluster "lt"), node I listening on CLUSTER_URL[I] (1-based),
+# its process in CLUSTER_PID[I]. NATS_URL is node 1. restart_node I starts
+# a stopped node again on the same ports and storage.
+start_cluster() {
+	local n=${1:-3} i ports
+	ports=($(python3 -c 'import socket
+socks = [socket.socket() for _ in range(2 * '"$n"')]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))'))
+	CLUSTER_N=$n
+	CLUSTER_ROUTES=
+	for ((i = 1; i <= n; i++)); do
+		CLUSTER_CPORT[$i]=${ports[$((n + i - 1))]}
+		CLUSTER_PORT[$i]=${ports[$((i - 1))]}
+		CLUSTER_URL[$i]=nats://127.0.0.1:${CLUSTER_PORT[$i]}
+		CLUSTER_ROUTES+=${CLUSTER_ROUTES:+,}nats://127.0.0.1:${CLUSTER_CPORT[$i]}
+	done
+	for ((i = 1; i <= n; i++)); do
+		restart_node "$i" || return 1
+	done
+	NATS_URL=${CLUSTER_URL[1]}
+	export NATS_URL
+}
+
+restart_node() {
+	local i=$1 dir=$TEST_DIR/cluster-$1
+	mkdir -p "$dir"
+	rm -f "$dir"/*.ports
+	bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p "${CLUSTER_PORT[$i]}" -js \
+	    -sd "$dir/js" -n "node$i" --cluster_name lt \
+	    --cluster "nats://127.0.0.1:${CLUSTER_CPORT[$i]}" \
+	    --routes "$CLUSTER_ROUTES" --ports_file_dir "$dir" \
+	    -l "$dir/server.log"
+	CLUSTER_PID[$i]=$LAST_PID
+	wait_for "node $i ports file" 20 _ports_file "$dir"
+}

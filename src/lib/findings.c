@@ -18,8 +18,9 @@
 struct scale {
 	double req_seq, reply_seq, event_seq;
 	double pair;
-	const char *component;
+	const char *component, *ref;
 	const cJSON *reply;
+	bool reported;		/* image-not-updated already quotes it */
 };
 
 struct facts {
@@ -124,9 +125,10 @@ note_deletion(struct facts *f, const char *config, double seq)
 static void
 note_delete_cmd(struct facts *f, const char *config, double seq)
 {
-	if (!config)
+	/* the first command wins: wadm's DeleteConfig before the ctl
+	 * config.del it causes */
+	if (!config || cJSON_GetObjectItemCaseSensitive(f->delete_cmds, config))
 		return;
-	cJSON_DeleteItemFromObjectCaseSensitive(f->delete_cmds, config);
 	cJSON_AddNumberToObject(f->delete_cmds, config, seq);
 }
 
@@ -217,6 +219,7 @@ on_ctl_request(struct facts *f, const cJSON *rec)
 	s->req_seq = seq_of(rec);
 	s->pair = lt_json_num(rec, "pair", -1);
 	s->component = lt_json_str(p, "component_id");
+	s->ref = lt_json_str(p, "component_ref");
 }
 
 static void
@@ -380,7 +383,7 @@ check_configs(struct facts *f)
 }
 
 /* The host's own words about an image it did not change, if it said so. */
-static const struct scale *
+static struct scale *
 scale_quote(struct facts *f, const char *component)
 {
 	int i;
@@ -401,7 +404,7 @@ check_inventory_item(struct facts *f, const cJSON *inv, const cJSON *item)
 	const char *img = lt_json_str(item, "image_ref");
 	const struct lt_manifest_component *c = id ?
 	    lt_manifest_find_id(f->m, id) : NULL;
-	const struct scale *q;
+	struct scale *q;
 	cJSON *fi;
 
 	if (!c || !c->image || !img || !strcmp(c->image, img))
@@ -414,8 +417,38 @@ check_inventory_item(struct facts *f, const cJSON *inv, const cJSON *item)
 	    q ? " (host replied: \"" : "",
 	    q ? lt_json_str(q->reply, "message") : "", q ? "\")" : "");
 	add_evidence(fi, seq_of(inv));
-	if (q)
+	if (q) {
 		add_evidence(fi, q->reply_seq);
+		q->reported = true;
+	}
+}
+
+/* A host that said it would not update the image to the one the manifest
+ * asks for, even when a later step replaced the instance. */
+static void
+check_refusals(struct facts *f)
+{
+	int i;
+
+	for (i = 0; i < f->nscales; i++) {
+		struct scale *s = &f->scales[i];
+		const char *msg = lt_json_str(s->reply, "message");
+		const struct lt_manifest_component *c = s->component ?
+		    lt_manifest_find_id(f->m, s->component) : NULL;
+		cJSON *fi;
+
+		if (s->reported || !msg || !c || !c->image || !s->ref ||
+		    strcmp(s->ref, c->image) ||
+		    !strstr(msg, "will not be updated"))
+			continue;
+		s->reported = true;
+		fi = add_finding(f, true, "image-not-updated", "use 'wash update "
+		    "component' or undeploy and redeploy; wadm scaled instead of "
+		    "updating", "the host did not update %s to %s (host replied: "
+		    "\"%s\")", s->component, c->image, msg);
+		add_evidence(fi, s->req_seq);
+		add_evidence(fi, s->reply_seq);
+	}
 }
 
 static void
@@ -513,6 +546,7 @@ lt_findings_eval(const struct lt_manifest *target, const cJSON *recs,
 	check_deletions(&f);
 	check_configs(&f);
 	check_images(&f);
+	check_refusals(&f);
 	check_scales(&f);
 	check_status(&f);
 	cJSON_Delete(f.delete_cmds);

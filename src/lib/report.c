@@ -365,21 +365,11 @@ md_timeline(const cJSON *recs, struct lt_buf *out)
 	    "\n```\n", cJSON_GetArraySize(recs));
 	cJSON_ArrayForEach(rec, recs) {
 		const char *kind = str_or(rec, "kind", "");
-		struct lt_event ev;
-		char *data;
 
 		if (!strcmp(kind, "meta") || !strcmp(kind, "end") ||
 		    !lt_timeline_known_kind(kind))
 			continue;
-		lt_buf_addf(out, "#%-5d ", (int)lt_json_num(rec, "seq", 0));
-		if (!strcmp(kind, "event") && lt_timeline_event(rec, &ev, &data)) {
-			lt_event_format_text(&ev, lt_timeline_time(rec), false,
-			    plain(), out);
-			lt_event_release(&ev);
-			free(data);
-		} else {
-			lt_timeline_other(rec, kind, plain(), out);
-		}
+		lt_timeline_line(rec, plain(), out);
 		lt_buf_addch(out, '\n');
 	}
 	lt_buf_adds(out, "```\n\n</details>\n");

@@ -111,3 +111,22 @@ lt_timeline_other(const cJSON *rec, const char *kind,
 	if (*color)
 		lt_buf_adds(out, col->reset);
 }
+
+void
+lt_timeline_line(const cJSON *rec, const struct lt_colors *col,
+    struct lt_buf *out)
+{
+	const char *kind = lt_json_str(rec, "kind");
+	struct lt_event ev;
+	char *data;
+
+	lt_buf_addf(out, "#%-5d ", (int)lt_json_num(rec, "seq", 0));
+	if (kind && !strcmp(kind, "event") && lt_timeline_event(rec, &ev,
+	    &data)) {
+		lt_event_format_text(&ev, lt_timeline_time(rec), false, col, out);
+		lt_event_release(&ev);
+		free(data);
+	} else {
+		lt_timeline_other(rec, kind ? kind : "?", col, out);
+	}
+}

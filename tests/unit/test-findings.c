@@ -206,6 +206,28 @@ test_links_and_scales(const struct lt_manifest *m)
 	    "no status-mismatch when wadm says failed");
 }
 
+/* The sim's 0.21 sequence: the host refuses the new image, a later scale
+ * replaces the instance, so only the reply tells. */
+static void
+test_refusal(const struct lt_manifest *m)
+{
+	char got[512];
+	int nerr = eval(m, "["
+	    "{\"seq\":1,\"kind\":\"ctl.request\",\"pair\":1,\"subject\":"
+	    " \"wasmbus.ctl.v1.default.component.scale.H\",\"payload\":"
+	    " {\"component_id\":\"" COMP "\",\"component_ref\":\"reg/hello:0.0.2\"}},"
+	    "{\"seq\":2,\"kind\":\"ctl.reply\",\"pair\":1,\"payload\":"
+	    " {\"success\":true,\"message\":\"x will not be updated\"}},"
+	    "{\"seq\":3,\"kind\":\"event\",\"event\":{\"type\":\"component_scaled\","
+	    " \"data\":{\"component_id\":\"" COMP "\"}}},"
+	    "{\"seq\":4,\"kind\":\"inventory\",\"host\":\"H\",\"payload\":"
+	    " {\"components\":[{\"id\":\"" COMP "\",\"image_ref\":\"reg/hello:0.0.2\"}]}}]",
+	    got, sizeof(got), NULL);
+
+	is_int(nerr, 1, "a refused image update is an error");
+	is_str(got, "image-not-updated:1,2", "evidence: the request and the reply");
+}
+
 static void
 test_empty(const struct lt_manifest *m)
 {
@@ -228,6 +250,7 @@ main(void)
 	test_4704(m);
 	test_fixed(m);
 	test_links_and_scales(m);
+	test_refusal(m);
 	test_empty(m);
 	lt_manifest_destroy(m);
 	done_testing();

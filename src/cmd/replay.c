@@ -1,0 +1,638 @@
+/* replay.c: 'latticectl replay OLD NEW': deploy OLD then NEW through wadm
+ * while recording events, control-interface traffic (paired with its
+ * replies), wadm commands and status, CONFIGDATA changes, and at each
+ * checkpoint host inventories, the referenced configs and an HTTP probe;
+ * then evaluate the findings (findings.h) against NEW. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "latticectl/ctl.h"
+#include "latticectl/feed.h"
+#include "latticectl/findings.h"
+#include "latticectl/http.h"
+#include "latticectl/json.h"
+#include "latticectl/manifest.h"
+#include "latticectl/rec.h"
+#include "latticectl/sub.h"
+#include "latticectl/timeline.h"
+#include "latticectl/util.h"
+#include "latticectl/wadm.h"
+#include "banned.h"
+
+#define MAX_SUBS 8
+#define MAX_OPEN 1024
+
+static const struct lt_opt replay_opts[] = {
+	{ "probe", 0, LT_OPT_ARG, "URL", "HTTP GET after each phase", NULL },
+	{ "settle", 0, LT_OPT_ARG, "DUR",
+	    "keep recording after each deploy settles (3s)", NULL },
+	{ "record", 0, LT_OPT_ARG, "FILE",
+	    "recording (replay-<app>-<time>.ltrec)", NULL },
+	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },
+	{ "yes", 'y', 0, NULL, "do not ask before deploying", NULL },
+	LT_OPT_END
+};
+
+enum { SUB_EVT, SUB_CTL, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
+
+struct open_req {
+	char reply[128];
+	uint64_t pair;
+	int64_t t_ns;
+};
+
+struct replay {
+	struct lt_ctx *ctx;
+	const char *lattice;
+	struct lt_manifest *old, *new;
+	struct lt_rec *rec;
+	struct lt_feed *feed;
+	struct lt_sub *subs[MAX_SUBS];
+	int nsubs;
+	struct lt_ctl ctl;
+	cJSON *recs;			/* every record written, in order */
+	struct open_req open[MAX_OPEN];
+	uint64_t next_pair, events;
+	int64_t settle_ns, t0;
+	const char *phase;
+	struct lt_error werr;
+};
+
+/* Write a record and keep a copy; under the feed lock. Returns seq. */
+static uint64_t
+capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
+{
+	cJSON *copy = cJSON_Duplicate(fields, 1);
+	uint64_t seq;
+	char ts[40];
+
+	if (t == 0)
+		t = lt_now_ns();
+	seq = lt_rec_write(r->rec, kind, t, fields,
+	    r->werr.code ? NULL : &r->werr);
+	lt_time_format(t, ts, sizeof(ts));
+	cJSON_AddNumberToObject(copy, "seq", (double)seq);
+	cJSON_AddStringToObject(copy, "t", ts);
+	cJSON_AddStringToObject(copy, "kind", kind);
+	cJSON_AddItemToArray(r->recs, copy);
+	return seq;
+}
+
+static void
+add_payload(cJSON *f, const struct lt_msg *m)
+{
+	cJSON *p = m->len ? cJSON_ParseWithLength(m->data, (size_t)m->len) :
+	    NULL;
+
+	if (p) {
+		cJSON_AddItemToObject(f, "payload", p);
+		return;
+	}
+	if (m->len && lt_is_text(m->data, (size_t)m->len)) {
+		char *s = lt_xstrndup(m->data, (size_t)m->len);
+
+		cJSON_AddStringToObject(f, "payload", s);
+		free(s);
+	}
+}
+
+static void
+on_ctl_request(struct replay *r, const struct lt_msg *m, cJSON *f)
+{
+	uint64_t pair = ++r->next_pair;
+	int i;
+
+	cJSON_AddNumberToObject(f, "pair", (double)pair);
+	if (m->reply)
+		cJSON_AddStringToObject(f, "reply", m->reply);
+	add_payload(f, m);
+	if (m->reply)
+		for (i = 0; i < MAX_OPEN; i++)
+			if (!r->open[i].pair) {
+				snprintf(r->open[i].reply, sizeof(r->open[i].reply),
+				    "%s", m->reply);
+				r->open[i].pair = pair;
+				r->open[i].t_ns = m->recv_ns;
+				break;
+			}
+	capture(r, "ctl.request", m->recv_ns, f);
+}
+
+/* A message on an inbox: a ctl reply when it answers an open request. */
+static void
+on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
+{
+	int i;
+
+	for (i = 0; i < MAX_OPEN; i++)
+		if (r->open[i].pair && !strcmp(r->open[i].reply, m->subject))
+			break;
+	if (i == MAX_OPEN) {
+		cJSON_Delete(f);
+		return;
+	}
+	cJSON_AddNumberToObject(f, "pair", (double)r->open[i].pair);
+	cJSON_AddNumberToObject(f, "latency_ms",
+	    (double)(m->recv_ns - r->open[i].t_ns) / 1e6);
+	add_payload(f, m);
+	r->open[i].pair = 0;
+	capture(r, "ctl.reply", m->recv_ns, f);
+}
+
+static void
+on_kv(struct replay *r, const struct lt_msg *m, cJSON *f)
+{
+	const char *op = lt_msg_header(m, "KV-Operation");
+	const char *key = strchr(m->subject + 4, '.');	/* $KV.B.key */
+
+	char bucket[128];
+
+	snprintf(bucket, sizeof(bucket), "%.*s", key ? (int)(key -
+	    (m->subject + 4)) : 0, m->subject + 4);
+	cJSON_AddStringToObject(f, "bucket", bucket);
+	cJSON_AddStringToObject(f, "key", key ? key + 1 : "");
+	cJSON_AddStringToObject(f, "op", !op ? "put" : !strcmp(op, "PURGE") ?
+	    "purge" : "delete");
+	add_payload(f, m);
+	capture(r, "kv", m->recv_ns, f);
+}
+
+static void
+on_item(void *ud, const struct lt_item *it)
+{
+	struct replay *r = ud;
+	const struct lt_msg *m = &it->msg;
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(f, "subject", m->subject);
+	switch (m->sub_id) {
+	case SUB_EVT:
+		r->events++;
+		add_payload(f, m);
+		cJSON_AddItemToObject(f, "event",
+		    cJSON_DetachItemFromObject(f, "payload"));
+		capture(r, "event", m->recv_ns, f);
+		break;
+	case SUB_CTL:
+		on_ctl_request(r, m, f);
+		break;
+	case SUB_CMD:
+	case SUB_STATUS:
+		add_payload(f, m);
+		capture(r, m->sub_id == SUB_CMD ? "wadm.cmd" : "wadm.status",
+		    m->recv_ns, f);
+		break;
+	case SUB_KV:
+		on_kv(r, m, f);
+		break;
+	default:
+		on_inbox(r, m, f);
+		break;
+	}
+}
+
+/* capture from the main thread */
+static uint64_t
+note(struct replay *r, const char *kind, cJSON *fields)
+{
+	uint64_t seq;
+
+	lt_feed_lock(r->feed);
+	seq = capture(r, kind, 0, fields);
+	lt_feed_unlock(r->feed);
+	return seq;
+}
+
+static int
+subscribe(struct replay *r, struct lt_error *err)
+{
+	char *subjects[] = {
+		lt_xasprintf("wasmbus.evt.%s.>", r->lattice),
+		lt_xasprintf("%s.v1.%s.>", LT_CTL_DEFAULT_PREFIX, r->lattice),
+		lt_xasprintf("wadm.cmd.%s", r->lattice),
+		lt_xasprintf("wadm.status.%s.>", r->lattice),
+		lt_xasprintf("$KV.CONFIGDATA_%s.>", r->lattice),
+		lt_xstrdup("_INBOX.>"),
+	};
+	int i, rc = 0;
+
+	for (i = 0; i < (int)LT_ARRAY_SIZE(subjects); i++) {
+		if (rc == 0)
+			rc = lt_sub_open(&r->subs[r->nsubs++], r->ctx->conn,
+			    subjects[i], r->feed, i, 0, err);
+		free(subjects[i]);
+	}
+	if (rc == 0)
+		rc = lt_conn_flush(r->ctx->conn, err);
+	return rc;
+}
+
+/* One wadm API call, recorded as wadm.request and wadm.reply. */
+static int
+wadm(struct replay *r, enum lt_wadm_op op, const char *name,
+    const char *body, size_t len, cJSON **out, struct lt_error *err)
+{
+	cJSON *f = cJSON_CreateObject(), *reply = NULL;
+	char *subject = lt_wadm_subject(r->lattice, op, name);
+	int rc;
+
+	cJSON_AddStringToObject(f, "subject", subject);
+	if (op != LT_WADM_PUT && body)
+		cJSON_AddRawToObject(f, "payload", body);
+	note(r, "wadm.request", f);
+	rc = lt_wadm_call(r->ctx->conn, r->lattice, op, name, body, len, 0,
+	    &reply, err);
+	f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "subject", subject);
+	if (reply)
+		cJSON_AddItemToObject(f, "payload", cJSON_Duplicate(reply, 1));
+	else
+		cJSON_AddStringToObject(f, "error", err->msg);
+	note(r, "wadm.reply", f);
+	free(subject);
+	if (out)
+		*out = reply;
+	else
+		cJSON_Delete(reply);
+	return rc;
+}
+
+static void
+phase(struct replay *r, const char *name)
+{
+	cJSON *f = cJSON_CreateObject();
+
+	r->phase = name;
+	cJSON_AddStringToObject(f, "phase", name);
+	note(r, "phase", f);
+	if (!r->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: replay: %s (%.1fs, %llu events)\n",
+		    name, (double)(lt_mono_ns() - r->t0) / 1e9,
+		    (unsigned long long)r->events);
+}
+
+/* Inventories of every host, the target's configs, the probe. */
+static void
+checkpoint(struct replay *r, const struct lt_manifest *m)
+{
+	struct lt_ctl_hosts hosts;
+	struct lt_error e = LT_ERROR_INIT;
+	cJSON *f, *entries;
+	size_t i, j;
+
+	if (lt_ctl_ping(&r->ctl, &hosts, &e) == 0) {
+		for (i = 0; i < hosts.n; i++) {
+			char *tail = lt_xasprintf("host.get.%s", hosts.v[i].id);
+			struct lt_ctl_reply rep = LT_CTL_REPLY_INIT;
+
+			if (lt_ctl_request(&r->ctl, tail, "", 0, &rep, &e) == 0) {
+				f = cJSON_CreateObject();
+				cJSON_AddStringToObject(f, "host", hosts.v[i].id);
+				cJSON_AddItemToObject(f, "payload", rep.response);
+				rep.response = NULL;
+				note(r, "inventory", f);
+			}
+			lt_ctl_reply_release(&rep);
+			free(tail);
+		}
+		lt_ctl_hosts_release(&hosts);
+	}
+	f = cJSON_CreateObject();
+	{
+		char *b = lt_xasprintf("CONFIGDATA_%s", r->lattice);
+
+		cJSON_AddStringToObject(f, "bucket", b);
+		free(b);
+	}
+	entries = cJSON_AddObjectToObject(f, "entries");
+	for (i = 0; i < m->ncomponents; i++) {
+		const struct lt_manifest_configs *c = &m->components[i].config;
+
+		for (j = 0; j < c->n; j++)
+			if (lt_ctl_config_exists(&r->ctl, c->v[j].stored_name,
+			    &e) == 1 && !cJSON_GetObjectItem(entries,
+			    c->v[j].stored_name))
+				cJSON_AddTrueToObject(entries, c->v[j].stored_name);
+		for (j = 0; j < m->components[i].nlinks; j++) {
+			const struct lt_manifest_link *l = &m->components[i].links[j];
+			const struct lt_manifest_configs *cs[] = {
+			    &l->source_config, &l->target_config };
+			size_t k, q;
+
+			for (q = 0; q < 2; q++)
+				for (k = 0; k < cs[q]->n; k++)
+					if (lt_ctl_config_exists(&r->ctl,
+					    cs[q]->v[k].stored_name, &e) == 1 &&
+					    !cJSON_GetObjectItem(entries,
+					    cs[q]->v[k].stored_name))
+						cJSON_AddTrueToObject(entries,
+						    cs[q]->v[k].stored_name);
+		}
+	}
+	note(r, "snapshot", f);
+	if (lt_args_get(r->ctx->args, "probe")) {
+		struct lt_http_result res;
+
+		f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "url", lt_args_get(r->ctx->args,
+		    "probe"));
+		memset(&res, 0, sizeof(res));
+		if (lt_http_get(lt_args_get(r->ctx->args, "probe"),
+		    2000000000LL, 4096, &res, &e) == 0) {
+			cJSON_AddNumberToObject(f, "http_status", (double)res.status);
+			cJSON_AddStringToObject(f, "body", res.body.buf ?
+			    res.body.buf : "");
+			cJSON_AddNumberToObject(f, "time_ms",
+			    (double)res.total_ns / 1e6);
+			lt_http_result_release(&res);
+		} else {
+			cJSON_AddNumberToObject(f, "http_status", 0);
+			cJSON_AddStringToObject(f, "body", "");
+			cJSON_AddStringToObject(f, "error", e.msg);
+		}
+		note(r, "probe", f);
+	}
+}
+
+static void
+pause_ns(int64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000LL),
+	    (long)(ns % 1000000000LL) };
+
+	nanosleep(&ts, NULL);
+}
+
+/* put + deploy m, wait for deployed/failed or --timeout, settle,
+ * checkpoint. */
+static int
+deploy(struct replay *r, const char *name, const struct lt_manifest *m,
+    const char *path, struct lt_error *err)
+{
+	struct lt_buf body = LT_BUF_INIT;
+	char *text = cJSON_PrintUnformatted(m->doc);
+	int64_t deadline = lt_mono_ns() + r->ctx->cfg->timeout_ns;
+	char type[32] = "";
+	cJSON *st = NULL;
+	int rc;
+
+	(void)path;
+	phase(r, name);
+	rc = wadm(r, LT_WADM_PUT, NULL, text, strlen(text), NULL, err);
+	cJSON_free(text);
+	if (m->version)
+		lt_buf_addf(&body, "{\"version\":\"%s\"}", m->version);
+	if (rc == 0)
+		rc = wadm(r, LT_WADM_DEPLOY, m->name, body.buf ? body.buf : "{}",
+		    body.len ? body.len : 2, NULL, err);
+	lt_buf_release(&body);
+	/* let wadm start acting before the first status read */
+	while (rc == 0 && lt_mono_ns() < deadline) {
+		pause_ns(500000000LL);
+		cJSON_Delete(st);
+		st = NULL;
+		if (lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_STATUS,
+		    m->name, "", 0, 0, &st, err) < 0)
+			return -1;
+		snprintf(type, sizeof(type), "%s", lt_wadm_status_type(st) ?
+		    lt_wadm_status_type(st) : "unknown");
+		if (!strcmp(type, "deployed") || !strcmp(type, "failed"))
+			break;
+	}
+	cJSON_Delete(st);
+	if (rc < 0)
+		return -1;
+	if (strcmp(type, "deployed") && strcmp(type, "failed"))
+		fprintf(stderr, "latticectl: replay: %s: still %s after "
+		    "--timeout\n", m->name, type);
+	pause_ns(r->settle_ns);
+	checkpoint(r, m);
+	return 0;
+}
+
+/* The records from the last phase on, with the probe before it. */
+static cJSON *
+last_phase(struct replay *r)
+{
+	cJSON *out = cJSON_CreateArray(), *rec, *start = NULL, *probe = NULL;
+
+	cJSON_ArrayForEach(rec, r->recs)
+		if (!strcmp(lt_json_str(rec, "kind"), "phase"))
+			start = rec;
+	for (rec = r->recs->child; rec && rec != start; rec = rec->next)
+		if (!strcmp(lt_json_str(rec, "kind"), "probe"))
+			probe = rec;
+	if (probe)
+		cJSON_AddItemToArray(out, cJSON_Duplicate(probe, 1));
+	for (rec = start; rec; rec = rec->next)
+		cJSON_AddItemToArray(out, cJSON_Duplicate(rec, 1));
+	return out;
+}
+
+static void
+print_timeline(struct replay *r)
+{
+	const struct lt_colors *col = lt_output_colors(r->ctx->color_out);
+	struct lt_buf line = LT_BUF_INIT;
+	const cJSON *rec;
+
+	cJSON_ArrayForEach(rec, r->recs) {
+		lt_buf_reset(&line);
+		lt_timeline_line(rec, col, &line);
+		fprintf(r->ctx->out, "%s\n", line.buf);
+	}
+	lt_buf_release(&line);
+}
+
+static int
+evaluate(struct replay *r)
+{
+	cJSON *window, *list, *fi;
+	int nerr = 0;
+
+	lt_feed_lock(r->feed);
+	window = last_phase(r);
+	lt_feed_unlock(r->feed);
+	list = lt_findings_eval(r->new, window, &nerr);
+	cJSON_Delete(window);
+	cJSON_ArrayForEach(fi, list)
+		note(r, "finding", cJSON_Duplicate(fi, 1));
+	cJSON_Delete(list);
+	return nerr;
+}
+
+static int
+load(struct replay *r, char **argv, struct lt_error *err)
+{
+	if (lt_manifest_read(argv[0], &r->old, err) < 0 ||
+	    lt_manifest_read(argv[1], &r->new, err) < 0)
+		return -1;
+	if (strcmp(r->old->name, r->new->name))
+		return lt_error_set(err, LT_E_USAGE, "OLD is application '%s' "
+		    "but NEW is '%s': replay upgrades one application",
+		    r->old->name, r->new->name);
+	return lt_args_duration(r->ctx->args, "settle", &r->settle_ns, err);
+}
+
+static void
+plan(struct replay *r, FILE *fp)
+{
+	fprintf(fp, "replay plan on lattice %s (nothing sent with --dry-run):\n"
+	    "  1. record events, ctl, wadm, CONFIGDATA_%s; baseline checkpoint\n"
+	    "  2. model.put %s %s; model.deploy; wait deployed/failed; settle; "
+	    "checkpoint\n"
+	    "  3. model.put %s %s; model.deploy; wait; settle; checkpoint\n"
+	    "  4. findings against %s %s\n", r->lattice, r->lattice,
+	    r->old->name, r->old->version ? r->old->version : "",
+	    r->new->name, r->new->version ? r->new->version : "",
+	    r->new->name, r->new->version ? r->new->version : "");
+}
+
+static bool
+confirmed(struct replay *r)
+{
+	char answer[16] = "";
+
+	if (lt_args_has(r->ctx->args, "yes") || !isatty(0))
+		return true;
+	plan(r, stderr);
+	fprintf(stderr, "deploy to lattice %s? [y/N] ", r->lattice);
+	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' ||
+	    answer[0] == 'Y');
+}
+
+/* Hosts answer ping, wadm answers its API. */
+static int
+preflight(struct replay *r, struct lt_error *err)
+{
+	struct lt_ctl_hosts hosts;
+	cJSON *reply = NULL;
+	struct lt_error e = LT_ERROR_INIT;
+	size_t n;
+
+	if (lt_ctl_ping(&r->ctl, &hosts, err) < 0)
+		return -1;
+	n = hosts.n;
+	lt_ctl_hosts_release(&hosts);
+	if (n == 0)
+		return lt_error_set(err, LT_E_TIMEOUT, "no host answers ping on "
+		    "lattice %s", r->lattice);
+	if (lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_STATUS,
+	    r->new->name, "", 0, 0, &reply, &e) < 0 && e.code == LT_E_TIMEOUT)
+		return lt_error_set(err, LT_E_TIMEOUT, "wadm is not running on "
+		    "lattice %s", r->lattice);
+	cJSON_Delete(reply);
+	return 0;
+}
+
+static int
+open_record(struct replay *r, struct lt_error *err)
+{
+	const char *path = lt_args_get(r->ctx->args, "record");
+	char *def = NULL, ts[40];
+	int rc;
+
+	if (!path) {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
+		path = def = lt_xasprintf("replay-%s-%s.ltrec", r->new->name, ts);
+	}
+	rc = lt_rec_open(&r->rec, path, err);
+	if (rc == 0 && !r->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: replay: recording to %s\n", path);
+	free(def);
+	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
+	    r->ctx->orig_argv, r->ctx->conn, r->lattice, "default", NULL,
+	    err) == 0)
+		rc = -1;
+	return rc;
+}
+
+static int
+run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct replay r;
+	int rc, nerr = 0, i;
+
+	(void)argc;
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	r.settle_ns = 3000000000LL;
+	r.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
+	r.recs = cJSON_CreateArray();
+	rc = load(&r, argv, err);
+	if (rc == 0 && lt_args_has(ctx->args, "dry-run"))
+		plan(&r, ctx->out);
+	else if (rc == 0 && !confirmed(&r))
+		rc = lt_error_set(err, LT_E_USAGE, "not confirmed; nothing sent");
+	else if (rc == 0) {
+		fprintf(stderr, "latticectl: replay: note: while latticectl "
+		    "observes request subjects, a request nobody serves times "
+		    "out instead of failing fast with 'no responders'\n");
+		rc = lt_ctx_connect(ctx, err);
+		if (rc == 0) {
+			lt_ctl_init(&r.ctl, ctx->conn, NULL, r.lattice);
+			r.ctl.gather_ns = 1000000000LL;	/* ping window */
+			r.t0 = lt_mono_ns();
+			rc = preflight(&r, err);
+		}
+		if (rc == 0)
+			rc = open_record(&r, err);
+		if (rc == 0) {
+			r.feed = lt_feed_create(4096);
+			lt_feed_set_handler(r.feed, on_item, &r);
+			rc = subscribe(&r, err);
+		}
+		if (rc == 0) {
+			phase(&r, "baseline");
+			checkpoint(&r, r.new);
+			rc = deploy(&r, "deploy-old", r.old, argv[0], err);
+		}
+		if (rc == 0)
+			rc = deploy(&r, "deploy-new", r.new, argv[1], err);
+		if (rc == 0)
+			nerr = evaluate(&r);
+		for (i = 0; i < r.nsubs; i++)
+			lt_sub_close(r.subs[i]);
+		if (r.feed)
+			lt_feed_close(r.feed);
+		if (r.rec)
+			print_timeline(&r);
+		if (r.rec && rc == 0)
+			lt_rec_close(r.rec, NULL, NULL);
+		else
+			lt_rec_abandon(r.rec);
+		lt_feed_destroy(r.feed);
+	}
+	cJSON_Delete(r.recs);
+	lt_manifest_destroy(r.old);
+	lt_manifest_destroy(r.new);
+	if (rc < 0)
+		return err->code;
+	return nerr ? LT_E_DIFF : 0;
+}
+
+const struct lt_cmd cmd_replay_entry = {
+	.name = "replay",
+	.summary = "replay a manifest upgrade through wadm, recording it, "
+	    "and report findings",
+	.usage = "OLD.yaml NEW.yaml [options]",
+	.description = "Deploys OLD then NEW through wadm while recording "
+	    "events, control-interface requests and replies, wadm commands "
+	    "and status and CONFIGDATA changes; checkpoints inventories, "
+	    "configs and --probe after each phase; prints the timeline and "
+	    "the findings. Exit 1 when a finding is an error. Changes the "
+	    "lattice (asks first on a tty).",
+	.flags = LT_CMD_WRITES,
+	.opts = replay_opts,
+	.min_args = 2,
+	.max_args = 2,
+	.run = run_replay,
+};

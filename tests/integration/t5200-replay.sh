@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# t5200-replay: 'latticectl replay' of the example v1 -> v2 upgrade against
+# latticesim: 0.21 mode reproduces wasmCloud #4704 (errors, exit 1), fixed
+# mode has no error finding (exit 0); preflight and manifest errors.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+. "$LT_SRCDIR/tests/integration/lib-sim.sh"
+
+M=$EXAMPLES/manifests
+
+# start_probe: an HTTP front on a fixed port that forwards to the port the
+# simulator logged last for the component (its listener port is only known
+# once the component runs). Sets PROBE_URL.
+start_probe() {
+	bg python3 -c '
+import http.server, re, sys, urllib.request
+log = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ports = re.findall(r"http rust_hello_world-http_component on host \S+ at 127.0.0.1:(\d+)", open(log, errors="replace").read())
+        try:
+            body = urllib.request.urlopen("http://127.0.0.1:%s/" % ports[-1], timeout=2).read()
+            code = 200
+        except Exception:
+            body, code = b"", 502
+        self.send_response(code); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()' "$TEST_DIR/sim.log" >"$TEST_DIR/probe.port"
+	wait_for "probe front" 10 test -s "$TEST_DIR/probe.port"
+	PROBE_URL="http://127.0.0.1:$(cat "$TEST_DIR/probe.port")/"
+}
+
+start_nats n1
+
+# replay_run NAME LATTICE: replay v1 -> v2, output in NAME.out/.err, RC.
+replay_run() {
+	lt -x "$2" --timeout 20s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" \
+	    --probe "$PROBE_URL" --yes --settle 3s --record "$TEST_DIR/$1.ltrec" \
+	    >"$TEST_DIR/$1.out" 2>"$TEST_DIR/$1.err"
+	RC=$?
+}
+
+# --- 0.21: #4704 ---
+start_sim --lattice r21 --wadm-mode 0.21 --http --heartbeat 1s --wadm-backoff 1s
+start_probe
+replay_run r21 r21
+is "$RC" 1 "0.21: error findings, exit 1"
+out=$(cat "$TEST_DIR/r21.out")
+F=$TEST_DIR/r21.ltrec
+finding() { jq -c "select(.kind==\"finding\" and .id==\"$1\")" "$F"; }
+like "$(finding config-deleted-while-referenced)" 'config rust_hello_world-custom_config was deleted .*DeleteConfig' \
+    "config-deleted-while-referenced names the config and the DeleteConfig command"
+ev=$(finding config-deleted-while-referenced | jq -r '.evidence[0]')
+is "$(jq -r "select(.seq==$ev) | .kind" "$F")" wadm.cmd "its first evidence is the wadm.cmd record"
+like "$(finding image-not-updated)" 'host replied: .*will not be updated' "image-not-updated quotes the host"
+like "$(finding status-mismatch)" '"severity":"error"' "status-mismatch"
+like "$(finding probe-changed)" 'Hello, world.*-> 200 \\"Hello, \\"' "the probe lost the greeting"
+like "$out" '-- phase: phase=deploy-new' "the timeline is grouped by phase"
+like "$out" '-- finding: severity=error id=config-deleted-while-referenced' "findings are printed"
+is "$(jq -r .kind "$F" | sed -n '1p;$p' | tr '\n' ' ')" "meta end " "a complete recording"
+for k in event ctl.request ctl.reply wadm.request wadm.reply wadm.cmd wadm.status kv snapshot inventory probe; do
+	ok "$(jq -r .kind "$F" | grep -qx "$k" && echo 0 || echo 1)" "the recording has $k records"
+done
+like "$(jq -c 'select(.kind=="kv" and .op=="purge")' "$F")" 'CONFIGDATA_r21.*rust_hello_world-custom_config' \
+    "the CONFIGDATA purge is recorded"
+like "$(jq -c 'select(.kind=="ctl.reply")' "$F" | head -1)" '"latency_ms":' "replies carry their latency"
+like "$(lt show "$F" --type config_deleted)" 'config_deleted .*rust_hello_world-custom_config' "show reads the replay"
+lt report "$F" --format markdown >"$TEST_DIR/r21.md"
+like "$(cat "$TEST_DIR/r21.md")" '### Phase: deploy-new' "report: a diagram for deploy-new"
+kill "$SIM_PID"
+
+# --- fixed ---
+start_sim --lattice fx --wadm-mode fixed --http --heartbeat 1s --wadm-backoff 1s
+replay_run fx fx
+is "$RC" 0 "fixed: exit 0"
+is "$(jq -c 'select(.kind=="finding" and .severity=="error")' "$TEST_DIR/fx.ltrec")" "" "fixed: no error finding"
+like "$(jq -c 'select(.kind=="probe")' "$TEST_DIR/fx.ltrec" | tail -1)" '"body":"Hello, world"' "fixed: the greeting stays"
+
+# --- preflight and bad input ---
+exit_code 6 "a version wadm already stores" lt -x fx --timeout 5s replay "$M/upgrade-v1.yaml" \
+    "$M/upgrade-v2.yaml" --yes --settle 0s --record "$TEST_DIR/x.ltrec"
+like "$(cat "$TEST_DIR/last.err")" "wadm model.put: error: .*already exists" "quotes wadm's refusal"
+like "$(lt show "$TEST_DIR/x.ltrec" 2>&1)" "no end record" "the interrupted recording is readable by show"
+kill "$SIM_PID"
+start_sim --lattice nw --no-wadm
+exit_code 4 "wadm not running" lt -x nw --timeout 2s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --yes
+like "$(cat "$TEST_DIR/last.err")" 'wadm is not running on lattice nw' "names the missing wadm"
+printf 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [x\n' >"$TEST_DIR/bad.yaml"
+exit_code 6 "bad YAML" lt replay "$TEST_DIR/bad.yaml" "$M/upgrade-v2.yaml" --dry-run
+like "$(cat "$TEST_DIR/last.err")" "bad\.yaml.*line" "the error names the file and line"
+lt replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --dry-run >"$TEST_DIR/plan.out"
+like "$(cat "$TEST_DIR/plan.out")" 'model.put rust-hello-world v0.0.2' "--dry-run prints the plan"
+
+done_testing

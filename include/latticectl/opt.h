@@ -70,5 +70,9 @@ int lt_args_enum(const struct lt_args *args, const char *name, int *out,
 
 /* Find an option by long name in a table, or NULL. */
 const struct lt_opt *lt_opt_find(const struct lt_opt *table, const char *name);
+/* The option a command-line word names: "--name" or "-c" (no "=value");
+ * NULL when none. */
+const struct lt_opt *lt_opt_find_word(const struct lt_opt *table,
+    const char *word);
 
 #endif

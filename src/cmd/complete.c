@@ -9,15 +9,6 @@
 #include "cmd.h"
 #include "banned.h"
 
-static const struct lt_cmd *
-lookup(const struct lt_cmd *const *table, const char *name)
-{
-	for (; table && *table; table++)
-		if (!strcmp((*table)->name, name))
-			return *table;
-	return NULL;
-}
-
 static void
 list_cmds(FILE *fp, const struct lt_cmd *const *table)
 {
@@ -58,14 +49,14 @@ run_complete(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	const char *const *v;
 
 	if (!strcmp(argv[0], "commands")) {
-		cmd = argc > 1 ? lookup(lt_commands, argv[1]) : NULL;
+		cmd = argc > 1 ? lt_cmd_find(lt_commands, argv[1]) : NULL;
 		list_cmds(ctx->out, cmd ? cmd->subcmds : lt_commands);
 		return 0;
 	}
 	if (!strcmp(argv[0], "options") && argc > 1) {
-		cmd = lookup(lt_commands, argv[1]);
+		cmd = lt_cmd_find(lt_commands, argv[1]);
 		if (cmd && cmd->subcmds && argc > 2)
-			cmd = lookup(cmd->subcmds, argv[2]);
+			cmd = lt_cmd_find(cmd->subcmds, argv[2]);
 		if (cmd)
 			list_opts(ctx->out, cmd->opts);
 		list_opts(ctx->out, lt_global_opts);
@@ -74,7 +65,9 @@ run_complete(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	if (!strcmp(argv[0], "values") && argc > 1) {
 		const char *name = argv[1] + strspn(argv[1], "-");
 
-		o = lt_opt_find(lt_global_opts, name);
+		o = lt_opt_find_word(lt_global_opts, argv[1]);
+		if (o == NULL)
+			o = lt_opt_find(lt_global_opts, name);
 		if (o == NULL || o->choices == NULL)
 			o = find_any_opt(lt_commands, name);
 		for (v = o ? o->choices : NULL; v && *v; v++)

@@ -112,22 +112,9 @@ cand_opts(struct cands *c, const struct lt_opt *o)
 static const struct lt_opt *
 find_opt(const struct lt_cmd *cmd, const char *word)
 {
-	const struct lt_opt *tables[2] = { cmd ? cmd->opts : NULL,
-	    lt_global_opts };
+	const struct lt_opt *o = cmd ? lt_opt_find_word(cmd->opts, word) : NULL;
 
-	if (strchr(word, '='))
-		return NULL;
-	for (int t = 0; t < 2; t++) {
-		const struct lt_opt *o = tables[t];
-
-		if (word[1] == '-' && (o = lt_opt_find(o, word + 2)))
-			return o;
-		if (word[1] != '-' && word[1] && !word[2])
-			for (o = tables[t]; o && o->name; o++)
-				if (o->shortopt == word[1])
-					return o;
-	}
-	return NULL;
+	return o ? o : lt_opt_find_word(lt_global_opts, word);
 }
 
 /* Fill c for the words before the cursor (the last one being completed).

@@ -16,6 +16,21 @@ lt_opt_find(const struct lt_opt *table, const char *name)
 	return NULL;
 }
 
+const struct lt_opt *
+lt_opt_find_word(const struct lt_opt *table, const char *word)
+{
+	if (word[0] != '-' || word[1] == '\0' || strchr(word, '='))
+		return NULL;
+	if (word[1] == '-')
+		return lt_opt_find(table, word + 2);
+	if (word[2] != '\0')
+		return NULL;
+	for (; table && table->name; table++)
+		if (table->shortopt == word[1])
+			return table;
+	return NULL;
+}
+
 static const struct lt_opt *
 find_long(const struct lt_opt *cmd, const struct lt_opt *global,
     const char *name, size_t len)

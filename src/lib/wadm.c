@@ -54,7 +54,8 @@ lt_wadm_decode(enum lt_wadm_op op, const char *data, size_t len,
 	if (!reply || !result) {
 		cJSON_Delete(reply);
 		return lt_error_set(err, LT_E_RUNTIME, "wadm %s: the reply is not "
-		    "a wadm reply (%.60s)", op_names[op], len ? data : "empty");
+		    "a wadm reply (%.*s)", op_names[op], len ? (int)(len < 60 ?
+		    len : 60) : 5, len ? data : "empty");	/* data: no NUL */
 	}
 	for (i = 0; ok_results[op][i]; i++)
 		if (!strcmp(ok_results[op][i], result))

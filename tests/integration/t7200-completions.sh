@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# t7200-completions: the bash script driven through COMP_WORDS/COMP_CWORD in
+# a bash subshell (the function 'complete -p' names); fish when installed.
+# zsh's compsys needs a terminal, so zsh is only checked for syntax.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+
+COMP=$LT_SRCDIR/completions
+BINDIR=$TEST_DIR/bin
+mkdir -p "$BINDIR"
+ln -s "$LATTICECTL" "$BINDIR/latticectl"
+
+# bcomp WORDS...: the bash completions for the last word (may be empty).
+bcomp() {
+	PATH="$BINDIR:$PATH" bash --norc --noprofile -c '
+		. "$1"; shift
+		fn=$(complete -p latticectl | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		"$fn" latticectl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+		printf "%s\n" "${COMPREPLY[@]}" | sort' bcomp "$COMP/bash/latticectl" "$@"
+}
+
+like "$(PATH="$BINDIR:$PATH" bash --norc -c ". '$COMP/bash/latticectl'; complete -p latticectl")" \
+    "^complete -F _latticectl latticectl$" "bash: complete -p names the function"
+is "$(bcomp latticectl vers)" "version" "bash: command name"
+like "$(bcomp latticectl '')" "shell" "bash: empty word lists commands"
+unlike "$(bcomp latticectl '')" "__complete" "bash: hidden commands are not offered"
+is "$(bcomp latticectl watch --cou)" "--count" "bash: command option"
+like "$(bcomp latticectl watch --lat)" "^--lattice$" "bash: global option after a command"
+is "$(bcomp latticectl -o nd)" "ndjson" "bash: value of a short option"
+is "$(bcomp latticectl watch --output '' | tr '\n' ' ')" "json ndjson raw text wide " "bash: enum values"
+is "$(bcomp latticectl config s)" "show" "bash: subcommand"
+is "$(bcomp latticectl config show --sou)" "--sources" "bash: subcommand option"
+for grp in $(lt __complete commands | cut -f1); do
+	subs=$(lt __complete commands "$grp" | cut -f1 | sort)
+	[ -z "$subs" ] || [ "$subs" = "$(lt __complete commands | cut -f1 | sort)" ] && continue
+	is "$(bcomp latticectl "$grp" '')" "$subs" "bash: $grp subcommands"
+done
+
+if command -v fish >/dev/null; then
+	got=$(PATH="$BINDIR:$PATH" fish --no-config -c "source '$COMP/fish/latticectl.fish'; complete -C 'latticectl watch --cou'" | cut -f1)
+	is "$got" "--count" "fish: option"
+	got=$(PATH="$BINDIR:$PATH" fish --no-config -c "source '$COMP/fish/latticectl.fish'; complete -C 'latticectl vers'" | cut -f1)
+	is "$got" "version" "fish: command"
+else
+	echo "ok $((tap_n += 1)) - fish # SKIP fish not installed"
+fi
+if command -v zsh >/dev/null; then
+	zsh -n "$COMP/zsh/_latticectl"
+	ok $? "zsh: script parses"
+else
+	echo "ok $((tap_n += 1)) - zsh # SKIP zsh not installed"
+fi
+
+done_testing

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
+#include "latticectl/ctl.h"
 #include "latticectl/sig.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -77,6 +78,15 @@ history_save(History *h, const char *path)
 
 /* Completion candidates --------------------------------------------------*/
 
+#define PING_WINDOW_NS (300 * 1000000LL)	/* live host ids: quick ping */
+
+/* What completion needs from the running shell (EL_CLIENTDATA). */
+struct shell {
+	struct lt_ctx *ctx;
+	struct lt_ctl_hosts hosts;	/* host ids seen by the last ping */
+	bool pinged;
+};
+
 struct cands {
 	const char *prefix;
 	size_t plen;
@@ -120,13 +130,34 @@ find_opt(const struct lt_cmd *cmd, const char *word)
 /* Fill c for the words before the cursor (the last one being completed).
  * Returns the number of leading characters of the current word that are
  * not part of the candidates ("--" for options). */
+/* Live values: the ids of the hosts that answer a short ping on the
+ * shell's connection, asked once per shell. */
+static void
+cand_hosts(struct cands *c, struct shell *sh)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_ctl ctl;
+
+	if (!sh || !sh->ctx->conn)
+		return;
+	if (!sh->pinged) {
+		lt_ctl_init(&ctl, sh->ctx->conn,
+		    lt_config_get(sh->ctx->cfg, LT_S_CTL_PREFIX),
+		    lt_config_get(sh->ctx->cfg, LT_S_LATTICE));
+		ctl.gather_ns = PING_WINDOW_NS;
+		sh->pinged = lt_ctl_ping(&ctl, &sh->hosts, &err) == 0;
+	}
+	for (size_t i = 0; sh->pinged && i < sh->hosts.n; i++)
+		cand_add(c, sh->hosts.v[i].id);
+}
+
 static size_t
 complete_words(struct cands *c, int argc, const char *const *argv,
-    const char *cur)
+    const char *cur, struct shell *sh)
 {
 	const struct lt_cmd *cmd = NULL, *sub = NULL;
 	const struct lt_opt *prev = NULL;
-	int i;
+	int i, npos = 0;
 
 	for (i = 0; i < argc; i++) {
 		const struct lt_cmd *t = NULL;
@@ -145,6 +176,8 @@ complete_words(struct cands *c, int argc, const char *const *argv,
 			cmd = lt_cmd_find(lt_commands, argv[i]);
 		else if (!sub && (t = lt_cmd_find(cmd->subcmds, argv[i])))
 			sub = t;
+		else
+			npos++;
 	}
 	c->prefix = cur;
 	c->plen = strlen(cur);
@@ -164,6 +197,8 @@ complete_words(struct cands *c, int argc, const char *const *argv,
 		cand_cmds(c, lt_commands);
 	else if (!sub && cmd->subcmds)
 		cand_cmds(c, cmd->subcmds);
+	else if (!strcmp(cmd->name, "inventory") && npos == 0)
+		cand_hosts(c, sh);
 	return 0;
 }
 
@@ -194,8 +229,10 @@ el_complete(EditLine *el, int ch)
 	int argc = 0, cc = -1, co = 0;
 	size_t skip, len;
 	unsigned char ret = CC_REFRESH;
+	struct shell *sh = NULL;
 
 	(void)ch;
+	el_get(el, EL_CLIENTDATA, &sh);
 	if (tok_line(tok, li, &argc, &argv, &cc, &co) < 0) {
 		tok_end(tok);
 		return CC_ERROR;
@@ -204,7 +241,7 @@ el_complete(EditLine *el, int ch)
 		cur = argv[cc];
 		argc = cc;
 	}
-	skip = complete_words(&c, argc, argv, cur);
+	skip = complete_words(&c, argc, argv, cur, sh);
 	if (c.n == 0) {
 		ret = CC_ERROR;
 	} else {
@@ -264,10 +301,11 @@ run_line(struct lt_conn *shared, const char *line, int *quit)
 }
 
 static EditLine *
-shell_editline(History *h)
+shell_editline(History *h, struct shell *sh)
 {
 	EditLine *el = el_init("latticectl", stdin, stdout, stderr);
 
+	el_set(el, EL_CLIENTDATA, sh);
 	el_set(el, EL_EDITOR, "emacs");
 	el_set(el, EL_PROMPT, prompt);
 	el_set(el, EL_HIST, history, h);
@@ -289,6 +327,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	bool use_hist = !lt_args_has(ctx->args, "no-history");
 	char *hpath = use_hist ? history_path() : NULL;
 	History *h = history_init();
+	struct shell sh = { .ctx = ctx };
 	HistEvent ev;
 	EditLine *el;
 	const char *line;
@@ -303,7 +342,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	history(h, &ev, H_SETUNIQUE, 1);
 	if (hpath)
 		history(h, &ev, H_LOAD, hpath);
-	el = shell_editline(h);
+	el = shell_editline(h, &sh);
 	while (!quit && (line = el_gets(el, &n)) != NULL && n > 0) {
 		char *entry;
 
@@ -321,6 +360,8 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		fputc('\n', stdout);
 	el_end(el);
 	history_end(h);
+	if (sh.pinged)
+		lt_ctl_hosts_release(&sh.hosts);
 	free(hpath);
 	return 0;
 }

@@ -7,26 +7,12 @@
 
 M=$EXAMPLES/manifests
 
-# start_probe: an HTTP front on a fixed port that forwards to the port the
+# start_probe: an HTTP front on a free port that forwards to the port the
 # simulator logged last for the component (its listener port is only known
 # once the component runs). Sets PROBE_URL.
 start_probe() {
-	bg python3 -c '
-import http.server, re, sys, urllib.request
-log = sys.argv[1]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        ports = re.findall(r"http rust_hello_world-http_component on host \S+ at 127.0.0.1:(\d+)", open(log, errors="replace").read())
-        try:
-            body = urllib.request.urlopen("http://127.0.0.1:%s/" % ports[-1], timeout=2).read()
-            code = 200
-        except Exception:
-            body, code = b"", 502
-        self.send_response(code); self.end_headers(); self.wfile.write(body)
-    def log_message(self, *a): pass
-s = http.server.HTTPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()' "$TEST_DIR/sim.log" >"$TEST_DIR/probe.port"
+	bg python3 "$LT_SRCDIR/tests/helper/probe-front.py" "$TEST_DIR/sim.log" \
+	    >"$TEST_DIR/probe.port"
 	wait_for "probe front" 10 test -s "$TEST_DIR/probe.port"
 	PROBE_URL="http://127.0.0.1:$(cat "$TEST_DIR/probe.port")/"
 }

@@ -3,6 +3,7 @@
 # commands through lt_dispatch, ^C stops the command not the shell, history
 # file (0600, persists), tab completion, ^D exits.
 . "$LT_SRCDIR/tests/lib/lib.sh"
+. "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
 command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
 start_nats
@@ -68,6 +69,15 @@ ok $? "completes an enum value"
 tm send-keys -t lt C-c "config s" Tab
 wait_for "subcommand completed" 5 pane_has "^latticectl> config show$"
 ok $? "completes a subcommand"
+tm send-keys -t lt C-c
+
+# A live value: host ids from a ping on the shell's connection.
+start_sim
+host=$(host_ids default | head -1)
+like "$host" "^N" "the simulator's hosts answer ping"
+tm send-keys -t lt "inventory ${host%?}" Tab
+wait_for "host id completed" 10 pane_has "^latticectl> inventory $host$"
+ok $? "completes a live host id"
 tm send-keys -t lt C-c
 
 # ^D exits with status 0; the history file is 0600 and has the lines.

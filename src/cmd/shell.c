@@ -15,6 +15,7 @@
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
 #include "latticectl/ctl.h"
+#include "latticectl/feed.h"
 #include "latticectl/sig.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -277,8 +278,12 @@ prompt(EditLine *el)
 	return "latticectl> ";
 }
 
+/* While a command runs, a first ^C wakes idle (or the command's own feed,
+ * which a streaming command registers) instead of ending the process, so a
+ * command that does not stream still returns to the prompt. */
 static int
-run_line(struct lt_conn *shared, const char *line, int *quit)
+run_line(struct lt_conn *shared, struct lt_feed *idle, const char *line,
+    int *quit)
 {
 	Tokenizer *tok = tok_init(NULL);
 	const char **argv = NULL;
@@ -292,7 +297,10 @@ run_line(struct lt_conn *shared, const char *line, int *quit)
 		*quit = 1;
 	} else if (argc > 0) {
 		lt_sig_reset();
+		lt_sig_set_feed(idle);
 		rc = lt_dispatch(argc, (char **)argv, shared);
+		lt_sig_set_feed(NULL);
+		lt_feed_clear_wake(idle);
 		fflush(stdout);
 		lt_sig_reset();
 	}
@@ -328,6 +336,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	char *hpath = use_hist ? history_path() : NULL;
 	History *h = history_init();
 	struct shell sh = { .ctx = ctx };
+	struct lt_feed *idle = lt_feed_create(1);
 	HistEvent ev;
 	EditLine *el;
 	const char *line;
@@ -354,7 +363,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		free(entry);
 		if (hpath)
 			history_save(h, hpath);
-		(void)run_line(ctx->conn, line, &quit);
+		(void)run_line(ctx->conn, idle, line, &quit);
 	}
 	if (!quit && isatty(STDIN_FILENO))
 		fputc('\n', stdout);
@@ -362,6 +371,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	history_end(h);
 	if (sh.pinged)
 		lt_ctl_hosts_release(&sh.hosts);
+	lt_feed_destroy(idle);
 	free(hpath);
 	return 0;
 }

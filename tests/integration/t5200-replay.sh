@@ -75,6 +75,21 @@ like "$(cat "$TEST_DIR/last.err")" 'wadm is not running on lattice nw' "names th
 printf 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [x\n' >"$TEST_DIR/bad.yaml"
 exit_code 6 "bad YAML" lt replay "$TEST_DIR/bad.yaml" "$M/upgrade-v2.yaml" --dry-run
 like "$(cat "$TEST_DIR/last.err")" "bad\.yaml.*line" "the error names the file and line"
+bad_manifest() { # NAME WANT-REGEX BODY
+	printf 'apiVersion: core.oam.dev/v1beta1\n%b' "$3" >"$TEST_DIR/$1.yaml"
+	exit_code 6 "manifest: $1" lt replay "$TEST_DIR/$1.yaml" "$M/upgrade-v2.yaml" --dry-run
+	like "$(cat "$TEST_DIR/last.err")" "$2" "manifest: $1 names file, line and problem"
+}
+bad_manifest noname "noname\.yaml' line 4: missing 'name'" \
+    'kind: Application\nmetadata:\n  annotations: {version: v1}\nspec:\n  components: []\n'
+bad_manifest kind "kind\.yaml' line 2: unknown kind 'Foo'" \
+    'kind: Foo\nmetadata:\n  name: a\nspec:\n  components: []\n'
+bad_manifest empty "empty\.yaml' line 6: no components" \
+    'kind: Application\nmetadata:\n  name: a\nspec:\n  components: []\n'
+printf 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: other\nspec:\n  components:\n    - name: c\n      type: component\n      properties: {image: r/c:1}\n' \
+    >"$TEST_DIR/other.yaml"
+exit_code 2 "OLD and NEW name different applications" lt replay "$TEST_DIR/other.yaml" \
+    "$M/upgrade-v2.yaml" --dry-run
 lt replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --dry-run >"$TEST_DIR/plan.out"
 like "$(cat "$TEST_DIR/plan.out")" 'model.put rust-hello-world v0.0.2' "--dry-run prints the plan"
 

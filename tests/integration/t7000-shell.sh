@@ -80,6 +80,16 @@ wait_for "host id completed" 10 pane_has "^latticectl> inventory $host$"
 ok $? "completes a live host id"
 tm send-keys -t lt C-c
 
+# ^C during a command that does not stream leaves the shell running.
+n=$(prompts)
+tm send-keys -t lt "hosts --wait 2s" Enter
+wait_for "hosts typed" 5 pane_has "^latticectl> hosts --wait 2s$"
+tm send-keys -t lt C-c
+wait_for "prompt after hosts" 10 prompts_at_least $((n + 1))
+tm send-keys -t lt "version" Enter
+wait_for "version after hosts" 10 eval '[ "$(pane | grep -c "^latticectl [0-9]")" -ge 3 ]'
+ok $? "^C during hosts leaves the shell running"
+
 # ^D exits with status 0; the history file is 0600 and has the lines.
 tm send-keys -t lt C-d
 wait_for "shell exit" 10 test -s "$TEST_DIR/shell.rc"

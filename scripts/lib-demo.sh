@@ -6,9 +6,10 @@ demo_pids=()
 
 demo_cleanup() {
 	local p
-	for p in "${demo_pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${demo_pids[@]}"; do wait "$p" 2>/dev/null; done
+	for p in "${demo_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${demo_pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	[ -n "${KEEP_DEMO:-}" ] || rm -rf "$demo_dir"
+	return 0
 }
 trap demo_cleanup EXIT
 

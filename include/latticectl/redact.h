@@ -1,0 +1,72 @@
+/* redact.h: masking secret values before they are printed or recorded
+ * (DESIGN.md 2 "kv", 3, 4). A value is masked as "<redacted:1a2b3c4d>",
+ * 8 hex digits of a stable 64-bit hash of the bytes, so the same value
+ * always gives the same mask and a diff still shows that it changed.
+ *
+ * Caveat: the hash is not keyed (the mask must be the same on every
+ * machine), so a short or guessable value can be found by trying
+ * candidates; the mask hides a value from a reader, not from a search.
+ *
+ * Secret names (lt_redact_name_is_secret), compared case-insensitively:
+ * - anywhere in the name: password, passwd, token, secret (so SECRET_*),
+ *   credential, creds, seed, jwt;
+ * - a word part (split at non-alphanumerics and lower-to-upper case
+ *   changes) that ends in "key" or "keys": api_key, apiKey, apikey,
+ *   private-key, sshKeys, image_key; but not keyboard or keyspace, not a
+ *   name that is just "key" (a label's or a KV entry's key: it names
+ *   something, it is not a value), and not public_key, publicKey or
+ *   pubkey (nkey public keys identify hosts and components);
+ * - a word part containing "auth" (auth, oauth, Authorization, authToken)
+ *   other than author, authors, authored and authority;
+ * - a word part that is exactly "pass" or "pwd" (db_pass, PG_PWD). */
+#ifndef LATTICECTL_REDACT_H
+#define LATTICECTL_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cJSON;
+
+enum lt_redact_mode {
+	LT_REDACT_SECRETS = 0,	/* default: mask values with secret names */
+	LT_REDACT_NONE,		/* --show-secrets */
+	LT_REDACT_ALL,		/* --redact-all: mask every value */
+};
+
+/* "secrets", "none", "all": the word recorded in meta records and
+ * snapshot files. Static storage. */
+const char *lt_redact_mode_name(enum lt_redact_mode m);
+/* Inverse of lt_redact_mode_name: 0, or -1 (*out untouched) when s is
+ * NULL or unknown. */
+int lt_redact_mode_parse(const char *s, enum lt_redact_mode *out);
+
+/* True when a member or key called name holds a secret (rules above).
+ * NULL is not secret. */
+bool lt_redact_name_is_secret(const char *name);
+
+/* The mask of len bytes at val (val may be NULL when len is 0). The
+ * caller frees the string. */
+char *lt_redact_mask(const void *val, size_t len);
+
+/* Redact a JSON tree in place. SECRETS: every object member whose name is
+ * secret, at any depth (also inside arrays), gets the mask of its value's
+ * compact JSON text as a string, whatever its type. ALL: the same, and
+ * every other scalar leaf (string, number, bool) is replaced by the mask
+ * of its JSON text; null stays null and member names stay. NONE: nothing.
+ * NULL v is fine. */
+void lt_redact_json(struct cJSON *v, enum lt_redact_mode m);
+/* Same, returning how many values were masked. */
+size_t lt_redact_json_count(struct cJSON *v, enum lt_redact_mode m);
+
+/* Redact one KV entry's value (key: the entry's key, may be NULL).
+ * NONE: the bytes unchanged. A secret key: the mask of all the bytes
+ * (whatever the mode). Otherwise, a value that is a JSON object or array:
+ * lt_redact_json applied, printed compact when anything was masked and
+ * returned byte for byte otherwise; any other value: unchanged under
+ * SECRETS, masked whole under ALL.
+ * Always returns a new buffer (never NULL; the caller frees it) with a
+ * NUL after its *out_len bytes, so a text value can be used as a string. */
+char *lt_redact_kv_value(const char *key, const void *val, size_t len,
+    enum lt_redact_mode m, size_t *out_len);
+
+#endif

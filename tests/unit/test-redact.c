@@ -1,0 +1,189 @@
+/* test-redact.c: secret names (and the names that must stay visible),
+ * stable masks, JSON tree redaction per mode, KV values. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "latticectl/redact.h"
+#include "tap.h"
+
+static void
+test_modes(void)
+{
+	enum lt_redact_mode m = LT_REDACT_NONE;
+
+	is_str(lt_redact_mode_name(LT_REDACT_SECRETS), "secrets", "secrets");
+	is_str(lt_redact_mode_name(LT_REDACT_NONE), "none", "none");
+	is_str(lt_redact_mode_name(LT_REDACT_ALL), "all", "all");
+	ok(lt_redact_mode_parse("all", &m) == 0 && m == LT_REDACT_ALL,
+	    "parse all");
+	ok(lt_redact_mode_parse("secrets", &m) == 0 && m == LT_REDACT_SECRETS,
+	    "parse secrets");
+	ok(lt_redact_mode_parse("bogus", &m) < 0 && m == LT_REDACT_SECRETS,
+	    "unknown refused, out untouched");
+	ok(lt_redact_mode_parse(NULL, &m) < 0, "NULL refused");
+}
+
+static void
+test_names(void)
+{
+	static const char *const secret[] = {
+		"password", "DB_PASSWORD", "passwd", "api_token", "authToken",
+		"SECRET_x", "client_secret", "credentials", "nats_creds",
+		"nkey_seed", "user_jwt", "auth", "Authorization", "oauth",
+		"api_key", "apiKey", "apikey", "API_KEY", "private-key",
+		"sshKeys", "image_key", "accessKeyId", "key_id", "db_pass",
+		"pg_pwd", "x.secret.y", NULL,
+	};
+	static const char *const plain[] = {
+		"key", "KEY", "keys", "public_key", "publicKey", "pubkey",
+		"host_public_keys", "keyboard", "keyspace", "author",
+		"authority", "image", "name", "host_id", "passenger", "compass",
+		"component_id", "", NULL,
+	};
+	size_t i;
+
+	for (i = 0; secret[i]; i++)
+		ok(lt_redact_name_is_secret(secret[i]), "'%s' is secret",
+		    secret[i]);
+	for (i = 0; plain[i]; i++)
+		ok(!lt_redact_name_is_secret(plain[i]), "'%s' is not secret",
+		    plain[i]);
+	ok(!lt_redact_name_is_secret(NULL), "NULL is not secret");
+}
+
+static void
+test_mask(void)
+{
+	char *a = lt_redact_mask("hunter2", 7), *b = lt_redact_mask("hunter2", 7);
+	char *c = lt_redact_mask("hunter3", 7), *e = lt_redact_mask(NULL, 0);
+
+	is_int(strlen(a), strlen("<redacted:12345678>"), "mask length");
+	ok(!strncmp(a, "<redacted:", 10) && a[18] == '>', "mask shape");
+	ok(strspn(a + 10, "0123456789abcdef") == 8, "8 lower hex digits");
+	is_str(a, b, "same value, same mask");
+	ok(strcmp(a, c) != 0, "another value, another mask");
+	ok(strstr(a, "hunter") == NULL, "no value in the mask");
+	ok(e && !strncmp(e, "<redacted:", 10), "NULL value masks");
+	free(a);
+	free(b);
+	free(c);
+	free(e);
+}
+
+/* Redact the JSON text in mode m and return the compact result. */
+static char *
+redact_text(const char *json, enum lt_redact_mode m)
+{
+	cJSON *j = cJSON_Parse(json);
+	char *out;
+
+	lt_redact_json(j, m);
+	out = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	return out;
+}
+
+static void
+test_json(void)
+{
+	const char *in = "{\"user\":\"bob\",\"password\":\"hunter2\","
+	    "\"nested\":{\"api_token\":42,\"list\":[{\"secret\":{\"a\":1}},"
+	    "\"plain\"]},\"public_key\":\"MABC\",\"n\":1,\"z\":null}";
+	char *s = redact_text(in, LT_REDACT_SECRETS);
+	char *mask = lt_redact_mask("\"hunter2\"", 9);
+	char *again = redact_text(in, LT_REDACT_SECRETS);
+	char *all = redact_text(in, LT_REDACT_ALL);
+	char *none = redact_text(in, LT_REDACT_NONE);
+	cJSON *j = cJSON_Parse(all);
+
+	ok(strstr(s, "hunter2") == NULL, "password value gone");
+	ok(strstr(s, "\"password\":\"<redacted:") != NULL,
+	    "member name kept");
+	ok(strstr(s, mask) != NULL, "password masked as its JSON text");
+	ok(strstr(s, ":42") == NULL && strstr(s, "\"a\":1") == NULL,
+	    "number and object under secret names masked");
+	ok(strstr(s, "\"user\":\"bob\"") && strstr(s, "\"plain\"") &&
+	    strstr(s, "\"public_key\":\"MABC\"") && strstr(s, "\"n\":1"),
+	    "other members kept");
+	is_str(s, again, "stable across runs");
+	ok(strstr(all, "bob") == NULL && strstr(all, "plain") == NULL &&
+	    strstr(all, "MABC") == NULL && strstr(all, "\"n\":1") == NULL,
+	    "all: every scalar masked");
+	ok(cJSON_IsNull(cJSON_GetObjectItem(j, "z")) &&
+	    cJSON_IsObject(cJSON_GetObjectItem(j, "nested")),
+	    "all: null and structure kept");
+	ok(strstr(none, "hunter2") != NULL, "none: unchanged");
+	cJSON_Delete(j);
+	cJSON_free(s);
+	cJSON_free(again);
+	cJSON_free(all);
+	cJSON_free(none);
+	free(mask);
+
+	j = cJSON_CreateNumber(7);
+	lt_redact_json(j, LT_REDACT_ALL);
+	ok(cJSON_IsString(j) && !strncmp(j->valuestring, "<redacted:", 10),
+	    "all: bare scalar root masked");
+	cJSON_Delete(j);
+	lt_redact_json(NULL, LT_REDACT_ALL);
+	ok(1, "NULL tree is fine");
+}
+
+static void
+test_kv(void)
+{
+	const char *cfg = "{ \"greeting\": \"hi\", \"api_password\": \"pw1\" }";
+	const char *plain = "{ \"greeting\": \"hi\" }";
+	size_t n = 0;
+	char *v, *mask = lt_redact_mask("s3cret", 6);
+
+	v = lt_redact_kv_value("SECRET_app-db", "s3cret", 6, LT_REDACT_SECRETS,
+	    &n);
+	is_str(v, mask, "secret key: whole value masked");
+	is_int(n, strlen(mask), "length of the mask");
+	free(v);
+	v = lt_redact_kv_value("app-config", cfg, strlen(cfg),
+	    LT_REDACT_SECRETS, &n);
+	ok(strstr(v, "pw1") == NULL && strstr(v, "\"greeting\":\"hi\""),
+	    "JSON map: field redacted");
+	is_int(n, strlen(v), "length set");
+	free(v);
+	v = lt_redact_kv_value("app-config", plain, strlen(plain),
+	    LT_REDACT_SECRETS, &n);
+	is_str(v, plain, "nothing to mask: bytes unchanged");
+	free(v);
+	v = lt_redact_kv_value("app-config", "hello", 5, LT_REDACT_SECRETS, &n);
+	is_str(v, "hello", "text value of a plain key kept");
+	free(v);
+	v = lt_redact_kv_value("app-config", "hello", 5, LT_REDACT_ALL, &n);
+	ok(!strncmp(v, "<redacted:", 10), "all: text masked");
+	free(v);
+	v = lt_redact_kv_value("app-config", plain, strlen(plain),
+	    LT_REDACT_ALL, &n);
+	ok(strstr(v, "hi") == NULL && strstr(v, "\"greeting\""),
+	    "all: JSON values masked, names kept");
+	free(v);
+	v = lt_redact_kv_value("SECRET_x", "s3cret", 6, LT_REDACT_NONE, &n);
+	ok(n == 6 && !memcmp(v, "s3cret", 7), "none: bytes and NUL");
+	free(v);
+	v = lt_redact_kv_value(NULL, NULL, 0, LT_REDACT_SECRETS, &n);
+	ok(v && n == 0 && v[0] == '\0', "empty value, NULL key");
+	free(v);
+	v = lt_redact_kv_value("k", "\x00\xff", 2, LT_REDACT_SECRETS, &n);
+	ok(n == 2 && v[0] == '\0' && (unsigned char)v[1] == 0xff,
+	    "binary value kept byte for byte");
+	free(v);
+	free(mask);
+}
+
+int
+main(void)
+{
+	test_modes();
+	test_names();
+	test_mask();
+	test_json();
+	test_kv();
+	done_testing();
+}

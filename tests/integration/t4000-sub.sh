@@ -33,8 +33,8 @@ start_nats n1
 
 # Plain traffic: text, headers, count.
 bg_lt plain sub 'demo.>' --headers --count 2
-T pub demo.a '{"x": 1}' --header 'Trace:abc' >/dev/null
-T pub demo.b 'two words' >/dev/null
+printf '{"x": 1}' | T pub demo.a - --header 'Trace:abc' >/dev/null
+printf 'two words' | T pub demo.b - >/dev/null
 wait_pid "$LAST_PID" 10
 is "$WAIT_RC" 0 "--count 2 exits 0"
 out=$(cat "$TEST_DIR/plain.out")
@@ -45,7 +45,7 @@ like "$(cat "$TEST_DIR/plain.err")" 'sub: 2 messages' "summary on stderr"
 
 # ndjson and a recording.
 bg_lt nd sub 'wasmbus.evt.default.>' -o ndjson --record "$TEST_DIR/nd.ltrec" --count 1
-T pub wasmbus.evt.default.config_set "$(cat "$EXAMPLES/events/config_set.json")" >/dev/null
+T pub wasmbus.evt.default.config_set "$EXAMPLES/events/config_set.json" >/dev/null
 wait_pid "$LAST_PID" 10
 is "$WAIT_RC" 0 "ndjson run exits 0"
 is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/nd.out")" \
@@ -85,12 +85,12 @@ like "$(cat "$TEST_DIR/lone.err")" '1 requests, 0 paired .*1 unanswered' "summar
 
 # Raw output, and a closed pipe is a quiet success.
 bg_lt raw sub 'raw.x' -o raw --count 1
-T pub raw.x 'bytes here' >/dev/null
+printf 'bytes here' | T pub raw.x - >/dev/null
 wait_pid "$LAST_PID" 10
 is "$(cat "$TEST_DIR/raw.out")" "bytes here" "-o raw prints the payload"
 ( lt sub 'pipe.x' -v 2>"$TEST_DIR/pipe.err" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}" >"$TEST_DIR/pipe.rc" ) &
 wait_for "pipe sub" 10 grep -q subscribed "$TEST_DIR/pipe.err"
-for i in 1 2 3 4 5; do T pub pipe.x "line $i" >/dev/null; done
+for i in 1 2 3 4 5; do echo "line $i" | T pub pipe.x - >/dev/null; done
 wait_for "pipe sub exits" 10 test -s "$TEST_DIR/pipe.rc"
 is "$(cat "$TEST_DIR/pipe.rc")" 0 "EPIPE exits 0"
 

@@ -58,6 +58,10 @@ void lt_redact_json(struct cJSON *v, enum lt_redact_mode m);
 /* Same, returning how many values were masked. */
 size_t lt_redact_json_count(struct cJSON *v, enum lt_redact_mode m);
 
+/* Replace v in place (any type; its name stays) by the string mask of its
+ * compact JSON text, unless it already is a mask. Returns 1 or 0. */
+size_t lt_redact_json_whole(struct cJSON *v);
+
 /* Redact one KV entry's value (key: the entry's key, may be NULL).
  * NONE: the bytes unchanged. A secret key: the mask of all the bytes
  * (whatever the mode). Otherwise, a value that is a JSON object or array:
@@ -68,5 +72,50 @@ size_t lt_redact_json_count(struct cJSON *v, enum lt_redact_mode m);
  * NUL after its *out_len bytes, so a text value can be used as a string. */
 char *lt_redact_kv_value(const char *key, const void *val, size_t len,
     enum lt_redact_mode m, size_t *out_len);
+
+/* True when n bytes at s are a mask (redacting a mask keeps it). */
+bool lt_redact_is_mask(const char *s, size_t n);
+
+/* ---- message payloads (watch, sub, recordings) ---- */
+
+/* True for the control-interface subject that carries registry
+ * credentials ("{prefix}.v1.{lattice}.registry.put"): its payload is
+ * masked as LT_REDACT_ALL whatever the mode, even NONE. */
+bool lt_redact_subject_is_credential(const char *subject);
+
+/* Whether lt_redact_payload could change these bytes: a cheap scan for a
+ * secret member name (no tree is built), true under ALL or for a
+ * credential subject. */
+bool lt_redact_may_change(const char *subject, const void *data,
+    size_t len, enum lt_redact_mode m);
+
+/* Redact a message payload received on subject (may be NULL): a JSON
+ * object or array gets lt_redact_json (compact output); anything else is
+ * masked whole under ALL and kept otherwise. Returns NULL when nothing
+ * changes (the common case, no allocation), else new bytes the caller
+ * frees, NUL-terminated, with *out_len set. */
+char *lt_redact_payload(const char *subject, const void *data, size_t len,
+    enum lt_redact_mode m, size_t *out_len);
+
+/* Remove user information ("user:pass@", "token@") from each URL of a
+ * comma-separated server list, in place: connection URLs are printed in
+ * messages and recorded in gap records. */
+void lt_redact_url(char *url);
+
+/* --show-secrets and --redact-all, for commands that print or record
+ * payloads; lt_redact_mode_from_args reads them (both at once is a usage
+ * error). */
+#define LT_REDACT_OPTS \
+	{ "show-secrets", 0, 0, NULL, \
+	    "show secret values (registry credentials stay masked)", NULL }, \
+	{ "redact-all", 0, 0, NULL, "mask every payload value", NULL }
+
+struct lt_args;
+struct lt_error;
+
+/* The mode the options ask for (SECRETS without either). 0, or -1 with a
+ * usage error. */
+int lt_redact_mode_from_args(const struct lt_args *a,
+    enum lt_redact_mode *out, struct lt_error *err);
 
 #endif

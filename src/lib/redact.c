@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "latticectl/opt.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -36,6 +37,20 @@ lt_redact_mode_parse(const char *s, enum lt_redact_mode *out)
 		}
 	}
 	return -1;
+}
+
+int
+lt_redact_mode_from_args(const struct lt_args *a, enum lt_redact_mode *out,
+    struct lt_error *err)
+{
+	bool show = lt_args_has(a, "show-secrets");
+	bool all = lt_args_has(a, "redact-all");
+
+	if (show && all)
+		return lt_error_set(err, LT_E_USAGE, "--show-secrets and "
+		    "--redact-all cannot be combined");
+	*out = show ? LT_REDACT_NONE : all ? LT_REDACT_ALL : LT_REDACT_SECRETS;
+	return 0;
 }
 
 /* ---- names ---- */
@@ -77,21 +92,22 @@ part_contains(struct part w, const char *needle)
 	return false;
 }
 
-/* The next word part at *s: split at non-alphanumerics and where a lower
- * case letter is followed by an upper case one ("apiKey"). */
+/* The next word part in [*s, end): split at non-alphanumerics and where
+ * a lower case letter is followed by an upper case one ("apiKey"). */
 static bool
-next_part(const char **s, struct part *w)
+next_part(const char **s, const char *end, struct part *w)
 {
 	const unsigned char *p = (const unsigned char *)*s;
+	const unsigned char *e = (const unsigned char *)end;
 
-	while (*p && !isalnum(*p))
+	while (p < e && !isalnum(*p))
 		p++;
-	if (*p == '\0')
+	if (p == e)
 		return false;
 	w->p = (const char *)p;
-	while (*p && isalnum(*p)) {
+	while (p < e && isalnum(*p)) {
 		p++;
-		if (islower(p[-1]) && isupper(*p))
+		if (p < e && islower(p[-1]) && isupper(*p))
 			break;
 	}
 	w->n = (size_t)((const char *)p - w->p);
@@ -121,37 +137,42 @@ is_auth_part(struct part w)
 }
 
 static size_t
-count_parts(const char *s)
+count_parts(const char *s, const char *end)
 {
 	struct part w;
 	size_t n = 0;
 
-	while (next_part(&s, &w))
+	while (next_part(&s, end, &w))
 		n++;
 	return n;
 }
 
-bool
-lt_redact_name_is_secret(const char *name)
+/* lt_redact_name_is_secret over n bytes (no NUL needed). */
+static bool
+name_is_secret_n(const char *name, size_t n)
 {
-	struct part w, prev = { "", 0 };
-	const char *s = name;
+	struct part w, prev = { "", 0 }, all = { name, n };
+	const char *s = name, *end = name + n;
 	bool only;
 	size_t i;
 
-	if (name == NULL)
-		return false;
 	for (i = 0; secret_words[i]; i++)
-		if (lt_str_icontains(name, secret_words[i]))
+		if (part_contains(all, secret_words[i]))
 			return true;
-	only = count_parts(name) == 1;
-	while (next_part(&s, &w)) {
+	only = count_parts(name, end) == 1;
+	while (next_part(&s, end, &w)) {
 		if (is_key_part(w, prev, only) || is_auth_part(w) ||
 		    part_is(w, "pass") || part_is(w, "pwd"))
 			return true;
 		prev = w;
 	}
 	return false;
+}
+
+bool
+lt_redact_name_is_secret(const char *name)
+{
+	return name && name_is_secret_n(name, strlen(name));
 }
 
 /* ---- masks ---- */
@@ -165,20 +186,47 @@ lt_redact_mask(const void *val, size_t len)
 	    (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL));
 }
 
-/* Replace item (a member or element of parent) by the mask of its compact
- * JSON text. */
-static void
-mask_item(cJSON *parent, cJSON *item)
+bool
+lt_redact_is_mask(const char *s, size_t n)
 {
-	char *text = cJSON_PrintUnformatted(item);
-	char *mask = lt_redact_mask(text, text ? strlen(text) : 0);
-	cJSON *repl = cJSON_CreateString(mask);
+	static const char pre[] = "<redacted:";
 
-	if (item->string)	/* freed by cJSON_Delete (malloc, as cJSON's) */
-		repl->string = lt_xstrdup(item->string);
-	cJSON_ReplaceItemViaPointer(parent, item, repl);
+	return s && n == sizeof(pre) - 1 + 9 && !memcmp(s, pre, sizeof(pre) - 1) &&
+	    strspn(s + sizeof(pre) - 1, "0123456789abcdef") == 8 && s[n - 1] == '>';
+}
+
+static bool
+is_mask_item(const cJSON *v)
+{
+	return cJSON_IsString(v) &&
+	    lt_redact_is_mask(v->valuestring, strlen(v->valuestring));
+}
+
+size_t
+lt_redact_json_whole(cJSON *v)
+{
+	char *text, *mask;
+	cJSON *c, *next;
+
+	if (v == NULL || is_mask_item(v))
+		return 0;
+	text = cJSON_PrintUnformatted(v);
+	mask = lt_redact_mask(text, text ? strlen(text) : 0);
 	cJSON_free(text);
-	free(mask);
+	for (c = v->child; c; c = next) {
+		next = c->next;
+		c->prev = c->next = NULL;
+		cJSON_Delete(c);
+	}
+	v->child = NULL;
+	if (cJSON_IsString(v))
+		cJSON_free(v->valuestring);
+	/* keep the name's flag; mask is malloc'd, as cJSON's own strings */
+	v->type = (v->type & cJSON_StringIsConst) | cJSON_String;
+	v->valuestring = mask;
+	v->valueint = 0;
+	v->valuedouble = 0;
+	return 1;
 }
 
 static bool
@@ -195,13 +243,11 @@ redact_children(cJSON *v, enum lt_redact_mode m)
 
 	for (; c; c = next) {
 		next = c->next;	/* c may be replaced */
-		if (cJSON_IsObject(v) && lt_redact_name_is_secret(c->string)) {
-			mask_item(v, c);
-			n++;
-		} else if (m == LT_REDACT_ALL && is_scalar(c)) {
-			mask_item(v, c);
-			n++;
-		} else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+		if (cJSON_IsObject(v) && lt_redact_name_is_secret(c->string))
+			n += lt_redact_json_whole(c);
+		else if (m == LT_REDACT_ALL && is_scalar(c))
+			n += lt_redact_json_whole(c);
+		else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
 			n += redact_children(c, m);
 		}
 	}
@@ -211,26 +257,11 @@ redact_children(cJSON *v, enum lt_redact_mode m)
 size_t
 lt_redact_json_count(cJSON *v, enum lt_redact_mode m)
 {
-	char *text, *mask;
-
 	if (v == NULL || m == LT_REDACT_NONE)
 		return 0;
 	if (cJSON_IsObject(v) || cJSON_IsArray(v))
 		return redact_children(v, m);
-	if (m != LT_REDACT_ALL || !is_scalar(v))
-		return 0;
-	/* A bare scalar root: replace its contents in place. */
-	text = cJSON_PrintUnformatted(v);
-	mask = lt_redact_mask(text, text ? strlen(text) : 0);
-	cJSON_free(text);
-	if (cJSON_IsString(v)) {
-		cJSON_SetValuestring(v, mask);
-		free(mask);
-	} else {
-		v->type = cJSON_String;	/* takes mask (malloc, as cJSON's) */
-		v->valuestring = mask;
-	}
-	return 1;
+	return m == LT_REDACT_ALL && is_scalar(v) ? lt_redact_json_whole(v) : 0;
 }
 
 void
@@ -269,7 +300,7 @@ lt_redact_kv_value(const char *key, const void *val, size_t len,
 	cJSON *j;
 	char *text, *out;
 
-	if (m == LT_REDACT_NONE)
+	if (m == LT_REDACT_NONE || lt_redact_is_mask(val, len))
 		return copy_bytes(val, len, out_len);
 	if (lt_redact_name_is_secret(key))
 		return mask_bytes(val, len, out_len);
@@ -288,4 +319,108 @@ lt_redact_kv_value(const char *key, const void *val, size_t len,
 	out = copy_bytes(text, strlen(text), out_len);
 	cJSON_free(text);
 	return out;
+}
+
+/* ---- message payloads ---- */
+
+bool
+lt_redact_subject_is_credential(const char *subject)
+{
+	size_t n = subject ? strlen(subject) : 0, k = strlen(".registry.put");
+
+	return n > k && !strcmp(subject + n - k, ".registry.put") &&
+	    strstr(subject, ".v1.") != NULL;
+}
+
+/* End of the JSON string whose opening quote is at p (the closing quote),
+ * or end; *esc tells whether it holds an escape. */
+static const char *
+string_end(const char *p, const char *end, bool *esc)
+{
+	*esc = false;
+	for (p++; p < end && *p != '"'; p++)
+		if (*p == '\\') {
+			*esc = true;
+			p++;
+		}
+	return p;
+}
+
+/* Whether the JSON text in [d, d+n) has a member whose name is secret,
+ * without building a tree: the fast path for payloads that need nothing.
+ * A name with escapes counts as secret (the tree walk decides). */
+static bool
+has_secret_name(const char *d, size_t n)
+{
+	const char *p = d, *end = d + n, *q, *r;
+	bool esc;
+
+	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		q = string_end(p, end, &esc);
+		if (q >= end)
+			return false;
+		for (r = q + 1; r < end && isspace((unsigned char)*r); r++)
+			;
+		if (r < end && *r == ':' &&
+		    (esc || name_is_secret_n(p + 1, (size_t)(q - p - 1))))
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+bool
+lt_redact_may_change(const char *subject, const void *data, size_t len,
+    enum lt_redact_mode m)
+{
+	if (len == 0)
+		return false;
+	if (m == LT_REDACT_ALL || lt_redact_subject_is_credential(subject))
+		return true;
+	return m == LT_REDACT_SECRETS && has_secret_name(data, len);
+}
+
+char *
+lt_redact_payload(const char *subject, const void *data, size_t len,
+    enum lt_redact_mode m, size_t *out_len)
+{
+	cJSON *j;
+	char *text, *out = NULL;
+
+	if (!lt_redact_may_change(subject, data, len, m))
+		return NULL;
+	if (lt_redact_subject_is_credential(subject))
+		m = LT_REDACT_ALL;
+	j = cJSON_ParseWithLength(data, len);
+	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		if (m != LT_REDACT_ALL || lt_redact_is_mask(data, len))
+			return NULL;
+		return mask_bytes(data, len, out_len);
+	}
+	if (lt_redact_json_count(j, m) > 0) {
+		text = cJSON_PrintUnformatted(j);
+		out = copy_bytes(text, strlen(text), out_len);
+		cJSON_free(text);
+	}
+	cJSON_Delete(j);
+	return out;
+}
+
+void
+lt_redact_url(char *url)
+{
+	char *seg = url, *next, *start, *scheme, *at;
+
+	for (; seg && *seg; seg = next) {
+		next = strchr(seg, ',');
+		next = next ? next + 1 : seg + strlen(seg);
+		scheme = strstr(seg, "://");
+		start = scheme && scheme < next ? scheme + 3 : seg;
+		at = memchr(start, '@', (size_t)(next - start));
+		if (at == NULL)
+			continue;
+		memmove(start, at + 1, strlen(at + 1) + 1);
+		next -= (size_t)(at + 1 - start);
+	}
 }

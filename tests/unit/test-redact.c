@@ -177,6 +177,80 @@ test_kv(void)
 	free(mask);
 }
 
+static void
+test_idempotent(void)
+{
+	char *once = redact_text("{\"password\":\"x\",\"n\":1}", LT_REDACT_ALL);
+	char *twice = redact_text(once, LT_REDACT_ALL);
+	char *m = lt_redact_mask("x", 1);
+	size_t n = 0;
+	char *v = lt_redact_kv_value("SECRET_a", m, strlen(m), LT_REDACT_ALL, &n);
+
+	is_str(twice, once, "redacting a redacted tree changes nothing");
+	is_str(v, m, "a masked KV value stays");
+	ok(lt_redact_is_mask(m, strlen(m)), "a mask is a mask");
+	ok(!lt_redact_is_mask("<redacted:zz>", 13), "other text is not");
+	cJSON_free(once);
+	cJSON_free(twice);
+	free(m);
+	free(v);
+}
+
+static void
+test_payload(void)
+{
+	const char *ev = "{\"data\":{\"public_key\":\"MB\",\"x\":\"key\"}}";
+	const char *cfg = "{\"db\":{ \"password\" : \"hunter2\"},\"a\":1}";
+	const char *reg = "{\"ghcr.io\":{\"username\":\"bob\","
+	    "\"password\":\"hunter2\",\"registryType\":\"oci\"}}";
+	const char *subj = "wasmbus.ctl.v1.default.registry.put";
+	size_t n = 0;
+	char *v;
+
+	ok(!lt_redact_may_change("s", ev, strlen(ev), LT_REDACT_SECRETS),
+	    "no secret member name: fast path");
+	ok(lt_redact_payload("s", ev, strlen(ev), LT_REDACT_SECRETS, &n) == NULL,
+	    "nothing to change: NULL");
+	ok(lt_redact_may_change("s", "{\"pass\\u0077ord\":1}", 20,
+	    LT_REDACT_SECRETS), "escaped name: the tree decides");
+	v = lt_redact_payload("s", cfg, strlen(cfg), LT_REDACT_SECRETS, &n);
+	ok(v && !strstr(v, "hunter2") && strstr(v, "\"a\":1") && n == strlen(v),
+	    "nested password masked");
+	free(v);
+	ok(lt_redact_payload("s", cfg, strlen(cfg), LT_REDACT_NONE, &n) == NULL,
+	    "none: unchanged");
+	ok(lt_redact_subject_is_credential(subj), "registry.put subject");
+	ok(!lt_redact_subject_is_credential("a.registry.put.x") &&
+	    !lt_redact_subject_is_credential(NULL), "other subjects");
+	v = lt_redact_payload(subj, reg, strlen(reg), LT_REDACT_NONE, &n);
+	ok(v && !strstr(v, "hunter2") && !strstr(v, "bob") &&
+	    strstr(v, "\"ghcr.io\""), "registry.put masked even under none");
+	free(v);
+	v = lt_redact_payload(subj, "user:pw", 7, LT_REDACT_NONE, &n);
+	ok(v && !strncmp(v, "<redacted:", 10), "non-JSON credentials masked");
+	free(v);
+	ok(lt_redact_payload("s", "plain", 5, LT_REDACT_SECRETS, &n) == NULL,
+	    "text kept under secrets");
+	v = lt_redact_payload("s", "plain", 5, LT_REDACT_ALL, &n);
+	ok(v && !strncmp(v, "<redacted:", 10), "text masked under all");
+	free(v);
+}
+
+static void
+test_url(void)
+{
+	char a[] = "nats://bob:hunter2@127.0.0.1:4222";
+	char b[] = "tls://tok@h1:1,nats://h2:2,u:p@h3:3";
+	char c[] = "nats://127.0.0.1:4222";
+
+	lt_redact_url(a);
+	is_str(a, "nats://127.0.0.1:4222", "user and password removed");
+	lt_redact_url(b);
+	is_str(b, "tls://h1:1,nats://h2:2,h3:3", "each URL of a list");
+	lt_redact_url(c);
+	is_str(c, "nats://127.0.0.1:4222", "plain URL unchanged");
+}
+
 int
 main(void)
 {
@@ -185,5 +259,8 @@ main(void)
 	test_mask();
 	test_json();
 	test_kv();
+	test_idempotent();
+	test_payload();
+	test_url();
 	done_testing();
 }

@@ -54,6 +54,7 @@ extern const struct lt_cmd cmd_doctor_entry;
 extern const struct lt_cmd cmd_help_entry;
 extern const struct lt_cmd cmd_hosts_entry;
 extern const struct lt_cmd cmd_inventory_entry;
+extern const struct lt_cmd cmd_kv_entry;
 extern const struct lt_cmd cmd_replay_entry;
 extern const struct lt_cmd cmd_report_entry;
 extern const struct lt_cmd cmd_shell_entry;

@@ -19,6 +19,7 @@ const struct lt_cmd *const lt_commands[] = {
 	&cmd_help_entry,
 	&cmd_hosts_entry,
 	&cmd_inventory_entry,
+	&cmd_kv_entry,
 	&cmd_replay_entry,
 	&cmd_report_entry,
 	&cmd_shell_entry,

@@ -1,0 +1,592 @@
+/* snapshot.c: KV snapshots in memory (an arena for strings, entries sorted
+ * by key) and the snapshot file format: JSON lines, a header, one line per
+ * key, an end line that makes truncation visible. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "latticectl/json.h"
+#include "latticectl/snapshot.h"
+#include "latticectl/util.h"
+#include "banned.h"
+
+#define CHUNK_SIZE (1024 * 1024)
+#define JSON_DEPTH 64
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+struct lt_snapshot_arena {
+	struct chunk *head;
+	struct lt_buf scratch;	/* encoding one value */
+};
+
+void
+lt_snapshot_init(struct lt_snapshot *s)
+{
+	struct lt_snapshot init = LT_SNAPSHOT_INIT;
+
+	*s = init;
+}
+
+void
+lt_snapshot_release(struct lt_snapshot *s)
+{
+	struct chunk *c, *next;
+
+	if (s->arena) {
+		for (c = s->arena->head; c; c = next) {
+			next = c->next;
+			free(c);
+		}
+		lt_buf_release(&s->arena->scratch);
+		free(s->arena);
+	}
+	free(s->bucket);
+	free(s->lattice);
+	free(s->source);
+	free(s->v);
+	lt_snapshot_init(s);
+}
+
+static char *
+arena_alloc(struct lt_snapshot *s, size_t n)
+{
+	struct lt_snapshot_arena *a;
+	struct chunk *c;
+
+	if (s->arena == NULL)
+		s->arena = lt_xcalloc(1, sizeof(*s->arena));
+	a = s->arena;
+	c = a->head;
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > CHUNK_SIZE / 4 ? n : CHUNK_SIZE;
+
+		c = lt_xmalloc(sizeof(*c) + size);
+		c->used = 0;
+		c->size = size;
+		/* a big value gets its own chunk behind the current one, so
+		 * the current chunk's free space is not wasted */
+		if (size != CHUNK_SIZE && a->head) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+const char *
+lt_snapshot_strdup(struct lt_snapshot *s, const char *p, size_t len)
+{
+	char *d = arena_alloc(s, len + 1);
+
+	if (len)
+		memcpy(d, p, len);
+	d[len] = '\0';
+	return d;
+}
+
+static struct lt_snapshot_entry *
+new_entry(struct lt_snapshot *s)
+{
+	struct lt_snapshot_entry *e;
+
+	if (s->n == s->alloc) {
+		s->alloc = s->alloc ? s->alloc * 2 : 256;
+		s->v = lt_xrealloc(s->v, s->alloc * sizeof(*s->v));
+	}
+	e = &s->v[s->n++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+/* Store data (already redacted) as JSON, mask or base64 text. */
+static void
+encode_value(struct lt_snapshot *s, struct lt_snapshot_entry *e,
+    const char *data, size_t len, bool masked)
+{
+	struct lt_buf *b = &s->arena->scratch;
+
+	lt_buf_reset(b);
+	if (masked && lt_redact_is_mask(data, len)) {
+		e->enc = LT_KV_ENC_REDACTED;
+		e->value = lt_snapshot_strdup(s, data, len);
+		e->value_len = len;
+		return;
+	}
+	if (len > 0 && lt_json_compact(data, len, JSON_DEPTH, b) == 0) {
+		e->enc = LT_KV_ENC_JSON;
+	} else {
+		e->enc = LT_KV_ENC_BASE64;
+		lt_buf_add_base64(b, data, len);
+	}
+	e->value = lt_snapshot_strdup(s, lt_buf_str(b), b->len);
+	e->value_len = b->len;
+}
+
+struct lt_snapshot_entry *
+lt_snapshot_add(struct lt_snapshot *s, const char *key, size_t keylen,
+    uint64_t revision, int64_t created_ns, enum lt_kv_op op,
+    const void *data, size_t len)
+{
+	struct lt_snapshot_entry *e = new_entry(s);
+	char *red = NULL;
+	size_t rlen = len;
+
+	e->key = lt_snapshot_strdup(s, key, keylen);
+	e->revision = revision;
+	e->created_ns = created_ns;
+	e->op = op;
+	e->raw_len = len;
+	if (revision > s->revision)
+		s->revision = revision;
+	if (op != LT_KV_PUT || s->meta_only)
+		return e;
+	if (s->redaction != LT_REDACT_NONE) {
+		red = lt_redact_kv_value(e->key, data, len, s->redaction, &rlen);
+		encode_value(s, e, red, rlen, rlen != len ||
+		    memcmp(red, data, len) != 0);
+		free(red);
+	} else {
+		encode_value(s, e, data, len, false);
+	}
+	return e;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct lt_snapshot_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c)
+		return c;
+	return x->revision < y->revision ? -1 : x->revision > y->revision;
+}
+
+void
+lt_snapshot_order(struct lt_snapshot *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_entry);
+}
+
+void
+lt_snapshot_sort(struct lt_snapshot *s)
+{
+	size_t i, o = 0;
+
+	lt_snapshot_order(s);
+	for (i = 0; i < s->n; i++) {
+		if (o > 0 && !strcmp(s->v[o - 1].key, s->v[i].key))
+			o--;	/* a later revision of the same key wins */
+		s->v[o++] = s->v[i];
+	}
+	s->n = o;
+}
+
+const struct lt_snapshot_entry *
+lt_snapshot_find(const struct lt_snapshot *s, const char *key)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(key, s->v[mid].key);
+
+		if (c == 0)
+			return &s->v[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+size_t
+lt_snapshot_count_live(const struct lt_snapshot *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].op == LT_KV_PUT;
+	return n;
+}
+
+static const char *const op_names[] = { "put", "delete", "purge", NULL };
+
+const char *
+lt_kv_op_name(enum lt_kv_op op)
+{
+	return op <= LT_KV_PURGE ? op_names[op] : "?";
+}
+
+int
+lt_kv_op_parse(const char *s, enum lt_kv_op *out)
+{
+	int i;
+
+	for (i = 0; s && op_names[i]; i++)
+		if (!strcmp(s, op_names[i])) {
+			*out = (enum lt_kv_op)i;
+			return 0;
+		}
+	return -1;
+}
+
+void
+lt_snapshot_value_json(const struct lt_snapshot_entry *e, struct lt_buf *out)
+{
+	if (e->value == NULL)
+		return;
+	lt_buf_adds(out, "\"value\":");
+	if (e->enc == LT_KV_ENC_JSON) {
+		lt_buf_add(out, e->value, e->value_len);
+		return;
+	}
+	lt_buf_add_json_str(out, e->value, e->value_len);
+	lt_buf_adds(out, e->enc == LT_KV_ENC_BASE64 ?
+	    ",\"encoding\":\"base64\"" : ",\"encoding\":\"redacted\"");
+}
+
+void
+lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
+    struct lt_buf *out)
+{
+	struct lt_buf raw = LT_BUF_INIT;
+
+	if (e->value == NULL)
+		return;
+	if (e->enc == LT_KV_ENC_JSON && pretty) {
+		cJSON *j = cJSON_ParseWithLength(e->value, e->value_len);
+		char *p = j ? cJSON_Print(j) : NULL;
+
+		lt_buf_adds(out, p ? p : e->value);
+		cJSON_free(p);
+		cJSON_Delete(j);
+	} else if (e->enc != LT_KV_ENC_BASE64) {
+		lt_buf_add(out, e->value, e->value_len);
+	} else if (lt_base64_decode(e->value, e->value_len, &raw) == 0 &&
+	    lt_is_text(lt_buf_str(&raw), raw.len)) {
+		lt_buf_add(out, lt_buf_str(&raw), raw.len);
+	} else {
+		lt_buf_addf(out, "(binary, %zu bytes)", raw.len);
+	}
+	lt_buf_release(&raw);
+}
+
+/* Writing. */
+
+static void
+format_header(const struct lt_snapshot *s, struct lt_buf *b)
+{
+	char t[48];
+
+	lt_time_format(s->taken_ns, t, sizeof(t));
+	lt_buf_addf(b, "{\"schema\":\"%s\",\"kind\":\"header\",\"tool\":"
+	    "\"latticectl\",\"version\":\"%s\",\"bucket\":", LT_SNAPSHOT_SCHEMA,
+	    LT_VERSION);
+	lt_buf_add_json_str(b, s->bucket ? s->bucket : "",
+	    s->bucket ? strlen(s->bucket) : 0);
+	if (s->lattice) {
+		lt_buf_adds(b, ",\"lattice\":");
+		lt_buf_add_json_str(b, s->lattice, strlen(s->lattice));
+	}
+	lt_buf_adds(b, ",\"source\":");
+	lt_buf_add_json_str(b, s->source ? s->source : "live",
+	    s->source ? strlen(s->source) : 4);
+	lt_buf_adds(b, ",\"server\":{\"id\":");
+	lt_buf_add_json_str(b, s->server_id, strlen(s->server_id));
+	lt_buf_adds(b, ",\"name\":");
+	lt_buf_add_json_str(b, s->server_name, strlen(s->server_name));
+	lt_buf_adds(b, ",\"version\":");
+	lt_buf_add_json_str(b, s->server_version, strlen(s->server_version));
+	lt_buf_addf(b, "},\"taken\":\"%s\",\"duration_ms\":%.3f,"
+	    "\"stream_last_seq\":%llu,\"revision\":%llu,\"keys\":%zu,"
+	    "\"unknown_keys\":%llu,\"redaction\":\"%s\",\"meta_only\":%s}\n", t,
+	    (double)s->duration_ns / 1e6, (unsigned long long)s->stream_last_seq,
+	    (unsigned long long)s->revision, s->n,
+	    (unsigned long long)s->unknown, lt_redact_mode_name(s->redaction),
+	    s->meta_only ? "true" : "false");
+}
+
+static void
+format_entry(const struct lt_snapshot_entry *e, struct lt_buf *b)
+{
+	char t[48];
+
+	lt_time_format(e->created_ns, t, sizeof(t));
+	lt_buf_adds(b, "{\"key\":");
+	lt_buf_add_json_str(b, e->key, strlen(e->key));
+	lt_buf_addf(b, ",\"revision\":%llu,\"op\":\"%s\",\"created\":\"%s\"",
+	    (unsigned long long)e->revision, lt_kv_op_name(e->op), t);
+	if (e->op == LT_KV_PUT)
+		lt_buf_addf(b, ",\"size\":%zu", e->raw_len);
+	if (e->value) {
+		lt_buf_addch(b, ',');
+		lt_snapshot_value_json(e, b);
+	}
+	lt_buf_adds(b, "}\n");
+}
+
+static int
+flush_buf(struct lt_buf *b, FILE *fp, struct lt_error *err)
+{
+	if (b->len && fwrite(b->buf, 1, b->len, fp) != b->len)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot write snapshot: %s",
+		    strerror(errno));
+	lt_buf_reset(b);
+	return 0;
+}
+
+int
+lt_snapshot_write(const struct lt_snapshot *s, FILE *fp, struct lt_error *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	format_header(s, &b);
+	for (i = 0; i < s->n && rc == 0; i++) {
+		format_entry(&s->v[i], &b);
+		if (b.len > 65536)
+			rc = flush_buf(&b, fp, err);
+	}
+	if (rc == 0) {
+		lt_buf_addf(&b, "{\"kind\":\"end\",\"keys\":%zu}\n", s->n);
+		rc = flush_buf(&b, fp, err);
+	}
+	if (rc == 0 && fflush(fp) != 0)
+		rc = lt_error_set(err, LT_E_RUNTIME, "cannot write snapshot: %s",
+		    strerror(errno));
+	lt_buf_release(&b);
+	return rc;
+}
+
+/* Reading. */
+
+struct reader {
+	struct lt_snapshot *s;
+	const char *name;
+	uint64_t line;
+	long end_keys;		/* -1 until the end line */
+};
+
+static char *
+dup_str(const cJSON *obj, const char *key)
+{
+	const char *v = lt_json_str(obj, key);
+
+	return v ? lt_xstrdup(v) : NULL;
+}
+
+static void
+copy_fixed(char *dst, size_t size, const cJSON *obj, const char *key)
+{
+	const char *v = lt_json_str(obj, key);
+
+	snprintf(dst, size, "%s", v ? v : "");
+}
+
+static int
+check_schema(struct reader *r, const cJSON *h, struct lt_error *err)
+{
+	const char *schema = lt_json_str(h, "schema");
+
+	if (schema == NULL)
+		return lt_error_set(err, LT_E_RUNTIME, "'%s' is not a latticectl "
+		    "snapshot (no schema in line 1)", r->name);
+	if (!strcmp(schema, LT_SNAPSHOT_SCHEMA))
+		return 0;
+	if (lt_str_has_prefix(schema, "latticectl.snapshot/"))
+		return lt_error_set(err, LT_E_RUNTIME, "'%s' is a snapshot of "
+		    "schema '%s'; this latticectl reads %s", r->name, schema,
+		    LT_SNAPSHOT_SCHEMA);
+	return lt_error_set(err, LT_E_RUNTIME, "'%s' is not a latticectl "
+	    "snapshot (schema '%s')", r->name, schema);
+}
+
+static int
+read_header(struct reader *r, const cJSON *h, struct lt_error *err)
+{
+	struct lt_snapshot *s = r->s;
+	const cJSON *server = cJSON_GetObjectItemCaseSensitive(h, "server");
+	const char *t = lt_json_str(h, "taken");
+
+	if (check_schema(r, h, err) < 0)
+		return -1;
+	s->bucket = dup_str(h, "bucket");
+	s->lattice = dup_str(h, "lattice");
+	copy_fixed(s->server_id, sizeof(s->server_id), server, "id");
+	copy_fixed(s->server_name, sizeof(s->server_name), server, "name");
+	copy_fixed(s->server_version, sizeof(s->server_version), server,
+	    "version");
+	if (t == NULL || lt_time_parse(t, &s->taken_ns) < 0)
+		s->taken_ns = 0;
+	s->duration_ns = (int64_t)(lt_json_num(h, "duration_ms", 0) * 1e6);
+	s->stream_last_seq = (uint64_t)lt_json_num(h, "stream_last_seq", 0);
+	s->unknown = (uint64_t)lt_json_num(h, "unknown_keys", 0);
+	s->meta_only = cJSON_IsTrue(cJSON_GetObjectItem(h, "meta_only"));
+	if (lt_redact_mode_parse(lt_json_str(h, "redaction"),
+	    &s->redaction) < 0)
+		return lt_error_set(err, LT_E_RUNTIME, "'%s': unknown redaction "
+		    "mode in the header", r->name);
+	return 0;
+}
+
+/* The value members of an entry line. */
+static int
+read_value(struct reader *r, struct lt_snapshot_entry *e, const cJSON *j)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "value");
+	const char *enc = lt_json_str(j, "encoding");
+	char *text;
+
+	if (v == NULL)
+		return e->op == LT_KV_PUT && !r->s->meta_only ? -1 : 0;
+	if (enc) {
+		if (!cJSON_IsString(v) || (strcmp(enc, "base64") &&
+		    strcmp(enc, "redacted")))
+			return -1;
+		e->enc = !strcmp(enc, "base64") ? LT_KV_ENC_BASE64 :
+		    LT_KV_ENC_REDACTED;
+		e->value_len = strlen(v->valuestring);
+		e->value = lt_snapshot_strdup(r->s, v->valuestring,
+		    e->value_len);
+		return 0;
+	}
+	text = cJSON_PrintUnformatted(v);
+	e->enc = LT_KV_ENC_JSON;
+	e->value_len = strlen(text);
+	e->value = lt_snapshot_strdup(r->s, text, e->value_len);
+	cJSON_free(text);
+	return 0;
+}
+
+static int
+read_entry(struct reader *r, const cJSON *j, struct lt_error *err)
+{
+	const char *key = lt_json_str(j, "key");
+	const char *t = lt_json_str(j, "created");
+	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(j, "revision");
+	struct lt_snapshot_entry *e;
+	enum lt_kv_op op;
+
+	if (key == NULL || !cJSON_IsNumber(rev) || rev->valuedouble < 0 ||
+	    lt_kv_op_parse(lt_json_str(j, "op"), &op) < 0)
+		goto bad;
+	e = new_entry(r->s);
+	e->key = lt_snapshot_strdup(r->s, key, strlen(key));
+	e->revision = (uint64_t)rev->valuedouble;
+	e->op = op;
+	e->raw_len = (size_t)lt_json_num(j, "size", 0);
+	if (t == NULL || lt_time_parse(t, &e->created_ns) < 0)
+		e->created_ns = 0;
+	if (e->revision > r->s->revision)
+		r->s->revision = e->revision;
+	if (read_value(r, e, j) == 0)
+		return 0;
+bad:
+	return lt_error_set(err, LT_E_RUNTIME, "'%s': line %llu is not a "
+	    "snapshot entry", r->name, (unsigned long long)r->line);
+}
+
+static int
+read_line(struct reader *r, const char *line, size_t len, bool last,
+    struct lt_error *err)
+{
+	cJSON *j = cJSON_ParseWithLength(line, len);
+	const char *kind = lt_json_str(j, "kind");
+	int rc = 0;
+
+	if (j == NULL && r->line == 1)
+		rc = lt_error_set(err, LT_E_RUNTIME, "'%s' is not a latticectl "
+		    "snapshot (line 1 is not JSON)", r->name);
+	else if (j == NULL && last)
+		rc = lt_error_set(err, LT_E_RUNTIME, "'%s' is truncated: the "
+		    "last line is cut short after %zu entries", r->name, r->s->n);
+	else if (!cJSON_IsObject(j))
+		rc = lt_error_set(err, LT_E_RUNTIME, "'%s': line %llu is not "
+		    "JSON", r->name, (unsigned long long)r->line);
+	else if (r->line == 1)
+		rc = read_header(r, j, err);
+	else if (r->end_keys >= 0)
+		rc = lt_error_set(err, LT_E_RUNTIME, "'%s': line %llu follows "
+		    "the end line", r->name, (unsigned long long)r->line);
+	else if (kind && !strcmp(kind, "end"))
+		r->end_keys = (long)lt_json_num(j, "keys", -1);
+	else
+		rc = read_entry(r, j, err);
+	cJSON_Delete(j);
+	return rc;
+}
+
+static int
+check_complete(struct reader *r, struct lt_error *err)
+{
+	if (r->line == 0)
+		return lt_error_set(err, LT_E_RUNTIME, "'%s' is empty, not a "
+		    "snapshot", r->name);
+	if (r->end_keys < 0)
+		return lt_error_set(err, LT_E_RUNTIME, "'%s' is truncated after "
+		    "%zu entries (no end line)", r->name, r->s->n);
+	if ((size_t)r->end_keys != r->s->n)
+		return lt_error_set(err, LT_E_RUNTIME, "'%s' is damaged: its end "
+		    "line counts %ld keys, the file holds %zu", r->name,
+		    r->end_keys, r->s->n);
+	return 0;
+}
+
+int
+lt_snapshot_read_fp(struct lt_snapshot *s, FILE *fp, const char *name,
+    struct lt_error *err)
+{
+	struct reader r = { s, name, 0, -1 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	lt_snapshot_release(s);
+	s->source = lt_xstrdup(name);
+	while (rc == 0 && (n = getline(&line, &cap, fp)) > 0) {
+		bool last = line[n - 1] != '\n';
+
+		r.line++;
+		if (n == 1 && !last)
+			continue;	/* blank line */
+		rc = read_line(&r, line, (size_t)n, last, err);
+	}
+	free(line);
+	if (rc == 0 && ferror(fp))
+		rc = lt_error_set(err, LT_E_RUNTIME, "cannot read '%s': %s", name,
+		    strerror(errno));
+	if (rc == 0)
+		rc = check_complete(&r, err);
+	if (rc == 0)
+		lt_snapshot_sort(s);
+	return rc;
+}
+
+int
+lt_snapshot_read(struct lt_snapshot *s, const char *path, struct lt_error *err)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	if (fp == NULL)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot open snapshot '%s': "
+		    "%s", path, strerror(errno));
+	rc = lt_snapshot_read_fp(s, fp, path, err);
+	fclose(fp);
+	return rc;
+}

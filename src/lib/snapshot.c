@@ -53,16 +53,20 @@ lt_snapshot_release(struct lt_snapshot *s)
 	lt_snapshot_init(s);
 }
 
+static struct lt_snapshot_arena *
+arena(struct lt_snapshot *s)
+{
+	if (s->arena == NULL)
+		s->arena = lt_xcalloc(1, sizeof(*s->arena));
+	return s->arena;
+}
+
 static char *
 arena_alloc(struct lt_snapshot *s, size_t n)
 {
-	struct lt_snapshot_arena *a;
-	struct chunk *c;
+	struct lt_snapshot_arena *a = arena(s);
+	struct chunk *c = a->head;
 
-	if (s->arena == NULL)
-		s->arena = lt_xcalloc(1, sizeof(*s->arena));
-	a = s->arena;
-	c = a->head;
 	if (c == NULL || c->size - c->used < n) {
 		size_t size = n > CHUNK_SIZE / 4 ? n : CHUNK_SIZE;
 
@@ -113,7 +117,7 @@ static void
 encode_value(struct lt_snapshot *s, struct lt_snapshot_entry *e,
     const char *data, size_t len, bool masked)
 {
-	struct lt_buf *b = &s->arena->scratch;
+	struct lt_buf *b = &arena(s)->scratch;
 
 	lt_buf_reset(b);
 	if (masked && lt_redact_is_mask(data, len)) {
@@ -150,7 +154,11 @@ lt_snapshot_add(struct lt_snapshot *s, const char *key, size_t keylen,
 		s->revision = revision;
 	if (op != LT_KV_PUT || s->meta_only)
 		return e;
-	if (s->redaction != LT_REDACT_NONE) {
+	if (s->redaction == LT_REDACT_SECRETS &&
+	    !lt_redact_name_is_secret(e->key) &&
+	    !lt_redact_may_change(NULL, data, len, s->redaction)) {
+		encode_value(s, e, data, len, false);	/* nothing to mask */
+	} else if (s->redaction != LT_REDACT_NONE) {
 		red = lt_redact_kv_value(e->key, data, len, s->redaction, &rlen);
 		encode_value(s, e, red, rlen, rlen != len ||
 		    memcmp(red, data, len) != 0);
@@ -500,10 +508,167 @@ bad:
 	    "snapshot entry", r->name, (unsigned long long)r->line);
 }
 
+/* Fast path for lines laid out exactly as format_entry writes them: no
+ * tree is built, the value is validated and copied once. Returns -1 (and
+ * adds nothing) for any other layout, which cJSON then reads. */
+
+struct cursor {
+	const char *p, *end;
+};
+
+static bool
+eat(struct cursor *c, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n))
+		return false;
+	c->p += n;
+	return true;
+}
+
+/* A string without escapes up to the closing quote (not consumed). */
+static const char *
+plain_str(struct cursor *c, size_t *len)
+{
+	const char *start = c->p;
+
+	while (c->p < c->end && *c->p != '"' && *c->p != '\\' &&
+	    (unsigned char)*c->p >= 0x20)
+		c->p++;
+	if (c->p == c->end || *c->p != '"')
+		return NULL;
+	*len = (size_t)(c->p - start);
+	return start;
+}
+
+static bool
+number(struct cursor *c, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *start = c->p;
+
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9' &&
+	    c->p - start < 19)
+		v = v * 10 + (uint64_t)(*c->p++ - '0');
+	*out = v;
+	return c->p > start;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era;
+	int yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (int)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" as lt_time_format writes it. */
+static bool
+fast_time(const char *t, size_t len, int64_t *ns)
+{
+	int y, mo, d, h, mi, sec, i;
+	int64_t days, frac = 0;
+
+	if (len != 30 || t[4] != '-' || t[10] != 'T' || t[19] != '.' ||
+	    t[29] != 'Z' || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d,
+	    &h, &mi, &sec) != 6)
+		return false;
+	for (i = 20; i < 29; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+		frac = frac * 10 + (t[i] - '0');
+	}
+	days = days_from_civil(y, mo, d);
+	*ns = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000000000LL) + frac;
+	return true;
+}
+
+static bool
+fast_value(struct reader *r, struct lt_snapshot_entry *e, struct cursor *c)
+{
+	static const char b64[] = "\",\"encoding\":\"base64\"}";
+	static const char red[] = "\",\"encoding\":\"redacted\"}";
+	struct lt_buf *b = &arena(r->s)->scratch;
+	size_t n = (size_t)(c->end - c->p);
+
+	bool is_b64 = n > sizeof(b64) && !memcmp(c->end - (sizeof(b64) - 1),
+	    b64, sizeof(b64) - 1);
+	bool is_red = n > sizeof(red) && !memcmp(c->end - (sizeof(red) - 1),
+	    red, sizeof(red) - 1);
+
+	if (*c->p == '"' && (is_b64 || is_red)) {
+		size_t vlen = n - 1 - ((is_b64 ? sizeof(b64) : sizeof(red)) - 1);
+
+		if (memchr(c->p + 1, '\\', vlen) || memchr(c->p + 1, '"', vlen))
+			return false;
+		e->enc = is_b64 ? LT_KV_ENC_BASE64 : LT_KV_ENC_REDACTED;
+		e->value = lt_snapshot_strdup(r->s, c->p + 1, vlen);
+		e->value_len = vlen;
+		return true;
+	}
+	lt_buf_reset(b);
+	if (n < 2 || c->end[-1] != '}' ||
+	    lt_json_compact(c->p, n - 1, JSON_DEPTH, b) < 0)
+		return false;
+	e->enc = LT_KV_ENC_JSON;
+	e->value = lt_snapshot_strdup(r->s, lt_buf_str(b), b->len);
+	e->value_len = b->len;
+	return true;
+}
+
+static int
+fast_entry(struct reader *r, const char *line, size_t len)
+{
+	struct cursor c = { line, line + len };
+	struct lt_snapshot_entry e;
+	const char *key, *op, *t;
+	size_t klen, oplen, tlen;
+	uint64_t size = 0;
+
+	memset(&e, 0, sizeof(e));
+	while (c.end > c.p && (c.end[-1] == '\n' || c.end[-1] == '\r'))
+		c.end--;
+	if (!eat(&c, "{\"key\":\"") || !(key = plain_str(&c, &klen)) ||
+	    !eat(&c, "\",\"revision\":") || !number(&c, &e.revision) ||
+	    !eat(&c, ",\"op\":\"") || !(op = plain_str(&c, &oplen)) ||
+	    !eat(&c, "\",\"created\":\"") || !(t = plain_str(&c, &tlen)) ||
+	    !eat(&c, "\"") || !fast_time(t, tlen, &e.created_ns))
+		return -1;
+	e.op = oplen == 3 && !memcmp(op, "put", 3) ? LT_KV_PUT :
+	    oplen == 6 && !memcmp(op, "delete", 6) ? LT_KV_DELETE :
+	    oplen == 5 && !memcmp(op, "purge", 5) ? LT_KV_PURGE : (enum lt_kv_op)-1;
+	if ((int)e.op < 0 || (eat(&c, ",\"size\":") && !number(&c, &size)))
+		return -1;
+	e.raw_len = (size_t)size;
+	if (!eat(&c, "}") && !(eat(&c, ",\"value\":") && e.op == LT_KV_PUT &&
+	    fast_value(r, &e, &c)))
+		return -1;
+	if (c.p != c.end && e.value == NULL)
+		return -1;
+	e.key = lt_snapshot_strdup(r->s, key, klen);
+	*new_entry(r->s) = e;
+	if (e.revision > r->s->revision)
+		r->s->revision = e.revision;
+	return 0;
+}
+
 static int
 read_line(struct reader *r, const char *line, size_t len, bool last,
     struct lt_error *err)
 {
+	if (r->line > 1 && r->end_keys < 0 && !last &&
+	    fast_entry(r, line, len) == 0)
+		return 0;
+
 	cJSON *j = cJSON_ParseWithLength(line, len);
 	const char *kind = lt_json_str(j, "kind");
 	int rc = 0;

@@ -5,7 +5,13 @@
  *       component_id is replaced by ID (so a filter matches 1/K).
  *   lt-bench -s URL sub SUBJECT --count N
  *       the ceiling: a bare nats.c subscriber that only counts; prints
- *       "received N in S seconds". */
+ *       "received N in S seconds".
+ *   lt-bench -s URL kv-walk BUCKET
+ *       a bare nats.c kvStore_WatchAll loop over the whole bucket (what
+ *       'kv snapshot' is built on); prints "walked N in S seconds".
+ *   lt-bench -s URL kv-getall BUCKET
+ *       the baseline 'nats kv ls' + 'nats kv get' amount to: kvStore_Keys,
+ *       then one kvStore_Get per key; prints "got N in S seconds". */
 #include <nats/nats.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +148,73 @@ cmd_sub(natsConnection *nc, int argc, char **argv)
 	return got == count ? 0 : 1;
 }
 
+static kvStore *
+open_kv(natsConnection *nc, jsCtx **js, const char *bucket)
+{
+	kvStore *kv = NULL;
+
+	if (natsConnection_JetStream(js, nc, NULL) != NATS_OK ||
+	    js_KeyValue(&kv, *js, bucket) != NATS_OK) {
+		fprintf(stderr, "lt-bench: no bucket %s\n", bucket);
+		exit(6);
+	}
+	return kv;
+}
+
+static int
+cmd_kv_walk(natsConnection *nc, int argc, char **argv)
+{
+	jsCtx *js = NULL;
+	kvStore *kv = open_kv(nc, &js, argv[0]);
+	kvWatcher *w = NULL;
+	long n = 0, bytes = 0;
+	double t0 = now();
+	kvEntry *e;
+
+	(void)argc;
+	if (kvStore_WatchAll(&w, kv, NULL) != NATS_OK)
+		return 6;
+	while (kvWatcher_Next(&e, w, 10000) == NATS_OK && e != NULL) {
+		n++;
+		bytes += kvEntry_ValueLen(e);
+		kvEntry_Destroy(e);
+	}
+	printf("walked %ld (%ld bytes) in %.3f seconds\n", n, bytes, now() - t0);
+	kvWatcher_Destroy(w);
+	kvStore_Destroy(kv);
+	jsCtx_Destroy(js);
+	return 0;
+}
+
+static int
+cmd_kv_getall(natsConnection *nc, int argc, char **argv)
+{
+	jsCtx *js = NULL;
+	kvStore *kv = open_kv(nc, &js, argv[0]);
+	kvKeysList keys;
+	double t0 = now();
+	long got = 0, bytes = 0;
+	int i;
+
+	(void)argc;
+	if (kvStore_Keys(&keys, kv, NULL) != NATS_OK)
+		return 6;
+	for (i = 0; i < keys.Count; i++) {
+		kvEntry *e = NULL;
+
+		if (kvStore_Get(&e, kv, keys.Keys[i]) == NATS_OK) {
+			got++;
+			bytes += kvEntry_ValueLen(e);
+		}
+		kvEntry_Destroy(e);
+	}
+	printf("got %ld (%ld bytes) in %.3f seconds\n", got, bytes, now() - t0);
+	kvKeysList_Destroy(&keys);
+	kvStore_Destroy(kv);
+	jsCtx_Destroy(js);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,15 +222,20 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 4 || strcmp(argv[1], "-s")) {
-		fprintf(stderr, "usage: lt-bench -s URL pub|sub ...\n");
+		fprintf(stderr, "usage: lt-bench -s URL pub|sub|kv-walk|kv-getall ...\n");
 		return 2;
 	}
 	if (natsConnection_ConnectTo(&nc, argv[2]) != NATS_OK) {
 		fprintf(stderr, "lt-bench: cannot connect to %s\n", argv[2]);
 		return 3;
 	}
-	rc = !strcmp(argv[3], "pub") ? cmd_pub(nc, argc - 4, argv + 4) :
-	    cmd_sub(nc, argc - 4, argv + 4);
+	if (!strcmp(argv[3], "kv-walk") && argc > 4)
+		rc = cmd_kv_walk(nc, argc - 4, argv + 4);
+	else if (!strcmp(argv[3], "kv-getall") && argc > 4)
+		rc = cmd_kv_getall(nc, argc - 4, argv + 4);
+	else
+		rc = !strcmp(argv[3], "pub") ? cmd_pub(nc, argc - 4, argv + 4) :
+		    cmd_sub(nc, argc - 4, argv + 4);
 	natsConnection_Destroy(nc);
 	nats_Close();
 	return rc;

@@ -36,6 +36,8 @@ struct args {
 	const char *lattice;
 	uint64_t history;
 	uint64_t replicas;
+	uint64_t every;		/* kv-fill: only every N-th key */
+	const char *tag;	/* kv-fill: mark in the values */
 };
 
 struct subcmd {
@@ -445,8 +447,13 @@ kv_op(natsConnection *nc, struct args *a, char op)
 		jsCtx_Destroy(js);
 		return rc;
 	}
-	if (op == 'p')
-		s = kvStore_PutString(&rev, kv, a->pos[1], a->pos[2]);
+	if (op == 'p') {
+		struct lt_buf v = LT_BUF_INIT;
+
+		s = data_arg(a->pos[2], &v) < 0 ? NATS_INVALID_ARG :
+		    kvStore_Put(&rev, kv, a->pos[1], v.buf, (int)v.len);
+		lt_buf_release(&v);
+	}
 	else if (op == 'd')
 		s = kvStore_Delete(kv, a->pos[1]);
 	else
@@ -476,6 +483,34 @@ static int
 cmd_kv_purge(natsConnection *nc, struct args *a)
 {
 	return kv_op(nc, a, 'x');
+}
+
+/* kv-fill BUCKET --count N [--every K] [--tag T]: put keys cfg-0000000..
+ * with ~60-byte JSON maps, pipelined (asynchronous publishes); --every K
+ * writes only every K-th key, --tag changes the values written. */
+static int
+cmd_kv_fill(natsConnection *nc, struct args *a)
+{
+	jsCtx *js = NULL;
+	jsPubOptions po;
+	natsStatus s = natsConnection_JetStream(&js, nc, NULL);
+	uint64_t i, every = a->every ? a->every : 1;
+	char subj[256], val[160];
+
+	jsPubOptions_Init(&po);
+	for (i = 0; s == NATS_OK && i < a->count; i += every) {
+		int n = snprintf(val, sizeof(val), "{\"greeting\":\"hello %s\","
+		    "\"name\":\"component-%llu\",\"port\":%llu}", a->tag,
+		    (unsigned long long)i, 8000 + (unsigned long long)i % 1000);
+
+		snprintf(subj, sizeof(subj), "$KV.%s.cfg-%07llu", a->pos[0],
+		    (unsigned long long)i);
+		s = js_PublishAsync(js, subj, val, n, &po);
+	}
+	if (s == NATS_OK)
+		s = js_PublishAsyncComplete(js, NULL);
+	jsCtx_Destroy(js);
+	return s == NATS_OK ? 0 : fail_nats(a->pos[0], s);
 }
 
 static int
@@ -687,8 +722,10 @@ static const struct subcmd subcmds[] = {
 	{ "kv-create", "BUCKET [--history N] [--replicas N]", 1, 1, true,
 	    cmd_kv_create },
 	{ "kv-del", "BUCKET KEY", 2, 2, true, cmd_kv_del },
+	{ "kv-fill", "BUCKET --count N [--every K] [--tag T]", 1, 1, true,
+	    cmd_kv_fill },
 	{ "kv-purge", "BUCKET KEY", 2, 2, true, cmd_kv_purge },
-	{ "kv-put", "BUCKET KEY VALUE", 3, 3, true, cmd_kv_put },
+	{ "kv-put", "BUCKET KEY VALUE|@FILE", 3, 3, true, cmd_kv_put },
 	{ "pub", "SUBJECT [FILE|-] [--count N] [--header K:V]", 1, 2, true,
 	    cmd_pub },
 	{ "pub-events", "DIR|FILE... [--lattice L] [--count N]", 1, MAX_POS,
@@ -739,6 +776,10 @@ parse_args(int argc, char **argv, struct args *a)
 			parse_num(o, v, &a->history), i++;
 		else if (strcmp(o, "--replicas") == 0)
 			parse_num(o, v, &a->replicas), i++;
+		else if (strcmp(o, "--every") == 0)
+			parse_num(o, v, &a->every), i++;
+		else if (strcmp(o, "--tag") == 0 && v != NULL)
+			a->tag = v, i++;
 		else if (strcmp(o, "--timeout") == 0) {
 			if (v == NULL || lt_parse_duration(v, &a->timeout_ns,
 			    &err) < 0)
@@ -783,7 +824,7 @@ static int
 run(const struct subcmd *c, const char *url, int argc, char **argv)
 {
 	struct args a = { .count = 1, .timeout_ns = 2000000000LL,
-	    .lattice = "default", .history = 1, .replicas = 1 };
+	    .lattice = "default", .history = 1, .replicas = 1, .tag = "" };
 	natsConnection *nc = NULL;
 	int rc;
 

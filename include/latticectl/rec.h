@@ -13,6 +13,7 @@
 
 #include "latticectl/buf.h"
 #include "latticectl/error.h"
+#include "latticectl/redact.h"
 
 struct cJSON;
 struct lt_conn;
@@ -28,6 +29,19 @@ int lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err);
 /* Write records to an open stream (stdout for 'watch -o ndjson'); fp is
  * not closed by lt_rec_close. */
 struct lt_rec *lt_rec_open_fp(FILE *fp);
+/* Redaction (redact.h) applied to every record before it is written:
+ * LT_REDACT_SECRETS unless set; lt_rec_write_meta records it. Whatever
+ * the mode, registry.put credentials are masked. */
+void lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m);
+
+/* Redact one record (or the fields of one) of kind in place: the payload
+ * members (event, payload, value, entries, headers) get lt_redact_json in
+ * mode m; a kv record whose key is secret gets its value masked whole; a
+ * request on a registry.put subject has its payload masked as
+ * LT_REDACT_ALL even under LT_REDACT_NONE. The writer and the reader both
+ * use it, so what is recorded and what is shown follow one rule. */
+void lt_rec_redact(struct cJSON *rec, const char *kind, enum lt_redact_mode m);
+
 /* With autoflush off (default on), records are flushed only by
  * lt_rec_flush: streaming commands flush when their queue runs empty, so
  * a burst costs one write, and a quiet stream is always on disk. */
@@ -53,9 +67,11 @@ uint64_t lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
 void lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
     size_t len);
 
-/* Write the meta record: tool version, command line (secrets masked),
- * server info from c (may be NULL), lattice, redaction mode, and the
- * members of extra (taken; may be NULL). */
+/* Write the meta record: tool version, command line (secret option values
+ * and URL user information masked), server info from c (may be NULL),
+ * lattice, the writer's redaction mode, and the members of extra (taken;
+ * may be NULL). redaction: NULL, or a mode name (lt_redact_mode_name)
+ * that becomes the writer's mode first. */
 uint64_t lt_rec_write_meta(struct lt_rec *r, int argc, char **argv,
     struct lt_conn *c, const char *lattice, const char *redaction,
     struct cJSON *extra, struct lt_error *err);
@@ -72,6 +88,12 @@ struct lt_rec_reader;
 
 int lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
     struct lt_error *err);
+/* Records are returned redacted with lt_rec_redact in mode m
+ * (LT_REDACT_SECRETS unless set), so a recording made with --show-secrets
+ * is still masked when shown; a meta record then names the stricter mode
+ * in its "redaction" member. */
+void lt_rec_reader_set_redaction(struct lt_rec_reader *rd,
+    enum lt_redact_mode m);
 /* Next record: 1 and *rec (owned by the caller, cJSON_Delete), 0 at end
  * of file, -1 on a line that is not a record (err names the line number;
  * the reader can go on). A last line without newline that does not parse

@@ -105,17 +105,27 @@ void lt_redact_url(char *url);
 /* --show-secrets and --redact-all, for commands that print or record
  * payloads; lt_redact_mode_from_args reads them (both at once is a usage
  * error). */
-#define LT_REDACT_OPTS \
+#define LT_REDACT_OPT_SHOW \
 	{ "show-secrets", 0, 0, NULL, \
-	    "show secret values (registry credentials stay masked)", NULL }, \
+	    "show secret values (registry credentials stay masked)", NULL }
+#define LT_REDACT_OPT_ALL \
 	{ "redact-all", 0, 0, NULL, "mask every payload value", NULL }
+#define LT_REDACT_OPTS LT_REDACT_OPT_SHOW, LT_REDACT_OPT_ALL
 
 struct lt_args;
+struct lt_msg;
 struct lt_error;
 
 /* The mode the options ask for (SECRETS without either). 0, or -1 with a
  * usage error. */
 int lt_redact_mode_from_args(const struct lt_args *a,
     enum lt_redact_mode *out, struct lt_error *err);
+
+/* The message as watch and sub print and filter it: m itself when
+ * lt_redact_payload changes nothing, else tmp filled as a copy of m with
+ * the redacted payload, which *to_free owns (free it after use; NULL when
+ * m is returned). */
+const struct lt_msg *lt_redact_msg(const struct lt_msg *m,
+    enum lt_redact_mode mode, struct lt_msg *tmp, char **to_free);
 
 #endif

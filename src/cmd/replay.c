@@ -17,6 +17,7 @@
 #include "latticectl/json.h"
 #include "latticectl/manifest.h"
 #include "latticectl/rec.h"
+#include "latticectl/redact.h"
 #include "latticectl/sub.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
@@ -34,6 +35,7 @@ static const struct lt_opt replay_opts[] = {
 	    "recording (replay-<app>-<time>.ltrec)", NULL },
 	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },
 	{ "yes", 'y', 0, NULL, "do not ask before deploying", NULL },
+	LT_REDACT_OPT_SHOW,
 	LT_OPT_END
 };
 
@@ -59,6 +61,7 @@ struct replay {
 	uint64_t next_pair, events;
 	int64_t settle_ns, t0;
 	const char *phase;
+	enum lt_redact_mode redact;	/* --show-secrets */
 	struct lt_error werr;
 };
 
@@ -72,6 +75,7 @@ capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
 
 	if (t == 0)
 		t = lt_now_ns();
+	lt_rec_redact(copy, kind, r->redact);	/* the timeline prints it */
 	seq = lt_rec_write(r->rec, kind, t, fields,
 	    r->werr.code ? NULL : &r->werr);
 	lt_time_format(t, ts, sizeof(ts));
@@ -549,8 +553,8 @@ open_record(struct replay *r, struct lt_error *err)
 		fprintf(stderr, "latticectl: replay: recording to %s\n", path);
 	free(def);
 	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
-	    r->ctx->orig_argv, r->ctx->conn, r->lattice, "default", NULL,
-	    err) == 0)
+	    r->ctx->orig_argv, r->ctx->conn, r->lattice,
+	    lt_redact_mode_name(r->redact), NULL, err) == 0)
 		rc = -1;
 	return rc;
 }
@@ -567,6 +571,8 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	r.settle_ns = 3000000000LL;
 	r.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
 	r.recs = cJSON_CreateArray();
+	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
+	    LT_REDACT_SECRETS;
 	rc = load(&r, argv, err);
 	if (rc == 0 && lt_args_has(ctx->args, "dry-run"))
 		plan(&r, ctx->out);

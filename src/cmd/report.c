@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "latticectl/rec.h"
+#include "latticectl/redact.h"
 #include "latticectl/report.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -17,12 +18,13 @@ static const struct lt_opt report_opts[] = {
 	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson",
 	    formats },
 	{ "to", 0, LT_OPT_ARG, "FILE", "write the report to FILE (default stdout)", NULL },
+	LT_REDACT_OPTS,
 	LT_OPT_END
 };
 
 /* Every readable record of path, in order; damage is warned about. */
 static cJSON *
-load(const char *path, struct lt_error *err)
+load(const char *path, enum lt_redact_mode m, struct lt_error *err)
 {
 	struct lt_rec_reader *rd;
 	struct lt_error lerr = LT_ERROR_INIT;
@@ -31,6 +33,7 @@ load(const char *path, struct lt_error *err)
 
 	if (lt_rec_reader_open(&rd, path, err) < 0)
 		return NULL;
+	lt_rec_reader_set_redaction(rd, m);
 	recs = cJSON_CreateArray();
 	while ((n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
 		if (n < 0) {
@@ -77,12 +80,14 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	struct lt_buf b = LT_BUF_INIT;
 	const cJSON *rec;
 	cJSON *recs;
+	enum lt_redact_mode m;
 	int fmt = 0, rc;
 
 	(void)argc;
-	if (lt_args_enum(ctx->args, "format", &fmt, err) < 0)
+	if (lt_args_enum(ctx->args, "format", &fmt, err) < 0 ||
+	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		return err->code;
-	if (!(recs = load(argv[0], err)))
+	if (!(recs = load(argv[0], m, err)))
 		return err->code;
 	if (fmt == 0)
 		lt_report_markdown(recs, argv[0], &b);

@@ -13,6 +13,7 @@
 #include "latticectl/filter.h"
 #include "latticectl/json.h"
 #include "latticectl/rec.h"
+#include "latticectl/redact.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -21,6 +22,7 @@ static const struct lt_opt show_opts[] = {
 	LT_FILTER_OPTS,
 	{ "events-only", 0, 0, NULL,
 	    "leave out every record that is not an event", NULL },
+	LT_REDACT_OPTS,
 	LT_OPT_END
 };
 
@@ -162,12 +164,14 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	struct show s = { .ctx = ctx, .line = LT_BUF_INIT };
 	struct lt_rec_reader *rd = NULL;
 	struct lt_error lerr = LT_ERROR_INIT;
+	enum lt_redact_mode m;
 	cJSON *rec;
 	int rc = 0, n;
 
 	(void)argc;
 	s.col = lt_output_colors(ctx->color_out);
-	if (build_filter(&s, err) < 0)
+	if (build_filter(&s, err) < 0 ||
+	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		rc = -1;
 	else if (ctx->format == LT_FMT_RAW) {
 		lt_error_set(err, LT_E_USAGE, "-o raw is not supported "
@@ -175,6 +179,8 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		rc = -1;
 	} else if (lt_rec_reader_open(&rd, argv[0], err) < 0)
 		rc = -1;
+	else
+		lt_rec_reader_set_redaction(rd, m);
 	while (rc == 0 && (n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
 		if (n < 0) {
 			s.bad_lines++;

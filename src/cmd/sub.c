@@ -17,6 +17,7 @@
 #include "latticectl/json.h"
 #include "latticectl/pair.h"
 #include "latticectl/rec.h"
+#include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
 #include "latticectl/util.h"
@@ -42,6 +43,7 @@ static const struct lt_opt sub_opts[] = {
 	    "client-side buffer in messages before drops (65536)", NULL },
 	{ "queue", 0, LT_OPT_ARG, "GROUP",
 	    "refused: latticectl never joins a queue group", NULL },
+	LT_REDACT_OPTS,
 	LT_OPT_END
 };
 
@@ -58,6 +60,7 @@ struct sub {
 	const struct lt_colors *col;
 	struct lt_gap_tracker gt;
 	bool headers, done, stdout_closed, warned_uncovered;
+	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
 	uint64_t max_count, shown, skipped;
 	int64_t idle_ns, last_msg;
 	struct lt_buf line, fields;
@@ -213,11 +216,15 @@ text_headers(struct sub *s, const struct lt_msg *m)
 
 	for (i = 0; i < n && !s->done; i++) {
 		const char *v = lt_msg_header(m, keys[i]);
+		char *mask = s->redact != LT_REDACT_NONE && v &&
+		    lt_redact_name_is_secret(keys[i]) ?
+		    lt_redact_mask(v, strlen(v)) : NULL;
 
 		lt_buf_reset(&s->line);
 		lt_buf_addf(&s->line, "    %s%s:%s %s", s->col->dim, keys[i],
-		    s->col->reset, v ? v : "");
+		    s->col->reset, mask ? mask : v ? v : "");
 		emit_line(s);
+		free(mask);
 	}
 	free(keys);
 }
@@ -306,8 +313,21 @@ track_request(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
 	}
 }
 
+static void show_msg(struct sub *s, const struct lt_msg *m);
+
+/* Output and recording see the redacted payload. */
 static void
 on_msg(struct sub *s, const struct lt_msg *m)
+{
+	struct lt_msg tmp;
+	char *redacted;
+
+	show_msg(s, lt_redact_msg(m, s->redact, &tmp, &redacted));
+	free(redacted);
+}
+
+static void
+show_msg(struct sub *s, const struct lt_msg *m)
 {
 	struct lt_pair_match pm, *pmp = NULL;
 	char kbuf[32];
@@ -529,6 +549,7 @@ open_outputs(struct sub *s, struct lt_error *err)
 	if (ctx->format == LT_FMT_NDJSON) {
 		s->nd = lt_rec_open_fp(ctx->out);
 		lt_rec_set_autoflush(s->nd, false);
+		lt_rec_set_redaction(s->nd, s->redact);
 	}
 	if (path == NULL)
 		return 0;
@@ -536,7 +557,7 @@ open_outputs(struct sub *s, struct lt_error *err)
 		return -1;
 	lt_rec_set_autoflush(s->rec, false);
 	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv, ctx->conn,
-	    lattice, "none", NULL, err) == 0)
+	    lattice, lt_redact_mode_name(s->redact), NULL, err) == 0)
 		return -1;
 	return 0;
 }
@@ -672,7 +693,8 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 		    MAX_SUBS - 1);
 	if (check_subjects(s, err) < 0 ||
 	    lt_args_uint(a, "count", UINT64_MAX, &s->max_count, err) < 0 ||
-	    lt_args_duration(a, "idle", &s->idle_ns, err) < 0)
+	    lt_args_duration(a, "idle", &s->idle_ns, err) < 0 ||
+	    lt_redact_mode_from_args(a, &s->redact, err) < 0)
 		return -1;
 	s->headers = lt_args_has(a, "headers");
 	if (s->ctx->format == LT_FMT_JSON)

@@ -14,6 +14,7 @@
 #include "latticectl/filter.h"
 #include "latticectl/json.h"
 #include "latticectl/rec.h"
+#include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
 #include "latticectl/util.h"
@@ -35,6 +36,7 @@ static const struct lt_opt watch_opts[] = {
 	    NULL },
 	{ "max-pending", 0, LT_OPT_ARG, "N",
 	    "client-side buffer in messages before drops (65536)", NULL },
+	LT_REDACT_OPTS,
 	LT_OPT_END
 };
 
@@ -52,6 +54,7 @@ struct watch {
 	struct lt_rec *rec, *nd;	/* --record file, ndjson stdout */
 	const struct lt_colors *col;
 	bool decode_all;		/* false: ndjson fast path */
+	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
 	uint64_t max_count, shown, invalid, gaps, dropped, filtered;
 	int64_t idle_ns, until_deadline, disconnected_at, last_msg;
 	bool live_marked, stream_mode, done, stdout_closed;
@@ -237,8 +240,21 @@ display(struct watch *w, const struct lt_msg *m, const struct lt_event *ev)
 	}
 }
 
+static void show_msg(struct watch *w, const struct lt_msg *m);
+
+/* Filters, output and recording all see the redacted payload. */
 static void
 on_msg(struct watch *w, const struct lt_msg *m)
+{
+	struct lt_msg tmp;
+	char *redacted;
+
+	show_msg(w, lt_redact_msg(m, w->redact, &tmp, &redacted));
+	free(redacted);
+}
+
+static void
+show_msg(struct watch *w, const struct lt_msg *m)
 {
 	struct lt_event ev;
 	bool until_hit = false;
@@ -480,7 +496,8 @@ open_outputs(struct watch *w, struct lt_error *err)
 		lt_rec_set_autoflush(w->nd, false);
 		/* stdout is a recording too, valid for 'show' */
 		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, "none", NULL, NULL) == 0)
+		    ctx->conn, lattice, lt_redact_mode_name(w->redact), NULL,
+		    NULL) == 0)
 			stdout_failed(w);
 	}
 	if (path) {
@@ -488,7 +505,8 @@ open_outputs(struct watch *w, struct lt_error *err)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, "none", NULL, err) == 0)
+		    ctx->conn, lattice, lt_redact_mode_name(w->redact), NULL,
+		    err) == 0)
 			return -1;
 	}
 	/* Without filters, ndjson needs no decoding: type counts come from
@@ -602,7 +620,8 @@ setup(struct watch *w, struct lt_error *err)
 	w->col = lt_output_colors(w->ctx->color_out && w->ctx->format <= LT_FMT_WIDE);
 	if (build_filters(w, err) < 0 ||
 	    lt_args_uint(a, "count", UINT64_MAX, &w->max_count, err) < 0 ||
-	    lt_args_duration(a, "idle", &w->idle_ns, err) < 0)
+	    lt_args_duration(a, "idle", &w->idle_ns, err) < 0 ||
+	    lt_redact_mode_from_args(a, &w->redact, err) < 0)
 		return -1;
 	if (w->ctx->format == LT_FMT_JSON)
 		w->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */

@@ -15,6 +15,7 @@
 
 #include "conn-priv.h"
 #include "latticectl/buf.h"
+#include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -59,6 +60,25 @@ lt_error_nats(struct lt_error *err, natsStatus s, const char *fmt, ...)
 	return lt_error_set(err, code, "%s: %s", what, natsStatus_GetText(s));
 }
 
+/* Remove user:password@ from the first quoted server list in err->msg.
+ * Returns -1. */
+static int
+redact_quoted_urls(struct lt_error *err)
+{
+	char *q = strchr(err->msg, '\''), *end = q ? strchr(q + 1, '\'') : NULL;
+	char tail[sizeof(err->msg)];
+	size_t used;
+
+	if (end == NULL)
+		return -1;
+	snprintf(tail, sizeof(tail), "%s", end);
+	*end = '\0';
+	lt_redact_url(q + 1);
+	used = strlen(err->msg);
+	snprintf(err->msg + used, sizeof(err->msg) - used, "%s", tail);
+	return -1;
+}
+
 static void
 push_event(struct lt_conn *c, enum lt_item_kind kind, const char *detail)
 {
@@ -69,6 +89,8 @@ push_event(struct lt_conn *c, enum lt_item_kind kind, const char *detail)
 	it.t_ns = lt_now_ns();
 	if (detail)
 		snprintf(it.detail, sizeof(it.detail), "%s", detail);
+	if (kind == LT_ITEM_DISCONNECTED || kind == LT_ITEM_RECONNECTED)
+		lt_redact_url(it.detail);	/* a URL: no user:password@ */
 	pthread_mutex_lock(&c->mu);
 	if (c->feed)
 		lt_feed_push(c->feed, &it);
@@ -156,9 +178,10 @@ set_servers(natsOptions *o, const char *list, struct lt_error *err)
 	}
 	s = n ? natsOptions_SetServers(o, urls, n) : NATS_INVALID_ARG;
 	free(copy);
-	if (s != NATS_OK)
-		return lt_error_set(err, LT_E_CONNECT, "invalid server URL '%s'",
-		    list);
+	if (s != NATS_OK) {
+		lt_error_set(err, LT_E_CONNECT, "invalid server URL '%s'", list);
+		return redact_quoted_urls(err);
+	}
 	return 0;
 }
 
@@ -282,6 +305,7 @@ lt_conn_open(struct lt_conn **out, const struct lt_config *cfg,
 	if (s != NATS_OK) {
 		lt_error_nats(err, s, "cannot connect to '%s'",
 		    lt_config_get(cfg, LT_S_SERVER));
+		redact_quoted_urls(err);
 		if (s == NATS_TIMEOUT)
 			err->code = LT_E_TIMEOUT;
 		else
@@ -396,6 +420,7 @@ lt_conn_url(struct lt_conn *c, char *out, size_t outlen)
 {
 	out[0] = '\0';
 	natsConnection_GetConnectedUrl(c->nc, out, outlen);
+	lt_redact_url(out);
 }
 
 int

@@ -9,6 +9,7 @@
 #include "latticectl/conn.h"
 #include "latticectl/json.h"
 #include "latticectl/rec.h"
+#include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -18,8 +19,91 @@ struct lt_rec {
 	pthread_mutex_t mu;
 	uint64_t seq;
 	bool failed;
-	struct lt_buf line;
+	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
+	struct lt_buf line, redacted;
 };
+
+/* ---- redaction: the one place records are redacted, written or read ---- */
+
+/* Members that hold payloads (DESIGN.md 4); everything else in a record
+ * is latticectl's own description of it. */
+static const char *const payload_members[] = {
+	"event", "payload", "value", "entries", "headers", NULL,
+};
+
+void
+lt_rec_redact(cJSON *rec, const char *kind, enum lt_redact_mode m)
+{
+	/* a request's subject; replies carry no credentials */
+	bool cred = lt_redact_subject_is_credential(lt_json_str(rec, "subject"));
+	bool secret_key;
+	cJSON *p;
+	size_t i;
+
+	secret_key = m != LT_REDACT_NONE && kind && !strcmp(kind, "kv") &&
+	    lt_redact_name_is_secret(lt_json_str(rec, "key"));
+	for (i = 0; payload_members[i]; i++) {
+		p = cJSON_GetObjectItemCaseSensitive(rec, payload_members[i]);
+		if (p == NULL)
+			continue;
+		if (secret_key)
+			lt_redact_json_whole(p);
+		else
+			lt_redact_json(p, cred ? LT_REDACT_ALL : m);
+	}
+}
+
+/* Whether raw fields need the tree walk: a secret member name, a kv key,
+ * a registry.put request, or ALL. */
+static bool
+raw_needs_redaction(const char *kind, const char *fields, size_t len,
+    enum lt_redact_mode m)
+{
+	static const char cred[] = ".registry.put\"";
+
+	if (len == 0)
+		return false;
+	if (lt_memfind(fields, len, cred, sizeof(cred) - 1) != NULL)
+		return true;
+	if (m == LT_REDACT_NONE)
+		return false;
+	return !strcmp(kind, "kv") || lt_redact_may_change(NULL, fields, len, m);
+}
+
+/* The raw fields, redacted into r->redacted when needed. */
+static const char *
+redact_raw(struct lt_rec *r, const char *kind, const char *fields,
+    size_t *len)
+{
+	cJSON *j;
+	char *text;
+	size_t n;
+
+	if (!raw_needs_redaction(kind, fields, *len, r->redact))
+		return fields;
+	lt_buf_reset(&r->redacted);
+	lt_buf_addch(&r->redacted, '{');
+	lt_buf_add(&r->redacted, fields, *len);
+	lt_buf_addch(&r->redacted, '}');
+	j = cJSON_ParseWithLength(r->redacted.buf, r->redacted.len);
+	if (j == NULL)
+		return fields;	/* the writer's bug; nothing to walk */
+	lt_rec_redact(j, kind, r->redact);
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	n = strlen(text);
+	lt_buf_reset(&r->redacted);
+	lt_buf_add(&r->redacted, text + 1, n - 2);	/* without braces */
+	cJSON_free(text);
+	*len = n - 2;
+	return r->redacted.buf;
+}
+
+void
+lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m)
+{
+	r->redact = m;
+}
 
 int
 lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err)
@@ -70,13 +154,15 @@ lt_rec_flush(struct lt_rec *r)
 /* Write the prefix, the fields and the newline as one flushed line. */
 static uint64_t
 emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
-    size_t len, struct lt_error *err)
+    size_t len, bool raw, struct lt_error *err)
 {
 	char t[48];
 	uint64_t seq;
 
 	lt_time_format(t_ns ? t_ns : lt_now_ns(), t, sizeof(t));
 	pthread_mutex_lock(&r->mu);
+	if (raw)	/* cJSON fields were redacted by lt_rec_write */
+		fields = redact_raw(r, kind, fields, &len);
 	seq = ++r->seq;
 	lt_buf_reset(&r->line);
 	lt_buf_addf(&r->line, "{\"schema\":\"" LT_REC_SCHEMA "\",\"seq\":%llu,"
@@ -103,20 +189,23 @@ uint64_t
 lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
     const char *fields_json, size_t len, struct lt_error *err)
 {
-	return emit(r, kind, t_ns, fields_json, len, err);
+	return emit(r, kind, t_ns, fields_json, len, true, err);
 }
 
 uint64_t
 lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
     cJSON *fields, struct lt_error *err)
 {
-	char *text = fields ? cJSON_PrintUnformatted(fields) : NULL;
-	size_t len = text ? strlen(text) : 0;
+	char *text;
+	size_t len;
 	uint64_t seq;
 
+	lt_rec_redact(fields, kind, r->redact);	/* emit finds nothing more */
+	text = fields ? cJSON_PrintUnformatted(fields) : NULL;
+	len = text ? strlen(text) : 0;
 	/* Strip the object's braces: its members follow the prefix. */
 	seq = emit(r, kind, t_ns, len >= 2 ? text + 1 : "", len >= 2 ? len - 2 : 0,
-	    err);
+	    false, err);
 	cJSON_free(text);
 	cJSON_Delete(fields);
 	return seq;
@@ -133,6 +222,22 @@ lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
 	lt_buf_addch(b, '"');
 	lt_buf_add_base64(b, data, len);
 	lt_buf_adds(b, "\",\"encoding\":\"base64\"");
+}
+
+/* One word of the command line, with URL user information removed. */
+static cJSON *
+argv_word(const char *s)
+{
+	char *copy;
+	cJSON *w;
+
+	if (!strstr(s, "://") || !strchr(s, '@'))
+		return cJSON_CreateString(s);
+	copy = lt_xstrdup(s);
+	lt_redact_url(copy);
+	w = cJSON_CreateString(copy);
+	free(copy);
+	return w;
 }
 
 /* The command line with the values of secret options masked. */
@@ -157,8 +262,8 @@ masked_argv(int argc, char **argv)
 			else if (!strncmp(s, secret[j], n) && s[n] == '=')
 				s = secret[j], mask = true;
 		}
-		cJSON_AddItemToArray(a, cJSON_CreateString(mask ?
-		    (s == argv[i] ? "(secret)" : "--secret=(secret)") : s));
+		cJSON_AddItemToArray(a, mask ? cJSON_CreateString(s == argv[i] ?
+		    "(secret)" : "--secret=(secret)") : argv_word(s));
 	}
 	return a;
 }
@@ -174,7 +279,9 @@ lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
 	cJSON_AddStringToObject(f, "version", LT_VERSION);
 	cJSON_AddItemToObject(f, "argv", masked_argv(argc, argv));
 	cJSON_AddStringToObject(f, "lattice", lattice ? lattice : "default");
-	cJSON_AddStringToObject(f, "redaction", redaction ? redaction : "default");
+	if (redaction)
+		lt_redact_mode_parse(redaction, &r->redact);
+	cJSON_AddStringToObject(f, "redaction", lt_redact_mode_name(r->redact));
 	if (c) {
 		const struct lt_server_info *si = lt_conn_server(c);
 		cJSON *s = cJSON_AddObjectToObject(f, "server");
@@ -207,6 +314,7 @@ rec_free(struct lt_rec *r)
 		fflush(r->fp);
 	pthread_mutex_destroy(&r->mu);
 	lt_buf_release(&r->line);
+	lt_buf_release(&r->redacted);
 	free(r);
 }
 
@@ -243,7 +351,42 @@ struct lt_rec_reader {
 	struct lt_buf line;
 	uint64_t lineno;
 	bool truncated, complete;
+	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
 };
+
+void
+lt_rec_reader_set_redaction(struct lt_rec_reader *rd, enum lt_redact_mode m)
+{
+	rd->redact = m;
+}
+
+/* A meta record read under a stricter mode than it was written with says
+ * so, as the records after it are redacted that way now. */
+static void
+note_meta_redaction(cJSON *meta, enum lt_redact_mode m)
+{
+	enum lt_redact_mode was = LT_REDACT_NONE;
+	static const int strictness[] = {
+		[LT_REDACT_NONE] = 0, [LT_REDACT_SECRETS] = 1, [LT_REDACT_ALL] = 2,
+	};
+
+	lt_redact_mode_parse(lt_json_str(meta, "redaction"), &was);
+	if (strictness[m] > strictness[was])
+		cJSON_ReplaceItemInObject(meta, "redaction",
+		    cJSON_CreateString(lt_redact_mode_name(m)));
+}
+
+/* Redact a record just read (show and report print what they read). */
+static void
+redact_read(const struct lt_rec_reader *rd, cJSON *rec)
+{
+	const char *kind = lt_json_str(rec, "kind");
+
+	if (!strcmp(kind, "meta"))
+		note_meta_redaction(rec, rd->redact);
+	else
+		lt_rec_redact(rec, kind, rd->redact);
+}
 
 int
 lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
@@ -300,6 +443,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {
 		if (!strcmp(cJSON_GetObjectItem(j, "kind")->valuestring, "end"))
 			rd->complete = true;
+		redact_read(rd, j);
 		*rec = j;
 		return 1;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "latticectl/feed.h"
 #include "latticectl/opt.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -405,6 +406,22 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 	}
 	cJSON_Delete(j);
 	return out;
+}
+
+const struct lt_msg *
+lt_redact_msg(const struct lt_msg *m, enum lt_redact_mode mode,
+    struct lt_msg *tmp, char **to_free)
+{
+	size_t n = 0;
+
+	*to_free = lt_redact_payload(m->subject, m->data, (size_t)m->len, mode,
+	    &n);
+	if (*to_free == NULL)
+		return m;
+	*tmp = *m;
+	tmp->data = *to_free;
+	tmp->len = (int)n;
+	return tmp;
 }
 
 void

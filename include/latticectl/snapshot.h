@@ -22,6 +22,8 @@ enum lt_kv_op {
 	LT_KV_PUT,
 	LT_KV_DELETE,
 	LT_KV_PURGE,
+	LT_KV_UNKNOWN,		/* rebuilt points only: the bucket no longer
+				 * holds this key's state at the point */
 };
 
 /* How an entry's value text is to be read. */
@@ -55,7 +57,8 @@ struct lt_snapshot {
 	int64_t duration_ns;	/* how long it took */
 	uint64_t stream_last_seq;	/* the bucket stream's at the start */
 	uint64_t revision;	/* highest revision among the entries */
-	uint64_t unknown;	/* keys whose state at the point is unknown */
+	uint64_t unknown;	/* keys whose state at the point is unknown
+				 * (entries with op LT_KV_UNKNOWN) */
 	enum lt_redact_mode redaction;
 	bool meta_only;		/* entries carry no values */
 	struct lt_snapshot_entry *v;

@@ -343,17 +343,29 @@ static void
 count_unknown(struct walk_state *st, int64_t history)
 {
 	struct lt_snapshot *a = &st->after;
+	struct lt_snapshot unknown = LT_SNAPSHOT_INIT;
 	size_t i = 0, j;
 
+	unknown.meta_only = true;
 	lt_snapshot_order(a);
 	while (i < a->n) {
 		for (j = i; j < a->n && !strcmp(a->v[j].key, a->v[i].key); j++)
 			;
 		if (!lt_snapshot_find(st->out, a->v[i].key) &&
-		    (a->v[i].op == LT_KV_PURGE || (int64_t)(j - i) >= history))
-			st->out->unknown++;
+		    (a->v[i].op == LT_KV_PURGE || (int64_t)(j - i) >= history)) {
+			lt_snapshot_add(&unknown, a->v[i].key, strlen(a->v[i].key),
+			    a->v[i].revision, a->v[i].created_ns, LT_KV_UNKNOWN,
+			    NULL, 0);
+		}
 		i = j;
 	}
+	for (i = 0; i < unknown.n; i++)
+		lt_snapshot_add(st->out, unknown.v[i].key,
+		    strlen(unknown.v[i].key), unknown.v[i].revision,
+		    unknown.v[i].created_ns, LT_KV_UNKNOWN, NULL, 0);
+	st->out->unknown = unknown.n;
+	lt_snapshot_release(&unknown);
+	lt_snapshot_sort(st->out);
 }
 
 static int

@@ -150,7 +150,7 @@ lt_snapshot_add(struct lt_snapshot *s, const char *key, size_t keylen,
 	e->created_ns = created_ns;
 	e->op = op;
 	e->raw_len = len;
-	if (revision > s->revision)
+	if (revision > s->revision && op != LT_KV_UNKNOWN)
 		s->revision = revision;
 	if (op != LT_KV_PUT || s->meta_only)
 		return e;
@@ -230,12 +230,13 @@ lt_snapshot_count_live(const struct lt_snapshot *s)
 	return n;
 }
 
-static const char *const op_names[] = { "put", "delete", "purge", NULL };
+static const char *const op_names[] = { "put", "delete", "purge", "unknown",
+	NULL };
 
 const char *
 lt_kv_op_name(enum lt_kv_op op)
 {
-	return op <= LT_KV_PURGE ? op_names[op] : "?";
+	return op <= LT_KV_UNKNOWN ? op_names[op] : "?";
 }
 
 int
@@ -266,6 +267,33 @@ lt_snapshot_value_json(const struct lt_snapshot_entry *e, struct lt_buf *out)
 	    ",\"encoding\":\"base64\"" : ",\"encoding\":\"redacted\"");
 }
 
+/* JSON with two-space indents, one member per line (jq's layout). */
+static void
+pretty_json(const cJSON *v, int depth, struct lt_buf *out)
+{
+	const cJSON *c;
+	char *p;
+
+	if ((!cJSON_IsObject(v) && !cJSON_IsArray(v)) || v->child == NULL) {
+		p = cJSON_PrintUnformatted(v);
+		lt_buf_adds(out, p ? p : "null");
+		cJSON_free(p);
+		return;
+	}
+	lt_buf_addch(out, cJSON_IsObject(v) ? '{' : '[');
+	for (c = v->child; c; c = c->next) {
+		lt_buf_addf(out, "\n%*s", (depth + 1) * 2, "");
+		if (cJSON_IsObject(v)) {
+			lt_buf_add_json_str(out, c->string, strlen(c->string));
+			lt_buf_adds(out, ": ");
+		}
+		pretty_json(c, depth + 1, out);
+		if (c->next)
+			lt_buf_addch(out, ',');
+	}
+	lt_buf_addf(out, "\n%*s%c", depth * 2, "", cJSON_IsObject(v) ? '}' : ']');
+}
+
 void
 lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
     struct lt_buf *out)
@@ -276,10 +304,11 @@ lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
 		return;
 	if (e->enc == LT_KV_ENC_JSON && pretty) {
 		cJSON *j = cJSON_ParseWithLength(e->value, e->value_len);
-		char *p = j ? cJSON_Print(j) : NULL;
 
-		lt_buf_adds(out, p ? p : e->value);
-		cJSON_free(p);
+		if (j)
+			pretty_json(j, 0, out);
+		else
+			lt_buf_add(out, e->value, e->value_len);
 		cJSON_Delete(j);
 	} else if (e->enc != LT_KV_ENC_BASE64) {
 		lt_buf_add(out, e->value, e->value_len);
@@ -499,7 +528,7 @@ read_entry(struct reader *r, const cJSON *j, struct lt_error *err)
 	e->raw_len = (size_t)lt_json_num(j, "size", 0);
 	if (t == NULL || lt_time_parse(t, &e->created_ns) < 0)
 		e->created_ns = 0;
-	if (e->revision > r->s->revision)
+	if (e->revision > r->s->revision && op != LT_KV_UNKNOWN)
 		r->s->revision = e->revision;
 	if (read_value(r, e, j) == 0)
 		return 0;
@@ -645,9 +674,10 @@ fast_entry(struct reader *r, const char *line, size_t len)
 		return -1;
 	e.op = oplen == 3 && !memcmp(op, "put", 3) ? LT_KV_PUT :
 	    oplen == 6 && !memcmp(op, "delete", 6) ? LT_KV_DELETE :
-	    oplen == 5 && !memcmp(op, "purge", 5) ? LT_KV_PURGE : (enum lt_kv_op)-1;
-	if ((int)e.op < 0 || (eat(&c, ",\"size\":") && !number(&c, &size)))
-		return -1;
+	    oplen == 5 && !memcmp(op, "purge", 5) ? LT_KV_PURGE : LT_KV_UNKNOWN;
+	if (e.op == LT_KV_UNKNOWN || (eat(&c, ",\"size\":") &&
+	    !number(&c, &size)))
+		return -1;	/* rare lines go the slow way */
 	e.raw_len = (size_t)size;
 	if (!eat(&c, "}") && !(eat(&c, ",\"value\":") && e.op == LT_KV_PUT &&
 	    fast_value(r, &e, &c)))
@@ -673,7 +703,11 @@ read_line(struct reader *r, const char *line, size_t len, bool last,
 	const char *kind = lt_json_str(j, "kind");
 	int rc = 0;
 
-	if (j == NULL && r->line == 1)
+	if (j == NULL && r->line == 1 && last && lt_str_has_prefix(line,
+	    "{\"schema\":\"" LT_SNAPSHOT_SCHEMA))
+		rc = lt_error_set(err, LT_E_RUNTIME, "'%s' is truncated: its "
+		    "header line is cut short", r->name);
+	else if (j == NULL && r->line == 1)
 		rc = lt_error_set(err, LT_E_RUNTIME, "'%s' is not a latticectl "
 		    "snapshot (line 1 is not JSON)", r->name);
 	else if (j == NULL && last)

@@ -36,7 +36,9 @@ void lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m);
 
 /* Redact one record (or the fields of one) of kind in place: the payload
  * members (event, payload, value, entries, headers) get lt_redact_json in
- * mode m; a kv record whose key is secret gets its value masked whole; a
+ * mode m; a kv record whose key is secret, or a record whose subject or
+ * request_subject is a config request on a secret name, gets its payload
+ * masked whole (unless LT_REDACT_NONE); a
  * request on a registry.put subject has its payload masked as
  * LT_REDACT_ALL even under LT_REDACT_NONE. The writer and the reader both
  * use it, so what is recorded and what is shown follow one rule. */

@@ -58,6 +58,11 @@ void lt_redact_json(struct cJSON *v, enum lt_redact_mode m);
 /* Same, returning how many values were masked. */
 size_t lt_redact_json_count(struct cJSON *v, enum lt_redact_mode m);
 
+/* Remove user information from every URL in the string values of v
+ * (lt_redact_url), in every mode: connection and registry URLs carry
+ * credentials. Returns how many strings changed. */
+size_t lt_redact_json_urls(struct cJSON *v);
+
 /* Replace v in place (any type; its name stays) by the string mask of its
  * compact JSON text, unless it already is a mask. Returns 1 or 0. */
 size_t lt_redact_json_whole(struct cJSON *v);
@@ -83,15 +88,22 @@ bool lt_redact_is_mask(const char *s, size_t n);
  * masked as LT_REDACT_ALL whatever the mode, even NONE. */
 bool lt_redact_subject_is_credential(const char *subject);
 
+/* True for a control-interface config request on a secret config name
+ * ("{prefix}.v1.{lattice}.config.put.SECRET_x", also config.get): the
+ * whole payload is a secret's value, masked whole unless NONE. */
+bool lt_redact_subject_is_secret(const char *subject);
+
 /* Whether lt_redact_payload could change these bytes: a cheap scan for a
- * secret member name (no tree is built), true under ALL or for a
- * credential subject. */
+ * secret member name or a URL with user information (no tree is built);
+ * true under ALL or for a credential or secret config subject. */
 bool lt_redact_may_change(const char *subject, const void *data,
     size_t len, enum lt_redact_mode m);
 
-/* Redact a message payload received on subject (may be NULL): a JSON
+/* Redact a message payload received on subject (may be NULL): masked
+ * whole for a secret config subject, as ALL for registry.put; else a JSON
  * object or array gets lt_redact_json (compact output); anything else is
- * masked whole under ALL and kept otherwise. Returns NULL when nothing
+ * masked whole under ALL. In every mode URLs lose their user information
+ * (lt_redact_json_urls; also in a text payload). Returns NULL when nothing
  * changes (the common case, no allocation), else new bytes the caller
  * frees, NUL-terminated, with *out_len set. */
 char *lt_redact_payload(const char *subject, const void *data, size_t len,

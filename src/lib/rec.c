@@ -35,13 +35,17 @@ void
 lt_rec_redact(cJSON *rec, const char *kind, enum lt_redact_mode m)
 {
 	/* a request's subject; replies carry no credentials */
-	bool cred = lt_redact_subject_is_credential(lt_json_str(rec, "subject"));
+	const char *subject = lt_json_str(rec, "subject");
+	const char *req = lt_json_str(rec, "request_subject");
+	bool cred = lt_redact_subject_is_credential(subject);
 	bool secret_key;
 	cJSON *p;
 	size_t i;
 
-	secret_key = m != LT_REDACT_NONE && kind && !strcmp(kind, "kv") &&
-	    lt_redact_name_is_secret(lt_json_str(rec, "key"));
+	secret_key = m != LT_REDACT_NONE && ((kind && !strcmp(kind, "kv") &&
+	    lt_redact_name_is_secret(lt_json_str(rec, "key"))) ||
+	    lt_redact_subject_is_secret(subject) ||
+	    lt_redact_subject_is_secret(req));
 	for (i = 0; payload_members[i]; i++) {
 		p = cJSON_GetObjectItemCaseSensitive(rec, payload_members[i]);
 		if (p == NULL)
@@ -50,6 +54,7 @@ lt_rec_redact(cJSON *rec, const char *kind, enum lt_redact_mode m)
 			lt_redact_json_whole(p);
 		else
 			lt_redact_json(p, cred ? LT_REDACT_ALL : m);
+		lt_redact_json_urls(p);
 	}
 }
 
@@ -63,11 +68,12 @@ raw_needs_redaction(const char *kind, const char *fields, size_t len,
 
 	if (len == 0)
 		return false;
-	if (lt_memfind(fields, len, cred, sizeof(cred) - 1) != NULL)
+	if (lt_memfind(fields, len, cred, sizeof(cred) - 1) != NULL ||
+	    lt_redact_may_change(NULL, fields, len, m))
 		return true;
-	if (m == LT_REDACT_NONE)
-		return false;
-	return !strcmp(kind, "kv") || lt_redact_may_change(NULL, fields, len, m);
+	/* kv keys and config names are values, not member names */
+	return m != LT_REDACT_NONE && (!strcmp(kind, "kv") ||
+	    lt_memfind(fields, len, ".config.", 8) != NULL);
 }
 
 /* The raw fields, redacted into r->redacted when needed. */

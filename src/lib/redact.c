@@ -265,6 +265,22 @@ lt_redact_json_count(cJSON *v, enum lt_redact_mode m)
 	return m == LT_REDACT_ALL && is_scalar(v) ? lt_redact_json_whole(v) : 0;
 }
 
+size_t
+lt_redact_json_urls(cJSON *v)
+{
+	size_t n = 0, before;
+	cJSON *c;
+
+	if (cJSON_IsString(v) && v->valuestring && strstr(v->valuestring, "://")) {
+		before = strlen(v->valuestring);
+		lt_redact_url(v->valuestring);
+		return strlen(v->valuestring) != before;
+	}
+	for (c = v ? v->child : NULL; c; c = c->next)
+		n += lt_redact_json_urls(c);
+	return n;
+}
+
 void
 lt_redact_json(cJSON *v, enum lt_redact_mode m)
 {
@@ -333,6 +349,21 @@ lt_redact_subject_is_credential(const char *subject)
 	    strstr(subject, ".v1.") != NULL;
 }
 
+bool
+lt_redact_subject_is_secret(const char *subject)
+{
+	static const char *const ops[] = { ".config.put.", ".config.get.", NULL };
+	const char *p;
+	size_t i;
+
+	if (subject == NULL || strstr(subject, ".v1.") == NULL)
+		return false;
+	for (i = 0; ops[i]; i++)
+		if ((p = strstr(subject, ops[i])) != NULL)
+			return lt_redact_name_is_secret(p + strlen(ops[i]));
+	return false;
+}
+
 /* End of the JSON string whose opening quote is at p (the closing quote),
  * or end; *esc tells whether it holds an escape. */
 static const char *
@@ -370,15 +401,48 @@ has_secret_name(const char *d, size_t n)
 	return false;
 }
 
+/* Whether the bytes hold "scheme://user...@": a URL with credentials. */
+static bool
+has_url_userinfo(const char *d, size_t n)
+{
+	const char *p = d, *end = d + n, *q;
+
+	while ((q = lt_memfind(p, (size_t)(end - p), "://", 3)) != NULL) {
+		for (p = q + 3; p < end && !strchr("@/?# \"',", *p); p++)
+			;
+		if (p < end && *p == '@')
+			return true;
+	}
+	return false;
+}
+
 bool
 lt_redact_may_change(const char *subject, const void *data, size_t len,
     enum lt_redact_mode m)
 {
 	if (len == 0)
 		return false;
-	if (m == LT_REDACT_ALL || lt_redact_subject_is_credential(subject))
+	if (has_url_userinfo(data, len))
+		return true;
+	if (m == LT_REDACT_ALL || lt_redact_subject_is_credential(subject) ||
+	    (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject)))
 		return true;
 	return m == LT_REDACT_SECRETS && has_secret_name(data, len);
+}
+
+/* A text payload with URL user information removed, or NULL when it has
+ * none (or is not text). */
+static char *
+text_without_userinfo(const char *data, size_t len, size_t *out_len)
+{
+	char *out;
+
+	if (!has_url_userinfo(data, len) || !lt_is_text(data, len))
+		return NULL;
+	out = copy_bytes(data, len, out_len);
+	lt_redact_url(out);
+	*out_len = strlen(out);
+	return out;
 }
 
 char *
@@ -392,14 +456,17 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 		return NULL;
 	if (lt_redact_subject_is_credential(subject))
 		m = LT_REDACT_ALL;
+	else if (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject))
+		return lt_redact_is_mask(data, len) ? NULL :
+		    mask_bytes(data, len, out_len);
 	j = cJSON_ParseWithLength(data, len);
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
 		cJSON_Delete(j);
-		if (m != LT_REDACT_ALL || lt_redact_is_mask(data, len))
-			return NULL;
-		return mask_bytes(data, len, out_len);
+		if (m == LT_REDACT_ALL && !lt_redact_is_mask(data, len))
+			return mask_bytes(data, len, out_len);
+		return text_without_userinfo(data, len, out_len);
 	}
-	if (lt_redact_json_count(j, m) > 0) {
+	if (lt_redact_json_count(j, m) + lt_redact_json_urls(j) > 0) {
 		text = cJSON_PrintUnformatted(j);
 		out = copy_bytes(text, strlen(text), out_len);
 		cJSON_free(text);
@@ -434,9 +501,9 @@ lt_redact_url(char *url)
 		next = next ? next + 1 : seg + strlen(seg);
 		scheme = strstr(seg, "://");
 		start = scheme && scheme < next ? scheme + 3 : seg;
-		at = memchr(start, '@', (size_t)(next - start));
-		if (at == NULL)
-			continue;
+		at = start + strcspn(start, "@/?# \"',");
+		if (at >= next || *at != '@')
+			continue;	/* no user information before the host */
 		memmove(start, at + 1, strlen(at + 1) + 1);
 		next -= (size_t)(at + 1 - start);
 	}

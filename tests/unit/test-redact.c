@@ -229,6 +229,17 @@ test_payload(void)
 	v = lt_redact_payload(subj, "user:pw", 7, LT_REDACT_NONE, &n);
 	ok(v && !strncmp(v, "<redacted:", 10), "non-JSON credentials masked");
 	free(v);
+	ok(lt_redact_subject_is_secret("wasmbus.ctl.v1.d.config.put.SECRET_x") &&
+	    lt_redact_subject_is_secret("wasmbus.ctl.v1.d.config.get.db_password"),
+	    "config requests on secret names");
+	ok(!lt_redact_subject_is_secret("wasmbus.ctl.v1.d.config.put.app-cfg") &&
+	    !lt_redact_subject_is_secret("x.config.put.SECRET_x"),
+	    "other config names, non-ctl subjects");
+	v = lt_redact_payload("wasmbus.ctl.v1.d.config.put.SECRET_x",
+	    "{\"v\":\"s3\"}", 10, LT_REDACT_SECRETS, &n);
+	ok(v && !strncmp(v, "<redacted:", 10) && n == 19,
+	    "secret config payload masked whole");
+	free(v);
 	ok(lt_redact_payload("s", "plain", 5, LT_REDACT_SECRETS, &n) == NULL,
 	    "text kept under secrets");
 	v = lt_redact_payload("s", "plain", 5, LT_REDACT_ALL, &n);
@@ -242,6 +253,10 @@ test_url(void)
 	char a[] = "nats://bob:hunter2@127.0.0.1:4222";
 	char b[] = "tls://tok@h1:1,nats://h2:2,u:p@h3:3";
 	char c[] = "nats://127.0.0.1:4222";
+	char d[] = "see http://x.org/a mail me@y";
+	const char *j = "{\"ctl_host\":\"nats://bob:pw9@h:1\",\"n\":1}";
+	size_t n = 0;
+	char *v = lt_redact_payload("s", j, strlen(j), LT_REDACT_NONE, &n);
 
 	lt_redact_url(a);
 	is_str(a, "nats://127.0.0.1:4222", "user and password removed");
@@ -249,6 +264,14 @@ test_url(void)
 	is_str(b, "tls://h1:1,nats://h2:2,h3:3", "each URL of a list");
 	lt_redact_url(c);
 	is_str(c, "nats://127.0.0.1:4222", "plain URL unchanged");
+	lt_redact_url(d);
+	is_str(d, "see http://x.org/a mail me@y", "an @ after the host stays");
+	is_str(v, "{\"ctl_host\":\"nats://h:1\",\"n\":1}",
+	    "URL credentials in a payload go, even under none");
+	free(v);
+	v = lt_redact_payload("s", "x nats://a:b@h y", 16, LT_REDACT_SECRETS, &n);
+	is_str(v, "x nats://h y", "and in a text payload");
+	free(v);
 }
 
 int

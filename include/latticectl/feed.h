@@ -15,6 +15,8 @@ enum lt_item_kind {
 	LT_ITEM_RECONNECTED,
 	LT_ITEM_SLOW,		/* a subscription dropped messages */
 	LT_ITEM_CLOSED,		/* connection closed for good */
+	LT_ITEM_ERROR,		/* an asynchronous client error (detail) */
+	LT_ITEM_NUDGE,		/* lt_feed_nudge: recompute deadlines */
 };
 
 /* A received message. Strings are borrowed until lt_item_release. */
@@ -69,6 +71,10 @@ void lt_feed_push(struct lt_feed *f, const struct lt_item *item);
  * forever). Returns 1 with *item filled, 0 on deadline, -1 when woken by
  * lt_feed_wake or closed. The caller releases the item. */
 int lt_feed_next(struct lt_feed *f, int64_t deadline, struct lt_item *item);
+/* Make a waiting lt_feed_next return an LT_ITEM_NUDGE item (once, before
+ * queued items), so that the command thread looks at state a direct
+ * handler changed. Never blocks: safe from the direct handler. */
+void lt_feed_nudge(struct lt_feed *f);
 /* Make a waiting lt_feed_next return -1 (signals, shutdown). Sticky until
  * lt_feed_clear_wake. */
 void lt_feed_wake(struct lt_feed *f);

@@ -14,7 +14,8 @@
 #include "latticectl/output.h"
 
 struct lt_gap {
-	const char *reason;	/* "disconnected", "slow-consumer" */
+	const char *reason;	/* "disconnected", "slow-consumer",
+				 * "client-error" */
 	int64_t t_ns;		/* wall time it was noticed */
 	int64_t duration_ns;	/* disconnected: how long; else 0 */
 	int64_t dropped;	/* slow-consumer: messages lost; else 0 */
@@ -31,8 +32,9 @@ struct lt_gap_tracker {
 #define LT_GAP_TRACKER_INIT { 0, 0, 0 }
 
 /* Feed a non-message item. Returns 1 with *gap filled when the item
- * completes a gap (a reconnect), else 0 (a disconnect is remembered until
- * its reconnect). */
+ * completes a gap (a reconnect) or is one (an asynchronous client error,
+ * which may have stopped delivery), else 0 (a disconnect is remembered
+ * until its reconnect). */
 int lt_gap_on_item(struct lt_gap_tracker *t, const struct lt_item *it,
     struct lt_gap *gap);
 /* total_dropped is the sum of lt_sub_dropped over the command's

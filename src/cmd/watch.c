@@ -12,6 +12,7 @@
 #include "latticectl/event.h"
 #include "latticectl/feed.h"
 #include "latticectl/filter.h"
+#include "latticectl/gap.h"
 #include "latticectl/json.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
@@ -55,9 +56,11 @@ struct watch {
 	const struct lt_colors *col;
 	bool decode_all;		/* false: ndjson fast path */
 	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
-	uint64_t max_count, shown, invalid, gaps, dropped, filtered;
-	int64_t idle_ns, until_deadline, disconnected_at, last_msg;
+	uint64_t max_count, shown, invalid, filtered;
+	struct lt_gap_tracker gt;
+	int64_t idle_ns, until_deadline, last_msg;
 	bool live_marked, stream_mode, done, stdout_closed;
+	bool dirty;			/* written since the last flush */
 	uint64_t history_last_seq;
 	struct type_count types[64];
 	int ntypes;
@@ -112,81 +115,55 @@ record_raw(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b)
 		w->done = true;
 }
 
-/* Record (and print, in text formats) a gap. */
+/* Record (and print, in text formats) a gap. In stream mode the ordered
+ * consumer catches up after a reconnect, so such a gap lost nothing; a
+ * client error may have stopped it, so it claims nothing. */
 static void
-emit_gap(struct watch *w, int64_t t, const char *reason, int64_t dur_ns,
-    int64_t dropped, const char *detail)
+emit_gap(struct watch *w, const struct lt_gap *g)
 {
-	char d[32];
+	bool recovered = w->stream_mode && strcmp(g->reason, "client-error");
 
-	w->gaps++;
 	lt_buf_reset(&w->fields);
-	lt_buf_addf(&w->fields, "\"reason\":\"%s\",\"duration_ms\":%lld,"
-	    "\"dropped\":%lld,\"detail\":", reason, (long long)(dur_ns / 1000000),
-	    (long long)dropped);
-	lt_buf_add_json_str(&w->fields, detail, strlen(detail));
-	if (w->stream_mode)
-		lt_buf_adds(&w->fields, ",\"recovered\":true");
-	record_raw(w, "gap", t, &w->fields);
+	lt_gap_format_fields(g, recovered, &w->fields);
+	record_raw(w, "gap", g->t_ns, &w->fields);
 	if (w->nd || w->ctx->format == LT_FMT_RAW)
 		return;
-	lt_duration_format(dur_ns, d, sizeof(d));
 	lt_buf_reset(&w->line);
-	lt_time_format_short(t, d + 16, 16);
-	lt_buf_addf(&w->line, "%s%s  -- gap: %s", w->col->yellow, d + 16, reason);
-	if (dur_ns > 0)
-		lt_buf_addf(&w->line, " for %s", d);
-	if (dropped > 0)
-		lt_buf_addf(&w->line, ", %lld messages dropped", (long long)dropped);
-	if (*detail)
-		lt_buf_addf(&w->line, " (%s)", detail);
-	if (w->stream_mode)
-		lt_buf_adds(&w->line, "; history stream resumes, nothing lost");
-	lt_buf_adds(&w->line, w->col->reset);
+	lt_gap_format_text(g, recovered, w->col, &w->line);
 	emit_text(w, w->line.buf);
 }
 
 static void
 check_dropped(struct watch *w, int64_t t)
 {
-	int64_t total = 0, delta;
+	struct lt_gap g;
+	int64_t total = 0;
 	int i;
 
 	for (i = 0; i < w->nsubs; i++)
 		total += lt_sub_dropped(w->subs[i]);
-	delta = total - (int64_t)w->dropped;
-	if (delta <= 0)
-		return;
-	w->dropped = (uint64_t)total;
-	emit_gap(w, t, "slow-consumer", 0, delta,
-	    "watch fell behind; the client dropped messages");
+	if (lt_gap_check_dropped(&w->gt, total, t,
+	    "watch fell behind; the client dropped messages", &g))
+		emit_gap(w, &g);
 }
 
 static void
 on_conn_item(struct watch *w, const struct lt_item *it)
 {
-	switch (it->kind) {
-	case LT_ITEM_DISCONNECTED:
-		if (w->disconnected_at == 0)
-			w->disconnected_at = it->t_ns;
-		if (!w->ctx->cfg->quiet)
-			fprintf(stderr, "latticectl: watch: disconnected from %s, "
-			    "reconnecting\n", it->detail);
-		break;
-	case LT_ITEM_RECONNECTED:
-		emit_gap(w, it->t_ns, "disconnected", w->disconnected_at ?
-		    it->t_ns - w->disconnected_at : 0, 0, it->detail);
-		w->disconnected_at = 0;
-		break;
-	case LT_ITEM_SLOW:
-		check_dropped(w, it->t_ns);
-		break;
-	case LT_ITEM_CLOSED:
+	struct lt_gap g;
+
+	if (it->kind == LT_ITEM_DISCONNECTED && !w->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: watch: disconnected from %s, "
+		    "reconnecting\n", it->detail);
+	if (it->kind == LT_ITEM_RECONNECTED && !w->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: watch: reconnected to %s\n",
+		    it->detail);
+	if (it->kind == LT_ITEM_CLOSED)
 		w->done = true;
-		break;
-	default:
-		break;
-	}
+	else if (it->kind == LT_ITEM_SLOW)
+		check_dropped(w, it->t_ns);
+	else if (lt_gap_on_item(&w->gt, it, &g))
+		emit_gap(w, &g);
 }
 
 static void
@@ -303,9 +280,9 @@ write_summary(struct watch *w)
 		fprintf(stderr, "%s%s %llu", i ? ", " : " (", w->types[i].name,
 		    (unsigned long long)w->types[i].n);
 	fprintf(stderr, "%s; %llu gap%s, %llu dropped, %llu invalid, %llu "
-	    "filtered out\n", w->ntypes ? ")" : "", (unsigned long long)w->gaps,
-	    w->gaps == 1 ? "" : "s",
-	    (unsigned long long)w->dropped, (unsigned long long)w->invalid,
+	    "filtered out\n", w->ntypes ? ")" : "",
+	    (unsigned long long)w->gt.gaps, w->gt.gaps == 1 ? "" : "s",
+	    (unsigned long long)w->gt.dropped, (unsigned long long)w->invalid,
 	    (unsigned long long)w->filtered);
 }
 
@@ -316,8 +293,8 @@ summary_json(struct watch *w)
 	int i;
 
 	cJSON_AddNumberToObject(f, "events", (double)w->shown);
-	cJSON_AddNumberToObject(f, "gaps", (double)w->gaps);
-	cJSON_AddNumberToObject(f, "dropped", (double)w->dropped);
+	cJSON_AddNumberToObject(f, "gaps", (double)w->gt.gaps);
+	cJSON_AddNumberToObject(f, "dropped", (double)w->gt.dropped);
 	cJSON_AddNumberToObject(f, "invalid", (double)w->invalid);
 	for (i = 0; i < w->ntypes; i++)
 		cJSON_AddNumberToObject(types, w->types[i].name,
@@ -520,6 +497,7 @@ open_outputs(struct watch *w, struct lt_error *err)
 static void
 flush_outputs(struct watch *w)
 {
+	w->dirty = false;
 	if (w->nd && lt_rec_flush(w->nd) < 0)
 		stdout_failed(w);
 	else if (!w->nd && lt_output_flush(w->ctx->out) != LT_WRITE_OK)
@@ -529,18 +507,29 @@ flush_outputs(struct watch *w)
 		    strerror(errno));
 }
 
+enum wake { WAKE_IDLE, WAKE_UNTIL, WAKE_FLUSH };
+
+/* Output left unflushed is flushed this long after it was written: the
+ * last message of a burst may be counted as not the last (heartbeats and
+ * flow control sit in the same pending queue). */
+#define FLUSH_DELAY_NS 50000000LL
+
 /* The next deadline (lt_mono_ns clock) and which condition it is. */
 static int64_t
-next_deadline(struct watch *w, bool *is_until)
+next_deadline(struct watch *w, enum wake *why)
 {
-	int64_t d = 0;
+	int64_t d = 0, flush = lt_mono_ns() + FLUSH_DELAY_NS;
 
-	*is_until = false;
+	*why = WAKE_IDLE;
 	if (w->idle_ns)
 		d = w->last_msg + w->idle_ns;
 	if (w->until_deadline && (d == 0 || w->until_deadline < d)) {
 		d = w->until_deadline;
-		*is_until = true;
+		*why = WAKE_UNTIL;
+	}
+	if (w->dirty && (d == 0 || flush < d)) {
+		d = flush;
+		*why = WAKE_FLUSH;
 	}
 	return d;
 }
@@ -555,26 +544,36 @@ on_direct(void *ud, const struct lt_item *it)
 	if (w->done)
 		return;
 	on_msg(w, &it->msg);
-	if (it->backlog == 0 || w->shown % 512 == 0)
+	if (it->backlog == 0 || w->shown % 512 == 0) {
 		flush_outputs(w);
+	} else if (!w->dirty) {
+		w->dirty = true;
+		lt_feed_nudge(w->feed);	/* the loop flushes soon */
+	}
 	if (w->done)
 		lt_feed_wake(w->feed);
 }
 
 /* Handle what lt_feed_next returned; false ends the loop. */
 static bool
-step(struct watch *w, int rc, struct lt_item *it, bool is_until,
+step(struct watch *w, int rc, struct lt_item *it, enum wake why,
     struct lt_error *err)
 {
 	if (rc < 0)
 		return false;	/* signal or stop condition: drain, exit 0 */
-	if (rc == 0 && is_until) {
+	if (rc == 0 && why == WAKE_FLUSH) {
+		flush_outputs(w);
+		return !w->done;
+	}
+	if (rc == 0 && why == WAKE_UNTIL) {
 		lt_error_set(err, LT_E_TIMEOUT, "no event matched --until "
 		    "within the timeout");
 		return false;
 	}
 	if (rc == 0)	/* --idle, unless a message came meanwhile */
 		return w->last_msg + w->idle_ns > lt_mono_ns();
+	if (it->kind == LT_ITEM_NUDGE)
+		return !w->done;	/* new deadlines */
 	if (it->kind == LT_ITEM_MSG)
 		on_msg(w, &it->msg);
 	else
@@ -589,19 +588,20 @@ static int
 loop(struct watch *w, struct lt_error *err)
 {
 	struct lt_item it;
-	bool is_until, go = true;
+	bool go = true;
+	enum wake why;
 	int64_t deadline;
 	int rc;
 
 	while (go) {
 		lt_feed_lock(w->feed);
-		deadline = w->done ? -1 : next_deadline(w, &is_until);
+		deadline = w->done ? -1 : next_deadline(w, &why);
 		lt_feed_unlock(w->feed);
 		if (deadline < 0)
 			break;
 		rc = lt_feed_next(w->feed, deadline, &it);
 		lt_feed_lock(w->feed);
-		go = step(w, rc, &it, is_until, err);
+		go = step(w, rc, &it, why, err);
 		lt_feed_unlock(w->feed);
 	}
 	lt_feed_lock(w->feed);

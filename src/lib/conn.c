@@ -28,13 +28,26 @@ struct lt_conn {
 	int closed;
 	struct lt_feed *feed;
 	struct lt_server_info info;
+	char url[256];			/* the server connected to last */
 	int64_t timeout_ns;
 };
+
+/* nats.c's last error text for this thread without its "(file.c:line): "
+ * prefix, or NULL. */
+static const char *
+last_error_text(void)
+{
+	const char *last = nats_GetLastError(NULL);
+
+	if (last && last[0] == '(' && strstr(last, "): "))
+		last = strstr(last, "): ") + 3;
+	return last;
+}
 
 int
 lt_error_nats(struct lt_error *err, natsStatus s, const char *fmt, ...)
 {
-	const char *last = nats_GetLastError(NULL);
+	const char *last = last_error_text();
 	enum lt_status code = LT_E_RUNTIME;
 	char what[256];
 	va_list ap;
@@ -42,9 +55,6 @@ lt_error_nats(struct lt_error *err, natsStatus s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	/* nats.c prefixes its detail with "(file.c:line): " */
-	if (last && last[0] == '(' && strstr(last, "): "))
-		last = strstr(last, "): ") + 3;
 	if (s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS)
 		code = LT_E_TIMEOUT;
 	else if (s == NATS_NO_SERVER || s == NATS_CONNECTION_CLOSED ||
@@ -97,12 +107,24 @@ push_event(struct lt_conn *c, enum lt_item_kind kind, const char *detail)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* Remember the server's URL (once disconnected, nats.c has none) and
+ * copy it to url. */
+static void
+note_url(struct lt_conn *c, natsConnection *nc, char url[256])
+{
+	pthread_mutex_lock(&c->mu);
+	if (nc)
+		natsConnection_GetConnectedUrl(nc, c->url, sizeof(c->url));
+	memcpy(url, c->url, sizeof(c->url));
+	pthread_mutex_unlock(&c->mu);
+}
+
 static void
 on_disconnected(natsConnection *nc, void *closure)
 {
-	char url[256] = "";
+	char url[256];
 
-	natsConnection_GetConnectedUrl(nc, url, sizeof(url));
+	note_url(closure, NULL, url);
 	push_event(closure, LT_ITEM_DISCONNECTED, url);
 }
 
@@ -111,9 +133,9 @@ static void read_server_info(struct lt_conn *c);
 static void
 on_reconnected(natsConnection *nc, void *closure)
 {
-	char url[256] = "";
+	char url[256];
 
-	natsConnection_GetConnectedUrl(nc, url, sizeof(url));
+	note_url(closure, nc, url);
 	read_server_info(closure);
 	push_event(closure, LT_ITEM_RECONNECTED, url);
 }
@@ -131,19 +153,29 @@ on_closed(natsConnection *nc, void *closure)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* Slow-consumer drops and every other asynchronous error (a refused
+ * consumer re-creation, a permissions violation) reach the command as
+ * feed items, never only as a silent stall. */
 static void
 on_error(natsConnection *nc, natsSubscription *sub, natsStatus s, void *closure)
 {
 	struct lt_conn *c = closure;
 	struct lt_item it;
 
-	if (s != NATS_SLOW_CONSUMER)
-		return;
 	memset(&it, 0, sizeof(it));
-	it.kind = LT_ITEM_SLOW;
 	it.t_ns = lt_now_ns();
 	it.sub_id = -1;
-	snprintf(it.detail, sizeof(it.detail), "slow consumer");
+	if (s == NATS_SLOW_CONSUMER) {
+		it.kind = LT_ITEM_SLOW;
+		snprintf(it.detail, sizeof(it.detail), "slow consumer");
+	} else {
+		/* (nats.c sets the last error for the handler's thread) */
+		const char *last = last_error_text();
+
+		it.kind = LT_ITEM_ERROR;
+		snprintf(it.detail, sizeof(it.detail), "%s", last && *last ?
+		    last : natsStatus_GetText(s));
+	}
 	pthread_mutex_lock(&c->mu);
 	if (c->feed)
 		lt_feed_push(c->feed, &it);
@@ -289,6 +321,7 @@ lt_conn_open(struct lt_conn **out, const struct lt_config *cfg,
 {
 	struct lt_conn *c = lt_xcalloc(1, sizeof(*c));
 	natsOptions *o = NULL;
+	char url[256];
 	natsStatus s;
 
 	*out = NULL;
@@ -312,6 +345,7 @@ lt_conn_open(struct lt_conn **out, const struct lt_config *cfg,
 			err->code = LT_E_CONNECT;
 		goto fail;
 	}
+	note_url(c, c->nc, url);
 	read_server_info(c);
 	*out = c;
 	return 0;

@@ -15,7 +15,7 @@ struct lt_feed {
 	pthread_cond_t not_empty, not_full;
 	struct lt_item *ring;
 	size_t cap, head, len;
-	bool woken, closed;
+	bool woken, closed, nudged;
 };
 
 struct lt_feed *
@@ -127,6 +127,13 @@ deadline_ts(int64_t deadline, struct timespec *ts)
 	ts->tv_nsec = (long)(deadline % 1000000000LL);
 }
 
+/* Something for lt_feed_next to return. Called with mu held. */
+static bool
+has_news(const struct lt_feed *f)
+{
+	return f->len > 0 || f->woken || f->closed || f->nudged;
+}
+
 int
 lt_feed_next(struct lt_feed *f, int64_t deadline, struct lt_item *item)
 {
@@ -135,20 +142,23 @@ lt_feed_next(struct lt_feed *f, int64_t deadline, struct lt_item *item)
 
 	deadline_ts(deadline, &ts);
 	pthread_mutex_lock(&f->mu);
-	while (f->len == 0 && !f->woken && !f->closed) {
+	while (!has_news(f)) {
 		if (deadline == 0) {
 			pthread_cond_wait(&f->not_empty, &f->mu);
 		} else if (pthread_cond_timedwait(&f->not_empty, &f->mu,
-		    &ts) != 0 && f->len == 0) {
+		    &ts) != 0 && !has_news(f)) {
 			rc = 0;
 			break;
 		}
 	}
-	if (rc == 1 && f->len == 0)
+	if (rc == 1 && (f->woken || (f->len == 0 && !f->nudged)))
 		rc = -1;
-	if (rc == 1 && f->woken)
-		rc = -1;
-	if (rc == 1) {
+	if (rc == 1 && f->nudged) {
+		memset(item, 0, sizeof(*item));
+		item->kind = LT_ITEM_NUDGE;
+		item->backlog = f->len;
+		f->nudged = false;
+	} else if (rc == 1) {
 		*item = f->ring[f->head];
 		f->head = (f->head + 1) % f->cap;
 		f->len--;
@@ -157,6 +167,15 @@ lt_feed_next(struct lt_feed *f, int64_t deadline, struct lt_item *item)
 	}
 	pthread_mutex_unlock(&f->mu);
 	return rc;
+}
+
+void
+lt_feed_nudge(struct lt_feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->nudged = true;
+	pthread_cond_broadcast(&f->not_empty);
+	pthread_mutex_unlock(&f->mu);
 }
 
 void

@@ -33,6 +33,10 @@ lt_gap_on_item(struct lt_gap_tracker *t, const struct lt_item *it,
 		t->disconnected_at = 0;
 		t->gaps++;
 		return 1;
+	case LT_ITEM_ERROR:
+		gap_fill(gap, "client-error", it->t_ns, 0, 0, it->detail);
+		t->gaps++;
+		return 1;
 	default:
 		return 0;
 	}

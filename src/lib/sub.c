@@ -92,19 +92,51 @@ lt_sub_open(struct lt_sub **out, struct lt_conn *c, const char *subject,
 	return 0;
 }
 
+/* The stream sequence that a read from start_ns begins at, computed by
+ * the server exactly as for DeliverByStartTime: a short-lived pull
+ * consumer (never pulled from) reports it as its delivered position and is
+ * deleted at once. An ordered consumer must not keep OptStartTime: nats.c
+ * 3.4 recreates it after a failover by start sequence with the rest of the
+ * config unchanged, which the server refuses while a start time is set,
+ * and the watch stalls for good. */
+static int
+seq_from_time(jsCtx *js, const struct lt_stream_start *start,
+    uint64_t *seq, struct lt_error *err)
+{
+	jsConsumerInfo *ci = NULL;
+	jsConsumerConfig cc;
+	jsErrCode jerr = 0;
+	natsStatus st;
+
+	jsConsumerConfig_Init(&cc);
+	cc.DeliverPolicy = js_DeliverByStartTime;
+	cc.OptStartTime = start->start_ns;
+	cc.AckPolicy = js_AckNone;
+	cc.FilterSubject = start->filter;
+	cc.InactiveThreshold = 5000000000LL;	/* if the delete is lost */
+	cc.Replicas = 1;
+	cc.MemoryStorage = true;
+	st = js_AddConsumer(&ci, js, start->stream, &cc, NULL, &jerr);
+	if (st != NATS_OK)
+		return lt_error_nats(err, st, "find where '%s' reaches back to "
+		    "the start time", start->stream);
+	*seq = ci->Delivered.Stream + 1;
+	js_DeleteConsumer(js, start->stream, ci->Name, NULL, NULL);
+	jsConsumerInfo_Destroy(ci);
+	return 0;
+}
+
 static void
-stream_sub_options(jsSubOptions *so, const struct lt_stream_start *start)
+stream_sub_options(jsSubOptions *so, const struct lt_stream_start *start,
+    uint64_t start_seq)
 {
 	jsSubOptions_Init(so);
 	so->Stream = start->stream;
 	so->Ordered = true;
 	so->Config.HeadersOnly = start->headers_only;
-	if (start->start_seq > 0) {
+	if (start_seq > 0) {
 		so->Config.DeliverPolicy = js_DeliverByStartSequence;
-		so->Config.OptStartSeq = start->start_seq;
-	} else if (start->start_ns > 0) {
-		so->Config.DeliverPolicy = js_DeliverByStartTime;
-		so->Config.OptStartTime = start->start_ns;
+		so->Config.OptStartSeq = start_seq;
 	} else {
 		so->Config.DeliverPolicy = js_DeliverAll;
 	}
@@ -117,6 +149,7 @@ lt_sub_open_stream(struct lt_sub **out, struct lt_conn *c,
 {
 	struct lt_sub *s;
 	jsCtx *js = lt_conn_js(c, err);
+	uint64_t start_seq = start->start_seq;
 	jsErrCode jerr = 0;
 	jsSubOptions so;
 	natsStatus st;
@@ -124,10 +157,13 @@ lt_sub_open_stream(struct lt_sub **out, struct lt_conn *c,
 	*out = NULL;
 	if (js == NULL)
 		return -1;
+	if (start_seq == 0 && start->start_ns > 0 &&
+	    seq_from_time(js, start, &start_seq, err) < 0)
+		return -1;
 	s = lt_xcalloc(1, sizeof(*s));
 	s->feed = feed;
 	s->id = sub_id;
-	stream_sub_options(&so, start);
+	stream_sub_options(&so, start, start_seq);
 	st = js_Subscribe(&s->ns, js, start->filter, on_stream_msg, s, NULL,
 	    &so, &jerr);
 	if (st != NATS_OK) {

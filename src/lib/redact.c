@@ -56,12 +56,6 @@ lt_redact_mode_from_args(const struct lt_args *a, enum lt_redact_mode *out,
 
 /* ---- names ---- */
 
-/* Substrings that make any name secret. */
-static const char *const secret_words[] = {
-	"password", "passwd", "token", "secret", "credential", "creds",
-	"seed", "jwt", NULL,
-};
-
 /* One word part of a name: n bytes at p. */
 struct part {
 	const char *p;
@@ -148,17 +142,74 @@ count_parts(const char *s, const char *end)
 	return n;
 }
 
+/* Each stem with the letters it needs; the secret words make any name
+ * that contains them secret (bit 0 'a' ... bit 25 'z'): a
+ * name without those letters cannot contain it. */
+#define L(c) (1u << ((c) - 'a'))
+static const struct stem {
+	const char *s;
+	unsigned letters;
+	bool word;	/* a secret word; else a word-part stem */
+} stems[] = {
+	{ "password", L('p') | L('a') | L('s') | L('w') | L('o') | L('r') | L('d'), true },
+	{ "passwd", L('p') | L('a') | L('s') | L('w') | L('d'), true },
+	{ "token", L('t') | L('o') | L('k') | L('e') | L('n'), true },
+	{ "secret", L('s') | L('e') | L('c') | L('r') | L('t'), true },
+	{ "credential", L('c') | L('r') | L('e') | L('d') | L('n') | L('t') |
+	    L('i') | L('a') | L('l'), true },
+	{ "creds", L('c') | L('r') | L('e') | L('d') | L('s'), true },
+	{ "seed", L('s') | L('e') | L('d'), true },
+	{ "jwt", L('j') | L('w') | L('t'), true },
+	{ "key", L('k') | L('e') | L('y'), false },
+	{ "auth", L('a') | L('u') | L('t') | L('h'), false },
+	{ "pass", L('p') | L('a') | L('s'), false },
+	{ "pwd", L('p') | L('w') | L('d'), false },
+};
+#undef L
+
+/* Whether a lower-case name (with the letter set have) can hold a secret
+ * at all; *word when it contains a secret word. Most names (every name of
+ * a lattice event) stop at the letter test, before any substring search. */
+static bool
+may_be_secret(const char *low, unsigned have, bool *word)
+{
+	bool maybe = false;
+	size_t i;
+
+	*word = false;
+	for (i = 0; i < LT_ARRAY_SIZE(stems); i++) {
+		if ((stems[i].letters & ~have) || !strstr(low, stems[i].s))
+			continue;
+		if (stems[i].word)
+			return *word = true;
+		maybe = true;
+	}
+	return maybe;
+}
+
 /* lt_redact_name_is_secret over n bytes (no NUL needed). */
 static bool
 name_is_secret_n(const char *name, size_t n)
 {
 	struct part w, prev = { "", 0 }, all = { name, n };
 	const char *s = name, *end = name + n;
-	bool only;
+	char low[128];
+	unsigned have = 0;
+	bool only, word;
 	size_t i;
 
-	for (i = 0; secret_words[i]; i++)
-		if (part_contains(all, secret_words[i]))
+	if (n < sizeof(low)) {	/* the fast path; longer names walk below */
+		for (i = 0; i < n; i++) {
+			low[i] = (char)tolower((unsigned char)name[i]);
+			if (low[i] >= 'a' && low[i] <= 'z')
+				have |= 1u << (low[i] - 'a');
+		}
+		low[n] = '\0';
+		if (!may_be_secret(low, have, &word) || word)
+			return word;
+	}
+	for (i = 0; i < LT_ARRAY_SIZE(stems); i++)
+		if (stems[i].word && part_contains(all, stems[i].s))
 			return true;
 	only = count_parts(name, end) == 1;
 	while (next_part(&s, end, &w)) {
@@ -364,18 +415,24 @@ lt_redact_subject_is_secret(const char *subject)
 	return false;
 }
 
-/* End of the JSON string whose opening quote is at p (the closing quote),
- * or end; *esc tells whether it holds an escape. */
+/* The closing quote of the JSON string whose opening quote is at p, or
+ * NULL; *esc tells whether the string holds an escape. */
 static const char *
 string_end(const char *p, const char *end, bool *esc)
 {
+	const char *q = p + 1, *b;
+
 	*esc = false;
-	for (p++; p < end && *p != '"'; p++)
-		if (*p == '\\') {
-			*esc = true;
-			p++;
-		}
-	return p;
+	while ((q = memchr(q, '"', (size_t)(end - q))) != NULL) {
+		for (b = q; b > p + 1 && b[-1] == '\\'; b--)
+			;
+		if (((q - b) & 1) == 0)
+			break;	/* not escaped */
+		q++;
+	}
+	if (q)
+		*esc = memchr(p + 1, '\\', (size_t)(q - p - 1)) != NULL;
+	return q;
 }
 
 /* Whether the JSON text in [d, d+n) has a member whose name is secret,
@@ -389,7 +446,7 @@ has_secret_name(const char *d, size_t n)
 
 	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
 		q = string_end(p, end, &esc);
-		if (q >= end)
+		if (q == NULL)
 			return false;
 		for (r = q + 1; r < end && isspace((unsigned char)*r); r++)
 			;

@@ -50,6 +50,17 @@ test_names(void)
 		ok(!lt_redact_name_is_secret(plain[i]), "'%s' is not secret",
 		    plain[i]);
 	ok(!lt_redact_name_is_secret(NULL), "NULL is not secret");
+	{
+		char longname[300];
+
+		memset(longname, 'x', 200);
+		strcpy(longname + 200, "_Password");
+		ok(lt_redact_name_is_secret(longname), "a long name is checked too");
+		strcpy(longname + 200, "_apiKey");
+		ok(lt_redact_name_is_secret(longname), "a long name's key part");
+		strcpy(longname + 200, "_keyboard");
+		ok(!lt_redact_name_is_secret(longname), "a long plain name");
+	}
 }
 
 static void
@@ -211,6 +222,10 @@ test_payload(void)
 	    "no secret member name: fast path");
 	ok(lt_redact_payload("s", ev, strlen(ev), LT_REDACT_SECRETS, &n) == NULL,
 	    "nothing to change: NULL");
+	ok(!lt_redact_may_change("s", "{\"n\":\"say \\\"password\\\": no\"}", 28,
+	    LT_REDACT_SECRETS), "a quoted name inside a value is not a member");
+	ok(lt_redact_may_change("s", "{\"a\":\"\\\\\",\"token\":1}", 20,
+	    LT_REDACT_SECRETS), "a value ending in a backslash ends there");
 	ok(lt_redact_may_change("s", "{\"pass\\u0077ord\":1}", 20,
 	    LT_REDACT_SECRETS), "escaped name: the tree decides");
 	v = lt_redact_payload("s", cfg, strlen(cfg), LT_REDACT_SECRETS, &n);

@@ -82,6 +82,62 @@ add_member(struct lt_buf *b, const cJSON *rec, const char *key)
 	lt_json_scalar_text(v, b);
 }
 
+/* The few payload members that say what a ctl/wadm message was about, as
+ * " name=value" pairs; values are truncated so a line stays a line. */
+static void
+add_payload_members(struct lt_buf *b, const cJSON *obj)
+{
+	static const char *const keys[] = { "config_name", "component_id",
+	    "provider_id", "component_ref", "provider_ref", "reference",
+	    "new_component_ref", "max_instances", "count", "host_id",
+	    "source_id", "target", "result", "message", "error", NULL };
+	int i;
+
+	for (i = 0; keys[i]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, keys[i]);
+		size_t at = b->len;
+
+		if (!v || cJSON_IsNull(v) || cJSON_IsObject(v) ||
+		    cJSON_IsArray(v) || (cJSON_IsString(v) && !*v->valuestring))
+			continue;
+		lt_buf_addf(b, " %s=", keys[i]);
+		lt_json_scalar_text(v, b);
+		if (b->len - at > 160) {
+			b->len = at + 157;
+			lt_buf_adds(b, "...");
+		}
+	}
+}
+
+/* ctl replies: ok or error; wadm.cmd: the command's name; wadm.status: the
+ * status type. Then the payload members that identify the subject. */
+static void
+add_payload_summary(struct lt_buf *b, const cJSON *rec, const char *kind)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
+	const cJSON *ok, *st;
+
+	if (!cJSON_IsObject(p))
+		return;
+	if ((ok = cJSON_GetObjectItemCaseSensitive(p, "success")) &&
+	    cJSON_IsBool(ok))
+		lt_buf_adds(b, cJSON_IsTrue(ok) ? " ok" : " error");
+	if (!strcmp(kind, "wadm.cmd") && p->child && p->child->string) {
+		lt_buf_addf(b, " %s", p->child->string);
+		p = p->child;
+	}
+	if (!strcmp(kind, "wadm.status") &&
+	    (st = cJSON_GetObjectItemCaseSensitive(p, "status")) &&
+	    lt_json_str(st, "type")) {
+		lt_buf_addf(b, " status=%s", lt_json_str(st, "type"));
+		if (lt_json_str(st, "message") && *lt_json_str(st, "message"))
+			lt_buf_addf(b, " message=\"%s\"", lt_json_str(st, "message"));
+		return;
+	}
+	if (cJSON_IsObject(p))
+		add_payload_members(b, p);
+}
+
 void
 lt_timeline_other(const cJSON *rec, const char *kind,
     const struct lt_colors *col, struct lt_buf *out)
@@ -108,6 +164,7 @@ lt_timeline_other(const cJSON *rec, const char *kind,
 	lt_buf_addf(out, "%s%s  -- %s:", color, t, kind);
 	for (i = 0; keys[i]; i++)
 		add_member(out, rec, keys[i]);
+	add_payload_summary(out, rec, kind);
 	if (*color)
 		lt_buf_adds(out, col->reset);
 }

@@ -52,6 +52,10 @@ like "$(jq -c 'select(.kind=="kv" and .op=="purge")' "$F")" 'CONFIGDATA_r21.*rus
     "the CONFIGDATA purge is recorded"
 like "$(jq -c 'select(.kind=="ctl.reply")' "$F" | head -1)" '"latency_ms":' "replies carry their latency"
 like "$(lt show "$F" --type config_deleted)" 'config_deleted .*rust_hello_world-custom_config' "show reads the replay"
+like "$out" 'wadm.cmd: .* DeleteConfig config_name=rust_hello_world-custom_config' \
+    "the timeline names the wadm command that deleted the config"
+like "$out" 'ctl.reply: .* ok message=Requested to scale existing component to a different image' \
+    "the timeline quotes the host's reply"
 lt report "$F" --format markdown >"$TEST_DIR/r21.md"
 like "$(cat "$TEST_DIR/r21.md")" '### Phase: deploy-new' "report: a diagram for deploy-new"
 kill "$SIM_PID"

@@ -375,11 +375,16 @@ run_watcher(struct lt_kv *kv, struct walk_state *st, int64_t timeout_ms,
 	kvWatcher *w = NULL;
 	kvWatchOptions o;
 	natsStatus s;
+	int attempt;
 
 	kvWatchOptions_Init(&o);
 	o.IncludeHistory = st->point;
 	o.MetaOnly = st->w->meta_only;
-	s = kvStore_WatchAll(&w, kv->store, &o);
+	/* In a cluster, a consumer placed on a peer that is down times out
+	 * (nats-server 2.9 picks among the stream's peers): ask again. */
+	for (attempt = 0; attempt < 3; attempt++)
+		if ((s = kvStore_WatchAll(&w, kv->store, &o)) != NATS_TIMEOUT)
+			break;
 	if (s != NATS_OK)
 		return lt_error_nats(err, s, "watch bucket '%s'", kv->bucket);
 	for (;;) {

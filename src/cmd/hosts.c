@@ -115,32 +115,39 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
+/* Write text and a newline; LT_WRITE_FAILED on an I/O error. */
+static enum lt_write
+write_line(struct lt_ctx *ctx, const char *text)
+{
+	enum lt_write w = lt_output_write(ctx->out, text, strlen(text));
+
+	return w == LT_WRITE_OK ? lt_output_write(ctx->out, "\n", 1) : w;
+}
+
 /* Print a JSON document (json) or one line per array element (ndjson).
- * Takes doc. */
+ * Takes doc. A closed pipe is a quiet success. */
 static int
 print_json(struct lt_ctx *ctx, cJSON *doc, const char *array)
 {
 	const cJSON *it;
 	char *text;
-	int rc = 0;
+	enum lt_write w = LT_WRITE_OK;
 
 	if (ctx->format == LT_FMT_JSON) {
 		text = cJSON_Print(doc);
-		rc = lt_output_write(ctx->out, text, strlen(text)) ||
-		    lt_output_write(ctx->out, "\n", 1);
+		w = write_line(ctx, text);
 		cJSON_free(text);
 	} else {
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, array)) {
 			text = cJSON_PrintUnformatted(it);
-			rc = lt_output_write(ctx->out, text, strlen(text)) ||
-			    lt_output_write(ctx->out, "\n", 1);
+			w = write_line(ctx, text);
 			cJSON_free(text);
-			if (rc)
+			if (w != LT_WRITE_OK)
 				break;
 		}
 	}
 	cJSON_Delete(doc);
-	return rc == LT_WRITE_FAILED ? -1 : 0;
+	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
 static int

@@ -54,7 +54,7 @@ is "$(jq -r .kind "$TEST_DIR/nd.ltrec" | tr '\n' ' ')" "meta event end " \
     "recording: meta, event, end"
 
 # Request/reply pairing with a responder; raw bytes out.
-bg T responder 'svc.>' - '{"success":true,"message":"pong"}' >"$TEST_DIR/resp.out"
+bg "$LT_HELPER" -s "$NATS_URL" responder 'svc.>' - '{"success":true,"message":"pong"}' >"$TEST_DIR/resp.out"
 wait_for "responder" 10 grep -q ready "$TEST_DIR/resp.out"
 bg_lt pair sub 'svc.>' --match-replies -o ndjson
 is "$(T req svc.ping)" '{"success":true,"message":"pong"}' "request answered while observed"

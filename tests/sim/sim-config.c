@@ -36,10 +36,16 @@ int
 sim_kv_open(struct sim *s)
 {
 	char name[256];
+	kvStore *latticedata;
 
+	/* Hosts create both buckets (protocol 3.1); LATTICEDATA stays empty
+	 * here, since links live in the sim's own table. */
+	snprintf(name, sizeof(name), "LATTICEDATA_%s", s->o.lattice);
+	latticedata = open_bucket(s, name);
+	kvStore_Destroy(latticedata);
 	snprintf(name, sizeof(name), "CONFIGDATA_%s", s->o.lattice);
 	s->configdata = open_bucket(s, name);
-	return s->configdata ? 0 : -1;
+	return s->configdata && latticedata ? 0 : -1;
 }
 
 /* The stored map for name (new cJSON), or NULL with *found false. */

@@ -79,6 +79,10 @@ verb_ping(struct sim_host *h, natsMsg *m, cJSON *req)
 static void
 verb_get(struct sim_host *h, natsMsg *m, cJSON *req)
 {
+	if (h->index >= h->sim->nhosts - h->sim->o.mute_inventory) {
+		sim_log("fault: host %.8s ignores host.get", h->id);
+		return;
+	}
 	sim_reply(h->sim, h->nc, m, true, "", sim_host_inventory(h));
 }
 

@@ -32,6 +32,7 @@ struct sim_opts {
 	int64_t reply_delay_ns;
 	double garbage_rate;	/* per second */
 	int64_t kill_after_ns;
+	int mute_inventory;	/* the last N hosts ignore host.get */
 	/* load mode */
 	double rate;		/* 0: unthrottled */
 	int64_t duration_ns;

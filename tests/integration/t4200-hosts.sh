@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# t4200-hosts: 'hosts' and 'inventory' against latticesim with 3 hosts, one
+# running a component whose config was purged from CONFIGDATA (the #4704
+# damage); -o wide/json; exit 4 when nobody answers, 5 when a host answers
+# ping but not host.get.
+. "$LT_SRCDIR/tests/lib/lib.sh"
+. "$LT_SRCDIR/tests/integration/lib-sim.sh"
+
+M=$EXAMPLES/manifests
+APP=rust-hello-world
+CFG=rust_hello_world-custom_config
+COMP=rust_hello_world-http_component
+
+status_is() {
+	[ "$(jget "$(T req "wadm.api.default.model.status.$APP")" 'j["status"]["status"]["type"]')" = "$1" ]
+}
+
+start_nats n1
+start_sim --hosts 3
+like "$(T req wadm.api.default.model.put "@$M/upgrade-v1.yaml")" '"result":"created"' "put v1"
+like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "deploy v1"
+wait_for "v1 deployed" 20 status_is deployed
+ok $? "v1 deployed"
+like "$(T req "wasmbus.ctl.v1.default.config.del.$CFG")" '"success":true' "config '$CFG' purged behind wadm's back"
+ids=$(host_ids default | sort)
+
+# hosts
+exit_code 0 "hosts" lt hosts --wait 1s
+out=$(cat "$TEST_DIR/last.out")
+like "$(head -1 <<<"$out")" '^host id +name +version +uptime +labels$' "hosts: header"
+is "$(tail -n +2 <<<"$out" | awk '{print $1}' | sort)" "$ids" "hosts: one row per host that answered ping"
+like "$out" 'N[A-Z0-9]{55}  [a-z]+-[a-z]+-[0-9]{4} +1\.8\.0 +[0-9.]+s +-' "hosts: id, name, version, uptime"
+exit_code 0 "hosts -o wide" lt hosts --wait 1s -o wide
+like "$(head -1 "$TEST_DIR/last.out")" 'labels +lattice +latency$' "wide: lattice and latency columns"
+like "$(cat "$TEST_DIR/last.out")" 'hostcore\.arch=[a-z0-9_]+,hostcore\.os=linux.* default +[0-9.]+[mu]?s$' \
+    "wide: hostcore labels, lattice, latency"
+exit_code 0 "hosts -o json" lt hosts --wait 1s -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$ids" "json: the same hosts"
+is "$(jq -r '[.lattice, (.hosts[0] | .version, (.labels | has("hostcore.os")), (.uptime_seconds >= 0))] | join(" ")' "$TEST_DIR/last.out")" \
+    "default 1.8.0 true true" "json: lattice, version, labels, uptime"
+
+# inventory
+exit_code 0 "inventory" lt inventory --wait 1s
+out=$(cat "$TEST_DIR/last.out")
+like "$(head -1 <<<"$out")" '^host +kind +id +image +max +configs$' "inventory: header"
+like "$out" "component +$COMP +localhost:5000/test/http-hello-world:0\.0\.1 +1 +$CFG\(MISSING\)" \
+    "the component, its image, max instances and its config marked MISSING"
+like "$out" 'provider +rust_hello_world-httpserver +ghcr\.io/wasmcloud/http-server:0\.27\.0 +- +rust_hello_world-default_http$' \
+    "the provider with its link config, present"
+is "$(grep -c "$COMP" <<<"$out")" 1 "the component runs on one of the 3 hosts"
+like "$(cat "$TEST_DIR/last.err")" "1 referenced config is missing from CONFIGDATA_default" "stderr counts the missing config"
+host=$(awk -v c="$COMP" '$3 == c {print $1}' <<<"$out")
+exit_code 0 "inventory HOST -o wide" lt inventory "$host" --wait 1s -o wide
+like "$(head -1 "$TEST_DIR/last.out")" 'configs +revision +app +name$' "wide: revision, app and name columns"
+like "$(cat "$TEST_DIR/last.out")" "^N[A-Z0-9]{55} +component +$COMP .* $CFG\(MISSING\) +0 +$APP +http-hello-world" \
+    "wide: full host id, revision, app"
+exit_code 0 "inventory HOST -o json" lt inventory "$host" --wait 1s -o json
+is "$(jq -r '.hosts[0].components[0].configs[] | "\(.name) \(.via) \(.state)"' "$TEST_DIR/last.out")" \
+    "$CFG manifest missing" "json: config reference, where it came from, missing"
+is "$(jq -r '.hosts[0].components[0] | "\(.image_ref) \(.max_instances) \(.revision) \(.annotations["wasmcloud.dev/appspec"])"' "$TEST_DIR/last.out")" \
+    "localhost:5000/test/http-hello-world:0.0.1 1 0 $APP" "json: image, max instances, revision, annotations"
+is "$(jq -r '"\(.missing_configs) \(.failed | length) \(.hosts | length)"' "$TEST_DIR/last.out")" "1 0 1" \
+    "json: one missing config, no failures, one host"
+exit_code 0 "inventory --no-config-check" lt inventory "$host" --wait 1s --no-config-check
+unlike "$(cat "$TEST_DIR/last.out")" MISSING "--no-config-check marks nothing"
+exit_code 0 "inventory by host id prefix" lt inventory "$(head -1 <<<"$ids" | cut -c1-8)" --wait 1s -o json
+is "$(jq -r '.hosts[0].id' "$TEST_DIR/last.out")" "$(head -1 <<<"$ids")" "the prefix selects that host"
+exit_code 2 "inventory of an unknown host" lt inventory no-such-host --wait 500ms
+like "$(cat "$TEST_DIR/last.err")" "no host matches 'no-such-host'" "names the unknown host"
+
+# Nobody answers: exit 4.
+exit_code 4 "hosts on an empty lattice" lt -x empty hosts --wait 300ms
+like "$(cat "$TEST_DIR/last.err")" "'wasmbus.ctl.v1.empty.host.ping': no responders" "names the subject and the cause"
+
+# A host that answers ping but not host.get: exit 5, the others listed.
+bg "$LT_SIM" -s "$NATS_URL" --lattice muted --hosts 3 --no-wadm --mute-inventory 1 2>"$TEST_DIR/muted.log"
+wait_for "muted sim" 20 grep -q "ready:" "$TEST_DIR/muted.log"
+exit_code 5 "inventory with a mute host" lt -x muted --timeout 1s inventory --wait 500ms -o json
+is "$(jq -r '"\(.hosts | length) \(.failed | length)"' "$TEST_DIR/last.out")" "2 1" "json: 2 inventories, 1 failure"
+like "$(cat "$TEST_DIR/last.err")" "1 of 3 hosts gave no inventory: 'N[A-Z0-9]{55}' \(no reply on 'wasmbus.ctl.v1.muted.host.get.N" \
+    "the error names the host and the subject"
+muted=$(jq -r '.failed[0].host_id' "$TEST_DIR/last.out")
+grep -q "fault: host ${muted:0:8} ignores host.get" "$TEST_DIR/muted.log"
+ok $? "it is the host the sim muted"
+exit_code 4 "inventory of the mute host alone" lt -x muted --timeout 500ms inventory "$muted"
+exit_code 0 "hosts still lists all 3" lt -x muted hosts --wait 500ms -o json
+is "$(jq '.hosts | length' "$TEST_DIR/last.out")" 3 "3 hosts answer ping"
+
+done_testing

@@ -288,13 +288,17 @@ check_slow(struct doctor *d, const cJSON *varz)
 }
 
 /* A connection subscribed to {prefix}.v1.{L}.*.<host id> of a host that
- * answered ping is that host. */
+ * answered ping, or named with that id, is that host. */
 static bool
-is_host_conn(const struct doctor *d, const cJSON *subs)
+is_host_conn(const struct doctor *d, const cJSON *conn, const cJSON *subs)
 {
+	const char *name = lt_json_str(conn, "name");
 	const cJSON *s;
 	size_t i;
 
+	for (i = 0; name && i < d->hosts.n; i++)
+		if (strstr(name, d->hosts.v[i].id))
+			return true;
 	cJSON_ArrayForEach(s, subs) {
 		const char *subj = lt_json_str(s, "subject");
 		const char *last = subj ? strrchr(subj, '.') : NULL;
@@ -336,7 +340,7 @@ owns_group(const struct doctor *d, const struct lt_queue_group *g,
 	const char *name = lt_json_str(conn, "name");
 
 	if (!strcmp(g->owner, "host"))
-		return is_host_conn(d, subs);
+		return is_host_conn(d, conn, subs);
 	if (!strcmp(g->owner, "wadm"))
 		return is_wadm_conn(conn, subs);
 	return name && lt_str_icontains(name, "secret");
@@ -486,6 +490,11 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
 	if (lt_args_duration(ctx->args, "wait", &d.ctl.gather_ns, err) < 0)
 		return LT_E_USAGE;
+	if (monitor && !lt_str_has_prefix(monitor, "http://") &&
+	    !lt_str_has_prefix(monitor, "https://"))
+		return lt_error_set(err, LT_E_USAGE, "--monitor '%s' is not an "
+		    "http:// or https:// URL (the server's monitoring port, "
+		    "http://host:8222)", monitor), LT_E_USAGE;
 	check_server(&d);
 	check_bucket(&d, "CONFIGDATA", "hosts keep named configs there");
 	check_bucket(&d, "LATTICEDATA", "hosts keep component specs and links "

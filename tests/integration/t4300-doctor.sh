@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# t4300-doctor: 'doctor' against a healthy latticesim (all pass, exit 0),
+# without wadm, without JetStream, with the monitoring port down, slow or
+# answering something that is not JSON; -o json; exit 1 when any check
+# fails. (The queue-group thief is in t4100-sub-safety.)
+. "$LT_SRCDIR/tests/lib/lib.sh"
+. "$LT_SRCDIR/tests/integration/lib-sim.sh"
+
+# status CHECK: the status of one check in $TEST_DIR/last.out (-o json).
+status() {
+	jq -r --arg c "$1" '.checks[] | select(.check == $c) | .status' "$TEST_DIR/last.out"
+}
+
+# free_port: a loopback port nobody listens on.
+free_port() {
+	python3 -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_nats n1 -m -1
+start_sim --hosts 2 --events-max-age 1h
+
+# Healthy.
+exit_code 0 "healthy lattice" lt doctor --monitor "$NATS_MON_URL" --wait 500ms
+out=$(cat "$TEST_DIR/last.out")
+for c in server jetstream CONFIGDATA_default LATTICEDATA_default wadm hosts \
+    events-history slow-consumers queue-groups; do
+	like "$out" "^PASS  $c " "healthy: $c passes"
+done
+like "$out" "^PASS  server +nats-server [0-9]+\.[0-9]+\.[0-9]+ at nats://127\.0\.0\.1:" "server: version and URL"
+like "$out" "^PASS  hosts +2 hosts answered ping \(version 1\.8\.0\)" "hosts: count and version"
+like "$out" "^PASS  events-history +'wasmbus_events' keeps 1h" "events-history: what 'watch --since' can reach"
+unlike "$out" "WARN|FAIL|fix:" "nothing to fix"
+exit_code 0 "healthy, -o json" lt doctor --monitor "$NATS_MON_URL" --wait 500ms -o json
+is "$(jq -c .summary "$TEST_DIR/last.out")" '{"pass":9,"warn":0,"fail":0,"skip":0}' "json: summary counts"
+is "$(jq -r '[.lattice, (.checks[0] | keys | join(","))] | join(" ")' "$TEST_DIR/last.out")" \
+    "default check,reason,status" "json: lattice; check, status, reason"
+exit_code 0 "without --monitor" lt doctor --wait 500ms -o json
+is "$(status monitor)" skip "without --monitor the monitor checks are skipped"
+
+# Short event history: a warning, still exit 0.
+stop_pid "$SIM_PID"
+T req '$JS.API.STREAM.DELETE.wasmbus_events' >/dev/null
+start_sim --hosts 1
+exit_code 0 "warnings alone exit 0" lt doctor --wait 500ms
+like "$(cat "$TEST_DIR/last.out")" "^WARN  events-history +'wasmbus_events' keeps events for 1m10s only" \
+    "short retention is a warning"
+like "$(cat "$TEST_DIR/last.out")" "fix: raise it: nats stream edit wasmbus_events --max-age" "with the fix"
+
+# No wadm.
+stop_pid "$SIM_PID"
+start_sim --hosts 1 --no-wadm
+exit_code 1 "no wadm" lt doctor --wait 500ms
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  wadm +no wadm is listening on 'wadm.api.default.>' \(queue group 'wadm_server'\)" \
+    "names the missing wadm"
+like "$(cat "$TEST_DIR/last.out")" "fix: start wadm for this lattice" "with the fix"
+like "$(cat "$TEST_DIR/last.err")" "doctor: 1 check failed" "stderr counts the failures"
+exit_code 1 "no wadm, -o json" lt doctor --wait 500ms -o json
+is "$(jq -r '[.checks[] | select(.status == "fail") | .check] | join(",")' "$TEST_DIR/last.out")" wadm "json: only wadm fails"
+like "$(jq -r '.checks[] | select(.check == "wadm") | .fix' "$TEST_DIR/last.out")" "^start wadm" "json: the fix"
+
+# No hosts on another lattice: hosts and buckets fail.
+exit_code 1 "empty lattice" lt -x nobody doctor --wait 300ms -o json
+is "$(status hosts) $(status CONFIGDATA_nobody) $(status LATTICEDATA_nobody)" "fail fail fail" \
+    "no hosts, no buckets"
+
+# Monitoring port down, slow, not JSON, wrong path.
+port=$(free_port)
+exit_code 1 "monitoring port down" lt doctor --monitor "http://127.0.0.1:$port" --wait 300ms
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  monitor +monitoring endpoint unreachable: 'http://127\.0\.0\.1:$port/varz': " \
+    "names the unreachable URL"
+like "$(cat "$TEST_DIR/last.out")" "fix: start nats-server with -m PORT" "with the fix"
+bg python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(600)' >"$TEST_DIR/mute.port"
+wait_for "mute listener" 10 test -s "$TEST_DIR/mute.port"
+exit_code 1 "monitoring port never answers" lt --timeout 500ms doctor --monitor "http://127.0.0.1:$(cat "$TEST_DIR/mute.port")" --wait 300ms
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  monitor +monitoring endpoint unreachable: .*timed out" "a silent endpoint times out"
+mkdir -p "$TEST_DIR/www"
+echo 'this is not JSON' >"$TEST_DIR/www/varz"
+bg python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$TEST_DIR/www" >"$TEST_DIR/www.log" 2>&1
+wait_for "http.server" 10 grep -q 'Serving HTTP' "$TEST_DIR/www.log"
+www=http://127.0.0.1:$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$TEST_DIR/www.log" | head -1)
+exit_code 1 "monitoring port answers non-JSON" lt doctor --monitor "$www" --wait 300ms
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  monitor +'$www/varz' did not answer with a JSON document \(content type '[^']*'\)" \
+    "a non-JSON answer is named"
+exit_code 1 "monitoring URL with a wrong path" lt doctor --monitor "$www/nats/" --wait 300ms -o json
+like "$(jq -r '.checks[] | select(.check == "monitor") | .reason' "$TEST_DIR/last.out")" "'$www/nats/varz' answered HTTP 404" \
+    "json: an HTTP error is named"
+exit_code 2 "a bad monitoring URL" lt doctor --monitor "ftp://127.0.0.1/" --wait 300ms
+stop_pid "$SIM_PID"
+
+# No JetStream (and so no hosts).
+start_nats plain -m -1 -js=false
+exit_code 1 "no JetStream" lt doctor --monitor "$NATS_MON_URL" --wait 300ms
+out=$(cat "$TEST_DIR/last.out")
+like "$out" "^FAIL  jetstream +JetStream is disabled" "JetStream disabled fails"
+like "$out" "fix: start nats-server with -js" "with the fix"
+like "$out" "^SKIP  CONFIGDATA_default +JetStream is disabled" "bucket checks are skipped"
+like "$out" "^PASS  queue-groups" "the monitoring checks still run"
+
+done_testing

@@ -22,11 +22,11 @@ fi
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true >/dev/null || exit 1
 fi
-ninja -C "$build" $(printf 'tests/fuzz/fuzz-%s ' ctl event filter manifest rec wadm) \
+ninja -C "$build" $(printf 'tests/fuzz/fuzz-%s ' ctl event filter manifest rec snapshot wadm) \
     >/dev/null || exit 1
 
 names=("$@")
-((${#names[@]})) || names=(ctl event filter manifest rec wadm)
+((${#names[@]})) || names=(ctl event filter manifest rec snapshot wadm)
 failed=0
 for n in "${names[@]}"; do
 	exe=$build/tests/fuzz/fuzz-$n

@@ -3,6 +3,7 @@
  * key, an end line that makes truncation visible. */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -418,6 +419,19 @@ struct reader {
 	long end_keys;		/* -1 until the end line */
 };
 
+/* A member that is a whole number in [0, 2^53], or def. */
+static uint64_t
+num_u64(const cJSON *obj, const char *key, uint64_t def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return def;
+	d = v->valuedouble;
+	return d >= 0 && d <= 9007199254740992.0 ? (uint64_t)d : def;
+}
+
 static char *
 dup_str(const cJSON *obj, const char *key)
 {
@@ -469,9 +483,9 @@ read_header(struct reader *r, const cJSON *h, struct lt_error *err)
 	    "version");
 	if (t == NULL || lt_time_parse(t, &s->taken_ns) < 0)
 		s->taken_ns = 0;
-	s->duration_ns = (int64_t)(lt_json_num(h, "duration_ms", 0) * 1e6);
-	s->stream_last_seq = (uint64_t)lt_json_num(h, "stream_last_seq", 0);
-	s->unknown = (uint64_t)lt_json_num(h, "unknown_keys", 0);
+	s->duration_ns = (int64_t)num_u64(h, "duration_ms", 0) * 1000000;
+	s->stream_last_seq = num_u64(h, "stream_last_seq", 0);
+	s->unknown = num_u64(h, "unknown_keys", 0);
 	s->meta_only = cJSON_IsTrue(cJSON_GetObjectItem(h, "meta_only"));
 	if (lt_redact_mode_parse(lt_json_str(h, "redaction"),
 	    &s->redaction) < 0)
@@ -514,18 +528,18 @@ read_entry(struct reader *r, const cJSON *j, struct lt_error *err)
 {
 	const char *key = lt_json_str(j, "key");
 	const char *t = lt_json_str(j, "created");
-	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(j, "revision");
+	uint64_t rev = num_u64(j, "revision", UINT64_MAX);
 	struct lt_snapshot_entry *e;
 	enum lt_kv_op op;
 
-	if (key == NULL || !cJSON_IsNumber(rev) || rev->valuedouble < 0 ||
+	if (key == NULL || rev == UINT64_MAX ||
 	    lt_kv_op_parse(lt_json_str(j, "op"), &op) < 0)
 		goto bad;
 	e = new_entry(r->s);
 	e->key = lt_snapshot_strdup(r->s, key, strlen(key));
-	e->revision = (uint64_t)rev->valuedouble;
+	e->revision = rev;
 	e->op = op;
-	e->raw_len = (size_t)lt_json_num(j, "size", 0);
+	e->raw_len = (size_t)num_u64(j, "size", 0);
 	if (t == NULL || lt_time_parse(t, &e->created_ns) < 0)
 		e->created_ns = 0;
 	if (e->revision > r->s->revision && op != LT_KV_UNKNOWN)
@@ -600,24 +614,44 @@ days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-/* "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" as lt_time_format writes it. */
+/* The number in t[from, to), all digits, or -1. */
+static int64_t
+digits(const char *t, int from, int to)
+{
+	int64_t v = 0;
+	int i;
+
+	for (i = from; i < to; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return -1;
+		v = v * 10 + (t[i] - '0');
+	}
+	return v;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" as lt_time_format writes it, in the
+ * years int64 nanoseconds reach; anything else goes to lt_time_parse. */
 static bool
 fast_time(const char *t, size_t len, int64_t *ns)
 {
-	int y, mo, d, h, mi, sec, i;
-	int64_t days, frac = 0;
+	int64_t y, mo, d, h, mi, sec, frac;
 
-	if (len != 30 || t[4] != '-' || t[10] != 'T' || t[19] != '.' ||
-	    t[29] != 'Z' || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d,
-	    &h, &mi, &sec) != 6)
+	if (len != 30 || t[4] != '-' || t[7] != '-' || t[10] != 'T' ||
+	    t[13] != ':' || t[16] != ':' || t[19] != '.' || t[29] != 'Z')
 		return false;
-	for (i = 20; i < 29; i++) {
-		if (t[i] < '0' || t[i] > '9')
-			return false;
-		frac = frac * 10 + (t[i] - '0');
-	}
-	days = days_from_civil(y, mo, d);
-	*ns = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000000000LL) + frac;
+	y = digits(t, 0, 4);
+	mo = digits(t, 5, 7);
+	d = digits(t, 8, 10);
+	h = digits(t, 11, 13);
+	mi = digits(t, 14, 16);
+	sec = digits(t, 17, 19);
+	frac = digits(t, 20, 29);
+	if (y < 1700 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60 ||
+	    frac < 0)
+		return false;
+	*ns = ((days_from_civil((int)y, (int)mo, (int)d) * 86400 + h * 3600 +
+	    mi * 60 + sec) * 1000000000LL) + frac;
 	return true;
 }
 
@@ -722,7 +756,7 @@ read_line(struct reader *r, const char *line, size_t len, bool last,
 		rc = lt_error_set(err, LT_E_RUNTIME, "'%s': line %llu follows "
 		    "the end line", r->name, (unsigned long long)r->line);
 	else if (kind && !strcmp(kind, "end"))
-		r->end_keys = (long)lt_json_num(j, "keys", -1);
+		r->end_keys = (long)num_u64(j, "keys", (uint64_t)LONG_MAX);
 	else
 		rc = read_entry(r, j, err);
 	cJSON_Delete(j);

@@ -488,6 +488,9 @@ kv_parse_point(const char *s, struct lt_kv_walk *w, struct lt_error *err)
 	struct lt_error e2 = LT_ERROR_INIT;
 	int64_t dur;
 
+	if (!strcmp(p, "now"))
+		return 0;	/* the bucket as it is: a live read */
+
 	if (*p && strspn(p, "0123456789") == strlen(p))
 		return lt_parse_uint(p, UINT64_MAX, &w->at_revision, err) < 0 ||
 		    w->at_revision == 0 ? lt_error_set(err, LT_E_USAGE,

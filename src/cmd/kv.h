@@ -31,8 +31,9 @@ void kv_value_text(const struct kv_target *t, const struct lt_kv_entry *e,
     bool pretty, struct lt_buf *out);
 
 /* A point in the bucket's history: "@123" or "123" a revision, "@TIME"
- * an RFC 3339 time, "@10m" that long ago. Fills w->at_revision or
- * w->at_ns; a usage error otherwise. */
+ * an RFC 3339 time, "@10m" that long ago, "@now" the bucket as it is
+ * (w left at zero). Fills w->at_revision or w->at_ns; a usage error
+ * otherwise. */
 int kv_parse_point(const char *s, struct lt_kv_walk *w, struct lt_error *err);
 
 /* Stderr progress for long walks, on a tty only. */

@@ -81,6 +81,8 @@ exit_code 0 "kv snapshot --at writes the rebuilt state" lt kv diff "$S/at.snap" 
 is "$(head -n 1 "$S/at.snap" | jq -r '.source + " " + (.unknown_keys|tostring)')" "@$rev_before 1" "the rebuilt snapshot records its point and unknown keys"
 is "$(grep '"key":"to-purge"' "$S/at.snap" | jq -r .op)" "unknown" "the unknown key is written with op unknown"
 exit_code 0 "@10m (a duration ago) before the bucket existed: empty vs empty" lt kv diff @10m @10m
+exit_code 1 "@REVISION @now" lt kv diff "@$rev_before" @now
+is "$(cat "$S/last.out")" "$(lt kv diff "@$rev_before" 2>/dev/null)" "@now is the live bucket"
 exit_code 2 "bad point" lt kv diff @nonsense
 exit_code 2 "point in the future" lt kv diff @2999-01-01T00:00:00Z
 

@@ -16,6 +16,7 @@
 #include "latticectl/conn.h"
 #include "latticectl/ctl.h"
 #include "latticectl/feed.h"
+#include "latticectl/kv.h"
 #include "latticectl/sig.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -86,6 +87,10 @@ struct shell {
 	struct lt_ctx *ctx;
 	struct lt_ctl_hosts hosts;	/* host ids seen by the last ping */
 	bool pinged;
+	struct lt_kv_info *buckets;	/* kv: bucket names, listed once */
+	size_t nbuckets;
+	bool listed;
+	struct lt_snapshot keys;	/* kv: keys of keys.bucket, read once */
 };
 
 struct cands {
@@ -152,10 +157,72 @@ cand_hosts(struct cands *c, struct shell *sh)
 		cand_add(c, sh->hosts.v[i].id);
 }
 
+/* Live values for kv: the server's bucket names, and the keys of one
+ * bucket (read once per bucket, without values). */
+static void
+cand_buckets(struct cands *c, struct shell *sh)
+{
+	struct lt_error err = LT_ERROR_INIT;
+
+	if (!sh || !sh->ctx->conn)
+		return;
+	if (!sh->listed)
+		sh->listed = lt_kv_buckets(sh->ctx->conn, &sh->buckets,
+		    &sh->nbuckets, &err) == 0;
+	for (size_t i = 0; i < sh->nbuckets; i++)
+		cand_add(c, sh->buckets[i].bucket);
+}
+
+static void
+cand_keys(struct cands *c, struct shell *sh, const char *bucket)
+{
+	struct lt_kv_walk walk = { 0, 0, true, NULL, NULL };
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_kv *kv = NULL;
+	char def[160];
+
+	if (!sh || !sh->ctx->conn)
+		return;
+	if (bucket == NULL) {
+		snprintf(def, sizeof(def), "CONFIGDATA_%s",
+		    lt_config_get(sh->ctx->cfg, LT_S_LATTICE));
+		bucket = def;
+	}
+	if (!sh->keys.bucket || strcmp(sh->keys.bucket, bucket)) {
+		lt_snapshot_release(&sh->keys);
+		if (lt_kv_open(&kv, sh->ctx->conn, bucket, NULL, &err) == 0)
+			lt_kv_snapshot(kv, &walk, &sh->keys, &err);
+		lt_kv_close(kv);
+		if (!sh->keys.bucket)
+			sh->keys.bucket = lt_xstrdup(bucket);
+	}
+	for (size_t i = 0; i < sh->keys.n; i++)
+		if (sh->keys.v[i].op == LT_KV_PUT)
+			cand_add(c, sh->keys.v[i].key);
+}
+
+/* Positional values: host ids for inventory, buckets for kv ls, keys for
+ * kv get and kv history. */
+static void
+cand_positional(struct cands *c, const struct lt_cmd *cmd,
+    const struct lt_cmd *sub, int npos, const char *bucket, struct shell *sh)
+{
+	if (npos != 0)
+		return;
+	if (!strcmp(cmd->name, "inventory"))
+		cand_hosts(c, sh);
+	else if (sub && !strcmp(cmd->name, "kv") && !strcmp(sub->name, "ls"))
+		cand_buckets(c, sh);
+	else if (sub && !strcmp(cmd->name, "kv") && (!strcmp(sub->name, "get")
+	    || !strcmp(sub->name, "history")))
+		cand_keys(c, sh, bucket);
+}
+
 static size_t
 complete_words(struct cands *c, int argc, const char *const *argv,
     const char *cur, struct shell *sh)
 {
+	const char *bucket = NULL;
 	const struct lt_cmd *cmd = NULL, *sub = NULL;
 	const struct lt_opt *prev = NULL;
 	int i, npos = 0;
@@ -170,6 +237,8 @@ complete_words(struct cands *c, int argc, const char *const *argv,
 			continue;
 		}
 		if (prev) {
+			if (!strcmp(prev->name, "bucket"))
+				bucket = argv[i];
 			prev = NULL;
 			continue;
 		}
@@ -182,6 +251,10 @@ complete_words(struct cands *c, int argc, const char *const *argv,
 	}
 	c->prefix = cur;
 	c->plen = strlen(cur);
+	if (prev && !strcmp(prev->name, "bucket")) {
+		cand_buckets(c, sh);
+		return 0;
+	}
 	if (prev && prev->choices) {
 		for (const char *const *v = prev->choices; *v; v++)
 			cand_add(c, *v);
@@ -198,8 +271,8 @@ complete_words(struct cands *c, int argc, const char *const *argv,
 		cand_cmds(c, lt_commands);
 	else if (!sub && cmd->subcmds)
 		cand_cmds(c, cmd->subcmds);
-	else if (!strcmp(cmd->name, "inventory") && npos == 0)
-		cand_hosts(c, sh);
+	else
+		cand_positional(c, cmd, sub, npos, bucket, sh);
 	return 0;
 }
 
@@ -371,6 +444,8 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	history_end(h);
 	if (sh.pinged)
 		lt_ctl_hosts_release(&sh.hosts);
+	free(sh.buckets);
+	lt_snapshot_release(&sh.keys);
 	lt_feed_destroy(idle);
 	free(hpath);
 	return 0;

@@ -80,6 +80,17 @@ wait_for "host id completed" 10 pane_has "^latticectl> inventory $host$"
 ok $? "completes a live host id"
 tm send-keys -t lt C-c
 
+# Live kv values: bucket names and a bucket's keys.
+"$LT_HELPER" kv-create KVCOMPLETE_x >/dev/null
+"$LT_HELPER" kv-put KVCOMPLETE_x hello-custom_config '{}' >/dev/null
+tm send-keys -t lt "kv ls KVCOMP" Tab
+wait_for "bucket completed" 10 pane_has "^latticectl> kv ls KVCOMPLETE_x$"
+ok $? "completes a bucket name"
+tm send-keys -t lt C-c "kv get --bucket KVCOMPLETE_x hello-c" Tab
+wait_for "key completed" 10 pane_has "^latticectl> kv get --bucket KVCOMPLETE_x hello-custom_config$"
+ok $? "completes a key of the bucket given"
+tm send-keys -t lt C-c
+
 # ^C during a command that does not stream leaves the shell running.
 n=$(prompts)
 tm send-keys -t lt "hosts --wait 2s" Enter

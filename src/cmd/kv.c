@@ -360,9 +360,9 @@ not_found(struct lt_kv *kv, const char *key, uint64_t rev,
 		    "bucket '%s'", key, lt_kv_bucket(kv));
 	lt_time_format(e->created_ns, when, sizeof(when));
 	return lt_error_set(err, LT_E_RUNTIME, "key '%s' was %s at revision "
-	    "%llu (%s); 'kv history' shows what it held", key,
-	    e->op == LT_KV_PURGE ? "purged" : "deleted",
-	    (unsigned long long)e->revision, when);
+	    "%llu (%s)%s", key, e->op == LT_KV_PURGE ? "purged" : "deleted",
+	    (unsigned long long)e->revision, when, e->op == LT_KV_PURGE ?
+	    "; a purge leaves no history" : "; 'kv history' shows what it held");
 }
 
 static int

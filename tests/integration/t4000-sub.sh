@@ -83,6 +83,15 @@ kill -INT "$LAST_PID"
 wait_pid "$LAST_PID" 10
 like "$(cat "$TEST_DIR/lone.err")" '1 requests, 0 paired .*1 unanswered' "summary counts the unanswered request"
 
+# A requester whose inbox is outside --inbox-prefix: warned once.
+bg_lt box sub 'svc.>' --match-replies --inbox-prefix MYBOX
+T req svc.ping >/dev/null
+wait_for "inbox warning" 10 grep -q "not under the inbox prefix" "$TEST_DIR/box.err"
+like "$(cat "$TEST_DIR/box.err")" "reply subject '_INBOX\.[^']*' is not under the inbox prefix 'MYBOX'; its replies cannot be seen \(set --inbox-prefix\)" \
+    "--inbox-prefix: a reply subject outside it is named"
+kill -INT "$LAST_PID"
+wait_pid "$LAST_PID" 10
+
 # Raw output, and a closed pipe is a quiet success.
 bg_lt raw sub 'raw.x' -o raw --count 1
 printf 'bytes here' | T pub raw.x - >/dev/null

@@ -72,6 +72,15 @@ like "$(cat "$TEST_DIR/last.err")" "no host matches 'no-such-host'" "names the u
 exit_code 4 "hosts on an empty lattice" lt -x empty hosts --wait 300ms
 like "$(cat "$TEST_DIR/last.err")" "'wasmbus.ctl.v1.empty.host.ping': no responders" "names the subject and the cause"
 
+# An unusable ping reply (a client that is not a wasmCloud host): exit 5,
+# the real hosts still listed.
+bg "$LT_HELPER" -s "$NATS_URL" responder wasmbus.ctl.v1.default.host.ping - 'not a host' >"$TEST_DIR/fake.out"
+wait_for "fake host" 10 grep -q ready "$TEST_DIR/fake.out"
+exit_code 5 "hosts with an unusable ping reply" lt hosts --wait 1s -o json
+is "$(jq -r '"\(.hosts | length) \(.invalid_replies)"' "$TEST_DIR/last.out")" "3 1" "json: 3 hosts, 1 invalid reply"
+like "$(cat "$TEST_DIR/last.err")" "1 of 4 ping replies could not be used" "the error counts the unusable reply"
+stop_pid "$LAST_PID"
+
 # A host that answers ping but not host.get: exit 5, the others listed.
 bg "$LT_SIM" -s "$NATS_URL" --lattice muted --hosts 3 --no-wadm --mute-inventory 1 2>"$TEST_DIR/muted.log"
 wait_for "muted sim" 20 grep -q "ready:" "$TEST_DIR/muted.log"

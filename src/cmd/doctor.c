@@ -473,6 +473,33 @@ print_json(struct doctor *d)
 	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
+/* Check the options (usage errors come before any connection), then
+ * connect. */
+static int
+setup(struct doctor *d, const char *monitor, struct lt_error *err)
+{
+	struct lt_ctx *ctx = d->ctx;
+	int64_t wait = 0;
+
+	if (ctx->format == LT_FMT_RAW)
+		return lt_error_set(err, LT_E_USAGE, "-o raw is not an output "
+		    "of doctor (text, json or ndjson)");
+	if (monitor && !lt_str_has_prefix(monitor, "http://") &&
+	    !lt_str_has_prefix(monitor, "https://"))
+		return lt_error_set(err, LT_E_USAGE, "--monitor '%s' is not an "
+		    "http:// or https:// URL (the server's monitoring port, "
+		    "http://host:8222)", monitor);
+	if (lt_args_duration(ctx->args, "wait", &wait, err) < 0 ||
+	    lt_ctx_connect(ctx, err) < 0)
+		return -1;
+	lt_ctl_init(&d->ctl, ctx->conn, lt_config_get(ctx->cfg,
+	    LT_S_CTL_PREFIX), lt_config_get(ctx->cfg, LT_S_LATTICE));
+	d->ctl.gather_ns = wait;
+	lt_classify_init(&d->cls, d->ctl.prefix, d->ctl.lattice,
+	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
+	return 0;
+}
+
 static int
 run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
@@ -484,17 +511,8 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	(void)argv;
 	memset(&d, 0, sizeof(d));
 	d.ctx = ctx;
-	lt_ctl_init(&d.ctl, ctx->conn, lt_config_get(ctx->cfg, LT_S_CTL_PREFIX),
-	    lt_config_get(ctx->cfg, LT_S_LATTICE));
-	lt_classify_init(&d.cls, d.ctl.prefix, d.ctl.lattice,
-	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
-	if (lt_args_duration(ctx->args, "wait", &d.ctl.gather_ns, err) < 0)
-		return LT_E_USAGE;
-	if (monitor && !lt_str_has_prefix(monitor, "http://") &&
-	    !lt_str_has_prefix(monitor, "https://"))
-		return lt_error_set(err, LT_E_USAGE, "--monitor '%s' is not an "
-		    "http:// or https:// URL (the server's monitoring port, "
-		    "http://host:8222)", monitor), LT_E_USAGE;
+	if (setup(&d, monitor, err) < 0)
+		return err->code;
 	check_server(&d);
 	check_bucket(&d, "CONFIGDATA", "hosts keep named configs there");
 	check_bucket(&d, "LATTICEDATA", "hosts keep component specs and links "
@@ -530,7 +548,6 @@ const struct lt_cmd cmd_doctor_entry = {
 	    "with --monitor also slow consumers and\nconnections in a host "
 	    "or wadm queue group that are not hosts or wadm (they\nsteal "
 	    "requests). Read-only. Exit 1 when any check fails.",
-	.flags = LT_CMD_CONNECT,
 	.opts = doctor_opts,
 	.max_args = 0,
 	.run = run_doctor,

@@ -15,6 +15,14 @@ status_is() {
 	[ "$(jget "$(T req "wadm.api.default.model.status.$APP")" 'j["status"]["status"]["type"]')" = "$1" ]
 }
 
+# Usage errors come before connecting (exit 2, not 3).
+export NATS_URL=nats://127.0.0.1:1
+exit_code 2 "hosts --wait with a bad duration" lt hosts --wait soon
+like "$(cat "$TEST_DIR/last.err")" "--wait: invalid duration 'soon'" "names the bad value"
+exit_code 2 "inventory -o raw" lt inventory -o raw
+exit_code 2 "inventory with two hosts" lt inventory a b
+exit_code 3 "hosts without a server" lt hosts
+
 start_nats n1
 start_sim --hosts 3
 like "$(T req wadm.api.default.model.put "@$M/upgrade-v1.yaml")" '"result":"created"' "put v1"

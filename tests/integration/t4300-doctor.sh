@@ -17,6 +17,13 @@ free_port() {
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Usage errors come before connecting (exit 2, not 3).
+export NATS_URL=nats://127.0.0.1:1
+exit_code 2 "a bad monitoring URL" lt doctor --monitor "ftp://127.0.0.1/"
+like "$(cat "$TEST_DIR/last.err")" "--monitor 'ftp://127.0.0.1/' is not an http:// or https:// URL" "names the bad URL"
+exit_code 2 "doctor -o raw" lt doctor -o raw
+exit_code 3 "doctor without a server" lt doctor
+
 start_nats n1 -m -1
 start_sim --hosts 2 --events-max-age 1h
 
@@ -87,7 +94,6 @@ like "$(cat "$TEST_DIR/last.out")" "^FAIL  monitor +'$www/varz' did not answer w
 exit_code 1 "monitoring URL with a wrong path" lt doctor --monitor "$www/nats/" --wait 300ms -o json
 like "$(jq -r '.checks[] | select(.check == "monitor") | .reason' "$TEST_DIR/last.out")" "'$www/nats/varz' answered HTTP 404" \
     "json: an HTTP error is named"
-exit_code 2 "a bad monitoring URL" lt doctor --monitor "ftp://127.0.0.1/" --wait 300ms
 stop_pid "$SIM_PID"
 
 # No JetStream (and so no hosts).

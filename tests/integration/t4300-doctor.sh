@@ -45,6 +45,16 @@ is "$(jq -r '[.lattice, (.checks[0] | keys | join(","))] | join(" ")' "$TEST_DIR
 exit_code 0 "without --monitor" lt doctor --wait 500ms -o json
 is "$(status monitor)" skip "without --monitor the monitor checks are skipped"
 
+# A thief in wadm's queue group is named too.
+bg "$LT_HELPER" -s "$NATS_URL" thief 'wadm.api.>' wadm_server >"$TEST_DIR/thief.out"
+wait_for "thief" 10 grep -q ready "$TEST_DIR/thief.out"
+exit_code 1 "a client in wadm_server" lt doctor --monitor "$NATS_MON_URL" --wait 500ms
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  queue-groups +connection cid [0-9]+ name 'lt-test-tool' from 127\.0\.0\.1:[0-9]+ is in wadm queue group 'wadm_server' \(subject 'wadm\.api\.>', [0-9]+ messages taken\) but is not a wadm" \
+    "names the wadm_server thief"
+# (doctor's own model.get may be taken by the thief: then wadm fails too.)
+unlike "$(grep '^FAIL  queue-groups' "$TEST_DIR/last.out")" "latticesim" "wadm itself is not reported"
+stop_pid "$LAST_PID"
+
 # Short event history: a warning, still exit 0.
 stop_pid "$SIM_PID"
 T req '$JS.API.STREAM.DELETE.wasmbus_events' >/dev/null

@@ -48,7 +48,7 @@ is "$(status monitor)" skip "without --monitor the monitor checks are skipped"
 # A thief in wadm's queue group is named too.
 bg "$LT_HELPER" -s "$NATS_URL" thief 'wadm.api.>' wadm_server >"$TEST_DIR/thief.out"
 wait_for "thief" 10 grep -q ready "$TEST_DIR/thief.out"
-exit_code 1 "a client in wadm_server" lt doctor --monitor "$NATS_MON_URL" --wait 500ms
+exit_code 1 "a client in wadm_server" lt --timeout 1s doctor --monitor "$NATS_MON_URL" --wait 500ms
 like "$(cat "$TEST_DIR/last.out")" "^FAIL  queue-groups +connection cid [0-9]+ name 'lt-test-tool' from 127\.0\.0\.1:[0-9]+ is in wadm queue group 'wadm_server' \(subject 'wadm\.api\.>', [0-9]+ messages taken\) but is not a wadm" \
     "names the wadm_server thief"
 # (doctor's own model.get may be taken by the thief: then wadm fails too.)

@@ -56,7 +56,7 @@ struct watch {
 	const struct lt_colors *col;
 	bool decode_all;		/* false: ndjson fast path */
 	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
-	uint64_t max_count, shown, invalid, filtered;
+	uint64_t max_count, max_pending, shown, invalid, filtered;
 	struct lt_gap_tracker gt;
 	int64_t idle_ns, until_deadline, last_msg;
 	bool live_marked, stream_mode, done, stdout_closed;
@@ -413,12 +413,9 @@ subscribe(struct watch *w, struct lt_error *err)
 {
 	const char *lattice = lt_config_get(w->ctx->cfg, LT_S_LATTICE);
 	const char *since = lt_args_get(w->ctx->args, "since");
-	uint64_t pending = 65536;
 	char **subjects = NULL;
 	int i, n, rc = 0;
 
-	if (lt_args_uint(w->ctx->args, "max-pending", 1 << 24, &pending, err) < 0)
-		return -1;
 	if (since) {
 		struct lt_stream_start st = { EVENTS_STREAM, NULL, 0, 0, false };
 		char *filter = lt_xasprintf("wasmbus.evt.%s.>", lattice);
@@ -429,7 +426,7 @@ subscribe(struct watch *w, struct lt_error *err)
 			rc = check_history(w, st.start_ns, err);
 		if (rc == 0)
 			rc = lt_sub_open_stream(&w->subs[w->nsubs++], w->ctx->conn,
-			    &st, w->feed, 0, (int)pending, err);
+			    &st, w->feed, 0, (int)w->max_pending, err);
 		w->stream_mode = true;
 		free(filter);
 		if (rc < 0)
@@ -439,7 +436,7 @@ subscribe(struct watch *w, struct lt_error *err)
 		for (i = 0; i < n; i++) {
 			if (rc == 0 && w->nsubs < MAX_SUBS)
 				rc = lt_sub_open(&w->subs[w->nsubs++], w->ctx->conn,
-				    subjects[i], w->feed, i, (int)pending, err);
+				    subjects[i], w->feed, i, (int)w->max_pending, err);
 			free(subjects[i]);
 		}
 		free(subjects);
@@ -450,7 +447,7 @@ subscribe(struct watch *w, struct lt_error *err)
 		char *s = lt_xasprintf("wadm.evt.%s.>", lattice);
 
 		rc = lt_sub_open(&w->subs[w->nsubs++], w->ctx->conn, s, w->feed,
-		    MAX_SUBS, (int)pending, err);
+		    MAX_SUBS, (int)w->max_pending, err);
 		free(s);
 	}
 	if (rc < 0 || lt_conn_flush(w->ctx->conn, err) < 0)
@@ -618,11 +615,16 @@ setup(struct watch *w, struct lt_error *err)
 	const struct lt_config *cfg = w->ctx->cfg;
 
 	w->col = lt_output_colors(w->ctx->color_out && w->ctx->format <= LT_FMT_WIDE);
+	w->max_pending = 65536;
 	if (build_filters(w, err) < 0 ||
 	    lt_args_uint(a, "count", UINT64_MAX, &w->max_count, err) < 0 ||
+	    lt_args_uint(a, "max-pending", 1 << 24, &w->max_pending, err) < 0 ||
 	    lt_args_duration(a, "idle", &w->idle_ns, err) < 0 ||
 	    lt_redact_mode_from_args(a, &w->redact, err) < 0)
 		return -1;
+	if (w->max_pending == 0)
+		return lt_error_set(err, LT_E_USAGE, "--max-pending must be at "
+		    "least 1");
 	if (w->ctx->format == LT_FMT_JSON)
 		w->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
 	if (lt_ctx_connect(w->ctx, err) < 0)

@@ -1,5 +1,6 @@
 /* sub.c: core and ordered-stream subscriptions feeding a feed, and the
  * message accessors over nats.c's natsMsg. */
+#include <limits.h>
 #include <string.h>
 
 #include "conn-priv.h"
@@ -67,9 +68,11 @@ on_stream_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m,
 static void
 set_pending(natsSubscription *ns, int max_pending)
 {
+	int64_t bytes = (int64_t)max_pending * 4096;
+
 	if (max_pending > 0)
 		natsSubscription_SetPendingLimits(ns, max_pending,
-		    max_pending * 4096 > 0 ? max_pending * 4096 : -1);
+		    bytes > INT_MAX ? -1 : (int)bytes);
 }
 
 int

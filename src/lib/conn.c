@@ -15,6 +15,7 @@
 
 #include "conn-priv.h"
 #include "latticectl/buf.h"
+#include "latticectl/nkey.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -226,22 +227,40 @@ check_readable(const char *what, const char *path, struct lt_error *err)
 	return 0;
 }
 
-/* A creds file holds a private key: say so when others can read it. */
+/* Creds and nkey files hold a private key: say so when others can read
+ * them. */
 static void
-warn_open_creds(const char *path)
+warn_open_secret(const char *what, const char *path)
 {
 	struct stat st;
 
 	if (stat(path, &st) == 0 && (st.st_mode & 077))
-		fprintf(stderr, "latticectl: warning: creds file '%s' is "
-		    "readable by others (mode %03o); chmod 600 it\n", path,
-		    (unsigned)(st.st_mode & 0777));
+		fprintf(stderr, "latticectl: warning: %s file '%s' is "
+		    "readable by others (mode %03o); chmod 600 it\n", what,
+		    path, (unsigned)(st.st_mode & 0777));
+}
+
+/* --nkey: nats.c signs the server's nonce with the seed file but has to
+ * be told the public key. */
+static int
+set_nkey(natsOptions *o, const char *path, struct lt_error *err)
+{
+	char pub[LT_NKEY_PUBLIC_LEN + 1];
+
+	warn_open_secret("nkey", path);
+	if (lt_nkey_public_from_file(path, pub, err) < 0)
+		return -1;
+	if (natsOptions_SetNKeyFromSeed(o, pub, path) != NATS_OK)
+		return lt_error_set(err, LT_E_CONNECT, "nkey file '%s' is not "
+		    "usable", path);
+	return 0;
 }
 
 static int
 set_auth(natsOptions *o, const struct lt_config *cfg, struct lt_error *err)
 {
 	const char *creds = lt_config_get(cfg, LT_S_CREDS);
+	const char *nkey = lt_config_get(cfg, LT_S_NKEY);
 	const char *user = lt_config_get(cfg, LT_S_USER);
 	const char *token = lt_config_get(cfg, LT_S_TOKEN);
 	const char *cert = lt_config_get(cfg, LT_S_TLSCERT);
@@ -250,11 +269,13 @@ set_auth(natsOptions *o, const struct lt_config *cfg, struct lt_error *err)
 	natsStatus s = NATS_OK;
 
 	if (creds)
-		warn_open_creds(creds);
+		warn_open_secret("creds", creds);
 	if (creds && (check_readable("creds", creds, err) < 0 ||
 	    natsOptions_SetUserCredentialsFromFiles(o, creds, NULL) != NATS_OK))
 		return lt_error_set(err, LT_E_CONNECT, "creds file '%s' is not "
 		    "usable", creds);
+	if (nkey && set_nkey(o, nkey, err) < 0)
+		return -1;
 	if (user)
 		s = natsOptions_SetUserInfo(o, user,
 		    lt_config_get(cfg, LT_S_PASSWORD));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # t8000-tls-auth: connecting through TLS with client verification and
-# user/password, and with a token; wrong credentials and untrusted
-# certificates exit 3 with one clear line; a creds file readable by others
-# is warned about; no planted secret shows up in any output.
+# user/password, with a token and with an nkey; wrong credentials and
+# untrusted certificates exit 3 with one clear line; creds and nkey files
+# readable by others are warned about; a subscription the server refuses
+# is a visible gap; no planted secret shows up in any output.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
 command -v openssl >/dev/null || { echo "1..0 # SKIP no openssl"; exit 0; }
@@ -43,6 +44,35 @@ start_nats tls -c "$TEST_DIR/tls.conf"
 TLS_URL=$NATS_URL
 start_nats tok --auth "$TOK"
 TOK_URL=$NATS_URL
+
+# nkey_encode PREFIX-BYTES HEX: nkeys text (base32 of prefix, key and a
+# CRC-16/XMODEM, little-endian), written here independently of latticectl.
+nkey_encode() {
+	python3 -c 'import base64, sys
+b = bytes(int(x) for x in sys.argv[1].split(",")) + bytes.fromhex(sys.argv[2])
+crc = 0
+for c in b:
+    crc ^= c << 8
+    for _ in range(8):
+        crc = ((crc << 1) ^ 0x1021 if crc & 0x8000 else crc << 1) & 0xffff
+print(base64.b32encode(b + bytes([crc & 255, crc >> 8])).decode().rstrip("="))' "$@"
+}
+# A fresh ed25519 key pair from openssl as an nkey user seed and public key.
+openssl genpkey -algorithm ed25519 -out "$C/nkey.pem" 2>/dev/null
+NK_SEED=$(nkey_encode 149,0 "$(openssl pkey -in "$C/nkey.pem" -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n')")
+NK_PUB=$(nkey_encode 160 "$(openssl pkey -in "$C/nkey.pem" -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n')")
+like "$NK_SEED $NK_PUB" "^SU[A-Z2-7]{56} U[A-Z2-7]{55}$" "an nkey pair made with openssl"
+( umask 077; echo "$NK_SEED" >"$TEST_DIR/user.nk" )
+cat >"$TEST_DIR/nkey.conf" <<CONF
+authorization {
+  users = [
+    { nkey: $NK_PUB }
+    { user: bob, password: "$PW", permissions: { subscribe: { deny: "wasmbus.evt.>" } } }
+  ]
+}
+CONF
+start_nats nk -c "$TEST_DIR/nkey.conf"
+NK_URL=$NATS_URL
 unset NATS_URL
 
 all_out=$TEST_DIR/all-output
@@ -100,12 +130,43 @@ unlike "$(cat "$TEST_DIR/creds-closed.err")" "readable by others" "no warning at
 run creds-missing 3 "a missing creds file exits 3" -s "$TOK_URL" --creds "$TEST_DIR/nope.creds" "${W[@]}"
 like "$(cat "$TEST_DIR/creds-missing.err")" "creds file '.*nope.creds'" "naming the file"
 
+# nkey: the public key is derived from the seed; nats.c signs the nonce.
+run nk-ok 0 "nkey auth with a seed file" -s "$NK_URL" --nkey "$TEST_DIR/user.nk" "${W[@]}"
+unlike "$(cat "$TEST_DIR/nk-ok.err")" "warning" "no warning for a seed file at mode 600"
+NATS_NKEY=$TEST_DIR/user.nk run nk-env 0 "nkey from the environment" -s "$NK_URL" "${W[@]}"
+# the example seed of the NATS documentation: valid, but not a known user
+echo SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY >"$TEST_DIR/other.nk"
+chmod 644 "$TEST_DIR/other.nk"
+run nk-unknown 3 "an nkey the server does not know exits 3" -s "$NK_URL" \
+    --nkey "$TEST_DIR/other.nk" "${W[@]}"
+like "$(cat "$TEST_DIR/nk-unknown.err")" "warning: nkey file '.*other.nk' is readable by others" \
+    "an nkey file readable by others is warned about"
+like "$(tail -1 "$TEST_DIR/nk-unknown.err")" "^latticectl: .*(uthori|auth)" "the error says authorization failed"
+( umask 077; echo "${NK_SEED%??}AA" >"$TEST_DIR/bad.nk" )
+run nk-bad 3 "a damaged seed exits 3" -s "$NK_URL" --nkey "$TEST_DIR/bad.nk" "${W[@]}"
+like "$(cat "$TEST_DIR/nk-bad.err")" "nkey file '.*bad.nk': .*(checksum|not an nkey seed)" \
+    "naming the file and the fault"
+printf -- '-----BEGIN NATS USER JWT-----\neyJ0eXAiOiJKV1QifQ.e30.x\n------END NATS USER JWT------\n' >"$TEST_DIR/user.creds"
+cat "$TEST_DIR/open.creds" >>"$TEST_DIR/user.creds"
+chmod 600 "$TEST_DIR/user.creds"
+run nk-creds 3 "a creds file given as --nkey exits 3" -s "$NK_URL" --nkey "$TEST_DIR/user.creds" "${W[@]}"
+like "$(cat "$TEST_DIR/nk-creds.err")" "use --creds" "and points to --creds"
+
+# A subscription the server refuses (an asynchronous -ERR): a visible gap,
+# not a silent watch.
+run denied 0 "watch where subscribing to events is denied" -s "$NK_URL" \
+    --user bob --password "$PW" watch --idle 1s
+like "$(cat "$TEST_DIR/denied.out")" "-- gap: client-error .*Permissions Violation" \
+    "the refused subscription is a gap line"
+like "$(cat "$TEST_DIR/denied.err")" "1 gap" "and counted in the summary"
+
 # Settings display and verbose runs never show a secret either.
 run show 0 "config show with secrets set" -s "$TOK_URL" --token "$TOK" --user alice \
-    --password "$PW" config show
+    --password "$PW" --nkey "$TEST_DIR/user.nk" config show
 run verbose 3 "verbose run with a wrong password" -v -s "$TLS_URL" "${TLS[@]}" \
     --user alice --password "$PW-x" "${W[@]}"
 run json 3 "JSON error object with a wrong token" -o json -s "$TOK_URL" --token "y$TOK" "${W[@]}"
-unlike "$(cat "$all_out")" "PlantedSecret|SUAPLANTED" "no planted secret in any output or error"
+unlike "$(cat "$all_out")" "PlantedSecret|SUAPLANTED|${NK_SEED:0:20}|SUACSSL3UAHUD" \
+    "no planted secret or seed in any output or error"
 
 done_testing

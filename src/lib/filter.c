@@ -1,7 +1,9 @@
 /* filter.c: compiling and matching --type, --for, --where and --grep. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/buf.h"
@@ -163,6 +165,184 @@ parse_where(struct where *w, const char *expr, struct lt_error *err)
 	    *rest ? (int)i : 6, *rest ? rest : "(none)");
 }
 
+/* ---- bounding --where regular expressions ----
+ * glibc's regcomp copies a subexpression for every bounded repetition
+ * ({m,n}: max(m,n) copies) and for '+' (two), so nested repetitions
+ * multiply: "a{255}{255}{255}" exhausts gigabytes. Repeating what can
+ * match empty costs more still (its epsilon closures grow with the square
+ * or the cube of the copies): "x*++++++++++++" takes 900 MiB and
+ * "((x*){2573}?)*" eight seconds. A pattern's weight estimates the copies,
+ * doubled for each repetition of something that can match empty; measured
+ * with glibc 2.36 on random patterns, every pattern up to a weight of 1000
+ * compiles within a few milliseconds. */
+#define RE_MAX_LEN 512
+#define RE_MAX_WEIGHT 1000.0
+#define RE_MAX_DEPTH 32
+
+struct re_item {
+	double w;
+	bool nullable;		/* can match the empty string */
+};
+
+struct re_group {
+	double total;
+	bool any_nullable;	/* some finished branch can match empty */
+	bool branch_nullable;	/* so far, the current branch can */
+};
+
+/* The end of a bracket expression starting at p ('['), or NULL. */
+static const char *
+bracket_end(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p && *p != ']'; p++) {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			char close[3] = { p[1], ']', '\0' };
+			const char *e = strstr(p + 2, close);
+
+			if (e == NULL)
+				return NULL;
+			p = e + 1;
+		}
+	}
+	return *p ? p : NULL;
+}
+
+/* A repetition count at *p, or -1 when there is none; *p moves past it. */
+static long
+count(const char **p)
+{
+	char *end;
+	long n;
+
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	n = strtol(*p, &end, 10);
+	*p = end;
+	return n > 1000000 ? 1000000 : n;	/* (far beyond RE_DUP_MAX) */
+}
+
+/* "{m}", "{m,}", "{m,n}" or "{,n}" at p: how many copies, and where it
+ * ends; NULL when p holds no bound. */
+static const char *
+bound(const char *p, double *copies, bool *from_zero)
+{
+	long m, n;
+
+	p++;
+	m = count(&p);
+	n = m;
+	if (*p == ',') {
+		p++;
+		n = count(&p);
+		if (n < 0)
+			n = m + 1;	/* {m,}: the tree holds m + 1 copies */
+	}
+	if (*p != '}' || (m < 0 && n < 0))
+		return NULL;
+	*copies = n > m ? (double)n : (double)m;
+	if (*copies < 1)
+		*copies = 1;
+	*from_zero = m <= 0;
+	return p + 1;
+}
+
+static void
+re_commit(struct re_group *g, struct re_item *last)
+{
+	g->total += last->w;
+	g->branch_nullable = g->branch_nullable && last->nullable;
+	last->w = 0;
+	last->nullable = true;
+}
+
+/* Apply a repetition operator at p to last; returns where it ends, or
+ * NULL when p holds none. */
+static const char *
+re_repeat(const char *p, struct re_item *last)
+{
+	double copies = 1;
+	bool from_zero = false;
+	const char *e;
+
+	if (*p == '*' || *p == '?' || *p == '+')
+		e = p + 1;
+	else if (*p != '{' || !(e = bound(p, &copies, &from_zero)))
+		return NULL;
+	if (last->nullable)
+		last->w *= 2;
+	if (*p == '+')
+		last->w *= 2;
+	else if (*p == '{')
+		last->w *= copies;
+	last->nullable = last->nullable || *p == '*' || *p == '?' ||
+	    (*p == '{' && from_zero);
+	return e;
+}
+
+/* The weight of an extended regular expression (see above). */
+static double
+re_weight(const char *p)
+{
+	struct re_group g[RE_MAX_DEPTH + 1] = { { 0, false, true } };
+	struct re_item last = { 0, true };
+	const char *e;
+	int d = 0;
+
+	while (*p && g[d].total + last.w <= RE_MAX_WEIGHT) {
+		if ((e = re_repeat(p, &last))) {
+			p = e;
+			continue;
+		}
+		re_commit(&g[d], &last);
+		if (*p == '(' && d == RE_MAX_DEPTH)
+			return RE_MAX_WEIGHT + 1;
+		if (*p == '(') {
+			g[++d] = (struct re_group){ 0, false, true };
+		} else if (*p == ')' && d > 0) {
+			last.w = g[d].total > 1 ? g[d].total : 1;
+			last.nullable = g[d].any_nullable || g[d].branch_nullable;
+			d--;
+		} else if (*p == '|') {
+			g[d].any_nullable = g[d].any_nullable || g[d].branch_nullable;
+			g[d].branch_nullable = true;
+		} else {
+			last.w = 1;
+			last.nullable = *p == '^' || *p == '$';
+			if (*p == '[' && (e = bracket_end(p)))
+				p = e;
+			else if (*p == '\\' && p[1])
+				p++;
+		}
+		p++;
+	}
+	re_commit(&g[d], &last);
+	while (d > 0) {
+		g[d - 1].total += g[d].total;
+		d--;
+	}
+	return g[0].total;
+}
+
+/* Refuse what regcomp would take too long or too much memory for. */
+static int
+check_regex(const char *expr, const char *re, struct lt_error *err)
+{
+	if (strlen(re) > RE_MAX_LEN)
+		return lt_error_set(err, LT_E_USAGE, "--where '%.60s...': regular "
+		    "expression is too long (%d characters at most)", expr,
+		    RE_MAX_LEN);
+	if (re_weight(re) > RE_MAX_WEIGHT)
+		return lt_error_set(err, LT_E_USAGE, "--where '%s': regular "
+		    "expression '%s' is too complex (its repetitions expand to "
+		    "more than %.0f copies)", expr, re, RE_MAX_WEIGHT);
+	return 0;
+}
+
 int
 lt_filter_add_where(struct lt_filter *f, const char *expr,
     struct lt_error *err)
@@ -174,6 +354,12 @@ lt_filter_add_where(struct lt_filter *f, const char *expr,
 	memset(&w, 0, sizeof(w));
 	if (parse_where(&w, expr, err) < 0) {
 		free(w.path);
+		return -1;
+	}
+	if ((w.op == OP_RE || w.op == OP_NRE) &&
+	    check_regex(expr, w.value, err) < 0) {
+		free(w.path);
+		free(w.value);
 		return -1;
 	}
 	if (w.op == OP_RE || w.op == OP_NRE) {

@@ -53,5 +53,8 @@ like "$(jq -r 'select(.kind=="gap") | .reason' "$TEST_DIR/slow.out" | sort -u)" 
 is "$(jq -r 'select(.kind=="end") | .dropped' "$TEST_DIR/slow.out")" "$dropped" "the end record totals the drops"
 
 exit_code 2 "--max-pending 0" lt watch --max-pending 0
+# A regular expression the C library would spend gigabytes on.
+exit_code 2 "a --where regular expression bomb" lt watch --where 'data.x~a{255}{255}{255}'
+like "$(cat "$TEST_DIR/last.err")" "too complex" "and says why"
 
 done_testing

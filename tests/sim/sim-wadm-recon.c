@@ -254,9 +254,13 @@ reconcile_scaler(struct sim_wadm *w, struct app *a, struct scaler *s,
 
 	if (s->expect_until > now)
 		return;
-	cfg_ok = s->kind == SK_LINK ? configs_ready(w, a, &l->source_config,
-	    now) & configs_ready(w, a, &l->target_config, now) :
-	    configs_ready(w, a, &s->comp->config, now);
+	if (s->kind == SK_LINK) {
+		/* both sides, so that each one's configs are put */
+		cfg_ok = configs_ready(w, a, &l->source_config, now);
+		cfg_ok = configs_ready(w, a, &l->target_config, now) && cfg_ok;
+	} else {
+		cfg_ok = configs_ready(w, a, &s->comp->config, now);
+	}
 	if (!cfg_ok) {
 		set_status(s, ST_RECONCILING, "Waiting for configuration");
 		return;

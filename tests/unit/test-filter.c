@@ -86,6 +86,45 @@ test_errors(void)
 	lt_filter_destroy(f);
 }
 
+/* Patterns glibc's regcomp would spend gigabytes or seconds on are
+ * refused before compiling; ordinary ones are not. */
+static void
+test_regex_bounds(void)
+{
+	static const char *const bombs[] = {
+		"a{255}{255}{255}", "x*++++++++++++", "(((x{40}){40}){40})",
+		"((((((((((((x*)+)+)+)+)+)+)+)+)+)+)+)+", "((4*){2573}?)*",
+		".{1,5000}", "a{1,32767}", "(){615}?*", NULL,
+	};
+	static const char *const fine[] = {
+		"^0\\.0\\.[0-9]+$", "(a|b)*c{2,}", "[[:alpha:]]+", ".{1,1000}",
+		"(x{30}){30}", "[]a{}]{3}", "a{,5}", "^(http|https)://[^/]+/", NULL,
+	};
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	char *expr, *big = lt_xcalloc(1, 600);
+	int i;
+
+	for (i = 0; bombs[i]; i++) {
+		expr = lt_xasprintf("data.x~%s", bombs[i]);
+		ok(lt_filter_add_where(f, expr, &err) < 0 && err.code == LT_E_USAGE &&
+		    strstr(err.msg, "too complex"), "refused: %s", bombs[i]);
+		free(expr);
+	}
+	for (i = 0; fine[i]; i++) {
+		expr = lt_xasprintf("data.x!~%s", fine[i]);
+		ok(lt_filter_add_where(f, expr, &err) == 0, "accepted: %s", fine[i]);
+		free(expr);
+	}
+	memcpy(big, "data.x~", 7);
+	memset(big + 7, 'a', 590);
+	ok(lt_filter_add_where(f, big, &err) < 0 && err.code == LT_E_USAGE &&
+	    strstr(err.msg, "too long"), "a 590-character pattern: %.80s",
+	    err.msg);
+	free(big);
+	lt_filter_destroy(f);
+}
+
 static void
 test_subjects(void)
 {
@@ -121,6 +160,7 @@ main(void)
 {
 	test_matching();
 	test_errors();
+	test_regex_bounds();
 	test_subjects();
 	done_testing();
 }

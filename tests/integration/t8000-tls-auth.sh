@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t8000-tls-auth: connecting through TLS with client verification and
-# user/password, with a token and with an nkey; wrong credentials and
+# user/password, with a token, an nkey and a creds file (operator mode,
+# JWTs made by tests/lib/mkcreds.py); wrong credentials and
 # untrusted certificates exit 3 with one clear line; creds and nkey files
 # readable by others are warned about; a subscription the server refuses
 # is a visible gap; no planted secret shows up in any output.
@@ -73,6 +74,13 @@ authorization {
 CONF
 start_nats nk -c "$TEST_DIR/nkey.conf"
 NK_URL=$NATS_URL
+# Decentralized auth: operator, account and user JWTs signed with openssl.
+mkdir -p "$TEST_DIR/jwt"
+python3 "$LT_SRCDIR/tests/lib/mkcreds.py" "$TEST_DIR/jwt"
+ok $? "operator, account and user JWTs made"
+start_nats op -c "$TEST_DIR/jwt/server.conf"
+OP_URL=$NATS_URL
+CREDS_SEED=$(sed -n '/BEGIN USER NKEY SEED/{n;p}' "$TEST_DIR/jwt/user.creds")
 unset NATS_URL
 
 all_out=$TEST_DIR/all-output
@@ -152,6 +160,16 @@ chmod 600 "$TEST_DIR/user.creds"
 run nk-creds 3 "a creds file given as --nkey exits 3" -s "$NK_URL" --nkey "$TEST_DIR/user.creds" "${W[@]}"
 like "$(cat "$TEST_DIR/nk-creds.err")" "use --creds" "and points to --creds"
 
+# creds: a user JWT signed by an account the server's operator signed.
+run creds-ok 0 "creds file auth (operator mode)" -s "$OP_URL" --creds "$TEST_DIR/jwt/user.creds" "${W[@]}"
+unlike "$(cat "$TEST_DIR/creds-ok.err")" "warning" "no warning for a creds file at mode 600"
+NATS_CREDS=$TEST_DIR/jwt/user.creds run creds-env 0 "creds file from the environment" -s "$OP_URL" "${W[@]}"
+run creds-stranger 3 "a user of an account the server does not know exits 3" \
+    -s "$OP_URL" --creds "$TEST_DIR/jwt/other.creds" "${W[@]}"
+like "$(tail -1 "$TEST_DIR/creds-stranger.err")" "^latticectl: .*(uthori|auth)" "the error says authorization failed"
+run creds-wrongserver 3 "a creds file against a server without operator mode exits 3" \
+    -s "$TOK_URL" --creds "$TEST_DIR/jwt/user.creds" "${W[@]}"
+
 # A subscription the server refuses (an asynchronous -ERR): a visible gap,
 # not a silent watch.
 run denied 0 "watch where subscribing to events is denied" -s "$NK_URL" \
@@ -166,7 +184,7 @@ run show 0 "config show with secrets set" -s "$TOK_URL" --token "$TOK" --user al
 run verbose 3 "verbose run with a wrong password" -v -s "$TLS_URL" "${TLS[@]}" \
     --user alice --password "$PW-x" "${W[@]}"
 run json 3 "JSON error object with a wrong token" -o json -s "$TOK_URL" --token "y$TOK" "${W[@]}"
-unlike "$(cat "$all_out")" "PlantedSecret|SUAPLANTED|${NK_SEED:0:20}|SUACSSL3UAHUD" \
+unlike "$(cat "$all_out")" "PlantedSecret|SUAPLANTED|${NK_SEED:0:20}|SUACSSL3UAHUD|${CREDS_SEED:0:20}" \
     "no planted secret or seed in any output or error"
 
 done_testing

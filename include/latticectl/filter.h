@@ -49,6 +49,11 @@ bool lt_filter_is_empty(const struct lt_filter *f);
  * cannot match (every --for id, and every --grep, must occur in it). */
 bool lt_filter_may_match(const struct lt_filter *f, const char *raw,
     size_t len);
+
+/* lt_filter_may_match on a payload before redaction: false only when the
+ * redacted payload cannot match either (see lt_redact_may_create). */
+bool lt_filter_may_match_unredacted(const struct lt_filter *f,
+    const char *raw, size_t len);
 /* Full test on a decoded event. */
 bool lt_filter_match(const struct lt_filter *f, const struct lt_event *ev);
 

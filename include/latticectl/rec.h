@@ -63,6 +63,11 @@ uint64_t lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
 uint64_t lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
     const char *fields_json, size_t len, struct lt_error *err);
 
+/* lt_rec_write_raw for fields whose payload the caller has already passed
+ * through lt_redact_msg with the writer's mode: no second scan. */
+uint64_t lt_rec_write_redacted(struct lt_rec *r, const char *kind,
+    int64_t t_ns, const char *fields_json, size_t len, struct lt_error *err);
+
 /* Append the members for a message payload to b: "payload":<JSON> when the
  * bytes are a JSON document, else "payload":"<base64>","encoding":"base64".
  * key names the member ("payload", "event"). */

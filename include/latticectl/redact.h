@@ -81,6 +81,11 @@ char *lt_redact_kv_value(const char *key, const void *val, size_t len,
 /* True when n bytes at s are a mask (redacting a mask keeps it). */
 bool lt_redact_is_mask(const char *s, size_t n);
 
+/* Whether redacting a payload could make text appear that was not in it:
+ * text that fits inside a mask, or spans a URL whose user information is
+ * removed. When false, a payload without the text keeps lacking it. */
+bool lt_redact_may_create(const char *text);
+
 /* ---- message payloads (watch, sub, recordings) ---- */
 
 /* True for the control-interface subject that carries registry

@@ -61,6 +61,7 @@ struct watch {
 	int64_t idle_ns, until_deadline, last_msg;
 	bool live_marked, stream_mode, done, stdout_closed;
 	bool dirty;			/* written since the last flush */
+	int64_t last_flush;		/* lt_mono_ns of the last flush */
 	uint64_t history_last_seq;
 	struct type_count types[64];
 	int ntypes;
@@ -108,9 +109,14 @@ emit_text(struct watch *w, const char *text)
 static void
 record_raw(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b)
 {
-	if (w->nd && lt_rec_write_raw(w->nd, kind, t, b->buf, b->len, NULL) == 0)
+	/* events were redacted by on_msg under the writers' mode */
+	uint64_t (*write)(struct lt_rec *, const char *, int64_t, const char *,
+	    size_t, struct lt_error *) = strcmp(kind, "event") ?
+	    lt_rec_write_raw : lt_rec_write_redacted;
+
+	if (w->nd && write(w->nd, kind, t, b->buf, b->len, NULL) == 0)
 		stdout_failed(w);
-	if (w->rec && lt_rec_write_raw(w->rec, kind, t, b->buf, b->len,
+	if (w->rec && write(w->rec, kind, t, b->buf, b->len,
 	    w->werr.code ? NULL : &w->werr) == 0)
 		w->done = true;
 }
@@ -226,6 +232,13 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	struct lt_msg tmp;
 	char *redacted;
 
+	w->last_msg = lt_mono_ns();
+	mark_live(w, m);
+	if (!lt_filter_may_match_unredacted(w->filter, m->data,
+	    (size_t)m->len)) {	/* the cheap test first */
+		w->filtered++;
+		return;
+	}
 	show_msg(w, lt_redact_msg(m, w->redact, &tmp, &redacted));
 	free(redacted);
 }
@@ -236,8 +249,6 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	struct lt_event ev;
 	bool until_hit = false;
 
-	w->last_msg = lt_mono_ns();
-	mark_live(w, m);
 	if (!lt_filter_may_match(w->filter, m->data, (size_t)m->len)) {
 		w->filtered++;
 		return;
@@ -495,6 +506,7 @@ static void
 flush_outputs(struct watch *w)
 {
 	w->dirty = false;
+	w->last_flush = lt_mono_ns();
 	if (w->nd && lt_rec_flush(w->nd) < 0)
 		stdout_failed(w);
 	else if (!w->nd && lt_output_flush(w->ctx->out) != LT_WRITE_OK)
@@ -531,6 +543,10 @@ next_deadline(struct watch *w, enum wake *why)
 	return d;
 }
 
+/* A lone event is written at once; in a flood, writes are batched to at
+ * most one per FLUSH_MIN_NS (a write per event costs more than the rest). */
+#define FLUSH_MIN_NS 1000000LL
+
 /* Messages arrive here on the client's delivery thread, under the feed's
  * handler lock; a stop condition wakes the command thread. */
 static void
@@ -541,7 +557,8 @@ on_direct(void *ud, const struct lt_item *it)
 	if (w->done)
 		return;
 	on_msg(w, &it->msg);
-	if (it->backlog == 0 || w->shown % 512 == 0) {
+	if (it->backlog == 0 &&
+	    lt_mono_ns() - w->last_flush >= FLUSH_MIN_NS) {
 		flush_outputs(w);
 	} else if (!w->dirty) {
 		w->dirty = true;

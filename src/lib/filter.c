@@ -8,6 +8,7 @@
 
 #include "latticectl/buf.h"
 #include "latticectl/filter.h"
+#include "latticectl/redact.h"
 #include "latticectl/json.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -410,6 +411,21 @@ lt_filter_may_match(const struct lt_filter *f, const char *raw, size_t len)
 	for (i = 0; i < f->nfors && !any; i++)
 		any = contains(raw, len, f->fors[i].id);
 	return any;
+}
+
+bool
+lt_filter_may_match_unredacted(const struct lt_filter *f, const char *raw,
+    size_t len)
+{
+	int i;
+
+	for (i = 0; i < f->ngreps; i++)
+		if (lt_redact_may_create(f->greps[i]))
+			return true;
+	for (i = 0; i < f->nfors; i++)
+		if (lt_redact_may_create(f->fors[i].id))
+			return true;
+	return lt_filter_may_match(f, raw, len);
 }
 
 static bool

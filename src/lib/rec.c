@@ -167,7 +167,7 @@ emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
 
 	lt_time_format(t_ns ? t_ns : lt_now_ns(), t, sizeof(t));
 	pthread_mutex_lock(&r->mu);
-	if (raw)	/* cJSON fields were redacted by lt_rec_write */
+	if (raw)	/* else redacted by lt_rec_write or the caller */
 		fields = redact_raw(r, kind, fields, &len);
 	seq = ++r->seq;
 	lt_buf_reset(&r->line);
@@ -196,6 +196,13 @@ lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
     const char *fields_json, size_t len, struct lt_error *err)
 {
 	return emit(r, kind, t_ns, fields_json, len, true, err);
+}
+
+uint64_t
+lt_rec_write_redacted(struct lt_rec *r, const char *kind, int64_t t_ns,
+    const char *fields_json, size_t len, struct lt_error *err)
+{
+	return emit(r, kind, t_ns, fields_json, len, false, err);
 }
 
 uint64_t

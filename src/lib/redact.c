@@ -239,6 +239,13 @@ lt_redact_mask(const void *val, size_t len)
 }
 
 bool
+lt_redact_may_create(const char *text)
+{
+	return strstr(text, "://") != NULL ||
+	    strspn(text, "<redacted:0123456789abcdef>") == strlen(text);
+}
+
+bool
 lt_redact_is_mask(const char *s, size_t n)
 {
 	static const char pre[] = "<redacted:";

@@ -155,10 +155,31 @@ test_subjects(void)
 	lt_filter_destroy(f);
 }
 
+/* The test before redaction only rejects what redaction cannot rescue. */
+static void
+test_unredacted(void)
+{
+	static const char raw[] = "{\"data\":{\"password\":\"hunter2\"}}";
+	const char *greps[] = { "elsewhere", "redacted", "0a1b", "https://" };
+	bool want[] = { false, true, true, true };
+	size_t i;
+
+	for (i = 0; i < sizeof(greps) / sizeof(greps[0]); i++) {
+		struct lt_filter *f = lt_filter_create();
+
+		lt_filter_add_grep(f, greps[i]);
+		ok(lt_filter_may_match_unredacted(f, raw, strlen(raw)) == want[i],
+		    "unredacted test for --grep %s: %s", greps[i],
+		    want[i] ? "maybe" : "no");
+		lt_filter_destroy(f);
+	}
+}
+
 int
 main(void)
 {
 	test_matching();
+	test_unredacted();
 	test_errors();
 	test_regex_bounds();
 	test_subjects();

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# watch-bench.sh: how close 'latticectl watch' comes to a bare nats.c
+# subscriber that only counts messages. Each consumer receives the same N
+# CloudEvents from lt-bench on a throwaway nats-server; we report its CPU
+# time per event (user+sys, from wait4) relative to the bare subscriber,
+# its wall time from subscribe to last event, and its peak RSS. CPU ratios
+# are stable on a shared machine where absolute seconds are not. Not run in
+# CI.
+#
+#   tests/bench/watch-bench.sh [EVENTS]   (default 500000; BUILD_DIR=build-rel)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-500000}
+B=${BUILD_DIR:-build-rel}
+if [ ! -f "$B/build.ninja" ]; then
+	meson setup "$B" --buildtype=release >/dev/null
+fi
+ninja -C "$B" >/dev/null
+LT=$B/src/latticectl
+BENCH=$B/tests/bench/lt-bench
+EV=${LT_SHARED:-../shared}/protocol/examples/events
+FILES=("$EV"/component_scaled.json "$EV"/config_set.json "$EV"/config_deleted.json
+    "$EV"/linkdef_set.json "$EV"/host_heartbeat.json)
+. scripts/lib-demo.sh
+demo_nats
+dir=$demo_dir
+
+# run NAME READY-PATTERN PUBLISH-ARGS -- CONSUMER...: start the consumer
+# under a wait4 wrapper, wait until it is subscribed, publish, wait for it.
+run() {
+	local name=$1 ready=$2 pubargs=$3 deadline
+	shift 4
+	rm -f "$dir/$name".*
+	python3 - "$dir/$name.rusage" "$@" >"$dir/$name.out" 2>"$dir/$name.err" <<'PY' &
+import os, subprocess, sys, time
+t0 = time.monotonic()
+p = subprocess.Popen(sys.argv[2:])
+_, status, ru = os.wait4(p.pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write("%f %d %d %f\n" % (ru.ru_utime + ru.ru_stime, ru.ru_maxrss,
+                                 os.waitstatus_to_exitcode(status), time.monotonic() - t0))
+PY
+	local wpid=$!
+	deadline=$((SECONDS + 20))
+	until grep -q "$ready" "$dir/$name.out" "$dir/$name.err" 2>/dev/null; do
+		kill -0 "$wpid" 2>/dev/null && [ $SECONDS -lt $deadline ] ||
+		    { echo "bench: $name did not subscribe: $(tail -1 "$dir/$name.err")" >&2; exit 1; }
+		sleep 0.05
+	done
+	# shellcheck disable=SC2086
+	"$BENCH" -s "$NATS_URL" pub --count "$N" $pubargs "${FILES[@]}" 2>"$dir/$name.pub"
+	wait "$wpid"
+	read -r cpu rss rc wall <"$dir/$name.rusage"
+	[ "$rc" = 0 ] || { echo "bench: $name exited $rc: $(tail -2 "$dir/$name.err")" >&2; exit 1; }
+	printf '%s %s %s %s\n' "$cpu" "$rss" "$wall" "$(grep -o '[0-9]* gaps\?' "$dir/$name.err" | tail -1)" >"$dir/$name.res"
+}
+
+W=(-v -s "$NATS_URL" watch --max-pending 16777216 --color never)
+run bare ready "" -- "$BENCH" -s "$NATS_URL" sub 'wasmbus.evt.default.>' --count "$N"
+run text subscribed "" -- "$LT" "${W[@]}" --count "$N"
+run ndjson subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N"
+run record subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N" --record "$dir/rec.ltrec"
+run filter subscribed "--for-every 100 bench-target" -- \
+    "$LT" "${W[@]}" --for component/bench-target --count $((N / 100))
+run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --idle 2s
+
+read -r bcpu _ <"$dir/bare.res"
+printf '%-8s %12s %10s %10s %12s\n' consumer "cpu us/ev" "cpu ratio" "peak RSS" "wall s"
+for n in bare text ndjson record filter where; do
+	read -r cpu rss wall _ <"$dir/$n.res"
+	awk -v n="$n" -v c="$cpu" -v b="$bcpu" -v r="$rss" -v w="$wall" -v N="$N" \
+	    'BEGIN { printf "%-8s %12.2f %9.2fx %8d kB %12.2f\n", n, c * 1e6 / N, c / b, r, w }'
+done
+echo "($N events; 'filter' shows 1 in 100, 'where' none; ratios are CPU time against 'bare')"

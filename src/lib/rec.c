@@ -382,11 +382,14 @@ note_meta_redaction(cJSON *meta, enum lt_redact_mode m)
 	static const int strictness[] = {
 		[LT_REDACT_NONE] = 0, [LT_REDACT_SECRETS] = 1, [LT_REDACT_ALL] = 2,
 	};
+	cJSON *now;
 
 	lt_redact_mode_parse(lt_json_str(meta, "redaction"), &was);
-	if (strictness[m] > strictness[was])
-		cJSON_ReplaceItemInObject(meta, "redaction",
-		    cJSON_CreateString(lt_redact_mode_name(m)));
+	if (!cJSON_IsObject(meta) || strictness[m] <= strictness[was])
+		return;
+	now = cJSON_CreateString(lt_redact_mode_name(m));
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(meta, "redaction", now))
+		cJSON_AddItemToObject(meta, "redaction", now);	/* it had none */
 }
 
 /* Redact a record just read (show and report print what they read). */
@@ -395,6 +398,8 @@ redact_read(const struct lt_rec_reader *rd, cJSON *rec)
 {
 	const char *kind = lt_json_str(rec, "kind");
 
+	if (kind == NULL)
+		kind = "";	/* damaged: its payload members are still redacted */
 	if (!strcmp(kind, "meta"))
 		note_meta_redaction(rec, rd->redact);
 	else

@@ -52,6 +52,7 @@ struct replay {
 	const char *lattice;
 	struct lt_manifest *old, *new;
 	struct lt_rec *rec;
+	char *path;			/* of the recording */
 	struct lt_feed *feed;
 	struct lt_sub *subs[MAX_SUBS];
 	int nsubs;
@@ -399,9 +400,10 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 		pause_ns(500000000LL);
 		cJSON_Delete(st);
 		st = NULL;
-		if (lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_STATUS,
-		    m->name, "", 0, 0, &st, err) < 0)
-			return -1;
+		rc = lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_STATUS,
+		    m->name, "", 0, 0, &st, err);
+		if (rc < 0)
+			break;
 		snprintf(type, sizeof(type), "%s", lt_wadm_status_type(st) ?
 		    lt_wadm_status_type(st) : "unknown");
 		if (!strcmp(type, "deployed") || !strcmp(type, "failed"))
@@ -409,7 +411,7 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 	}
 	cJSON_Delete(st);
 	if (rc < 0)
-		return -1;
+		return lt_error_prefix(err, "during %s", name);
 	if (strcmp(type, "deployed") && strcmp(type, "failed"))
 		fprintf(stderr, "latticectl: replay: %s: still %s after "
 		    "--timeout\n", m->name, type);
@@ -551,12 +553,27 @@ open_record(struct replay *r, struct lt_error *err)
 	rc = lt_rec_open(&r->rec, path, err);
 	if (rc == 0 && !r->ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: replay: recording to %s\n", path);
+	r->path = lt_xstrdup(path);
 	free(def);
 	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
 	    r->ctx->orig_argv, r->ctx->conn, r->lattice,
 	    lt_redact_mode_name(r->redact), NULL, err) == 0)
 		rc = -1;
 	return rc;
+}
+
+/* A replay that failed after the recording began: say why in it (a
+ * phase "aborted" record, no end record) and where it is. */
+static void
+aborted(struct replay *r, const struct lt_error *err)
+{
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(f, "phase", "aborted");
+	cJSON_AddStringToObject(f, "error", err->msg);
+	note(r, "phase", f);
+	fprintf(stderr, "latticectl: replay: the recording up to the failure "
+	    "is %s (no end record)\n", r->path);
 }
 
 static int
@@ -605,6 +622,8 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			rc = deploy(&r, "deploy-new", r.new, argv[1], err);
 		if (rc == 0)
 			nerr = evaluate(&r);
+		else if (r.rec && r.feed)
+			aborted(&r, err);
 		for (i = 0; i < r.nsubs; i++)
 			lt_sub_close(r.subs[i]);
 		if (r.feed)
@@ -618,6 +637,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		lt_feed_destroy(r.feed);
 	}
 	cJSON_Delete(r.recs);
+	free(r.path);
 	lt_manifest_destroy(r.old);
 	lt_manifest_destroy(r.new);
 	if (rc < 0)

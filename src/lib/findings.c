@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "latticectl/buf.h"
 #include "latticectl/findings.h"
 #include "latticectl/json.h"
 #include "latticectl/util.h"
@@ -31,9 +32,10 @@ struct facts {
 	const cJSON *snapshot, *status, *prev_probe;
 	double snapshot_seq, status_seq;
 	int nerrors;
-	/* seq of the last delete command per config name (wadm.cmd or ctl) */
-	cJSON *delete_cmds;	/* {config: seq} */
+	cJSON *delete_cmds;	/* {config: [seq...]} wadm DeleteConfig */
+	cJSON *ctl_dels;	/* {config: seq} the first ctl config.del */
 	cJSON *deletions;	/* {config: [seq...]} events and kv */
+	cJSON *restored;	/* {config: seq} a put after the deletions */
 	cJSON *inventories;	/* {host: record} */
 	cJSON *missing;		/* {config: true}: reported once */
 };
@@ -92,44 +94,80 @@ configs_have(const struct lt_manifest_configs *c, const char *name)
 }
 
 static bool
-referenced(const struct lt_manifest *m, const char *name)
+component_uses(const struct lt_manifest_component *c, const char *name)
 {
-	size_t i, j;
+	size_t j;
+
+	if (configs_have(&c->config, name))
+		return true;
+	for (j = 0; j < c->nlinks; j++)
+		if (configs_have(&c->links[j].source_config, name) ||
+		    configs_have(&c->links[j].target_config, name))
+			return true;
+	return false;
+}
+
+/* The names of the components (a link counts for its source) that
+ * reference config, comma-separated, into b; returns how many. */
+static size_t
+referrers(const struct lt_manifest *m, const char *name, struct lt_buf *b)
+{
+	size_t i, n = 0;
 
 	for (i = 0; i < m->ncomponents; i++) {
-		const struct lt_manifest_component *c = &m->components[i];
-
-		if (configs_have(&c->config, name))
-			return true;
-		for (j = 0; j < c->nlinks; j++)
-			if (configs_have(&c->links[j].source_config, name) ||
-			    configs_have(&c->links[j].target_config, name))
-				return true;
+		if (!component_uses(&m->components[i], name))
+			continue;
+		if (b)
+			lt_buf_addf(b, "%s%s", n ? ", " : "",
+			    m->components[i].name);
+		n++;
 	}
-	return false;
+	return n;
+}
+
+static bool
+referenced(const struct lt_manifest *m, const char *name)
+{
+	return referrers(m, name, NULL) > 0;
+}
+
+/* Append seq to the array obj[key], creating it. */
+static void
+push_seq(cJSON *obj, const char *key, double seq)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!a)
+		a = cJSON_AddArrayToObject(obj, key);
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(seq));
 }
 
 static void
 note_deletion(struct facts *f, const char *config, double seq)
 {
-	cJSON *a;
-
 	if (!config || !referenced(f->m, config))
 		return;
-	a = cJSON_GetObjectItemCaseSensitive(f->deletions, config);
-	if (!a)
-		a = cJSON_AddArrayToObject(f->deletions, config);
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(seq));
+	push_seq(f->deletions, config, seq);
+	cJSON_DeleteItemFromObjectCaseSensitive(f->restored, config);
 }
 
+/* A put of a referenced config after it was deleted: it came back. */
 static void
-note_delete_cmd(struct facts *f, const char *config, double seq)
+note_put(struct facts *f, const char *config, double seq)
 {
-	/* the first command wins: wadm's DeleteConfig before the ctl
-	 * config.del it causes */
-	if (!config || cJSON_GetObjectItemCaseSensitive(f->delete_cmds, config))
+	if (!config || !cJSON_GetObjectItemCaseSensitive(f->deletions, config))
 		return;
-	cJSON_AddNumberToObject(f->delete_cmds, config, seq);
+	cJSON_DeleteItemFromObjectCaseSensitive(f->restored, config);
+	cJSON_AddNumberToObject(f->restored, config, seq);
+}
+
+/* The first ctl config.del per config (the evidence when no wadm
+ * DeleteConfig caused it). */
+static void
+note_ctl_del(struct facts *f, const char *config, double seq)
+{
+	if (config && !cJSON_GetObjectItemCaseSensitive(f->ctl_dels, config))
+		cJSON_AddNumberToObject(f->ctl_dels, config, seq);
 }
 
 static const char *
@@ -150,6 +188,45 @@ event_data(const cJSON *rec)
 {
 	return cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(rec, "event"), "data");
+}
+
+/* A failure event: one finding per distinct title, each repeat adds its
+ * evidence and "(N times)" to the title (wadm retries a failing link on
+ * every health check). */
+static void
+failure(struct facts *f, const char *id, const cJSON *rec, const char *fmt,
+    ...) LT_PRINTF(4, 5);
+
+static void
+failure(struct facts *f, const char *id, const cJSON *rec, const char *fmt,
+    ...)
+{
+	char title[512], *counted;
+	size_t len;
+	cJSON *fi;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	len = strlen(title);
+	cJSON_ArrayForEach(fi, f->out) {
+		const char *t = lt_json_str(fi, "title");
+
+		if (strcmp(lt_json_str(fi, "id"), id) || !t ||
+		    strncmp(t, title, len) || (t[len] &&
+		    strncmp(t + len, " (", 2)))
+			continue;
+		add_evidence(fi, seq_of(rec));
+		counted = lt_xasprintf("%s (%d times)", title, cJSON_GetArraySize(
+		    cJSON_GetObjectItemCaseSensitive(fi, "evidence")));
+		cJSON_ReplaceItemInObjectCaseSensitive(fi, "title",
+		    cJSON_CreateString(counted));
+		free(counted);
+		return;
+	}
+	add_evidence(add_finding(f, true, id, "read the host's log around "
+	    "this time; the error is the host's own", "%s", title), seq_of(rec));
 }
 
 static struct scale *
@@ -193,10 +270,8 @@ on_event(struct facts *f, const cJSON *rec)
 		what = lt_json_str(data, "provider_id");
 	}
 	if (fail_id)
-		add_evidence(add_finding(f, true, fail_id,
-		    "read the host's log around this time; the error is the "
-		    "host's own", "%s for %s: %s", type, what ? what : "?",
-		    err ? err : "(no error text)"), seq_of(rec));
+		failure(f, fail_id, rec, "%s for %s: %s", type, what ? what : "?",
+		    err ? err : "(no error text)");
 }
 
 /* wasmbus.ctl.v1.{L}.config.del.{name} and component.scale.{host} */
@@ -211,7 +286,7 @@ on_ctl_request(struct facts *f, const cJSON *rec)
 	if (!subject)
 		return;
 	if ((del = strstr(subject, ".config.del.")))
-		note_delete_cmd(f, del + strlen(".config.del."), seq_of(rec));
+		note_ctl_del(f, del + strlen(".config.del."), seq_of(rec));
 	if (!strstr(subject, ".component.scale.") || f->nscales == MAX_SCALES)
 		return;
 	s = &f->scales[f->nscales++];
@@ -239,8 +314,9 @@ on_wadm_cmd(struct facts *f, const cJSON *rec)
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "DeleteConfig");
 
-	if (d)
-		note_delete_cmd(f, lt_json_str(d, "config_name"), seq_of(rec));
+	if (d && lt_json_str(d, "config_name"))
+		push_seq(f->delete_cmds, lt_json_str(d, "config_name"),
+		    seq_of(rec));
 }
 
 static void
@@ -249,10 +325,13 @@ on_kv(struct facts *f, const cJSON *rec)
 	const char *bucket = lt_json_str(rec, "bucket");
 	const char *op = lt_json_str(rec, "op");
 
-	if (bucket && op && lt_str_has_prefix(bucket, "CONFIGDATA_") &&
-	    (!strcmp(op, "delete") || !strcmp(op, "del") ||
-	    !strcmp(op, "purge")))
+	if (!bucket || !op || !lt_str_has_prefix(bucket, "CONFIGDATA_"))
+		return;
+	if (!strcmp(op, "delete") || !strcmp(op, "del") ||
+	    !strcmp(op, "purge"))
 		note_deletion(f, lt_json_str(rec, "key"), seq_of(rec));
+	else if (!strcmp(op, "put"))
+		note_put(f, lt_json_str(rec, "key"), seq_of(rec));
 }
 
 static void
@@ -320,25 +399,57 @@ collect(struct facts *f, const cJSON *recs)
 	}
 }
 
+/* "by 2 DeleteConfig commands" / "by a ctl config.del request" / "" */
+static void
+deleted_by(const cJSON *cmds, const cJSON *ctl, struct lt_buf *b)
+{
+	int n = cJSON_GetArraySize(cmds);
+
+	if (n == 1)
+		lt_buf_addf(b, " (by the DeleteConfig command)");
+	else if (n > 1)
+		lt_buf_addf(b, " (by %d DeleteConfig commands)", n);
+	else if (ctl)
+		lt_buf_addf(b, " (by a ctl config.del request)");
+}
+
 static void
 check_deletions(struct facts *f)
 {
 	const cJSON *a, *s;
 
 	cJSON_ArrayForEach(a, f->deletions) {
-		const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(
+		const cJSON *cmds = cJSON_GetObjectItemCaseSensitive(
 		    f->delete_cmds, a->string);
-		cJSON *fi = add_finding(f, true,
-		    "config-deleted-while-referenced", "re-put the config "
-		    "(wash config put) and report the deleting command "
-		    "upstream (wasmCloud #4704)", "config %s was deleted while "
-		    "the manifest references it%s", a->string, cmd ?
-		    " (by the DeleteConfig command)" : "");
+		const cJSON *ctl = cJSON_GetObjectItemCaseSensitive(f->ctl_dels,
+		    a->string);
+		const cJSON *back = cJSON_GetObjectItemCaseSensitive(f->restored,
+		    a->string);
+		struct lt_buf who = LT_BUF_INIT, by = LT_BUF_INIT;
+		size_t n = referrers(f->m, a->string, &who);
+		cJSON *fi;
 
-		if (cmd)
-			add_evidence(fi, cmd->valuedouble);
+		deleted_by(cmds, ctl, &by);
+		if (back)
+			lt_buf_addf(&by, "; it was put back later");
+		fi = add_finding(f, !back, "config-deleted-while-referenced",
+		    back ? "nothing is missing now; components that started "
+		    "meanwhile ran without it, so check their logs" :
+		    "re-put the config (wash config put) and report the "
+		    "deleting command upstream (wasmCloud #4704)",
+		    "config %s was deleted while the manifest references it "
+		    "(component%s %s)%s", a->string, n == 1 ? "" : "s",
+		    lt_buf_str(&who), lt_buf_str(&by));
+		lt_buf_release(&who);
+		lt_buf_release(&by);
+		cJSON_ArrayForEach(s, cmds)
+			add_evidence(fi, s->valuedouble);
+		if (!cmds && ctl)
+			add_evidence(fi, ctl->valuedouble);
 		cJSON_ArrayForEach(s, a)
 			add_evidence(fi, s->valuedouble);
+		if (back)
+			add_evidence(fi, back->valuedouble);
 	}
 }
 
@@ -539,7 +650,9 @@ lt_findings_eval(const struct lt_manifest *target, const cJSON *recs,
 	f.m = target;
 	f.out = cJSON_CreateArray();
 	f.delete_cmds = cJSON_CreateObject();
+	f.ctl_dels = cJSON_CreateObject();
 	f.deletions = cJSON_CreateObject();
+	f.restored = cJSON_CreateObject();
 	f.inventories = cJSON_CreateObject();
 	f.missing = cJSON_CreateObject();
 	collect(&f, recs);
@@ -550,7 +663,9 @@ lt_findings_eval(const struct lt_manifest *target, const cJSON *recs,
 	check_scales(&f);
 	check_status(&f);
 	cJSON_Delete(f.delete_cmds);
+	cJSON_Delete(f.ctl_dels);
 	cJSON_Delete(f.deletions);
+	cJSON_Delete(f.restored);
 	cJSON_Delete(f.inventories);
 	cJSON_Delete(f.missing);
 	if (nerrors)

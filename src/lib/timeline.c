@@ -145,7 +145,7 @@ lt_timeline_other(const cJSON *rec, const char *kind,
 	static const char *const keys[] = { "phase", "name", "severity", "id",
 	    "title", "subject", "bucket", "key", "op", "revision", "host",
 	    "status", "latency_ms", "pair", "url", "http_status", "body",
-	    "reason", "duration_ms", "dropped", "detail", "lattice",
+	    "reason", "duration_ms", "dropped", "detail", "error", "lattice",
 	    "version", "evidence", "events", NULL };
 	char t[32];
 	const char *color = "";

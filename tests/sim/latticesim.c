@@ -131,14 +131,17 @@ parse_args(struct sim_opts *o, int argc, char **argv)
 	    .event_size = 0 };
 	while ((c = getopt_long(argc, argv, "s:x:hn:", longopts, NULL)) != -1)
 		parse_opt(o, c, optarg);
-	if (optind < argc || o->nhosts < 1 || o->heartbeat_ns <= 0) {
+	if (o->duration_ns > 0)
+		o->load = true;
+	/* --hosts 0: wadm alone, in its own process (it can then be killed
+	 * apart from the hosts); the host faults and load need a host */
+	if (optind < argc || o->heartbeat_ns <= 0 || o->nhosts < (o->no_wadm ||
+	    o->load || o->kill_after_ns > 0 || o->garbage_rate > 0 ? 1 : 0)) {
 		usage(stderr);
 		exit(2);
 	}
 	if (o->url == NULL)
 		o->url = "nats://127.0.0.1:4222";
-	if (o->duration_ns > 0)
-		o->load = true;
 }
 
 static int

@@ -437,17 +437,34 @@ owns(const struct scaler *s, const char *name)
 	return in_list(&s->comp->config, name);
 }
 
-/* Scalers react to config_set (wadm PR #618): wake the owners. Only the
- * fixed mode re-puts a config after config_deleted. */
+/* A scaler of app a that owns config name and is not backing off (not
+ * waiting for the events of commands it sent). */
+static bool
+idle_owner(const struct app *a, const char *name, int64_t now)
+{
+	size_t k;
+
+	for (k = 0; k < a->nscalers; k++)
+		if (owns(&a->scalers[k], name) && a->scalers[k].expect_until <= now)
+			return true;
+	return false;
+}
+
+/* Scalers react to config_set (wadm PR #618): wake the owners. After
+ * config_deleted the config is re-put by the fixed mode always, by 0.21
+ * only when an owner is not backing off: upstream's BackoffAwareScaler
+ * hands events to its ConfigScalers only then (README). */
 static void
 config_event(struct sim_wadm *w, const char *name, bool set)
 {
+	int64_t now = lt_mono_ns();
 	size_t i, j, k;
 
 	for (i = 0; name && i < w->napps; i++)
 		for (j = 0; j < w->apps[i].nconfigs; j++) {
 			if (strcmp(w->apps[i].configs[j].name, name) ||
-			    !(set || w->sim->o.fixed))
+			    !(set || w->sim->o.fixed ||
+			    idle_owner(&w->apps[i], name, now)))
 				continue;
 			w->apps[i].configs[j].deployed = set;
 			w->apps[i].configs[j].put_until = 0;

@@ -15,6 +15,7 @@
 #include "latticectl/findings.h"
 #include "latticectl/http.h"
 #include "latticectl/json.h"
+#include "latticectl/kv.h"
 #include "latticectl/manifest.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
@@ -26,6 +27,7 @@
 
 #define MAX_SUBS 8
 #define MAX_OPEN 1024
+#define MAX_MINE 64
 
 static const struct lt_opt replay_opts[] = {
 	{ "probe", 0, LT_OPT_ARG, "URL", "HTTP GET after each phase", NULL },
@@ -57,6 +59,11 @@ struct replay {
 	struct lt_sub *subs[MAX_SUBS];
 	int nsubs;
 	struct lt_ctl ctl;
+	struct lt_kv *kv;		/* CONFIGDATA_{L}, for checkpoints */
+	/* subjects of ctl requests latticectl itself is about to send (a
+	 * ring), so that their records say "from":"latticectl" */
+	char mine[MAX_MINE][192];
+	unsigned nmine;
 	cJSON *recs;			/* every record written, in order */
 	struct open_req open[MAX_OPEN];
 	uint64_t next_pair, events;
@@ -105,12 +112,28 @@ add_payload(cJSON *f, const struct lt_msg *m)
 	}
 }
 
+/* Was this request one of latticectl's own (expect_mine)? Consumes it. */
+static bool
+is_mine(struct replay *r, const char *subject)
+{
+	int i;
+
+	for (i = 0; i < MAX_MINE; i++)
+		if (r->mine[i][0] && !strcmp(r->mine[i], subject)) {
+			r->mine[i][0] = '\0';
+			return true;
+		}
+	return false;
+}
+
 static void
 on_ctl_request(struct replay *r, const struct lt_msg *m, cJSON *f)
 {
 	uint64_t pair = ++r->next_pair;
 	int i;
 
+	if (is_mine(r, m->subject))
+		cJSON_AddStringToObject(f, "from", "latticectl");
 	cJSON_AddNumberToObject(f, "pair", (double)pair);
 	if (m->reply)
 		cJSON_AddStringToObject(f, "reply", m->reply);
@@ -200,6 +223,16 @@ on_item(void *ud, const struct lt_item *it)
 	}
 }
 
+/* latticectl is about to send a ctl request on {ctl}.v1.{L}.{tail}. */
+static void
+expect_mine(struct replay *r, const char *tail)
+{
+	lt_feed_lock(r->feed);
+	snprintf(r->mine[r->nmine++ % MAX_MINE], sizeof(r->mine[0]),
+	    "%s.v1.%s.%s", LT_CTL_DEFAULT_PREFIX, r->lattice, tail);
+	lt_feed_unlock(r->feed);
+}
+
 /* capture from the main thread */
 static uint64_t
 note(struct replay *r, const char *kind, cJSON *fields)
@@ -280,87 +313,151 @@ phase(struct replay *r, const char *name)
 		    (unsigned long long)r->events);
 }
 
+static void
+inventories(struct replay *r)
+{
+	struct lt_ctl_hosts hosts;
+	struct lt_error e = LT_ERROR_INIT;
+	cJSON *f;
+	size_t i;
+
+	expect_mine(r, "host.ping");
+	if (lt_ctl_ping(&r->ctl, &hosts, &e) < 0)
+		return;
+	for (i = 0; i < hosts.n; i++) {
+		char *tail = lt_xasprintf("host.get.%s", hosts.v[i].id);
+		struct lt_ctl_reply rep = LT_CTL_REPLY_INIT;
+
+		expect_mine(r, tail);
+		if (lt_ctl_request(&r->ctl, tail, "", 0, &rep, &e) == 0) {
+			f = cJSON_CreateObject();
+			cJSON_AddStringToObject(f, "host", hosts.v[i].id);
+			cJSON_AddItemToObject(f, "payload", rep.response);
+			rep.response = NULL;
+			note(r, "inventory", f);
+		}
+		lt_ctl_reply_release(&rep);
+		free(tail);
+	}
+	lt_ctl_hosts_release(&hosts);
+}
+
+/* One referenced config into the snapshot: from CONFIGDATA, its revision
+ * and value ({"revision","value"} in entries, a delete or purge marker in
+ * deleted); without the bucket, only whether a host says it exists. */
+static void
+snapshot_config(struct replay *r, const char *name, cJSON *entries,
+    cJSON *deleted)
+{
+	struct lt_kv_entry e = LT_KV_ENTRY_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	cJSON *o, *v;
+	char *tail;
+
+	if (cJSON_GetObjectItemCaseSensitive(entries, name) ||
+	    cJSON_GetObjectItemCaseSensitive(deleted, name))
+		return;
+	if (!r->kv) {
+		tail = lt_xasprintf("config.get.%s", name);
+		expect_mine(r, tail);
+		free(tail);
+		if (lt_ctl_config_exists(&r->ctl, name, &err) == 1)
+			cJSON_AddTrueToObject(entries, name);
+		return;
+	}
+	if (lt_kv_get(r->kv, name, 0, &e, &err) != 1)
+		return;
+	o = cJSON_AddObjectToObject(e.op == LT_KV_PUT ? entries : deleted,
+	    name);
+	cJSON_AddNumberToObject(o, "revision", (double)e.revision);
+	if (e.op != LT_KV_PUT)
+		cJSON_AddStringToObject(o, "op", lt_kv_op_name(e.op));
+	else if ((v = cJSON_ParseWithLength(e.value ? e.value : "", e.len)))
+		cJSON_AddItemToObject(o, "value", v);
+	else if (e.value && lt_is_text(e.value, e.len))
+		cJSON_AddStringToObject(o, "value", e.value);
+	lt_kv_entry_release(&e);
+}
+
+static void
+snapshot_configs(struct replay *r, const struct lt_manifest_configs *c,
+    cJSON *entries, cJSON *deleted)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		snapshot_config(r, c->v[i].stored_name, entries, deleted);
+}
+
+/* The configs m references, as CONFIGDATA holds them now. */
+static void
+snapshot(struct replay *r, const struct lt_manifest *m)
+{
+	cJSON *f = cJSON_CreateObject(), *entries, *deleted;
+	char *b = lt_xasprintf("CONFIGDATA_%s", r->lattice);
+	size_t i, j;
+
+	cJSON_AddStringToObject(f, "bucket", b);
+	if (!r->kv) {	/* hosts create it; it may come later */
+		struct lt_error e = LT_ERROR_INIT;
+
+		lt_kv_open(&r->kv, r->ctx->conn, b, NULL, &e);
+	}
+	free(b);
+	entries = cJSON_AddObjectToObject(f, "entries");
+	deleted = cJSON_CreateObject();
+	for (i = 0; i < m->ncomponents; i++) {
+		const struct lt_manifest_component *c = &m->components[i];
+
+		snapshot_configs(r, &c->config, entries, deleted);
+		for (j = 0; j < c->nlinks; j++) {
+			snapshot_configs(r, &c->links[j].source_config, entries,
+			    deleted);
+			snapshot_configs(r, &c->links[j].target_config, entries,
+			    deleted);
+		}
+	}
+	if (deleted->child)
+		cJSON_AddItemToObject(f, "deleted", deleted);
+	else
+		cJSON_Delete(deleted);
+	note(r, "snapshot", f);
+}
+
+static void
+probe(struct replay *r)
+{
+	const char *url = lt_args_get(r->ctx->args, "probe");
+	struct lt_error e = LT_ERROR_INIT;
+	struct lt_http_result res;
+	cJSON *f;
+
+	if (!url)
+		return;
+	f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "url", url);
+	memset(&res, 0, sizeof(res));
+	if (lt_http_get(url, 2000000000LL, 4096, &res, &e) == 0) {
+		cJSON_AddNumberToObject(f, "http_status", (double)res.status);
+		cJSON_AddStringToObject(f, "body", res.body.buf ? res.body.buf :
+		    "");
+		cJSON_AddNumberToObject(f, "time_ms", (double)res.total_ns / 1e6);
+		lt_http_result_release(&res);
+	} else {
+		cJSON_AddNumberToObject(f, "http_status", 0);
+		cJSON_AddStringToObject(f, "body", "");
+		cJSON_AddStringToObject(f, "error", e.msg);
+	}
+	note(r, "probe", f);
+}
+
 /* Inventories of every host, the target's configs, the probe. */
 static void
 checkpoint(struct replay *r, const struct lt_manifest *m)
 {
-	struct lt_ctl_hosts hosts;
-	struct lt_error e = LT_ERROR_INIT;
-	cJSON *f, *entries;
-	size_t i, j;
-
-	if (lt_ctl_ping(&r->ctl, &hosts, &e) == 0) {
-		for (i = 0; i < hosts.n; i++) {
-			char *tail = lt_xasprintf("host.get.%s", hosts.v[i].id);
-			struct lt_ctl_reply rep = LT_CTL_REPLY_INIT;
-
-			if (lt_ctl_request(&r->ctl, tail, "", 0, &rep, &e) == 0) {
-				f = cJSON_CreateObject();
-				cJSON_AddStringToObject(f, "host", hosts.v[i].id);
-				cJSON_AddItemToObject(f, "payload", rep.response);
-				rep.response = NULL;
-				note(r, "inventory", f);
-			}
-			lt_ctl_reply_release(&rep);
-			free(tail);
-		}
-		lt_ctl_hosts_release(&hosts);
-	}
-	f = cJSON_CreateObject();
-	{
-		char *b = lt_xasprintf("CONFIGDATA_%s", r->lattice);
-
-		cJSON_AddStringToObject(f, "bucket", b);
-		free(b);
-	}
-	entries = cJSON_AddObjectToObject(f, "entries");
-	for (i = 0; i < m->ncomponents; i++) {
-		const struct lt_manifest_configs *c = &m->components[i].config;
-
-		for (j = 0; j < c->n; j++)
-			if (lt_ctl_config_exists(&r->ctl, c->v[j].stored_name,
-			    &e) == 1 && !cJSON_GetObjectItem(entries,
-			    c->v[j].stored_name))
-				cJSON_AddTrueToObject(entries, c->v[j].stored_name);
-		for (j = 0; j < m->components[i].nlinks; j++) {
-			const struct lt_manifest_link *l = &m->components[i].links[j];
-			const struct lt_manifest_configs *cs[] = {
-			    &l->source_config, &l->target_config };
-			size_t k, q;
-
-			for (q = 0; q < 2; q++)
-				for (k = 0; k < cs[q]->n; k++)
-					if (lt_ctl_config_exists(&r->ctl,
-					    cs[q]->v[k].stored_name, &e) == 1 &&
-					    !cJSON_GetObjectItem(entries,
-					    cs[q]->v[k].stored_name))
-						cJSON_AddTrueToObject(entries,
-						    cs[q]->v[k].stored_name);
-		}
-	}
-	note(r, "snapshot", f);
-	if (lt_args_get(r->ctx->args, "probe")) {
-		struct lt_http_result res;
-
-		f = cJSON_CreateObject();
-		cJSON_AddStringToObject(f, "url", lt_args_get(r->ctx->args,
-		    "probe"));
-		memset(&res, 0, sizeof(res));
-		if (lt_http_get(lt_args_get(r->ctx->args, "probe"),
-		    2000000000LL, 4096, &res, &e) == 0) {
-			cJSON_AddNumberToObject(f, "http_status", (double)res.status);
-			cJSON_AddStringToObject(f, "body", res.body.buf ?
-			    res.body.buf : "");
-			cJSON_AddNumberToObject(f, "time_ms",
-			    (double)res.total_ns / 1e6);
-			lt_http_result_release(&res);
-		} else {
-			cJSON_AddNumberToObject(f, "http_status", 0);
-			cJSON_AddStringToObject(f, "body", "");
-			cJSON_AddStringToObject(f, "error", e.msg);
-		}
-		note(r, "probe", f);
-	}
+	inventories(r);
+	snapshot(r, m);
+	probe(r);
 }
 
 static void
@@ -635,6 +732,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		else
 			lt_rec_abandon(r.rec);
 		lt_feed_destroy(r.feed);
+		lt_kv_close(r.kv);
 	}
 	cJSON_Delete(r.recs);
 	free(r.path);

@@ -15,8 +15,9 @@
 
 struct lanes {
 	char name[MAX_LANES][64];	/* "wadm", "host NBBQ5KLR", "kv", ... */
-	int n;
+	int n, nhosts;
 	cJSON *pairs;		/* {"PAIR": host id} from ctl requests */
+	cJSON *mine;		/* {"PAIR": true} requests latticectl sent */
 };
 
 static const struct lt_colors *
@@ -49,6 +50,31 @@ host_lane(const char *host, char *out, size_t len)
 
 	lt_event_short_id(host, id, sizeof(id));
 	snprintf(out, len, "host %s", id);
+}
+
+/* The lane of a ctl message that names no host (a queue-group or
+ * lattice-wide request such as config.put, and its reply): the one host
+ * when there is one, else "hosts". */
+static void
+any_host_lane(const struct lanes *l, char *out, size_t len)
+{
+	int i;
+
+	for (i = 0; l->nhosts == 1 && i < l->n; i++)
+		if (lt_str_has_prefix(l->name[i], "host ")) {
+			snprintf(out, len, "%s", l->name[i]);
+			return;
+		}
+	snprintf(out, len, "%s", "hosts");
+}
+
+static bool
+pair_is_mine(const struct lanes *l, const cJSON *rec)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%.0f", lt_json_num(rec, "pair", -1));
+	return cJSON_GetObjectItemCaseSensitive(l->mine, key) != NULL;
 }
 
 /* The lane of a record; "" for records that span every lane. */
@@ -97,6 +123,8 @@ lane_of(const struct lanes *l, const cJSON *rec, char *out, size_t len)
 	}
 	if (host)
 		host_lane(host, out, len);
+	else if (lt_str_has_prefix(kind, "ctl."))
+		any_host_lane(l, out, len);
 }
 
 static int
@@ -110,6 +138,8 @@ lane_index(struct lanes *l, const char *name)
 	if (l->n == MAX_LANES)
 		return l->n - 1;
 	snprintf(l->name[l->n], sizeof(l->name[0]), "%s", name);
+	if (lt_str_has_prefix(name, "host "))
+		l->nhosts++;
 	return l->n++;
 }
 
@@ -120,24 +150,33 @@ collect_lanes(const cJSON *recs, struct lanes *l)
 	const cJSON *rec;
 	char lane[64];
 
-	l->n = 0;
+	bool anyhost = false;
+
+	l->n = l->nhosts = 0;
 	l->pairs = cJSON_CreateObject();
+	l->mine = cJSON_CreateObject();
 	lane_index(l, "wadm");
 	cJSON_ArrayForEach(rec, recs) {
 		const char *h = subject_host(lt_json_str(rec, "subject"));
+		const char *from = lt_json_str(rec, "from");
+		char key[32];
 
-		if (h && !strcmp(str_or(rec, "kind", ""), "ctl.request")) {
-			char key[32];
-
-			snprintf(key, sizeof(key), "%.0f", lt_json_num(rec, "pair",
-			    -1));
+		snprintf(key, sizeof(key), "%.0f", lt_json_num(rec, "pair", -1));
+		if (!strcmp(str_or(rec, "kind", ""), "ctl.request") && h) {
 			cJSON_DeleteItemFromObjectCaseSensitive(l->pairs, key);
 			cJSON_AddStringToObject(l->pairs, key, h);
 		}
+		if (from && !strcmp(from, "latticectl") &&
+		    !cJSON_GetObjectItemCaseSensitive(l->mine, key))
+			cJSON_AddTrueToObject(l->mine, key);
 		lane_of(l, rec, lane, sizeof(lane));
 		if (lt_str_has_prefix(lane, "host "))
 			lane_index(l, lane);
+		else if (!strcmp(lane, "hosts"))
+			anyhost = true;
 	}
+	if (anyhost && l->nhosts != 1)
+		lane_index(l, "hosts");
 	lane_index(l, "kv");
 	lane_index(l, "probe");
 }
@@ -190,6 +229,20 @@ label(const cJSON *rec, struct lt_buf *out)
 	} else if (!strcmp(kind, "probe")) {
 		lt_buf_addf(out, "probe %d %s", (int)lt_json_num(rec,
 		    "http_status", 0), str_or(rec, "body", ""));
+	} else if (!strcmp(kind, "inventory")) {
+		if (cJSON_GetObjectItemCaseSensitive(p, "response"))
+			p = cJSON_GetObjectItemCaseSensitive(p, "response");
+		lt_buf_addf(out, "inventory: %d components, %d providers",
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(p,
+		    "components")), cJSON_GetArraySize(
+		    cJSON_GetObjectItemCaseSensitive(p, "providers")));
+	} else if (!strcmp(kind, "snapshot")) {
+		lt_buf_addf(out, "snapshot %s: %d configs", str_or(rec, "bucket",
+		    "?"), cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rec,
+		    "entries")));
+	} else if (!strcmp(kind, "wadm.request") && subject &&
+	    strstr(subject, ".model.")) {
+		lt_buf_adds(out, strstr(subject, ".model.") + 1);
 	} else {
 		lt_buf_addf(out, "%s %s", kind, subject ? subject : "");
 	}
@@ -233,7 +286,7 @@ md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 	lt_buf_addf(out, "| hosts | %s |\n", hosts.buf ? hosts.buf : "(none "
 	    "recorded)");
 	lt_buf_addf(out, "| wadm | %s |\n", str_or(meta, "wadm_version",
-	    "(not recorded)"));
+	    "unknown (wadm does not report it)"));
 	lt_buf_addf(out, "| recording | `%s`, %d records%s |\n\n", source,
 	    cJSON_GetArraySize(recs), complete ? "" : ", incomplete");
 	lt_buf_release(&hosts);
@@ -293,25 +346,30 @@ static void
 md_arrow(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 {
 	const char *kind = str_or(rec, "kind", "");
+	const char *peer = pair_is_mine(lanes, rec) ? "latticectl" : "wadm";
 	char lane[64], who[64];
 	struct lt_buf l = LT_BUF_INIT;
 
 	lane_of(lanes, rec, lane, sizeof(lane));
 	md_participant(lane, who, sizeof(who));
 	label(rec, &l);
-	if (!strcmp(kind, "ctl.request") || !strcmp(kind, "inventory"))
-		lt_buf_addf(out, "    wadm->>%s: ", who);
+	if (!strcmp(kind, "ctl.request"))
+		lt_buf_addf(out, "    %s->>%s: ", peer, who);
 	else if (!strcmp(kind, "ctl.reply"))
-		lt_buf_addf(out, "    %s-->>wadm: ", who);
+		lt_buf_addf(out, "    %s-->>%s: ", who, peer);
 	else if (!strcmp(kind, "event"))
-		lt_buf_addf(out, "    %s-)wadm: ", strcmp(who, "wadm") ? who :
-		    "wadm");
-	else if (!strcmp(kind, "kv") || !strcmp(kind, "snapshot"))
+		lt_buf_addf(out, "    %s-)wadm: ", who);
+	else if (!strcmp(kind, "kv"))
 		lt_buf_adds(out, "    wadm->>kv: ");
-	else if (!strcmp(kind, "probe"))
-		lt_buf_adds(out, "    Note over probe: ");
-	else if (!strcmp(kind, "wadm.status"))
-		lt_buf_adds(out, "    Note over wadm: ");
+	else if (!strcmp(kind, "snapshot"))
+		lt_buf_adds(out, "    latticectl->>kv: ");
+	else if (!strcmp(kind, "wadm.request"))
+		lt_buf_adds(out, "    latticectl->>wadm: ");
+	else if (!strcmp(kind, "wadm.reply"))
+		lt_buf_adds(out, "    wadm-->>latticectl: ");
+	else if (!strcmp(kind, "probe") || !strcmp(kind, "inventory") ||
+	    !strcmp(kind, "wadm.status"))
+		lt_buf_addf(out, "    Note over %s: ", who);
 	else
 		lt_buf_adds(out, "    wadm->>wadm: ");
 	md_text(out, l.buf ? l.buf : kind, 100);
@@ -319,11 +377,27 @@ md_arrow(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 	lt_buf_release(&l);
 }
 
+/* Whether latticectl appears in the diagrams: its own requests. */
+static bool
+md_has_self(const struct lanes *lanes, const cJSON *recs)
+{
+	const cJSON *rec;
+
+	cJSON_ArrayForEach(rec, recs) {
+		const char *kind = str_or(rec, "kind", "");
+
+		if (!strcmp(kind, "snapshot") || lt_str_has_prefix(kind,
+		    "wadm.re") || pair_is_mine(lanes, rec))
+			return true;
+	}
+	return false;
+}
+
 static void
 md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
 {
 	const cJSON *rec;
-	bool open = false;
+	bool open = false, self = md_has_self(lanes, recs);
 	char who[64];
 	int i;
 
@@ -341,6 +415,8 @@ md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
 			lt_buf_addf(out, "### Phase: %s\n\n```mermaid\n"
 			    "sequenceDiagram\n", strcmp(kind, "phase") ?
 			    "recording" : str_or(rec, "phase", "?"));
+			if (self)
+				lt_buf_adds(out, "    participant latticectl\n");
 			for (i = 0; i < lanes->n; i++) {
 				md_participant(lanes->name[i], who, sizeof(who));
 				lt_buf_addf(out, "    participant %s as %s\n", who,
@@ -354,6 +430,107 @@ md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
 	}
 	if (open)
 		lt_buf_adds(out, "```\n\n");
+}
+
+/* One table cell: a config as one snapshot saw it. */
+static void
+md_config_cell(const cJSON *snap, const char *name, struct lt_buf *out)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(snap, "entries"), name);
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(snap, "deleted"), name);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "value");
+	char *text;
+	size_t i;
+
+	if (d) {
+		lt_buf_addf(out, "%s (rev %.0f)", str_or(d, "op", "deleted"),
+		    lt_json_num(d, "revision", 0));
+		return;
+	}
+	if (!e) {
+		lt_buf_adds(out, "absent");
+		return;
+	}
+	if (!cJSON_IsObject(e)) {
+		lt_buf_adds(out, "present");
+		return;
+	}
+	lt_buf_addf(out, "rev %.0f", lt_json_num(e, "revision", 0));
+	if (!v || !(text = cJSON_PrintUnformatted(v)))
+		return;
+	lt_buf_adds(out, " `");
+	for (i = 0; text[i] && i < 80; i++)
+		lt_buf_addch(out, strchr("|`\n\r", text[i]) ? ' ' : text[i]);
+	lt_buf_adds(out, text[i] ? "...`" : "`");
+	cJSON_free(text);
+}
+
+static void
+add_names(cJSON *names, const cJSON *obj)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, obj)
+		if (!cJSON_GetObjectItemCaseSensitive(names, it->string))
+			cJSON_AddTrueToObject(names, it->string);
+}
+
+/* The referenced configs at each checkpoint, one column per snapshot
+ * (named by its phase); a cell that changed since the column before is
+ * bold. */
+static void
+md_configdata(const cJSON *recs, struct lt_buf *out)
+{
+	cJSON *snaps = cJSON_CreateArray(), *phases = cJSON_CreateArray();
+	cJSON *names = cJSON_CreateObject();
+	const cJSON *rec, *name, *snap, *ph;
+	const char *phase = "recording";
+	struct lt_buf cell = LT_BUF_INIT, prev = LT_BUF_INIT;
+
+	cJSON_ArrayForEach(rec, recs) {
+		const char *kind = str_or(rec, "kind", "");
+
+		if (!strcmp(kind, "phase"))
+			phase = str_or(rec, "phase", "?");
+		if (strcmp(kind, "snapshot"))
+			continue;
+		cJSON_AddItemReferenceToArray(snaps, (cJSON *)rec);
+		cJSON_AddItemToArray(phases, cJSON_CreateString(phase));
+		add_names(names, cJSON_GetObjectItemCaseSensitive(rec, "entries"));
+		add_names(names, cJSON_GetObjectItemCaseSensitive(rec, "deleted"));
+	}
+	if (names->child) {
+		lt_buf_adds(out, "### Configs at each checkpoint\n\n| config |");
+		cJSON_ArrayForEach(ph, phases)
+			lt_buf_addf(out, " %s |", ph->valuestring);
+		lt_buf_adds(out, "\n|---|");
+		cJSON_ArrayForEach(ph, phases)
+			lt_buf_adds(out, "---|");
+		lt_buf_adds(out, "\n");
+	}
+	cJSON_ArrayForEach(name, names) {
+		lt_buf_addf(out, "| `%s` |", name->string);
+		lt_buf_reset(&prev);
+		cJSON_ArrayForEach(snap, snaps) {
+			lt_buf_reset(&cell);
+			md_config_cell(snap, name->string, &cell);
+			lt_buf_addf(out, snap != snaps->child && strcmp(
+			    lt_buf_str(&cell), lt_buf_str(&prev)) ? " **%s** |" :
+			    " %s |", lt_buf_str(&cell));
+			lt_buf_reset(&prev);
+			lt_buf_adds(&prev, lt_buf_str(&cell));
+		}
+		lt_buf_adds(out, "\n");
+	}
+	if (names->child)
+		lt_buf_adds(out, "\n");
+	lt_buf_release(&cell);
+	lt_buf_release(&prev);
+	cJSON_Delete(snaps);
+	cJSON_Delete(phases);
+	cJSON_Delete(names);
 }
 
 static void
@@ -385,8 +562,10 @@ lt_report_markdown(const cJSON *recs, const char *source, struct lt_buf *out)
 	md_env(recs, source, out);
 	md_findings(recs, out);
 	md_diagrams(recs, &lanes, out);
+	md_configdata(recs, out);
 	md_timeline(recs, out);
 	cJSON_Delete(lanes.pairs);
+	cJSON_Delete(lanes.mine);
 }
 
 /* ---- HTML ---- */
@@ -516,4 +695,5 @@ lt_report_html(const cJSON *recs, const char *source, struct lt_buf *out)
 	}
 	lt_buf_adds(out, "</table>\n</body></html>\n");
 	cJSON_Delete(lanes.pairs);
+	cJSON_Delete(lanes.mine);
 }

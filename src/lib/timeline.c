@@ -143,7 +143,7 @@ lt_timeline_other(const cJSON *rec, const char *kind,
     const struct lt_colors *col, struct lt_buf *out)
 {
 	static const char *const keys[] = { "phase", "name", "severity", "id",
-	    "title", "subject", "bucket", "key", "op", "revision", "host",
+	    "title", "subject", "from", "bucket", "key", "op", "revision", "host",
 	    "status", "latency_ms", "pair", "url", "http_status", "body",
 	    "reason", "duration_ms", "dropped", "detail", "error", "lattice",
 	    "version", "evidence", "events", NULL };

@@ -55,6 +55,28 @@ unlike "$(last_snapshot s21)" "$C" "the last snapshot has no $C"
 is "$(findings s21 image-not-updated | grep -c 'will not be updated')" 2 \
     "image-not-updated for front and back, quoting the host"
 like "$(findings s21 status-mismatch)" 'shared-config deployed although' "status-mismatch"
+like "$(jq -c 'select(.kind=="ctl.request" and (.subject|endswith(".host.ping")))' "$TEST_DIR/s21.ltrec" | head -n 1)" \
+    '"from":"latticectl"' "latticectl's own checkpoint requests are marked"
+unlike "$(jq -c 'select(.kind=="ctl.request" and (.subject|contains(".component.scale.")))' "$TEST_DIR/s21.ltrec")" \
+    '"from"' "wadm's requests are not"
+like "$(jq -c 'select(.kind=="snapshot")' "$TEST_DIR/s21.ltrec" | sed -n 2p)" \
+    "\"entries\":\\{\"$C\":\\{\"revision\":[0-9]+,\"value\":\\{\"greeting\":\"hello\",\"api_token\":\"<redacted:[0-9a-f]+>\"\\}" \
+    "the deploy-old snapshot has the config's revision and value, redacted"
+is "$(grep -c not-a-real-token "$TEST_DIR/s21.ltrec")" 0 "the token is in no record"
+like "$(last_snapshot s21)" '^\{\}$' "the deploy-new snapshot has none"
+like "$(jq -c 'select(.kind=="snapshot") | .deleted' "$TEST_DIR/s21.ltrec" | tail -n 1)" \
+    "\"$C\":\\{\"revision\":[0-9]+,\"op\":\"purge\"" "... and says it was purged"
+lt report "$TEST_DIR/s21.ltrec" >"$TEST_DIR/s21.md"
+md=$(cat "$TEST_DIR/s21.md")
+like "$md" '    participant latticectl' "report: latticectl is a participant"
+like "$md" 'latticectl->>host_[A-Z0-9]{8}: host\.get\.' "report: latticectl's host.get goes to the host"
+like "$md" 'host_[A-Z0-9]{8}-->>latticectl: reply ok' "report: and its reply comes back to latticectl"
+like "$md" 'latticectl->>wadm: model\.put' "report: latticectl's wadm API requests"
+like "$md" "wadm->>host_[A-Z0-9]{8}: config\\.del\\.$C" "report: config.del (a queue-group request) goes to the host"
+unlike "$md" 'wadm->>wadm: (host|config)\.' "report: no ctl request drawn as wadm->>wadm"
+like "$md" "\\| \`$C\` \\| absent \\| \\*\\*rev [0-9]+ \`\\{\"greeting\":\"hello\",\"api_token\":\"<redacted:[0-9a-f]+>\"\\}\`\\*\\* \\| \\*\\*purge \\(rev [0-9]+\\)\\*\\* \\|" \
+    "report: the config at each checkpoint, changes in bold"
+like "$md" '\| wadm \| unknown \(wadm does not report it\) \|' "report: wadm's version is unknown"
 kill "$SIM_PID"
 
 start_sim --lattice sfx --wadm-mode fixed --heartbeat 1s --wadm-backoff 1s

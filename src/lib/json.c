@@ -11,16 +11,37 @@
 
 struct scan {
 	const char *p, *end;
-	struct lt_buf *out;
+	struct lt_buf *out;	/* NULL: validate only */
 	int depth, max_depth;
+	bool spaced;		/* whitespace seen outside strings */
 };
 
 static void
 skip_ws(struct scan *s)
 {
+	const char *from = s->p;
+
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' ||
 	    *s->p == '\r' || *s->p == '\t'))
 		s->p++;
+	s->spaced |= s->p != from;
+}
+
+/* Copy n bytes of the value to the output, when there is one. */
+static void
+put(struct scan *s, const char *from, size_t n)
+{
+	if (s->out)
+		lt_buf_add(s->out, from, n);
+}
+
+/* Copy the structural character at s->p and step over it. */
+static void
+put_char(struct scan *s)
+{
+	if (s->out)
+		lt_buf_addch(s->out, *s->p);
+	s->p++;
 }
 
 static int value(struct scan *s);
@@ -28,23 +49,24 @@ static int value(struct scan *s);
 static int
 string(struct scan *s)
 {
-	const char *start = s->p++;
+	const char *start = s->p++, *q;
 
-	while (s->p < s->end && *s->p != '"') {
-		unsigned char c = (unsigned char)*s->p;
-
-		if (c < 0x20)
+	for (;;) {
+		for (q = s->p; q < s->end && *q != '"' && *q != '\\' &&
+		    (unsigned char)*q >= 0x20; q++)
+			;
+		s->p = q;
+		if (q >= s->end || (unsigned char)*q < 0x20)
 			return -1;
-		if (c == '\\') {
-			if (++s->p >= s->end || !strchr("\"\\/bfnrtu", *s->p))
-				return -1;
-		}
+		if (*q == '"')
+			break;
+		if (++s->p >= s->end || *s->p == '\0' ||
+		    !strchr("\"\\/bfnrtu", *s->p))
+			return -1;	/* a backslash escapes one of these */
 		s->p++;
 	}
-	if (s->p >= s->end)
-		return -1;
 	s->p++;
-	lt_buf_add(s->out, start, (size_t)(s->p - start));
+	put(s, start, (size_t)(s->p - start));
 	return 0;
 }
 
@@ -79,7 +101,7 @@ number(struct scan *s)
 		if (!digits(s))
 			return -1;
 	}
-	lt_buf_add(s->out, start, (size_t)(s->p - start));
+	put(s, start, (size_t)(s->p - start));
 	return 0;
 }
 
@@ -90,7 +112,7 @@ literal(struct scan *s, const char *word)
 
 	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
 		return -1;
-	lt_buf_add(s->out, word, n);
+	put(s, word, n);
 	s->p += n;
 	return 0;
 }
@@ -103,7 +125,7 @@ container(struct scan *s, char close, bool object)
 		return -1;
 	skip_ws(s);
 	if (s->p < s->end && *s->p == close) {
-		lt_buf_addch(s->out, *s->p++);
+		put_char(s);
 		s->depth--;
 		return 0;
 	}
@@ -115,17 +137,17 @@ container(struct scan *s, char close, bool object)
 			skip_ws(s);
 			if (s->p >= s->end || *s->p != ':')
 				return -1;
-			lt_buf_addch(s->out, *s->p++);
+			put_char(s);
 		}
 		if (value(s) < 0)
 			return -1;
 		skip_ws(s);
 		if (s->p < s->end && *s->p == ',') {
-			lt_buf_addch(s->out, *s->p++);
+			put_char(s);
 			continue;
 		}
 		if (s->p < s->end && *s->p == close) {
-			lt_buf_addch(s->out, *s->p++);
+			put_char(s);
 			s->depth--;
 			return 0;
 		}
@@ -141,10 +163,10 @@ value(struct scan *s)
 		return -1;
 	switch (*s->p) {
 	case '{':
-		lt_buf_addch(s->out, *s->p++);
+		put_char(s);
 		return container(s, '}', true);
 	case '[':
-		lt_buf_addch(s->out, *s->p++);
+		put_char(s);
 		return container(s, ']', false);
 	case '"':
 		return string(s);
@@ -159,19 +181,35 @@ value(struct scan *s)
 	}
 }
 
+/* One valid JSON value and nothing else, as text. */
+static bool
+scan_all(struct scan *s)
+{
+	if (value(s) < 0)
+		return false;
+	skip_ws(s);
+	return s->p == s->end;
+}
+
 int
 lt_json_compact(const char *data, size_t len, int max_depth,
     struct lt_buf *out)
 {
-	struct scan s = { data, data + len, out, 0, max_depth };
+	struct scan s = { data, data + len, NULL, 0, max_depth, false };
 	size_t mark = out->len;
 
-	if (value(&s) == 0) {
-		skip_ws(&s);
-		if (s.p == s.end && lt_is_text(data, len))
-			return 0;
+	/* Validate first: most payloads are compact already and are then
+	 * copied in one piece. */
+	if (!scan_all(&s) || !lt_is_text(data, len))
+		return -1;
+	if (!s.spaced) {
+		lt_buf_add(out, data, len);
+		return 0;
 	}
-	out->len = mark;
+	s = (struct scan){ data, data + len, out, 0, max_depth, false };
+	if (scan_all(&s))
+		return 0;
+	out->len = mark;	/* not reached: the same scan passed above */
 	if (out->buf)
 		out->buf[mark] = '\0';
 	return -1;

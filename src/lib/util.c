@@ -216,14 +216,30 @@ lt_mono_ns(void)
 void
 lt_time_format(int64_t ns, char *out, size_t outlen)
 {
+	/* Records come many per second: the date part is kept per thread. */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char date[32];
+	static _Thread_local size_t date_len;
 	time_t secs = (time_t)(ns / 1000000000LL);
+	long long frac = ns % 1000000000LL;
 	struct tm tm;
-	size_t n;
+	int i;
 
-	gmtime_r(&secs, &tm);
-	n = strftime(out, outlen, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, outlen - n, ".%09lldZ",
-	    (long long)(ns % 1000000000LL));
+	if (secs != last) {
+		gmtime_r(&secs, &tm);
+		date_len = strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = secs;
+	}
+	if (outlen < date_len + 12 || frac < 0) {	/* small or before 1970 */
+		snprintf(out, outlen, "%s.%09lldZ", date, frac < 0 ? 0 : frac);
+		return;
+	}
+	memcpy(out, date, date_len);
+	out[date_len] = '.';
+	for (i = 9; i >= 1; i--, frac /= 10)
+		out[date_len + (size_t)i] = (char)('0' + frac % 10);
+	out[date_len + 10] = 'Z';
+	out[date_len + 11] = '\0';
 }
 
 void

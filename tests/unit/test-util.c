@@ -53,6 +53,12 @@ test_time(void)
 	ok(lt_time_parse("2025-08-07T14:00:01.5+02:00", &ns) == 0, "offset");
 	lt_time_format(ns, buf, sizeof(buf));
 	is_str(buf, "2025-08-07T12:00:01.500000000Z", "offset applied");
+	lt_time_format(ns + 7, buf, sizeof(buf));
+	is_str(buf, "2025-08-07T12:00:01.500000007Z", "same second, cached date");
+	lt_time_format(ns + 1000000000LL - 500000000LL, buf, sizeof(buf));
+	is_str(buf, "2025-08-07T12:00:02.000000000Z", "next second");
+	lt_time_format(ns, buf, 24);
+	is_str(buf, "2025-08-07T12:00:01.500", "short buffer: cut, terminated");
 	lt_time_format_short(ns, buf, sizeof(buf));
 	is_str(buf, "12:00:01.500", "short format");
 	ok(lt_time_parse("yesterday", &ns) < 0, "bad time refused");

@@ -18,6 +18,8 @@ fi
 ninja -C "$asan" >/dev/null || exit 1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Third-party leaks only, each explained in the file.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 echo "sanitize: ASan+UBSan suite in $asan" >&2
 meson test -C "$asan" --no-rebuild --print-errorlogs "$@" || status=1
 

@@ -395,7 +395,9 @@ shell_editline(History *h, struct shell *sh)
 	 * the signal thread would take as "end the process". */
 	el_set(el, EL_SETTY, "-d", "-isig", NULL);
 	el_set(el, EL_BIND, "^C", "em-kill-line", NULL);
-	el_set(el, EL_ADDFN, "lt-complete", "complete a latticectl word",
+	/* The wide call keeps these (static) strings; el_set would copy
+	 * them and never free the copies (a libedit leak ASan reports). */
+	el_wset(el, EL_ADDFN, L"lt-complete", L"complete a latticectl word",
 	    el_complete);
 	el_set(el, EL_BIND, "^I", "lt-complete", NULL);
 	el_source(el, NULL);

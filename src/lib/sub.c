@@ -1,7 +1,9 @@
 /* sub.c: core and ordered-stream subscriptions feeding a feed, and the
  * message accessors over nats.c's natsMsg. */
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "conn-priv.h"
 #include "latticectl/sub.h"
@@ -12,6 +14,9 @@ struct lt_sub {
 	natsSubscription *ns;
 	struct lt_feed *feed;
 	int id;
+	pthread_mutex_t mu;
+	pthread_cond_t done_cv;
+	bool done;	/* nats.c will call no handler of ours again */
 };
 
 void
@@ -75,22 +80,61 @@ set_pending(natsSubscription *ns, int max_pending)
 		    bytes > INT_MAX ? -1 : (int)bytes);
 }
 
+static struct lt_sub *
+sub_new(struct lt_feed *feed, int sub_id)
+{
+	struct lt_sub *s = lt_xcalloc(1, sizeof(*s));
+
+	s->feed = feed;
+	s->id = sub_id;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->done_cv, NULL);
+	return s;
+}
+
+static void
+sub_free(struct lt_sub *s)
+{
+	pthread_cond_destroy(&s->done_cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+/* Called by nats.c once a closed subscription's handler has returned for
+ * the last time. */
+static void
+on_complete(void *closure)
+{
+	struct lt_sub *s = closure;
+
+	pthread_mutex_lock(&s->mu);
+	s->done = true;
+	pthread_cond_broadcast(&s->done_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Opened: the completion callback is set before anything can close it. */
+static void
+sub_opened(struct lt_sub *s, int max_pending)
+{
+	natsSubscription_SetOnCompleteCB(s->ns, on_complete, s);
+	set_pending(s->ns, max_pending);
+}
+
 int
 lt_sub_open(struct lt_sub **out, struct lt_conn *c, const char *subject,
     struct lt_feed *feed, int sub_id, int max_pending, struct lt_error *err)
 {
-	struct lt_sub *s = lt_xcalloc(1, sizeof(*s));
+	struct lt_sub *s = sub_new(feed, sub_id);
 	natsStatus st;
 
-	s->feed = feed;
-	s->id = sub_id;
 	st = natsConnection_Subscribe(&s->ns, lt_conn_nats(c), subject, on_msg, s);
 	if (st != NATS_OK) {
-		free(s);
+		sub_free(s);
 		*out = NULL;
 		return lt_error_nats(err, st, "subscribe to '%s'", subject);
 	}
-	set_pending(s->ns, max_pending);
+	sub_opened(s, max_pending);
 	*out = s;
 	return 0;
 }
@@ -163,18 +207,16 @@ lt_sub_open_stream(struct lt_sub **out, struct lt_conn *c,
 	if (start_seq == 0 && start->start_ns > 0 &&
 	    seq_from_time(js, start, &start_seq, err) < 0)
 		return -1;
-	s = lt_xcalloc(1, sizeof(*s));
-	s->feed = feed;
-	s->id = sub_id;
+	s = sub_new(feed, sub_id);
 	stream_sub_options(&so, start, start_seq);
 	st = js_Subscribe(&s->ns, js, start->filter, on_stream_msg, s, NULL,
 	    &so, &jerr);
 	if (st != NATS_OK) {
-		free(s);
+		sub_free(s);
 		return lt_error_nats(err, st, "ordered consumer on stream '%s'",
 		    start->stream);
 	}
-	set_pending(s->ns, max_pending);
+	sub_opened(s, max_pending);
 	*out = s;
 	return 0;
 }
@@ -189,14 +231,42 @@ lt_sub_dropped(struct lt_sub *s)
 	return dropped;
 }
 
+/* Wait (up to 2 s) until nats.c is done with s: its delivery thread may
+ * still be in, or about to enter, the handler, which uses s and its feed.
+ * This also has the thread release the subscription before nats.c shuts
+ * down (else ASan sees nats.c's queued messages leak). False on timeout. */
+static bool
+wait_done(struct lt_sub *s)
+{
+	struct timespec until;
+	bool done;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+	pthread_mutex_lock(&s->mu);
+	while (!s->done &&
+	    pthread_cond_timedwait(&s->done_cv, &s->mu, &until) == 0)
+		;
+	done = s->done;
+	pthread_mutex_unlock(&s->mu);
+	return done;
+}
+
 void
 lt_sub_close(struct lt_sub *s)
 {
+	natsStatus st;
+
 	if (s == NULL)
 		return;
-	natsSubscription_Unsubscribe(s->ns);
+	st = natsSubscription_Unsubscribe(s->ns);
+	if ((st == NATS_OK || !natsSubscription_IsValid(s->ns)) &&
+	    !wait_done(s)) {
+		natsSubscription_Destroy(s->ns);
+		return;	/* a stuck handler may still use s: never freed */
+	}
 	natsSubscription_Destroy(s->ns);
-	free(s);
+	sub_free(s);
 }
 
 void

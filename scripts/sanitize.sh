@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # sanitize.sh: build with AddressSanitizer + UndefinedBehaviorSanitizer and
 # run the whole test suite, then run every unit test under valgrind
-# (--leak-check=full, any error fails). Not part of CI (too slow on 2 cores).
+# (--leak-check=full, any error fails). CI runs the ASan+UBSan suite
+# through scripts/test.sh (with SANITIZE_VALGRIND=0).
 #
 #   scripts/sanitize.sh [meson test args...]
 #   ASAN_BUILD_DIR=build-asan  VALGRIND_BUILD_DIR=build-rel
+#   SANITIZE_VALGRIND=0: no valgrind pass
 set -uo pipefail
 cd "$(dirname "$0")/.."
 asan=${ASAN_BUILD_DIR:-build-asan}
@@ -23,7 +25,9 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_supp
 echo "sanitize: ASan+UBSan suite in $asan" >&2
 meson test -C "$asan" --no-rebuild --print-errorlogs "$@" || status=1
 
-if command -v valgrind >/dev/null; then
+if [ "${SANITIZE_VALGRIND:-1}" = 0 ]; then
+	:
+elif command -v valgrind >/dev/null; then
 	[ -f "$plain/build.ninja" ] || meson setup "$plain" >/dev/null || exit 1
 	ninja -C "$plain" >/dev/null || exit 1
 	echo "sanitize: valgrind on the unit tests in $plain" >&2

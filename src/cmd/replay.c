@@ -13,6 +13,7 @@
 #include "latticectl/ctl.h"
 #include "latticectl/feed.h"
 #include "latticectl/findings.h"
+#include "latticectl/gap.h"
 #include "latticectl/http.h"
 #include "latticectl/json.h"
 #include "latticectl/kv.h"
@@ -69,6 +70,8 @@ struct replay {
 	uint64_t next_pair, events;
 	int64_t settle_ns, t0;
 	const char *phase;
+	struct lt_gap_tracker gt;	/* disconnects become gap records */
+	char lost[160];			/* the server disconnected from last */
 	enum lt_redact_mode redact;	/* --show-secrets */
 	struct lt_error werr;
 };
@@ -466,7 +469,75 @@ pause_ns(int64_t ns)
 	struct timespec ts = { (time_t)(ns / 1000000000LL),
 	    (long)(ns % 1000000000LL) };
 
-	nanosleep(&ts, NULL);
+	if (ns > 0)
+		nanosleep(&ts, NULL);
+}
+
+static void
+record_gap(struct replay *r, const struct lt_gap *g)
+{
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_buf_adds(&b, "{");
+	lt_gap_format_fields(g, false, &b);
+	lt_buf_adds(&b, "}");
+	lt_feed_lock(r->feed);
+	capture(r, "gap", g->t_ns, cJSON_Parse(b.buf));
+	lt_feed_unlock(r->feed);
+	lt_buf_release(&b);
+}
+
+/* A connection item (messages go to on_item): disconnects, reconnects,
+ * client errors and drops become gap records (DESIGN.md 2). */
+static void
+on_conn_item(struct replay *r, const struct lt_item *it)
+{
+	struct lt_gap g;
+	int64_t dropped = 0;
+	int i;
+
+	if (it->kind == LT_ITEM_DISCONNECTED) {
+		snprintf(r->lost, sizeof(r->lost), "%s", it->detail);
+		if (!r->ctx->cfg->quiet)
+			fprintf(stderr, "latticectl: replay: disconnected from "
+			    "%s during %s, reconnecting\n", it->detail, r->phase);
+	}
+	for (i = 0; it->kind == LT_ITEM_SLOW && i < r->nsubs; i++)
+		dropped += lt_sub_dropped(r->subs[i]);
+	if (it->kind == LT_ITEM_SLOW ? lt_gap_check_dropped(&r->gt, dropped,
+	    it->t_ns, "replay fell behind; the client dropped messages", &g) :
+	    lt_gap_on_item(&r->gt, it, &g))
+		record_gap(r, &g);
+}
+
+/* Wait ns (0: only what is queued), recording connection items. */
+static void
+wait_ns(struct replay *r, int64_t ns)
+{
+	int64_t deadline = lt_mono_ns() + (ns > 0 ? ns : 1);
+	struct lt_item it;
+	int rc;
+
+	while ((rc = lt_feed_next(r->feed, deadline, &it)) == 1) {
+		on_conn_item(r, &it);
+		lt_item_release(&it);
+	}
+	if (rc < 0)	/* closed: nothing more will come */
+		pause_ns(deadline - lt_mono_ns());
+}
+
+/* After a failure or at a checkpoint: while the connection is down, the
+ * replay cannot go on; say so (exit 3) instead of blaming wadm for the
+ * requests that went unanswered. */
+static int
+check_conn(struct replay *r, int rc, struct lt_error *err)
+{
+	wait_ns(r, 0);
+	if (r->gt.disconnected_at == 0)
+		return rc;
+	return lt_error_set(err, LT_E_CONNECT, "lost the connection to %s; "
+	    "not reconnected within %.1fs", r->lost,
+	    (double)(lt_now_ns() - r->gt.disconnected_at) / 1e9);
 }
 
 /* put + deploy m, wait for deployed/failed or --timeout, settle,
@@ -494,11 +565,18 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 	lt_buf_release(&body);
 	/* let wadm start acting before the first status read */
 	while (rc == 0 && lt_mono_ns() < deadline) {
-		pause_ns(500000000LL);
+		uint64_t gaps = r->gt.gaps;
+
+		wait_ns(r, 500000000LL);
 		cJSON_Delete(st);
 		st = NULL;
 		rc = lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_STATUS,
 		    m->name, "", 0, 0, &st, err);
+		wait_ns(r, 0);
+		if (rc < 0 && (r->gt.gaps != gaps || r->gt.disconnected_at)) {
+			rc = 0;	/* lost with the connection: ask again */
+			continue;
+		}
 		if (rc < 0)
 			break;
 		snprintf(type, sizeof(type), "%s", lt_wadm_status_type(st) ?
@@ -507,13 +585,15 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 			break;
 	}
 	cJSON_Delete(st);
-	if (rc < 0)
+	if (check_conn(r, rc, err) < 0)
 		return lt_error_prefix(err, "during %s", name);
 	if (strcmp(type, "deployed") && strcmp(type, "failed"))
 		fprintf(stderr, "latticectl: replay: %s: still %s after "
 		    "--timeout\n", m->name, type);
-	pause_ns(r->settle_ns);
+	wait_ns(r, r->settle_ns);
 	checkpoint(r, m);
+	if (check_conn(r, 0, err) < 0)
+		return lt_error_prefix(err, "during %s checkpoint", name);
 	return 0;
 }
 
@@ -659,12 +739,22 @@ open_record(struct replay *r, struct lt_error *err)
 	return rc;
 }
 
-/* A replay that failed after the recording began: say why in it (a
- * phase "aborted" record, no end record) and where it is. */
+/* A replay that failed after the recording began: say why in it (a gap
+ * for an outage not over, a phase "aborted" record, no end record) and
+ * where it is. */
 static void
 aborted(struct replay *r, const struct lt_error *err)
 {
 	cJSON *f = cJSON_CreateObject();
+	struct lt_gap g = { "disconnected", 0, 0, 0, "" };
+
+	if (r->gt.disconnected_at) {
+		g.t_ns = lt_now_ns();
+		g.duration_ns = g.t_ns - r->gt.disconnected_at;
+		snprintf(g.detail, sizeof(g.detail), "%.140s; not reconnected",
+		    r->lost);
+		record_gap(r, &g);
+	}
 
 	cJSON_AddStringToObject(f, "phase", "aborted");
 	cJSON_AddStringToObject(f, "error", err->msg);
@@ -708,6 +798,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		if (rc == 0) {
 			r.feed = lt_feed_create(4096);
 			lt_feed_set_handler(r.feed, on_item, &r);
+			lt_conn_set_feed(ctx->conn, r.feed);
 			rc = subscribe(&r, err);
 		}
 		if (rc == 0) {
@@ -723,8 +814,11 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			aborted(&r, err);
 		for (i = 0; i < r.nsubs; i++)
 			lt_sub_close(r.subs[i]);
-		if (r.feed)
+		if (r.feed) {
+			wait_ns(&r, 0);
+			lt_conn_set_feed(ctx->conn, NULL);
 			lt_feed_close(r.feed);
+		}
 		if (r.rec)
 			print_timeline(&r);
 		if (r.rec && rc == 0)

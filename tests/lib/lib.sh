@@ -207,7 +207,9 @@ lines() {
 # start_cluster [N]: N (3) nats-servers with JetStream clustered on
 # loopback (cluster "lt"), node I listening on CLUSTER_URL[I] (1-based),
 # its process in CLUSTER_PID[I]. NATS_URL is node 1. restart_node I starts
-# a stopped node again on the same ports and storage.
+# a stopped node again on the same ports and storage. CLUSTER_NO_JS[I]=1
+# (set before start_cluster) runs node I without JetStream, so that R1
+# streams are placed on the other nodes.
 start_cluster() {
 	local n=${1:-3} i ports
 	ports=($(python3 -c 'import socket
@@ -233,7 +235,9 @@ restart_node() {
 	local i=$1 dir=$TEST_DIR/cluster-$1
 	mkdir -p "$dir"
 	rm -f "$dir"/*.ports
-	bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p "${CLUSTER_PORT[$i]}" -js \
+	local js=-js
+	[ -z "${CLUSTER_NO_JS[$i]:-}" ] || js=
+	bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p "${CLUSTER_PORT[$i]}" $js \
 	    -sd "$dir/js" -n "node$i" --cluster_name lt \
 	    --cluster "nats://127.0.0.1:${CLUSTER_CPORT[$i]}" \
 	    --routes "$CLUSTER_ROUTES" --ports_file_dir "$dir" \

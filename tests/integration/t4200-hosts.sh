@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # t4200-hosts: 'hosts' and 'inventory' against latticesim with 3 hosts, one
-# running a component whose config was purged from CONFIGDATA (the #4704
-# damage); -o wide/json; exit 4 when nobody answers, 5 when a host answers
+# running a component whose config the #4704 upgrade purged from CONFIGDATA; -o wide/json; exit 4 when nobody answers, 5 when a host answers
 # ping but not host.get.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
@@ -24,12 +23,20 @@ exit_code 2 "inventory with two hosts" lt inventory a b
 exit_code 3 "hosts without a server" lt hosts
 
 start_nats n1
-start_sim --hosts 3
+start_sim --hosts 3 --wadm-mode 0.21 --heartbeat 1s --wadm-backoff 1s
 like "$(T req wadm.api.default.model.put "@$M/upgrade-v1.yaml")" '"result":"created"' "put v1"
 like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "deploy v1"
 wait_for "v1 deployed" 20 status_is deployed
 ok $? "v1 deployed"
-like "$(T req "wasmbus.ctl.v1.default.config.del.$CFG")" '"success":true' "config '$CFG' purged behind wadm's back"
+# The #4704 upgrade (wadm 0.21): v2 purges the config v2 still references;
+# the sim's wadm then scales the component to 0 and starts 0.0.2 without it.
+like "$(T req wadm.api.default.model.put "@$M/upgrade-v2.yaml")" '"result":"newversion"' "put v2"
+like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "deploy v2"
+purged_under_component() {
+	"$LATTICECTL" inventory --wait 1s 2>/dev/null | grep -q "component .*:0\.0\.2 .*$CFG(MISSING)"
+}
+wait_for "the component runs without config '$CFG'" 30 purged_under_component
+ok $? "the upgrade left the component running without config '$CFG'"
 ids=$(host_ids default | sort)
 
 # hosts
@@ -51,7 +58,7 @@ is "$(jq -r '[.lattice, (.hosts[0] | .version, (.labels | has("hostcore.os")), (
 exit_code 0 "inventory" lt inventory --wait 1s
 out=$(cat "$TEST_DIR/last.out")
 like "$(head -1 <<<"$out")" '^host +kind +id +image +max +configs$' "inventory: header"
-like "$out" "component +$COMP +localhost:5000/test/http-hello-world:0\.0\.1 +1 +$CFG\(MISSING\)" \
+like "$out" "component +$COMP +localhost:5000/test/http-hello-world:0\.0\.2 +1 +$CFG\(MISSING\)" \
     "the component, its image, max instances and its config marked MISSING"
 like "$out" 'provider +rust_hello_world-httpserver +ghcr\.io/wasmcloud/http-server:0\.27\.0 +- +rust_hello_world-default_http$' \
     "the provider with its link config, present"
@@ -66,7 +73,7 @@ exit_code 0 "inventory HOST -o json" lt inventory "$host" --wait 1s -o json
 is "$(jq -r '.hosts[0].components[0].configs[] | "\(.name) \(.via) \(.state)"' "$TEST_DIR/last.out")" \
     "$CFG manifest missing" "json: config reference, where it came from, missing"
 is "$(jq -r '.hosts[0].components[0] | "\(.image_ref) \(.max_instances) \(.revision) \(.annotations["wasmcloud.dev/appspec"])"' "$TEST_DIR/last.out")" \
-    "localhost:5000/test/http-hello-world:0.0.1 1 0 $APP" "json: image, max instances, revision, annotations"
+    "localhost:5000/test/http-hello-world:0.0.2 1 0 $APP" "json: image, max instances, revision, annotations"
 is "$(jq -r '"\(.missing_configs) \(.failed | length) \(.hosts | length)"' "$TEST_DIR/last.out")" "1 0 1" \
     "json: one missing config, no failures, one host"
 exit_code 0 "inventory --no-config-check" lt inventory "$host" --wait 1s --no-config-check

@@ -232,7 +232,6 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	struct lt_msg tmp;
 	char *redacted;
 
-	w->last_msg = lt_mono_ns();
 	mark_live(w, m);
 	if (!lt_filter_may_match_unredacted(w->filter, m->data,
 	    (size_t)m->len)) {	/* the cheap test first */
@@ -274,6 +273,7 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	until_hit = w->until && lt_filter_match(w->until, &ev);
 	lt_event_release(&ev);
 stop_check:
+	w->last_msg = lt_mono_ns();	/* --idle counts shown events only */
 	if (until_hit || (w->max_count && w->shown >= w->max_count))
 		w->done = true;
 }

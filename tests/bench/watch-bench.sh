@@ -62,13 +62,21 @@ run ndjson subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N"
 run record subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N" --record "$dir/rec.ltrec"
 run filter subscribed "--for-every 100 bench-target" -- \
     "$LT" "${W[@]}" --for component/bench-target --count $((N / 100))
+all=("${FILES[@]}")
+FILES=("$EV"/component_scaled.json)	# every event names the component
+run filter100 subscribed "--for-every 1 bench-target" -- \
+    "$LT" "${W[@]}" --for component/bench-target -o ndjson --count "$N"
+FILES=("${all[@]}")
 run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --idle 2s
 
 read -r bcpu _ <"$dir/bare.res"
-printf '%-8s %12s %10s %10s %12s\n' consumer "cpu us/ev" "cpu ratio" "peak RSS" "wall s"
-for n in bare text ndjson record filter where; do
+printf '%-10s %14s %13s %10s %8s\n' consumer "events/cpu-s" "ratio to bare" "peak RSS" "wall s"
+for n in bare text ndjson record filter filter100 where; do
 	read -r cpu rss wall _ <"$dir/$n.res"
 	awk -v n="$n" -v c="$cpu" -v b="$bcpu" -v r="$rss" -v w="$wall" -v N="$N" \
-	    'BEGIN { printf "%-8s %12.2f %9.2fx %8d kB %12.2f\n", n, c * 1e6 / N, c / b, r, w }'
+	    'BEGIN { printf "%-10s %14.0f %12.2fx %7d kB %8.2f\n", n, N / c, b / c, r, w }'
 done
-echo "($N events; 'filter' shows 1 in 100, 'where' none; ratios are CPU time against 'bare')"
+echo "($N events published as fast as lt-bench can; events/cpu-s is N over the"
+echo " consumer's user+sys time; 'filter' shows 1 in 100 events, 'filter100'"
+echo " every event as ndjson through --for, 'where' none. Peak RSS includes"
+echo " the backlog nats.c buffers while a consumer is slower than the publisher.)"

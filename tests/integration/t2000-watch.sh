@@ -93,6 +93,15 @@ is "$(jq -c 'select(.kind=="event") | .event' "$TEST_DIR/nd.out")" \
 watch_run raw "$E/config_set.json" -- --count 1 -o raw
 is "$(jq -c . "$TEST_DIR/raw.out")" "$(jq -c . "$E/config_set.json")" "raw prints the payload"
 
+# --idle counts shown events: filtered-out traffic does not keep it alive.
+bg_lt idlef watch --for component/nobody --idle 1s
+idle_pid=$LAST_PID
+( for _ in $(seq 200); do T pub-events "$E/component_scaled.json" >/dev/null; sleep 0.1; done ) &
+_bg_pids+=($!)
+wait_pid "$idle_pid" 10
+is "$WAIT_RC" 0 "--idle 1s exits while only filtered-out events arrive"
+kill "${_bg_pids[-1]}" 2>/dev/null
+
 # --record while showing text.
 watch_run rec "$E/component_scaled.json" "$E/config_deleted.json" -- --count 2 --record "$TEST_DIR/w.ltrec"
 is "$(jq -r .kind "$TEST_DIR/w.ltrec" | tr '\n' ' ')" "meta event event end " "--record writes meta, events, end"

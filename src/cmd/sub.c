@@ -660,8 +660,8 @@ write_summary(struct sub *s)
 		lt_duration_format(st->lat_max_ns, mx, sizeof(mx));
 		fprintf(stderr, "; %llu requests, %llu paired (%llu extra "
 		    "replies), %llu unanswered, %llu no-responders, %llu still "
-		    "in their reply window, %llu unmatched replies; latency min "
-		    "%s avg %s max %s",
+		    "in their reply window, %llu replies to requests not observed; "
+		    "latency min %s avg %s max %s",
 		    (unsigned long long)st->requests,
 		    (unsigned long long)st->paired,
 		    (unsigned long long)st->extra,

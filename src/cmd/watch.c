@@ -106,17 +106,21 @@ emit_text(struct watch *w, const char *text)
 		stdout_failed(w);
 }
 
+static uint64_t
+write_record(struct lt_rec *r, const char *kind, int64_t t,
+    const struct lt_buf *b, struct lt_error *err)
+{
+	if (!strcmp(kind, "event"))	/* on_msg redacted it in the same mode */
+		return lt_rec_write_redacted(r, kind, t, b->buf, b->len, err);
+	return lt_rec_write_raw(r, kind, t, b->buf, b->len, err);
+}
+
 static void
 record_raw(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b)
 {
-	/* events were redacted by on_msg under the writers' mode */
-	uint64_t (*write)(struct lt_rec *, const char *, int64_t, const char *,
-	    size_t, struct lt_error *) = strcmp(kind, "event") ?
-	    lt_rec_write_raw : lt_rec_write_redacted;
-
-	if (w->nd && write(w->nd, kind, t, b->buf, b->len, NULL) == 0)
+	if (w->nd && write_record(w->nd, kind, t, b, NULL) == 0)
 		stdout_failed(w);
-	if (w->rec && write(w->rec, kind, t, b->buf, b->len,
+	if (w->rec && write_record(w->rec, kind, t, b,
 	    w->werr.code ? NULL : &w->werr) == 0)
 		w->done = true;
 }

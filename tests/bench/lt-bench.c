@@ -6,6 +6,10 @@
  *   lt-bench -s URL sub SUBJECT --count N
  *       the ceiling: a bare nats.c subscriber that only counts; prints
  *       "received N in S seconds".
+ *   lt-bench -s URL asub SUBJECT --count N
+ *       the same through an asynchronous subscription (nats.c's delivery
+ *       thread and callback, as latticectl uses): nats.c's own cost of
+ *       the hand-off.
  *   lt-bench -s URL kv-walk BUCKET
  *       a bare nats.c kvStore_WatchAll loop over the whole bucket (what
  *       'kv snapshot' is built on); prints "walked N in S seconds".
@@ -13,6 +17,7 @@
  *       the baseline 'nats kv ls' + 'nats kv get' amount to: kvStore_Keys,
  *       then one kvStore_Get per key; prints "got N in S seconds". */
 #include <nats/nats.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +153,47 @@ cmd_sub(natsConnection *nc, int argc, char **argv)
 	return got == count ? 0 : 1;
 }
 
+struct counter {
+	pthread_mutex_t mu;
+	pthread_cond_t done;
+	long got, want;
+};
+
+static void
+on_count(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *ud)
+{
+	struct counter *c = ud;
+
+	(void)nc;
+	(void)sub;
+	natsMsg_Destroy(m);
+	pthread_mutex_lock(&c->mu);
+	if (++c->got == c->want)
+		pthread_cond_signal(&c->done);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static int
+cmd_asub(natsConnection *nc, int argc, char **argv)
+{
+	struct counter c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+	    0, argc > 2 ? strtol(argv[2], NULL, 10) : 1000 };
+	natsSubscription *sub = NULL;
+
+	natsConnection_Subscribe(&sub, nc, argv[0], on_count, &c);
+	natsSubscription_SetPendingLimits(sub, -1, -1);
+	natsConnection_Flush(nc);
+	printf("ready\n");
+	fflush(stdout);
+	pthread_mutex_lock(&c.mu);
+	while (c.got < c.want)
+		pthread_cond_wait(&c.done, &c.mu);
+	pthread_mutex_unlock(&c.mu);
+	printf("received %ld\n", c.got);
+	natsSubscription_Destroy(sub);
+	return 0;
+}
+
 static kvStore *
 open_kv(natsConnection *nc, jsCtx **js, const char *bucket)
 {
@@ -222,7 +268,7 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 4 || strcmp(argv[1], "-s")) {
-		fprintf(stderr, "usage: lt-bench -s URL pub|sub|kv-walk|kv-getall ...\n");
+		fprintf(stderr, "usage: lt-bench -s URL pub|sub|asub|kv-walk|kv-getall ...\n");
 		return 2;
 	}
 	if (natsConnection_ConnectTo(&nc, argv[2]) != NATS_OK) {
@@ -233,6 +279,8 @@ main(int argc, char **argv)
 		rc = cmd_kv_walk(nc, argc - 4, argv + 4);
 	else if (!strcmp(argv[3], "kv-getall") && argc > 4)
 		rc = cmd_kv_getall(nc, argc - 4, argv + 4);
+	else if (!strcmp(argv[3], "asub") && argc > 4)
+		rc = cmd_asub(nc, argc - 4, argv + 4);
 	else
 		rc = !strcmp(argv[3], "pub") ? cmd_pub(nc, argc - 4, argv + 4) :
 		    cmd_sub(nc, argc - 4, argv + 4);

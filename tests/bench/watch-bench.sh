@@ -57,6 +57,7 @@ PY
 
 W=(-v -s "$NATS_URL" watch --max-pending 16777216 --color never)
 run bare ready "" -- "$BENCH" -s "$NATS_URL" sub 'wasmbus.evt.default.>' --count "$N"
+run asub ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N"
 run text subscribed "" -- "$LT" "${W[@]}" --count "$N"
 run ndjson subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N"
 run record subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N" --record "$dir/rec.ltrec"
@@ -71,12 +72,13 @@ run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --id
 
 read -r bcpu _ <"$dir/bare.res"
 printf '%-10s %14s %13s %10s %8s\n' consumer "events/cpu-s" "ratio to bare" "peak RSS" "wall s"
-for n in bare text ndjson record filter filter100 where; do
+for n in bare asub text ndjson record filter filter100 where; do
 	read -r cpu rss wall _ <"$dir/$n.res"
 	awk -v n="$n" -v c="$cpu" -v b="$bcpu" -v r="$rss" -v w="$wall" -v N="$N" \
 	    'BEGIN { printf "%-10s %14.0f %12.2fx %7d kB %8.2f\n", n, N / c, b / c, r, w }'
 done
 echo "($N events published as fast as lt-bench can; events/cpu-s is N over the"
-echo " consumer's user+sys time; 'filter' shows 1 in 100 events, 'filter100'"
+echo " consumer's user+sys time; 'asub' is bare through an asynchronous"
+echo " subscription, as latticectl receives; 'filter' shows 1 in 100 events, 'filter100'"
 echo " every event as ndjson through --for, 'where' none. Peak RSS includes"
 echo " the backlog nats.c buffers while a consumer is slower than the publisher.)"

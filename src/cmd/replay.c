@@ -311,9 +311,10 @@ phase(struct replay *r, const char *name)
 	cJSON_AddStringToObject(f, "phase", name);
 	note(r, "phase", f);
 	if (!r->ctx->cfg->quiet)
-		fprintf(stderr, "latticectl: replay: %s (%.1fs, %llu events)\n",
-		    name, (double)(lt_mono_ns() - r->t0) / 1e9,
-		    (unsigned long long)r->events);
+		fprintf(stderr, "latticectl: replay: %s: starts at %.1fs, "
+		    "%llu event%s so far\n", name,
+		    (double)(lt_mono_ns() - r->t0) / 1e9,
+		    (unsigned long long)r->events, r->events == 1 ? "" : "s");
 }
 
 static void

@@ -35,7 +35,7 @@ like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "
 purged_under_component() {
 	"$LATTICECTL" inventory --wait 1s 2>/dev/null | grep -q "component .*:0\.0\.2 .*$CFG(MISSING)"
 }
-wait_for "the component runs without config '$CFG'" 30 purged_under_component
+wait_for "the component runs without config '$CFG'" 120 purged_under_component
 ok $? "the upgrade left the component running without config '$CFG'"
 ids=$(host_ids default | sort)
 

@@ -23,7 +23,10 @@ exit_code 2 "inventory with two hosts" lt inventory a b
 exit_code 3 "hosts without a server" lt hosts
 
 start_nats n1
-start_sim --hosts 3 --wadm-mode 0.21 --heartbeat 1s --wadm-backoff 1s
+# One host and wadm first, so that the upgrade's placement is certain (the
+# sim's wadm puts 0.0.2 on the first host it knows, which has the config
+# cached only if it ran 0.0.1); two more hosts join afterwards.
+start_sim --hosts 1 --wadm-mode 0.21 --heartbeat 1s --wadm-backoff 1s
 like "$(T req wadm.api.default.model.put "@$M/upgrade-v1.yaml")" '"result":"created"' "put v1"
 like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "deploy v1"
 wait_for "v1 deployed" 20 status_is deployed
@@ -35,8 +38,13 @@ like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "
 purged_under_component() {
 	"$LATTICECTL" inventory --wait 1s 2>/dev/null | grep -q "component .*:0\.0\.2 .*$CFG(MISSING)"
 }
-wait_for "the component runs without config '$CFG'" 120 purged_under_component
+wait_for "the component runs without config '$CFG'" 30 purged_under_component
 ok $? "the upgrade left the component running without config '$CFG'"
+bg "$LT_SIM" -s "$NATS_URL" --hosts 2 --no-wadm --heartbeat 1s 2>"$TEST_DIR/sim2.log"
+wait_for "two more hosts" 20 grep -q "ready:" "$TEST_DIR/sim2.log"
+three_hosts() { [ "$(host_ids default | wc -l)" = 3 ]; }
+wait_for "three hosts answer ping" 20 three_hosts
+ok $? "three hosts answer ping"
 ids=$(host_ids default | sort)
 
 # hosts

@@ -118,22 +118,42 @@ set_status(struct scaler *s, enum st st, const char *msg)
 	s->message = msg ? lt_xstrdup(msg) : NULL;
 }
 
+/* Whether h may get a new placement of s: eligible, and not a host where
+ * it just failed to start unless every eligible host did. */
+static bool
+may_place(const cJSON *h, const struct scaler *s,
+    const struct lt_manifest_spread *sp, bool skip_failed)
+{
+	return labels_match(h, sp) && !(skip_failed && s->failed_hosts &&
+	    cJSON_HasObjectItem(s->failed_hosts, h->string));
+}
+
 /* One spread of a SpreadScaler: the first eligible host gets all of the
- * spread's instances (README: placement). */
+ * spread's instances, hosts where it failed to start last (README:
+ * placement). */
 static bool
 spread_one(struct sim_wadm *w, struct app *a, struct scaler *s,
     const struct lt_manifest_spread *sp, uint64_t want)
 {
 	const char *name = sp ? sp->name : "default";
-	const cJSON *h, *target = NULL;
+	const cJSON *h, *target = NULL, *fallback = NULL;
 	uint64_t have = 0;
 
 	cJSON_ArrayForEach(h, w->hosts) {
 		uint64_t n = count_on(h, s, name);
 
 		have += n;
-		if (n > 0 || (target == NULL && labels_match(h, sp)))
-			target = n > 0 ? h : target ? target : h;
+		if (n > 0)
+			target = h;
+		else if (target == NULL && may_place(h, s, sp, true))
+			target = h;
+		else if (fallback == NULL && may_place(h, s, sp, false))
+			fallback = h;
+	}
+	if (target == NULL && fallback != NULL) {
+		target = fallback;	/* it failed everywhere: start over */
+		cJSON_Delete(s->failed_hosts);
+		s->failed_hosts = NULL;
 	}
 	if (have == want)
 		return true;

@@ -149,6 +149,7 @@ wadm_scalers_free(struct app *a)
 	for (i = 0; i < a->nscalers; i++) {
 		free(a->scalers[i].name);
 		free(a->scalers[i].message);
+		cJSON_Delete(a->scalers[i].failed_hosts);
 	}
 	free(a->scalers);
 	a->scalers = NULL;
@@ -486,6 +487,19 @@ link_event(struct sim_wadm *w, const char *source)
 				w->apps[i].scalers[j].expect_until = 0;
 }
 
+/* Remember a host that failed to start s, so that placement tries the
+ * other eligible hosts first (README: placement). */
+static void
+note_failed_host(struct scaler *s, const char *host)
+{
+	if (host == NULL)
+		return;
+	if (s->failed_hosts == NULL)
+		s->failed_hosts = cJSON_CreateObject();
+	if (!cJSON_HasObjectItem(s->failed_hosts, host))
+		cJSON_AddTrueToObject(s->failed_hosts, host);
+}
+
 static void
 instance_event(struct sim_wadm *w, const char *type, const cJSON *d,
     const char *host)
@@ -507,8 +521,13 @@ instance_event(struct sim_wadm *w, const char *type, const cJSON *d,
 			free(s->message);
 			s->message = lt_xstrdup(sim_str(d, "error") ?
 			    sim_str(d, "error") : "failed");
+			note_failed_host(s, host);
 		}
 		return;
+	}
+	if (s != NULL) {	/* it runs somewhere: every host may try again */
+		cJSON_Delete(s->failed_hosts);
+		s->failed_hosts = NULL;
 	}
 	known = sim_str(cJSON_GetObjectItem(map, id), "image_ref");
 	if (!strcmp(type, "provider_stopped") || (max && max->valuedouble == 0))

@@ -20,6 +20,7 @@ struct scaler {
 	enum st status;
 	char *message;
 	int64_t expect_until;	/* waiting for its expected event */
+	cJSON *failed_hosts;	/* hosts whose last start of it failed */
 };
 
 /* A wadm-managed config (ConfigScaler) owned by the app's scalers. */

@@ -41,8 +41,8 @@ echo "== latticectl replay upgrade-v1.yaml upgrade-v2.yaml --probe $probe (latti
     "$man/upgrade-v1.yaml" "$man/upgrade-v2.yaml" --probe "$probe" --yes \
     --settle 3s --record "$out/replay.ltrec" >"$out/timeline.txt"
 rc=$?
-"$lt" report "$out/replay.ltrec" --format markdown --to "$out/report.md"
-"$lt" report "$out/replay.ltrec" --format html --to "$out/report.html"
+"$lt" report "$out/replay.ltrec" --format markdown -f "$out/report.md"
+"$lt" report "$out/replay.ltrec" --format html -f "$out/report.html"
 echo "== findings"
 grep -- '-- finding:' "$out/timeline.txt"
 echo "== files"

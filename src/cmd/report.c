@@ -17,7 +17,7 @@ static const char *const formats[] = { "markdown", "html", "ndjson", NULL };
 static const struct lt_opt report_opts[] = {
 	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson",
 	    formats },
-	{ "to", 0, LT_OPT_ARG, "FILE", "write the report to FILE (default stdout)", NULL },
+	{ "file", 'f', LT_OPT_ARG, "FILE", "write the report to FILE (default stdout)", NULL },
 	LT_REDACT_OPTS,
 	LT_OPT_END
 };
@@ -102,7 +102,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			cJSON_free(s);
 		}
 	cJSON_Delete(recs);
-	rc = write_out(lt_args_get(ctx->args, "to"), &b, ctx->out, err);
+	rc = write_out(lt_args_get(ctx->args, "file"), &b, ctx->out, err);
 	lt_buf_release(&b);
 	return rc < 0 ? err->code : 0;
 }
@@ -110,7 +110,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_report_entry = {
 	.name = "report",
 	.summary = "a bug-report body (markdown or HTML) from a recording",
-	.usage = "FILE [--format markdown|html|ndjson] [--to FILE]",
+	.usage = "FILE [--format markdown|html|ndjson] [-f FILE]",
 	.description = "markdown: environment table, findings, a mermaid "
 	    "sequenceDiagram per phase and the timeline in a collapsed "
 	    "<details>; html: one self-contained file with the findings and a "

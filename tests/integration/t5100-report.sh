@@ -55,8 +55,8 @@ like "$md" '#4 +[0-9:.]+ +config_deleted' "the timeline has seq numbers"
 is "$(cat "$TEST_DIR/r.err")" "" "no warning for a complete recording"
 
 # HTML, rendered by Chromium.
-lt report "$R" --format html --to "$TEST_DIR/r.html"
-is "$?" 0 "report --format html --to FILE"
+lt report "$R" --format html -f "$TEST_DIR/r.html"
+is "$?" 0 "report --format html -f FILE"
 unlike "$(grep -o '\(src\|href\)="[a-z]*:' "$TEST_DIR/r.html")" '.' \
     "no external URL in the HTML"
 CHROME=$(command -v chromium || command -v chromium-browser)
@@ -85,6 +85,6 @@ is "$?" 0 "a truncated recording still makes a report"
 like "$(cat "$TEST_DIR/cut.err")" 'truncated' "with a warning"
 exit_code 2 "unknown format" lt report "$R" --format pdf
 exit_code 6 "missing recording" lt report "$TEST_DIR/none.ltrec"
-exit_code 6 "unwritable --to" lt report "$R" --to /nonexistent/dir/r.md
+exit_code 6 "unwritable --file" lt report "$R" --file /nonexistent/dir/r.md
 
 done_testing

@@ -252,10 +252,7 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	struct lt_event ev;
 	bool until_hit = false;
 
-	if (!lt_filter_may_match(w->filter, m->data, (size_t)m->len)) {
-		w->filtered++;
-		return;
-	}
+	/* on_msg ran the byte-level test; lt_filter_match decides */
 	if (!w->decode_all) {
 		count_type(w, m->subject);
 		w->shown++;

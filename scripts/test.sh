@@ -27,8 +27,7 @@ if [ "${LT_SANITIZE:-1}" != 0 ]; then
 	asan=${ASAN_BUILD_DIR:-$BUILD_DIR-asan}
 	rm -f "$asan/meson-logs/testlog.json"
 	ASAN_BUILD_DIR=$asan SANITIZE_VALGRIND=0 bash scripts/sanitize.sh \
-	    --num-processes "${TEST_JOBS:-2}" --no-suite no-asan \
-	    ${MESON_TEST_ARGS:-} || status=1
+	    --num-processes "${TEST_JOBS:-2}" ${MESON_TEST_ARGS:-} || status=1
 	[ -s "$asan/meson-logs/testlog.json" ] ||
 	    echo "not ok asan build" >>"$fuzz_out"
 	logs+=("$asan/meson-logs/testlog.json")

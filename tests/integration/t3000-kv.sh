@@ -123,7 +123,7 @@ is "$(lt kv snapshot --show-secrets 2>/dev/null | grep '"key":"SECRET_db_passwor
 is "$(lt kv snapshot --redact-all 2>/dev/null | grep '"key":"plain"' | jq -r .encoding)" "redacted" "snapshot --redact-all masks text values"
 is "$(lt kv snapshot 2>/dev/null | grep -c '"key":"big"')" 1 "snapshot to stdout with a 1 MiB value"
 lt kv snapshot | head -c 100 >/dev/null
-is "$?" 0 "kv snapshot | head: exit 0"
+is "${PIPESTATUS[0]}" 0 "kv snapshot | head: exit 0"
 is "$(lt kv snapshot --bucket LATTICEDATA_default 2>/dev/null | jq -sr '.[0].keys')" 0 "snapshot of an empty bucket"
 exit_code 2 "kv snapshot: bad --at" lt kv snapshot --at nonsense
 exit_code 2 "kv snapshot: --at in the future" lt kv snapshot --at 2999-01-01T00:00:00Z

@@ -15,12 +15,14 @@ make_bucket() { T "${CLUSTER_URL[2]}" kv-create $B --history 3 --replicas 3; }
 keys_via() {
 	lt -s "$1" -q kv snapshot 2>/dev/null | jq -s '.[0].keys'
 }
+# keys_are URL N: re-evaluated on every poll of wait_for
+keys_are() { [ "$(keys_via "$1")" = "$2" ]; }
 
 start_cluster 3
 wait_for "R3 bucket created" 60 make_bucket
 ok $? "3-node cluster with an R3 bucket"
 T "${CLUSTER_URL[2]}" kv-fill $B --count 1000
-wait_for "1000 keys via node 1" 30 test "$(keys_via "${CLUSTER_URL[1]}")" = 1000
+wait_for "1000 keys via node 1" 30 keys_are "${CLUSTER_URL[1]}" 1000
 ok $? "kv snapshot through node 1 sees 1000 keys"
 lt -s "${CLUSTER_URL[1]}" kv snapshot -f "$TEST_DIR/n1.snap" 2>/dev/null
 check "snapshot file through node 1" test -s "$TEST_DIR/n1.snap"
@@ -42,7 +44,7 @@ wait_for "watch resumed on another node" 60 put_after
 ok $? "kv watch resumes on another node"
 like "$(cat "$TEST_DIR/watch.out")" "-- gap: disconnected" "the failover is a visible gap"
 
-wait_for "snapshot via node 2" 60 test "$(keys_via "${CLUSTER_URL[2]}")" = 1002
+wait_for "snapshot via node 2" 60 keys_are "${CLUSTER_URL[2]}" 1002
 ok $? "kv snapshot through node 2 after node 1 died"
 lt -s "${CLUSTER_URL[2]}" kv diff "$TEST_DIR/n1.snap" >"$TEST_DIR/d.out" 2>"$TEST_DIR/d.err"
 rc=$?; [ "$rc" = 1 ] || sed "s/^/# /" "$TEST_DIR/d.err"
@@ -50,7 +52,7 @@ is "$rc" 1 "diff against the pre-failover snapshot: differences"
 is "$(grep -c '^+' "$TEST_DIR/d.out")" 2 "exactly the two keys added meanwhile"
 
 restart_node 1
-wait_for "node 1 back" 120 test "$(keys_via "${CLUSTER_URL[1]}")" = 1002
+wait_for "node 1 back" 60 keys_are "${CLUSTER_URL[1]}" 1002
 ok $? "node 1 restarted serves the same bucket"
 kill -INT "$pid"
 wait_pid "$pid" 20

@@ -61,6 +61,10 @@ struct lt_kv_entry {
 
 void lt_kv_entry_release(struct lt_kv_entry *e);
 
+/* The operation a KV-Operation header names: NULL put, "DEL" delete,
+ * "PURGE" purge (anything else counts as a put, as nats.c does). */
+enum lt_kv_op lt_kv_op_from_header(const char *hdr);
+
 /* The key's latest entry (revision 0) or the given revision. Returns 1
  * with *out filled (a delete or purge marker is an entry too), 0 when the
  * key or revision is not in the bucket, -1 on error. */

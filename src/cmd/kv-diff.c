@@ -230,9 +230,9 @@ static int
 spawn(const char *tool, const char *a, const char *b, struct lt_error *err)
 {
 	pid_t pid;
-	int st;
+	int st = 0;
 
-	fflush(stdout);
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return lt_error_set(err, LT_E_RUNTIME, "fork: %s", strerror(errno));
@@ -242,8 +242,11 @@ spawn(const char *tool, const char *a, const char *b, struct lt_error *err)
 		execl("/bin/sh", "sh", "-c", script, "sh", a, b, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return lt_error_set(err, LT_E_RUNTIME, "waiting for "
+			    "LATTICECTL_EXTERNAL_DIFF '%s': %s", tool,
+			    strerror(errno));
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
 		return lt_error_set(err, LT_E_RUNTIME, "LATTICECTL_EXTERNAL_DIFF "
 		    "'%s' could not be run", tool);

@@ -139,8 +139,7 @@ on_change(struct kvw *w, const struct lt_msg *m)
 	e.key = (char *)m->subject + w->prefix_len;
 	if (w->glob && !lt_glob_match(w->glob, e.key))
 		return;
-	e.op = !op ? LT_KV_PUT : !strcmp(op, "PURGE") ? LT_KV_PURGE :
-	    LT_KV_DELETE;
+	e.op = lt_kv_op_from_header(op);
 	e.revision = m->stream_seq;
 	e.created_ns = m->stream_ns ? m->stream_ns : m->recv_ns;
 	s.redaction = w->t.mode;
@@ -335,7 +334,7 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_kv_watch = {
 	.name = "watch",
 	.summary = "follow puts, deletes and purges live",
-	.usage = "[KEY-GLOB] [--bucket BUCKET] [--count N] [--record FILE]",
+	.usage = "[KEY-GLOB] [--bucket BUCKET] [--count N] [--idle DUR] [--record FILE]",
 	.description = "Reads the bucket's stream through an ordered consumer "
 	    "starting after its last\nrevision; KEY-GLOB ('*', '?', '[...]') "
 	    "filters keys. Read-only.",

@@ -206,8 +206,8 @@ lt_kv_entries_free(struct lt_kv_entry *v, size_t n)
 	free(v);
 }
 
-static enum lt_kv_op
-op_of(const char *hdr)
+enum lt_kv_op
+lt_kv_op_from_header(const char *hdr)
 {
 	if (hdr == NULL)
 		return LT_KV_PUT;
@@ -234,7 +234,7 @@ entry_from_msg(struct lt_kv_entry *e, natsMsg *m, const char *key)
 
 	natsMsgHeader_Get(m, "KV-Operation", &op);
 	e->key = lt_xstrdup(key);
-	e->op = op_of(op);
+	e->op = lt_kv_op_from_header(op);
 	e->revision = natsMsg_GetSequence(m);
 	e->created_ns = natsMsg_GetTime(m);
 	set_value(e, natsMsg_GetData(m), natsMsg_GetDataLength(m));

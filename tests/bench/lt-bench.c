@@ -180,18 +180,30 @@ cmd_asub(natsConnection *nc, int argc, char **argv)
 	    0, argc > 2 ? strtol(argv[2], NULL, 10) : 1000 };
 	natsSubscription *sub = NULL;
 
-	natsConnection_Subscribe(&sub, nc, argv[0], on_count, &c);
+	struct timespec idle;
+	long seen = -1;
+
+	if (natsConnection_Subscribe(&sub, nc, argv[0], on_count, &c) != NATS_OK) {
+		fprintf(stderr, "lt-bench: cannot subscribe to %s\n", argv[0]);
+		return 1;
+	}
 	natsSubscription_SetPendingLimits(sub, -1, -1);
 	natsConnection_Flush(nc);
 	printf("ready\n");
 	fflush(stdout);
 	pthread_mutex_lock(&c.mu);
-	while (c.got < c.want)
-		pthread_cond_wait(&c.done, &c.mu);
+	while (c.got < c.want && c.got != seen) {	/* 30 s without progress */
+		seen = c.got;
+		clock_gettime(CLOCK_REALTIME, &idle);
+		idle.tv_sec += 30;
+		while (c.got == seen && c.got < c.want &&
+		    pthread_cond_timedwait(&c.done, &c.mu, &idle) == 0)
+			;
+	}
 	pthread_mutex_unlock(&c.mu);
 	printf("received %ld\n", c.got);
 	natsSubscription_Destroy(sub);
-	return 0;
+	return c.got == c.want ? 0 : 1;
 }
 
 static kvStore *

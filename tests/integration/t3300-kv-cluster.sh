@@ -52,7 +52,7 @@ is "$rc" 1 "diff against the pre-failover snapshot: differences"
 is "$(grep -c '^+' "$TEST_DIR/d.out")" 2 "exactly the two keys added meanwhile"
 
 restart_node 1
-wait_for "node 1 back" 60 keys_are "${CLUSTER_URL[1]}" 1002
+wait_for "node 1 back" 120 keys_are "${CLUSTER_URL[1]}" 1002
 ok $? "node 1 restarted serves the same bucket"
 kill -INT "$pid"
 wait_pid "$pid" 20

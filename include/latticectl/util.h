@@ -46,6 +46,10 @@ int lt_time_parse(const char *s, int64_t *ns);
 /* True when len bytes are valid UTF-8 with no NUL and no control bytes
  * other than tab, newline and carriage return. */
 bool lt_is_text(const char *s, size_t len);
+
+/* The longest prefix of s, at most max bytes, that does not end inside a
+ * UTF-8 sequence: where to cut a long value for display. */
+size_t lt_utf8_cut(const char *s, size_t len, size_t max);
 /* Shell-style glob match of a whole string ('*', '?', '[...]'). */
 bool lt_glob_match(const char *pattern, const char *s);
 /* 64-bit FNV-1a, for stable short hashes of redacted values. */

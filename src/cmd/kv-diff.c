@@ -173,13 +173,9 @@ warn_buckets(const struct kv_target *t, const struct side *sd)
 
 	if (a && b && strcmp(a, b))
 		fprintf(stderr, "latticectl: kv diff: warning: comparing bucket "
-		    "'%s' (%s) with bucket '%s' (%s)\n", a, sd[0].s.source, b,
-		    sd[1].s.source);
-	else if (!t->bucket_given && a && strcmp(a, t->bucket) &&
-	    (!sd[1].is_file || !sd[0].is_file))
-		fprintf(stderr, "latticectl: kv diff: warning: '%s' is a snapshot "
-		    "of bucket '%s', not '%s' (use --bucket)\n", sd[0].spec, a,
-		    t->bucket);
+		    "'%s' (%s) with bucket '%s' (%s)%s\n", a, sd[0].s.source, b,
+		    sd[1].s.source, t->bucket_given || (sd[0].is_file &&
+		    sd[1].is_file) ? "" : " (use --bucket)");
 }
 
 /* Files first (a bad file is exit 6 before any connection), then the

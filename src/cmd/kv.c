@@ -96,13 +96,9 @@ print_buf(struct lt_ctx *ctx, const struct lt_buf *b, struct lt_error *err)
 static void
 cut_cell(const struct lt_ctx *ctx, struct lt_buf *b)
 {
-	size_t keep = CELL_MAX;
-
 	if (b->len <= CELL_MAX || !isatty(fileno(ctx->out)))
 		return;
-	while (keep > 0 && ((unsigned char)b->buf[keep] & 0xC0) == 0x80)
-		keep--;	/* not inside a UTF-8 sequence */
-	b->len = keep;
+	b->len = lt_utf8_cut(b->buf, b->len, CELL_MAX);
 	lt_buf_adds(b, "...");
 }
 

@@ -229,7 +229,7 @@ add_cut(struct lt_buf *out, const char *s, size_t len)
 		lt_buf_add(out, s, len);
 		return;
 	}
-	lt_buf_add(out, s, VALUE_SHOWN);
+	lt_buf_add(out, s, lt_utf8_cut(s, len, VALUE_SHOWN));
 	lt_buf_addf(out, "... (%zu bytes)", len);
 }
 

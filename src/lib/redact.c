@@ -350,13 +350,8 @@ lt_redact_json(cJSON *v, enum lt_redact_mode m)
 static char *
 copy_bytes(const void *val, size_t len, size_t *out_len)
 {
-	char *out = lt_xmalloc(len + 1);
-
-	if (len > 0)
-		memcpy(out, val, len);
-	out[len] = '\0';
 	*out_len = len;
-	return out;
+	return lt_xstrndup(val, len);
 }
 
 static char *

@@ -412,3 +412,15 @@ lt_str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+size_t
+lt_utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t keep = max;
+
+	if (len <= max)
+		return len;
+	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+		keep--;	/* s[keep] continues a sequence: cut before it */
+	return keep;
+}

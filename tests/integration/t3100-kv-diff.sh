@@ -117,6 +117,7 @@ like "$(cat "$S/last.err")" "line 2 is not a snapshot entry" "damaged entry: nam
 lt kv snapshot --bucket H1 -f "$S/h1.snap" 2>/dev/null
 exit_code 1 "a snapshot of another bucket: still diffed" lt kv diff "$S/h1.snap"
 like "$(cat "$S/last.err")" "warning: comparing bucket 'H1' \($S/h1.snap\) with bucket '$B' \(live\)" "another bucket: warned"
+like "$(cat "$S/last.err")" "\(live\) \(use --bucket\)$" "another bucket: the hint to pass --bucket"
 exit_code 1 "stdin as A" lt kv diff - <"$S/before.snap"
 exit_code 2 "no arguments" lt kv diff
 exit_code 2 "two files and --live" lt kv diff "$S/before.snap" "$S/after.snap" --live

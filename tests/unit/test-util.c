@@ -85,9 +85,20 @@ test_text_and_glob(void)
 	lt_buf_release(&d);
 }
 
+static void
+test_utf8_cut(void)
+{
+	const char s[] = "ab\xc3\xa9" "cd";	/* a b e-acute c d */
+
+	ok(lt_utf8_cut(s, 6, 10) == 6, "utf8 cut: short value kept whole");
+	ok(lt_utf8_cut(s, 6, 3) == 2, "utf8 cut: not inside a sequence");
+	ok(lt_utf8_cut(s, 6, 4) == 4, "utf8 cut: after a whole sequence");
+}
+
 int
 main(void)
 {
+	test_utf8_cut();
 	test_duration();
 	test_numbers_and_enums();
 	test_time();

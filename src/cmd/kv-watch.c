@@ -37,7 +37,7 @@ struct kvw {
 	uint64_t max_count, shown, gaps;
 	int64_t idle_ns, last_msg;
 	size_t prefix_len;	/* "$KV.<bucket>." */
-	bool done;
+	bool done, stdout_closed;
 	struct lt_buf line, fields;
 	struct lt_error werr;
 };
@@ -46,7 +46,7 @@ static void
 write_failed(struct kvw *w, bool to_stdout)
 {
 	if (to_stdout && (errno == EPIPE || lt_output_reader_gone(w->ctx->out)))
-		;	/* reader went away: quietly done */
+		w->stdout_closed = true;	/* reader went away: quietly done */
 	else if (w->werr.code == LT_OK)
 		lt_error_set(&w->werr, LT_E_RUNTIME, "cannot write %s: %s",
 		    to_stdout ? "output" : "recording", strerror(errno));
@@ -299,7 +299,7 @@ teardown(struct kvw *w, int rc)
 		lt_conn_set_feed(w->ctx->conn, NULL);
 	lt_feed_destroy(w->feed);
 	lt_rec_close(w->rec, NULL, NULL);
-	if (w->nd && rc == 0)
+	if (w->nd && rc == 0 && !w->stdout_closed)
 		lt_rec_close(w->nd, NULL, NULL);
 	else
 		lt_rec_abandon(w->nd);

@@ -14,7 +14,8 @@
 struct lt_conn;
 
 enum lt_cmd_flag {
-	LT_CMD_CONNECT = (1 << 0),	/* main connects before run */
+	LT_CMD_CONNECT = (1 << 0),	/* main connects before run (after
+					 * check) */
 	LT_CMD_WRITES = (1 << 1),	/* changes the lattice (impact:rw) */
 	LT_CMD_HIDDEN = (1 << 2),	/* not listed in help */
 };
@@ -43,6 +44,12 @@ struct lt_cmd {
 	const struct lt_opt *opts;
 	int min_args, max_args;		/* max -1: no limit */
 	const struct lt_cmd *const *subcmds;	/* NULL-terminated */
+	/* Optional: validate the options and arguments before main
+	 * connects, so a usage error is exit 2 even with no server. 0, or
+	 * -1 with err set (its code is the exit status). ctx->conn is not
+	 * open yet. */
+	int (*check)(struct lt_ctx *ctx, int argc, char **argv,
+	    struct lt_error *err);
 	int (*run)(struct lt_ctx *ctx, int argc, char **argv,
 	    struct lt_error *err);
 };
@@ -77,8 +84,10 @@ const struct lt_cmd *lt_cmd_find(const struct lt_cmd *const *table,
 int lt_dispatch(int argc, char **argv, struct lt_conn *shared);
 
 /* Connect now (or reuse the shell's connection) if not yet connected:
- * for commands that validate their options before connecting, so a usage
- * error is exit 2 even with no server. main closes it after run. */
+ * for commands that connect only on some paths (kv diff of two files,
+ * replay --dry-run) or after setting up state; a command that merely
+ * validates options first uses LT_CMD_CONNECT with check. main closes it
+ * after run. */
 int lt_ctx_connect(struct lt_ctx *ctx, struct lt_error *err);
 
 /* Print "latticectl: <msg>" style usage error hint and return 2. */

@@ -220,8 +220,8 @@ report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
 	return rc;
 }
 
-/* Run one resolved command: parse options, resolve settings, connect when
- * asked (or reuse shared), run. */
+/* Run one resolved command: parse options, resolve settings, check the
+ * command's own options, connect when asked (or reuse shared), run. */
 static int
 run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
     struct lt_conn *shared, int orig_argc, char **orig_argv)
@@ -264,6 +264,10 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 		    args.argc < cmd->min_args ? "missing" : "too many", path,
 		    cmd->usage);
 		rc = report(&ctx, LT_E_USAGE, &err);
+		goto out;
+	}
+	if (cmd->check && cmd->check(&ctx, args.argc, args.argv, &err) < 0) {
+		rc = report(&ctx, err.code, &err);
 		goto out;
 	}
 	ctx.shared = shared;

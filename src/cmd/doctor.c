@@ -10,11 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "hosts.h"
 #include "latticectl/buf.h"
 #include "latticectl/classify.h"
 #include "latticectl/conn.h"
-#include "latticectl/ctl.h"
 #include "latticectl/http.h"
 #include "latticectl/json.h"
 #include "latticectl/req.h"
@@ -473,14 +472,14 @@ print_json(struct doctor *d)
 	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
-/* Check the options (usage errors come before any connection), then
- * connect. */
+/* Usage errors before main connects. */
 static int
-setup(struct doctor *d, const char *monitor, struct lt_error *err)
+check_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
-	struct lt_ctx *ctx = d->ctx;
-	int64_t wait = 0;
+	const char *monitor = lt_args_get(ctx->args, "monitor");
 
+	(void)argc;
+	(void)argv;
 	if (ctx->format == LT_FMT_RAW)
 		return lt_error_set(err, LT_E_USAGE, "-o raw is not an output "
 		    "of doctor (text, json or ndjson)");
@@ -489,15 +488,7 @@ setup(struct doctor *d, const char *monitor, struct lt_error *err)
 		return lt_error_set(err, LT_E_USAGE, "--monitor '%s' is not an "
 		    "http:// or https:// URL (the server's monitoring port, "
 		    "http://host:8222)", monitor);
-	if (lt_args_duration(ctx->args, "wait", &wait, err) < 0 ||
-	    lt_ctx_connect(ctx, err) < 0)
-		return -1;
-	lt_ctl_init(&d->ctl, ctx->conn, lt_config_get(ctx->cfg,
-	    LT_S_CTL_PREFIX), lt_config_get(ctx->cfg, LT_S_LATTICE));
-	d->ctl.gather_ns = wait;
-	lt_classify_init(&d->cls, d->ctl.prefix, d->ctl.lattice,
-	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
-	return 0;
+	return hosts_check_wait(ctx, err);
 }
 
 static int
@@ -511,8 +502,9 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	(void)argv;
 	memset(&d, 0, sizeof(d));
 	d.ctx = ctx;
-	if (setup(&d, monitor, err) < 0)
-		return err->code;
+	hosts_ctl_init(ctx, &d.ctl);
+	lt_classify_init(&d.cls, d.ctl.prefix, d.ctl.lattice,
+	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
 	check_server(&d);
 	check_bucket(&d, "CONFIGDATA", "hosts keep named configs there");
 	check_bucket(&d, "LATTICEDATA", "hosts keep component specs and links "
@@ -548,7 +540,9 @@ const struct lt_cmd cmd_doctor_entry = {
 	    "with --monitor also slow consumers and\nconnections in a host "
 	    "or wadm queue group that are not hosts or wadm (they\nsteal "
 	    "requests). Read-only. Exit 1 when any check fails.",
+	.flags = LT_CMD_CONNECT,
 	.opts = doctor_opts,
 	.max_args = 0,
+	.check = check_doctor,
 	.run = run_doctor,
 };

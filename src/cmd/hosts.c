@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "latticectl/ctl.h"
+#include "hosts.h"
 #include "latticectl/json.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -29,23 +28,36 @@ static const struct lt_opt inventory_opts[] = {
 	LT_OPT_END
 };
 
-/* Check the options (usage errors come before any connection), then
- * connect. */
-static int
-init_ctl(struct lt_ctx *ctx, struct lt_ctl *ctl, struct lt_error *err)
+int
+hosts_check_wait(const struct lt_ctx *ctx, struct lt_error *err)
 {
+	int64_t wait;
+
+	return lt_args_duration(ctx->args, "wait", &wait, err);
+}
+
+void
+hosts_ctl_init(const struct lt_ctx *ctx, struct lt_ctl *ctl)
+{
+	struct lt_error vetted = LT_ERROR_INIT;
 	int64_t wait = 0;
 
-	if (ctx->format == LT_FMT_RAW)
-		return lt_error_set(err, LT_E_USAGE, "-o raw is not an output "
-		    "of %s (text, wide, json or ndjson)", ctx->cmd_path);
-	if (lt_args_duration(ctx->args, "wait", &wait, err) < 0 ||
-	    lt_ctx_connect(ctx, err) < 0)
-		return -1;
+	lt_args_duration(ctx->args, "wait", &wait, &vetted);
 	lt_ctl_init(ctl, ctx->conn, lt_config_get(ctx->cfg, LT_S_CTL_PREFIX),
 	    lt_config_get(ctx->cfg, LT_S_LATTICE));
 	ctl->gather_ns = wait;
-	return 0;
+}
+
+/* hosts' and inventory's check: usage errors before main connects. */
+static int
+check_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	(void)argc;
+	(void)argv;
+	if (ctx->format == LT_FMT_RAW)
+		return lt_error_set(err, LT_E_USAGE, "-o raw is not an output "
+		    "of %s (text, wide, json or ndjson)", ctx->cmd_path);
+	return hosts_check_wait(ctx, err);
 }
 
 /* Ping; 0 hosts is exit 4, undecodable replies are reported. */
@@ -178,8 +190,7 @@ run_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	(void)argc;
 	(void)argv;
-	if (init_ctl(ctx, &ctl, err) < 0)
-		return err->code;
+	hosts_ctl_init(ctx, &ctl);
 	if (ping(ctx, &ctl, &h, err) < 0)
 		return err->code;
 	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON) {
@@ -441,8 +452,7 @@ run_inventory(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	int rc = 0;
 
 	memset(&inv, 0, sizeof(inv));
-	if (init_ctl(ctx, &ctl, err) < 0)
-		return err->code;
+	hosts_ctl_init(ctx, &ctl);
 	if (collect(ctx, &ctl, argc ? argv[0] : NULL, &inv, err) < 0) {
 		inv_release(&inv);
 		return err->code;
@@ -469,8 +479,10 @@ const struct lt_cmd cmd_hosts_entry = {
 	.description = "Publishes host.ping and collects every reply until "
 	    "--wait (default --timeout)\npasses, as wash does for auctions. "
 	    "Read-only.",
+	.flags = LT_CMD_CONNECT,
 	.opts = hosts_opts,
 	.max_args = 0,
+	.check = check_hosts,
 	.run = run_hosts,
 };
 
@@ -484,7 +496,9 @@ const struct lt_cmd cmd_inventory_entry = {
 	    "deployed manifest are looked up in\nCONFIGDATA_<lattice>; "
 	    "missing ones are marked MISSING. Read-only.\nExit 5 when some "
 	    "hosts answered ping but not host.get.",
+	.flags = LT_CMD_CONNECT,
 	.opts = inventory_opts,
 	.max_args = 1,
+	.check = check_hosts,
 	.run = run_inventory,
 };

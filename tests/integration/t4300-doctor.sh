@@ -22,6 +22,8 @@ export NATS_URL=nats://127.0.0.1:1
 exit_code 2 "a bad monitoring URL" lt doctor --monitor "ftp://127.0.0.1/"
 like "$(cat "$TEST_DIR/last.err")" "--monitor 'ftp://127.0.0.1/' is not an http:// or https:// URL" "names the bad URL"
 exit_code 2 "doctor -o raw" lt doctor -o raw
+exit_code 2 "doctor --wait with a bad duration" lt doctor --wait soon
+like "$(cat "$TEST_DIR/last.err")" "^latticectl: doctor: --wait: invalid duration 'soon'" "names the bad value"
 exit_code 3 "doctor without a server" lt doctor
 
 start_nats n1 -m -1

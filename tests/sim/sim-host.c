@@ -392,6 +392,9 @@ sim_host_start(struct sim *s, struct sim_host *h, int index)
 	cJSON_AddNumberToObject(d, "uptime_seconds", 0);
 	cJSON_AddStringToObject(d, "version", SIM_VERSION);
 	sim_publish_event(h->nc, s, h->id, "host_started", d);
+	/* before the next host starts: wadm learns the hosts in start order
+	 * (README: placement) */
+	natsConnection_Flush(h->nc);
 	h->next_heartbeat = lt_mono_ns() + s->o.heartbeat_ns;
 	h->next_health = lt_mono_ns() + s->o.heartbeat_ns;
 	return 0;

@@ -380,14 +380,16 @@ set_instance(cJSON *map, const char *id, const cJSON *src)
 	cJSON_AddItemToObject(map, id, e);
 }
 
+/* The heartbeat's inventory replaces what wadm knew of the host; the host
+ * keeps its place in wadm's host order (the order it was first seen in). */
 static void
 heartbeat(struct sim_wadm *w, const char *host, const cJSON *d)
 {
-	cJSON *h, *comps, *provs;
+	cJSON *h = host_entry(w, host), *comps, *provs;
 	const cJSON *it;
 
-	cJSON_DeleteItemFromObjectCaseSensitive(w->hosts, host);
-	h = host_entry(w, host);
+	cJSON_ReplaceItemInObject(h, "components", cJSON_CreateObject());
+	cJSON_ReplaceItemInObject(h, "providers", cJSON_CreateObject());
 	comps = cJSON_GetObjectItem(h, "components");
 	provs = cJSON_GetObjectItem(h, "providers");
 	cJSON_ReplaceItemInObject(h, "labels", cJSON_Duplicate(

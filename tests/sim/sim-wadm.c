@@ -474,6 +474,7 @@ sim_wadm_start(struct sim *s)
 {
 	struct sim_wadm *w = lt_xcalloc(1, sizeof(*w));
 	char *evt = lt_xasprintf("wasmbus.evt.%s.>", s->o.lattice);
+	char *api = lt_xasprintf("wadm.api.%s.>", s->o.lattice);
 	natsStatus st;
 
 	w->sim = s;
@@ -483,9 +484,13 @@ sim_wadm_start(struct sim *s)
 	w->cmd_subject = lt_xasprintf("wadm.cmd.%s", s->o.lattice);
 	if (setup_storage(w) < 0) {
 		free(evt);
+		free(api);
 		return -1;
 	}
-	st = natsConnection_QueueSubscribe(&w->api_sub, s->nc, "wadm.api.>",
+	/* Only this lattice's API: upstream wadm serves every lattice on
+	 * wadm.api.>, but this one serves one, and in that group it would
+	 * take (and drop) requests meant for another lattice's wadm. */
+	st = natsConnection_QueueSubscribe(&w->api_sub, s->nc, api,
 	    "wadm_server", on_api, w);
 	if (st == NATS_OK)
 		st = natsConnection_Subscribe(&w->evt_sub, s->nc, evt, on_event,
@@ -496,11 +501,14 @@ sim_wadm_start(struct sim *s)
 	if (st == NATS_OK)
 		st = natsConnection_Flush(s->nc);
 	free(evt);
-	if (st != NATS_OK)
+	if (st != NATS_OK) {
+		free(api);
 		return -1;
+	}
 	s->wadm = w;
-	sim_log("wadm: listening on wadm.api.%s.> (queue wadm_server), mode %s",
-	    s->o.lattice, s->o.fixed ? "fixed" : "0.21");
+	sim_log("wadm: listening on %s (queue wadm_server), mode %s", api,
+	    s->o.fixed ? "fixed" : "0.21");
+	free(api);
 	return 0;
 }
 

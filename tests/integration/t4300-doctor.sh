@@ -2,7 +2,8 @@
 # t4300-doctor: 'doctor' against a healthy latticesim (all pass, exit 0),
 # without wadm, without JetStream, with the monitoring port down, slow or
 # answering something that is not JSON; -o json; exit 1 when any check
-# fails. (The queue-group thief is in t4100-sub-safety.)
+# fails; queue groups with hosts that answer no ping (cannot tell, a
+# warning). (The host queue-group thief is in t4100-sub-safety.)
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -106,6 +107,27 @@ like "$(cat "$TEST_DIR/last.out")" "^FAIL  monitor +'$www/varz' did not answer w
 exit_code 1 "monitoring URL with a wrong path" lt doctor --monitor "$www/nats/" --wait 300ms -o json
 like "$(jq -r '.checks[] | select(.check == "monitor") | .reason' "$TEST_DIR/last.out")" "'$www/nats/varz' answered HTTP 404" \
     "json: an HTTP error is named"
+stop_pid "$SIM_PID"
+
+# Hosts that answer no ping (every ctl reply dropped) still sit in their
+# queue groups: with no host to tell them by, doctor names no host thief
+# and says it cannot tell; a thief in wadm_server is still named.
+start_sim --hosts 2 --no-wadm --drop-replies 1
+bg "$LT_HELPER" -s "$NATS_URL" thief 'wadm.api.>' wadm_server >"$TEST_DIR/thief2.out"
+wait_for "thief" 10 grep -q ready "$TEST_DIR/thief2.out"
+exit_code 1 "hosts silent to ping" lt --timeout 1s doctor --monitor "$NATS_MON_URL" --wait 300ms
+out=$(cat "$TEST_DIR/last.out")
+like "$out" "^FAIL  hosts +no host answered" "no host answered ping"
+like "$out" "^WARN  queue-groups +no host answered ping, so the 2 connections in host queue groups cannot be told from request thieves \(not checked\)" \
+    "host groups: cannot tell"
+unlike "$out" "host queue group '.*steals requests" "no host is named a thief"
+like "$out" "^FAIL  queue-groups +connection cid [0-9]+ name 'lt-test-tool' .* is in wadm queue group 'wadm_server'" \
+    "the wadm_server thief is still named"
+unlike "$out" "^PASS  queue-groups" "queue groups do not pass"
+exit_code 1 "hosts silent to ping, -o json" lt --timeout 1s doctor --monitor "$NATS_MON_URL" --wait 300ms -o json
+is "$(jq -r '[.checks[] | select(.check == "queue-groups") | .status] | join(",")' "$TEST_DIR/last.out")" \
+    "fail,warn" "json: the wadm thief fails, the host groups warn"
+stop_pid "$LAST_PID"
 stop_pid "$SIM_PID"
 
 # No JetStream (and so no hosts).

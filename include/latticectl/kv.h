@@ -82,7 +82,8 @@ void lt_kv_entries_free(struct lt_kv_entry *v, size_t n);
 struct lt_kv_walk {
 	uint64_t at_revision;	/* reconstruct the state at this revision */
 	int64_t at_ns;		/* or at this time (ns since the epoch) */
-	bool meta_only;		/* keys, revisions and ops without values */
+	bool meta_only;		/* keys, revisions, ops and value sizes only:
+				 * the server sends no value bytes */
 	/* Called every few thousand entries with the count so far and the
 	 * expected total (0 when unknown). */
 	void (*progress)(void *ud, uint64_t done, uint64_t total);

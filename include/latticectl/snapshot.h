@@ -126,5 +126,10 @@ void lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
  * [,"encoding":"base64"|"redacted"]; nothing without a value. */
 void lt_snapshot_value_json(const struct lt_snapshot_entry *e,
     struct lt_buf *out);
+/* Append the members of an entry's JSON object, as a snapshot file's
+ * entry lines hold them (without the braces): key, revision, op, created,
+ * size for puts, and the value when the entry has one. */
+void lt_snapshot_entry_json(const struct lt_snapshot_entry *e,
+    struct lt_buf *out);
 
 #endif

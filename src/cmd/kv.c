@@ -2,6 +2,7 @@
  * diff in kv-diff.c): read-only views of JetStream key-value buckets,
  * CONFIGDATA_<lattice> by default, with secret values masked. */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,6 +111,75 @@ format_age(int64_t created_ns, char *out, size_t outlen)
 	lt_duration_format(d > 0 ? d : 0, out, outlen);
 }
 
+/* -o json and -o ndjson. json is one document; ndjson one object per
+ * line, each naming its schema. Long lists go out in chunks. */
+
+#define JSON_CHUNK 65536
+
+static bool
+json_format(const struct lt_ctx *ctx)
+{
+	return ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON;
+}
+
+/* Print b and empty it once it holds a chunk. */
+static int
+print_chunk(struct lt_ctx *ctx, struct lt_buf *b, struct lt_error *err)
+{
+	int rc;
+
+	if (b->len < JSON_CHUNK)
+		return 0;
+	rc = print_buf(ctx, b, err);
+	lt_buf_reset(b);
+	return rc;
+}
+
+/* An entry as an object: with its schema and bucket when it stands on
+ * its own (bucket not NULL), bare as a member of a document's array. */
+static void
+entry_obj(const char *bucket, const struct lt_snapshot_entry *e,
+    struct lt_buf *b)
+{
+	lt_buf_addch(b, '{');
+	if (bucket) {
+		lt_buf_adds(b, "\"schema\":\"latticectl.kv-entry/1\",\"bucket\":");
+		lt_buf_add_json_str(b, bucket, strlen(bucket));
+		lt_buf_addch(b, ',');
+	}
+	lt_snapshot_entry_json(e, b);
+	lt_buf_addch(b, '}');
+}
+
+/* s's entries in order: -o ndjson a kv-entry object per line, -o json
+ * one document, head (which opens an array) then the entries and "]}". */
+static int
+entries_out(struct lt_ctx *ctx, const char *bucket, const struct lt_buf *head,
+    const struct lt_snapshot *s, struct lt_error *err)
+{
+	bool nd = ctx->format == LT_FMT_NDJSON;
+	struct lt_buf b = LT_BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (!nd)
+		lt_buf_add(&b, lt_buf_str(head), head->len);
+	for (i = 0; i < s->n && rc == 0; i++) {
+		if (!nd && i > 0)
+			lt_buf_addch(&b, ',');
+		entry_obj(nd ? bucket : NULL, &s->v[i], &b);
+		if (nd)
+			lt_buf_addch(&b, '\n');
+		rc = print_chunk(ctx, &b, err);
+	}
+	if (!nd)
+		lt_buf_adds(&b, "]}\n");
+	if (rc == 0)
+		rc = print_buf(ctx, &b, err);
+	lt_buf_release(&b);
+	return rc;
+}
+
 /* kv ls */
 
 static const struct lt_opt ls_opts[] = {
@@ -133,9 +203,10 @@ lattice_bucket(const char *name, const char *lattice)
 }
 
 static void
-bucket_json(struct lt_buf *b, const struct lt_kv_info *x)
+bucket_json(struct lt_buf *b, const struct lt_kv_info *x, bool alone)
 {
-	lt_buf_adds(b, "{\"bucket\":");
+	lt_buf_adds(b, alone ? "{\"schema\":\"latticectl.kv-bucket/1\","
+	    "\"bucket\":" : "{\"bucket\":");
 	lt_buf_add_json_str(b, x->bucket, strlen(x->bucket));
 	lt_buf_addf(b, ",\"keys\":%llu,\"values\":%llu,\"bytes\":%llu,"
 	    "\"history\":%lld,\"ttl_ms\":%lld,\"replicas\":%d,\"last_seq\":%llu}",
@@ -143,6 +214,8 @@ bucket_json(struct lt_buf *b, const struct lt_kv_info *x)
 	    (unsigned long long)x->bytes, (long long)x->history,
 	    (long long)(x->ttl_ns / 1000000), x->replicas,
 	    (unsigned long long)x->last_seq);
+	if (alone)
+		lt_buf_addch(b, '\n');
 }
 
 static void
@@ -170,31 +243,31 @@ list_buckets(struct lt_ctx *ctx, const struct kv_target *t,
 	struct lt_kv_info *v = NULL;
 	struct lt_table tab;
 	struct lt_buf b = LT_BUF_INIT;
-	bool all = lt_args_has(ctx->args, "all"), json;
+	bool all = lt_args_has(ctx->args, "all"), json = json_format(ctx);
+	bool doc = ctx->format == LT_FMT_JSON;
 	size_t i, n = 0, shown = 0;
 	int rc;
 
 	if (lt_ctx_connect(ctx, err) < 0 || lt_kv_buckets(ctx->conn, &v, &n,
 	    err) < 0)
 		return -1;
-	json = ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON;
 	lt_table_init(&tab, 7);
 	lt_table_add(&tab, (const char *const[]){ "BUCKET", "KEYS", "VALUES",
 	    "BYTES", "HISTORY", "TTL", "REPLICAS" });
-	lt_buf_adds(&b, json ? "{\"schema\":\"latticectl.kv-buckets/1\","
+	lt_buf_adds(&b, doc ? "{\"schema\":\"latticectl.kv-buckets/1\","
 	    "\"buckets\":[" : "");
 	for (i = 0; i < n; i++) {
 		if (!all && !lattice_bucket(v[i].bucket, t->lattice))
 			continue;
-		if (json && shown)
+		if (doc && shown)
 			lt_buf_addch(&b, ',');
 		if (json)
-			bucket_json(&b, &v[i]);
+			bucket_json(&b, &v[i], !doc);
 		else
 			bucket_row(&tab, &v[i]);
 		shown++;
 	}
-	if (json)
+	if (doc)
 		lt_buf_adds(&b, "]}\n");
 	rc = json ? print_buf(ctx, &b, err) :
 	    out_status(ctx, lt_table_print(&tab, ctx->out), err);
@@ -230,14 +303,48 @@ key_row(const struct lt_ctx *ctx, struct lt_table *t,
 }
 
 static int
+keys_json(struct lt_ctx *ctx, const struct lt_snapshot *s,
+    struct lt_error *err)
+{
+	struct lt_buf head = LT_BUF_INIT;
+	int rc;
+
+	lt_buf_adds(&head, "{\"schema\":\"latticectl.kv-keys/1\",\"bucket\":");
+	lt_buf_add_json_str(&head, s->bucket, strlen(s->bucket));
+	lt_buf_addf(&head, ",\"revision\":%llu,\"keys\":[",
+	    (unsigned long long)s->revision);
+	rc = entries_out(ctx, s->bucket, &head, s, err);
+	lt_buf_release(&head);
+	return rc;
+}
+
+static int
+keys_table(struct lt_ctx *ctx, const struct lt_snapshot *s,
+    struct lt_error *err)
+{
+	struct lt_table tab;
+	size_t i;
+	int rc;
+
+	lt_table_init(&tab, ctx->format == LT_FMT_WIDE ? 7 : 5);
+	lt_table_add(&tab, (const char *const[]){ "KEY", "REVISION", "OP",
+	    "AGE", "SIZE", "CREATED", "VALUE" });
+	for (i = 0; i < s->n; i++)
+		key_row(ctx, &tab, &s->v[i]);
+	rc = out_status(ctx, lt_table_print(&tab, ctx->out), err);
+	lt_table_release(&tab);
+	return rc;
+}
+
+/* Only -o wide shows values: every other format walks the bucket for
+ * metadata only (the server sends no value bytes). */
+static int
 list_keys(struct lt_ctx *ctx, const struct kv_target *t, struct lt_error *err)
 {
 	struct lt_snapshot s = LT_SNAPSHOT_INIT;
-	struct lt_kv_walk walk = { 0, 0, false, kv_progress, ctx };
+	struct lt_kv_walk walk = { 0, 0, ctx->format != LT_FMT_WIDE,
+	    kv_progress, ctx };
 	struct lt_kv *kv = NULL;
-	bool wide = ctx->format == LT_FMT_WIDE;
-	struct lt_table tab;
-	size_t i;
 	int rc;
 
 	s.redaction = t->mode;
@@ -246,18 +353,9 @@ list_keys(struct lt_ctx *ctx, const struct kv_target *t, struct lt_error *err)
 	rc = lt_kv_snapshot(kv, &walk, &s, err);
 	kv_progress_end(ctx);
 	lt_kv_close(kv);
-	if (rc == 0 && (ctx->format == LT_FMT_JSON ||
-	    ctx->format == LT_FMT_NDJSON))
-		rc = lt_snapshot_write(&s, ctx->out, err);
-	else if (rc == 0) {
-		lt_table_init(&tab, wide ? 7 : 5);
-		lt_table_add(&tab, (const char *const[]){ "KEY", "REVISION", "OP",
-		    "AGE", "SIZE", "CREATED", "VALUE" });
-		for (i = 0; i < s.n; i++)
-			key_row(ctx, &tab, &s.v[i]);
-		rc = out_status(ctx, lt_table_print(&tab, ctx->out), err);
-		lt_table_release(&tab);
-	}
+	if (rc == 0)
+		rc = json_format(ctx) ? keys_json(ctx, &s, err) :
+		    keys_table(ctx, &s, err);
 	lt_snapshot_release(&s);
 	return rc;
 }
@@ -288,27 +386,31 @@ static const struct lt_opt get_opts[] = {
 	LT_OPT_END
 };
 
+/* Entries of get and history, redacted as t asks, in a snapshot s
+ * (initialised) so that they print like those of ls. */
+static void
+entries_add(const struct kv_target *t, const struct lt_kv_entry *v, size_t n,
+    struct lt_snapshot *s)
+{
+	size_t i;
+
+	s->redaction = t->mode;
+	free(s->bucket);
+	s->bucket = lt_xstrdup(t->bucket);
+	for (i = 0; i < n; i++)
+		lt_snapshot_add(s, v[i].key, strlen(v[i].key), v[i].revision,
+		    v[i].created_ns, v[i].op, v[i].value, v[i].len);
+}
+
 static void
 entry_json(const struct kv_target *t, const struct lt_kv_entry *e,
     struct lt_buf *b)
 {
 	struct lt_snapshot s = LT_SNAPSHOT_INIT;
-	char when[48];
 
-	s.redaction = t->mode;
-	lt_time_format(e->created_ns, when, sizeof(when));
-	lt_buf_adds(b, "{\"schema\":\"latticectl.kv-entry/1\",\"bucket\":");
-	lt_buf_add_json_str(b, t->bucket, strlen(t->bucket));
-	lt_buf_adds(b, ",\"key\":");
-	lt_buf_add_json_str(b, e->key, strlen(e->key));
-	lt_buf_addf(b, ",\"revision\":%llu,\"op\":\"%s\",\"created\":\"%s\"",
-	    (unsigned long long)e->revision, lt_kv_op_name(e->op), when);
-	if (e->op == LT_KV_PUT) {
-		lt_buf_addf(b, ",\"size\":%zu,", e->len);
-		lt_snapshot_value_json(lt_snapshot_add(&s, e->key, strlen(e->key),
-		    e->revision, e->created_ns, e->op, e->value, e->len), b);
-	}
-	lt_buf_adds(b, "}\n");
+	entries_add(t, e, 1, &s);
+	entry_obj(t->bucket, &s.v[0], b);
+	lt_buf_addch(b, '\n');
 	lt_snapshot_release(&s);
 }
 
@@ -416,27 +518,41 @@ history_row(struct lt_ctx *ctx, const struct kv_target *t,
 }
 
 static int
+history_json(struct lt_ctx *ctx, const struct kv_target *t,
+    const struct lt_kv_entry *v, int n, struct lt_error *err)
+{
+	struct lt_snapshot s = LT_SNAPSHOT_INIT;
+	struct lt_buf head = LT_BUF_INIT;
+	int rc;
+
+	entries_add(t, v, (size_t)n, &s);
+	lt_buf_adds(&head, "{\"schema\":\"latticectl.kv-history/1\",\"bucket\":");
+	lt_buf_add_json_str(&head, t->bucket, strlen(t->bucket));
+	lt_buf_adds(&head, ",\"key\":");
+	lt_buf_add_json_str(&head, v[0].key, strlen(v[0].key));
+	lt_buf_adds(&head, ",\"entries\":[");
+	rc = entries_out(ctx, t->bucket, &head, &s, err);
+	lt_snapshot_release(&s);
+	lt_buf_release(&head);
+	return rc;
+}
+
+static int
 history_out(struct lt_ctx *ctx, const struct kv_target *t,
     const struct lt_kv_entry *v, int n, struct lt_error *err)
 {
-	struct lt_buf b = LT_BUF_INIT;
 	struct lt_table tab;
 	int i, rc;
 
-	if (ctx->format == LT_FMT_TEXT || ctx->format == LT_FMT_WIDE) {
-		lt_table_init(&tab, 5);
-		lt_table_add(&tab, (const char *const[]){ "REVISION", "OP",
-		    "CREATED", "SIZE", "VALUE" });
-		for (i = 0; i < n; i++)
-			history_row(ctx, t, &tab, &v[i]);
-		rc = out_status(ctx, lt_table_print(&tab, ctx->out), err);
-		lt_table_release(&tab);
-		return rc;
-	}
-	for (i = 0; i < n; i++)	/* json, ndjson: one entry per line */
-		entry_out(ctx, t, &v[i], &b);
-	rc = print_buf(ctx, &b, err);
-	lt_buf_release(&b);
+	if (json_format(ctx))
+		return history_json(ctx, t, v, n, err);
+	lt_table_init(&tab, 5);
+	lt_table_add(&tab, (const char *const[]){ "REVISION", "OP", "CREATED",
+	    "SIZE", "VALUE" });
+	for (i = 0; i < n; i++)
+		history_row(ctx, t, &tab, &v[i]);
+	rc = out_status(ctx, lt_table_print(&tab, ctx->out), err);
+	lt_table_release(&tab);
 	return rc;
 }
 

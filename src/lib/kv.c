@@ -311,28 +311,33 @@ struct walk_state {
 	uint64_t seen, total;
 };
 
+/* One message of a walk, as the bucket's stream holds it. */
+struct walk_msg {
+	const char *key;
+	uint64_t revision;
+	int64_t created_ns;
+	enum lt_kv_op op;
+	const char *data;	/* NULL on a headers-only walk */
+	size_t len;		/* the value's size either way */
+};
+
 static bool
-past_point(const struct walk_state *st, kvEntry *e)
+past_point(const struct walk_state *st, const struct walk_msg *m)
 {
 	if (st->w->at_revision)
-		return kvEntry_Revision(e) > st->w->at_revision;
-	return kvEntry_Created(e) > st->w->at_ns;
+		return m->revision > st->w->at_revision;
+	return m->created_ns > st->w->at_ns;
 }
 
 static void
-take(struct walk_state *st, kvEntry *e)
+take(struct walk_state *st, const struct walk_msg *m)
 {
-	kvOperation kop = kvEntry_Operation(e);
-	enum lt_kv_op op = kop == kvOp_Purge ? LT_KV_PURGE :
-	    kop == kvOp_Delete ? LT_KV_DELETE : LT_KV_PUT;
-	struct lt_snapshot *dst = st->point && past_point(st, e) ?
+	struct lt_snapshot *dst = st->point && past_point(st, m) ?
 	    &st->after : st->out;
-	const char *key = kvEntry_Key(e);
 
-	lt_snapshot_add(dst, key, strlen(key), kvEntry_Revision(e),
-	    kvEntry_Created(e), op, kvEntry_Value(e),
-	    (size_t)kvEntry_ValueLen(e));
-	if (st->w->progress && ++st->seen % PROGRESS_EVERY == 0)
+	lt_snapshot_add(dst, m->key, strlen(m->key), m->revision,
+	    m->created_ns, m->op, m->data, m->len);
+	if (++st->seen % PROGRESS_EVERY == 0 && st->w->progress)
 		st->w->progress(st->w->ud, st->seen, st->total);
 }
 
@@ -368,35 +373,127 @@ count_unknown(struct walk_state *st, int64_t history)
 	lt_snapshot_sort(st->out);
 }
 
-static int
-run_watcher(struct lt_kv *kv, struct walk_state *st, int64_t timeout_ms,
-    struct lt_error *err)
+/* The walk's ordered consumer: the one kvStore_WatchAll creates, read as
+ * raw messages instead, so that a metadata-only walk can have the server
+ * send headers only (no value bytes on the wire, none to copy or decode)
+ * and still learn each value's size from the Nats-Msg-Size header. */
+static natsStatus
+walk_subscribe(struct lt_kv *kv, const struct walk_state *st,
+    natsSubscription **sub)
 {
-	kvWatcher *w = NULL;
-	kvWatchOptions o;
-	natsStatus s;
+	char *subject = lt_xasprintf("$KV.%s.>", kv->bucket);
+	natsStatus s = NATS_TIMEOUT;
+	jsSubOptions so;
 	int attempt;
 
-	kvWatchOptions_Init(&o);
-	o.IncludeHistory = st->point;
-	o.MetaOnly = st->w->meta_only;
+	jsSubOptions_Init(&so);
+	so.Stream = kv->stream;
+	so.Ordered = true;
+	so.Config.DeliverPolicy = st->point ? js_DeliverAll :
+	    js_DeliverLastPerSubject;
+	so.Config.HeadersOnly = st->w->meta_only;
 	/* In a cluster, a consumer placed on a peer that is down times out
 	 * (nats-server 2.9 picks among the stream's peers): ask again. */
-	for (attempt = 0; attempt < 3; attempt++)
-		if ((s = kvStore_WatchAll(&w, kv->store, &o)) != NATS_TIMEOUT)
-			break;
-	if (s != NATS_OK)
-		return lt_error_nats(err, s, "watch bucket '%s'", kv->bucket);
-	for (;;) {
-		kvEntry *e = NULL;
+	for (attempt = 0; attempt < 3 && s == NATS_TIMEOUT; attempt++)
+		s = js_SubscribeSync(sub, kv->js, subject, NULL, &so, NULL);
+	if (s == NATS_OK)
+		s = natsSubscription_SetPendingLimits(*sub, -1, -1);
+	free(subject);
+	return s;
+}
 
-		s = kvWatcher_Next(&e, w, timeout_ms);
-		if (s != NATS_OK || e == NULL)
-			break;	/* NULL: every entry up to now was delivered */
-		take(st, e);
-		kvEntry_Destroy(e);
+static size_t
+header_size(natsMsg *m)
+{
+	const char *v = NULL;
+	char *end = NULL;
+	unsigned long long n;
+
+	if (natsMsgHeader_Get(m, JSMsgSize, &v) != NATS_OK || v == NULL)
+		return 0;
+	n = strtoull(v, &end, 10);
+	return end != v && *end == '\0' ? (size_t)n : 0;
+}
+
+/* Decode m into out (borrowing from m) and the count of messages still
+ * to come; -1 when it is not a message of the bucket's stream. */
+static int
+walk_msg_read(struct walk_msg *out, natsMsg *m, size_t prefix_len,
+    bool meta_only, uint64_t *pending)
+{
+	const char *subject = natsMsg_GetSubject(m), *op = NULL;
+	jsMsgMetaData *meta = NULL;
+
+	if (strlen(subject) <= prefix_len ||
+	    natsMsg_GetMetaData(&meta, m) != NATS_OK)
+		return -1;
+	natsMsgHeader_Get(m, "KV-Operation", &op);
+	out->key = subject + prefix_len;
+	out->op = lt_kv_op_from_header(op);
+	out->revision = meta->Sequence.Stream;
+	out->created_ns = meta->Timestamp;
+	*pending = meta->NumPending;
+	jsMsgMetaData_Destroy(meta);
+	out->data = meta_only ? NULL : natsMsg_GetData(m);
+	out->len = meta_only ? header_size(m) :
+	    (size_t)natsMsg_GetDataLength(m);
+	return 0;
+}
+
+/* Nothing came: true when the consumer had nothing to deliver (the
+ * bucket was emptied after its info was read: a stream purge, expiry). */
+static bool
+walk_had_nothing(natsSubscription *sub)
+{
+	jsConsumerInfo *ci = NULL;
+	bool none = natsSubscription_GetConsumerInfo(&ci, sub, NULL, NULL) ==
+	    NATS_OK && ci->NumPending == 0 && ci->Delivered.Consumer == 0;
+
+	jsConsumerInfo_Destroy(ci);
+	return none;
+}
+
+/* Read until the message the server said nothing followed. */
+static natsStatus
+walk_read(struct lt_kv *kv, struct walk_state *st, natsSubscription *sub,
+    int64_t timeout_ms)
+{
+	size_t prefix_len = strlen(kv->bucket) + 5;	/* "$KV.B." */
+	uint64_t pending = 1, got = 0;
+	natsStatus s = NATS_OK;
+
+	while (pending > 0) {
+		natsMsg *m = NULL;
+		struct walk_msg wm;
+
+		s = natsSubscription_NextMsg(&m, sub, timeout_ms);
+		if (s == NATS_TIMEOUT && got == 0 && walk_had_nothing(sub))
+			return NATS_OK;
+		if (s != NATS_OK)
+			return s;
+		got++;
+		if (walk_msg_read(&wm, m, prefix_len, st->w->meta_only,
+		    &pending) == 0)
+			take(st, &wm);
+		natsMsg_Destroy(m);
 	}
-	kvWatcher_Destroy(w);
+	return s;
+}
+
+static int
+run_walk(struct lt_kv *kv, struct walk_state *st, int64_t timeout_ms,
+    struct lt_error *err)
+{
+	natsSubscription *sub = NULL;
+	natsStatus s = walk_subscribe(kv, st, &sub);
+
+	if (s != NATS_OK) {
+		natsSubscription_Destroy(sub);
+		return lt_error_nats(err, s, "watch bucket '%s'", kv->bucket);
+	}
+	s = walk_read(kv, st, sub, timeout_ms);
+	natsSubscription_Unsubscribe(sub);
+	natsSubscription_Destroy(sub);
 	if (s == NATS_TIMEOUT)
 		return lt_error_set(err, LT_E_TIMEOUT, "reading bucket '%s' "
 		    "stalled after %llu entries (no data for %lldms)", kv->bucket,
@@ -443,8 +540,9 @@ lt_kv_snapshot(struct lt_kv *kv, const struct lt_kv_walk *walk,
 		return -1;
 	st.total = st.point ? info.values : info.keys;
 	fill_meta(kv, out, &info);
-	rc = run_watcher(kv, &st, cfg->timeout_ns / 1000000 > 0 ?
-	    cfg->timeout_ns / 1000000 : 5000, err);
+	rc = info.values == 0 ? 0 : run_walk(kv, &st,
+	    cfg->timeout_ns / 1000000 > 0 ? cfg->timeout_ns / 1000000 : 5000,
+	    err);
 	if (rc == 0) {
 		lt_snapshot_sort(out);
 		if (st.point)

@@ -357,13 +357,13 @@ format_header(const struct lt_snapshot *s, struct lt_buf *b)
 	    s->meta_only ? "true" : "false");
 }
 
-static void
-format_entry(const struct lt_snapshot_entry *e, struct lt_buf *b)
+void
+lt_snapshot_entry_json(const struct lt_snapshot_entry *e, struct lt_buf *b)
 {
 	char t[48];
 
 	lt_time_format(e->created_ns, t, sizeof(t));
-	lt_buf_adds(b, "{\"key\":");
+	lt_buf_adds(b, "\"key\":");
 	lt_buf_add_json_str(b, e->key, strlen(e->key));
 	lt_buf_addf(b, ",\"revision\":%llu,\"op\":\"%s\",\"created\":\"%s\"",
 	    (unsigned long long)e->revision, lt_kv_op_name(e->op), t);
@@ -373,6 +373,13 @@ format_entry(const struct lt_snapshot_entry *e, struct lt_buf *b)
 		lt_buf_addch(b, ',');
 		lt_snapshot_value_json(e, b);
 	}
+}
+
+static void
+format_entry(const struct lt_snapshot_entry *e, struct lt_buf *b)
+{
+	lt_buf_addch(b, '{');
+	lt_snapshot_entry_json(e, b);
 	lt_buf_adds(b, "}\n");
 }
 

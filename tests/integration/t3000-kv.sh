@@ -6,6 +6,22 @@
 
 T() { "$LT_HELPER" "$@"; }
 B=CONFIGDATA_default
+# json_doc: stdin is exactly one JSON document (a second one, or trailing
+# data, fails the parse); prints its schema. ndjson_lines: every line of
+# stdin is one JSON object with a schema; prints how many.
+json_doc() {
+	python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["schema"])'
+}
+ndjson_lines() {
+	python3 -c '
+import json, sys
+n = 0
+for line in sys.stdin.read().splitlines():
+    o = json.loads(line)
+    assert isinstance(o, dict) and "schema" in o, line
+    n += 1
+print(n)'
+}
 
 start_nats
 T kv-create $B --history 5 >/dev/null
@@ -28,11 +44,21 @@ unlike "$out" "CONFIGDATA_other" "kv ls: another lattice's bucket is not listed"
 like "$(lt kv ls --all)" "CONFIGDATA_other" "kv ls --all: every bucket"
 like "$(lt -x other kv ls)" "CONFIGDATA_other" "kv ls -x other"
 is "$(lt kv ls -o json | jq -r '.buckets[0].bucket')" "CONFIGDATA_default" "kv ls -o json"
+is "$(lt kv ls -o json | json_doc)" "latticectl.kv-buckets/1" "kv ls -o json: one document"
+is "$(lt kv ls -o ndjson | ndjson_lines)" 2 "kv ls -o ndjson: one object per bucket"
+is "$(lt kv ls -o ndjson | jq -r .schema | sort -u)" "latticectl.kv-bucket/1" "kv ls -o ndjson: schema per line"
 out=$(lt kv ls $B)
 like "$out" "^KEY +REVISION +OP +AGE +SIZE" "kv ls BUCKET: a table of keys"
 like "$out" "gone +[0-9]+ +delete" "kv ls: a deleted key shows op delete"
 like "$out" "wiped +[0-9]+ +purge" "kv ls: a purged key shows op purge"
 is "$(lt kv ls --bucket $B | grep -c '^hello-custom_config ')" 1 "kv ls --bucket"
+like "$(lt kv ls $B)" "plain +[0-9]+ +put +[^ ]+ +9$" "kv ls: the size of a value it did not fetch"
+is "$(lt kv ls $B -o json | json_doc)" "latticectl.kv-keys/1" "kv ls BUCKET -o json: one document"
+is "$(lt kv ls $B -o json | jq -r '[.keys[] | .key + ":" + .op + ":" + (.size // "-" | tostring)] | join(" ")')" \
+    "SECRET_db_password:put:7 gone:delete:- hello-custom_config:put:49 plain:put:9 wiped:purge:-" "kv ls -o json: keys, ops and sizes"
+is "$(lt kv ls $B -o json | jq '[.keys[] | select(has("value"))] | length')" 0 "kv ls -o json: no values"
+is "$(lt kv ls $B -o ndjson | ndjson_lines)" 5 "kv ls BUCKET -o ndjson: one object per key"
+is "$(lt kv ls $B -o ndjson | jq -r 'select(.key=="plain") | .schema + " " + .bucket')" "latticectl.kv-entry/1 $B" "kv ls -o ndjson: schema and bucket on each line"
 out=$(lt kv ls $B -o wide)
 like "$out" "hello-custom_config .*\"api_key\":\"<redacted:[0-9a-f]{8}>\"" "kv ls -o wide masks secret fields"
 unlike "$out" "s3cret-1|hunter2" "kv ls -o wide shows no secret"
@@ -51,6 +77,8 @@ like "$(lt kv get SECRET_db_password)" "^<redacted:[0-9a-f]{8}>$" "kv get: a sec
 is "$(lt kv get SECRET_db_password --show-secrets -o raw)" "hunter2" "kv get -o raw --show-secrets"
 is "$(lt kv get hello-custom_config -o json | jq -r '.bucket + " " + .op + " " + .value.name')" \
     "$B put x" "kv get -o json"
+is "$(lt kv get hello-custom_config -o json | json_doc)" "latticectl.kv-entry/1" "kv get -o json: one document"
+is "$(lt kv get hello-custom_config -o ndjson | ndjson_lines)" 1 "kv get -o ndjson: one line"
 rev=$(lt kv get hello-custom_config -o json | jq -r .revision)
 T kv-put $B hello-custom_config '{"greeting":"hello","name":"x"}' >/dev/null
 like "$(lt kv get hello-custom_config --revision "$rev")" '"greeting": "hi"' "kv get --revision N: an older revision"
@@ -73,7 +101,11 @@ out=$(lt kv history plain)
 like "$out" "^REVISION +OP +CREATED +SIZE +VALUE" "kv history: a table"
 is "$(printf '%s\n' "$out" | awk 'NR > 1 { print $2 }' | tr '\n' ' ')" "put delete put " "kv history: put, delete, put in order"
 like "$out" "back again" "kv history: values"
-is "$(lt kv history plain -o json | jq -sr 'map(.op) | join(",")')" "put,delete,put" "kv history -o json: one entry per line"
+is "$(lt kv history plain -o json | json_doc)" "latticectl.kv-history/1" "kv history -o json: one document"
+is "$(lt kv history plain -o json | jq -r '.key + " " + ([.entries[].op] | join(",")) + " " + (.entries[2].value | @base64d)')" \
+    "plain put,delete,put back again" "kv history -o json: the entries in order"
+is "$(lt kv history plain -o ndjson | ndjson_lines)" 3 "kv history -o ndjson: one object per line"
+is "$(lt kv history plain -o ndjson | jq -sr 'map(.op) | join(",")')" "put,delete,put" "kv history -o ndjson: the entries in order"
 like "$(lt kv history hello-custom_config)" "<redacted:" "kv history masks secret fields"
 exit_code 6 "kv history: unknown key" lt kv history nope
 exit_code 2 "kv history: -o raw is refused" lt kv history plain -o raw

@@ -57,6 +57,10 @@ is "$(jq -c 'select(.kind=="kv") | [.bucket, .key]' "$TEST_DIR/w.ltrec" | head -
 like "$(lt show "$TEST_DIR/w.ltrec" 2>&1)" "app-three" "the recording renders with show"
 
 exit_code 0 "--idle ends a quiet watch" lt kv watch --idle 300ms
+# a stream has no one document: -o json is -o ndjson, an object per line
+lt kv watch -o json --idle 300ms >"$TEST_DIR/wj.out"
+is "$(python3 -c 'import json, sys; print(" ".join(json.loads(l)["kind"] for l in sys.stdin))' <"$TEST_DIR/wj.out")" \
+    "meta end" "kv watch -o json: one object per line"
 exit_code 2 "bad --count" lt kv watch --count x
 exit_code 6 "watch of a missing bucket" lt kv watch --bucket NOPE
 

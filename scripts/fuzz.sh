@@ -19,14 +19,15 @@ if ! command -v clang >/dev/null; then
 	echo "fuzz: clang not found" >&2
 	exit 77
 fi
+all=(ctl event filter manifest payload rec snapshot wadm)
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true >/dev/null || exit 1
 fi
-ninja -C "$build" $(printf 'tests/fuzz/fuzz-%s ' ctl event filter manifest rec snapshot wadm) \
+ninja -C "$build" $(printf 'tests/fuzz/fuzz-%s ' "${all[@]}") \
     >/dev/null || exit 1
 
 names=("$@")
-((${#names[@]})) || names=(ctl event filter manifest rec snapshot wadm)
+((${#names[@]})) || names=("${all[@]}")
 failed=0
 for n in "${names[@]}"; do
 	exe=$build/tests/fuzz/fuzz-$n

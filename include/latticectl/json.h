@@ -17,6 +17,17 @@ struct cJSON;
 int lt_json_compact(const char *data, size_t len, int max_depth,
     struct lt_buf *out);
 
+/* Asked about each object member name: its n bytes between the quotes,
+ * escapes undecoded. True flags the document. */
+typedef bool (*lt_json_name_fn)(const char *name, size_t n);
+
+/* lt_json_compact, asking flag (may be NULL) about every member name on
+ * the way; a name with escapes is flagged unasked. Returns 0, -1 when the
+ * data is not JSON text, 1 when a name was flagged (out unchanged; the
+ * rest of the data was not looked at). */
+int lt_json_compact_names(const char *data, size_t len, int max_depth,
+    lt_json_name_fn flag, struct lt_buf *out);
+
 /* Follow a dotted path ("data.annotations.x", with ["key.with.dots"] for
  * keys that contain dots, and [N] for array indexes). Borrowed, or NULL. */
 struct cJSON *lt_json_path(struct cJSON *root, const char *path);

@@ -43,6 +43,8 @@ int lt_redact_mode_parse(const char *s, enum lt_redact_mode *out);
 /* True when a member or key called name holds a secret (rules above).
  * NULL is not secret. */
 bool lt_redact_name_is_secret(const char *name);
+/* The same for the n bytes at name (no NUL needed). */
+bool lt_redact_name_is_secret_n(const char *name, size_t n);
 
 /* The mask of len bytes at val (val may be NULL when len is 0). The
  * caller frees the string. */
@@ -102,6 +104,14 @@ bool lt_redact_subject_is_secret(const char *subject);
  * secret member name or a URL with user information (no tree is built);
  * true under ALL or for a credential or secret config subject. */
 bool lt_redact_may_change(const char *subject, const void *data,
+    size_t len, enum lt_redact_mode m);
+
+/* lt_redact_may_change without the member name scan: true when the
+ * payload may change whatever its member names are (URL user information,
+ * ALL, a credential or secret config subject). With
+ * lt_redact_name_is_secret_n as a lt_json_compact_names flag, the names
+ * are checked in the same pass that copies the payload. */
+bool lt_redact_may_change_values(const char *subject, const void *data,
     size_t len, enum lt_redact_mode m);
 
 /* Redact a message payload received on subject (may be NULL): masked

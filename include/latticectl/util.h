@@ -46,6 +46,9 @@ int lt_time_parse(const char *s, int64_t *ns);
 /* True when len bytes are valid UTF-8 with no NUL and no control bytes
  * other than tab, newline and carriage return. */
 bool lt_is_text(const char *s, size_t len);
+/* The length of the well-formed UTF-8 sequence at s (1 for ASCII), or 0
+ * when it is not one; len > 0. */
+size_t lt_utf8_seq_len(const char *s, size_t len);
 
 /* The longest prefix of s, at most max bytes, that does not end inside a
  * UTF-8 sequence: where to cut a long value for display. */

@@ -189,9 +189,10 @@ mark_live(struct watch *w, const struct lt_msg *m)
 		    "live events\n");
 }
 
-/* Build the record members for an event and write them where asked. */
+/* Build the record members for an event and write them where asked;
+ * mode redacts the payload on the way (NONE: already redacted). */
 static void
-record_event(struct watch *w, const struct lt_msg *m)
+record_event(struct watch *w, const struct lt_msg *m, enum lt_redact_mode mode)
 {
 	if (!w->nd && !w->rec)
 		return;
@@ -202,7 +203,8 @@ record_event(struct watch *w, const struct lt_msg *m)
 		lt_buf_addf(&w->fields, ",\"stream_seq\":%llu",
 		    (unsigned long long)m->stream_seq);
 	lt_buf_addch(&w->fields, ',');
-	lt_rec_add_payload(&w->fields, "event", m->data, (size_t)m->len);
+	lt_rec_add_payload_redacted(&w->fields, "event", m->subject, m->data,
+	    (size_t)m->len, mode);
 	record_raw(w, "event", m->recv_ns, &w->fields);
 }
 
@@ -227,9 +229,39 @@ display(struct watch *w, const struct lt_msg *m, const struct lt_event *ev)
 	}
 }
 
-static void show_msg(struct watch *w, const struct lt_msg *m);
+static void
+count_shown(struct watch *w, const char *type, bool until_hit)
+{
+	count_type(w, type);
+	w->shown++;
+	w->last_msg = lt_mono_ns();	/* --idle counts shown events only */
+	if (until_hit || (w->max_count && w->shown >= w->max_count))
+		w->done = true;
+}
 
-/* Filters, output and recording all see the redacted payload. */
+/* Decode, filter, show and record a (redacted) message. */
+static void
+show_msg(struct watch *w, const struct lt_msg *m)
+{
+	struct lt_event ev;
+
+	lt_event_decode(&ev, m->subject, m->data, (size_t)m->len);
+	if (!lt_filter_match(w->filter, &ev)) {
+		w->filtered++;
+		lt_event_release(&ev);
+		return;
+	}
+	if (ev.status != LT_EV_OK)
+		w->invalid++;
+	display(w, m, &ev);
+	record_event(w, m, LT_REDACT_NONE);
+	count_shown(w, ev.status == LT_EV_OK ? ev.type : m->subject,
+	    w->until && lt_filter_match(w->until, &ev));
+	lt_event_release(&ev);
+}
+
+/* Filters, output and recording all see the redacted payload. Without
+ * decoding (ndjson, no filter) it is redacted as it is copied. */
 static void
 on_msg(struct watch *w, const struct lt_msg *m)
 {
@@ -242,41 +274,13 @@ on_msg(struct watch *w, const struct lt_msg *m)
 		w->filtered++;
 		return;
 	}
-	show_msg(w, lt_redact_msg(m, w->redact, &tmp, &redacted));
-	free(redacted);
-}
-
-static void
-show_msg(struct watch *w, const struct lt_msg *m)
-{
-	struct lt_event ev;
-	bool until_hit = false;
-
-	/* on_msg ran the byte-level test; lt_filter_match decides */
 	if (!w->decode_all) {
-		count_type(w, m->subject);
-		w->shown++;
-		record_event(w, m);
-		goto stop_check;
-	}
-	lt_event_decode(&ev, m->subject, m->data, (size_t)m->len);
-	if (!lt_filter_match(w->filter, &ev)) {
-		w->filtered++;
-		lt_event_release(&ev);
+		record_event(w, m, w->redact);
+		count_shown(w, m->subject, false);
 		return;
 	}
-	if (ev.status != LT_EV_OK)
-		w->invalid++;
-	count_type(w, ev.status == LT_EV_OK ? ev.type : m->subject);
-	w->shown++;
-	display(w, m, &ev);
-	record_event(w, m);
-	until_hit = w->until && lt_filter_match(w->until, &ev);
-	lt_event_release(&ev);
-stop_check:
-	w->last_msg = lt_mono_ns();	/* --idle counts shown events only */
-	if (until_hit || (w->max_count && w->shown >= w->max_count))
-		w->done = true;
+	show_msg(w, lt_redact_msg(m, w->redact, &tmp, &redacted));
+	free(redacted);
 }
 
 static void

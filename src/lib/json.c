@@ -1,7 +1,9 @@
 /* json.c: a compacting JSON validator (no allocation per value), dotted
  * paths into cJSON trees, and scalar formatting. */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +16,8 @@ struct scan {
 	struct lt_buf *out;	/* NULL: validate only */
 	int depth, max_depth;
 	bool spaced;		/* whitespace seen outside strings */
+	lt_json_name_fn flag;	/* asked about member names, or NULL */
+	bool flagged;		/* a name was flagged: stop */
 };
 
 static void
@@ -46,27 +50,129 @@ put_char(struct scan *s)
 
 static int value(struct scan *s);
 
+/* Bytes per word in plain_run. */
+#define WORD_ONES 0x0101010101010101ULL
+#define WORD_HIGHS 0x8080808080808080ULL
+
+/* Whether none of the 8 bytes in v needs a look in a string: no quote, no
+ * backslash, no control character, no DEL and nothing above ASCII. */
+static bool
+word_is_plain(uint64_t v)
+{
+	uint64_t quote = v ^ (WORD_ONES * '"'), bslash = v ^ (WORD_ONES * '\\');
+	uint64_t del = v ^ (WORD_ONES * 0x7f);
+	uint64_t hit = ((quote - WORD_ONES) & ~quote) |
+	    ((bslash - WORD_ONES) & ~bslash) | ((del - WORD_ONES) & ~del) |
+	    (v - WORD_ONES * 0x20) | v;
+
+	return (hit & WORD_HIGHS) == 0;
+}
+
+/* The first byte at or after p that is not plain printable ASCII text. */
+static const char *
+plain_run(const char *p, const char *end)
+{
+	uint64_t v;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&v, p, 8);
+		if (!word_is_plain(v))
+			break;
+	}
+	while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f &&
+	    *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/* The code unit of the \\uXXXX at p, or -1. */
+static long
+hex4(const char *p, const char *end)
+{
+	long v = 0;
+	int i;
+
+	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)p[i]) ? p[i] - '0' :
+		    (tolower((unsigned char)p[i]) - 'a' + 10));
+	}
+	return v;
+}
+
+/* Step over the escape at s->p. A \\u escape needs four hex digits, and
+ * a UTF-16 surrogate its pair (as cJSON, which reads recordings, does). */
 static int
-string(struct scan *s)
+escape(struct scan *s)
+{
+	long u, lo;
+
+	if (s->end - s->p < 2 || s->p[1] == '\0' ||
+	    !strchr("\"\\/bfnrtu", s->p[1]))
+		return -1;	/* a backslash escapes one of these */
+	if (s->p[1] != 'u') {
+		s->p += 2;
+		return 0;
+	}
+	if ((u = hex4(s->p, s->end)) < 0 || (u >= 0xdc00 && u <= 0xdfff))
+		return -1;
+	s->p += 6;
+	if (u < 0xd800 || u > 0xdbff)
+		return 0;
+	lo = hex4(s->p, s->end);
+	if (lo < 0xdc00 || lo > 0xdfff)
+		return -1;
+	s->p += 6;
+	return 0;
+}
+
+/* A string; *esc tells whether it holds an escape. Its text must be UTF-8
+ * without control characters (as lt_is_text): anything else is binary. */
+static int
+string(struct scan *s, bool *esc)
 {
 	const char *start = s->p++, *q;
+	size_t n;
 
+	*esc = false;
 	for (;;) {
-		for (q = s->p; q < s->end && *q != '"' && *q != '\\' &&
-		    (unsigned char)*q >= 0x20; q++)
-			;
+		q = plain_run(s->p, s->end);
 		s->p = q;
-		if (q >= s->end || (unsigned char)*q < 0x20)
+		if (q >= s->end)
 			return -1;
 		if (*q == '"')
 			break;
-		if (++s->p >= s->end || *s->p == '\0' ||
-		    !strchr("\"\\/bfnrtu", *s->p))
-			return -1;	/* a backslash escapes one of these */
-		s->p++;
+		if (*q == '\\') {
+			if (escape(s) < 0)
+				return -1;
+			*esc = true;
+			continue;
+		}
+		n = lt_utf8_seq_len(q, (size_t)(s->end - q));
+		if ((unsigned char)*q < 0x80 || n == 0)
+			return -1;	/* control character, DEL, bad UTF-8 */
+		s->p += n;
 	}
 	s->p++;
 	put(s, start, (size_t)(s->p - start));
+	return 0;
+}
+
+/* A member name, shown to the flag function (a name with escapes is
+ * flagged unasked: the caller's tree walk decides). */
+static int
+name(struct scan *s)
+{
+	const char *start = s->p;
+	bool esc;
+
+	if (string(s, &esc) < 0)
+		return -1;
+	if (s->flag && (esc || s->flag(start + 1, (size_t)(s->p - start - 2))))
+		s->flagged = true;
 	return 0;
 }
 
@@ -132,7 +238,9 @@ container(struct scan *s, char close, bool object)
 	for (;;) {
 		skip_ws(s);
 		if (object) {
-			if (s->p >= s->end || *s->p != '"' || string(s) < 0)
+			if (s->p >= s->end || *s->p != '"' || name(s) < 0)
+				return -1;
+			if (s->flagged)
 				return -1;
 			skip_ws(s);
 			if (s->p >= s->end || *s->p != ':')
@@ -158,6 +266,8 @@ container(struct scan *s, char close, bool object)
 static int
 value(struct scan *s)
 {
+	bool esc;
+
 	skip_ws(s);
 	if (s->p >= s->end)
 		return -1;
@@ -169,7 +279,7 @@ value(struct scan *s)
 		put_char(s);
 		return container(s, ']', false);
 	case '"':
-		return string(s);
+		return string(s, &esc);
 	case 't':
 		return literal(s, "true");
 	case 'f':
@@ -192,27 +302,36 @@ scan_all(struct scan *s)
 }
 
 int
-lt_json_compact(const char *data, size_t len, int max_depth,
-    struct lt_buf *out)
+lt_json_compact_names(const char *data, size_t len, int max_depth,
+    lt_json_name_fn flag, struct lt_buf *out)
 {
-	struct scan s = { data, data + len, NULL, 0, max_depth, false };
+	struct scan s = { data, data + len, NULL, 0, max_depth, false, flag,
+	    false };
 	size_t mark = out->len;
 
 	/* Validate first: most payloads are compact already and are then
 	 * copied in one piece. */
-	if (!scan_all(&s) || !lt_is_text(data, len))
-		return -1;
+	if (!scan_all(&s))
+		return s.flagged ? 1 : -1;
 	if (!s.spaced) {
 		lt_buf_add(out, data, len);
 		return 0;
 	}
-	s = (struct scan){ data, data + len, out, 0, max_depth, false };
+	s = (struct scan){ data, data + len, out, 0, max_depth, false, NULL,
+	    false };
 	if (scan_all(&s))
 		return 0;
 	out->len = mark;	/* not reached: the same scan passed above */
 	if (out->buf)
 		out->buf[mark] = '\0';
 	return -1;
+}
+
+int
+lt_json_compact(const char *data, size_t len, int max_depth,
+    struct lt_buf *out)
+{
+	return lt_json_compact_names(data, len, max_depth, NULL, out);
 }
 
 /* Next path segment: a bare name up to '.' or '[', ["quoted"], or [N]. */

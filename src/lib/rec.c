@@ -237,6 +237,28 @@ lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
 	lt_buf_adds(b, "\",\"encoding\":\"base64\"");
 }
 
+void
+lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
+    const char *subject, const char *data, size_t len, enum lt_redact_mode m)
+{
+	size_t mark = b->len, n = 0;
+	char *red;
+	int rc;
+
+	if (len > 0 && !lt_redact_may_change_values(subject, data, len, m)) {
+		lt_buf_add_json_str(b, key, strlen(key));
+		lt_buf_addch(b, ':');
+		rc = lt_json_compact_names(data, len, 64, m == LT_REDACT_SECRETS ?
+		    lt_redact_name_is_secret_n : NULL, b);
+		if (rc == 0)
+			return;
+		b->len = mark;	/* a secret name, or not JSON: the long way */
+	}
+	red = lt_redact_payload(subject, data, len, m, &n);
+	lt_rec_add_payload(b, key, red ? red : data, red ? n : len);
+	free(red);
+}
+
 /* One word of the command line, with URL user information removed. */
 static cJSON *
 argv_word(const char *s)

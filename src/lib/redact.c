@@ -187,9 +187,8 @@ may_be_secret(const char *low, unsigned have, bool *word)
 	return maybe;
 }
 
-/* lt_redact_name_is_secret over n bytes (no NUL needed). */
-static bool
-name_is_secret_n(const char *name, size_t n)
+bool
+lt_redact_name_is_secret_n(const char *name, size_t n)
 {
 	struct part w, prev = { "", 0 }, all = { name, n };
 	const char *s = name, *end = name + n;
@@ -224,7 +223,7 @@ name_is_secret_n(const char *name, size_t n)
 bool
 lt_redact_name_is_secret(const char *name)
 {
-	return name && name_is_secret_n(name, strlen(name));
+	return name && lt_redact_name_is_secret_n(name, strlen(name));
 }
 
 /* ---- masks ---- */
@@ -453,7 +452,8 @@ has_secret_name(const char *d, size_t n)
 		for (r = q + 1; r < end && isspace((unsigned char)*r); r++)
 			;
 		if (r < end && *r == ':' &&
-		    (esc || name_is_secret_n(p + 1, (size_t)(q - p - 1))))
+		    (esc || lt_redact_name_is_secret_n(p + 1,
+		    (size_t)(q - p - 1))))
 			return true;
 		p = q + 1;
 	}
@@ -466,6 +466,8 @@ has_url_userinfo(const char *d, size_t n)
 {
 	const char *p = d, *end = d + n, *q;
 
+	if (memchr(d, '@', n) == NULL)
+		return false;	/* the common case, one quick pass */
 	while ((q = lt_memfind(p, (size_t)(end - p), "://", 3)) != NULL) {
 		for (p = q + 3; p < end && !strchr("@/?# \"',", *p); p++)
 			;
@@ -476,17 +478,22 @@ has_url_userinfo(const char *d, size_t n)
 }
 
 bool
-lt_redact_may_change(const char *subject, const void *data, size_t len,
-    enum lt_redact_mode m)
+lt_redact_may_change_values(const char *subject, const void *data,
+    size_t len, enum lt_redact_mode m)
 {
 	if (len == 0)
 		return false;
-	if (has_url_userinfo(data, len))
-		return true;
-	if (m == LT_REDACT_ALL || lt_redact_subject_is_credential(subject) ||
-	    (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject)))
-		return true;
-	return m == LT_REDACT_SECRETS && has_secret_name(data, len);
+	return has_url_userinfo(data, len) || m == LT_REDACT_ALL ||
+	    lt_redact_subject_is_credential(subject) ||
+	    (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject));
+}
+
+bool
+lt_redact_may_change(const char *subject, const void *data, size_t len,
+    enum lt_redact_mode m)
+{
+	return lt_redact_may_change_values(subject, data, len, m) ||
+	    (m == LT_REDACT_SECRETS && has_secret_name(data, len));
 }
 
 /* A text payload with URL user information removed, or NULL when it has

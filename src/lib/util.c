@@ -306,9 +306,10 @@ lt_time_parse(const char *s, int64_t *ns)
 	return 0;
 }
 
-static size_t
-utf8_seq_len(const unsigned char *s, size_t len)
+size_t
+lt_utf8_seq_len(const char *str, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t n, i;
 	unsigned c = s[0];
 
@@ -351,7 +352,7 @@ lt_is_text(const char *s, size_t len)
 			return false;
 		if (p[i] == 0x7f)
 			return false;
-		n = utf8_seq_len(p + i, len - i);
+		n = lt_utf8_seq_len(s + i, len - i);
 		if (n == 0)
 			return false;
 		i += n;

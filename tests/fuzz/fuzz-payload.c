@@ -1,0 +1,56 @@
+/* fuzz-payload: the one-pass payload copy that 'watch -o ndjson' uses
+ * (lt_rec_add_payload_redacted) must write exactly what the long way
+ * writes (lt_redact_payload, then lt_rec_add_payload), in every mode and
+ * on every subject kind; and what it writes must be JSON. The first byte
+ * picks the mode and the subject. */
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "latticectl/buf.h"
+#include "latticectl/rec.h"
+#include "latticectl/redact.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const subjects[] = {
+	"wasmbus.evt.default.component_scaled",
+	"wasmbus.ctl.v1.default.config.put.SECRET_db",
+	"wasmbus.ctl.v1.default.registry.put",
+	"wasmbus.ctl.v1.default.config.put.app",
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lt_buf fast = LT_BUF_INIT, slow = LT_BUF_INIT;
+	const char *subject, *p = (const char *)data + 1;
+	enum lt_redact_mode m;
+	size_t n = 0, len;
+	cJSON *j;
+	char *red;
+
+	if (size < 1)
+		return 0;
+	m = (enum lt_redact_mode)(data[0] % 3);
+	subject = subjects[(data[0] / 3) % 4];
+	len = size - 1;
+	lt_buf_addch(&fast, '{');
+	lt_rec_add_payload_redacted(&fast, "event", subject, p, len, m);
+	lt_buf_addch(&fast, '}');
+	lt_buf_addch(&slow, '{');
+	red = lt_redact_payload(subject, p, len, m, &n);
+	lt_rec_add_payload(&slow, "event", red ? red : p, red ? n : len);
+	lt_buf_addch(&slow, '}');
+	free(red);
+	if (fast.len != slow.len || memcmp(fast.buf, slow.buf, fast.len))
+		abort();
+	j = cJSON_ParseWithLength(fast.buf, fast.len);
+	if (j == NULL)
+		abort();
+	cJSON_Delete(j);
+	lt_buf_release(&fast);
+	lt_buf_release(&slow);
+	return 0;
+}

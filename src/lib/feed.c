@@ -8,10 +8,20 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
+/* Messages the direct handler is done with are released together, up to
+ * this many or bytes: nats.c frees messages on its collector thread and
+ * wakes it for each release that finds it idle, which in a flood costs
+ * more than the message. Up to a batch may stay alive while no message
+ * comes (until the handler changes or the feed is destroyed). */
+#define DEAD_MAX 256
+#define DEAD_BYTES (1024 * 1024)
+
 struct lt_feed {
 	pthread_mutex_t mu, handler_mu;
 	lt_feed_fn fn;
 	void *fn_ud;
+	struct lt_item dead[DEAD_MAX];	/* under handler_mu */
+	size_t ndead, dead_bytes;
 	pthread_cond_t not_empty, not_full;
 	struct lt_item *ring;
 	size_t cap, head, len;
@@ -36,6 +46,18 @@ lt_feed_create(size_t capacity)
 	return f;
 }
 
+/* Called with handler_mu held. */
+static void
+release_dead(struct lt_feed *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->ndead; i++)
+		lt_item_release(&f->dead[i]);
+	f->ndead = 0;
+	f->dead_bytes = 0;
+}
+
 void
 lt_feed_destroy(struct lt_feed *f)
 {
@@ -44,6 +66,7 @@ lt_feed_destroy(struct lt_feed *f)
 	if (f == NULL)
 		return;
 	lt_feed_close(f);
+	release_dead(f);
 	while (f->len > 0) {
 		it = f->ring[f->head];
 		f->head = (f->head + 1) % f->cap;
@@ -64,6 +87,7 @@ lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud)
 	pthread_mutex_lock(&f->handler_mu);
 	f->fn = fn;
 	f->fn_ud = ud;
+	release_dead(f);
 	pthread_mutex_unlock(&f->handler_mu);
 }
 
@@ -79,7 +103,8 @@ lt_feed_unlock(struct lt_feed *f)
 	pthread_mutex_unlock(&f->handler_mu);
 }
 
-/* Hand a message to the direct handler; false when there is none. */
+/* Hand a message to the direct handler; false when there is none. The
+ * message is released with its batch. */
 static bool
 deliver_direct(struct lt_feed *f, const struct lt_item *item)
 {
@@ -90,11 +115,13 @@ deliver_direct(struct lt_feed *f, const struct lt_item *item)
 	if (f->fn) {
 		if (!f->closed)
 			f->fn(f->fn_ud, &it);
+		f->dead[f->ndead++] = it;
+		f->dead_bytes += it.msg.len > 0 ? (size_t)it.msg.len : 0;
+		if (f->ndead == DEAD_MAX || f->dead_bytes >= DEAD_BYTES)
+			release_dead(f);
 		handled = true;
 	}
 	pthread_mutex_unlock(&f->handler_mu);
-	if (handled)
-		lt_item_release(&it);
 	return handled;
 }
 

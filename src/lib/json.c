@@ -50,34 +50,37 @@ put_char(struct scan *s)
 
 static int value(struct scan *s);
 
-/* Bytes per word in plain_run. */
+/* Words of 8 bytes in plain_run; on a big-endian machine the lowest mark
+ * is not the first byte, and the byte loop finds it instead. */
+#define LT_LITTLE_ENDIAN (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define WORD_ONES 0x0101010101010101ULL
 #define WORD_HIGHS 0x8080808080808080ULL
 
-/* Whether none of the 8 bytes in v needs a look in a string: no quote, no
- * backslash, no control character, no DEL and nothing above ASCII. */
-static bool
-word_is_plain(uint64_t v)
+/* The bytes of v that need a look in a string, each marked by its top
+ * bit: a quote, a backslash, a control character, DEL or anything above
+ * ASCII. Only marks above a true one can be false, so the lowest mark is
+ * the first such byte. */
+static uint64_t
+word_specials(uint64_t v)
 {
 	uint64_t quote = v ^ (WORD_ONES * '"'), bslash = v ^ (WORD_ONES * '\\');
 	uint64_t del = v ^ (WORD_ONES * 0x7f);
-	uint64_t hit = ((quote - WORD_ONES) & ~quote) |
-	    ((bslash - WORD_ONES) & ~bslash) | ((del - WORD_ONES) & ~del) |
-	    (v - WORD_ONES * 0x20) | v;
 
-	return (hit & WORD_HIGHS) == 0;
+	return (((quote - WORD_ONES) & ~quote) |
+	    ((bslash - WORD_ONES) & ~bslash) | ((del - WORD_ONES) & ~del) |
+	    (v - WORD_ONES * 0x20) | v) & WORD_HIGHS;
 }
 
 /* The first byte at or after p that is not plain printable ASCII text. */
 static const char *
 plain_run(const char *p, const char *end)
 {
-	uint64_t v;
+	uint64_t v, hit;
 
 	for (; end - p >= 8; p += 8) {
 		memcpy(&v, p, 8);
-		if (!word_is_plain(v))
-			break;
+		if ((hit = word_specials(v)) != 0)	/* little-endian order */
+			return p + (LT_LITTLE_ENDIAN ? __builtin_ctzll(hit) / 8 : 0);
 	}
 	while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f &&
 	    *p != '"' && *p != '\\')

@@ -20,8 +20,14 @@ struct lt_rec {
 	uint64_t seq;
 	bool failed;
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
-	struct lt_buf line, redacted;
+	struct lt_buf redacted;
+	struct lt_buf pending;		/* lines not yet handed to fp */
 };
+
+/* Without autoflush, lines are handed to the stream in pieces of about
+ * this size: one write(2) for a few hundred events, not one per 4 KiB of
+ * stdio buffer. lt_rec_flush hands over the rest. */
+#define REC_BATCH (64 * 1024)
 
 /* ---- redaction: the one place records are redacted, written or read ---- */
 
@@ -144,13 +150,27 @@ lt_rec_set_autoflush(struct lt_rec *r, bool on)
 	r->autoflush = on;
 }
 
+/* Hand the pending lines to the stream. Called with mu held. */
+static int
+write_pending(struct lt_rec *r)
+{
+	size_t n = r->pending.len;
+	bool ok = n == 0 || fwrite(r->pending.buf, 1, n, r->fp) == n;
+
+	lt_buf_reset(&r->pending);
+	if (!ok)
+		r->failed = true;
+	return ok ? 0 : -1;
+}
+
 int
 lt_rec_flush(struct lt_rec *r)
 {
 	int rc;
 
 	pthread_mutex_lock(&r->mu);
-	rc = fflush(r->fp) == 0 && !ferror(r->fp) ? 0 : -1;
+	rc = write_pending(r) == 0 && fflush(r->fp) == 0 && !ferror(r->fp) ?
+	    0 : -1;
 	if (rc < 0)
 		r->failed = true;
 	pthread_mutex_unlock(&r->mu);
@@ -170,17 +190,16 @@ emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
 	if (raw)	/* else redacted by lt_rec_write or the caller */
 		fields = redact_raw(r, kind, fields, &len);
 	seq = ++r->seq;
-	lt_buf_reset(&r->line);
-	lt_buf_addf(&r->line, "{\"schema\":\"" LT_REC_SCHEMA "\",\"seq\":%llu,"
+	lt_buf_addf(&r->pending, "{\"schema\":\"" LT_REC_SCHEMA "\",\"seq\":%llu,"
 	    "\"t\":\"%s\",\"kind\":", (unsigned long long)seq, t);
-	lt_buf_add_json_str(&r->line, kind, strlen(kind));
+	lt_buf_add_json_str(&r->pending, kind, strlen(kind));
 	if (len > 0) {
-		lt_buf_addch(&r->line, ',');
-		lt_buf_add(&r->line, fields, len);
+		lt_buf_addch(&r->pending, ',');
+		lt_buf_add(&r->pending, fields, len);
 	}
-	lt_buf_adds(&r->line, "}\n");
-	if (fwrite(r->line.buf, 1, r->line.len, r->fp) != r->line.len ||
-	    (r->autoflush && fflush(r->fp) != 0)) {
+	lt_buf_adds(&r->pending, "}\n");
+	if ((r->autoflush || r->pending.len >= REC_BATCH) &&
+	    (write_pending(r) < 0 || (r->autoflush && fflush(r->fp) != 0))) {
 		r->failed = true;
 		seq = 0;
 	}
@@ -343,13 +362,14 @@ lt_rec_count(const struct lt_rec *r)
 static void
 rec_free(struct lt_rec *r)
 {
+	write_pending(r);
 	if (r->owned)
 		fclose(r->fp);
 	else
 		fflush(r->fp);
 	pthread_mutex_destroy(&r->mu);
-	lt_buf_release(&r->line);
 	lt_buf_release(&r->redacted);
+	lt_buf_release(&r->pending);
 	free(r);
 }
 
@@ -366,6 +386,7 @@ lt_rec_close(struct lt_rec *r, cJSON *fields, struct lt_error *err)
 		fields = cJSON_CreateObject();
 	cJSON_AddNumberToObject(fields, "records", (double)r->seq + 1);
 	lt_rec_write(r, "end", 0, fields, err);
+	lt_rec_flush(r);
 	failed = r->failed;
 	rec_free(r);
 	if (failed)

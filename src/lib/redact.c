@@ -187,8 +187,79 @@ may_be_secret(const char *low, unsigned have, bool *word)
 	return maybe;
 }
 
+/* Recent verdicts, per thread: a stream of events repeats a few dozen
+ * member names, each decided once. A name is known by its length and its
+ * first and last 8 bytes (which cover it up to 16 bytes; longer names are
+ * compared whole), direct-mapped by a hash of those. */
+#define MEMO_SLOTS 256
+#define MEMO_NAME 32
+struct memo_key {
+	uint64_t head, tail;
+	size_t n;
+};
+
+static _Thread_local struct memo {
+	struct memo_key k;	/* n 0: empty */
+	bool secret;
+	char name[MEMO_NAME];
+} memo[MEMO_SLOTS];
+
+/* Up to 8 bytes at p as a number, with constant-size loads only. */
+static uint64_t
+load_upto8(const char *p, size_t n)
+{
+	uint32_t lo, hi;
+	uint64_t v = 0;
+	size_t i;
+
+	if (n >= 8) {
+		memcpy(&v, p, 8);
+		return v;
+	}
+	if (n >= 4) {	/* two overlapping halves */
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + n - 4, 4);
+		return ((uint64_t)hi << 32 | lo) ^ n;
+	}
+	for (i = 0; i < n; i++)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
+static struct memo_key
+memo_key(const char *name, size_t n)
+{
+	struct memo_key k = { load_upto8(name, n), 0, n };
+
+	if (n > 8)
+		k.tail = load_upto8(name + n - 8, 8);
+	return k;
+}
+
+static bool name_is_secret_n(const char *name, size_t n);
+
 bool
 lt_redact_name_is_secret_n(const char *name, size_t n)
+{
+	struct memo_key k;
+	struct memo *m;
+
+	if (n == 0 || n > MEMO_NAME)
+		return name_is_secret_n(name, n);
+	k = memo_key(name, n);
+	m = &memo[((k.head ^ (k.tail * 0x9e3779b97f4a7c15ULL)) *
+	    0xc2b2ae3d27d4eb4fULL) >> 56];
+	if (m->k.n != n || m->k.head != k.head || m->k.tail != k.tail ||
+	    (n > 16 && memcmp(m->name, name, n))) {
+		m->secret = name_is_secret_n(name, n);
+		m->k = k;
+		memcpy(m->name, name, n);
+	}
+	return m->secret;
+}
+
+static bool
+name_is_secret_n(const char *name, size_t n)
 {
 	struct part w, prev = { "", 0 }, all = { name, n };
 	const char *s = name, *end = name + n;

@@ -8,6 +8,8 @@
 # CI.
 #
 #   tests/bench/watch-bench.sh [EVENTS]   (default 500000; BUILD_DIR=build-rel)
+#   BENCH_ONLY="ndjson filter" runs those consumers (and bare) only;
+#   BENCH_DEADLINE=300 kills a consumer still running after that many s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-500000}
@@ -30,11 +32,14 @@ dir=$demo_dir
 run() {
 	local name=$1 ready=$2 pubargs=$3 deadline
 	shift 4
+	case " bare ${BENCH_ONLY:-$name} " in *" $name "*) ;; *) return 0 ;; esac
 	rm -f "$dir/$name".*
 	python3 - "$dir/$name.rusage" "$@" >"$dir/$name.out" 2>"$dir/$name.err" <<'PY' &
-import os, subprocess, sys, time
+import os, signal, subprocess, sys, time
 t0 = time.monotonic()
 p = subprocess.Popen(sys.argv[2:])
+signal.signal(signal.SIGALRM, lambda *_: p.kill())
+signal.alarm(int(os.environ.get("BENCH_DEADLINE", "300")))  # a lost event
 _, status, ru = os.wait4(p.pid, 0)
 with open(sys.argv[1], "w") as f:
     f.write("%f %d %d %f\n" % (ru.ru_utime + ru.ru_stime, ru.ru_maxrss,
@@ -73,6 +78,7 @@ run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --id
 read -r bcpu _ <"$dir/bare.res"
 printf '%-10s %14s %13s %10s %8s\n' consumer "events/cpu-s" "ratio to bare" "peak RSS" "wall s"
 for n in bare asub text ndjson record filter filter100 where; do
+	[ -f "$dir/$n.res" ] || continue
 	read -r cpu rss wall _ <"$dir/$n.res"
 	awk -v n="$n" -v c="$cpu" -v b="$bcpu" -v r="$rss" -v w="$wall" -v N="$N" \
 	    'BEGIN { printf "%-10s %14.0f %12.2fx %7d kB %8.2f\n", n, N / c, b / c, r, w }'

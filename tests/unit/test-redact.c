@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "latticectl/redact.h"
+#include "latticectl/util.h"
 #include "tap.h"
 
 static void
@@ -61,6 +62,38 @@ test_names(void)
 		strcpy(longname + 200, "_keyboard");
 		ok(!lt_redact_name_is_secret(longname), "a long plain name");
 	}
+}
+
+/* Verdicts are remembered per name: names that share a length and their
+ * first and last bytes, asked in turns, still get their own. */
+static void
+test_name_memo(void)
+{
+	static const char *const pairs[][2] = {
+		{ "abc", "key" },			/* short */
+		{ "authxxxx", "authorxx" },		/* 8 bytes */
+		{ "aaaa_token_zzzz", "aaaa_tokyo_zzzzz" },	/* 15/16 */
+		{ "region_password__eu_west", "region_passenger_eu_west" },
+		{ "prefix_plain_value_suffix_x1", "prefix_plain_seed__suffix_x1" },
+	};
+	size_t i, wrong = 0;
+	int round;
+
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < LT_ARRAY_SIZE(pairs); i++)
+			wrong += lt_redact_name_is_secret_n(pairs[i][0],
+			    strlen(pairs[i][0])) != lt_redact_name_is_secret(pairs[i][0]) ||
+			    lt_redact_name_is_secret_n(pairs[i][1], strlen(pairs[i][1])) !=
+			    lt_redact_name_is_secret(pairs[i][1]);
+	ok(wrong == 0, "remembered verdicts match (%zu wrong)", wrong);
+	ok(!lt_redact_name_is_secret("region_passenger_eu_west") &&
+	    lt_redact_name_is_secret("region_password__eu_west"),
+	    "names differing in the middle only: each its own verdict");
+	ok(lt_redact_name_is_secret_n("prefix_plain_seed__suffix_x1", 28) &&
+	    !lt_redact_name_is_secret_n("prefix_plain_value_suffix_x1", 28),
+	    "long names differing in the middle only");
+	ok(lt_redact_name_is_secret_n("key_id!", 6) &&
+	    !lt_redact_name_is_secret_n("key_id!", 3), "only n bytes are read");
 }
 
 static void
@@ -294,6 +327,7 @@ main(void)
 {
 	test_modes();
 	test_names();
+	test_name_memo();
 	test_mask();
 	test_json();
 	test_kv();

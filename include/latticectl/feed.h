@@ -38,7 +38,8 @@ struct lt_item {
 	int64_t t_ns;
 	struct lt_msg msg;	/* LT_ITEM_MSG */
 	int sub_id;		/* LT_ITEM_SLOW */
-	size_t backlog;		/* items still queued after this one */
+	size_t backlog;		/* items still queued after this one (0 for
+				 * a direct handler: see lt_sub_pending) */
 	char detail[160];	/* server URL or error text */
 };
 

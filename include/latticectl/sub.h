@@ -36,6 +36,9 @@ int lt_sub_open_stream(struct lt_sub **out, struct lt_conn *c,
 
 /* Messages the client dropped on this subscription so far. */
 int64_t lt_sub_dropped(struct lt_sub *s);
+/* Messages the client holds for this subscription, not yet delivered
+ * (it takes the subscription's lock: not for every message). */
+size_t lt_sub_pending(struct lt_sub *s);
 /* Unsubscribe and free. NULL is fine. */
 void lt_sub_close(struct lt_sub *s);
 

@@ -424,6 +424,26 @@ check_history(struct watch *w, int64_t start_ns, struct lt_error *err)
 	return 0;
 }
 
+/* Open a subscription to subject, or to the stream st when not NULL, and
+ * add it to w->subs. Once there, the handler may count it (pending, on
+ * the client's thread) while the next one opens. */
+static int
+open_sub(struct watch *w, const char *subject,
+    const struct lt_stream_start *st, int id, struct lt_error *err)
+{
+	struct lt_sub *sub = NULL;
+	int rc;
+
+	if (w->nsubs == MAX_SUBS)
+		return 0;
+	rc = st ? lt_sub_open_stream(&sub, w->ctx->conn, st, w->feed, id,
+	    (int)w->max_pending, err) : lt_sub_open(&sub, w->ctx->conn, subject,
+	    w->feed, id, (int)w->max_pending, err);
+	__atomic_store_n(&w->subs[w->nsubs], sub, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->nsubs, w->nsubs + 1, __ATOMIC_RELEASE);
+	return rc;
+}
+
 static int
 subscribe(struct watch *w, struct lt_error *err)
 {
@@ -441,8 +461,7 @@ subscribe(struct watch *w, struct lt_error *err)
 		if (rc == 0)
 			rc = check_history(w, st.start_ns, err);
 		if (rc == 0)
-			rc = lt_sub_open_stream(&w->subs[w->nsubs++], w->ctx->conn,
-			    &st, w->feed, 0, (int)w->max_pending, err);
+			rc = open_sub(w, NULL, &st, 0, err);
 		w->stream_mode = true;
 		free(filter);
 		if (rc < 0)
@@ -450,9 +469,8 @@ subscribe(struct watch *w, struct lt_error *err)
 	} else {
 		n = lt_filter_subjects(w->filter, "wasmbus.evt", lattice, &subjects);
 		for (i = 0; i < n; i++) {
-			if (rc == 0 && w->nsubs < MAX_SUBS)
-				rc = lt_sub_open(&w->subs[w->nsubs++], w->ctx->conn,
-				    subjects[i], w->feed, i, (int)w->max_pending, err);
+			if (rc == 0)
+				rc = open_sub(w, subjects[i], NULL, i, err);
 			free(subjects[i]);
 		}
 		free(subjects);
@@ -462,8 +480,7 @@ subscribe(struct watch *w, struct lt_error *err)
 	if (lt_args_has(w->ctx->args, "wadm")) {
 		char *s = lt_xasprintf("wadm.evt.%s.>", lattice);
 
-		rc = lt_sub_open(&w->subs[w->nsubs++], w->ctx->conn, s, w->feed,
-		    MAX_SUBS, (int)w->max_pending, err);
+		rc = open_sub(w, s, NULL, MAX_SUBS, err);
 		free(s);
 	}
 	if (rc < 0 || lt_conn_flush(w->ctx->conn, err) < 0)
@@ -552,6 +569,19 @@ next_deadline(struct watch *w, enum wake *why)
  * most one per FLUSH_MIN_NS (a write per event costs more than the rest). */
 #define FLUSH_MIN_NS 1000000LL
 
+/* Messages the client holds for watch, not yet delivered. */
+static size_t
+pending(struct watch *w)
+{
+	int i, nsubs = __atomic_load_n(&w->nsubs, __ATOMIC_ACQUIRE);
+	size_t n = 0;
+
+	for (i = 0; i < nsubs; i++)
+		n += lt_sub_pending(__atomic_load_n(&w->subs[i],
+		    __ATOMIC_ACQUIRE));
+	return n;
+}
+
 /* Messages arrive here on the client's delivery thread, under the feed's
  * handler lock; a stop condition wakes the command thread. */
 static void
@@ -562,8 +592,7 @@ on_direct(void *ud, const struct lt_item *it)
 	if (w->done)
 		return;
 	on_msg(w, &it->msg);
-	if (it->backlog == 0 &&
-	    lt_mono_ns() - w->last_flush >= FLUSH_MIN_NS) {
+	if (lt_mono_ns() - w->last_flush >= FLUSH_MIN_NS && pending(w) == 0) {
 		flush_outputs(w);
 	} else if (!w->dirty) {
 		w->dirty = true;

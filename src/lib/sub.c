@@ -41,11 +41,8 @@ on_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m, void *closure)
 {
 	struct lt_sub *s = closure;
 	struct lt_item it;
-	int pending = 0;
 
 	lt_msg_from_nats(&it, m, s->id);
-	if (natsSubscription_GetPending(ns, &pending, NULL) == NATS_OK)
-		it.backlog = (size_t)pending;
 	lt_feed_push(s->feed, &it);
 }
 
@@ -56,11 +53,8 @@ on_stream_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m,
 	struct lt_sub *s = closure;
 	jsMsgMetaData *meta = NULL;
 	struct lt_item it;
-	int pending = 0;
 
 	lt_msg_from_nats(&it, m, s->id);
-	if (natsSubscription_GetPending(ns, &pending, NULL) == NATS_OK)
-		it.backlog = (size_t)pending;
 	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
 		it.msg.stream_seq = meta->Sequence.Stream;
 		it.msg.stream_ns = meta->Timestamp;
@@ -229,6 +223,17 @@ lt_sub_dropped(struct lt_sub *s)
 	if (s && natsSubscription_GetDropped(s->ns, &dropped) != NATS_OK)
 		return 0;
 	return dropped;
+}
+
+size_t
+lt_sub_pending(struct lt_sub *s)
+{
+	int pending = 0;
+
+	if (s == NULL || natsSubscription_GetPending(s->ns, &pending, NULL) !=
+	    NATS_OK || pending < 0)
+		return 0;
+	return (size_t)pending;
 }
 
 /* Wait (up to 2 s) until nats.c is done with s: its delivery thread may

@@ -199,9 +199,10 @@ record_event(struct watch *w, const struct lt_msg *m, enum lt_redact_mode mode)
 	lt_buf_reset(&w->fields);
 	lt_buf_adds(&w->fields, "\"subject\":");
 	lt_buf_add_json_str(&w->fields, m->subject, strlen(m->subject));
-	if (m->stream_seq)
-		lt_buf_addf(&w->fields, ",\"stream_seq\":%llu",
-		    (unsigned long long)m->stream_seq);
+	if (m->stream_seq) {
+		lt_buf_adds(&w->fields, ",\"stream_seq\":");
+		lt_buf_add_u64(&w->fields, m->stream_seq);
+	}
 	lt_buf_addch(&w->fields, ',');
 	lt_rec_add_payload_redacted(&w->fields, "event", m->subject, m->data,
 	    (size_t)m->len, mode);
@@ -234,7 +235,8 @@ count_shown(struct watch *w, const char *type, bool until_hit)
 {
 	count_type(w, type);
 	w->shown++;
-	w->last_msg = lt_mono_ns();	/* --idle counts shown events only */
+	if (w->idle_ns)	/* --idle counts shown events only */
+		w->last_msg = lt_mono_ns();
 	if (until_hit || (w->max_count && w->shown >= w->max_count))
 		w->done = true;
 }

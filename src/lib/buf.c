@@ -46,6 +46,18 @@ lt_buf_addch(struct lt_buf *b, char c)
 }
 
 void
+lt_buf_add_u64(struct lt_buf *b, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do
+		digits[sizeof(digits) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	lt_buf_add(b, digits + sizeof(digits) - n, n);
+}
+
+void
 lt_buf_addf(struct lt_buf *b, const char *fmt, ...)
 {
 	va_list ap;

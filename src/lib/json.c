@@ -2,6 +2,9 @@
  * paths into cJSON trees, and scalar formatting. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -77,6 +80,21 @@ plain_run(const char *p, const char *end)
 {
 	uint64_t v, hit;
 
+#ifdef __SSE2__
+	/* 16 at a time: quote, backslash, DEL, and (signed) below 0x20,
+	 * which takes in every byte above ASCII */
+	for (; end - p >= 16; p += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+		int mask = _mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))),
+		    _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),
+		    _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7f)))));
+
+		if (mask != 0)
+			return p + __builtin_ctz((unsigned)mask);
+	}
+#endif
 	for (; end - p >= 8; p += 8) {
 		memcpy(&v, p, 8);
 		if ((hit = word_specials(v)) != 0)	/* little-endian order */

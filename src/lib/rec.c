@@ -190,8 +190,11 @@ emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
 	if (raw)	/* else redacted by lt_rec_write or the caller */
 		fields = redact_raw(r, kind, fields, &len);
 	seq = ++r->seq;
-	lt_buf_addf(&r->pending, "{\"schema\":\"" LT_REC_SCHEMA "\",\"seq\":%llu,"
-	    "\"t\":\"%s\",\"kind\":", (unsigned long long)seq, t);
+	lt_buf_adds(&r->pending, "{\"schema\":\"" LT_REC_SCHEMA "\",\"seq\":");
+	lt_buf_add_u64(&r->pending, seq);
+	lt_buf_adds(&r->pending, ",\"t\":\"");
+	lt_buf_adds(&r->pending, t);
+	lt_buf_adds(&r->pending, "\",\"kind\":");
 	lt_buf_add_json_str(&r->pending, kind, strlen(kind));
 	if (len > 0) {
 		lt_buf_addch(&r->pending, ',');

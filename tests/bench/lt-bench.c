@@ -6,10 +6,11 @@
  *   lt-bench -s URL sub SUBJECT --count N
  *       the ceiling: a bare nats.c subscriber that only counts; prints
  *       "received N in S seconds".
- *   lt-bench -s URL asub SUBJECT --count N
+ *   lt-bench -s URL asub SUBJECT --count N [--copy]
  *       the same through an asynchronous subscription (nats.c's delivery
  *       thread and callback, as latticectl uses): nats.c's own cost of
- *       the hand-off.
+ *       the hand-off. --copy also writes each payload and a newline to
+ *       stdout: the least any consumer that writes every event pays.
  *   lt-bench -s URL kv-walk BUCKET
  *       a bare nats.c kvStore_WatchAll loop over the whole bucket (what
  *       'kv snapshot' is built on); prints "walked N in S seconds".
@@ -157,6 +158,7 @@ struct counter {
 	pthread_mutex_t mu;
 	pthread_cond_t done;
 	long got, want;
+	bool copy;
 };
 
 static void
@@ -166,6 +168,11 @@ on_count(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *ud)
 
 	(void)nc;
 	(void)sub;
+	if (c->copy) {
+		fwrite(natsMsg_GetData(m), 1, (size_t)natsMsg_GetDataLength(m),
+		    stdout);
+		putchar('\n');
+	}
 	natsMsg_Destroy(m);
 	pthread_mutex_lock(&c->mu);
 	if (++c->got == c->want)
@@ -177,7 +184,9 @@ static int
 cmd_asub(natsConnection *nc, int argc, char **argv)
 {
 	struct counter c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-	    0, argc > 2 ? strtol(argv[2], NULL, 10) : 1000 };
+	    0, argc > 2 ? strtol(argv[2], NULL, 10) : 1000,
+	    argc > 3 && !strcmp(argv[3], "--copy") };
+	static char obuf[64 * 1024];
 	natsSubscription *sub = NULL;
 
 	struct timespec idle;
@@ -191,6 +200,7 @@ cmd_asub(natsConnection *nc, int argc, char **argv)
 	natsConnection_Flush(nc);
 	printf("ready\n");
 	fflush(stdout);
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	pthread_mutex_lock(&c.mu);
 	while (c.got < c.want && c.got != seen) {	/* 30 s without progress */
 		seen = c.got;
@@ -201,7 +211,8 @@ cmd_asub(natsConnection *nc, int argc, char **argv)
 			;
 	}
 	pthread_mutex_unlock(&c.mu);
-	printf("received %ld\n", c.got);
+	fflush(stdout);
+	fprintf(stderr, "received %ld\n", c.got);
 	natsSubscription_Destroy(sub);
 	return c.got == c.want ? 0 : 1;
 }

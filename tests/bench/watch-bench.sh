@@ -63,6 +63,7 @@ PY
 W=(-v -s "$NATS_URL" watch --max-pending 16777216 --color never)
 run bare ready "" -- "$BENCH" -s "$NATS_URL" sub 'wasmbus.evt.default.>' --count "$N"
 run asub ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N"
+run acopy ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N" --copy
 run text subscribed "" -- "$LT" "${W[@]}" --count "$N"
 run ndjson subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N"
 run record subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N" --record "$dir/rec.ltrec"
@@ -77,7 +78,7 @@ run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --id
 
 read -r bcpu _ <"$dir/bare.res"
 printf '%-10s %14s %13s %10s %8s\n' consumer "events/cpu-s" "ratio to bare" "peak RSS" "wall s"
-for n in bare asub text ndjson record filter filter100 where; do
+for n in bare asub acopy text ndjson record filter filter100 where; do
 	[ -f "$dir/$n.res" ] || continue
 	read -r cpu rss wall _ <"$dir/$n.res"
 	awk -v n="$n" -v c="$cpu" -v b="$bcpu" -v r="$rss" -v w="$wall" -v N="$N" \
@@ -85,6 +86,7 @@ for n in bare asub text ndjson record filter filter100 where; do
 done
 echo "($N events published as fast as lt-bench can; events/cpu-s is N over the"
 echo " consumer's user+sys time; 'asub' is bare through an asynchronous"
-echo " subscription, as latticectl receives; 'filter' shows 1 in 100 events, 'filter100'"
+echo " subscription, as latticectl receives; 'acopy' is asub writing every payload"
+echo " to a file, the least an ndjson writer pays; 'filter' shows 1 in 100 events, 'filter100'"
 echo " every event as ndjson through --for, 'where' none. Peak RSS includes"
 echo " the backlog nats.c buffers while a consumer is slower than the publisher.)"

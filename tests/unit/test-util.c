@@ -95,9 +95,28 @@ test_utf8_cut(void)
 	ok(lt_utf8_cut(s, 6, 4) == 4, "utf8 cut: after a whole sequence");
 }
 
+static void
+test_buf_u64(void)
+{
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_buf_adds(&b, "[");
+	lt_buf_add_u64(&b, 0);
+	lt_buf_addch(&b, ',');
+	lt_buf_add_u64(&b, 7);
+	lt_buf_addch(&b, ',');
+	lt_buf_add_u64(&b, 1234567890123ULL);
+	lt_buf_addch(&b, ',');
+	lt_buf_add_u64(&b, UINT64_MAX);
+	is_str(b.buf, "[0,7,1234567890123,18446744073709551615",
+	    "lt_buf_add_u64: zero, one digit, many, the largest");
+	lt_buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_buf_u64();
 	test_utf8_cut();
 	test_duration();
 	test_numbers_and_enums();

@@ -1,5 +1,9 @@
-/* http.c: GET with a deadline and a body cap over libcurl. */
+/* http.c: GET with a deadline and a body cap over libcurl, which is
+ * loaded on first use: with its TLS, Kerberos and LDAP libraries it costs
+ * every command about 4 MiB and 3 ms at start, and only replay's probe
+ * and doctor's monitor check need it. */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,10 +31,58 @@ on_body(char *data, size_t size, size_t nmemb, void *ud)
 	return size * nmemb;
 }
 
+/* The libcurl functions we call, from dlsym. */
+static struct {
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+} curl;
+static char load_error[256];	/* why it could not be loaded */
+
+static bool
+load_sym(void *lib, const char *name, void *fn, size_t size)
+{
+	void *p = dlsym(lib, name);
+
+	if (p == NULL) {
+		snprintf(load_error, sizeof(load_error), "%s", dlerror());
+		return false;
+	}
+	memcpy(fn, &p, size);	/* a function pointer from a void * */
+	return true;
+}
+
+#define LOAD(lib, field, name) \
+	load_sym(lib, name, &curl.field, sizeof(curl.field))
+
 static void
 init_once(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	static const char *const names[] = { "libcurl.so.4",
+	    "libcurl-gnutls.so.4", "libcurl.so", NULL };
+	void *lib = NULL;
+	int i;
+
+	for (i = 0; names[i] && lib == NULL; i++)
+		lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL) {
+		snprintf(load_error, sizeof(load_error), "%s", dlerror());
+		return;
+	}
+	if (LOAD(lib, global_init, "curl_global_init") &&
+	    LOAD(lib, easy_init, "curl_easy_init") &&
+	    LOAD(lib, easy_setopt, "curl_easy_setopt") &&
+	    LOAD(lib, easy_perform, "curl_easy_perform") &&
+	    LOAD(lib, easy_getinfo, "curl_easy_getinfo") &&
+	    LOAD(lib, easy_cleanup, "curl_easy_cleanup") &&
+	    LOAD(lib, easy_strerror, "curl_easy_strerror"))
+		curl.global_init(CURL_GLOBAL_DEFAULT);
+	else
+		curl.global_init = NULL;	/* unusable */
 }
 
 static int
@@ -42,10 +94,10 @@ curl_error(CURLcode rc, const char *url, struct lt_error *err)
 	case CURLE_URL_MALFORMAT:
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return lt_error_set(err, LT_E_USAGE, "'%s': bad URL (%s)", url,
-		    curl_easy_strerror(rc));
+		    curl.easy_strerror(rc));
 	default:
 		return lt_error_set(err, LT_E_CONNECT, "'%s': %s", url,
-		    curl_easy_strerror(rc));
+		    curl.easy_strerror(rc));
 	}
 }
 
@@ -62,26 +114,29 @@ lt_http_get(const char *url, int64_t timeout_ns, size_t max_body,
 
 	memset(res, 0, sizeof(*res));
 	pthread_once(&once, init_once);
-	h = curl_easy_init();
+	if (curl.global_init == NULL)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot load libcurl for "
+		    "HTTP: %s", load_error);
+	h = curl.easy_init();
 	if (h == NULL)
 		return lt_error_set(err, LT_E_RUNTIME, "cannot start libcurl");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ns / 1000000));
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "latticectl/" LT_VERSION);
-	rc = curl_easy_perform(h);
+	curl.easy_setopt(h, CURLOPT_URL, url);
+	curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ns / 1000000));
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	curl.easy_setopt(h, CURLOPT_USERAGENT, "latticectl/" LT_VERSION);
+	rc = curl.easy_perform(h);
 	res->total_ns = lt_mono_ns() - t0;
 	if (rc == CURLE_OK) {
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
-		if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK &&
+		curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+		if (curl.easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK &&
 		    ctype)
 			snprintf(res->content_type, sizeof(res->content_type), "%s",
 			    ctype);
 	}
-	curl_easy_cleanup(h);
+	curl.easy_cleanup(h);
 	if (res->body.buf == NULL)
 		lt_buf_add(&res->body, "", 0);
 	if (rc != CURLE_OK)

@@ -51,4 +51,10 @@ like "$(lt __complete options watch)" "--lattice=" "global options are offered t
 is "$(lt __complete values -- --output | tr '\n' ' ')" "text wide json ndjson raw " "__complete values"
 like "$(lt __complete commands config)" "^show	" "subcommands"
 
+# libcurl (and its TLS, Kerberos, LDAP libraries) is loaded only by the
+# commands that fetch over HTTP: watch and the rest start without it.
+unlike "$(ldd "$LATTICECTL")" "libcurl" "libcurl is not linked in"
+unlike "$(LD_DEBUG=files lt version 2>&1 >/dev/null)" "libcurl" \
+    "a command without HTTP does not load libcurl"
+
 done_testing

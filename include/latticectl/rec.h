@@ -30,18 +30,22 @@ int lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err);
  * not closed by lt_rec_close. */
 struct lt_rec *lt_rec_open_fp(FILE *fp);
 /* Redaction (redact.h) applied to every record before it is written:
- * LT_REDACT_SECRETS unless set; lt_rec_write_meta records it. Whatever
- * the mode, registry.put credentials are masked. */
+ * LT_REDACT_SECRETS unless set. Set it right after opening, before
+ * lt_rec_write_meta, which records the writer's mode. Whatever the mode,
+ * registry.put credentials are masked. */
 void lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m);
 
-/* Redact one record (or the fields of one) of kind in place: the payload
- * members (event, payload, value, entries, headers) get lt_redact_json in
- * mode m; a kv record whose key is secret, or a record whose subject or
- * request_subject is a config request on a secret name, gets its payload
- * masked whole (unless LT_REDACT_NONE); a
- * request on a registry.put subject has its payload masked as
- * LT_REDACT_ALL even under LT_REDACT_NONE. The writer and the reader both
- * use it, so what is recorded and what is shown follow one rule. */
+/* Redact one record (or the fields of one) of kind in place: each payload
+ * member (event, payload, value, entries, headers) gets
+ * lt_redact_payload_json on the record's subject, or on its
+ * request_subject when that is a config request on a secret name
+ * (lt_redact_subject): masked whole for a secret config (unless
+ * LT_REDACT_NONE), as LT_REDACT_ALL for a request on registry.put even
+ * under LT_REDACT_NONE, else lt_redact_json in mode m. A kv record whose
+ * key is secret gets its payload masked whole (unless LT_REDACT_NONE).
+ * The writer and the reader both use it, and lt_redact_payload,
+ * lt_redact_msg_req and lt_redact_headers follow the same rule, so what is
+ * recorded and what is shown agree. */
 void lt_rec_redact(struct cJSON *rec, const char *kind, enum lt_redact_mode m);
 
 /* With autoflush off (default on), records are flushed only by
@@ -52,10 +56,16 @@ void lt_rec_set_autoflush(struct lt_rec *r, bool on);
 int lt_rec_flush(struct lt_rec *r);
 
 /* Append one record of kind with the members of fields (an object; taken,
- * freed even on failure). t_ns 0 means now. Returns the record's seq (>0),
- * or 0 with err set on a write failure. */
+ * freed even on failure), redacted with lt_rec_redact in the writer's
+ * mode. t_ns 0 means now. Returns the record's seq (>0), or 0 with err set
+ * on a write failure. */
 uint64_t lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
     struct cJSON *fields, struct lt_error *err);
+/* lt_rec_write for fields the caller has already passed through
+ * lt_rec_redact with the writer's mode (replay keeps a copy of each
+ * record): no second walk. */
+uint64_t lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind,
+    int64_t t_ns, struct cJSON *fields, struct lt_error *err);
 
 /* Hot-path variant: fields_json is the text of the remaining members
  * without braces ("\"subject\":\"a\",\"event\":{...}"), already valid
@@ -63,14 +73,17 @@ uint64_t lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
 uint64_t lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
     const char *fields_json, size_t len, struct lt_error *err);
 
-/* lt_rec_write_raw for fields whose payload the caller has already passed
- * through lt_redact_msg with the writer's mode: no second scan. */
+/* lt_rec_write_raw for fields already redacted in the writer's mode: the
+ * payload from a message passed through lt_redact_msg(_req) (then
+ * lt_rec_add_payload) or added with lt_rec_add_payload_redacted, headers
+ * from lt_redact_headers. No second scan. */
 uint64_t lt_rec_write_redacted(struct lt_rec *r, const char *kind,
     int64_t t_ns, const char *fields_json, size_t len, struct lt_error *err);
 
 /* Append the members for a message payload to b: "payload":<JSON> when the
- * bytes are a JSON document, else "payload":"<base64>","encoding":"base64".
- * key names the member ("payload", "event"). */
+ * bytes are a JSON document, "payload":"<redacted:...>" when they are a
+ * mask (a payload masked whole), else "payload":"<base64>",
+ * "encoding":"base64". key names the member ("payload", "event"). */
 void lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
     size_t len);
 
@@ -82,12 +95,11 @@ void lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
 
 /* Write the meta record: tool version, command line (secret option values
  * and URL user information masked), server info from c (may be NULL),
- * lattice, the writer's redaction mode, and the members of extra (taken;
- * may be NULL). redaction: NULL, or a mode name (lt_redact_mode_name)
- * that becomes the writer's mode first. */
+ * lattice, the writer's redaction mode (lt_rec_set_redaction) as its name
+ * (lt_redact_mode_name), and the members of extra (taken; may be NULL). */
 uint64_t lt_rec_write_meta(struct lt_rec *r, int argc, char **argv,
-    struct lt_conn *c, const char *lattice, const char *redaction,
-    struct cJSON *extra, struct lt_error *err);
+    struct lt_conn *c, const char *lattice, struct cJSON *extra,
+    struct lt_error *err);
 
 /* Write the end record (with the members of fields, taken, may be NULL),
  * close and free. NULL r is fine. Returns -1 if any write failed. */

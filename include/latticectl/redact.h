@@ -100,6 +100,16 @@ bool lt_redact_subject_is_credential(const char *subject);
  * whole payload is a secret's value, masked whole unless NONE. */
 bool lt_redact_subject_is_secret(const char *subject);
 
+/* The subject a message's payload and headers are redacted as: for a
+ * reply (request_subject: the subject of its request, else NULL) to a
+ * config request on a secret name, the request's subject, so the reply is
+ * masked whole like the request (the value of a secret config is the
+ * secret); else subject. Replies to registry.put carry no credentials:
+ * they keep their own subject. Recordings (lt_rec_redact, from a record's
+ * request_subject) and sub's screen both decide this way. */
+const char *lt_redact_subject(const char *subject,
+    const char *request_subject);
+
 /* Whether lt_redact_payload could change these bytes: a cheap scan for a
  * secret member name or a URL with user information (no tree is built);
  * true under ALL or for a credential or secret config subject. */
@@ -115,14 +125,24 @@ bool lt_redact_may_change_values(const char *subject, const void *data,
     size_t len, enum lt_redact_mode m);
 
 /* Redact a message payload received on subject (may be NULL): masked
- * whole for a secret config subject, as ALL for registry.put; else a JSON
- * object or array gets lt_redact_json (compact output); anything else is
- * masked whole under ALL. In every mode URLs lose their user information
- * (lt_redact_json_urls; also in a text payload). Returns NULL when nothing
- * changes (the common case, no allocation), else new bytes the caller
- * frees, NUL-terminated, with *out_len set. */
+ * whole for a secret config subject (the mask of its compact JSON text
+ * when it is JSON, as a recorded payload is masked, else of its bytes), as
+ * ALL for registry.put; else a JSON object or array gets lt_redact_json
+ * (compact output); anything else is masked whole under ALL. In every mode
+ * URLs lose their user information (lt_redact_json_urls; also in a text
+ * payload). Returns NULL when nothing changes (the common case, no
+ * allocation), else new bytes the caller frees, NUL-terminated, with
+ * *out_len set. */
 char *lt_redact_payload(const char *subject, const void *data, size_t len,
     enum lt_redact_mode m, size_t *out_len);
+
+/* The same rule for a payload already parsed (v: any JSON value, as a
+ * record's payload or headers member holds it), in place: masked whole
+ * (lt_redact_json_whole) for a secret config subject unless NONE, else
+ * lt_redact_json in m (ALL for registry.put); URL user information removed
+ * in every mode. Returns how many values changed. */
+size_t lt_redact_payload_json(struct cJSON *v, const char *subject,
+    enum lt_redact_mode m);
 
 /* Remove user information ("user:pass@", "token@") from each URL of a
  * comma-separated server list, in place: connection URLs are printed in
@@ -154,5 +174,18 @@ int lt_redact_mode_from_args(const struct lt_args *a,
  * m is returned). */
 const struct lt_msg *lt_redact_msg(const struct lt_msg *m,
     enum lt_redact_mode mode, struct lt_msg *tmp, char **to_free);
+/* lt_redact_msg for a message that may be a reply: request_subject (NULL
+ * for none) is its request's subject (lt_redact_subject). */
+const struct lt_msg *lt_redact_msg_req(const struct lt_msg *m,
+    const char *request_subject, enum lt_redact_mode mode, struct lt_msg *tmp,
+    char **to_free);
+
+/* The headers of m as an object of names with their first values (the
+ * "headers" member of a record), redacted like the payload of m
+ * (lt_redact_payload_json on lt_redact_subject(m->subject,
+ * request_subject)): what sub both prints and records. NULL when m has no
+ * headers; the caller frees it with cJSON_Delete. */
+struct cJSON *lt_redact_headers(const struct lt_msg *m,
+    const char *request_subject, enum lt_redact_mode mode);
 
 #endif

@@ -213,21 +213,22 @@ open_outputs(struct kvw *w, struct lt_error *err)
 {
 	struct lt_ctx *ctx = w->ctx;
 	const char *path = lt_args_get(ctx->args, "record");
-	const char *mode = lt_redact_mode_name(w->t.mode);
 
 	if (ctx->format == LT_FMT_NDJSON) {
 		w->nd = lt_rec_open_fp(ctx->out);
 		lt_rec_set_autoflush(w->nd, false);
+		lt_rec_set_redaction(w->nd, w->t.mode);
 		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, w->t.lattice, mode, NULL, NULL) == 0)
+		    ctx->conn, w->t.lattice, NULL, NULL) == 0)
 			write_failed(w, true);
 	}
 	if (path) {
 		if (lt_rec_open(&w->rec, path, err) < 0)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
+		lt_rec_set_redaction(w->rec, w->t.mode);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, w->t.lattice, mode, NULL, err) == 0)
+		    ctx->conn, w->t.lattice, NULL, err) == 0)
 			return -1;
 	}
 	return 0;

@@ -80,14 +80,16 @@ struct replay {
 static uint64_t
 capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
 {
-	cJSON *copy = cJSON_Duplicate(fields, 1);
+	cJSON *copy;
 	uint64_t seq;
 	char ts[40];
 
 	if (t == 0)
 		t = lt_now_ns();
-	lt_rec_redact(copy, kind, r->redact);	/* the timeline prints it */
-	seq = lt_rec_write(r->rec, kind, t, fields,
+	/* once, in the writer's mode: the timeline prints the copy */
+	lt_rec_redact(fields, kind, r->redact);
+	copy = cJSON_Duplicate(fields, 1);
+	seq = lt_rec_write_redacted_tree(r->rec, kind, t, fields,
 	    r->werr.code ? NULL : &r->werr);
 	lt_time_format(t, ts, sizeof(ts));
 	cJSON_AddNumberToObject(copy, "seq", (double)seq);
@@ -733,9 +735,10 @@ open_record(struct replay *r, struct lt_error *err)
 		fprintf(stderr, "latticectl: replay: recording to %s\n", path);
 	r->path = lt_xstrdup(path);
 	free(def);
+	if (rc == 0)
+		lt_rec_set_redaction(r->rec, r->redact);
 	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
-	    r->ctx->orig_argv, r->ctx->conn, r->lattice,
-	    lt_redact_mode_name(r->redact), NULL, err) == 0)
+	    r->ctx->orig_argv, r->ctx->conn, r->lattice, NULL, err) == 0)
 		rc = -1;
 	return rc;
 }

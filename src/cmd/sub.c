@@ -86,14 +86,21 @@ emit_line(struct sub *s)
 		stdout_failed(s);
 }
 
+/* Write s->fields to stdout (ndjson) and the recording; redacted: built
+ * from a message redacted once for both (show_msg), else scanned by the
+ * writers (gaps, unanswered requests: no payload). */
 static void
-record(struct sub *s, const char *kind, int64_t t)
+record(struct sub *s, const char *kind, int64_t t, bool redacted)
 {
-	if (s->nd && lt_rec_write_raw(s->nd, kind, t, s->fields.buf,
-	    s->fields.len, NULL) == 0)
+	uint64_t (*write)(struct lt_rec *, const char *, int64_t, const char *,
+	    size_t, struct lt_error *) = redacted ? lt_rec_write_redacted :
+	    lt_rec_write_raw;
+
+	if (s->nd && write(s->nd, kind, t, s->fields.buf, s->fields.len,
+	    NULL) == 0)
 		stdout_failed(s);
-	if (s->rec && lt_rec_write_raw(s->rec, kind, t, s->fields.buf,
-	    s->fields.len, s->werr.code ? NULL : &s->werr) == 0)
+	if (s->rec && write(s->rec, kind, t, s->fields.buf, s->fields.len,
+	    s->werr.code ? NULL : &s->werr) == 0)
 		s->done = true;
 }
 
@@ -125,33 +132,67 @@ record_kind(const struct sub *s, const char *subject, bool reply,
 	return "msg";
 }
 
+/* One message as shown and recorded, redacted once: the payload before
+ * it is shown (text, raw), or as it is copied into the record (ndjson,
+ * where nothing else shows it); the headers (--headers) for both. */
+struct view {
+	const struct lt_msg *m;		/* payload redacted unless copy */
+	const char *request_subject;	/* of a reply; NULL otherwise */
+	bool copy;			/* m is as received */
+	struct cJSON *headers;		/* redacted; NULL without */
+	struct lt_msg tmp;
+	char *to_free;
+};
+
 static void
-add_headers_json(struct lt_buf *b, const struct lt_msg *m)
+view_open(struct view *v, const struct sub *s, const struct lt_msg *m,
+    const char *request_subject)
 {
-	const char **keys = NULL;
-	int n = lt_msg_header_keys(m, &keys), i;
+	memset(v, 0, sizeof(*v));
+	v->request_subject = request_subject;
+	v->copy = s->ctx->format == LT_FMT_NDJSON;
+	v->m = v->copy ? m : lt_redact_msg_req(m, request_subject, s->redact,
+	    &v->tmp, &v->to_free);
+	if (s->headers)
+		v->headers = lt_redact_headers(m, request_subject, s->redact);
+}
 
-	if (n <= 0)
-		return;
-	lt_buf_adds(b, ",\"headers\":{");
-	for (i = 0; i < n; i++) {
-		const char *v = lt_msg_header(m, keys[i]);
+static void
+view_close(struct view *v)
+{
+	cJSON_Delete(v->headers);
+	free(v->to_free);
+}
 
-		if (i)
-			lt_buf_addch(b, ',');
-		lt_buf_add_json_str(b, keys[i], strlen(keys[i]));
-		lt_buf_addch(b, ':');
-		lt_buf_add_json_str(b, v ? v : "", v ? strlen(v) : 0);
-	}
-	lt_buf_addch(b, '}');
-	free(keys);
+static void
+add_payload(struct sub *s, const struct view *v, const char *key)
+{
+	const struct lt_msg *m = v->m;
+
+	if (v->copy)
+		lt_rec_add_payload_redacted(&s->fields, key, lt_redact_subject(
+		    m->subject, v->request_subject), m->data, (size_t)m->len,
+		    s->redact);
+	else
+		lt_rec_add_payload(&s->fields, key, m->data, (size_t)m->len);
+}
+
+static void
+add_headers(struct lt_buf *b, const cJSON *h)
+{
+	char *text = cJSON_PrintUnformatted(h);
+
+	lt_buf_adds(b, ",\"headers\":");
+	lt_buf_adds(b, text);
+	cJSON_free(text);
 }
 
 /* Record members for a message; pm is its pairing (NULL: none). */
 static void
-build_fields(struct sub *s, const struct lt_msg *m,
+build_fields(struct sub *s, const struct view *v,
     const struct lt_pair_match *pm, bool is_event)
 {
+	const struct lt_msg *m = v->m;
 	struct lt_buf *b = &s->fields;
 
 	lt_buf_reset(b);
@@ -172,11 +213,10 @@ build_fields(struct sub *s, const struct lt_msg *m,
 		if (pm->kind == LT_PAIR_NO_RESPONDERS)
 			lt_buf_adds(b, ",\"status\":\"no-responders\"");
 	}
-	if (s->headers)
-		add_headers_json(b, m);
+	if (v->headers)
+		add_headers(b, v->headers);
 	lt_buf_addch(b, ',');
-	lt_rec_add_payload(b, is_event ? "event" : "payload", m->data,
-	    (size_t)m->len);
+	add_payload(s, v, is_event ? "event" : "payload");
 }
 
 /* The payload as one readable text cell. */
@@ -208,31 +248,28 @@ cut:
 	}
 }
 
+/* The headers as recorded (lt_redact_headers): one line each, or one
+ * line for headers masked whole (a reply to a secret config). */
 static void
-text_headers(struct sub *s, const struct lt_msg *m)
+text_headers(struct sub *s, const cJSON *h)
 {
-	const char **keys = NULL;
-	int n = lt_msg_header_keys(m, &keys), i;
+	const cJSON *c;
 
-	for (i = 0; i < n && !s->done; i++) {
-		const char *v = lt_msg_header(m, keys[i]);
-		char *mask = s->redact != LT_REDACT_NONE && v &&
-		    lt_redact_name_is_secret(keys[i]) ?
-		    lt_redact_mask(v, strlen(v)) : NULL;
-
+	for (c = cJSON_IsObject(h) ? h->child : h; c && !s->done;
+	    c = cJSON_IsObject(h) ? c->next : NULL) {
 		lt_buf_reset(&s->line);
-		lt_buf_addf(&s->line, "    %s%s:%s %s", s->col->dim, keys[i],
-		    s->col->reset, mask ? mask : v ? v : "");
+		lt_buf_addf(&s->line, "    %s%s:%s %s", s->col->dim,
+		    c == h ? "headers" : c->string, s->col->reset,
+		    cJSON_IsString(c) ? c->valuestring : "");
 		emit_line(s);
-		free(mask);
 	}
-	free(keys);
 }
 
 static void
-display_text(struct sub *s, const struct lt_msg *m,
+display_text(struct sub *s, const struct view *v,
     const struct lt_pair_match *pm)
 {
+	const struct lt_msg *m = v->m;
 	const struct lt_colors *c = s->col;
 	char t[16], lat[32];
 
@@ -262,13 +299,15 @@ display_text(struct sub *s, const struct lt_msg *m,
 	}
 	payload_text(&s->line, m);
 	emit_line(s);
-	if (s->headers)
-		text_headers(s, m);
+	if (v->headers)
+		text_headers(s, v->headers);
 }
 
 static void
-display(struct sub *s, const struct lt_msg *m, const struct lt_pair_match *pm)
+display(struct sub *s, const struct view *v, const struct lt_pair_match *pm)
 {
+	const struct lt_msg *m = v->m;
+
 	switch (s->ctx->format) {
 	case LT_FMT_RAW:
 		if (fwrite(m->data, 1, (size_t)m->len, s->ctx->out) !=
@@ -277,7 +316,7 @@ display(struct sub *s, const struct lt_msg *m, const struct lt_pair_match *pm)
 		break;
 	case LT_FMT_TEXT:
 	case LT_FMT_WIDE:
-		display_text(s, m, pm);
+		display_text(s, v, pm);
 		break;
 	default:
 		break;	/* ndjson goes through record() */
@@ -313,26 +352,33 @@ track_request(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
 	}
 }
 
-static void show_msg(struct sub *s, const struct lt_msg *m);
+/* Show and record a message, redacted once for both (struct view); a
+ * reply is redacted as its request's subject asks (lt_redact_subject). */
+static void
+show_msg(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
+    bool is_reply)
+{
+	struct view v;
+	char kbuf[32];
+	const char *kind;
 
-/* Output and recording see the redacted payload. */
+	view_open(&v, s, m, is_reply ? pmp->subject : NULL);
+	display(s, &v, pmp);
+	if (s->nd || s->rec) {
+		kind = record_kind(s, is_reply ? pmp->subject : m->subject,
+		    is_reply, kbuf, sizeof(kbuf));
+		build_fields(s, &v, pmp, !strcmp(kind, "event"));
+		record(s, kind, m->recv_ns, true);
+	}
+	view_close(&v);
+}
+
+/* Pair (on subjects alone), then show and record. */
 static void
 on_msg(struct sub *s, const struct lt_msg *m)
 {
-	struct lt_msg tmp;
-	char *redacted;
-
-	show_msg(s, lt_redact_msg(m, s->redact, &tmp, &redacted));
-	free(redacted);
-}
-
-static void
-show_msg(struct sub *s, const struct lt_msg *m)
-{
 	struct lt_pair_match pm, *pmp = NULL;
-	char kbuf[32];
 	bool is_reply = false;
-	const char *kind;
 
 	s->last_msg = lt_mono_ns();
 	if (s->pair) {
@@ -349,13 +395,7 @@ show_msg(struct sub *s, const struct lt_msg *m)
 		return;
 	}
 	s->shown++;
-	display(s, m, pmp);
-	if (s->nd || s->rec) {
-		kind = record_kind(s, is_reply ? pm.subject : m->subject,
-		    is_reply, kbuf, sizeof(kbuf));
-		build_fields(s, m, pmp, !strcmp(kind, "event"));
-		record(s, kind, m->recv_ns);
-	}
+	show_msg(s, m, pmp, is_reply);
 	if (s->max_count && s->shown >= s->max_count)
 		s->done = true;
 }
@@ -377,7 +417,7 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 		    "\"request_subject\":", (unsigned long long)pm->id);
 		lt_buf_add_json_str(&s->fields, pm->subject, strlen(pm->subject));
 		record(s, record_kind(s, pm->subject, true, kbuf, sizeof(kbuf)),
-		    now);
+		    now, false);
 	}
 	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
 		return;
@@ -395,7 +435,7 @@ emit_gap(struct sub *s, const struct lt_gap *g)
 {
 	lt_buf_reset(&s->fields);
 	lt_gap_format_fields(g, false, &s->fields);
-	record(s, "gap", g->t_ns);
+	record(s, "gap", g->t_ns, false);
 	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
 		return;
 	lt_buf_reset(&s->line);
@@ -556,8 +596,9 @@ open_outputs(struct sub *s, struct lt_error *err)
 	if (lt_rec_open(&s->rec, path, err) < 0)
 		return -1;
 	lt_rec_set_autoflush(s->rec, false);
+	lt_rec_set_redaction(s->rec, s->redact);
 	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv, ctx->conn,
-	    lattice, lt_redact_mode_name(s->redact), NULL, err) == 0)
+	    lattice, NULL, err) == 0)
 		return -1;
 	return 0;
 }

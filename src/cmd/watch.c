@@ -503,19 +503,19 @@ open_outputs(struct watch *w, struct lt_error *err)
 	if (ctx->format == LT_FMT_NDJSON || ctx->format == LT_FMT_JSON) {
 		w->nd = lt_rec_open_fp(ctx->out);
 		lt_rec_set_autoflush(w->nd, false);
+		lt_rec_set_redaction(w->nd, w->redact);
 		/* stdout is a recording too, valid for 'show' */
 		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, lt_redact_mode_name(w->redact), NULL,
-		    NULL) == 0)
+		    ctx->conn, lattice, NULL, NULL) == 0)
 			stdout_failed(w);
 	}
 	if (path) {
 		if (lt_rec_open(&w->rec, path, err) < 0)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
+		lt_rec_set_redaction(w->rec, w->redact);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, lt_redact_mode_name(w->redact), NULL,
-		    err) == 0)
+		    ctx->conn, lattice, NULL, err) == 0)
 			return -1;
 	}
 	/* Without filters, ndjson needs no decoding: type counts come from

@@ -40,27 +40,21 @@ static const char *const payload_members[] = {
 void
 lt_rec_redact(cJSON *rec, const char *kind, enum lt_redact_mode m)
 {
-	/* a request's subject; replies carry no credentials */
-	const char *subject = lt_json_str(rec, "subject");
-	const char *req = lt_json_str(rec, "request_subject");
-	bool cred = lt_redact_subject_is_credential(subject);
+	/* a request's subject, or a reply's request's (redact.h) */
+	const char *subject = lt_redact_subject(lt_json_str(rec, "subject"),
+	    lt_json_str(rec, "request_subject"));
 	bool secret_key;
 	cJSON *p;
 	size_t i;
 
-	secret_key = m != LT_REDACT_NONE && ((kind && !strcmp(kind, "kv") &&
-	    lt_redact_name_is_secret(lt_json_str(rec, "key"))) ||
-	    lt_redact_subject_is_secret(subject) ||
-	    lt_redact_subject_is_secret(req));
+	secret_key = m != LT_REDACT_NONE && kind && !strcmp(kind, "kv") &&
+	    lt_redact_name_is_secret(lt_json_str(rec, "key"));
 	for (i = 0; payload_members[i]; i++) {
 		p = cJSON_GetObjectItemCaseSensitive(rec, payload_members[i]);
-		if (p == NULL)
-			continue;
-		if (secret_key)
+		if (p && secret_key)
 			lt_redact_json_whole(p);
-		else
-			lt_redact_json(p, cred ? LT_REDACT_ALL : m);
-		lt_redact_json_urls(p);
+		else if (p)
+			lt_redact_payload_json(p, subject, m);
 	}
 }
 
@@ -231,11 +225,18 @@ uint64_t
 lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
     cJSON *fields, struct lt_error *err)
 {
+	lt_rec_redact(fields, kind, r->redact);
+	return lt_rec_write_redacted_tree(r, kind, t_ns, fields, err);
+}
+
+uint64_t
+lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind, int64_t t_ns,
+    cJSON *fields, struct lt_error *err)
+{
 	char *text;
 	size_t len;
 	uint64_t seq;
 
-	lt_rec_redact(fields, kind, r->redact);	/* emit finds nothing more */
 	text = fields ? cJSON_PrintUnformatted(fields) : NULL;
 	len = text ? strlen(text) : 0;
 	/* Strip the object's braces: its members follow the prefix. */
@@ -254,6 +255,10 @@ lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
 	lt_buf_addch(b, ':');
 	if (len > 0 && lt_json_compact(data, len, 64, b) == 0)
 		return;
+	if (lt_redact_is_mask(data, len)) {	/* masked whole: a string */
+		lt_buf_add_json_str(b, data, len);
+		return;
+	}
 	lt_buf_addch(b, '"');
 	lt_buf_add_base64(b, data, len);
 	lt_buf_adds(b, "\",\"encoding\":\"base64\"");
@@ -327,8 +332,7 @@ masked_argv(int argc, char **argv)
 
 uint64_t
 lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
-    const char *lattice, const char *redaction, cJSON *extra,
-    struct lt_error *err)
+    const char *lattice, cJSON *extra, struct lt_error *err)
 {
 	cJSON *f = cJSON_CreateObject(), *item;
 
@@ -336,8 +340,6 @@ lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
 	cJSON_AddStringToObject(f, "version", LT_VERSION);
 	cJSON_AddItemToObject(f, "argv", masked_argv(argc, argv));
 	cJSON_AddStringToObject(f, "lattice", lattice ? lattice : "default");
-	if (redaction)
-		lt_redact_mode_parse(redaction, &r->redact);
 	cJSON_AddStringToObject(f, "redaction", lt_redact_mode_name(r->redact));
 	if (c) {
 		const struct lt_server_info *si = lt_conn_server(c);

@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -332,8 +333,15 @@ lt_redact_is_mask(const char *s, size_t n)
 {
 	static const char pre[] = "<redacted:";
 
-	return s && n == sizeof(pre) - 1 + 9 && !memcmp(s, pre, sizeof(pre) - 1) &&
-	    strspn(s + sizeof(pre) - 1, "0123456789abcdef") == 8 && s[n - 1] == '>';
+	size_t i;
+
+	if (s == NULL || n != sizeof(pre) - 1 + 9 ||
+	    memcmp(s, pre, sizeof(pre) - 1) || s[n - 1] != '>')
+		return false;
+	for (i = sizeof(pre) - 1; i < n - 1; i++)	/* not past n bytes */
+		if (!strchr("0123456789abcdef", s[i]) || s[i] == '\0')
+			return false;
+	return true;
 }
 
 static bool
@@ -512,6 +520,13 @@ lt_redact_subject_is_secret(const char *subject)
 	return false;
 }
 
+const char *
+lt_redact_subject(const char *subject, const char *request_subject)
+{
+	return request_subject && lt_redact_subject_is_secret(request_subject) ?
+	    request_subject : subject;
+}
+
 /* The closing quote of the JSON string whose opening quote is at p, or
  * NULL; *esc tells whether the string holds an escape. */
 static const char *
@@ -607,6 +622,35 @@ text_without_userinfo(const char *data, size_t len, size_t *out_len)
 	return out;
 }
 
+size_t
+lt_redact_payload_json(cJSON *v, const char *subject, enum lt_redact_mode m)
+{
+	size_t n;
+
+	if (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject))
+		n = lt_redact_json_whole(v);
+	else
+		n = lt_redact_json_count(v,
+		    lt_redact_subject_is_credential(subject) ? LT_REDACT_ALL : m);
+	return v ? n + lt_redact_json_urls(v) : n;
+}
+
+/* A payload masked whole: the mask of its compact JSON text when it is
+ * JSON (what lt_redact_json_whole gives its recorded member), else of its
+ * bytes. */
+static char *
+mask_payload(const char *data, size_t len, size_t *out_len)
+{
+	cJSON *j = len > 0 ? cJSON_ParseWithLength(data, len) : NULL;
+	char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+	char *out = text ? mask_bytes(text, strlen(text), out_len) :
+	    mask_bytes(data, len, out_len);
+
+	cJSON_free(text);
+	cJSON_Delete(j);
+	return out;
+}
+
 char *
 lt_redact_payload(const char *subject, const void *data, size_t len,
     enum lt_redact_mode m, size_t *out_len)
@@ -620,7 +664,7 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 		m = LT_REDACT_ALL;
 	else if (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject))
 		return lt_redact_is_mask(data, len) ? NULL :
-		    mask_bytes(data, len, out_len);
+		    mask_payload(data, len, out_len);
 	j = cJSON_ParseWithLength(data, len);
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
 		cJSON_Delete(j);
@@ -638,19 +682,50 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 }
 
 const struct lt_msg *
-lt_redact_msg(const struct lt_msg *m, enum lt_redact_mode mode,
-    struct lt_msg *tmp, char **to_free)
+lt_redact_msg_req(const struct lt_msg *m, const char *request_subject,
+    enum lt_redact_mode mode, struct lt_msg *tmp, char **to_free)
 {
 	size_t n = 0;
 
-	*to_free = lt_redact_payload(m->subject, m->data, (size_t)m->len, mode,
-	    &n);
+	*to_free = lt_redact_payload(lt_redact_subject(m->subject,
+	    request_subject), m->data, (size_t)m->len, mode, &n);
 	if (*to_free == NULL)
 		return m;
 	*tmp = *m;
 	tmp->data = *to_free;
 	tmp->len = (int)n;
 	return tmp;
+}
+
+const struct lt_msg *
+lt_redact_msg(const struct lt_msg *m, enum lt_redact_mode mode,
+    struct lt_msg *tmp, char **to_free)
+{
+	return lt_redact_msg_req(m, NULL, mode, tmp, to_free);
+}
+
+cJSON *
+lt_redact_headers(const struct lt_msg *m, const char *request_subject,
+    enum lt_redact_mode mode)
+{
+	const char **keys = NULL;
+	int n = lt_msg_header_keys(m, &keys), i;
+	cJSON *h;
+
+	if (n <= 0) {
+		free(keys);
+		return NULL;
+	}
+	h = cJSON_CreateObject();
+	for (i = 0; i < n; i++) {
+		const char *v = lt_msg_header(m, keys[i]);
+
+		cJSON_AddStringToObject(h, keys[i], v ? v : "");
+	}
+	free(keys);
+	lt_redact_payload_json(h, lt_redact_subject(m->subject, request_subject),
+	    mode);
+	return h;
 }
 
 void

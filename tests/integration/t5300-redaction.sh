@@ -14,6 +14,7 @@ CFG_TOKEN=PlantCfgToken5300
 SECRET_VAL=PlantSecretValue5300
 REG_PW=PlantRegistryPw5300
 HDR_TOKEN=PlantHeaderToken5300
+HDR_URL_PW=PlantHeaderUrlPw5300
 ALL_PLANTS="$NATS_PW $CFG_PW $CFG_TOKEN $SECRET_VAL $REG_PW $HDR_TOKEN"
 
 start_nats n1 --user bob --pass "$NATS_PW"
@@ -189,6 +190,69 @@ sub_run s2 --show-secrets
 present "sub --show-secrets shows the config password" "$CFG_PW" "$TEST_DIR/s2.out"
 absent "sub --show-secrets still masks the registry password" "$REG_PW" "$NATS_PW" -- \
     "$TEST_DIR/s2.out" "$TEST_DIR/s2.ltrec"
+
+# sub prints what it records: one redaction per message for the screen,
+# stdout and the recording. (a) headers: a secret name, a URL with user
+# information, and under --redact-all every value.
+screen_headers() { sed -n 's/^    \([^:]*\): /\1=/p' "$1" | sort; }
+rec_headers() { jq -r 'select(.headers) | .headers | to_entries[] | "\(.key)=\(.value)"' "$1" | sort; }
+screen_payload() { sed -n 's/^[0-9:.]*  [^ ]*  //p' "$1" | head -1; }
+for mode in secrets all; do
+	opt=; [ "$mode" = all ] && opt=--redact-all
+	bg_lt "h$mode" -s "$AUTH_URL" sub 'demo5300.>' --headers --count 1 \
+	    --record "$TEST_DIR/h$mode.ltrec" $opt
+	T pub demo5300.cfg --header "Authorization:Bearer $HDR_TOKEN" --header 'Trace:abc' \
+	    --header "Upstream:nats://bob:$HDR_URL_PW@h:4222" - \
+	    <<<"{\"greeting\":\"hi\",\"password\":\"$CFG_PW\"}" >/dev/null
+	wait_pid "$LAST_PID" 10
+	is "$WAIT_RC" 0 "sub --headers ($mode): exit 0"
+	absent "sub --headers ($mode): no planted secret" $ALL_PLANTS "$HDR_URL_PW" -- \
+	    "$TEST_DIR/h$mode.out" "$TEST_DIR/h$mode.err" "$TEST_DIR/h$mode.ltrec"
+	like "$(rec_headers "$TEST_DIR/h$mode.ltrec" | tr '\n' ' ')" \
+	    '^Authorization=<redacted:[0-9a-f]{8}> .*Upstream=' "sub --headers ($mode): headers recorded"
+	is "$(screen_headers "$TEST_DIR/h$mode.out")" "$(rec_headers "$TEST_DIR/h$mode.ltrec")" \
+	    "sub --headers ($mode): the screen shows the headers as recorded"
+	is "$(screen_payload "$TEST_DIR/h$mode.out")" \
+	    "$(jq -c 'select(.kind=="msg") | .payload' "$TEST_DIR/h$mode.ltrec")" \
+	    "sub --headers ($mode): and the payload as recorded"
+done
+like "$(screen_headers "$TEST_DIR/hsecrets.out" | tr '\n' ' ')" 'Trace=abc Upstream=nats://h:4222' \
+    "other headers stay, URLs lose their user information"
+like "$(screen_headers "$TEST_DIR/hall.out" | tr '\n' ' ')" 'Trace=<redacted:[0-9a-f]{8}> ' \
+    "--redact-all masks every header value"
+
+# (b) a reply to config.get.SECRET_x arrives on an _INBOX subject: it is
+# the secret's value, masked whole like its request, on the screen, on
+# stdout and in the recording alike.
+bg "$LT_HELPER" -s "$AUTH_URL" responder 'wasmbus.ctl.v1.default.config.get.>' - \
+    "{\"success\":true,\"message\":\"\",\"response\":{\"value\":\"$SECRET_VAL\"}}" \
+    >"$TEST_DIR/cresp.out"
+RESP_PID=$LAST_PID
+wait_for "config responder" 10 grep -q ready "$TEST_DIR/cresp.out"
+for fmt in text ndjson; do
+	bg_lt "g$fmt" -s "$AUTH_URL" sub 'wasmbus.ctl.v1.default.config.get.>' \
+	    --observe-requests --match-replies --count 2 -o "$fmt" \
+	    --record "$TEST_DIR/g$fmt.ltrec"
+	T req wasmbus.ctl.v1.default.config.get.SECRET_api '{}' >"$TEST_DIR/g$fmt.req"
+	wait_pid "$LAST_PID" 10
+	is "$WAIT_RC" 0 "sub a secret config.get ($fmt): exit 0"
+	present "the requester got the secret" "$SECRET_VAL" "$TEST_DIR/g$fmt.req"
+	absent "sub a secret config.get ($fmt): no planted secret" $ALL_PLANTS -- \
+	    "$TEST_DIR/g$fmt.out" "$TEST_DIR/g$fmt.err" "$TEST_DIR/g$fmt.ltrec"
+	like "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/g$fmt.ltrec")" \
+	    '^<redacted:[0-9a-f]{8}>$' "sub a secret config.get ($fmt): the reply is recorded masked whole"
+done
+is "$(sed -n 's/^[0-9:.]*  rep #1  [^ ]*  [^ ]*  //p' "$TEST_DIR/gtext.out")" \
+    "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.ltrec")" \
+    "the screen shows the reply as recorded"
+is "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gndjson.out")" \
+    "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.ltrec")" \
+    "stdout (ndjson) and the recording agree"
+lt show "$TEST_DIR/gtext.ltrec" -o ndjson >"$TEST_DIR/gtext.show" 2>&1
+is "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.show")" \
+    "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.ltrec")" \
+    "show reads the same mask back"
+kill "$RESP_PID"
 
 # A wrong password: the error names the server without the password.
 exit_code 3 "bad password" lt -s "nats://bob:WrongPw5300@${AUTH_URL#*@}" --timeout 2s watch --count 1

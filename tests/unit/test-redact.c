@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "latticectl/json.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "tap.h"
@@ -322,6 +323,48 @@ test_url(void)
 	free(v);
 }
 
+/* A reply is redacted as its secret request asks, and the bytes of a
+ * payload and its parsed tree get the same mask (sub's screen, its
+ * recording and show agree). */
+static void
+test_reply(void)
+{
+	const char *get = "wasmbus.ctl.v1.d.config.get.SECRET_x";
+	const char *reg = "wasmbus.ctl.v1.d.registry.put";
+	const char *body = "{ \"value\" : \"s3\" }\n";
+	size_t n = 0;
+	cJSON *j = cJSON_Parse(body);
+	char *v, b[19];
+
+	is_str(lt_redact_subject("_INBOX.a", get), get, "reply to a secret config");
+	is_str(lt_redact_subject("_INBOX.a", reg), "_INBOX.a",
+	    "reply to registry.put: its own subject");
+	is_str(lt_redact_subject("_INBOX.a", "wasmbus.ctl.v1.d.config.get.app"),
+	    "_INBOX.a", "reply to another config");
+	is_str(lt_redact_subject("s", NULL), "s", "not a reply");
+	v = lt_redact_payload(lt_redact_subject("_INBOX.a", get), body,
+	    strlen(body), LT_REDACT_SECRETS, &n);
+	ok(lt_redact_payload_json(j, get, LT_REDACT_SECRETS) == 1 &&
+	    cJSON_IsString(j), "tree masked whole");
+	is_str(v, j->valuestring, "bytes and tree: the same mask");
+	ok(lt_redact_payload_json(j, get, LT_REDACT_SECRETS) == 0,
+	    "a mask stays");
+	free(v);
+	cJSON_Delete(j);
+	j = cJSON_Parse("{\"Authorization\":\"Bearer t\",\"Up\":"
+	    "\"nats://u:p@h:1\",\"Trace\":\"abc\"}");
+	ok(lt_redact_payload_json(j, "s", LT_REDACT_SECRETS) == 2 &&
+	    lt_redact_is_mask(lt_json_str(j, "Authorization"), 19) &&
+	    !strcmp(lt_json_str(j, "Up"), "nats://h:1") &&
+	    !strcmp(lt_json_str(j, "Trace"), "abc"),
+	    "headers: secret names masked, URLs cleaned");
+	cJSON_Delete(j);
+	memcpy(b, "<redacted:0123abcd>", sizeof(b));	/* no NUL */
+	ok(lt_redact_is_mask(b, sizeof(b)), "a mask without NUL");
+	b[12] = '>';
+	ok(!lt_redact_is_mask(b, sizeof(b)), "a short hash is no mask");
+}
+
 int
 main(void)
 {
@@ -334,5 +377,6 @@ main(void)
 	test_idempotent();
 	test_payload();
 	test_url();
+	test_reply();
 	done_testing();
 }

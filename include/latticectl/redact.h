@@ -112,7 +112,8 @@ const char *lt_redact_subject(const char *subject,
 
 /* Whether lt_redact_payload could change these bytes: a cheap scan for a
  * secret member name or a URL with user information (no tree is built);
- * true under ALL or for a credential or secret config subject. */
+ * true under ALL or for a credential or secret config subject, even for
+ * an empty payload (it is masked as its recorded member "" would be). */
 bool lt_redact_may_change(const char *subject, const void *data,
     size_t len, enum lt_redact_mode m);
 

@@ -592,9 +592,8 @@ bool
 lt_redact_may_change_values(const char *subject, const void *data,
     size_t len, enum lt_redact_mode m)
 {
-	if (len == 0)
-		return false;
-	return has_url_userinfo(data, len) || m == LT_REDACT_ALL ||
+	/* an empty payload too: its recorded member, "", is masked alike */
+	return (len > 0 && has_url_userinfo(data, len)) || m == LT_REDACT_ALL ||
 	    lt_redact_subject_is_credential(subject) ||
 	    (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject));
 }

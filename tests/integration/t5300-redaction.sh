@@ -233,7 +233,7 @@ for fmt in text ndjson; do
 	bg_lt "g$fmt" -s "$AUTH_URL" sub 'wasmbus.ctl.v1.default.config.get.>' \
 	    --observe-requests --match-replies --count 2 -o "$fmt" \
 	    --record "$TEST_DIR/g$fmt.ltrec"
-	T req wasmbus.ctl.v1.default.config.get.SECRET_api '{}' >"$TEST_DIR/g$fmt.req"
+	T req wasmbus.ctl.v1.default.config.get.SECRET_api >"$TEST_DIR/g$fmt.req"
 	wait_pid "$LAST_PID" 10
 	is "$WAIT_RC" 0 "sub a secret config.get ($fmt): exit 0"
 	present "the requester got the secret" "$SECRET_VAL" "$TEST_DIR/g$fmt.req"
@@ -245,6 +245,9 @@ done
 is "$(sed -n 's/^[0-9:.]*  rep #1  [^ ]*  [^ ]*  //p' "$TEST_DIR/gtext.out")" \
     "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.ltrec")" \
     "the screen shows the reply as recorded"
+is "$(sed -n 's/^[0-9:.]*  req #1  [^ ]*  //p' "$TEST_DIR/gtext.out")" \
+    "$(jq -r 'select(.kind=="ctl.request") | .payload' "$TEST_DIR/gtext.ltrec")" \
+    "the empty request too (masked alike)"
 is "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gndjson.out")" \
     "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.ltrec")" \
     "stdout (ndjson) and the recording agree"

@@ -234,7 +234,7 @@ expect_mine(struct replay *r, const char *tail)
 {
 	lt_feed_lock(r->feed);
 	snprintf(r->mine[r->nmine++ % MAX_MINE], sizeof(r->mine[0]),
-	    "%s.v1.%s.%s", LT_CTL_DEFAULT_PREFIX, r->lattice, tail);
+	    "%s.v1.%s.%s", r->ctl.prefix, r->lattice, tail);
 	lt_feed_unlock(r->feed);
 }
 
@@ -255,7 +255,7 @@ subscribe(struct replay *r, struct lt_error *err)
 {
 	char *subjects[] = {
 		lt_xasprintf("wasmbus.evt.%s.>", r->lattice),
-		lt_xasprintf("%s.v1.%s.>", LT_CTL_DEFAULT_PREFIX, r->lattice),
+		lt_xasprintf("%s.v1.%s.>", r->ctl.prefix, r->lattice),
 		lt_xasprintf("wadm.cmd.%s", r->lattice),
 		lt_xasprintf("wadm.status.%s.>", r->lattice),
 		lt_xasprintf("$KV.CONFIGDATA_%s.>", r->lattice),
@@ -792,7 +792,8 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		    "out instead of failing fast with 'no responders'\n");
 		rc = lt_ctx_connect(ctx, err);
 		if (rc == 0) {
-			lt_ctl_init(&r.ctl, ctx->conn, NULL, r.lattice);
+			lt_ctl_init(&r.ctl, ctx->conn, lt_config_get(ctx->cfg,
+			    LT_S_CTL_PREFIX), r.lattice);
 			r.ctl.gather_ns = 1000000000LL;	/* ping window */
 			r.t0 = lt_mono_ns();
 			rc = preflight(&r, err);

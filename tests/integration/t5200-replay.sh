@@ -20,10 +20,12 @@ start_probe() {
 start_nats n1
 
 # replay_run NAME LATTICE: replay v1 -> v2, output in NAME.out/.err, RC.
-replay_run() {
-	lt -x "$2" --timeout 20s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" \
-	    --probe "$PROBE_URL" --yes --settle 3s --record "$TEST_DIR/$1.ltrec" \
-	    >"$TEST_DIR/$1.out" 2>"$TEST_DIR/$1.err"
+replay_run() {	# NAME LATTICE [GLOBAL-OPTION...]
+	local name=$1 lattice=$2
+	shift 2
+	lt -x "$lattice" "$@" --timeout 20s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" \
+	    --probe "$PROBE_URL" --yes --settle 3s --record "$TEST_DIR/$name.ltrec" \
+	    >"$TEST_DIR/$name.out" 2>"$TEST_DIR/$name.err"
 	RC=$?
 }
 
@@ -72,6 +74,19 @@ exit_code 6 "a version wadm already stores" lt -x fx --timeout 5s replay "$M/upg
     "$M/upgrade-v2.yaml" --yes --settle 0s --record "$TEST_DIR/x.ltrec"
 like "$(cat "$TEST_DIR/last.err")" "wadm model.put: error: .*already exists" "quotes wadm's refusal"
 like "$(lt show "$TEST_DIR/x.ltrec" 2>&1)" "no end record" "the interrupted recording is readable by show"
+kill "$SIM_PID"
+
+# --- a lattice on its own control subject prefix (--ctl-prefix) ---
+start_sim --lattice px --ctl-prefix acme.ctl --wadm-mode fixed --http \
+    --heartbeat 1s --wadm-backoff 1s
+replay_run px px --ctl-prefix acme.ctl
+is "$RC" 0 "--ctl-prefix: the upgrade runs, exit 0"
+like "$(jq -r 'select(.kind=="ctl.request" and .from=="latticectl") | .subject' \
+    "$TEST_DIR/px.ltrec" | sort -u)" "^acme\\.ctl\\.v1\\.px\\.host\\.ping$" \
+    "--ctl-prefix: its own requests are recorded on that prefix, marked as latticectl's"
+like "$(jq -r 'select(.kind=="ctl.request" and .from==null) | .subject' \
+    "$TEST_DIR/px.ltrec" | sort -u)" "acme\\.ctl\\.v1\\.px\\.component\\.scale\\." \
+    "--ctl-prefix: wadm's scale commands are recorded, not marked as latticectl's"
 kill "$SIM_PID"
 start_sim --lattice nw --no-wadm
 exit_code 4 "wadm not running" lt -x nw --timeout 2s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --yes

@@ -246,14 +246,19 @@ lt_time_format(int64_t ns, char *out, size_t outlen)
 void
 lt_time_format_short(int64_t ns, char *out, size_t outlen)
 {
+	/* one line per event: the clock part is kept per thread */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char hms[16];
 	time_t secs = (time_t)(ns / 1000000000LL);
+	long long ms = ns / 1000000 % 1000;
 	struct tm tm;
-	size_t n;
 
-	gmtime_r(&secs, &tm);
-	n = strftime(out, outlen, "%H:%M:%S", &tm);
-	snprintf(out + n, outlen - n, ".%03lld",
-	    (long long)(ns / 1000000 % 1000));
+	if (secs != last) {
+		gmtime_r(&secs, &tm);
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		last = secs;
+	}
+	snprintf(out, outlen, "%s.%03lld", hms, ms < 0 ? 0 : ms);
 }
 
 static int

@@ -610,9 +610,12 @@ flush_outputs(struct sub *s)
 		stdout_failed(s);
 	else if (!s->nd && lt_output_flush(s->ctx->out) != LT_WRITE_OK)
 		stdout_failed(s);
-	if (s->rec && lt_rec_flush(s->rec) < 0 && s->werr.code == LT_OK)
-		lt_error_set(&s->werr, LT_E_RUNTIME, "cannot write recording: %s",
-		    strerror(errno));
+	if (s->rec && lt_rec_flush(s->rec) < 0) {
+		if (s->werr.code == LT_OK)
+			lt_error_set(&s->werr, LT_E_RUNTIME, "cannot write "
+			    "recording: %s", strerror(errno));
+		s->done = true;	/* a sub that cannot record stops */
+	}
 }
 
 /* The next deadline on the lt_mono_ns clock: --idle or the end of the

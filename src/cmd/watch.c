@@ -535,9 +535,12 @@ flush_outputs(struct watch *w)
 		stdout_failed(w);
 	else if (!w->nd && lt_output_flush(w->ctx->out) != LT_WRITE_OK)
 		stdout_failed(w);
-	if (w->rec && lt_rec_flush(w->rec) < 0 && w->werr.code == LT_OK)
-		lt_error_set(&w->werr, LT_E_RUNTIME, "cannot write recording: %s",
-		    strerror(errno));
+	if (w->rec && lt_rec_flush(w->rec) < 0) {
+		if (w->werr.code == LT_OK)
+			lt_error_set(&w->werr, LT_E_RUNTIME, "cannot write "
+			    "recording: %s", strerror(errno));
+		w->done = true;	/* a watch that cannot record stops */
+	}
 }
 
 enum wake { WAKE_IDLE, WAKE_UNTIL, WAKE_FLUSH };

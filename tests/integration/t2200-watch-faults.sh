@@ -52,6 +52,29 @@ like "$(jq -r 'select(.kind=="gap") | .reason' "$TEST_DIR/slow.out" | sort -u)" 
     "the gap says the consumer was slow"
 is "$(jq -r 'select(.kind=="end") | .dropped' "$TEST_DIR/slow.out")" "$dropped" "the end record totals the drops"
 
+# A recording that stops taking writes (a 16 KiB file size limit, as a
+# full disk would): watch stops with the error, exit 6, and what reached
+# the file is a valid prefix that show reads.
+(
+	trap '' XFSZ	# writes past the limit fail with EFBIG instead
+	ulimit -f 16
+	exec "$LATTICECTL" -v -s "$NATS_URL" watch --record "$TEST_DIR/full.ltrec" \
+	    --count 5000
+) >/dev/null 2>"$TEST_DIR/full.err" &
+full_pid=$!
+_bg_pids+=("$full_pid")
+wait_for "subscribed under the file size limit" 20 grep -q subscribed "$TEST_DIR/full.err"
+T flood wasmbus.evt.default.config_set "$E/config_set.json" --count 2000 >/dev/null 2>&1
+wait_pid "$full_pid" 30
+is "$WAIT_RC" 6 "a recording that cannot be written: exit 6"
+like "$(cat "$TEST_DIR/full.err")" "cannot write recording: File too large" \
+    "one line says why"
+recorded=$(jq -r 'select(.kind=="event")' "$TEST_DIR/full.ltrec" 2>/dev/null | jq -s length)
+ok "$([ "$recorded" -gt 0 ] && echo 0 || echo 1)" \
+    "the events recorded before the failure stay readable ($recorded)"
+like "$(lt show "$TEST_DIR/full.ltrec" 2>&1 >/dev/null)" "truncated|no end record" \
+    "show reads the prefix and says it ends early"
+
 exit_code 2 "--max-pending 0" lt watch --max-pending 0
 # A regular expression the C library would spend gigabytes on.
 exit_code 2 "a --where regular expression bomb" lt watch --where 'data.x~a{255}{255}{255}'

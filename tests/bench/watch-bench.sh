@@ -10,6 +10,8 @@
 #   tests/bench/watch-bench.sh [EVENTS]   (default 500000; BUILD_DIR=build-rel)
 #   BENCH_ONLY="ndjson filter" runs those consumers (and bare) only;
 #   BENCH_DEADLINE=300 kills a consumer still running after that many s.
+# Ends with payload-bench: the same ndjson work on the same payloads
+# without NATS, the part of the cost that is watch's own.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-500000}
@@ -90,3 +92,6 @@ echo " subscription, as latticectl receives; 'acopy' is asub writing every paylo
 echo " to a file, the least an ndjson writer pays; 'filter' shows 1 in 100 events, 'filter100'"
 echo " every event as ndjson through --for, 'where' none. Peak RSS includes"
 echo " the backlog nats.c buffers while a consumer is slower than the publisher.)"
+# watch's own work per ndjson event, without NATS, on the same payloads
+echo "ndjson record building alone (payload-bench, no NATS, warm caches):"
+"$B/tests/bench/payload-bench" "${FILES[@]}"

@@ -97,8 +97,11 @@ plain_run(const char *p, const char *end)
 #endif
 	for (; end - p >= 8; p += 8) {
 		memcpy(&v, p, 8);
-		if ((hit = word_specials(v)) != 0)	/* little-endian order */
-			return p + (LT_LITTLE_ENDIAN ? __builtin_ctzll(hit) / 8 : 0);
+		if ((hit = word_specials(v)) == 0)
+			continue;
+		if (LT_LITTLE_ENDIAN)	/* the lowest mark is the first byte */
+			return p + __builtin_ctzll(hit) / 8;
+		break;
 	}
 	while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f &&
 	    *p != '"' && *p != '\\')
@@ -106,7 +109,7 @@ plain_run(const char *p, const char *end)
 	return p;
 }
 
-/* The code unit of the \\uXXXX at p, or -1. */
+/* The code unit of the \uXXXX escape at p, or -1. */
 static long
 hex4(const char *p, const char *end)
 {
@@ -124,7 +127,7 @@ hex4(const char *p, const char *end)
 	return v;
 }
 
-/* Step over the escape at s->p. A \\u escape needs four hex digits, and
+/* Step over the escape at s->p. A \u escape needs four hex digits, and
  * a UTF-16 surrogate its pair (as cJSON, which reads recordings, does). */
 static int
 escape(struct scan *s)

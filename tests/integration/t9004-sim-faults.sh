@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # t9004-sim-faults: --drop-replies, --reply-delay, --garbage-events,
-# --kill-host-after, --events-max-age and load mode.
+# --kill-host-after, --mute-ping, --events-max-age and load mode.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -29,6 +29,13 @@ one_host() { [ "$(T gather wasmbus.ctl.v1.f3.host.ping --timeout 500ms | wc -l)"
 wait_for "one host left" 10 one_host
 ok $? "killed host stops answering"
 unlike "$(cat "$TEST_DIR/g.rec")" host_stopped "a killed host sends no host_stopped"
+stop_pid "$SIM_PID"
+
+start_sim --lattice f6 --hosts 2 --mute-ping 1 --no-wadm
+is "$(T gather wasmbus.ctl.v1.f6.host.ping --timeout 500ms | wc -l)" 1 "--mute-ping 1: one of two hosts answers ping"
+muted=$(sed -n 's/.*host \(N[A-Z0-9]*\) (.*) started$/\1/p' "$TEST_DIR/sim.log" | tail -1)
+like "$(T req "wasmbus.ctl.v1.f6.host.get.$muted" --timeout 2s)" '"success":true' "the muted host still answers host.get"
+like "$(cat "$TEST_DIR/sim.log")" "fault: host ${muted:0:8} ignores host.ping" "the sim logs the ignored ping"
 stop_pid "$SIM_PID"
 
 start_sim --lattice f4 --events-max-age 5m --hosts 1

@@ -32,7 +32,7 @@ usage(FILE *f)
 	    "    [--wadm-backoff DUR] [--events-max-age DUR]\n"
 	    "    [--drop-replies P] [--reply-delay DUR] "
 	    "[--garbage-events RATE]\n"
-	    "    [--kill-host-after DUR] [--mute-inventory N]\n"
+	    "    [--kill-host-after DUR] [--mute-inventory N] [--mute-ping N]\n"
 	    "    [--rate N] [--duration DUR] [--event-size BYTES]\n");
 }
 
@@ -81,6 +81,7 @@ static const struct option longopts[] = {
 	{ "garbage-events", required_argument, NULL, 'g' },
 	{ "kill-host-after", required_argument, NULL, 'k' },
 	{ "mute-inventory", required_argument, NULL, 'm' },
+	{ "mute-ping", required_argument, NULL, 'p' },
 	{ "rate", required_argument, NULL, 'r' },
 	{ "duration", required_argument, NULL, 'u' },
 	{ "event-size", required_argument, NULL, 'z' },
@@ -111,6 +112,7 @@ parse_opt(struct sim_opts *o, int c, const char *v)
 	case 'g': o->garbage_rate = num("--garbage-events", v, 1e6); break;
 	case 'k': o->kill_after_ns = dur("--kill-host-after", v); break;
 	case 'm': o->mute_inventory = (int)num("--mute-inventory", v, 64); break;
+	case 'p': o->mute_ping = (int)num("--mute-ping", v, 64); break;
 	case 'r': o->rate = num("--rate", v, 1e9); o->load = true; break;
 	case 'u': o->duration_ns = dur("--duration", v); break;
 	case 'z': o->event_size = (int)num("--event-size", v, 1 << 20); break;

@@ -60,11 +60,24 @@ sim_host_inventory(struct sim_host *h)
 	return inv;
 }
 
+/* One of the last n hosts (--mute-inventory, --mute-ping): say so. */
+static bool
+muted(const struct sim_host *h, int n, const char *verb)
+{
+	if (h->index < h->sim->nhosts - n)
+		return false;
+	sim_log("fault: host %.8s ignores %s", h->id, verb);
+	return true;
+}
+
 static void
 verb_ping(struct sim_host *h, natsMsg *m, cJSON *req)
 {
-	cJSON *r = cJSON_CreateObject();
+	cJSON *r;
 
+	if (muted(h, h->sim->o.mute_ping, "host.ping"))
+		return;
+	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "ctl_host", h->sim->o.url);
 	cJSON_AddStringToObject(r, "rpc_host", h->sim->o.url);
 	cJSON_AddStringToObject(r, "friendly_name", h->name);
@@ -79,10 +92,8 @@ verb_ping(struct sim_host *h, natsMsg *m, cJSON *req)
 static void
 verb_get(struct sim_host *h, natsMsg *m, cJSON *req)
 {
-	if (h->index >= h->sim->nhosts - h->sim->o.mute_inventory) {
-		sim_log("fault: host %.8s ignores host.get", h->id);
+	if (muted(h, h->sim->o.mute_inventory, "host.get"))
 		return;
-	}
 	sim_reply(h->sim, h->nc, m, true, "", sim_host_inventory(h));
 }
 

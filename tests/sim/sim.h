@@ -33,6 +33,7 @@ struct sim_opts {
 	double garbage_rate;	/* per second */
 	int64_t kill_after_ns;
 	int mute_inventory;	/* the last N hosts ignore host.get */
+	int mute_ping;		/* the last N hosts ignore host.ping */
 	/* load mode */
 	double rate;		/* 0: unthrottled */
 	int64_t duration_ns;

@@ -590,6 +590,10 @@ open_outputs(struct sub *s, struct lt_error *err)
 		s->nd = lt_rec_open_fp(ctx->out);
 		lt_rec_set_autoflush(s->nd, false);
 		lt_rec_set_redaction(s->nd, s->redact);
+		/* stdout is a recording too, valid for 'show' */
+		if (lt_rec_write_meta(s->nd, ctx->orig_argc, ctx->orig_argv,
+		    ctx->conn, lattice, NULL, NULL) == 0)
+			stdout_failed(s);
 	}
 	if (path == NULL)
 		return 0;

@@ -14,7 +14,7 @@ lt_timeline_known_kind(const char *kind)
 	static const char *const known[] = { "meta", "event", "ctl.request",
 	    "ctl.reply", "wadm.request", "wadm.reply", "wadm.status",
 	    "wadm.cmd", "kv", "snapshot", "inventory", "probe", "phase",
-	    "finding", "gap", "end", "message", NULL };
+	    "finding", "gap", "end", "msg", NULL };
 	int i;
 
 	for (i = 0; kind && known[i]; i++)

@@ -52,6 +52,26 @@ is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/nd.out")" \
     com.wasmcloud.lattice.config_set "events are recorded as kind event"
 is "$(jq -r .kind "$TEST_DIR/nd.ltrec" | tr '\n' ' ')" "meta event end " \
     "recording: meta, event, end"
+is "$(jq -r .kind "$TEST_DIR/nd.out" | tr '\n' ' ')" "meta event end " \
+    "ndjson stdout: meta, event, end, as the recording"
+is "$(head -1 "$TEST_DIR/nd.out" | jq -r '.schema + " " + .lattice')" \
+    "latticectl.rec/1 default" "the meta record names the schema and lattice"
+
+# 'sub -o ndjson > FILE' is a recording that show reads like --record's.
+bg_lt ndshow sub 'wasmbus.evt.default.>' 'demo.>' -o ndjson --count 2
+T pub wasmbus.evt.default.config_set "$EXAMPLES/events/config_set.json" >/dev/null
+printf 'plain' | T pub demo.c - >/dev/null
+wait_pid "$LAST_PID" 10
+is "$WAIT_RC" 0 "sub -o ndjson into a file exits 0"
+lt show "$TEST_DIR/ndshow.out" >"$TEST_DIR/ndshow.show" 2>"$TEST_DIR/ndshow.showerr"
+is "$?" 0 "show reads sub's ndjson output"
+is "$(cat "$TEST_DIR/ndshow.showerr")" "" "complete: no warning (meta first, end last)"
+like "$(cat "$TEST_DIR/ndshow.show")" 'config_set .*rust_hello_world-custom_config' \
+    "show renders the event sub printed"
+like "$(cat "$TEST_DIR/ndshow.show")" '-- msg: subject=demo\.c' "and the plain message (kind msg)"
+lt show "$TEST_DIR/ndshow.out" -o ndjson >"$TEST_DIR/ndshow.nd"
+is "$(jq -c . "$TEST_DIR/ndshow.out" | sha256sum)" "$(jq -c . "$TEST_DIR/ndshow.nd" | sha256sum)" \
+    "show -o ndjson re-emits every record sub wrote"
 
 # Request/reply pairing with a responder; raw bytes out.
 bg "$LT_HELPER" -s "$NATS_URL" responder 'svc.>' - '{"success":true,"message":"pong"}' >"$TEST_DIR/resp.out"

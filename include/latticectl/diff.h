@@ -72,6 +72,12 @@ void lt_diff_format_text(const struct lt_diff *d, const struct lt_colors *col,
  * descriptions, counts and the changes. */
 void lt_diff_format_json(const struct lt_diff *d, const struct lt_snapshot *a,
     const struct lt_snapshot *b, struct lt_buf *out);
+/* The same as JSON lines: one object per change (schema
+ * latticectl.kv-diff-change/1, the members of a "changes" element), then
+ * one summary object (schema latticectl.kv-diff-summary/1: the document's
+ * a, b and summary). */
+void lt_diff_format_ndjson(const struct lt_diff *d, const struct lt_snapshot *a,
+    const struct lt_snapshot *b, struct lt_buf *out);
 /* A side rendered for an external diff tool: for each key that holds a
  * value, "== KEY" and the value (pretty JSON or text). */
 void lt_diff_render(const struct lt_snapshot *s, struct lt_buf *out);

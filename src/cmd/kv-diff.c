@@ -291,8 +291,10 @@ show(struct lt_ctx *ctx, const struct side *sd, const struct lt_diff *d,
 	struct lt_buf b = LT_BUF_INIT;
 	enum lt_write w;
 
-	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON)
+	if (ctx->format == LT_FMT_JSON)
 		lt_diff_format_json(d, &sd[0].s, &sd[1].s, &b);
+	else if (ctx->format == LT_FMT_NDJSON)
+		lt_diff_format_ndjson(d, &sd[0].s, &sd[1].s, &b);
 	else if (tool && *tool)
 		return external_diff(tool, sd, err);
 	else

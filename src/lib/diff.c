@@ -382,13 +382,19 @@ fields_json(struct lt_buf *out, const struct lt_diff_item *it)
 	lt_buf_addch(out, ']');
 }
 
+/* A change as an object: bare in the document's array (schema NULL), or
+ * standing on its own line with its schema first. */
 static void
-item_json(struct lt_buf *out, const struct lt_diff_item *it)
+item_json(struct lt_buf *out, const struct lt_diff_item *it,
+    const char *schema)
 {
 	static const char *const names[] = { "added", "removed", "changed" };
 	const struct lt_snapshot_entry *e = it->b ? it->b : it->a;
 
-	lt_buf_adds(out, "{\"key\":");
+	lt_buf_addch(out, '{');
+	if (schema)
+		lt_buf_addf(out, "\"schema\":\"%s\",", schema);
+	lt_buf_adds(out, "\"key\":");
 	lt_buf_add_json_str(out, e->key, strlen(e->key));
 	lt_buf_addf(out, ",\"change\":\"%s\"", names[it->change]);
 	if (it->change == LT_DIFF_REMOVED)
@@ -401,25 +407,48 @@ item_json(struct lt_buf *out, const struct lt_diff_item *it)
 	lt_buf_addch(out, '}');
 }
 
+/* {"schema":schema,"a":{...},"b":{...},"summary":{...} (left open). */
+static void
+head_json(struct lt_buf *out, const char *schema, const struct lt_diff *d,
+    const struct lt_snapshot *a, const struct lt_snapshot *b)
+{
+	lt_buf_addf(out, "{\"schema\":\"%s\",", schema);
+	side_json(out, "a", a);
+	lt_buf_addch(out, ',');
+	side_json(out, "b", b);
+	lt_buf_addf(out, ",\"summary\":{\"added\":%zu,\"removed\":%zu,"
+	    "\"deleted\":%zu,\"purged\":%zu,\"changed\":%zu}",
+	    d->added, d->removed, d->deleted, d->purged, d->changed);
+}
+
 void
 lt_diff_format_json(const struct lt_diff *d, const struct lt_snapshot *a,
     const struct lt_snapshot *b, struct lt_buf *out)
 {
 	size_t i;
 
-	lt_buf_adds(out, "{\"schema\":\"latticectl.kv-diff/1\",");
-	side_json(out, "a", a);
-	lt_buf_addch(out, ',');
-	side_json(out, "b", b);
-	lt_buf_addf(out, ",\"summary\":{\"added\":%zu,\"removed\":%zu,"
-	    "\"deleted\":%zu,\"purged\":%zu,\"changed\":%zu},\"changes\":[",
-	    d->added, d->removed, d->deleted, d->purged, d->changed);
+	head_json(out, "latticectl.kv-diff/1", d, a, b);
+	lt_buf_adds(out, ",\"changes\":[");
 	for (i = 0; i < d->n; i++) {
 		if (i)
 			lt_buf_addch(out, ',');
-		item_json(out, &d->v[i]);
+		item_json(out, &d->v[i], NULL);
 	}
 	lt_buf_adds(out, "]}\n");
+}
+
+void
+lt_diff_format_ndjson(const struct lt_diff *d, const struct lt_snapshot *a,
+    const struct lt_snapshot *b, struct lt_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		item_json(out, &d->v[i], "latticectl.kv-diff-change/1");
+		lt_buf_addch(out, '\n');
+	}
+	head_json(out, "latticectl.kv-diff-summary/1", d, a, b);
+	lt_buf_adds(out, "}\n");
 }
 
 void

@@ -68,6 +68,29 @@ is "$(jq -r '[.changes[] | select(.key=="hello-custom_config") | .fields[] | .fi
     "greeting:changed,api_key:changed,port:added" "-o json: fields"
 is "$(jq -r '.a.source + " " + .b.bucket' <<<"$j")" "$S/before.snap $B" "-o json: sides"
 
+# -o ndjson: one object per line, each parsed on its own: a line per change
+# (the document's changes), then a summary line (its sides and counts).
+exit_code 1 "-o ndjson: differences" lt kv diff "$S/before.snap" "$S/after.snap" -o ndjson
+nd=$S/last.out
+python3 - "$nd" >"$S/nd.check" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[-1] == "", "ends with a newline"
+objs = [json.loads(l) for l in lines[:-1]]
+print(len(objs), " ".join(o["schema"] for o in objs))
+PY
+is "$?" 0 "-o ndjson: every line is one JSON object"
+is "$(cat "$S/nd.check")" "6 $(printf 'latticectl.kv-diff-change/1 %.0s' 1 2 3 4 5)latticectl.kv-diff-summary/1" \
+    "-o ndjson: five change lines, then the summary line"
+is "$(jq -c 'select(.schema == "latticectl.kv-diff-change/1") | del(.schema)' "$nd")" "$(jq -c '.changes[]' <<<"$j")" \
+    "-o ndjson: the change lines are -o json's changes"
+is "$(tail -n 1 "$nd" | jq -c 'del(.schema)')" "$(jq -c 'del(.schema, .changes)' <<<"$j")" \
+    "-o ndjson: the summary line is -o json's sides and summary"
+is "$(jq -r 'select(.key == "to-purge") | .change + " " + .op' "$nd")" "removed purge" "-o ndjson: purge"
+exit_code 0 "-o ndjson, no difference" lt kv diff "$S/after.snap" "$S/after.snap" -o ndjson
+is "$(jq -c '[.schema, .summary.changed]' "$S/last.out")" '["latticectl.kv-diff-summary/1",0]' \
+    "-o ndjson, no difference: the summary line alone"
+
 # points rebuilt from history
 exit_code 1 "@REVISION vs live" lt kv diff "@$rev_before"
 lt kv diff "$S/before.snap" 2>/dev/null | grep -v -e '^- to-purge' -e '^    - {"p":1}' >"$S/file-live.out"

@@ -151,6 +151,62 @@ test_snapshots(void)
 	lt_snapshot_release(&b);
 }
 
+/* Each ndjson line parses alone and names its schema; without them, the
+ * change lines are the document's changes and the last line the rest. */
+static void
+check_ndjson(const struct lt_diff *d, const struct lt_snapshot *a,
+    const struct lt_snapshot *b, const char *what)
+{
+	struct lt_buf js = LT_BUF_INIT, nd = LT_BUF_INIT;
+	cJSON *doc, *line, *changes;
+	char *p, *nl;
+	size_t n = 0;
+	bool same = true;
+
+	lt_diff_format_json(d, a, b, &js);
+	lt_diff_format_ndjson(d, a, b, &nd);
+	doc = cJSON_Parse(lt_buf_str(&js));
+	changes = cJSON_DetachItemFromObject(doc, "changes");
+	cJSON_DeleteItemFromObject(doc, "schema");
+	for (p = nd.buf; p && (nl = strchr(p, '\n')); p = nl + 1, n++) {
+		const char *want = n < d->n ? "latticectl.kv-diff-change/1" :
+		    "latticectl.kv-diff-summary/1";
+		cJSON *s;
+
+		line = cJSON_ParseWithLength(p, (size_t)(nl - p));
+		s = cJSON_DetachItemFromObject(line, "schema");
+		same = same && line && cJSON_IsString(s) &&
+		    !strcmp(s->valuestring, want) && cJSON_Compare(line, n < d->n ?
+		    cJSON_GetArrayItem(changes, (int)n) : doc, true);
+		cJSON_Delete(s);
+		cJSON_Delete(line);
+	}
+	is_int((int)n, (int)d->n + 1, "ndjson (%s): a line per change and "
+	    "a summary line", what);
+	ok(same, "ndjson (%s): the json document's changes and summary", what);
+	cJSON_Delete(changes);
+	cJSON_Delete(doc);
+	lt_buf_release(&js);
+	lt_buf_release(&nd);
+}
+
+static void
+test_ndjson(void)
+{
+	struct lt_snapshot a = LT_SNAPSHOT_INIT, b = LT_SNAPSHOT_INIT;
+	struct lt_diff d = LT_DIFF_INIT;
+
+	build(&a, &b);
+	lt_diff_snapshots(&a, &b, &d);
+	check_ndjson(&d, &a, &b, "five changes");
+	lt_diff_release(&d);
+	lt_diff_snapshots(&a, &a, &d);
+	check_ndjson(&d, &a, &a, "no change");
+	lt_diff_release(&d);
+	lt_snapshot_release(&a);
+	lt_snapshot_release(&b);
+}
+
 /* Write, read back: the same entries, through the fast reader; the
  * same lines reformatted read the same through cJSON. */
 static void
@@ -248,6 +304,7 @@ main(void)
 	test_fields();
 	test_equal();
 	test_snapshots();
+	test_ndjson();
 	test_roundtrip();
 	test_bad_files();
 	done_testing();

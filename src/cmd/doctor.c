@@ -16,6 +16,7 @@
 #include "latticectl/conn.h"
 #include "latticectl/http.h"
 #include "latticectl/json.h"
+#include "latticectl/nkey.h"
 #include "latticectl/req.h"
 #include "latticectl/sub.h"
 #include "latticectl/util.h"
@@ -311,6 +312,62 @@ is_host_conn(const struct doctor *d, const cJSON *conn, const cJSON *subs)
 	return false;
 }
 
+/* An nkey-shaped host id: 'N' and 55 base32 characters. */
+static bool
+is_host_id(const char *s)
+{
+	return s[0] == 'N' && strlen(s) == LT_NKEY_PUBLIC_LEN &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == LT_NKEY_PUBLIC_LEN;
+}
+
+/* The host id of a per-host control subject, rest being what follows
+ * "{prefix}.v1.{L}.": {component,provider,label,host}.<verb>.<id>
+ * (protocol 1.2), or NULL. Borrowed from rest. */
+static const char *
+per_host_id(const char *rest)
+{
+	static const char *const kinds[] = { "component.", "provider.",
+	    "label.", "host." };
+	const char *id;
+	size_t i;
+
+	for (i = 0; i < LT_ARRAY_SIZE(kinds); i++) {
+		if (!lt_str_has_prefix(rest, kinds[i]))
+			continue;
+		id = strchr(rest + strlen(kinds[i]), '.');
+		return id && is_host_id(id + 1) ? id + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* The id of the host a connection subscribes like: {P}.host.ping and a
+ * per-host subject of one host id, as every wasmCloud host does whether
+ * or not it answered this ping; NULL when it does not. Borrowed from
+ * subs. */
+static const char *
+host_like_id(const struct doctor *d, const cJSON *subs)
+{
+	char p[300];
+	const char *id = NULL;
+	bool ping = false;
+	const cJSON *s;
+	size_t n = (size_t)snprintf(p, sizeof(p), "%s.v1.%s.", d->ctl.prefix,
+	    d->ctl.lattice);
+
+	cJSON_ArrayForEach(s, subs) {
+		const char *subj = lt_json_str(s, "subject");
+
+		if (!subj || lt_json_str(s, "qgroup") ||
+		    strncmp(subj, p, n) != 0)
+			continue;
+		if (!strcmp(subj + n, "host.ping"))
+			ping = true;
+		else if (!id)
+			id = per_host_id(subj + n);
+	}
+	return ping ? id : NULL;
+}
+
 /* wadm: named so, or doing more than the API queue (wadm.cmd, events,
  * notify), which a bare request thief does not. */
 static bool
@@ -369,17 +426,44 @@ add_thief(struct doctor *d, const cJSON *conn, const cJSON *s,
 	    lt_json_str(s, "subject"), lt_json_num(s, "msgs", 0), g->owner);
 }
 
+/* A member of host groups that subscribes like host id but did not
+ * answer the ping: first names its first host group, of ngroups. */
+static void
+add_silent_host(struct doctor *d, const cJSON *conn, const char *id,
+    const struct lt_queue_group *first, int ngroups)
+{
+	const char *name = lt_json_str(conn, "name");
+	const char *ip = lt_json_str(conn, "ip");
+	char more[32] = "", fix[256];
+
+	if (ngroups > 1)
+		snprintf(more, sizeof(more), " (and %d more)", ngroups - 1);
+	snprintf(fix, sizeof(fix), "raise --wait; if it still does not answer, "
+	    "look at host %s: it takes its share of link, claims and config "
+	    "requests", id);
+	add(d, "queue-groups", ST_WARN, fix, "connection cid %.0f name '%s' "
+	    "from %s:%.0f in host queue group '%s'%s looks like a host that "
+	    "did not answer the ping: it subscribes to host.ping and to the "
+	    "subjects of host %s (not counted as a thief)",
+	    lt_json_num(conn, "cid", 0), name ? name : "", ip ? ip : "?",
+	    lt_json_num(conn, "port", 0), first->name, more, id);
+}
+
 /* Report one connection's queue subscriptions in groups it does not own;
- * returns how many. *untold: it is in a group whose owners cannot be
- * told (cannot_tell). */
+ * returns how many thieves. *untold: it is in a group whose owners cannot
+ * be told (cannot_tell). *silent: it looks like a host that did not
+ * answer the ping (host_like_id) and is reported once as a warning. */
 static int
 check_conn(struct doctor *d, const cJSON *conn,
-    const struct lt_queue_group *groups, size_t ngroups, bool *untold)
+    const struct lt_queue_group *groups, size_t ngroups, bool *untold,
+    bool *silent)
 {
 	const cJSON *subs = cJSON_GetObjectItem(conn, "subscriptions_list_detail");
+	const char *like = host_like_id(d, subs);
+	const struct lt_queue_group *first = NULL;
 	const cJSON *s;
 	size_t i;
-	int found = 0;
+	int found = 0, nsilent = 0;
 
 	cJSON_ArrayForEach(s, subs) {
 		const char *q = lt_json_str(s, "qgroup");
@@ -389,12 +473,20 @@ check_conn(struct doctor *d, const cJSON *conn,
 				continue;
 			if (cannot_tell(d, &groups[i]))
 				*untold = true;
-			else if (!owns_group(d, &groups[i], conn, subs)) {
+			else if (owns_group(d, &groups[i], conn, subs))
+				continue;
+			else if (like && !strcmp(groups[i].owner, "host")) {
+				first = first ? first : &groups[i];
+				nsilent++;
+			} else {
 				add_thief(d, conn, s, &groups[i]);
 				found++;
 			}
 		}
 	}
+	if (first)
+		add_silent_host(d, conn, like, first, nsilent);
+	*silent = first != NULL;
 	return found;
 }
 
@@ -404,14 +496,15 @@ check_queue_groups(struct doctor *d, const cJSON *connz)
 	struct lt_queue_group groups[LT_CLASSIFY_MAX_GROUPS];
 	size_t ngroups = lt_classify_groups(&d->cls, groups, LT_CLASSIFY_MAX_GROUPS);
 	const cJSON *conns = cJSON_GetObjectItem(connz, "connections"), *c;
-	int found = 0, untold = 0, n = cJSON_GetArraySize(conns);
+	int found = 0, untold = 0, silent = 0, n = cJSON_GetArraySize(conns);
 	double total = lt_json_num(connz, "total", n);
 
 	cJSON_ArrayForEach(c, conns) {
-		bool u = false;
+		bool u = false, q = false;
 
-		found += check_conn(d, c, groups, ngroups, &u);
+		found += check_conn(d, c, groups, ngroups, &u, &q);
 		untold += u;
+		silent += q;
 	}
 	if (total > n)
 		add(d, "queue-groups", ST_WARN, "run doctor against a less busy "
@@ -423,7 +516,7 @@ check_queue_groups(struct doctor *d, const cJSON *connz)
 		    "ping, so the %d connection%s in host queue groups cannot be "
 		    "told from request thieves (not checked)", untold,
 		    untold == 1 ? "" : "s");
-	else if (found == 0)
+	else if (found == 0 && silent == 0)
 		add(d, "queue-groups", ST_PASS, NULL, "%d connections checked: "
 		    "only hosts and wadm are in their queue groups", n);
 }

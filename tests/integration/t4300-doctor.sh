@@ -3,7 +3,9 @@
 # without wadm, without JetStream, with the monitoring port down, slow or
 # answering something that is not JSON; -o json; exit 1 when any check
 # fails; queue groups with hosts that answer no ping (cannot tell, a
-# warning). (The host queue-group thief is in t4100-sub-safety.)
+# warning), and with one host silent to ping beside a thief (the silent
+# host a warning, the thief a failure). (More host queue-group thieves are
+# in t4100-sub-safety.)
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -107,6 +109,37 @@ like "$(cat "$TEST_DIR/last.out")" "^FAIL  monitor +'$www/varz' did not answer w
 exit_code 1 "monitoring URL with a wrong path" lt doctor --monitor "$www/nats/" --wait 300ms -o json
 like "$(jq -r '.checks[] | select(.check == "monitor") | .reason' "$TEST_DIR/last.out")" "'$www/nats/varz' answered HTTP 404" \
     "json: an HTTP error is named"
+stop_pid "$SIM_PID"
+
+# Some hosts answer ping, one does not (slow, or outside --wait): it still
+# subscribes like a host (host.ping, its own host.*.ID...), so it is a
+# warning, not a thief; a client in a host queue group is still a thief.
+start_sim --hosts 2 --mute-ping 1
+silent=$(sed -n 's/.*host \(N[A-Z0-9]*\) (.*) started$/\1/p' "$TEST_DIR/sim.log" | tail -1)
+exit_code 0 "one host silent to ping: a warning, exit 0" lt doctor --monitor "$NATS_MON_URL" --wait 500ms
+out=$(cat "$TEST_DIR/last.out")
+like "$out" "^PASS  hosts +1 host answered ping" "one host answered"
+like "$out" "^WARN  queue-groups +connection cid [0-9]+ name 'latticesim host ${silent:0:8}' from 127\.0\.0\.1:[0-9]+ in host queue group 'wasmbus\.ctl\.v1\.default\.[a-z]+' \(and 2 more\) looks like a host that did not answer the ping: it subscribes to host\.ping and to the subjects of host $silent" \
+    "the silent host is a warning, named with its id"
+like "$out" "fix: raise --wait; if it still does not answer, look at host $silent: it takes its share of link, claims and config requests$" "with the fix"
+unlike "$out" "steals requests" "the silent host is not named a thief"
+unlike "$out" "^PASS  queue-groups" "queue groups do not pass"
+bg "$LT_HELPER" -s "$NATS_URL" thief 'wasmbus.ctl.v1.default.config.>' wasmbus.ctl.v1.default.config >"$TEST_DIR/thief3.out"
+wait_for "thief" 10 grep -q ready "$TEST_DIR/thief3.out"
+exit_code 1 "a silent host and a thief" lt doctor --monitor "$NATS_MON_URL" --wait 500ms
+out=$(cat "$TEST_DIR/last.out")
+like "$out" "^FAIL  queue-groups +connection cid [0-9]+ name 'lt-test-tool' from 127\.0\.0\.1:[0-9]+ is in host queue group 'wasmbus\.ctl\.v1\.default\.config' \(subject 'wasmbus\.ctl\.v1\.default\.config\.>', [0-9]+ messages taken\) but is not a host: it steals requests" \
+    "the thief in a host group is named"
+like "$out" "^WARN  queue-groups +connection cid [0-9]+ name 'latticesim host ${silent:0:8}' .* looks like a host that did not answer the ping" \
+    "the silent host is still a warning"
+unlike "$(grep '^FAIL' "$TEST_DIR/last.out")" "latticesim" "no host is named a thief"
+like "$(cat "$TEST_DIR/last.err")" "doctor: 1 check failed" "stderr counts the thief alone"
+exit_code 1 "a silent host and a thief, -o json" lt doctor --monitor "$NATS_MON_URL" --wait 500ms -o json
+is "$(jq -r '[.checks[] | select(.check == "queue-groups") | .status] | sort | join(",")' "$TEST_DIR/last.out")" \
+    "fail,warn" "json: the thief fails, the silent host warns"
+is "$(jq -r '[.checks[] | select(.status == "fail") | .check] | unique | join(",")' "$TEST_DIR/last.out")" \
+    "queue-groups" "json: nothing else fails"
+stop_pid "$LAST_PID"
 stop_pid "$SIM_PID"
 
 # Hosts that answer no ping (every ctl reply dropped) still sit in their

@@ -559,37 +559,68 @@ print_text(struct doctor *d)
 	return lt_output_flush(out) == LT_WRITE_FAILED ? -1 : 0;
 }
 
+/* One check as JSON: in the document's "checks", or a line of its own
+ * (with schema and lattice) under ndjson. */
+static cJSON *
+check_json(const struct doctor *d, int i, bool line)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (line) {
+		cJSON_AddStringToObject(o, "schema", "latticectl.doctor-check/1");
+		cJSON_AddStringToObject(o, "lattice", d->ctl.lattice);
+	}
+	cJSON_AddStringToObject(o, "check", d->v[i].name);
+	cJSON_AddStringToObject(o, "status", status_names[d->v[i].st]);
+	cJSON_AddStringToObject(o, "reason", d->v[i].reason);
+	if (d->v[i].fix[0])
+		cJSON_AddStringToObject(o, "fix", d->v[i].fix);
+	return o;
+}
+
+/* Write o (taken) as one compact line, or pretty for -o json. */
+static enum lt_write
+write_json(struct doctor *d, cJSON *o, bool pretty)
+{
+	char *text = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+	enum lt_write w = lt_output_write(d->ctx->out, text, strlen(text));
+
+	if (w == LT_WRITE_OK)
+		w = lt_output_write(d->ctx->out, "\n", 1);
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return w;
+}
+
+/* -o json: one document (schema latticectl.doctor/1, lattice, checks,
+ * summary); -o ndjson: a line per check, then a summary line. */
 static int
 print_json(struct doctor *d)
 {
-	cJSON *doc = cJSON_CreateObject(), *arr, *sum;
+	bool nd = d->ctx->format == LT_FMT_NDJSON;
+	cJSON *doc = cJSON_CreateObject(), *arr = NULL, *sum;
 	int i, counts[4] = { 0, 0, 0, 0 };
-	char *text;
-	enum lt_write w;
+	enum lt_write w = LT_WRITE_OK;
 
+	cJSON_AddStringToObject(doc, "schema", nd ? "latticectl.doctor-summary/1" :
+	    "latticectl.doctor/1");
 	cJSON_AddStringToObject(doc, "lattice", d->ctl.lattice);
-	arr = cJSON_AddArrayToObject(doc, "checks");
+	if (!nd)
+		arr = cJSON_AddArrayToObject(doc, "checks");
 	for (i = 0; i < d->n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "check", d->v[i].name);
-		cJSON_AddStringToObject(o, "status", status_names[d->v[i].st]);
-		cJSON_AddStringToObject(o, "reason", d->v[i].reason);
-		if (d->v[i].fix[0])
-			cJSON_AddStringToObject(o, "fix", d->v[i].fix);
-		cJSON_AddItemToArray(arr, o);
 		counts[d->v[i].st]++;
+		if (!nd)
+			cJSON_AddItemToArray(arr, check_json(d, i, false));
+		else if (w == LT_WRITE_OK)
+			w = write_json(d, check_json(d, i, true), false);
 	}
 	sum = cJSON_AddObjectToObject(doc, "summary");
 	for (i = 0; i < 4; i++)
 		cJSON_AddNumberToObject(sum, status_names[i], counts[i]);
-	text = d->ctx->format == LT_FMT_JSON ? cJSON_Print(doc) :
-	    cJSON_PrintUnformatted(doc);
-	w = lt_output_write(d->ctx->out, text, strlen(text));
 	if (w == LT_WRITE_OK)
-		w = lt_output_write(d->ctx->out, "\n", 1);
-	cJSON_free(text);
-	cJSON_Delete(doc);
+		w = write_json(d, doc, !nd);
+	else
+		cJSON_Delete(doc);
 	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 

@@ -47,6 +47,15 @@ exit_code 0 "healthy, -o json" lt doctor --monitor "$NATS_MON_URL" --wait 500ms 
 is "$(jq -c .summary "$TEST_DIR/last.out")" '{"pass":9,"warn":0,"fail":0,"skip":0}' "json: summary counts"
 is "$(jq -r '[.lattice, (.checks[0] | keys | join(","))] | join(" ")' "$TEST_DIR/last.out")" \
     "default check,reason,status" "json: lattice; check, status, reason"
+is "$(jq -r .schema "$TEST_DIR/last.out")" "latticectl.doctor/1" "json: schema"
+exit_code 0 "healthy, -o ndjson" lt doctor --monitor "$NATS_MON_URL" --wait 500ms -o ndjson
+is "$(python3 -c 'import json, sys
+recs = [json.loads(l) for l in sys.stdin]
+print(" ".join(sorted(set(r["schema"] for r in recs[:-1]))), len(recs) - 1,
+    recs[-1]["schema"], json.dumps(recs[-1]["summary"], separators=(",", ":")))' \
+    <"$TEST_DIR/last.out")" \
+    'latticectl.doctor-check/1 9 latticectl.doctor-summary/1 {"pass":9,"warn":0,"fail":0,"skip":0}' \
+    "ndjson: one line per check (each parses alone), then the summary line"
 exit_code 0 "without --monitor" lt doctor --wait 500ms -o json
 is "$(status monitor)" skip "without --monitor the monitor checks are skipped"
 

@@ -147,27 +147,51 @@ write_line(struct lt_ctx *ctx, const char *text)
 	return w == LT_WRITE_OK ? lt_output_write(ctx->out, "\n", 1) : w;
 }
 
-/* Print a JSON document (json) or one line per array element (ndjson).
- * Takes doc. A closed pipe is a quiet success. */
-static int
-print_json(struct lt_ctx *ctx, cJSON *doc, const char *array)
+/* The schema names of a command's JSON output: the -o json document, and
+ * under -o ndjson a line per element of its array, then a summary line
+ * with the rest of the document. */
+struct schemas {
+	const char *doc, *item, *summary;
+};
+
+static const struct schemas hosts_schemas = { "latticectl.hosts/1",
+	"latticectl.host/1", "latticectl.hosts-summary/1" };
+static const struct schemas inventory_schemas = { "latticectl.inventory/1",
+	"latticectl.inventory-host/1", "latticectl.inventory-summary/1" };
+
+/* Write o as one line (ndjson) or pretty (json), with its schema added. */
+static enum lt_write
+write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 {
-	const cJSON *it;
 	char *text;
+	enum lt_write w;
+
+	cJSON_AddStringToObject(o, "schema", schema);
+	text = ctx->format == LT_FMT_JSON ? cJSON_Print(o) :
+	    cJSON_PrintUnformatted(o);
+	w = write_line(ctx, text);
+	cJSON_free(text);
+	return w;
+}
+
+/* Print doc (taken) as json or ndjson (struct schemas). A closed pipe is a
+ * quiet success. */
+static int
+print_json(struct lt_ctx *ctx, cJSON *doc, const char *array,
+    const struct schemas *sc)
+{
+	cJSON *it;
 	enum lt_write w = LT_WRITE_OK;
 
 	if (ctx->format == LT_FMT_JSON) {
-		text = cJSON_Print(doc);
-		w = write_line(ctx, text);
-		cJSON_free(text);
+		w = write_json(ctx, doc, sc->doc);
 	} else {
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, array)) {
-			text = cJSON_PrintUnformatted(it);
-			w = write_line(ctx, text);
-			cJSON_free(text);
-			if (w != LT_WRITE_OK)
-				break;
-		}
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, array))
+			if (w == LT_WRITE_OK)
+				w = write_json(ctx, it, sc->item);
+		cJSON_DeleteItemFromObject(doc, array);
+		if (w == LT_WRITE_OK)
+			w = write_json(ctx, doc, sc->summary);
 	}
 	cJSON_Delete(doc);
 	return w == LT_WRITE_FAILED ? -1 : 0;
@@ -201,7 +225,7 @@ run_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			cJSON_AddItemToArray(arr, lt_ctl_host_to_json(&h.v[i]));
 		cJSON_AddNumberToObject(doc, "invalid_replies", (double)h.invalid);
 		cJSON_AddNumberToObject(doc, "refused_replies", (double)h.refused);
-		rc = print_json(ctx, doc, "hosts");
+		rc = print_json(ctx, doc, "hosts", &hosts_schemas);
 	} else {
 		rc = print_hosts_table(ctx, &h);
 	}
@@ -413,7 +437,7 @@ print_inventory(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 		cJSON_AddItemToArray(arr, lt_ctl_inventory_to_json(&inv->v[i]));
 	cJSON_AddItemToObject(doc, "failed", cJSON_Duplicate(inv->failed, true));
 	cJSON_AddNumberToObject(doc, "missing_configs", (double)inv->missing);
-	return print_json(ctx, doc, "hosts");
+	return print_json(ctx, doc, "hosts", &inventory_schemas);
 }
 
 /* Exit 5 naming the hosts that answered ping but not host.get. */

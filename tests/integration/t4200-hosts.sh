@@ -61,6 +61,18 @@ exit_code 0 "hosts -o json" lt hosts --wait 1s -o json
 is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$ids" "json: the same hosts"
 is "$(jq -r '[.lattice, (.hosts[0] | .version, (.labels | has("hostcore.os")), (.uptime_seconds >= 0))] | join(" ")' "$TEST_DIR/last.out")" \
     "default 1.8.0 true true" "json: lattice, version, labels, uptime"
+is "$(jq -r .schema "$TEST_DIR/last.out")" "latticectl.hosts/1" "json: schema"
+# ndjson: a line per host, then the rest of the document as a summary line
+ndjson_shape() {
+	python3 -c 'import json, sys
+recs = [json.loads(l) for l in sys.stdin]
+print(len(recs) - 1, " ".join(sorted(set(r["schema"] for r in recs[:-1]))),
+    recs[-1]["schema"], " ".join(sorted(k for k in recs[-1] if k != "schema")))' <"$TEST_DIR/last.out"
+}
+exit_code 0 "hosts -o ndjson" lt hosts --wait 1s -o ndjson
+is "$(ndjson_shape)" "3 latticectl.host/1 latticectl.hosts-summary/1 invalid_replies lattice refused_replies" \
+    "ndjson: 3 host lines, then the summary line (each line parses alone)"
+is "$(head -3 "$TEST_DIR/last.out" | jq -r .id | sort)" "$ids" "ndjson: the same hosts"
 
 # inventory
 exit_code 0 "inventory" lt inventory --wait 1s
@@ -84,6 +96,9 @@ is "$(jq -r '.hosts[0].components[0] | "\(.image_ref) \(.max_instances) \(.revis
     "localhost:5000/test/http-hello-world:0.0.2 1 0 $APP" "json: image, max instances, revision, annotations"
 is "$(jq -r '"\(.missing_configs) \(.failed | length) \(.hosts | length)"' "$TEST_DIR/last.out")" "1 0 1" \
     "json: one missing config, no failures, one host"
+exit_code 0 "inventory HOST -o ndjson" lt inventory "$host" --wait 1s -o ndjson
+is "$(ndjson_shape)" "1 latticectl.inventory-host/1 latticectl.inventory-summary/1 failed lattice missing_configs" \
+    "ndjson: the host's inventory, then the summary line"
 exit_code 0 "inventory --no-config-check" lt inventory "$host" --wait 1s --no-config-check
 unlike "$(cat "$TEST_DIR/last.out")" MISSING "--no-config-check marks nothing"
 exit_code 0 "inventory by host id prefix" lt inventory "$(head -1 <<<"$ids" | cut -c1-8)" --wait 1s -o json

@@ -1,5 +1,5 @@
 /* sig.c: a thread that waits for SIGINT/SIGTERM with sigwait, so signal
- * handling never runs inside nats.c or stdio. */
+ * handling never runs inside nats.c or stdio; SIGPIPE is ignored. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -36,8 +36,13 @@ void
 lt_sig_init(void)
 {
 	static sigset_t set;
+	struct sigaction ign = { .sa_handler = SIG_IGN };
 	pthread_t t;
 
+	/* A reader that went away is a write error (EPIPE) each command ends
+	 * on quietly, not a kill: nats.c ignores SIGPIPE once it starts, but
+	 * show, report and the rest may never start it. */
+	sigaction(SIGPIPE, &ign, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

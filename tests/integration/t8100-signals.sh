@@ -76,4 +76,23 @@ is "$(head -1 "$rec" | jq -r .kind)" meta "recording starts with meta"
 ok "$( [ "$(recorded "$rec" event)" -gt 0 ]; echo $?)" "events recorded before the signals"
 is "$(recorded "$rec" end)" 0 "no end record after the hard exit"
 
+# A reader that goes away (| head) is a quiet success, not SIGPIPE (141),
+# also for commands that never start nats.c. A recording big enough to
+# outlast the pipe's buffer:
+big=$TEST_DIR/big.ltrec
+{
+	head -1 "$rec"
+	for i in $(seq 3000); do
+		grep -m1 '"kind":"event"' "$rec"
+	done
+} >"$big"
+for cmd in "show" "show -o ndjson" "report --format markdown" "report --format html" \
+    "report --format ndjson"; do
+	# shellcheck disable=SC2086
+	lt $cmd "$big" 2>"$TEST_DIR/pipe.err" | head -c 100 >/dev/null
+	is "${PIPESTATUS[0]}" 0 "'$cmd | head' exits 0 when head stops reading"
+	unlike "$(cat "$TEST_DIR/pipe.err")" "error|cannot|[Bb]roken pipe" \
+	    "... and reports no error"
+done
+
 done_testing

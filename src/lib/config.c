@@ -7,6 +7,7 @@
 
 #include "latticectl/buf.h"
 #include "latticectl/config.h"
+#include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -313,12 +314,22 @@ lt_config_release(struct lt_config *cfg)
 	}
 }
 
-static const char *
+/* A setting as config show prints it: "-" when unset, "(set)" for a
+ * secret, and URLs without their user information (a server URL may carry
+ * "user:password@" or "token@", with or without a scheme). Caller frees. */
+static char *
 shown_value(const struct lt_config *cfg, int s)
 {
+	char *v;
+
 	if (cfg->val[s] == NULL)
-		return "-";
-	return defs[s].secret ? "(set)" : cfg->val[s];
+		return lt_xstrdup("-");
+	if (defs[s].secret)
+		return lt_xstrdup("(set)");
+	v = lt_xstrdup(cfg->val[s]);
+	if (s == LT_S_SERVER || strstr(v, "://"))
+		lt_redact_url(v);
+	return v;
 }
 
 void
@@ -330,14 +341,15 @@ lt_config_show(const struct lt_config *cfg, FILE *out, bool sources)
 	    "SETTING", "VALUE", "SOURCE");
 	for (s = 0; s < LT_S__COUNT; s++) {
 		const char *detail = cfg->src_detail[s];
+		char *v = shown_value(cfg, s);
 
-		if (!sources) {
-			fprintf(out, "%-14s  %s\n", defs[s].name, shown_value(cfg, s));
-			continue;
-		}
-		fprintf(out, "%-14s  %-28s  %s%s%s%s\n", defs[s].name,
-		    shown_value(cfg, s), lt_source_name(cfg->src[s]),
-		    detail ? " (" : "", detail ? detail : "", detail ? ")" : "");
+		if (!sources)
+			fprintf(out, "%-14s  %s\n", defs[s].name, v);
+		else
+			fprintf(out, "%-14s  %-28s  %s%s%s%s\n", defs[s].name, v,
+			    lt_source_name(cfg->src[s]), detail ? " (" : "",
+			    detail ? detail : "", detail ? ")" : "");
+		free(v);
 	}
 }
 
@@ -350,11 +362,13 @@ lt_config_to_json(const struct lt_config *cfg)
 	cJSON_AddStringToObject(root, "schema", "latticectl.config/1");
 	for (s = 0; s < LT_S__COUNT; s++) {
 		cJSON *o = cJSON_AddObjectToObject(root, defs[s].name);
+		char *v = shown_value(cfg, s);
 
 		if (cfg->val[s])
-			cJSON_AddStringToObject(o, "value", shown_value(cfg, s));
+			cJSON_AddStringToObject(o, "value", v);
 		else
 			cJSON_AddNullToObject(o, "value");
+		free(v);
 		cJSON_AddStringToObject(o, "source", lt_source_name(cfg->src[s]));
 		if (cfg->src_detail[s])
 			cJSON_AddStringToObject(o, "from", cfg->src_detail[s]);

@@ -27,6 +27,9 @@ like "$out" "server +${url//./\\.} +context \(.*lab\.json\)" "server from the co
 like "$out" "context +lab +context \(context\.txt\)" "the context's own source"
 like "$out" "password +\(set\) +context" "the password's source is shown"
 unlike "$out$(lt config show --sources -o json)" "ctx-s3cret" "the password never is"
+out=$(lt -s nats://u:pw999@127.0.0.1:4222 config show; lt -s nats://u:pw999@127.0.0.1:4222 config show -o json)
+unlike "$out" "pw999|u:" "a password in the server URL never shows (text and json)"
+like "$out" "server +nats://127\.0\.0\.1:4222" "the URL shows without it"
 
 # Precedence: flag > environment > context > default.
 like "$(lt --context dead config show --sources)" "server +nats://127\.0\.0\.1:1 +context" "--context picks another"

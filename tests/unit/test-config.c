@@ -1,5 +1,6 @@
 /* test-config.c: precedence flag > env > context > default, natscli
  * context files, and what config show never prints. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,54 @@ test_contexts(void)
 	lt_config_release(&cfg);
 }
 
+static char *
+shown_text(const struct lt_config *cfg, bool sources)
+{
+	FILE *out = tmpfile();
+	char text[4096];
+
+	lt_config_show(cfg, out, sources);
+	rewind(out);
+	text[fread(text, 1, sizeof(text) - 1, out)] = '\0';
+	fclose(out);
+	return lt_xstrdup(text);
+}
+
+/* URL user information ("user:password@", "token@") never shows, in
+ * text or JSON, with or without a scheme. */
+static void
+test_show_strips_url_userinfo(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_config cfg;
+	char *flag[] = { "--no-context", "-s",
+	    "nats://u:pw999@127.0.0.1:4222,tok3n@h2:2", NULL };
+	char *text, *json;
+	cJSON *j;
+
+	ok(load(&cfg, 3, flag, &err) == 0, "server with credentials loads");
+	is_str(lt_config_get(&cfg, LT_S_SERVER),
+	    "nats://u:pw999@127.0.0.1:4222,tok3n@h2:2", "connects with them");
+	text = shown_text(&cfg, false);
+	ok(strstr(text, "pw999") == NULL && strstr(text, "tok3n") == NULL &&
+	    strstr(text, "u:") == NULL, "config show: no URL credentials");
+	ok(strstr(text, "nats://127.0.0.1:4222,h2:2") != NULL,
+	    "config show: the URLs without them");
+	free(text);
+	text = shown_text(&cfg, true);
+	ok(strstr(text, "pw999") == NULL && strstr(text, "tok3n") == NULL,
+	    "config show --sources: no URL credentials");
+	free(text);
+	j = lt_config_to_json(&cfg);
+	json = cJSON_PrintUnformatted(j);
+	ok(strstr(json, "pw999") == NULL && strstr(json, "tok3n") == NULL &&
+	    strstr(json, "\"nats://127.0.0.1:4222,h2:2\"") != NULL,
+	    "config -o json: no URL credentials");
+	cJSON_free(json);
+	cJSON_Delete(j);
+	lt_config_release(&cfg);
+}
+
 static void
 test_bad_values(void)
 {
@@ -150,6 +199,7 @@ main(void)
 	    "\"creds\":\"file:///x/bob.creds\"}");
 	test_precedence();
 	test_contexts();
+	test_show_strips_url_userinfo();
 	test_bad_values();
 	done_testing();
 }

@@ -1,5 +1,6 @@
 /* main.c: global options, the sorted command table, dispatch (with
  * subcommand groups), --help, and the error line for failures. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,26 +154,25 @@ print_main_help(FILE *fp)
 }
 
 /* Index of the first positional argument, skipping global options and
- * their values; argc when there is none. */
+ * their values; argc when there is none. *help, when not NULL, says
+ * whether -h/--help came before it. */
 static int
-first_positional(int argc, char **argv)
+first_positional(int argc, char **argv, bool *help)
 {
 	int i;
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		const struct lt_opt *o = NULL;
+		const struct lt_opt *o;
 
 		if (!strcmp(a, "--"))
 			return i + 1 < argc ? i + 1 : argc;
 		if (a[0] != '-' || a[1] == '\0')
 			return i;
-		if (a[1] == '-' && !strchr(a, '='))
-			o = lt_opt_find(lt_global_opts, a + 2);
-		else if (a[1] != '-' && a[2] == '\0')
-			for (o = lt_global_opts; o->name && o->shortopt != a[1]; o++)
-				;
-		if (o && o->name && (o->flags & LT_OPT_ARG))
+		o = lt_opt_find_word(lt_global_opts, a);
+		if (o && help && !strcmp(o->name, "help"))
+			*help = true;
+		if (o && (o->flags & LT_OPT_ARG))
 			i++;
 	}
 	return argc;
@@ -290,9 +290,10 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 {
 	const struct lt_cmd *cmd, *sub;
 	char **rest, path[128];
+	bool help = false;
 	int i, k, k2, n, rc;
 
-	k = first_positional(argc, argv);
+	k = first_positional(argc, argv, &help);
 	if (k == argc) {
 		struct lt_args args = LT_ARGS_INIT;
 		struct lt_error err = LT_ERROR_INIT;
@@ -316,8 +317,12 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	snprintf(path, sizeof(path), "%s", cmd->name);
 	k2 = k;
 	if (cmd->subcmds) {
-		k2 = k + 1 + first_positional(argc - k - 1, argv + k + 1);
+		k2 = k + 1 + first_positional(argc - k - 1, argv + k + 1, &help);
 		sub = k2 < argc ? lt_cmd_find(cmd->subcmds, argv[k2]) : NULL;
+		if (sub == NULL && k2 == argc && help) {
+			print_cmd_help(stdout, cmd, path);	/* "kv --help" */
+			return 0;
+		}
 		if (sub == NULL) {
 			if (k2 < argc)
 				fprintf(stderr, "latticectl: %s: unknown command "

@@ -23,6 +23,12 @@ exit_code 2 "bad output format" lt -o yaml version
 like "$(cat "$TEST_DIR/last.err")" "invalid --output 'yaml'" "names the format"
 exit_code 2 "too many arguments" lt version extra
 exit_code 2 "config without subcommand" lt config
+for grp in "kv --help" "config --help" "--help kv" "config -h"; do
+	exit_code 0 "group help: $grp" lt $grp
+	like "$(cat "$TEST_DIR/last.out")" "^usage: latticectl (kv|config) " "$grp: usage on stdout"
+	is "$(cat "$TEST_DIR/last.err")" "" "$grp: nothing on stderr"
+done
+exit_code 2 "group with an unknown subcommand and --help" lt kv bogus --help
 exit_code 0 "watch --help" lt watch --help
 like "$(cat "$TEST_DIR/last.out")" "impact:ro" "read-only commands say so"
 

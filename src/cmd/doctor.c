@@ -31,6 +31,8 @@ static const struct lt_opt doctor_opts[] = {
 	    "the server's HTTP monitoring endpoint (http://host:8222)", NULL },
 	{ "wait", 0, LT_OPT_ARG, "DUR",
 	    "how long to collect ping replies (default: --timeout)", NULL },
+	{ "since", 0, LT_OPT_ARG, "DUR",
+	    "fail unless wasmbus_events keeps DUR of history", NULL },
 	LT_OPT_END
 };
 
@@ -50,6 +52,7 @@ struct doctor {
 	struct lt_ctl ctl;
 	struct lt_classify cls;
 	struct lt_ctl_hosts hosts;
+	int64_t since_ns;	/* --since; 0: not asked */
 	bool js;
 	struct check v[MAX_CHECKS];
 	int n;
@@ -197,12 +200,44 @@ check_hosts(struct doctor *d)
 	lt_buf_release(&vers);
 }
 
+#define FIX_RETENTION "raise it: nats stream edit wasmbus_events --max-age " \
+	"1h (wadm keeps it across restarts)"
+
+/* A limits stream: does its max age (0: unlimited) reach --since, or
+ * without it 10 minutes (a warning only)? */
+static void
+check_retention(struct doctor *d, const struct lt_stream_info *si)
+{
+	int64_t need = d->since_ns ? d->since_ns : RETENTION_OK_NS;
+	const char *since = lt_args_get(d->ctx->args, "since");
+	char age[32], want[64] = "";
+
+	lt_duration_format(si->max_age_ns, age, sizeof(age));
+	if (d->since_ns)
+		snprintf(want, sizeof(want), " %s", since);
+	if (si->max_age_ns == 0 || si->max_age_ns >= need)
+		add(d, "events-history", ST_PASS, NULL, "'wasmbus_events' keeps "
+		    "%s (%llu events): 'watch --since%s' reaches that far",
+		    si->max_age_ns ? age : "everything",
+		    (unsigned long long)si->msgs, want);
+	else if (d->since_ns)
+		add(d, "events-history", ST_FAIL, FIX_RETENTION, "'wasmbus_events' "
+		    "keeps events for %s only, less than --since%s: 'watch "
+		    "--since%s' cannot reach that far back", age, want, want);
+	else
+		add(d, "events-history", ST_WARN, FIX_RETENTION, "'wasmbus_events' "
+		    "keeps events for %s only: 'watch --since' cannot reach "
+		    "further back", age);
+}
+
+/* wasmbus_events: missing is a warning, or a failure when --since asks
+ * for history. */
 static void
 check_events(struct doctor *d)
 {
 	struct lt_error e = LT_ERROR_INIT;
 	struct lt_stream_info si;
-	char age[32];
+	enum status missing = d->since_ns ? ST_FAIL : ST_WARN;
 	int rc;
 
 	if (!d->js) {
@@ -210,27 +245,18 @@ check_events(struct doctor *d)
 		return;
 	}
 	rc = lt_stream_info(d->ctx->conn, "wasmbus_events", &si, &e);
-	lt_duration_format(si.max_age_ns, age, sizeof(age));
 	if (rc < 0)
-		add(d, "events-history", ST_WARN, NULL, "cannot read stream "
+		add(d, "events-history", missing, NULL, "cannot read stream "
 		    "'wasmbus_events': %s", e.msg);
 	else if (rc == 0)
-		add(d, "events-history", ST_WARN, "run wadm 0.13 or later",
+		add(d, "events-history", missing, "run wadm 0.13 or later",
 		    "no 'wasmbus_events' stream: 'watch --since' has no history");
 	else if (si.retention != LT_RETENTION_LIMITS)
 		add(d, "events-history", ST_FAIL, "upgrade wadm to 0.13 or later",
 		    "'wasmbus_events' is not a limits stream; reading it would "
 		    "take work from wadm");
-	else if (si.max_age_ns == 0 || si.max_age_ns >= RETENTION_OK_NS)
-		add(d, "events-history", ST_PASS, NULL, "'wasmbus_events' keeps "
-		    "%s (%llu events): 'watch --since' reaches that far",
-		    si.max_age_ns ? age : "everything",
-		    (unsigned long long)si.msgs);
 	else
-		add(d, "events-history", ST_WARN, "raise it: nats stream edit "
-		    "wasmbus_events --max-age 1h (wadm keeps it across "
-		    "restarts)", "'wasmbus_events' keeps events for %s only: "
-		    "'watch --since' cannot reach further back", age);
+		check_retention(d, &si);
 }
 
 /* A monitoring endpoint document, or NULL with a failed check added. */
@@ -629,6 +655,7 @@ static int
 check_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	const char *monitor = lt_args_get(ctx->args, "monitor");
+	int64_t since = 0;
 
 	(void)argc;
 	(void)argv;
@@ -640,6 +667,11 @@ check_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		return lt_error_set(err, LT_E_USAGE, "--monitor '%s' is not an "
 		    "http:// or https:// URL (the server's monitoring port, "
 		    "http://host:8222)", monitor);
+	if (lt_args_duration(ctx->args, "since", &since, err) < 0)
+		return -1;
+	if (lt_args_has(ctx->args, "since") && since <= 0)
+		return lt_error_set(err, LT_E_USAGE, "--since must be longer "
+		    "than 0s");
 	return hosts_check_wait(ctx, err);
 }
 
@@ -647,6 +679,7 @@ static int
 run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	struct doctor d;
+	struct lt_error vetted = LT_ERROR_INIT;	/* check_doctor saw it */
 	const char *monitor = lt_args_get(ctx->args, "monitor");
 	int i, fails = 0, rc;
 
@@ -654,6 +687,7 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	(void)argv;
 	memset(&d, 0, sizeof(d));
 	d.ctx = ctx;
+	lt_args_duration(ctx->args, "since", &d.since_ns, &vetted);
 	hosts_ctl_init(ctx, &d.ctl);
 	lt_classify_init(&d.cls, d.ctl.prefix, d.ctl.lattice,
 	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
@@ -686,9 +720,9 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_doctor_entry = {
 	.name = "doctor",
 	.summary = "check the lattice and the NATS server for known hazards",
-	.usage = "[--monitor URL] [--wait DUR] [-o text|json]",
+	.usage = "[--monitor URL] [--wait DUR] [--since DUR] [-o text|json]",
 	.description = "Checks: server version, JetStream, CONFIGDATA and "
-	    "LATTICEDATA buckets, wadm,\nhosts, wasmbus_events retention; "
+	    "LATTICEDATA buckets, wadm,\nhosts, wasmbus_events retention (vs --since); "
 	    "with --monitor also slow consumers and\nconnections in a host "
 	    "or wadm queue group that are not hosts or wadm (they\nsteal "
 	    "requests). Read-only. Exit 1 when any check fails.",

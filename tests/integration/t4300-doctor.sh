@@ -27,6 +27,8 @@ like "$(cat "$TEST_DIR/last.err")" "--monitor 'ftp://127.0.0.1/' is not an http:
 exit_code 2 "doctor -o raw" lt doctor -o raw
 exit_code 2 "doctor --wait with a bad duration" lt doctor --wait soon
 like "$(cat "$TEST_DIR/last.err")" "^latticectl: doctor: --wait: invalid duration 'soon'" "names the bad value"
+exit_code 2 "doctor --since with a bad duration" lt doctor --since soon
+like "$(cat "$TEST_DIR/last.err")" "^latticectl: doctor: --since: invalid duration 'soon'" "names the bad --since"
 exit_code 3 "doctor without a server" lt doctor
 
 start_nats n1 -m -1
@@ -43,6 +45,9 @@ like "$out" "^PASS  server +nats-server [0-9]+\.[0-9]+\.[0-9]+ at nats://127\.0\
 like "$out" "^PASS  hosts +2 hosts answered ping \(version 1\.8\.0\)" "hosts: count and version"
 like "$out" "^PASS  events-history +'wasmbus_events' keeps 1h" "events-history: what 'watch --since' can reach"
 unlike "$out" "WARN|FAIL|fix:" "nothing to fix"
+exit_code 0 "--since within the retention" lt doctor --wait 500ms --since 30m
+like "$(cat "$TEST_DIR/last.out")" "^PASS  events-history +'wasmbus_events' keeps 1h00m \([0-9]+ events\): 'watch --since 30m' reaches that far" \
+    "--since 30m on a 1h stream passes"
 exit_code 0 "healthy, -o json" lt doctor --monitor "$NATS_MON_URL" --wait 500ms -o json
 is "$(jq -c .summary "$TEST_DIR/last.out")" '{"pass":9,"warn":0,"fail":0,"skip":0}' "json: summary counts"
 is "$(jq -r '[.lattice, (.checks[0] | keys | join(","))] | join(" ")' "$TEST_DIR/last.out")" \
@@ -77,6 +82,15 @@ exit_code 0 "warnings alone exit 0" lt doctor --wait 500ms
 like "$(cat "$TEST_DIR/last.out")" "^WARN  events-history +'wasmbus_events' keeps events for 1m10s only" \
     "short retention is a warning"
 like "$(cat "$TEST_DIR/last.out")" "fix: raise it: nats stream edit wasmbus_events --max-age" "with the fix"
+exit_code 0 "--since shorter than the retention" lt doctor --wait 500ms --since 1m
+like "$(cat "$TEST_DIR/last.out")" "^PASS  events-history +'wasmbus_events' keeps 1m10s .*'watch --since 1m' reaches that far" \
+    "--since 1m on a 70s stream passes"
+exit_code 1 "--since longer than the retention" lt doctor --wait 500ms --since 5m
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  events-history +'wasmbus_events' keeps events for 1m10s only, less than --since 5m: 'watch --since 5m' cannot reach that far back" \
+    "--since 5m on a 70s stream fails"
+like "$(cat "$TEST_DIR/last.err")" "doctor: 1 check failed" "and counts as a failed check"
+exit_code 1 "--since, -o json" lt doctor --wait 500ms --since 5m -o json
+is "$(status events-history)" fail "json: events-history fails"
 
 # No wadm.
 stop_pid "$SIM_PID"

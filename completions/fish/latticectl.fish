@@ -1,30 +1,18 @@
-# fish completion for latticectl; everything comes from 'latticectl __complete'.
+# fish completion for latticectl; everything comes from 'latticectl __complete',
+# which is given the words typed so far and knows which options take a value.
 
-function __latticectl_words
+function __latticectl_typed
 	set -l words (commandline -opc)
 	set -e words[1]
-	set -l out
-	for w in $words
-		string match -q -- '-*' $w; and continue
-		set out $out $w
-	end
-	printf '%s\n' $out
+	printf '%s\n' $words
 end
 
 function __latticectl_commands
-	set -l w (__latticectl_words)
-	if test (count $w) -eq 0
-		latticectl __complete commands 2>/dev/null
-	else if test (count $w) -eq 1
-		set -l top (latticectl __complete commands 2>/dev/null)
-		set -l subs (latticectl __complete commands $w[1] 2>/dev/null)
-		test "$subs" != "$top"; and printf '%s\n' $subs
-	end
+	latticectl __complete commands -- (__latticectl_typed) 2>/dev/null
 end
 
 function __latticectl_options
-	set -l w (__latticectl_words)
-	latticectl __complete options $w[1..2] 2>/dev/null | string replace -r '=\t' '\t'
+	latticectl __complete options -- (__latticectl_typed) 2>/dev/null | string replace -r '=\t' '\t'
 end
 
 function __latticectl_values

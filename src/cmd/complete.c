@@ -1,8 +1,14 @@
 /* complete.c: the hidden 'latticectl __complete' that shell completions
  * ask, so names, options and enum values have one source: the C tables.
- *   __complete commands [CMD]      commands, or CMD's subcommands
- *   __complete options CMD [SUB]   long options (the command's, then global)
- *   __complete values OPTION       the choices of an enum option */
+ *   __complete commands [-- WORD...]  commands, or a group's subcommands
+ *   __complete options [-- WORD...]   long options (the command's, then
+ *                                     global)
+ *   __complete values OPTION          the choices of an enum option
+ * WORD... are the words typed before the one being completed (without
+ * the program name). Options and the values of those that take one are
+ * skipped, wherever they are ('-x prod kv get'), so the scripts need not
+ * know which options take a value. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,24 +47,72 @@ find_any_opt(const struct lt_cmd *const *table, const char *name)
 	return NULL;
 }
 
+/* What the words typed so far name: a command, a subcommand, and how
+ * many positional words there were. */
+struct line {
+	const struct lt_cmd *cmd, *sub;
+	int npos;
+};
+
+/* The option a word names: the (sub)command's own, else a global one. */
+static const struct lt_opt *
+word_opt(const struct line *l, const char *word)
+{
+	const struct lt_cmd *c = l->sub ? l->sub : l->cmd;
+	const struct lt_opt *o = c ? lt_opt_find_word(c->opts, word) : NULL;
+
+	return o ? o : lt_opt_find_word(lt_global_opts, word);
+}
+
+static void
+parse_line(struct line *l, int argc, char **argv)
+{
+	bool opts_done = false;
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		const struct lt_opt *o;
+
+		if (!opts_done && !strcmp(w, "--")) {
+			opts_done = true;
+			continue;
+		}
+		if (!opts_done && w[0] == '-' && w[1] != '\0') {
+			o = word_opt(l, w);
+			if (o && (o->flags & LT_OPT_ARG))
+				i++;	/* its value */
+			continue;
+		}
+		if (l->npos == 0)
+			l->cmd = lt_cmd_find(lt_commands, w);
+		else if (l->npos == 1 && l->cmd)
+			l->sub = lt_cmd_find(l->cmd->subcmds, w);
+		l->npos++;
+	}
+}
+
 static int
 run_complete(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
-	const struct lt_cmd *cmd = NULL;
 	const struct lt_opt *o;
 	const char *const *v;
+	struct line l;
 
+	parse_line(&l, argc - 1, argv + 1);
 	if (!strcmp(argv[0], "commands")) {
-		cmd = argc > 1 ? lt_cmd_find(lt_commands, argv[1]) : NULL;
-		list_cmds(ctx->out, cmd ? cmd->subcmds : lt_commands);
+		if (l.npos == 0)
+			list_cmds(ctx->out, lt_commands);
+		else if (l.npos == 1 && l.cmd)
+			list_cmds(ctx->out, l.cmd->subcmds);
 		return 0;
 	}
-	if (!strcmp(argv[0], "options") && argc > 1) {
-		cmd = lt_cmd_find(lt_commands, argv[1]);
-		if (cmd && cmd->subcmds && argc > 2)
-			cmd = lt_cmd_find(cmd->subcmds, argv[2]);
-		if (cmd)
-			list_opts(ctx->out, cmd->opts);
+	if (!strcmp(argv[0], "options")) {
+		if (l.sub || (l.cmd && !l.cmd->subcmds))
+			list_opts(ctx->out, (l.sub ? l.sub : l.cmd)->opts);
+		else if (l.cmd && l.npos == 1)
+			list_opts(ctx->out, l.cmd->opts);
 		list_opts(ctx->out, lt_global_opts);
 		return 0;
 	}
@@ -80,9 +134,9 @@ run_complete(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_complete_entry = {
 	.name = "__complete",
 	.summary = "completion helper for shell scripts",
-	.usage = "commands [CMD] | options CMD [SUB] | values OPTION",
+	.usage = "commands [-- WORD...] | options [-- WORD...] | values OPTION",
 	.flags = LT_CMD_HIDDEN,
 	.min_args = 1,
-	.max_args = 3,
+	.max_args = -1,
 	.run = run_complete,
 };

@@ -31,6 +31,17 @@ is "$(bcomp latticectl -o nd)" "ndjson" "bash: value of a short option"
 is "$(bcomp latticectl watch --output '' | tr '\n' ' ')" "json ndjson raw text wide " "bash: enum values"
 is "$(bcomp latticectl config s)" "show" "bash: subcommand"
 is "$(bcomp latticectl config show --sou)" "--sources" "bash: subcommand option"
+# A global option that takes a value, before the command: its value is
+# not the command ('-x foo' is skipped whole).
+is "$(bcomp latticectl -x foo wa)" "watch" "bash: -x VALUE before the command name"
+is "$(bcomp latticectl -x foo watch --ty)" "--type" "bash: -x VALUE before a command option"
+is "$(bcomp latticectl -s nats://127.0.0.1:4222 kv d)" "diff" "bash: -s URL before a subcommand"
+is "$(bcomp latticectl --lattice foo -o json kv get --rev)" "--revision" "bash: long options with values before a subcommand option"
+is "$(bcomp latticectl watch --type config_set --cou)" "--count" "bash: a command option's value is skipped"
+is "$(bcomp latticectl -x=foo con)" "config" "bash: --opt=value is one word"
+is "$(lt __complete commands -- -x foo | cut -f1 | sort)" \
+    "$(lt __complete commands | cut -f1 | sort)" "__complete commands skips -x VALUE"
+is "$(lt __complete commands -- watch)" "" "__complete commands: nothing after a plain command"
 for grp in $(lt __complete commands | cut -f1); do
 	subs=$(lt __complete commands "$grp" | cut -f1 | sort)
 	[ -z "$subs" ] || [ "$subs" = "$(lt __complete commands | cut -f1 | sort)" ] && continue

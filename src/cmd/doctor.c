@@ -720,7 +720,7 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_doctor_entry = {
 	.name = "doctor",
 	.summary = "check the lattice and the NATS server for known hazards",
-	.usage = "[--monitor URL] [--wait DUR] [--since DUR] [-o text|json]",
+	.usage = "[--monitor URL] [--wait DUR] [--since DUR] [-o text|json|ndjson]",
 	.description = "Checks: server version, JetStream, CONFIGDATA and "
 	    "LATTICEDATA buckets, wadm,\nhosts, wasmbus_events retention (vs --since); "
 	    "with --monitor also slow consumers and\nconnections in a host "

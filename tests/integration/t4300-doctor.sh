@@ -20,6 +20,12 @@ free_port() {
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# The synopsis names every output doctor accepts.
+exit_code 0 "doctor --help" lt doctor --help
+like "$(head -1 "$TEST_DIR/last.out")" "^usage: latticectl doctor .*\[-o text\|json\|ndjson\]$" "usage names -o text|json|ndjson"
+like "$(sed -n '/^# SYNOPSIS/,/^# DESC/p' "$LT_SRCDIR/man/latticectl-doctor.1.scd")" \
+    "\[\*-o\* text\|json\|ndjson\]" "the man page's synopsis too"
+
 # Usage errors come before connecting (exit 2, not 3).
 export NATS_URL=nats://127.0.0.1:1
 exit_code 2 "a bad monitoring URL" lt doctor --monitor "ftp://127.0.0.1/"

@@ -198,25 +198,46 @@ lt_ctx_connect(struct lt_ctx *ctx, struct lt_error *err)
 	return lt_conn_open(&ctx->conn, ctx->cfg, ctx->cmd_path, err);
 }
 
+/* -o's format, text when absent or not a format (a usage error may come
+ * before the settings are resolved). */
+static enum lt_format
+parse_format(const char *v)
+{
+	static const char *const formats[] = {
+		"text", "wide", "json", "ndjson", "raw", NULL
+	};
+	struct lt_error ignored = LT_ERROR_INIT;
+	int f = v ? lt_parse_enum(v, formats, "--output", &ignored) : -1;
+
+	return f < 0 ? LT_FMT_TEXT : (enum lt_format)f;
+}
+
+/* The error as one JSON object on stderr (STYLE §4). */
+static void
+print_json_error(int rc, const struct lt_error *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_buf_adds(&b, "{\"schema\":\"latticectl.error/1\",\"code\":");
+	lt_buf_addf(&b, "%d,\"status\":\"%s\",\"message\":", rc,
+	    lt_status_name((enum lt_status)rc));
+	lt_buf_add_json_str(&b, err->msg, strlen(err->msg));
+	lt_buf_adds(&b, "}\n");
+	fputs(lt_buf_str(&b), stderr);
+	lt_buf_release(&b);
+}
+
 static int
 report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
 {
 	if (rc < 2)
 		return rc;
 	if (rc == LT_E_USAGE)
-		return lt_cmd_usage_error(ctx, err);
-	fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path, err->msg);
-	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON) {
-		struct lt_buf b = LT_BUF_INIT;
-
-		lt_buf_adds(&b, "{\"schema\":\"latticectl.error/1\",\"code\":");
-		lt_buf_addf(&b, "%d,\"status\":\"%s\",\"message\":", rc,
-		    lt_status_name((enum lt_status)rc));
-		lt_buf_add_json_str(&b, err->msg, strlen(err->msg));
-		lt_buf_adds(&b, "}\n");
-		fputs(lt_buf_str(&b), stderr);
-		lt_buf_release(&b);
-	}
+		lt_cmd_usage_error(ctx, err);
+	else
+		fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path, err->msg);
+	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON)
+		print_json_error(rc, err);
 	return rc;
 }
 
@@ -240,7 +261,9 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 	ctx.orig_argv = orig_argv;
 	ctx.out = stdout;
 	ctx.err = stderr;
-	if (lt_args_parse(&args, cmd->opts, lt_global_opts, argc, argv, &err) < 0) {
+	rc = lt_args_parse(&args, cmd->opts, lt_global_opts, argc, argv, &err);
+	ctx.format = parse_format(lt_args_get(&args, "output"));
+	if (rc < 0) {
 		rc = report(&ctx, LT_E_USAGE, &err);
 		goto out;
 	}
@@ -253,9 +276,7 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 		rc = report(&ctx, err.code, &err);
 		goto out;
 	}
-	ctx.format = (enum lt_format)lt_parse_enum(lt_config_get(&cfg, LT_S_OUTPUT),
-	    (const char *const[]){ "text", "wide", "json", "ndjson", "raw", NULL },
-	    "--output", &err);
+	ctx.format = parse_format(lt_config_get(&cfg, LT_S_OUTPUT));
 	ctx.color_out = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 1);
 	ctx.color_err = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 2);
 	if (args.argc < cmd->min_args ||

@@ -22,6 +22,21 @@ exit_code 2 "bad --count" lt watch --count many -s nats://127.0.0.1:1
 exit_code 2 "bad output format" lt -o yaml version
 like "$(cat "$TEST_DIR/last.err")" "invalid --output 'yaml'" "names the format"
 exit_code 2 "too many arguments" lt version extra
+
+# Usage errors under -o json|ndjson: the text lines, then one JSON object.
+for fmt in json ndjson; do
+	exit_code 2 "missing argument, -o $fmt" lt kv get -o "$fmt"
+	like "$(head -1 "$TEST_DIR/last.err")" "^latticectl: kv get: missing arguments" "-o $fmt: the text line first"
+	is "$(tail -1 "$TEST_DIR/last.err" | jq -c '[.schema, .code, .status]')" \
+	    '["latticectl.error/1",2,"usage"]' "-o $fmt: then one JSON error object"
+	is "$(cat "$TEST_DIR/last.out")" "" "-o $fmt: nothing on stdout"
+done
+exit_code 2 "bad value, -o json" lt -o json --timeout soon version
+like "$(tail -1 "$TEST_DIR/last.err" | jq -r .message)" "invalid duration 'soon'" "the JSON object names the value"
+exit_code 2 "unknown option after -o json" lt -o json watch --bogus
+is "$(tail -1 "$TEST_DIR/last.err" | jq -r .code)" 2 "unknown option: JSON error object"
+exit_code 2 "usage error, -o text" lt kv get
+unlike "$(cat "$TEST_DIR/last.err")" "latticectl.error" "no JSON object without -o json"
 exit_code 2 "config without subcommand" lt config
 for grp in "kv --help" "config --help" "--help kv" "config -h"; do
 	exit_code 0 "group help: $grp" lt $grp

@@ -60,6 +60,19 @@ int lt_classify_pattern(const struct lt_classify *c, const char *pattern);
  * else (events, wRPC, ...). */
 int lt_classify_subject(const struct lt_classify *c, const char *subject);
 
+/* One request (or reply) subject pattern a subscription overlaps. */
+struct lt_class_hit {
+	int bit;		/* its enum lt_class */
+	const char *pattern;	/* borrowed from the lt_classify (or static) */
+};
+
+/* The patterns of the classes in classes that pattern overlaps, in class
+ * order: a class with several patterns (host-request: wasmbus.cfg.{L}.req
+ * and wasmcloud.secrets.>) is listed once per pattern it overlaps. Writes
+ * at most max; returns how many. */
+size_t lt_classify_hits(const struct lt_classify *c, const char *pattern,
+    int classes, struct lt_class_hit *out, size_t max);
+
 /* Short name of one class bit: "ctl", "wadm.api", "$JS.API", "$KV",
  * "host-request", "inbox", "wide". */
 const char *lt_class_name(int class_bit);

@@ -489,18 +489,19 @@ refuse_queue(const struct sub *s, const char *group, struct lt_error *err)
 	    n > 4 ? g[4].name : "");
 }
 
-/* Names of the request classes in classes, with their patterns. */
+/* Names of the classes in classes that subj overlaps, each with the
+ * pattern it overlaps. */
 static void
-class_list(const struct sub *s, int classes, struct lt_buf *b)
+class_list(const struct sub *s, const char *subj, int classes,
+    struct lt_buf *b)
 {
-	int bit;
+	struct lt_class_hit h[8];
+	size_t i, n = lt_classify_hits(&s->cls, subj, classes, h,
+	    LT_ARRAY_SIZE(h));
 
-	for (bit = 1; bit <= LT_CLASS_HOST_REQ; bit <<= 1) {
-		if (!(classes & bit))
-			continue;
+	for (i = 0; i < n; i++)
 		lt_buf_addf(b, "%s%s '%s'", b->len ? ", " : "",
-		    lt_class_name(bit), lt_classify_pattern_of(&s->cls, bit));
-	}
+		    lt_class_name(h[i].bit), h[i].pattern);
 }
 
 /* Validate and classify every subject before touching the network. */
@@ -519,7 +520,7 @@ check_subjects(struct sub *s, struct lt_error *err)
 			    subj);
 		k = lt_classify_pattern(&s->cls, subj);
 		lt_buf_reset(&b);
-		class_list(s, k & LT_CLASS_REQUESTS, &b);
+		class_list(s, subj, k & LT_CLASS_REQUESTS, &b);
 		if ((k & LT_CLASS_REQUESTS) && !observe) {
 			lt_error_set(err, LT_E_USAGE, "'%s' overlaps request "
 			    "subjects (%s): while subscribed, a request nobody "

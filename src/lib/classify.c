@@ -113,9 +113,17 @@ lt_classify_init(struct lt_classify *c, const char *ctl_prefix,
 	snprintf(c->inbox, sizeof(c->inbox), "%s.>", inbox_prefix);
 }
 
-static const int class_bits[] = {
-	LT_CLASS_CTL, LT_CLASS_WADM_API, LT_CLASS_JS_API, LT_CLASS_KV,
-	LT_CLASS_HOST_REQ, LT_CLASS_INBOX,
+/* Every (class, pattern) the lattice knows, in class order; a NULL
+ * pattern is the class's own (lt_classify_pattern_of). The reference
+ * secrets backend's topic is a host request too. */
+static const struct {
+	int bit;
+	const char *pattern;
+} known[] = {
+	{ LT_CLASS_CTL, NULL }, { LT_CLASS_WADM_API, NULL },
+	{ LT_CLASS_JS_API, NULL }, { LT_CLASS_KV, NULL },
+	{ LT_CLASS_HOST_REQ, NULL }, { LT_CLASS_HOST_REQ, "wasmcloud.secrets.>" },
+	{ LT_CLASS_INBOX, NULL },
 };
 
 const char *
@@ -140,19 +148,42 @@ lt_classify_pattern_of(const struct lt_classify *c, int bit)
 	return "";
 }
 
+/* The i-th of known[] for this lattice; false past the end. */
+static bool
+nth_pattern(const struct lt_classify *c, size_t i, struct lt_class_hit *h)
+{
+	if (i >= LT_ARRAY_SIZE(known))
+		return false;
+	h->bit = known[i].bit;
+	h->pattern = known[i].pattern ? known[i].pattern :
+	    lt_classify_pattern_of(c, h->bit);
+	return true;
+}
+
+size_t
+lt_classify_hits(const struct lt_classify *c, const char *pattern,
+    int classes, struct lt_class_hit *out, size_t max)
+{
+	struct lt_class_hit h;
+	size_t i, n = 0;
+
+	for (i = 0; nth_pattern(c, i, &h); i++)
+		if ((classes & h.bit) && lt_subject_overlaps(pattern, h.pattern) &&
+		    n < max)
+			out[n++] = h;
+	return n;
+}
+
 int
 lt_classify_pattern(const struct lt_classify *c, const char *pattern)
 {
+	struct lt_class_hit h;
 	size_t i;
 	int classes = 0;
 
-	for (i = 0; i < LT_ARRAY_SIZE(class_bits); i++)
-		if (lt_subject_overlaps(pattern,
-		    lt_classify_pattern_of(c, class_bits[i])))
-			classes |= class_bits[i];
-	/* The reference secrets backend's topic is a host request too. */
-	if (lt_subject_overlaps(pattern, "wasmcloud.secrets.>"))
-		classes |= LT_CLASS_HOST_REQ;
+	for (i = 0; nth_pattern(c, i, &h); i++)
+		if (lt_subject_overlaps(pattern, h.pattern))
+			classes |= h.bit;
 	if (pattern[0] == '>' || (pattern[0] == '*' && pattern[1] == '.'))
 		classes |= LT_CLASS_WIDE;
 	return classes;
@@ -161,14 +192,12 @@ lt_classify_pattern(const struct lt_classify *c, const char *pattern)
 int
 lt_classify_subject(const struct lt_classify *c, const char *subject)
 {
+	struct lt_class_hit h;
 	size_t i;
 
-	for (i = 0; i < LT_ARRAY_SIZE(class_bits); i++)
-		if (lt_subject_matches(lt_classify_pattern_of(c, class_bits[i]),
-		    subject))
-			return class_bits[i];
-	if (lt_subject_matches("wasmcloud.secrets.>", subject))
-		return LT_CLASS_HOST_REQ;
+	for (i = 0; nth_pattern(c, i, &h); i++)
+		if (lt_subject_matches(h.pattern, subject))
+			return h.bit;
 	return 0;
 }
 

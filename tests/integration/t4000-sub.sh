@@ -19,6 +19,12 @@ like "$(cat "$TEST_DIR/last.err")" "times out instead of failing fast with 'no r
 exit_code 2 "sub wasmbus.ctl.> without --observe-requests" lt sub 'wasmbus.ctl.>'
 like "$(cat "$TEST_DIR/last.err")" "'wasmbus.ctl.>' overlaps request subjects \(ctl 'wasmbus.ctl.v1.default.>'\)" \
     "wasmbus.ctl.> is the ctl class only"
+exit_code 2 "sub wasmcloud.secrets.> without --observe-requests" lt sub 'wasmcloud.secrets.>'
+like "$(cat "$TEST_DIR/last.err")" "'wasmcloud.secrets.>' overlaps request subjects \(host-request 'wasmcloud.secrets.>'\)" \
+    "names the secrets pattern it overlaps"
+unlike "$(cat "$TEST_DIR/last.err")" "wasmbus.cfg" "not the config request pattern"
+exit_code 2 "sub wasmbus.cfg.*.req without --observe-requests" lt sub 'wasmbus.cfg.*.req'
+like "$(cat "$TEST_DIR/last.err")" "\(host-request 'wasmbus.cfg.default.req'\)" "names the config request pattern"
 exit_code 2 "lattice and prefix are honoured" lt -x prod --ctl-prefix acme.ctl sub 'acme.ctl.v1.*.host.ping'
 like "$(cat "$TEST_DIR/last.err")" "ctl 'acme.ctl.v1.prod.>'" "custom prefix in the explanation"
 exit_code 2 "sub --queue is refused" lt sub --queue grp 'wasmbus.evt.default.>'

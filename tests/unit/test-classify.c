@@ -81,6 +81,31 @@ test_classify(void)
 	is_str(lt_class_name(LT_CLASS_WADM_API), "wadm.api", "class name");
 }
 
+/* Each overlapped pattern is named, not only its class. */
+static void
+test_hits(void)
+{
+	struct lt_classify c;
+	struct lt_class_hit h[8];
+	size_t n;
+
+	lt_classify_init(&c, NULL, NULL, NULL);
+	n = lt_classify_hits(&c, "wasmcloud.secrets.>", LT_CLASS_REQUESTS, h, 8);
+	is_int(n, 1, "secrets: one hit");
+	is_int(h[0].bit, LT_CLASS_HOST_REQ, "secrets: a host request");
+	is_str(h[0].pattern, "wasmcloud.secrets.>", "secrets: its own pattern");
+	n = lt_classify_hits(&c, "wasmbus.cfg.*.req", LT_CLASS_REQUESTS, h, 8);
+	ok(n == 1 && !strcmp(h[0].pattern, "wasmbus.cfg.default.req"),
+	    "config request: the config pattern");
+	n = lt_classify_hits(&c, ">", LT_CLASS_HOST_REQ, h, 8);
+	ok(n == 2 && !strcmp(h[1].pattern, "wasmcloud.secrets.>"),
+	    "> and host requests: both patterns");
+	is_int(lt_classify_hits(&c, ">", LT_CLASS_REQUESTS, h, 3), 3,
+	    "max respected");
+	is_int(lt_classify_hits(&c, "wasmbus.evt.>", LT_CLASS_REQUESTS, h, 8), 0,
+	    "events: no hit");
+}
+
 static void
 test_groups(void)
 {
@@ -105,6 +130,7 @@ main(void)
 	test_valid();
 	test_overlap();
 	test_classify();
+	test_hits();
 	test_groups();
 	done_testing();
 	return 0;

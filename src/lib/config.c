@@ -185,8 +185,13 @@ load_context(struct lt_config *cfg, struct lt_error *err)
 	cJSON *root = NULL;
 	int rc = 0;
 
+	if (cfg->no_context) {
+		/* No context is in use, whichever was selected: say why. */
+		set(cfg, LT_S_CONTEXT, NULL, LT_SRC_FLAG, "--no-context");
+		goto out;
+	}
 	name = selected_context(cfg, dir);
-	if (name == NULL || cfg->no_context)
+	if (name == NULL)
 		goto out;
 	if (strchr(name, '/') || !strcmp(name, "..")) {
 		rc = lt_error_set(err, LT_E_USAGE, "invalid context name '%s'", name);

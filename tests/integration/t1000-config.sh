@@ -42,6 +42,14 @@ like "$(WASMCLOUD_CTL_HOST=10.3.3.3 WASMCLOUD_CTL_PORT=4333 lt --no-context conf
 like "$(WASMCLOUD_LATTICE=blue lt config show --sources)" "lattice +blue +env \(WASMCLOUD_LATTICE\)" "WASMCLOUD_LATTICE"
 like "$(WASMCLOUD_LATTICE=blue lt config show --sources -x green)" "lattice +green +flag" "-x beats WASMCLOUD_LATTICE"
 like "$(lt --no-context config show --sources)" "server +nats://127\.0\.0\.1:4222 +default" "--no-context ignores them"
+for out in "$(lt --no-context config show --sources)" \
+    "$(lt --context dead --no-context config show --sources)" \
+    "$(NATS_CONTEXT=dead lt --no-context config show --sources)"; do
+	like "$out" "context +- +flag \(--no-context\)" "--no-context: no context in use, and why"
+	unlike "$out" "lab|dead|context\.txt" "--no-context: no context named"
+done
+is "$(lt --no-context config show -o json | jq -c .context)" \
+    '{"value":null,"source":"flag","from":"--no-context"}' "--no-context in -o json"
 
 # The context's credentials are used; without them the server says no.
 exit_code 3 "--no-context: no credentials" lt --no-context -s "$url" --timeout 2s watch --count 1

@@ -89,6 +89,10 @@ test_contexts(void)
 	ok(load(&cfg, 1, noctx, &err) == 0, "--no-context loads");
 	is_str(lt_config_get(&cfg, LT_S_SERVER), "nats://127.0.0.1:4222",
 	    "--no-context ignores the selected context");
+	ok(lt_config_get(&cfg, LT_S_CONTEXT) == NULL &&
+	    cfg.src[LT_S_CONTEXT] == LT_SRC_FLAG &&
+	    !strcmp(cfg.src_detail[LT_S_CONTEXT], "--no-context"),
+	    "--no-context: no context in use, and the flag says why");
 	lt_config_release(&cfg);
 
 	ok(load(&cfg, 2, named, &err) == 0, "--context other");

@@ -11,11 +11,11 @@
  * - anywhere in the name: password, passwd, token, secret (so SECRET_*),
  *   credential, creds, seed, jwt;
  * - a word part (split at non-alphanumerics and lower-to-upper case
- *   changes) that ends in "key" or "keys": api_key, apiKey, apikey,
- *   private-key, sshKeys, image_key; but not keyboard or keyspace, not a
- *   name that is just "key" (a label's or a KV entry's key: it names
- *   something, it is not a value), and not public_key, publicKey or
- *   pubkey (nkey public keys identify hosts and components);
+ *   changes) that ends in "key" or "keys": key (a TLS "key" is a private
+ *   key; a label's or secret reference's "key" is masked with it),
+ *   api_key, apiKey, apikey, private-key, sshKeys, image_key; but not
+ *   keyboard or keyspace, and not public_key, publicKey or pubkey (nkey
+ *   public keys identify hosts and components);
  * - a word part containing "auth" (auth, oauth, Authorization, authToken)
  *   other than author, authors, authored and authority;
  * - a word part that is exactly "pass" or "pwd" (db_pass, PG_PWD). */

@@ -112,12 +112,10 @@ next_part(const char **s, const char *end, struct part *w)
 }
 
 static bool
-is_key_part(struct part w, struct part prev, bool only)
+is_key_part(struct part w, struct part prev)
 {
 	if (!part_ends(w, "key") && !part_ends(w, "keys"))
 		return false;
-	if (only && (part_is(w, "key") || part_is(w, "keys")))
-		return false;	/* a label's or entry's key: a name */
 	if (part_ends(w, "publickey") || part_ends(w, "pubkey") ||
 	    part_ends(w, "publickeys") || part_ends(w, "pubkeys"))
 		return false;
@@ -130,17 +128,6 @@ is_auth_part(struct part w)
 	return part_contains(w, "auth") && !part_is(w, "author") &&
 	    !part_is(w, "authors") && !part_is(w, "authored") &&
 	    !part_is(w, "authority");
-}
-
-static size_t
-count_parts(const char *s, const char *end)
-{
-	struct part w;
-	size_t n = 0;
-
-	while (next_part(&s, end, &w))
-		n++;
-	return n;
 }
 
 /* Each stem with the letters it needs; the secret words make any name
@@ -278,7 +265,7 @@ name_is_secret_n(const char *name, size_t n)
 	const char *s = name, *end = name + n;
 	char low[128];
 	unsigned have = 0;
-	bool only, word;
+	bool word;
 	size_t i;
 
 	if (n < sizeof(low)) {	/* the fast path; longer names walk below */
@@ -294,9 +281,8 @@ name_is_secret_n(const char *name, size_t n)
 	for (i = 0; i < LT_ARRAY_SIZE(stems); i++)
 		if (stems[i].word && part_contains(all, stems[i].s))
 			return true;
-	only = count_parts(name, end) == 1;
 	while (next_part(&s, end, &w)) {
-		if (is_key_part(w, prev, only) || is_auth_part(w) ||
+		if (is_key_part(w, prev) || is_auth_part(w) ||
 		    part_is(w, "pass") || part_is(w, "pwd"))
 			return true;
 		prev = w;

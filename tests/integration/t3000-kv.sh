@@ -183,4 +183,11 @@ exit_code 3 "no server" lt -s nats://127.0.0.1:1 kv snapshot
 exit_code 2 "kv: no subcommand" lt kv
 exit_code 2 "kv: unknown subcommand" lt kv frobnicate
 
+# A TLS config's "key" is a private key: masked like any *key* name.
+T kv-put CONFIGDATA_other tls '{"cert":"-----BEGIN CERTIFICATE-----c","key":"-----BEGIN PRIVATE KEY-----k"}' >/dev/null
+out=$(lt -x other kv get tls)
+like "$out" '"key": "<redacted:[0-9a-f]{8}>"' "kv get: a field named key is masked"
+unlike "$out" "PRIVATE KEY" "kv get: the private key is not shown"
+like "$out" "BEGIN CERTIFICATE" "kv get: the certificate is"
+
 done_testing

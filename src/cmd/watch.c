@@ -454,9 +454,14 @@ subscribe(struct watch *w, struct lt_error *err)
 	char **subjects = NULL;
 	int i, n, rc = 0;
 
+	n = lt_filter_subjects(w->filter, "wasmbus.evt", lattice, &subjects);
 	if (since) {
+		/* one subject (one exact --type) narrows the consumer on the
+		 * server; more need a consumer per subject, or 2.10's filter
+		 * lists, so the rest is filtered here */
 		struct lt_stream_start st = { EVENTS_STREAM, NULL, 0, 0, false };
-		char *filter = lt_xasprintf("wasmbus.evt.%s.>", lattice);
+		char *filter = n == 1 ? lt_xstrdup(subjects[0]) :
+		    lt_xasprintf("wasmbus.evt.%s.>", lattice);
 
 		st.filter = filter;
 		rc = parse_since(since, &st.start_ns, err);
@@ -466,19 +471,15 @@ subscribe(struct watch *w, struct lt_error *err)
 			rc = open_sub(w, NULL, &st, 0, err);
 		w->stream_mode = true;
 		free(filter);
-		if (rc < 0)
-			return -1;
 	} else {
-		n = lt_filter_subjects(w->filter, "wasmbus.evt", lattice, &subjects);
-		for (i = 0; i < n; i++) {
-			if (rc == 0)
-				rc = open_sub(w, subjects[i], NULL, i, err);
-			free(subjects[i]);
-		}
-		free(subjects);
-		if (rc < 0)
-			return -1;
+		for (i = 0; i < n && rc == 0; i++)
+			rc = open_sub(w, subjects[i], NULL, i, err);
 	}
+	for (i = 0; i < n; i++)
+		free(subjects[i]);
+	free(subjects);
+	if (rc < 0)
+		return -1;
 	if (lt_args_has(w->ctx->args, "wadm")) {
 		char *s = lt_xasprintf("wadm.evt.%s.>", lattice);
 

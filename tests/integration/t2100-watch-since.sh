@@ -54,7 +54,9 @@ is "$WAIT_RC" 0 "history then live: exits after the live event"
 is "$(jq -r 'select(.kind=="event") | .stream_seq' "$TEST_DIR/live.out" | tail -1)" 20501 \
     "the live event carries the next stream sequence"
 is "$(jq -r 'select(.kind=="event") | .subject' "$TEST_DIR/live.out" | sort -u)" \
-    "wasmbus.evt.default.config_set" "--type filters the consumer"
+    "wasmbus.evt.default.config_set" "--type: only that type"
+like "$(cat "$TEST_DIR/live.err")" " 0 filtered out" \
+    "--type filters on the server: the 20000 config_deleted never reach watch"
 
 # --since as a time, and text output.
 t0=$(date -u -d '-5 minutes' +%Y-%m-%dT%H:%M:%SZ)

@@ -678,17 +678,26 @@ plan(struct replay *r, FILE *fp)
 	    r->new->name, r->new->version ? r->new->version : "");
 }
 
-static bool
-confirmed(struct replay *r)
+/* A deploy needs --yes, or a yes on a terminal (STYLE.md 2, 7): without
+ * a terminal to ask on, nothing is sent and the user is told to pass
+ * --yes (exit 2). */
+static int
+confirm(struct replay *r, struct lt_error *err)
 {
 	char answer[16] = "";
 
-	if (lt_args_has(r->ctx->args, "yes") || !isatty(0))
-		return true;
+	if (lt_args_has(r->ctx->args, "yes"))
+		return 0;
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return lt_error_set(err, LT_E_USAGE, "replay deploys to lattice "
+		    "'%s' and there is no terminal to confirm on; pass --yes "
+		    "(or --dry-run)", r->lattice);
 	plan(r, stderr);
 	fprintf(stderr, "deploy to lattice %s? [y/N] ", r->lattice);
-	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' ||
-	    answer[0] == 'Y');
+	if (fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' ||
+	    answer[0] == 'Y'))
+		return 0;
+	return lt_error_set(err, LT_E_USAGE, "not confirmed; nothing sent");
 }
 
 /* Hosts answer ping, wadm answers its API. */
@@ -784,9 +793,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	rc = load(&r, argv, err);
 	if (rc == 0 && lt_args_has(ctx->args, "dry-run"))
 		plan(&r, ctx->out);
-	else if (rc == 0 && !confirmed(&r))
-		rc = lt_error_set(err, LT_E_USAGE, "not confirmed; nothing sent");
-	else if (rc == 0) {
+	else if (rc == 0 && (rc = confirm(&r, err)) == 0) {
 		fprintf(stderr, "latticectl: replay: note: while latticectl "
 		    "observes request subjects, a request nobody serves times "
 		    "out instead of failing fast with 'no responders'\n");

@@ -64,6 +64,20 @@ kill "$SIM_PID"
 
 # --- fixed ---
 start_sim --lattice fx --wadm-mode fixed --http --heartbeat 1s --wadm-backoff 1s
+
+# --- no terminal and no --yes: refused before anything is sent ---
+start_rec wapi 'wadm.api.fx.>' lt.marker
+exit_code 2 "stdin not a terminal, no --yes: refused" lt -x fx --timeout 5s replay \
+    "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --settle 0s \
+    --record "$TEST_DIR/noyes.ltrec" </dev/null
+like "$(cat "$TEST_DIR/last.err")" "^latticectl: replay: .*no terminal to confirm on; pass --yes" \
+    "the error says to pass --yes"
+is "$(grep -vc "^see 'latticectl replay --help'\$" "$TEST_DIR/last.err")" 1 \
+    "in one line (and the usage hint)"
+echo . | T pub lt.marker - >/dev/null
+wait_for "the marker" 10 grep -q '^lt\.marker' "$TEST_DIR/wapi.rec"
+is "$(grep -c '^wadm\.api' "$TEST_DIR/wapi.rec")" 0 "nothing reached wadm"
+ok "$([ ! -e "$TEST_DIR/noyes.ltrec" ]; echo $?)" "no recording was started"
 replay_run fx fx
 is "$RC" 0 "fixed: exit 0"
 is "$(jq -c 'select(.kind=="finding" and .severity=="error")' "$TEST_DIR/fx.ltrec")" "" "fixed: no error finding"

@@ -18,6 +18,10 @@ enum lt_cmd_flag {
 					 * check) */
 	LT_CMD_WRITES = (1 << 1),	/* changes the lattice (impact:rw) */
 	LT_CMD_HIDDEN = (1 << 2),	/* not listed in help */
+	LT_CMD_ANY_LATTICE = (1 << 3),	/* accepts a wildcard lattice (-x '*'):
+					 * spans lattices, or never uses one;
+					 * main refuses '*' and '>' for the
+					 * rest */
 };
 
 struct lt_ctx {

@@ -241,6 +241,22 @@ report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
 	return rc;
 }
 
+/* A wildcard lattice ('*', or '>' or '*' in a name) only for commands
+ * that can span lattices: the rest would build subjects and bucket names
+ * such as wasmbus.ctl.v1.*.host.ping or CONFIGDATA_*. */
+static int
+check_lattice(const struct lt_cmd *cmd, const char *path,
+    const struct lt_config *cfg, struct lt_error *err)
+{
+	const char *lattice = lt_config_get(cfg, LT_S_LATTICE);
+
+	if ((cmd->flags & LT_CMD_ANY_LATTICE) || lattice == NULL ||
+	    !strpbrk(lattice, "*>"))
+		return 0;
+	return lt_error_set(err, LT_E_USAGE, "lattice '%s' has a wildcard, "
+	    "but %s works on one lattice (name it with -x NAME)", lattice, path);
+}
+
 /* Run one resolved command: parse options, resolve settings, check the
  * command's own options, connect when asked (or reuse shared), run. */
 static int
@@ -279,6 +295,10 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 	ctx.format = parse_format(lt_config_get(&cfg, LT_S_OUTPUT));
 	ctx.color_out = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 1);
 	ctx.color_err = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 2);
+	if (check_lattice(cmd, path, &cfg, &err) < 0) {
+		rc = report(&ctx, LT_E_USAGE, &err);
+		goto out;
+	}
 	if (args.argc < cmd->min_args ||
 	    (cmd->max_args >= 0 && args.argc > cmd->max_args)) {
 		lt_error_set(&err, LT_E_USAGE, "%s arguments (usage: %s %s)",

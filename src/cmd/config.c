@@ -31,6 +31,7 @@ static const struct lt_cmd cmd_config_show = {
 	.name = "show",
 	.summary = "print the resolved settings",
 	.usage = "[--sources]",
+	.flags = LT_CMD_ANY_LATTICE,	/* shows it, never uses it */
 	.opts = show_opts,
 	.max_args = 0,
 	.run = run_show,

@@ -822,6 +822,7 @@ const struct lt_cmd cmd_sub_entry = {
 	    "of failing fast.\n--match-replies also watches <inbox-prefix>.> "
 	    "and pairs replies by reply subject;\nrequests without a reply "
 	    "within --timeout are reported unanswered.",
+	.flags = LT_CMD_ANY_LATTICE,
 	.opts = sub_opts,
 	.min_args = 1,
 	.max_args = -1,

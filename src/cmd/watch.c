@@ -760,6 +760,7 @@ const struct lt_cmd cmd_watch_entry = {
 	    "wasmbus.evt.<lattice>.<type>.\n--since reads the wasmbus_events "
 	    "stream through an ordered consumer first.\nRead-only: never "
 	    "publishes, replies or acks.",
+	.flags = LT_CMD_ANY_LATTICE,
 	.opts = watch_opts,
 	.max_args = 0,
 	.run = run_watch,

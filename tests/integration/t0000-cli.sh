@@ -51,6 +51,22 @@ like "$(cat "$TEST_DIR/last.out")" "impact:ro" "read-only commands say so"
 like "$(lt config show --sources -x prod)" "lattice +prod +flag" "global option after command"
 like "$(lt -x prod config show --sources)" "lattice +prod +flag" "global option before command"
 
+# -x '*' only where a command spans lattices; the rest refuse a wildcard
+# before connecting (the server below does not exist).
+for c in hosts: inventory: doctor: "kv get:k" "kv snapshot:" "kv diff:a.json b.json" \
+    "replay:a.yaml b.yaml --dry-run"; do
+	cmd=${c%%:*}
+	exit_code 2 "-x '*' $cmd: refused" lt -s nats://127.0.0.1:1 --timeout 1s -x '*' $cmd ${c#*:}
+	like "$(head -1 "$TEST_DIR/last.err")" \
+	    "^latticectl: $cmd: lattice '\*' has a wildcard, but $cmd works on one lattice" \
+	    "-x '*' $cmd: one line naming the command"
+done
+exit_code 2 "-x 'a.>' kv ls: refused" lt -s nats://127.0.0.1:1 -x 'a.>' kv ls
+exit_code 2 "WASMCLOUD_LATTICE='*' hosts: refused" env WASMCLOUD_LATTICE='*' "$LATTICECTL" hosts
+exit_code 3 "-x '*' watch: accepted (then no server)" lt -s nats://127.0.0.1:1 --timeout 1s -x '*' watch --count 1
+exit_code 3 "-x '*' sub: accepted (then no server)" lt -s nats://127.0.0.1:1 --timeout 1s -x '*' sub foo --count 1
+like "$(lt -x '*' config show)" "lattice +\*" "-x '*' config show shows it"
+
 # Connect failures: exit 3 with one clear line.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 exit_code 3 "server unreachable" lt -s "nats://127.0.0.1:$port" --timeout 1s watch --count 1

@@ -19,15 +19,19 @@ enum lt_class {
 	LT_CLASS_JS_API = (1 << 2),	/* $JS.API.> JetStream API */
 	LT_CLASS_KV = (1 << 3),		/* $KV.> KV puts */
 	LT_CLASS_HOST_REQ = (1 << 4),	/* wasmbus.cfg.{L}.req, secrets */
-	LT_CLASS_INBOX = (1 << 5),	/* {inbox}.> replies */
+	LT_CLASS_INBOX = (1 << 5),	/* {inbox}.>, _INBOX.> replies */
 	LT_CLASS_WIDE = (1 << 6),	/* spans namespaces ('>', '*.x'):
 					 * every wRPC call and reply too */
 };
 
-/* The classes whose overlap turns "no responders" into timeouts, so that
- * 'sub' requires --observe-requests. Replies (INBOX) are not requests. */
+/* The classes whose overlap turns "no responders" into timeouts. Replies
+ * (INBOX) are not requests. */
 #define LT_CLASS_REQUESTS (LT_CLASS_CTL | LT_CLASS_WADM_API | \
 	LT_CLASS_JS_API | LT_CLASS_KV | LT_CLASS_HOST_REQ)
+/* The classes 'sub' requires --observe-requests for (DESIGN section 2):
+ * the requests, and the inboxes, where every other client's replies are
+ * seen (config values, secrets). */
+#define LT_CLASS_GUARDED (LT_CLASS_REQUESTS | LT_CLASS_INBOX)
 
 /* A queue group somebody legitimately answers in. */
 struct lt_queue_group {

@@ -29,8 +29,8 @@
 
 static const struct lt_opt sub_opts[] = {
 	{ "observe-requests", 0, 0, NULL,
-	    "allow subjects that overlap request subjects (ctl, wadm.api, ...)",
-	    NULL },
+	    "allow subjects that overlap request subjects (ctl, wadm.api, ...) "
+	    "or inboxes", NULL },
 	{ "match-replies", 'r', 0, NULL,
 	    "pair requests with replies on the inbox prefix; print latency",
 	    NULL },
@@ -504,46 +504,72 @@ class_list(const struct sub *s, const char *subj, int classes,
 		    lt_class_name(h[i].bit), h[i].pattern);
 }
 
-/* Validate and classify every subject before touching the network. */
+#define INBOX_EFFECT "other clients' replies (config values, secrets) " \
+	"are seen, not only replies to requests you observe (--match-replies " \
+	"pairs those alone)"
+#define REQUEST_EFFECT "a request nobody answers times out instead of " \
+	"failing fast with 'no responders'"
+
+/* Refuse subj, which overlaps the guarded classes k (listed in list). */
+static int
+refuse_subject(const char *subj, int k, const char *list,
+    struct lt_error *err)
+{
+	bool req = k & LT_CLASS_REQUESTS, inbox = k & LT_CLASS_INBOX;
+
+	return lt_error_set(err, LT_E_USAGE, "'%s' overlaps %s subjects (%s): "
+	    "while subscribed, %s%s; pass --observe-requests to accept this "
+	    "(latticectl only listens: it never replies or joins a queue "
+	    "group)", subj, req ? "request" : "reply", list,
+	    req && inbox ? "other clients' replies are seen, and " : "",
+	    req ? REQUEST_EFFECT : INBOX_EFFECT);
+}
+
+/* Say on stderr what observing subj (classes k) does while sub runs. */
+static void
+warn_subject(const char *subj, int k, const char *list)
+{
+	if (k & LT_CLASS_REQUESTS)
+		fprintf(stderr, "latticectl: sub: warning: observing request "
+		    "subjects (%s) through '%s': requests nobody answers time "
+		    "out instead of failing fast with 'no responders' until this "
+		    "exits\n", list, subj);
+	else if (k & LT_CLASS_INBOX)
+		fprintf(stderr, "latticectl: sub: warning: observing reply "
+		    "subjects (%s) through '%s': %s\n", list, subj, INBOX_EFFECT);
+	if (k & LT_CLASS_WIDE)
+		fprintf(stderr, "latticectl: sub: warning: '%s' also carries "
+		    "every wRPC call and reply; if output falls behind, the "
+		    "server drops this client (slow consumer)\n", subj);
+}
+
+/* Validate and classify every subject before touching the network:
+ * request and inbox subjects need --observe-requests. */
 static int
 check_subjects(struct sub *s, struct lt_error *err)
 {
 	bool observe = lt_args_has(s->ctx->args, "observe-requests");
 	struct lt_buf b = LT_BUF_INIT;
-	int i, k;
+	int i, k, rc = 0;
 
-	for (i = 0; i < s->nsubjects; i++) {
+	for (i = 0; i < s->nsubjects && rc == 0; i++) {
 		const char *subj = s->subjects[i];
 
-		if (!lt_subject_is_valid(subj))
-			return lt_error_set(err, LT_E_USAGE, "invalid subject '%s'",
-			    subj);
+		if (!lt_subject_is_valid(subj)) {
+			rc = lt_error_set(err, LT_E_USAGE, "invalid subject "
+			    "'%s'", subj);
+			break;
+		}
 		k = lt_classify_pattern(&s->cls, subj);
 		lt_buf_reset(&b);
-		class_list(s, subj, k & LT_CLASS_REQUESTS, &b);
-		if ((k & LT_CLASS_REQUESTS) && !observe) {
-			lt_error_set(err, LT_E_USAGE, "'%s' overlaps request "
-			    "subjects (%s): while subscribed, a request nobody "
-			    "answers times out instead of failing fast with 'no "
-			    "responders'; pass --observe-requests to accept this "
-			    "(latticectl only listens: it never replies or joins "
-			    "a queue group)", subj, b.buf);
-			lt_buf_release(&b);
-			return -1;
-		}
-		if ((k & LT_CLASS_REQUESTS) && !s->ctx->cfg->quiet)
-			fprintf(stderr, "latticectl: sub: warning: observing "
-			    "request subjects (%s) through '%s': requests nobody "
-			    "answers time out instead of failing fast with 'no "
-			    "responders' until this exits\n", b.buf, subj);
-		if ((k & LT_CLASS_WIDE) && !s->ctx->cfg->quiet)
-			fprintf(stderr, "latticectl: sub: warning: '%s' also "
-			    "carries every wRPC call and reply; if output falls "
-			    "behind, the server drops this client (slow consumer)\n",
-			    subj);
+		class_list(s, subj, k & LT_CLASS_GUARDED, &b);
+		if ((k & LT_CLASS_GUARDED) && !observe)
+			rc = refuse_subject(subj, k, lt_buf_str(&b), err);
+		else if (!s->ctx->cfg->quiet)
+			warn_subject(subj, k, lt_buf_str(&b));
 	}
 	lt_buf_release(&b);
-	return 0;
+	return rc;
 }
 
 /* True when a user subject already receives everything pattern does. */
@@ -817,9 +843,10 @@ const struct lt_cmd cmd_sub_entry = {
 	.description = "Plain core subscriptions only: never a queue group, "
 	    "never a reply, ack or publish.\nSubjects overlapping the "
 	    "lattice's request subjects ({ctl}.v1.<lattice>.>,\n"
-	    "wadm.api.<lattice>.>, $JS.API.>, $KV.>) need --observe-requests: "
-	    "while\nsubscribed, a request nobody answers times out instead "
-	    "of failing fast.\n--match-replies also watches <inbox-prefix>.> "
+	    "wadm.api.<lattice>.>, $JS.API.>, $KV.>) or the inboxes\n"
+	    "(<inbox-prefix>.>, _INBOX.>) need --observe-requests: while "
+	    "subscribed, a request\nnobody answers times out instead of "
+	    "failing fast, and other clients' replies\nare seen.\n--match-replies also watches <inbox-prefix>.> "
 	    "and pairs replies by reply subject;\nrequests without a reply "
 	    "within --timeout are reported unanswered.",
 	.flags = LT_CMD_ANY_LATTICE,

@@ -115,7 +115,8 @@ lt_classify_init(struct lt_classify *c, const char *ctl_prefix,
 
 /* Every (class, pattern) the lattice knows, in class order; a NULL
  * pattern is the class's own (lt_classify_pattern_of). The reference
- * secrets backend's topic is a host request too. */
+ * secrets backend's topic is a host request too, and _INBOX.> is the
+ * inbox of every other client whatever --inbox-prefix says. */
 static const struct {
 	int bit;
 	const char *pattern;
@@ -123,7 +124,7 @@ static const struct {
 	{ LT_CLASS_CTL, NULL }, { LT_CLASS_WADM_API, NULL },
 	{ LT_CLASS_JS_API, NULL }, { LT_CLASS_KV, NULL },
 	{ LT_CLASS_HOST_REQ, NULL }, { LT_CLASS_HOST_REQ, "wasmcloud.secrets.>" },
-	{ LT_CLASS_INBOX, NULL },
+	{ LT_CLASS_INBOX, NULL }, { LT_CLASS_INBOX, "_INBOX.>" },
 };
 
 const char *
@@ -167,10 +168,14 @@ lt_classify_hits(const struct lt_classify *c, const char *pattern,
 	struct lt_class_hit h;
 	size_t i, n = 0;
 
-	for (i = 0; nth_pattern(c, i, &h); i++)
-		if ((classes & h.bit) && lt_subject_overlaps(pattern, h.pattern) &&
-		    n < max)
+	for (i = 0; nth_pattern(c, i, &h); i++) {
+		if (!(classes & h.bit) || !lt_subject_overlaps(pattern, h.pattern))
+			continue;
+		if (n > 0 && !strcmp(out[n - 1].pattern, h.pattern))
+			continue;	/* the inbox prefix is _INBOX */
+		if (n < max)
 			out[n++] = h;
+	}
 	return n;
 }
 

@@ -25,6 +25,19 @@ like "$(cat "$TEST_DIR/last.err")" "'wasmcloud.secrets.>' overlaps request subje
 unlike "$(cat "$TEST_DIR/last.err")" "wasmbus.cfg" "not the config request pattern"
 exit_code 2 "sub wasmbus.cfg.*.req without --observe-requests" lt sub 'wasmbus.cfg.*.req'
 like "$(cat "$TEST_DIR/last.err")" "\(host-request 'wasmbus.cfg.default.req'\)" "names the config request pattern"
+exit_code 2 "sub _INBOX.> without --observe-requests" lt sub '_INBOX.>'
+like "$(cat "$TEST_DIR/last.err")" "'_INBOX.>' overlaps reply subjects \(inbox '_INBOX.>'\): while subscribed, other clients' replies \(config values, secrets\) are seen.*; pass --observe-requests" \
+    "an inbox subject needs --observe-requests, and says why"
+exit_code 2 "_INBOX.* whatever --inbox-prefix says" lt --inbox-prefix MYBOX sub '_INBOX.*'
+like "$(cat "$TEST_DIR/last.err")" "inbox '_INBOX.>'" "names _INBOX.>"
+exit_code 2 "the custom inbox prefix too" lt --inbox-prefix MYBOX sub 'MYBOX.x.>'
+like "$(cat "$TEST_DIR/last.err")" "inbox 'MYBOX.>'" "names the custom inbox"
+exit_code 2 "'>' names the inbox among the rest" lt sub '>'
+like "$(cat "$TEST_DIR/last.err")" "inbox '_INBOX.>'\): while subscribed, other clients' replies are seen, and a request nobody answers" \
+    "'>' also says replies are seen"
+exit_code 3 "_INBOX.> with --observe-requests, then connect fails" lt sub '_INBOX.>' --observe-requests
+like "$(cat "$TEST_DIR/last.err")" "warning: observing reply subjects \(inbox '_INBOX.>'\) through '_INBOX.>'" \
+    "warns when it does subscribe"
 exit_code 2 "lattice and prefix are honoured" lt -x prod --ctl-prefix acme.ctl sub 'acme.ctl.v1.*.host.ping'
 like "$(cat "$TEST_DIR/last.err")" "ctl 'acme.ctl.v1.prod.>'" "custom prefix in the explanation"
 exit_code 2 "sub --queue is refused" lt sub --queue grp 'wasmbus.evt.default.>'

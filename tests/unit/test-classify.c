@@ -78,6 +78,8 @@ test_classify(void)
 	lt_classify_init(&c, "acct.wasmbus.ctl", "prod", "_MY");
 	is_str(c.ctl, "acct.wasmbus.ctl.v1.prod.>", "custom prefix and lattice");
 	is_int(lt_classify_subject(&c, "_MY.x"), LT_CLASS_INBOX, "custom inbox");
+	is_int(lt_classify_pattern(&c, "_INBOX.*"), LT_CLASS_INBOX,
+	    "_INBOX is every other client's inbox, whatever the prefix");
 	is_str(lt_class_name(LT_CLASS_WADM_API), "wadm.api", "class name");
 }
 
@@ -104,6 +106,11 @@ test_hits(void)
 	    "max respected");
 	is_int(lt_classify_hits(&c, "wasmbus.evt.>", LT_CLASS_REQUESTS, h, 8), 0,
 	    "events: no hit");
+	n = lt_classify_hits(&c, "_INBOX.>", LT_CLASS_GUARDED, h, 8);
+	ok(n == 1 && h[0].bit == LT_CLASS_INBOX, "_INBOX.>: one inbox hit");
+	lt_classify_init(&c, NULL, NULL, "MY");
+	is_int(lt_classify_hits(&c, ">", LT_CLASS_INBOX, h, 8), 2,
+	    "custom prefix: its inbox and _INBOX");
 }
 
 static void

@@ -117,10 +117,10 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 7 : 5);
-	lt_table_add(&t, wide ? (const char *const[]){ "host id", "name",
-	    "version", "uptime", "labels", "lattice", "latency" } :
-	    (const char *const[]){ "host id", "name", "version", "uptime",
-	    "labels" });
+	lt_table_add(&t, wide ? (const char *const[]){ "HOST ID", "NAME",
+	    "VERSION", "UPTIME", "LABELS", "LATTICE", "LATENCY" } :
+	    (const char *const[]){ "HOST ID", "NAME", "VERSION", "UPTIME",
+	    "LABELS" });
 	for (i = 0; i < h->n; i++) {
 		const struct lt_ctl_host *x = &h->v[i];
 
@@ -402,8 +402,8 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 9 : 6);
-	lt_table_add(&t, (const char *const[]){ "host", "kind", "id", "image",
-	    "max", "configs", "revision", "app", "name" });
+	lt_table_add(&t, (const char *const[]){ "HOST", "KIND", "ID", "IMAGE",
+	    "MAX", "CONFIGS", "REVISION", "APP", "NAME" });
 	for (i = 0; i < inv->n; i++) {
 		const struct lt_ctl_inventory *x = &inv->v[i];
 		const char *host = wide || !*x->host.friendly_name ? x->host.id :

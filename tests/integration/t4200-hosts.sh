@@ -50,11 +50,11 @@ ids=$(host_ids default | sort)
 # hosts
 exit_code 0 "hosts" lt hosts --wait 1s
 out=$(cat "$TEST_DIR/last.out")
-like "$(head -1 <<<"$out")" '^host id +name +version +uptime +labels$' "hosts: header"
+like "$(head -1 <<<"$out")" '^HOST ID +NAME +VERSION +UPTIME +LABELS$' "hosts: header, upper case"
 is "$(tail -n +2 <<<"$out" | awk '{print $1}' | sort)" "$ids" "hosts: one row per host that answered ping"
 like "$out" 'N[A-Z0-9]{55}  [a-z]+-[a-z]+-[0-9]{4} +1\.8\.0 +[0-9.]+s +-' "hosts: id, name, version, uptime"
 exit_code 0 "hosts -o wide" lt hosts --wait 1s -o wide
-like "$(head -1 "$TEST_DIR/last.out")" 'labels +lattice +latency$' "wide: lattice and latency columns"
+like "$(head -1 "$TEST_DIR/last.out")" 'LABELS +LATTICE +LATENCY$' "wide: lattice and latency columns"
 like "$(cat "$TEST_DIR/last.out")" 'hostcore\.arch=[a-z0-9_]+,hostcore\.os=linux.* default +[0-9.]+[mu]?s$' \
     "wide: hostcore labels, lattice, latency"
 exit_code 0 "hosts -o json" lt hosts --wait 1s -o json
@@ -77,7 +77,7 @@ is "$(head -3 "$TEST_DIR/last.out" | jq -r .id | sort)" "$ids" "ndjson: the same
 # inventory
 exit_code 0 "inventory" lt inventory --wait 1s
 out=$(cat "$TEST_DIR/last.out")
-like "$(head -1 <<<"$out")" '^host +kind +id +image +max +configs$' "inventory: header"
+like "$(head -1 <<<"$out")" '^HOST +KIND +ID +IMAGE +MAX +CONFIGS$' "inventory: header, upper case"
 like "$out" "component +$COMP +localhost:5000/test/http-hello-world:0\.0\.2 +1 +$CFG\(MISSING\)" \
     "the component, its image, max instances and its config marked MISSING"
 like "$out" 'provider +rust_hello_world-httpserver +ghcr\.io/wasmcloud/http-server:0\.27\.0 +- +rust_hello_world-default_http$' \
@@ -86,7 +86,7 @@ is "$(grep -c "$COMP" <<<"$out")" 1 "the component runs on one of the 3 hosts"
 like "$(cat "$TEST_DIR/last.err")" "1 referenced config is missing from CONFIGDATA_default" "stderr counts the missing config"
 host=$(awk -v c="$COMP" '$3 == c {print $1}' <<<"$out")
 exit_code 0 "inventory HOST -o wide" lt inventory "$host" --wait 1s -o wide
-like "$(head -1 "$TEST_DIR/last.out")" 'configs +revision +app +name$' "wide: revision, app and name columns"
+like "$(head -1 "$TEST_DIR/last.out")" 'CONFIGS +REVISION +APP +NAME$' "wide: revision, app and name columns"
 like "$(cat "$TEST_DIR/last.out")" "^N[A-Z0-9]{55} +component +$COMP .* $CFG\(MISSING\) +0 +$APP +http-hello-world" \
     "wide: full host id, revision, app"
 exit_code 0 "inventory HOST -o json" lt inventory "$host" --wait 1s -o json

@@ -24,6 +24,11 @@ enum lt_cmd_flag {
 					 * rest */
 };
 
+/* The -o formats a command accepts: LT_FORMAT(LT_FMT_TEXT) | ... */
+#define LT_FORMAT(f) (1u << (f))
+#define LT_FORMATS_NOT_RAW (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
+	LT_FORMAT(LT_FMT_JSON) | LT_FORMAT(LT_FMT_NDJSON))
+
 struct lt_ctx {
 	struct lt_config *cfg;
 	struct lt_conn *conn;		/* open when LT_CMD_CONNECT, or
@@ -45,6 +50,7 @@ struct lt_cmd {
 	const char *usage;		/* after "latticectl <name> " */
 	const char *description;	/* a few lines for --help, or NULL */
 	int flags;
+	unsigned formats;		/* LT_FORMATS bits -o accepts; 0: all */
 	const struct lt_opt *opts;
 	int min_args, max_args;		/* max -1: no limit */
 	const struct lt_cmd *const *subcmds;	/* NULL-terminated */

@@ -257,6 +257,31 @@ check_lattice(const struct lt_cmd *cmd, const char *path,
 	    "but %s works on one lattice (name it with -x NAME)", lattice, path);
 }
 
+/* -o names a format the command writes (struct lt_cmd formats). */
+static int
+check_format(const struct lt_cmd *cmd, const char *path,
+    const struct lt_ctx *ctx, struct lt_error *err)
+{
+	static const char *const names[] = {
+		"text", "wide", "json", "ndjson", "raw",
+	};
+	struct lt_buf ok = LT_BUF_INIT;
+	size_t f;
+
+	if (cmd->formats == 0 || (cmd->formats & LT_FORMAT(ctx->format)))
+		return 0;
+	for (f = 0; f < LT_ARRAY_SIZE(names); f++)
+		if (cmd->formats & LT_FORMAT(f)) {
+			lt_buf_adds(&ok, ok.len ? ", " : "");
+			lt_buf_adds(&ok, names[f]);
+		}
+	lt_error_set(err, LT_E_USAGE, "-o %s is not an output of %s (it takes "
+	    "-o %s; usage: %s %s)", names[ctx->format], path, lt_buf_str(&ok),
+	    path, cmd->usage);
+	lt_buf_release(&ok);
+	return -1;
+}
+
 /* Run one resolved command: parse options, resolve settings, check the
  * command's own options, connect when asked (or reuse shared), run. */
 static int
@@ -295,7 +320,8 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 	ctx.format = parse_format(lt_config_get(&cfg, LT_S_OUTPUT));
 	ctx.color_out = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 1);
 	ctx.color_err = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 2);
-	if (check_lattice(cmd, path, &cfg, &err) < 0) {
+	if (check_lattice(cmd, path, &cfg, &err) < 0 ||
+	    check_format(cmd, path, &ctx, &err) < 0) {
 		rc = report(&ctx, LT_E_USAGE, &err);
 		goto out;
 	}

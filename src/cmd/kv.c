@@ -751,6 +751,7 @@ static const struct lt_cmd cmd_kv_snapshot = {
 	.description = "Streams the bucket through one ordered watcher (never "
 	    "a request per key).\nThe file format is described in "
 	    "latticectl(5). Read-only.",
+	.formats = LT_FORMAT(LT_FMT_TEXT),	/* the snapshot format only */
 	.opts = snapshot_opts,
 	.max_args = 0,
 	.run = run_snapshot,

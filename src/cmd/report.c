@@ -116,6 +116,7 @@ const struct lt_cmd cmd_report_entry = {
 	    "<details>; html: one self-contained file with the findings and a "
 	    "swimlane timeline (wadm, each host, kv, probe). Read-only.",
 	.flags = LT_CMD_ANY_LATTICE,	/* reads a recording, not a lattice */
+	.formats = LT_FORMAT(LT_FMT_TEXT),	/* --format picks the kind */
 	.opts = report_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -88,6 +88,14 @@ like "$(lt __complete options watch)" "--lattice=" "global options are offered t
 is "$(lt __complete values -- --output | tr '\n' ' ')" "text wide json ndjson raw " "__complete values"
 like "$(lt __complete commands config)" "^show	" "subcommands"
 
+# -o names a format the command writes; the others are usage errors,
+# caught before anything connects.
+exit_code 2 "report -o ndjson" lt report /dev/null -o ndjson
+like "$(cat "$TEST_DIR/last.err")" "-o ndjson is not an output of report \(it takes -o text; usage: report FILE \[--format markdown\|html\|ndjson\]" \
+    "names the format, what the command takes and its usage (--format)"
+exit_code 2 "kv snapshot -o json" lt -s nats://127.0.0.1:1 kv snapshot -o json
+like "$(cat "$TEST_DIR/last.err")" "-o json is not an output of kv snapshot" "kv snapshot writes its own format only"
+
 # libcurl (and its TLS, Kerberos, LDAP libraries) is loaded only by the
 # commands that fetch over HTTP: watch and the rest start without it.
 unlike "$(ldd "$LATTICECTL")" "libcurl" "libcurl is not linked in"

@@ -700,7 +700,27 @@ confirm(struct replay *r, struct lt_error *err)
 	return lt_error_set(err, LT_E_USAGE, "not confirmed; nothing sent");
 }
 
-/* Hosts answer ping, wadm answers its API. */
+/* JetStream answers for this account: hosts keep configs and links in
+ * it, wadm its state. Asked of the account, not read from the server's
+ * INFO: a cluster node without JetStream still reaches the others'. */
+static int
+preflight_jetstream(struct replay *r, struct lt_error *err)
+{
+	struct lt_stream_info si;
+	char *stream = lt_xasprintf("KV_CONFIGDATA_%s", r->lattice);
+	int rc = lt_stream_info(r->ctx->conn, stream, &si, err);
+
+	free(stream);
+	if (rc >= 0)
+		return 0;
+	if (err->code == LT_E_RUNTIME)
+		return lt_error_set(err, LT_E_RUNTIME, "JetStream is not enabled "
+		    "on this server or account: wasmCloud hosts and wadm need "
+		    "it (start nats-server with -js)");
+	return lt_error_prefix(err, "JetStream check");
+}
+
+/* JetStream is on, hosts answer ping, wadm answers its API. */
 static int
 preflight(struct replay *r, struct lt_error *err)
 {
@@ -709,7 +729,8 @@ preflight(struct replay *r, struct lt_error *err)
 	struct lt_error e = LT_ERROR_INIT;
 	size_t n;
 
-	if (lt_ctl_ping(&r->ctl, &hosts, err) < 0)
+	if (preflight_jetstream(r, err) < 0 ||
+	    lt_ctl_ping(&r->ctl, &hosts, err) < 0)
 		return -1;
 	n = hosts.n;
 	lt_ctl_hosts_release(&hosts);

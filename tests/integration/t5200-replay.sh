@@ -105,6 +105,19 @@ kill "$SIM_PID"
 start_sim --lattice nw --no-wadm
 exit_code 4 "wadm not running" lt -x nw --timeout 2s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --yes
 like "$(cat "$TEST_DIR/last.err")" 'wadm is not running on lattice nw' "names the missing wadm"
+# a server without JetStream: refused before anything is sent
+nojs=$TEST_DIR/nats-nojs
+mkdir -p "$nojs"
+bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p -1 --ports_file_dir "$nojs" -l "$nojs/server.log"
+wait_for "nats-server without JetStream" 20 _ports_file "$nojs"
+NOJS_URL=$(sed -n 's/.*"nats":\["\([^"]*\)".*/\1/p' "$nojs"/*.ports)
+exit_code 6 "no JetStream" lt -s "$NOJS_URL" -x nj --timeout 2s replay "$M/upgrade-v1.yaml" \
+    "$M/upgrade-v2.yaml" --yes --record "$TEST_DIR/nojs.ltrec"
+like "$(grep -v 'replay: note: ' "$TEST_DIR/last.err")" \
+    '^latticectl: replay: JetStream is not enabled on this server or account: .* nats-server with -js\)$' \
+    "names the missing JetStream"
+is "$(grep -vc 'replay: note: ' "$TEST_DIR/last.err")" 1 "in one line"
+ok "$([ ! -e "$TEST_DIR/nojs.ltrec" ]; echo $?)" "no recording was started"
 printf 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [x\n' >"$TEST_DIR/bad.yaml"
 exit_code 6 "bad YAML" lt replay "$TEST_DIR/bad.yaml" "$M/upgrade-v2.yaml" --dry-run
 like "$(cat "$TEST_DIR/last.err")" "bad\.yaml.*line" "the error names the file and line"

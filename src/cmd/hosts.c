@@ -401,7 +401,7 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 	int rows;
 	enum lt_write w;
 
-	lt_table_init(&t, wide ? 9 : 6);
+	lt_table_init(&t, wide ? 9 : 7);
 	lt_table_add(&t, (const char *const[]){ "HOST", "KIND", "ID", "IMAGE",
 	    "MAX", "CONFIGS", "REVISION", "APP", "NAME" });
 	for (i = 0; i < inv->n; i++) {

@@ -77,11 +77,11 @@ is "$(head -3 "$TEST_DIR/last.out" | jq -r .id | sort)" "$ids" "ndjson: the same
 # inventory
 exit_code 0 "inventory" lt inventory --wait 1s
 out=$(cat "$TEST_DIR/last.out")
-like "$(head -1 <<<"$out")" '^HOST +KIND +ID +IMAGE +MAX +CONFIGS$' "inventory: header, upper case"
-like "$out" "component +$COMP +localhost:5000/test/http-hello-world:0\.0\.2 +1 +$CFG\(MISSING\)" \
-    "the component, its image, max instances and its config marked MISSING"
-like "$out" 'provider +rust_hello_world-httpserver +ghcr\.io/wasmcloud/http-server:0\.27\.0 +- +rust_hello_world-default_http$' \
-    "the provider with its link config, present"
+like "$(head -1 <<<"$out")" '^HOST +KIND +ID +IMAGE +MAX +CONFIGS +REVISION$' "inventory: header, upper case, with REVISION"
+like "$out" "component +$COMP +localhost:5000/test/http-hello-world:0\.0\.2 +1 +$CFG\(MISSING\) +0$" \
+    "the component, its image, max instances, its config marked MISSING and its revision"
+like "$out" 'provider +rust_hello_world-httpserver +ghcr\.io/wasmcloud/http-server:0\.27\.0 +- +rust_hello_world-default_http +0$' \
+    "the provider with its link config, present, and its revision"
 is "$(grep -c "$COMP" <<<"$out")" 1 "the component runs on one of the 3 hosts"
 like "$(cat "$TEST_DIR/last.err")" "1 referenced config is missing from CONFIGDATA_default" "stderr counts the missing config"
 host=$(awk -v c="$COMP" '$3 == c {print $1}' <<<"$out")

@@ -23,6 +23,11 @@ int64_t lt_timeline_time(const struct cJSON *rec);
  * record says "encoding":"base64"); NULL when absent. Caller frees. */
 char *lt_timeline_payload(const struct cJSON *rec, const char *key,
     size_t *len);
+/* Append the payload bytes data as one readable cell, as 'sub' shows a
+ * message: <empty>, compact JSON, text with \n and \r escaped, or
+ * <N bytes binary>; over max bytes it is cut with "... (N bytes)". */
+void lt_timeline_payload_text(struct lt_buf *b, const char *data,
+    size_t len, size_t max);
 /* Append the line for a record that is not an event. */
 void lt_timeline_other(const struct cJSON *rec, const char *kind,
     const struct lt_colors *col, struct lt_buf *out);

@@ -26,6 +26,8 @@ static const struct lt_opt show_opts[] = {
 	LT_OPT_END
 };
 
+#define MAX_SHOWN_PAYLOAD 4096	/* as sub shows it */
+
 struct show {
 	struct lt_ctx *ctx;
 	struct lt_filter *filter;
@@ -64,6 +66,28 @@ render_event(struct show *s, const cJSON *rec, bool print)
 	return pass;
 }
 
+/* A message 'sub' recorded (kind msg): the line sub printed for it, its
+ * payload redacted as the reader redacts it. */
+static void
+render_msg(struct show *s, const cJSON *rec)
+{
+	const char *subject = lt_json_str(rec, "subject");
+	const char *reply = lt_json_str(rec, "reply");
+	const struct lt_colors *c = s->col;
+	size_t len = 0;
+	char *data = lt_timeline_payload(rec, "payload", &len);
+	char t[32];
+
+	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
+	lt_buf_addf(&s->line, "%s%s%s  %s%s%s  ", c->dim, t, c->reset, c->bold,
+	    subject ? subject : "-", c->reset);
+	if (reply)
+		lt_buf_addf(&s->line, "-> %s  ", reply);
+	lt_timeline_payload_text(&s->line, data ? data : "", data ? len : 0,
+	    MAX_SHOWN_PAYLOAD);
+	free(data);
+}
+
 static int
 emit(struct show *s, const char *text, struct lt_error *err)
 {
@@ -98,7 +122,9 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		pass = nd && !s->filtered && !s->events_only;
 	} else {
 		pass = !s->events_only && (!s->filtered || is_frame_kind(kind));
-		if (pass && !nd)
+		if (pass && !nd && !strcmp(kind, "msg"))
+			render_msg(s, rec);
+		else if (pass && !nd)
 			lt_timeline_other(rec, kind, s->col, &s->line);
 	}
 	if (!pass)

@@ -20,6 +20,7 @@
 #include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
+#include "latticectl/timeline.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -219,35 +220,6 @@ build_fields(struct sub *s, const struct view *v,
 	add_payload(s, v, is_event ? "event" : "payload");
 }
 
-/* The payload as one readable text cell. */
-static void
-payload_text(struct lt_buf *b, const struct lt_msg *m)
-{
-	size_t before = b->len;
-
-	if (m->len == 0) {
-		lt_buf_adds(b, "<empty>");
-		return;
-	}
-	if (lt_json_compact(m->data, (size_t)m->len, 64, b) == 0)
-		goto cut;
-	if (!lt_is_text(m->data, (size_t)m->len)) {
-		lt_buf_addf(b, "<%d bytes binary>", m->len);
-		return;
-	}
-	for (int i = 0; i < m->len; i++)
-		if (m->data[i] == '\n' || m->data[i] == '\r')
-			lt_buf_adds(b, m->data[i] == '\n' ? "\\n" : "\\r");
-		else
-			lt_buf_addch(b, m->data[i]);
-cut:
-	if (b->len - before > MAX_SHOWN_PAYLOAD) {
-		b->len = before + MAX_SHOWN_PAYLOAD;
-		b->buf[b->len] = '\0';
-		lt_buf_addf(b, "... (%d bytes)", m->len);
-	}
-}
-
 /* The headers as recorded (lt_redact_headers): one line each, or one
  * line for headers masked whole (a reply to a secret config). */
 static void
@@ -297,7 +269,8 @@ display_text(struct sub *s, const struct view *v,
 		if (m->reply)
 			lt_buf_addf(&s->line, "-> %s  ", m->reply);
 	}
-	payload_text(&s->line, m);
+	lt_timeline_payload_text(&s->line, m->data, (size_t)m->len,
+	    MAX_SHOWN_PAYLOAD);
 	emit_line(s);
 	if (v->headers)
 		text_headers(s, v->headers);

@@ -58,6 +58,35 @@ lt_timeline_payload(const cJSON *rec, const char *key, size_t *len)
 	return s;
 }
 
+void
+lt_timeline_payload_text(struct lt_buf *b, const char *data, size_t len,
+    size_t max)
+{
+	size_t before = b->len, i;
+
+	if (len == 0) {
+		lt_buf_adds(b, "<empty>");
+		return;
+	}
+	if (lt_json_compact(data, len, 64, b) == 0)
+		goto cut;
+	if (!lt_is_text(data, len)) {
+		lt_buf_addf(b, "<%zu bytes binary>", len);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		if (data[i] == '\n' || data[i] == '\r')
+			lt_buf_adds(b, data[i] == '\n' ? "\\n" : "\\r");
+		else
+			lt_buf_addch(b, data[i]);
+cut:
+	if (b->len - before > max) {
+		b->len = before + max;
+		b->buf[b->len] = '\0';
+		lt_buf_addf(b, "... (%zu bytes)", len);
+	}
+}
+
 bool
 lt_timeline_event(const cJSON *rec, struct lt_event *ev, char **data)
 {

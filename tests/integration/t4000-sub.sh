@@ -87,7 +87,7 @@ is "$?" 0 "show reads sub's ndjson output"
 is "$(cat "$TEST_DIR/ndshow.showerr")" "" "complete: no warning (meta first, end last)"
 like "$(cat "$TEST_DIR/ndshow.show")" 'config_set .*rust_hello_world-custom_config' \
     "show renders the event sub printed"
-like "$(cat "$TEST_DIR/ndshow.show")" '-- msg: subject=demo\.c' "and the plain message (kind msg)"
+like "$(cat "$TEST_DIR/ndshow.show")" '^[0-9:.]+  demo\.c  plain$' "and the plain message (kind msg) with its payload"
 lt show "$TEST_DIR/ndshow.out" -o ndjson >"$TEST_DIR/ndshow.nd"
 is "$(jq -c . "$TEST_DIR/ndshow.out" | sha256sum)" "$(jq -c . "$TEST_DIR/ndshow.nd" | sha256sum)" \
     "show -o ndjson re-emits every record sub wrote"

@@ -42,6 +42,24 @@ is "$(jq -c . "$R" | sha256sum)" "$(jq -c . "$TEST_DIR/nd.out" | sha256sum)" \
 is "$(lt show "$R" -o ndjson --type config_deleted | jq -r .kind)" event \
     "filtered ndjson: only the matching event record"
 
+# A sub recording: its msg records show their payload as sub printed it
+# live (compact JSON, text, empty), secrets redacted in both.
+S=$TEST_DIR/s.ltrec
+bg_lt subrec sub 'demo.>' --count 4 --record "$S"
+printf '{"x": 1, "password": "hunter2"}' | "$LT_HELPER" -s "$NATS_URL" pub demo.json - >/dev/null
+printf 'two words' | "$LT_HELPER" -s "$NATS_URL" pub demo.text - >/dev/null
+printf '' | "$LT_HELPER" -s "$NATS_URL" pub demo.empty - >/dev/null
+printf 'line one\nline two' | "$LT_HELPER" -s "$NATS_URL" pub demo.lines - >/dev/null
+wait_pid "$LAST_PID" 10
+is "$WAIT_RC" 0 "sub --record wrote the recording"
+out=$(lt show "$S" 2>/dev/null)
+is "$out" "$(cat "$TEST_DIR/subrec.out")" "show prints sub's messages as sub printed them live"
+like "$out" '^[0-9:.]+  demo\.json  \{"x":1,"password":"[^"]*"\}$' "a JSON payload, compacted"
+unlike "$out" 'hunter2' "the secret stays redacted"
+like "$out" '^[0-9:.]+  demo\.text  two words$' "a text payload"
+like "$out" '^[0-9:.]+  demo\.empty  <empty>$' "an empty payload"
+like "$out" '^[0-9:.]+  demo\.lines  line one\\nline two$' "newlines escaped"
+
 # A replay-style recording with other kinds, an unknown kind, a damaged
 # line and a truncated last line.
 D=$TEST_DIR/d.ltrec

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "latticectl/classify.h"
 #include "latticectl/ctl.h"
 #include "latticectl/feed.h"
 #include "latticectl/findings.h"
@@ -60,6 +61,8 @@ struct replay {
 	struct lt_sub *subs[MAX_SUBS];
 	int nsubs;
 	struct lt_ctl ctl;
+	char inbox[160];		/* "{inbox prefix}.>": replies we see */
+	bool warned_inbox;
 	struct lt_kv *kv;		/* CONFIGDATA_{L}, for checkpoints */
 	/* subjects of ctl requests latticectl itself is about to send (a
 	 * ring), so that their records say "from":"latticectl" */
@@ -131,6 +134,24 @@ is_mine(struct replay *r, const char *subject)
 	return false;
 }
 
+/* A reply subject outside the inbox prefix we watch: its replies cannot
+ * be recorded; say so once, and mark the request so that the findings do
+ * not call it unanswered. */
+static bool
+reply_unseen(struct replay *r, const char *reply, cJSON *f)
+{
+	if (lt_subject_matches(r->inbox, reply))
+		return false;
+	cJSON_AddTrueToObject(f, "reply_unseen");
+	if (!r->warned_inbox && !r->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: replay: warning: reply subject '%s' "
+		    "is not under the inbox prefix '%.*s'; its replies cannot be "
+		    "recorded (set --inbox-prefix)\n", reply,
+		    (int)strlen(r->inbox) - 2, r->inbox);
+	r->warned_inbox = true;
+	return true;
+}
+
 static void
 on_ctl_request(struct replay *r, const struct lt_msg *m, cJSON *f)
 {
@@ -143,7 +164,7 @@ on_ctl_request(struct replay *r, const struct lt_msg *m, cJSON *f)
 	if (m->reply)
 		cJSON_AddStringToObject(f, "reply", m->reply);
 	add_payload(f, m);
-	if (m->reply)
+	if (m->reply && !reply_unseen(r, m->reply, f))
 		for (i = 0; i < MAX_OPEN; i++)
 			if (!r->open[i].pair) {
 				snprintf(r->open[i].reply, sizeof(r->open[i].reply),
@@ -259,7 +280,7 @@ subscribe(struct replay *r, struct lt_error *err)
 		lt_xasprintf("wadm.cmd.%s", r->lattice),
 		lt_xasprintf("wadm.status.%s.>", r->lattice),
 		lt_xasprintf("$KV.CONFIGDATA_%s.>", r->lattice),
-		lt_xstrdup("_INBOX.>"),
+		lt_xstrdup(r->inbox),
 	};
 	int i, rc = 0;
 
@@ -808,6 +829,8 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	r.ctx = ctx;
 	r.settle_ns = 3000000000LL;
 	r.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
+	snprintf(r.inbox, sizeof(r.inbox), "%s.>", lt_config_get(ctx->cfg,
+	    LT_S_INBOX_PREFIX));
 	r.recs = cJSON_CreateArray();
 	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
 	    LT_REDACT_SECRETS;

@@ -14,6 +14,9 @@ natsConnection *lt_conn_nats(struct lt_conn *c);
  * Returns NULL with err set when JetStream is not available. */
 jsCtx *lt_conn_js(struct lt_conn *c, struct lt_error *err);
 struct lt_feed *lt_conn_feed(struct lt_conn *c);
+/* The inbox prefix replies come to (--inbox-prefix, "_INBOX" by default),
+ * as nats.c's own requests use it; borrowed from the settings. */
+const char *lt_conn_inbox_prefix(struct lt_conn *c);
 
 /* Map a natsStatus to our codes and append nats_GetLastError() (STYLE.md 4):
  * timeouts and no responders -> LT_E_TIMEOUT, connect/auth ->

@@ -297,6 +297,14 @@ set_auth(natsOptions *o, const struct lt_config *cfg, struct lt_error *err)
 	return 0;
 }
 
+const char *
+lt_conn_inbox_prefix(struct lt_conn *c)
+{
+	const char *inbox = lt_config_get(c->cfg, LT_S_INBOX_PREFIX);
+
+	return inbox && *inbox ? inbox : "_INBOX";
+}
+
 static int
 build_options(struct lt_conn *c, natsOptions **out, const char *name,
     struct lt_error *err)

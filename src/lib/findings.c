@@ -22,6 +22,7 @@ struct scale {
 	const char *component, *ref;
 	const cJSON *reply;
 	bool reported;		/* image-not-updated already quotes it */
+	bool reply_unseen;	/* its inbox was not watched: no verdict */
 };
 
 struct facts {
@@ -295,6 +296,8 @@ on_ctl_request(struct facts *f, const cJSON *rec)
 	s->pair = lt_json_num(rec, "pair", -1);
 	s->component = lt_json_str(p, "component_id");
 	s->ref = lt_json_str(p, "component_ref");
+	s->reply_unseen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec,
+	    "reply_unseen"));
 }
 
 static void
@@ -590,6 +593,8 @@ check_scales(struct facts *f)
 		const struct scale *s = &f->scales[i];
 		const char *c = s->component ? s->component : "?";
 
+		if (s->reply_unseen)
+			continue;
 		if (s->reply_seq == 0)
 			add_evidence(add_finding(f, true, "scale-unacknowledged",
 			    "check that the host is alive (latticectl hosts) and "

@@ -52,6 +52,22 @@ lt_req(struct lt_conn *c, const char *subject, const void *data, size_t len,
 	return 0;
 }
 
+/* A fresh inbox under the connection's inbox prefix (natsInbox_Create
+ * always says "_INBOX."), so that --inbox-prefix holds for gathers too.
+ * NULL when nats.c cannot make one. */
+static char *
+new_inbox(struct lt_conn *c)
+{
+	natsInbox *id = NULL;
+	char *inbox;
+
+	if (natsInbox_Create(&id) != NATS_OK)
+		return NULL;
+	inbox = lt_xasprintf("%s%s", lt_conn_inbox_prefix(c), strchr(id, '.'));
+	natsInbox_Destroy(id);
+	return inbox;
+}
+
 int
 lt_req_gather(struct lt_conn *c, const char *subject, const void *data,
     size_t len, int64_t timeout_ns, int max,
@@ -60,12 +76,11 @@ lt_req_gather(struct lt_conn *c, const char *subject, const void *data,
 {
 	natsConnection *nc = lt_conn_nats(c);
 	natsSubscription *sub = NULL;
-	natsInbox *inbox = NULL;
+	char *inbox = new_inbox(c);
 	int64_t deadline = lt_mono_ns() + timeout_ms(c, timeout_ns) * 1000000;
 	int n = 0;
-	natsStatus s;
+	natsStatus s = inbox ? NATS_OK : NATS_NO_MEMORY;
 
-	s = natsInbox_Create(&inbox);
 	if (s == NATS_OK)
 		s = natsConnection_SubscribeSync(&sub, nc, inbox);
 	if (s == NATS_OK)
@@ -93,7 +108,7 @@ lt_req_gather(struct lt_conn *c, const char *subject, const void *data,
 		n++;
 	}
 	natsSubscription_Destroy(sub);
-	natsInbox_Destroy(inbox);
+	free(inbox);
 	if (s != NATS_OK)
 		return lt_error_nats(err, s, "request on '%s'", subject);
 	return n;

@@ -93,8 +93,21 @@ kill "$SIM_PID"
 # --- a lattice on its own control subject prefix (--ctl-prefix) ---
 start_sim --lattice px --ctl-prefix acme.ctl --wadm-mode fixed --http \
     --heartbeat 1s --wadm-backoff 1s
-replay_run px px --ctl-prefix acme.ctl
+# (and on its own inbox prefix: latticectl's requests reply on LTX.*, the
+# simulated wadm's on _INBOX.*)
+replay_run px px --ctl-prefix acme.ctl --inbox-prefix LTX
 is "$RC" 0 "--ctl-prefix: the upgrade runs, exit 0"
+P=$TEST_DIR/px.ltrec
+ping=$(jq -c 'select(.kind=="ctl.request" and .from=="latticectl" and (.subject|endswith(".host.ping")))' "$P" | head -n 1)
+like "$ping" '"reply":"LTX\.' "--inbox-prefix: latticectl's requests reply under it"
+is "$(jq -c --argjson p "$(jq .pair <<<"$ping")" 'select(.kind=="ctl.reply" and .pair==$p) | .kind' "$P" | head -n 1)" \
+    '"ctl.reply"' "--inbox-prefix: their replies are recorded"
+like "$(jq -c 'select(.kind=="ctl.request" and (.subject|contains(".component.scale.")))' "$P" | head -n 1)" \
+    '"reply":"_INBOX\..*"reply_unseen":true' "--inbox-prefix: wadm's requests, replying elsewhere, are marked reply_unseen"
+like "$(cat "$TEST_DIR/px.err")" "warning: reply subject '_INBOX\.[^']*' is not under the inbox prefix 'LTX'" \
+    "--inbox-prefix: a warning says those replies cannot be recorded"
+is "$(jq -c 'select(.kind=="finding" and .id=="scale-unacknowledged")' "$P")" "" \
+    "--inbox-prefix: no scale-unacknowledged for replies it could not see"
 like "$(jq -r 'select(.kind=="ctl.request" and .from=="latticectl") | .subject' \
     "$TEST_DIR/px.ltrec" | sort -u)" "^acme\\.ctl\\.v1\\.px\\.host\\.ping$" \
     "--ctl-prefix: its own requests are recorded on that prefix, marked as latticectl's"

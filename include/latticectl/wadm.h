@@ -10,6 +10,8 @@
 #include "latticectl/error.h"
 
 struct cJSON;
+struct lt_buf;
+struct lt_colors;
 struct lt_conn;
 
 enum lt_wadm_op {
@@ -38,6 +40,16 @@ int lt_wadm_decode(enum lt_wadm_op op, const char *data, size_t len,
  * "reconciling", ...; wadm 0.13+ nests it as status.status.type, older
  * replies as status.type) or NULL. Borrowed from reply. */
 const char *lt_wadm_status_type(const struct cJSON *reply);
+
+/* Append the text line for a status message wadm published on
+ * wadm.status.{L}.{app} (data, len: its Status JSON), laid out like an
+ * event line (lt_event_format_text): time, "wadm.status", "-", then app=,
+ * status= (coloured by severity), message= and each scaler that is not
+ * deployed as scaler=NAME:TYPE (the first 3). A payload that is not a
+ * Status is shown as "!! not a wadm status" and its first bytes. */
+void lt_wadm_status_format_text(const char *subject, const char *data,
+    size_t len, int64_t recv_ns, const struct lt_colors *col,
+    struct lt_buf *out);
 
 /* Send body on op's subject and decode the reply (timeout_ns 0: the
  * configured --timeout). No responders or no reply is LT_E_TIMEOUT

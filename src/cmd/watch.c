@@ -19,6 +19,7 @@
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
 #include "latticectl/util.h"
+#include "latticectl/wadm.h"
 #include "banned.h"
 
 #define EVENTS_STREAM "wasmbus_events"
@@ -32,7 +33,9 @@ static const struct lt_opt watch_opts[] = {
 	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without events", NULL },
 	{ "until", 0, LT_OPT_ARG, "TYPE[:FILTER]",
 	    "exit 0 when a matching event arrives (4 on --timeout)", NULL },
-	{ "wadm", 0, 0, NULL, "also show wadm events (wadm.evt)", NULL },
+	{ "wadm", 0, 0, NULL,
+	    "also show wadm events and app status (wadm.evt, wadm.status)",
+	    NULL },
 	{ "record", 0, LT_OPT_ARG, "FILE", "write a recording while watching",
 	    NULL },
 	{ "max-pending", 0, LT_OPT_ARG, "N",
@@ -75,7 +78,7 @@ count_type(struct watch *w, const char *subject)
 	const char *t = strrchr(subject, '.');
 	int i;
 
-	t = t ? t + 1 : subject;
+	t = t && strcmp(subject, "wadm.status") ? t + 1 : subject;
 	for (i = 0; i < w->ntypes; i++)
 		if (!strcmp(w->types[i].name, t)) {
 			w->types[i].n++;
@@ -106,21 +109,24 @@ emit_text(struct watch *w, const char *text)
 		stdout_failed(w);
 }
 
+/* redacted: a message on_msg redacted in the writer's mode (events,
+ * wadm.status); else the writer scans it (gaps). */
 static uint64_t
 write_record(struct lt_rec *r, const char *kind, int64_t t,
-    const struct lt_buf *b, struct lt_error *err)
+    const struct lt_buf *b, bool redacted, struct lt_error *err)
 {
-	if (!strcmp(kind, "event"))	/* on_msg redacted it in the same mode */
+	if (redacted)
 		return lt_rec_write_redacted(r, kind, t, b->buf, b->len, err);
 	return lt_rec_write_raw(r, kind, t, b->buf, b->len, err);
 }
 
 static void
-record_raw(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b)
+record_raw(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b,
+    bool redacted)
 {
-	if (w->nd && write_record(w->nd, kind, t, b, NULL) == 0)
+	if (w->nd && write_record(w->nd, kind, t, b, redacted, NULL) == 0)
 		stdout_failed(w);
-	if (w->rec && write_record(w->rec, kind, t, b,
+	if (w->rec && write_record(w->rec, kind, t, b, redacted,
 	    w->werr.code ? NULL : &w->werr) == 0)
 		w->done = true;
 }
@@ -135,7 +141,7 @@ emit_gap(struct watch *w, const struct lt_gap *g)
 
 	lt_buf_reset(&w->fields);
 	lt_gap_format_fields(g, recovered, &w->fields);
-	record_raw(w, "gap", g->t_ns, &w->fields);
+	record_raw(w, "gap", g->t_ns, &w->fields, false);
 	if (w->nd || w->ctx->format == LT_FMT_RAW)
 		return;
 	lt_buf_reset(&w->line);
@@ -189,11 +195,15 @@ mark_live(struct watch *w, const struct lt_msg *m)
 		    "live events\n");
 }
 
-/* Build the record members for an event and write them where asked;
- * mode redacts the payload on the way (NONE: already redacted). */
+/* Build the record members for a message of kind (event, its payload
+ * under "event"; wadm.status, under "payload") and write them where
+ * asked; mode redacts the payload on the way (NONE: already redacted). */
 static void
-record_event(struct watch *w, const struct lt_msg *m, enum lt_redact_mode mode)
+record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
+    enum lt_redact_mode mode)
 {
+	bool ev = !strcmp(kind, "event");
+
 	if (!w->nd && !w->rec)
 		return;
 	lt_buf_reset(&w->fields);
@@ -204,9 +214,9 @@ record_event(struct watch *w, const struct lt_msg *m, enum lt_redact_mode mode)
 		lt_buf_add_u64(&w->fields, m->stream_seq);
 	}
 	lt_buf_addch(&w->fields, ',');
-	lt_rec_add_payload_redacted(&w->fields, "event", m->subject, m->data,
-	    (size_t)m->len, mode);
-	record_raw(w, "event", m->recv_ns, &w->fields);
+	lt_rec_add_payload_redacted(&w->fields, ev ? "event" : "payload",
+	    m->subject, m->data, (size_t)m->len, mode);
+	record_raw(w, kind, m->recv_ns, &w->fields, true);
 }
 
 static void
@@ -256,10 +266,33 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	if (ev.status != LT_EV_OK)
 		w->invalid++;
 	display(w, m, &ev);
-	record_event(w, m, LT_REDACT_NONE);
+	record_msg(w, m, "event", LT_REDACT_NONE);
 	count_shown(w, ev.status == LT_EV_OK ? ev.type : m->subject,
 	    w->until && lt_filter_match(w->until, &ev));
 	lt_event_release(&ev);
+}
+
+/* wadm.status.{L}.{app} (--wadm): an application's status, not a
+ * CloudEvent, so no event filter applies; shown, recorded as kind
+ * wadm.status and counted as that type. */
+static void
+on_status(struct watch *w, const struct lt_msg *m)
+{
+	struct lt_msg tmp;
+	char *redacted;
+	const struct lt_msg *r = lt_redact_msg(m, w->redact, &tmp, &redacted);
+
+	if (w->ctx->format == LT_FMT_TEXT || w->ctx->format == LT_FMT_WIDE) {
+		lt_buf_reset(&w->line);
+		lt_wadm_status_format_text(r->subject, r->data, (size_t)r->len,
+		    r->recv_ns, w->col, &w->line);
+		emit_text(w, w->line.buf);
+	} else if (w->ctx->format == LT_FMT_RAW) {
+		display(w, r, NULL);
+	}
+	record_msg(w, r, "wadm.status", LT_REDACT_NONE);
+	count_shown(w, "wadm.status", false);
+	free(redacted);
 }
 
 /* Filters, output and recording all see the redacted payload. Without
@@ -271,13 +304,17 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	char *redacted;
 
 	mark_live(w, m);
+	if (lt_str_has_prefix(m->subject, "wadm.status.")) {
+		on_status(w, m);
+		return;
+	}
 	if (!lt_filter_may_match_unredacted(w->filter, m->data,
 	    (size_t)m->len)) {	/* the cheap test first */
 		w->filtered++;
 		return;
 	}
 	if (!w->decode_all) {
-		record_event(w, m, w->redact);
+		record_msg(w, m, "event", w->redact);
 		count_shown(w, m->subject, false);
 		return;
 	}
@@ -482,9 +519,13 @@ subscribe(struct watch *w, struct lt_error *err)
 		return -1;
 	if (lt_args_has(w->ctx->args, "wadm")) {
 		char *s = lt_xasprintf("wadm.evt.%s.>", lattice);
+		char *st = lt_xasprintf("wadm.status.%s.>", lattice);
 
 		rc = open_sub(w, s, NULL, MAX_SUBS, err);
+		if (rc == 0)
+			rc = open_sub(w, st, NULL, MAX_SUBS + 1, err);
 		free(s);
+		free(st);
 	}
 	if (rc < 0 || lt_conn_flush(w->ctx->conn, err) < 0)
 		return -1;

@@ -4,6 +4,7 @@
 
 #include "latticectl/buf.h"
 #include "latticectl/json.h"
+#include "latticectl/output.h"
 #include "latticectl/req.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
@@ -79,6 +80,68 @@ lt_wadm_status_type(const cJSON *reply)
 	if (cJSON_IsObject(inner))
 		return lt_json_str(inner, "type");
 	return lt_json_str(st, "type");
+}
+
+/* " key=value", value quoted as JSON when it has blanks. */
+static void
+add_pair(struct lt_buf *out, const char *key, const char *v)
+{
+	lt_buf_addf(out, " %s=", key);
+	if (*v == '\0' || strpbrk(v, " \t\"") != NULL)
+		lt_buf_add_json_str(out, v, strlen(v));
+	else
+		lt_buf_adds(out, v);
+}
+
+/* Each scaler that is not deployed, the first 3 of them. */
+static void
+add_scalers(struct lt_buf *out, const cJSON *scalers)
+{
+	const cJSON *sc;
+	int n = 0;
+
+	cJSON_ArrayForEach(sc, scalers) {
+		const char *name = lt_json_str(sc, "name");
+		const char *type = lt_json_str(cJSON_GetObjectItemCaseSensitive(
+		    sc, "status"), "type");
+		char *v;
+
+		if (!name || !type || !strcmp(type, "deployed") || n++ == 3)
+			continue;
+		v = lt_xasprintf("%s:%s", name, type);
+		add_pair(out, "scaler", v);
+		free(v);
+	}
+}
+
+void
+lt_wadm_status_format_text(const char *subject, const char *data,
+    size_t len, int64_t recv_ns, const struct lt_colors *col,
+    struct lt_buf *out)
+{
+	cJSON *doc = cJSON_ParseWithLength(data, len);
+	const char *type = lt_wadm_status_type(doc), *app = strrchr(subject, '.');
+	const char *msg = lt_json_str(cJSON_GetObjectItemCaseSensitive(doc,
+	    "status"), "message");
+	const char *color = !type || !strcmp(type, "failed") ||
+	    !strcmp(type, "unhealthy") ? col->red : strcmp(type, "deployed") ?
+	    col->yellow : col->green;
+	char t[32];
+
+	lt_time_format_short(recv_ns, t, sizeof(t));
+	lt_buf_addf(out, "%s%s%s  %s%-24s%s  %-8s", col->dim, t, col->reset,
+	    color, "wadm.status", col->reset, "-");
+	add_pair(out, "app", app ? app + 1 : subject);
+	if (type == NULL) {
+		lt_buf_addf(out, " !! not a wadm status (%zu bytes) ", len);
+		lt_buf_add_json_str(out, data ? data : "", len < 120 ? len : 120);
+	} else {
+		add_pair(out, "status", type);
+		if (msg && *msg)
+			add_pair(out, "message", msg);
+		add_scalers(out, cJSON_GetObjectItemCaseSensitive(doc, "scalers"));
+	}
+	cJSON_Delete(doc);
 }
 
 int

@@ -126,6 +126,30 @@ is "$(jq -r 'select(.kind=="event") | .subject' "$TEST_DIR/all.out" | sort | tr 
 watch_run wadm "$E/wadm.manifest_published.json" "$E/config_set.json" -- --wadm --count 2
 like "$(cat "$TEST_DIR/wadm.out")" "manifest_published" "--wadm shows wadm events"
 
+# --wadm also shows wadm.status (an app's Status, not a CloudEvent),
+# readably, and records it as kind wadm.status.
+ST=$EXAMPLES/wadm/status.wadm.status.json
+bg_lt wstat watch --wadm --count 2 --record "$TEST_DIR/wstat.ltrec"
+jq -c .payload "$ST" | T pub wadm.status.default.rust-hello-world - >/dev/null
+jq -c '.payload | .status = {"type":"failed","message":"no host can run it"}' "$ST" |
+    T pub wadm.status.other.app - >/dev/null
+jq -c '.payload | .status = {"type":"deployed"} | .scalers = []' "$ST" |
+    T pub wadm.status.default.rust-hello-world - >/dev/null
+wait_pid "$LAST_PID" 20
+is "$WAIT_RC" 0 "--wadm --count 2 with status messages exits 0"
+out=$(cat "$TEST_DIR/wstat.out")
+is "$(lines "$TEST_DIR/wstat.out")" 2 "one line per status of this lattice (not another lattice's)"
+like "$(head -1 <<<"$out")" '^[0-9:.]+  wadm\.status +- +app=rust-hello-world status=reconciling message="Scaling component on 1 host\(s\)"' \
+    "status line: app, status type, message"
+unlike "$out" '!!|not-cloudevent' "not shown as a bad event"
+like "$(tail -1 <<<"$out")" 'app=rust-hello-world status=deployed$' "a deployed status"
+is "$(jq -r 'select(.kind=="wadm.status") | "\(.subject) \(.payload.status.type)"' "$TEST_DIR/wstat.ltrec" | tr '\n' ' ')" \
+    "wadm.status.default.rust-hello-world reconciling wadm.status.default.rust-hello-world deployed " \
+    "recorded as kind wadm.status with subject and payload"
+like "$(lt show "$TEST_DIR/wstat.ltrec")" '-- wadm\.status: subject=wadm\.status\.default\.rust-hello-world status=reconciling' \
+    "show reads the recorded status"
+like "$(cat "$TEST_DIR/wstat.err")" 'wadm\.status 2' "summary counts them"
+
 # Bad payloads are shown for what they are, never a crash.
 bg_lt bad watch --count 4 -o ndjson
 printf 'not json at all' | T pub wasmbus.evt.default.x - >/dev/null

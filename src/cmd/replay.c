@@ -102,22 +102,27 @@ capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
 	return seq;
 }
 
+/* The members for a message's payload under key, as every recording
+ * stores them (lt_rec_add_payload): JSON as JSON, anything else base64
+ * with "encoding":"base64". capture() redacts them. */
 static void
-add_payload(cJSON *f, const struct lt_msg *m)
+add_payload(cJSON *f, const char *key, const struct lt_msg *m)
 {
-	cJSON *p = m->len ? cJSON_ParseWithLength(m->data, (size_t)m->len) :
-	    NULL;
+	struct lt_buf b = LT_BUF_INIT;
+	cJSON *o, *it;
 
-	if (p) {
-		cJSON_AddItemToObject(f, "payload", p);
+	if (m->len <= 0)
 		return;
+	lt_buf_addch(&b, '{');
+	lt_rec_add_payload(&b, key, m->data, (size_t)m->len);
+	lt_buf_addch(&b, '}');
+	o = cJSON_ParseWithLength(b.buf, b.len);
+	while (o && (it = o->child)) {
+		cJSON_DetachItemViaPointer(o, it);
+		cJSON_AddItemToObject(f, it->string, it);
 	}
-	if (m->len && lt_is_text(m->data, (size_t)m->len)) {
-		char *s = lt_xstrndup(m->data, (size_t)m->len);
-
-		cJSON_AddStringToObject(f, "payload", s);
-		free(s);
-	}
+	cJSON_Delete(o);
+	lt_buf_release(&b);
 }
 
 /* Was this request one of latticectl's own (expect_mine)? Consumes it. */
@@ -163,7 +168,7 @@ on_ctl_request(struct replay *r, const struct lt_msg *m, cJSON *f)
 	cJSON_AddNumberToObject(f, "pair", (double)pair);
 	if (m->reply)
 		cJSON_AddStringToObject(f, "reply", m->reply);
-	add_payload(f, m);
+	add_payload(f, "payload", m);
 	if (m->reply && !reply_unseen(r, m->reply, f))
 		for (i = 0; i < MAX_OPEN; i++)
 			if (!r->open[i].pair) {
@@ -192,7 +197,7 @@ on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
 	cJSON_AddNumberToObject(f, "pair", (double)r->open[i].pair);
 	cJSON_AddNumberToObject(f, "latency_ms",
 	    (double)(m->recv_ns - r->open[i].t_ns) / 1e6);
-	add_payload(f, m);
+	add_payload(f, "payload", m);
 	r->open[i].pair = 0;
 	capture(r, "ctl.reply", m->recv_ns, f);
 }
@@ -211,7 +216,7 @@ on_kv(struct replay *r, const struct lt_msg *m, cJSON *f)
 	cJSON_AddStringToObject(f, "key", key ? key + 1 : "");
 	cJSON_AddStringToObject(f, "op", !op ? "put" : !strcmp(op, "PURGE") ?
 	    "purge" : "delete");
-	add_payload(f, m);
+	add_payload(f, "payload", m);
 	capture(r, "kv", m->recv_ns, f);
 }
 
@@ -226,9 +231,7 @@ on_item(void *ud, const struct lt_item *it)
 	switch (m->sub_id) {
 	case SUB_EVT:
 		r->events++;
-		add_payload(f, m);
-		cJSON_AddItemToObject(f, "event",
-		    cJSON_DetachItemFromObject(f, "payload"));
+		add_payload(f, "event", m);
 		capture(r, "event", m->recv_ns, f);
 		break;
 	case SUB_CTL:
@@ -236,7 +239,7 @@ on_item(void *ud, const struct lt_item *it)
 		break;
 	case SUB_CMD:
 	case SUB_STATUS:
-		add_payload(f, m);
+		add_payload(f, "payload", m);
 		capture(r, m->sub_id == SUB_CMD ? "wadm.cmd" : "wadm.status",
 		    m->recv_ns, f);
 		break;

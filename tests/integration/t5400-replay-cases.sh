@@ -130,6 +130,12 @@ bg lt -x k --timeout 5s replay "$EXAMPLES/manifests/upgrade-v1.yaml" \
     >"$TEST_DIR/k.out" 2>"$TEST_DIR/k.err"
 RPID=$LAST_PID
 wait_for "replay deploys NEW" 30 grep -q "replay: deploy-new" "$TEST_DIR/k.err"
+# payloads that are not JSON text, on recorded subjects
+printf '\000\001\377' >"$TEST_DIR/bin"
+printf 'not json' >"$TEST_DIR/text"
+T pub wasmbus.evt.k.lt_binary "$TEST_DIR/bin" >/dev/null
+T pub wadm.cmd.k "$TEST_DIR/text" >/dev/null
+wait_for "both recorded" 10 grep -q '"subject":"wadm.cmd.k","payload":"bm90IGpzb24="' "$K"
 kill -9 "$WADM_PID"
 wait "$WADM_PID" 2>/dev/null
 wait_pid "$RPID" 30
@@ -142,6 +148,10 @@ is "$(jq -r .kind "$K" | head -n 1)" meta "it starts with meta"
 is "$(jq -r 'select(.kind=="end") | .kind' "$K")" "" "no end record: it is not complete"
 like "$(jq -c 'select(.kind=="phase")' "$K" | tail -n 1)" '"phase":"aborted","error":"during deploy-new: wadm is not running' \
     "the last phase record says why it ended"
+is "$(jq -c 'select(.subject=="wasmbus.evt.k.lt_binary") | [.kind, .event, .encoding]' "$K")" \
+    '["event","AAH/","base64"]' "a binary event is recorded base64, with encoding base64"
+is "$(jq -c 'select(.kind=="wadm.cmd" and .encoding) | [.payload, .encoding]' "$K")" \
+    '["bm90IGpzb24=","base64"]' "a text payload that is not JSON too"
 lt show "$K" >"$TEST_DIR/k.show" 2>"$TEST_DIR/k.show.err"
 is "$?" 0 "show renders it"
 like "$(cat "$TEST_DIR/k.show")" '-- phase: phase=deploy-new' "show: the deploy-new phase"

@@ -659,9 +659,6 @@ check_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	(void)argc;
 	(void)argv;
-	if (ctx->format == LT_FMT_RAW)
-		return lt_error_set(err, LT_E_USAGE, "-o raw is not an output "
-		    "of doctor (text, json or ndjson)");
 	if (monitor && !lt_str_has_prefix(monitor, "http://") &&
 	    !lt_str_has_prefix(monitor, "https://"))
 		return lt_error_set(err, LT_E_USAGE, "--monitor '%s' is not an "
@@ -727,6 +724,8 @@ const struct lt_cmd cmd_doctor_entry = {
 	    "or wadm queue group that are not hosts or wadm (they\nsteal "
 	    "requests). Read-only. Exit 1 when any check fails.",
 	.flags = LT_CMD_CONNECT,
+	.formats = LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_JSON) |
+	    LT_FORMAT(LT_FMT_NDJSON),
 	.opts = doctor_opts,
 	.max_args = 0,
 	.check = check_doctor,

@@ -54,9 +54,6 @@ check_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	(void)argc;
 	(void)argv;
-	if (ctx->format == LT_FMT_RAW)
-		return lt_error_set(err, LT_E_USAGE, "-o raw is not an output "
-		    "of %s (text, wide, json or ndjson)", ctx->cmd_path);
 	return hosts_check_wait(ctx, err);
 }
 
@@ -504,6 +501,7 @@ const struct lt_cmd cmd_hosts_entry = {
 	    "--wait (default --timeout)\npasses, as wash does for auctions. "
 	    "Read-only.",
 	.flags = LT_CMD_CONNECT,
+	.formats = LT_FORMATS_NOT_RAW,
 	.opts = hosts_opts,
 	.max_args = 0,
 	.check = check_hosts,
@@ -521,6 +519,7 @@ const struct lt_cmd cmd_inventory_entry = {
 	    "missing ones are marked MISSING. Read-only.\nExit 5 when some "
 	    "hosts answered ping but not host.get.",
 	.flags = LT_CMD_CONNECT,
+	.formats = LT_FORMATS_NOT_RAW,
 	.opts = inventory_opts,
 	.max_args = 1,
 	.check = check_hosts,

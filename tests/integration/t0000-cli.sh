@@ -95,6 +95,10 @@ like "$(cat "$TEST_DIR/last.err")" "-o ndjson is not an output of report \(it ta
     "names the format, what the command takes and its usage (--format)"
 exit_code 2 "kv snapshot -o json" lt -s nats://127.0.0.1:1 kv snapshot -o json
 like "$(cat "$TEST_DIR/last.err")" "-o json is not an output of kv snapshot" "kv snapshot writes its own format only"
+exit_code 2 "doctor -o wide" lt -s nats://127.0.0.1:1 doctor -o wide
+like "$(cat "$TEST_DIR/last.err")" "it takes -o text, json, ndjson" "doctor lists its formats"
+exit_code 2 "hosts -o raw" lt -s nats://127.0.0.1:1 hosts -o raw
+exit_code 0 "show reads a recording whatever -x says" lt -x '*' show /dev/null
 
 # libcurl (and its TLS, Kerberos, LDAP libraries) is loaded only by the
 # commands that fetch over HTTP: watch and the rest start without it.

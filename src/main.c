@@ -241,17 +241,22 @@ report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
 	return rc;
 }
 
-/* A wildcard lattice ('*', or '>' or '*' in a name) only for commands
- * that can span lattices: the rest would build subjects and bucket names
- * such as wasmbus.ctl.v1.*.host.ping or CONFIGDATA_*. */
+/* For a command on one lattice, the name must be one subject token
+ * without wildcards: the rest would build subjects and bucket names such
+ * as wasmbus.ctl.v1.*.host.ping, CONFIGDATA_* or CONFIGDATA_a.b. */
 static int
 check_lattice(const struct lt_cmd *cmd, const char *path,
     const struct lt_config *cfg, struct lt_error *err)
 {
 	const char *lattice = lt_config_get(cfg, LT_S_LATTICE);
 
-	if ((cmd->flags & LT_CMD_ANY_LATTICE) || lattice == NULL ||
-	    !strpbrk(lattice, "*>"))
+	if ((cmd->flags & LT_CMD_ANY_LATTICE) || lattice == NULL)
+		return 0;
+	if (!lt_is_subject_token(lattice))
+		return lt_error_set(err, LT_E_USAGE, "lattice '%s' is not a "
+		    "lattice name: it is one subject token (no dots, no spaces)",
+		    lattice);
+	if (!strpbrk(lattice, "*>"))
 		return 0;
 	return lt_error_set(err, LT_E_USAGE, "lattice '%s' has a wildcard, "
 	    "but %s works on one lattice (name it with -x NAME)", lattice, path);

@@ -46,6 +46,9 @@ int lt_time_parse(const char *s, int64_t *ns);
 /* True when len bytes are valid UTF-8 with no NUL and no control bytes
  * other than tab, newline and carriage return. */
 bool lt_is_text(const char *s, size_t len);
+/* Whether s can be one token of a NATS subject: not empty, no dot, no
+ * white space (a lattice name). */
+bool lt_is_subject_token(const char *s);
 /* The length of the well-formed UTF-8 sequence at s (1 for ASCII), or 0
  * when it is not one; len > 0. */
 size_t lt_utf8_seq_len(const char *s, size_t len);

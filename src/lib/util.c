@@ -366,6 +366,12 @@ lt_is_text(const char *s, size_t len)
 }
 
 bool
+lt_is_subject_token(const char *s)
+{
+	return s && *s && !strpbrk(s, ". \t\r\n");
+}
+
+bool
 lt_glob_match(const char *pattern, const char *s)
 {
 	return fnmatch(pattern, s, 0) == 0;

@@ -113,9 +113,21 @@ test_buf_u64(void)
 	lt_buf_release(&b);
 }
 
+static void
+test_subject_token(void)
+{
+	ok(lt_is_subject_token("default") && lt_is_subject_token("*") &&
+	    lt_is_subject_token("prod-eu_1"), "subject tokens");
+	ok(!lt_is_subject_token("a.b") && !lt_is_subject_token("") &&
+	    !lt_is_subject_token("a b") && !lt_is_subject_token("a\tb") &&
+	    !lt_is_subject_token(NULL), "not subject tokens: dot, empty, "
+	    "white space, NULL");
+}
+
 int
 main(void)
 {
+	test_subject_token();
 	test_buf_u64();
 	test_utf8_cut();
 	test_duration();

@@ -202,21 +202,28 @@ on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
 	capture(r, "ctl.reply", m->recv_ns, f);
 }
 
+/* A CONFIGDATA change, as 'kv watch --record' writes it: bucket, key, op,
+ * revision and created (from the bucket's stream), value (puts). */
 static void
 on_kv(struct replay *r, const struct lt_msg *m, cJSON *f)
 {
-	const char *op = lt_msg_header(m, "KV-Operation");
+	enum lt_kv_op op = lt_kv_op_from_header(lt_msg_header(m,
+	    "KV-Operation"));
 	const char *key = strchr(m->subject + 4, '.');	/* $KV.B.key */
-
-	char bucket[128];
+	char bucket[128], t[48];
 
 	snprintf(bucket, sizeof(bucket), "%.*s", key ? (int)(key -
 	    (m->subject + 4)) : 0, m->subject + 4);
 	cJSON_AddStringToObject(f, "bucket", bucket);
 	cJSON_AddStringToObject(f, "key", key ? key + 1 : "");
-	cJSON_AddStringToObject(f, "op", !op ? "put" : !strcmp(op, "PURGE") ?
-	    "purge" : "delete");
-	add_payload(f, "payload", m);
+	cJSON_AddStringToObject(f, "op", lt_kv_op_name(op));
+	if (m->stream_seq) {
+		cJSON_AddNumberToObject(f, "revision", (double)m->stream_seq);
+		lt_time_format(m->stream_ns, t, sizeof(t));
+		cJSON_AddStringToObject(f, "created", t);
+	}
+	if (op == LT_KV_PUT)
+		add_payload(f, "value", m);
 	capture(r, "kv", m->recv_ns, f);
 }
 
@@ -227,7 +234,8 @@ on_item(void *ud, const struct lt_item *it)
 	const struct lt_msg *m = &it->msg;
 	cJSON *f = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(f, "subject", m->subject);
+	if (m->sub_id != SUB_KV)	/* kv records name bucket and key */
+		cJSON_AddStringToObject(f, "subject", m->subject);
 	switch (m->sub_id) {
 	case SUB_EVT:
 		r->events++;
@@ -274,6 +282,30 @@ note(struct replay *r, const char *kind, cJSON *fields)
 	return seq;
 }
 
+/* CONFIGDATA changes through an ordered consumer on the bucket's stream
+ * from its next revision, so that each has its revision (a core
+ * subscription sees the bare publishes); a bucket not there yet (hosts
+ * create it) through a core subscription, without revisions. */
+static int
+subscribe_kv(struct replay *r, const char *filter, struct lt_error *err)
+{
+	struct lt_stream_start st = { NULL, filter, 0, 0, false };
+	struct lt_stream_info si;
+	char *stream = lt_xasprintf("KV_CONFIGDATA_%s", r->lattice);
+	int rc = lt_stream_info(r->ctx->conn, stream, &si, err);
+
+	st.stream = stream;
+	st.start_seq = rc == 1 ? si.last_seq + 1 : 0;
+	if (rc == 1)
+		rc = lt_sub_open_stream(&r->subs[r->nsubs++], r->ctx->conn, &st,
+		    r->feed, SUB_KV, 0, err);
+	else if (rc == 0)
+		rc = lt_sub_open(&r->subs[r->nsubs++], r->ctx->conn, filter,
+		    r->feed, SUB_KV, 0, err);
+	free(stream);
+	return rc;
+}
+
 static int
 subscribe(struct replay *r, struct lt_error *err)
 {
@@ -288,7 +320,9 @@ subscribe(struct replay *r, struct lt_error *err)
 	int i, rc = 0;
 
 	for (i = 0; i < (int)LT_ARRAY_SIZE(subjects); i++) {
-		if (rc == 0)
+		if (rc == 0 && i == SUB_KV)
+			rc = subscribe_kv(r, subjects[i], err);
+		else if (rc == 0)
 			rc = lt_sub_open(&r->subs[r->nsubs++], r->ctx->conn,
 			    subjects[i], r->feed, i, 0, err);
 		free(subjects[i]);

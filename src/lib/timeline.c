@@ -139,11 +139,13 @@ add_payload_members(struct lt_buf *b, const cJSON *obj)
 }
 
 /* ctl replies: ok or error; wadm.cmd: the command's name; wadm.status: the
- * status type. Then the payload members that identify the subject. */
+ * status type. Then the payload members (a kv record's value) that
+ * identify the subject. */
 static void
 add_payload_summary(struct lt_buf *b, const cJSON *rec, const char *kind)
 {
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec,
+	    !strcmp(kind, "kv") ? "value" : "payload");
 	const cJSON *ok, *st;
 
 	if (!cJSON_IsObject(p))

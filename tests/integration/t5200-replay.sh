@@ -52,6 +52,14 @@ for k in event ctl.request ctl.reply wadm.request wadm.reply wadm.cmd wadm.statu
 done
 like "$(jq -c 'select(.kind=="kv" and .op=="purge")' "$F")" 'CONFIGDATA_r21.*rust_hello_world-custom_config' \
     "the CONFIGDATA purge is recorded"
+like "$(jq -c 'select(.kind=="kv" and .op=="put")' "$F" | head -n 1)" \
+    '"kind":"kv","bucket":"CONFIGDATA_r21","key":"[^"]+","op":"put","revision":[0-9]+,"created":"[0-9T:.-]+Z","value":\{' \
+    "kv records are kv watch's: bucket, key, op, revision, created, value"
+is "$(jq -c 'select(.kind=="kv" and has("payload"))' "$F")" "" "... with no payload member"
+rev=$(jq 'select(.kind=="kv" and .op=="purge" and .key=="rust_hello_world-custom_config") | .revision' "$F" | tail -n 1)
+like "$rev" '^[0-9]+$' "the purge has its revision"
+is "$(jq 'select(.kind=="snapshot") | .deleted["rust_hello_world-custom_config"].revision' "$F" | tail -n 1)" \
+    "$rev" "... the one the last snapshot reads from the bucket"
 like "$(jq -c 'select(.kind=="ctl.reply")' "$F" | head -1)" '"latency_ms":' "replies carry their latency"
 like "$(lt show "$F" --type config_deleted)" 'config_deleted .*rust_hello_world-custom_config' "show reads the replay"
 like "$out" 'wadm.cmd: .* DeleteConfig config_name=rust_hello_world-custom_config' \

@@ -43,12 +43,13 @@ static const struct lt_opt replay_opts[] = {
 	LT_OPT_END
 };
 
-enum { SUB_EVT, SUB_CTL, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
+enum { SUB_EVT, SUB_CTL, SUB_WADM, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
 
 struct open_req {
 	char reply[128];
 	uint64_t pair;
 	int64_t t_ns;
+	const char *kind;	/* of its replies: ctl.reply, wadm.reply */
 };
 
 struct replay {
@@ -64,8 +65,8 @@ struct replay {
 	char inbox[160];		/* "{inbox prefix}.>": replies we see */
 	bool warned_inbox;
 	struct lt_kv *kv;		/* CONFIGDATA_{L}, for checkpoints */
-	/* subjects of ctl requests latticectl itself is about to send (a
-	 * ring), so that their records say "from":"latticectl" */
+	/* subjects of ctl and wadm requests latticectl itself is about to
+	 * send (a ring), so that their records say "from":"latticectl" */
 	char mine[MAX_MINE][192];
 	unsigned nmine;
 	cJSON *recs;			/* every record written, in order */
@@ -157,8 +158,11 @@ reply_unseen(struct replay *r, const char *reply, cJSON *f)
 	return true;
 }
 
+/* A ctl or wadm API request (kind), kept open for its replies (on an
+ * inbox we watch) to pair with. */
 static void
-on_ctl_request(struct replay *r, const struct lt_msg *m, cJSON *f)
+on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
+    const char *kind)
 {
 	uint64_t pair = ++r->next_pair;
 	int i;
@@ -176,12 +180,15 @@ on_ctl_request(struct replay *r, const struct lt_msg *m, cJSON *f)
 				    "%s", m->reply);
 				r->open[i].pair = pair;
 				r->open[i].t_ns = m->recv_ns;
+				r->open[i].kind = !strcmp(kind, "ctl.request") ?
+				    "ctl.reply" : "wadm.reply";
 				break;
 			}
-	capture(r, "ctl.request", m->recv_ns, f);
+	capture(r, kind, m->recv_ns, f);
 }
 
-/* A message on an inbox: a ctl reply when it answers an open request. */
+/* A message on an inbox: a ctl or wadm reply when it answers an open
+ * request. */
 static void
 on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
 {
@@ -199,7 +206,7 @@ on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
 	    (double)(m->recv_ns - r->open[i].t_ns) / 1e6);
 	add_payload(f, "payload", m);
 	r->open[i].pair = 0;
-	capture(r, "ctl.reply", m->recv_ns, f);
+	capture(r, r->open[i].kind, m->recv_ns, f);
 }
 
 /* A CONFIGDATA change, as 'kv watch --record' writes it: bucket, key, op,
@@ -243,7 +250,10 @@ on_item(void *ud, const struct lt_item *it)
 		capture(r, "event", m->recv_ns, f);
 		break;
 	case SUB_CTL:
-		on_ctl_request(r, m, f);
+		on_request(r, m, f, "ctl.request");
+		break;
+	case SUB_WADM:
+		on_request(r, m, f, "wadm.request");
 		break;
 	case SUB_CMD:
 	case SUB_STATUS:
@@ -260,14 +270,25 @@ on_item(void *ud, const struct lt_item *it)
 	}
 }
 
-/* latticectl is about to send a ctl request on {ctl}.v1.{L}.{tail}. */
+/* latticectl is about to send a request on subject. */
+static void
+expect_subject(struct replay *r, const char *subject)
+{
+	lt_feed_lock(r->feed);
+	snprintf(r->mine[r->nmine++ % MAX_MINE], sizeof(r->mine[0]), "%s",
+	    subject);
+	lt_feed_unlock(r->feed);
+}
+
+/* ... a ctl request on {ctl}.v1.{L}.{tail}. */
 static void
 expect_mine(struct replay *r, const char *tail)
 {
-	lt_feed_lock(r->feed);
-	snprintf(r->mine[r->nmine++ % MAX_MINE], sizeof(r->mine[0]),
-	    "%s.v1.%s.%s", r->ctl.prefix, r->lattice, tail);
-	lt_feed_unlock(r->feed);
+	char *subject = lt_xasprintf("%s.v1.%s.%s", r->ctl.prefix, r->lattice,
+	    tail);
+
+	expect_subject(r, subject);
+	free(subject);
 }
 
 /* capture from the main thread */
@@ -312,6 +333,7 @@ subscribe(struct replay *r, struct lt_error *err)
 	char *subjects[] = {
 		lt_xasprintf("wasmbus.evt.%s.>", r->lattice),
 		lt_xasprintf("%s.v1.%s.>", r->ctl.prefix, r->lattice),
+		lt_xasprintf("wadm.api.%s.>", r->lattice),
 		lt_xasprintf("wadm.cmd.%s", r->lattice),
 		lt_xasprintf("wadm.status.%s.>", r->lattice),
 		lt_xasprintf("$KV.CONFIGDATA_%s.>", r->lattice),
@@ -332,34 +354,18 @@ subscribe(struct replay *r, struct lt_error *err)
 	return rc;
 }
 
-/* One wadm API call, recorded as wadm.request and wadm.reply. */
+/* One wadm API call of latticectl's own: the wadm.api subscription
+ * records it (body included) and its reply, marked as latticectl's. */
 static int
 wadm(struct replay *r, enum lt_wadm_op op, const char *name,
     const char *body, size_t len, cJSON **out, struct lt_error *err)
 {
-	cJSON *f = cJSON_CreateObject(), *reply = NULL;
 	char *subject = lt_wadm_subject(r->lattice, op, name);
-	int rc;
 
-	cJSON_AddStringToObject(f, "subject", subject);
-	if (op != LT_WADM_PUT && body)
-		cJSON_AddRawToObject(f, "payload", body);
-	note(r, "wadm.request", f);
-	rc = lt_wadm_call(r->ctx->conn, r->lattice, op, name, body, len, 0,
-	    &reply, err);
-	f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "subject", subject);
-	if (reply)
-		cJSON_AddItemToObject(f, "payload", cJSON_Duplicate(reply, 1));
-	else
-		cJSON_AddStringToObject(f, "error", err->msg);
-	note(r, "wadm.reply", f);
+	expect_subject(r, subject);
 	free(subject);
-	if (out)
-		*out = reply;
-	else
-		cJSON_Delete(reply);
-	return rc;
+	return lt_wadm_call(r->ctx->conn, r->lattice, op, name, body, len, 0,
+	    out, err);
 }
 
 static void
@@ -631,8 +637,7 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 		wait_ns(r, 500000000LL);
 		cJSON_Delete(st);
 		st = NULL;
-		rc = lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_STATUS,
-		    m->name, "", 0, 0, &st, err);
+		rc = wadm(r, LT_WADM_STATUS, m->name, "", 0, &st, err);
 		wait_ns(r, 0);
 		if (rc < 0 && (r->gt.gaps != gaps || r->gt.disconnected_at)) {
 			rc = 0;	/* lost with the connection: ask again */

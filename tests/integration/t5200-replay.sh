@@ -50,6 +50,15 @@ is "$(jq -r .kind "$F" | sed -n '1p;$p' | tr '\n' ' ')" "meta end " "a complete 
 for k in event ctl.request ctl.reply wadm.request wadm.reply wadm.cmd wadm.status kv snapshot inventory probe; do
 	ok "$(jq -r .kind "$F" | grep -qx "$k" && echo 0 || echo 1)" "the recording has $k records"
 done
+puts() { jq -c 'select(.kind=="wadm.request" and (.subject|endswith(".model.put")))' "$F"; }
+is "$(puts | jq -r '[.from, .payload.metadata.name, .payload.metadata.annotations.version] | join(" ")' | tr '\n' ';')" \
+    "latticectl rust-hello-world v0.0.1;latticectl rust-hello-world v0.0.2;" \
+    "the recording holds both manifests, in latticectl's model.put requests"
+is "$(puts | jq -r .pair | while read -r p; do
+	jq -r --argjson p "$p" 'select(.kind=="wadm.reply" and .pair==$p) | .payload.result' "$F"
+done | tr '\n' ' ')" "created newversion " "... each paired with wadm's reply"
+like "$(jq -c 'select(.kind=="wadm.request" and (.subject|contains(".model.deploy.")))' "$F" | head -n 1)" \
+    '"from":"latticectl".*"payload":\{"version":"v0\.0\.1"\}' "model.deploy is recorded with its body"
 like "$(jq -c 'select(.kind=="kv" and .op=="purge")' "$F")" 'CONFIGDATA_r21.*rust_hello_world-custom_config' \
     "the CONFIGDATA purge is recorded"
 like "$(jq -c 'select(.kind=="kv" and .op=="put")' "$F" | head -n 1)" \

@@ -947,6 +947,7 @@ const struct lt_cmd cmd_replay_entry = {
 	    "the findings. Exit 1 when a finding is an error. Changes the "
 	    "lattice (asks first on a tty).",
 	.flags = LT_CMD_WRITES,
+	.formats = LT_FORMAT(LT_FMT_TEXT),	/* the timeline; --record for more */
 	.opts = replay_opts,
 	.min_args = 2,
 	.max_args = 2,

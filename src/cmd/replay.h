@@ -1,0 +1,89 @@
+/* replay.h: what the 'replay' files share: the replay's state (replay.c
+ * runs the phases and the findings), turning what the subscriptions see
+ * into records (replay-capture.c), and the preflight and checkpoints
+ * (replay-check.c). */
+#ifndef LATTICECTL_CMD_REPLAY_H
+#define LATTICECTL_CMD_REPLAY_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmd.h"
+#include "latticectl/ctl.h"
+#include "latticectl/feed.h"
+#include "latticectl/gap.h"
+#include "latticectl/kv.h"
+#include "latticectl/manifest.h"
+#include "latticectl/rec.h"
+#include "latticectl/redact.h"
+#include "latticectl/sub.h"
+
+#define MAX_SUBS 8
+#define MAX_OPEN 1024
+#define MAX_MINE 64
+
+enum { SUB_EVT, SUB_CTL, SUB_WADM, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
+
+struct open_req {
+	char reply[128];
+	uint64_t pair;
+	int64_t t_ns;
+	const char *kind;	/* of its replies: ctl.reply, wadm.reply */
+};
+
+struct replay {
+	struct lt_ctx *ctx;
+	const char *lattice;
+	struct lt_manifest *old, *new;
+	struct lt_rec *rec;
+	char *path;			/* of the recording */
+	struct lt_feed *feed;
+	struct lt_sub *subs[MAX_SUBS];
+	int nsubs;
+	struct lt_ctl ctl;
+	char inbox[160];		/* "{inbox prefix}.>": replies we see */
+	bool warned_inbox;
+	struct lt_kv *kv;		/* CONFIGDATA_{L}, for checkpoints */
+	/* subjects of ctl and wadm requests latticectl itself is about to
+	 * send (a ring), so that their records say "from":"latticectl" */
+	char mine[MAX_MINE][192];
+	unsigned nmine;
+	cJSON *recs;			/* every record written, in order */
+	struct open_req open[MAX_OPEN];
+	uint64_t next_pair, events;
+	int64_t settle_ns, t0;
+	const char *phase;
+	struct lt_gap_tracker gt;	/* disconnects become gap records */
+	char lost[160];			/* the server disconnected from last */
+	enum lt_redact_mode redact;	/* --show-secrets */
+	struct lt_error werr;
+};
+
+/* replay-capture.c */
+
+/* Subscribe to events, ctl, wadm API, commands and status, CONFIGDATA
+ * and the inbox prefix, all into r->feed with on_item's sub ids. */
+int replay_subscribe(struct replay *r, struct lt_error *err);
+/* The feed's handler: one message into its record. */
+void replay_on_item(void *ud, const struct lt_item *it);
+/* A connection item: disconnects, reconnects, client errors and drops
+ * become gap records (DESIGN.md 2). */
+void replay_on_conn_item(struct replay *r, const struct lt_item *it);
+void replay_record_gap(struct replay *r, const struct lt_gap *g);
+/* Write a record from the main thread (takes the feed lock); takes
+ * fields. Returns its seq. */
+uint64_t replay_note(struct replay *r, const char *kind, cJSON *fields);
+/* latticectl is about to send a request on subject, or a ctl request on
+ * {ctl}.v1.{L}.{tail}: its record will say "from":"latticectl". */
+void replay_expect_subject(struct replay *r, const char *subject);
+void replay_expect_mine(struct replay *r, const char *tail);
+
+/* replay-check.c */
+
+/* JetStream is on, hosts answer ping, wadm answers its API. */
+int replay_preflight(struct replay *r, struct lt_error *err);
+/* Inventories of every host, the snapshot for m, the probe. */
+void replay_checkpoint(struct replay *r, const struct lt_manifest *m);
+
+#endif

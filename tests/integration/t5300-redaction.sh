@@ -91,7 +91,7 @@ mask_of() {
 	jq -r "$2" "$1" | grep -v '^null$' | head -1
 }
 CFG_SEL='select(.kind=="ctl.request" and (.subject|test("config.put.rust"))) | .payload.password'
-KV_SEL='select(.kind=="kv" and .key=="SECRET_db") | .payload'
+KV_SEL='select(.kind=="kv" and .key=="SECRET_db") | .value'
 REG_SEL='select(.kind=="ctl.request" and (.subject|test("registry.put"))) | .payload["ghcr.io"].password'
 
 # --- replay, default redaction, twice ---

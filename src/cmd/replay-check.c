@@ -1,11 +1,14 @@
 /* replay-check.c: replay's preflight (JetStream, hosts, wadm) and its
- * checkpoints: host inventories, the referenced configs, the probe. */
+ * checkpoints: host inventories, CONFIGDATA (the whole bucket, and the
+ * configs the manifest references), the probe. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "replay.h"
+#include "latticectl/buf.h"
 #include "latticectl/http.h"
+#include "latticectl/snapshot.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
 #include "banned.h"
@@ -39,58 +42,138 @@ inventories(struct replay *r)
 	lt_ctl_hosts_release(&hosts);
 }
 
-/* One referenced config into the snapshot: from CONFIGDATA, its revision
- * and value ({"revision","value"} in entries, a delete or purge marker in
- * deleted); without the bucket, only whether a host says it exists. */
+/* The referenced configs and, with the bucket, its state at one point. */
+struct snap {
+	struct lt_snapshot s;	/* the bucket walked (empty without it) */
+	cJSON *entries, *deleted;
+};
+
+/* A put's value as "entries" holds it: JSON as JSON, the mask of a value
+ * masked whole, text as a string; nothing for other bytes. */
 static void
-snapshot_config(struct replay *r, const char *name, cJSON *entries,
-    cJSON *deleted)
+add_value(cJSON *o, const struct lt_snapshot_entry *e)
 {
-	struct lt_kv_entry e = LT_KV_ENTRY_INIT;
+	struct lt_buf b = LT_BUF_INIT;
+	cJSON *v = NULL;
+
+	if (e->enc == LT_KV_ENC_JSON)
+		v = cJSON_ParseWithLength(e->value, e->value_len);
+	else if (e->enc == LT_KV_ENC_REDACTED)
+		v = cJSON_CreateString(e->value);
+	else if (e->enc == LT_KV_ENC_BASE64 && lt_base64_decode(e->value,
+	    e->value_len, &b) == 0 && lt_is_text(lt_buf_str(&b), b.len))
+		v = cJSON_CreateString(lt_buf_str(&b));
+	if (v)
+		cJSON_AddItemToObject(o, "value", v);
+	lt_buf_release(&b);
+}
+
+/* One referenced config into the snapshot: from the bucket walked, its
+ * revision and value ({"revision","value"} in entries, a delete or purge
+ * marker in deleted); without the bucket, only whether a host says it
+ * exists. */
+static void
+snapshot_config(struct replay *r, struct snap *sn, const char *name)
+{
+	const struct lt_snapshot_entry *e;
 	struct lt_error err = LT_ERROR_INIT;
-	cJSON *o, *v;
+	cJSON *o;
 	char *tail;
 
-	if (cJSON_GetObjectItemCaseSensitive(entries, name) ||
-	    cJSON_GetObjectItemCaseSensitive(deleted, name))
+	if (cJSON_GetObjectItemCaseSensitive(sn->entries, name) ||
+	    cJSON_GetObjectItemCaseSensitive(sn->deleted, name))
 		return;
 	if (!r->kv) {
 		tail = lt_xasprintf("config.get.%s", name);
 		replay_expect_mine(r, tail);
 		free(tail);
 		if (lt_ctl_config_exists(&r->ctl, name, &err) == 1)
-			cJSON_AddTrueToObject(entries, name);
+			cJSON_AddTrueToObject(sn->entries, name);
 		return;
 	}
-	if (lt_kv_get(r->kv, name, 0, &e, &err) != 1)
+	if (!(e = lt_snapshot_find(&sn->s, name)))
 		return;
-	o = cJSON_AddObjectToObject(e.op == LT_KV_PUT ? entries : deleted,
-	    name);
-	cJSON_AddNumberToObject(o, "revision", (double)e.revision);
-	if (e.op != LT_KV_PUT)
-		cJSON_AddStringToObject(o, "op", lt_kv_op_name(e.op));
-	else if ((v = cJSON_ParseWithLength(e.value ? e.value : "", e.len)))
-		cJSON_AddItemToObject(o, "value", v);
-	else if (e.value && lt_is_text(e.value, e.len))
-		cJSON_AddStringToObject(o, "value", e.value);
-	lt_kv_entry_release(&e);
+	o = cJSON_AddObjectToObject(e->op == LT_KV_PUT ? sn->entries :
+	    sn->deleted, name);
+	cJSON_AddNumberToObject(o, "revision", (double)e->revision);
+	if (e->op != LT_KV_PUT)
+		cJSON_AddStringToObject(o, "op", lt_kv_op_name(e->op));
+	else
+		add_value(o, e);
 }
 
 static void
-snapshot_configs(struct replay *r, const struct lt_manifest_configs *c,
-    cJSON *entries, cJSON *deleted)
+snapshot_configs(struct replay *r, struct snap *sn,
+    const struct lt_manifest_configs *c)
 {
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		snapshot_config(r, c->v[i].stored_name, entries, deleted);
+		snapshot_config(r, sn, c->v[i].stored_name);
 }
 
-/* The configs m references, as CONFIGDATA holds them now. */
+/* The members of a 'kv snapshot' header that say where and when. */
+static void
+add_header(cJSON *f, const struct lt_snapshot *s)
+{
+	cJSON *srv = cJSON_AddObjectToObject(f, "server");
+	char t[48];
+
+	cJSON_AddStringToObject(srv, "id", s->server_id);
+	cJSON_AddStringToObject(srv, "name", s->server_name);
+	cJSON_AddStringToObject(srv, "version", s->server_version);
+	lt_time_format(s->taken_ns, t, sizeof(t));
+	cJSON_AddStringToObject(f, "taken", t);
+	cJSON_AddNumberToObject(f, "duration_ms", (double)s->duration_ns / 1e6);
+	cJSON_AddNumberToObject(f, "stream_last_seq",
+	    (double)s->stream_last_seq);
+	cJSON_AddNumberToObject(f, "revision", (double)s->revision);
+	cJSON_AddNumberToObject(f, "keys", (double)s->n);
+}
+
+/* Every key, as a snapshot file's entry lines hold it. */
+static void
+add_contents(cJSON *f, const struct lt_snapshot *s)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	size_t i;
+
+	lt_buf_addch(&b, '[');
+	for (i = 0; i < s->n; i++) {
+		lt_buf_adds(&b, i ? ",{" : "{");
+		lt_snapshot_entry_json(&s->v[i], &b);
+		lt_buf_addch(&b, '}');
+	}
+	lt_buf_addch(&b, ']');
+	cJSON_AddItemToObject(f, "contents", cJSON_ParseWithLength(b.buf,
+	    b.len));
+	lt_buf_release(&b);
+}
+
+/* Read the whole bucket as 'kv snapshot' does, values redacted in the
+ * recording's mode; a failed read leaves sn->s empty and says why. */
+static void
+walk_bucket(struct replay *r, struct snap *sn, cJSON *f)
+{
+	struct lt_kv_walk walk = { 0, 0, false, NULL, NULL };
+	struct lt_error err = LT_ERROR_INIT;
+
+	sn->s.redaction = r->redact;
+	if (lt_kv_snapshot(r->kv, &walk, &sn->s, &err) == 0) {
+		add_header(f, &sn->s);
+		return;
+	}
+	lt_snapshot_release(&sn->s);
+	cJSON_AddStringToObject(f, "error", err.msg);
+}
+
+/* CONFIGDATA now: the configs m references (entries, deleted) and, when
+ * the bucket exists, all of it as 'kv snapshot' records it. */
 static void
 snapshot(struct replay *r, const struct lt_manifest *m)
 {
-	cJSON *f = cJSON_CreateObject(), *entries, *deleted;
+	struct snap sn = { LT_SNAPSHOT_INIT, NULL, cJSON_CreateObject() };
+	cJSON *f = cJSON_CreateObject();
 	char *b = lt_xasprintf("CONFIGDATA_%s", r->lattice);
 	size_t i, j;
 
@@ -101,23 +184,25 @@ snapshot(struct replay *r, const struct lt_manifest *m)
 		lt_kv_open(&r->kv, r->ctx->conn, b, NULL, &e);
 	}
 	free(b);
-	entries = cJSON_AddObjectToObject(f, "entries");
-	deleted = cJSON_CreateObject();
+	if (r->kv)
+		walk_bucket(r, &sn, f);
+	sn.entries = cJSON_AddObjectToObject(f, "entries");
 	for (i = 0; i < m->ncomponents; i++) {
 		const struct lt_manifest_component *c = &m->components[i];
 
-		snapshot_configs(r, &c->config, entries, deleted);
+		snapshot_configs(r, &sn, &c->config);
 		for (j = 0; j < c->nlinks; j++) {
-			snapshot_configs(r, &c->links[j].source_config, entries,
-			    deleted);
-			snapshot_configs(r, &c->links[j].target_config, entries,
-			    deleted);
+			snapshot_configs(r, &sn, &c->links[j].source_config);
+			snapshot_configs(r, &sn, &c->links[j].target_config);
 		}
 	}
-	if (deleted->child)
-		cJSON_AddItemToObject(f, "deleted", deleted);
+	if (sn.deleted->child)
+		cJSON_AddItemToObject(f, "deleted", sn.deleted);
 	else
-		cJSON_Delete(deleted);
+		cJSON_Delete(sn.deleted);
+	if (r->kv && !cJSON_GetObjectItemCaseSensitive(f, "error"))
+		add_contents(f, &sn.s);
+	lt_snapshot_release(&sn.s);
 	replay_note(r, "snapshot", f);
 }
 

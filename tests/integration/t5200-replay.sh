@@ -95,8 +95,18 @@ echo . | T pub lt.marker - >/dev/null
 wait_for "the marker" 10 grep -q '^lt\.marker' "$TEST_DIR/wapi.rec"
 is "$(grep -c '^wadm\.api' "$TEST_DIR/wapi.rec")" 0 "nothing reached wadm"
 ok "$([ ! -e "$TEST_DIR/noyes.ltrec" ]; echo $?)" "no recording was started"
+# a key no manifest references (one member a secret)
+extra_rev=$(T kv-put CONFIGDATA_fx unrelated-config '{"mode":"x","api_key":"s3cret-77"}')
 replay_run fx fx
 is "$RC" 0 "fixed: exit 0"
+snap=$(jq -c 'select(.kind=="snapshot")' "$TEST_DIR/fx.ltrec" | tail -n 1)
+is "$(jq '.contents[] | select(.key=="unrelated-config") | .revision' <<<"$snap")" \
+    "$extra_rev" "the snapshot holds the whole bucket: a key the manifest does not reference, with its revision"
+is "$(jq -c '[(.entries | has("unrelated-config")), .stream_last_seq >= .revision, .keys == (.contents | length), .server.id != ""]' <<<"$snap")" \
+    '[false,true,true,true]' "... not in entries; the stream sequence, revision, key count and server as kv snapshot's header"
+is "$(jq '.contents[] | select(.key=="rust_hello_world-custom_config") | .revision' <<<"$snap")" \
+    "$(jq '.entries["rust_hello_world-custom_config"].revision' <<<"$snap")" "... a referenced config at the revision entries has"
+unlike "$(cat "$TEST_DIR/fx.ltrec")" 's3cret-77' "... values redacted"
 is "$(jq -c 'select(.kind=="finding" and .severity=="error")' "$TEST_DIR/fx.ltrec")" "" "fixed: no error finding"
 like "$(jq -c 'select(.kind=="probe")' "$TEST_DIR/fx.ltrec" | tail -1)" '"body":"Hello, world"' "fixed: the greeting stays"
 

@@ -37,6 +37,24 @@ static const char *const payload_members[] = {
 	"event", "payload", "value", "entries", "headers", NULL,
 };
 
+/* A snapshot record's contents, [{key, value, ...}] as a snapshot file's
+ * entry lines: a value is masked whole when its key is secret, else by
+ * its own member names. The keys themselves are names, left alone. */
+static void
+redact_contents(cJSON *contents, const char *subject, enum lt_redact_mode m)
+{
+	cJSON *e, *v;
+
+	cJSON_ArrayForEach(e, contents) {
+		v = cJSON_GetObjectItemCaseSensitive(e, "value");
+		if (v && m != LT_REDACT_NONE &&
+		    lt_redact_name_is_secret(lt_json_str(e, "key")))
+			lt_redact_json_whole(v);
+		else if (v)
+			lt_redact_payload_json(v, subject, m);
+	}
+}
+
 void
 lt_rec_redact(cJSON *rec, const char *kind, enum lt_redact_mode m)
 {
@@ -56,6 +74,9 @@ lt_rec_redact(cJSON *rec, const char *kind, enum lt_redact_mode m)
 		else if (p)
 			lt_redact_payload_json(p, subject, m);
 	}
+	if (kind && !strcmp(kind, "snapshot"))
+		redact_contents(cJSON_GetObjectItemCaseSensitive(rec,
+		    "contents"), subject, m);
 }
 
 /* Whether raw fields need the tree walk: a secret member name, a kv key,

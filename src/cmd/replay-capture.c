@@ -35,10 +35,13 @@ capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
 }
 
 /* The members for a message's payload under key, as every recording
- * stores them (lt_rec_add_payload): JSON as JSON, anything else base64
- * with "encoding":"base64". capture() redacts them. */
+ * stores them: JSON as JSON, anything else base64 with
+ * "encoding":"base64", redacted before it is encoded (URL user
+ * information in text, a secret config's value) as the request subject
+ * asks (lt_redact_subject; NULL: the message's own). */
 static void
-add_payload(cJSON *f, const char *key, const struct lt_msg *m)
+add_payload(struct replay *r, cJSON *f, const char *key,
+    const struct lt_msg *m, const char *request_subject)
 {
 	struct lt_buf b = LT_BUF_INIT;
 	cJSON *o, *it;
@@ -46,7 +49,8 @@ add_payload(cJSON *f, const char *key, const struct lt_msg *m)
 	if (m->len <= 0)
 		return;
 	lt_buf_addch(&b, '{');
-	lt_rec_add_payload(&b, key, m->data, (size_t)m->len);
+	lt_rec_add_payload_redacted(&b, key, lt_redact_subject(m->subject,
+	    request_subject), m->data, (size_t)m->len, r->redact);
 	lt_buf_addch(&b, '}');
 	o = cJSON_ParseWithLength(b.buf, b.len);
 	while (o && (it = o->child)) {
@@ -103,12 +107,14 @@ on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
 	cJSON_AddNumberToObject(f, "pair", (double)pair);
 	if (m->reply)
 		cJSON_AddStringToObject(f, "reply", m->reply);
-	add_payload(f, "payload", m);
+	add_payload(r, f, "payload", m, NULL);
 	if (m->reply && !reply_unseen(r, m->reply, f))
 		for (i = 0; i < MAX_OPEN; i++)
 			if (!r->open[i].pair) {
 				snprintf(r->open[i].reply, sizeof(r->open[i].reply),
 				    "%s", m->reply);
+				snprintf(r->open[i].request,
+				    sizeof(r->open[i].request), "%s", m->subject);
 				r->open[i].pair = pair;
 				r->open[i].t_ns = m->recv_ns;
 				r->open[i].kind = !strcmp(kind, "ctl.request") ?
@@ -135,7 +141,9 @@ on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
 	cJSON_AddNumberToObject(f, "pair", (double)r->open[i].pair);
 	cJSON_AddNumberToObject(f, "latency_ms",
 	    (double)(m->recv_ns - r->open[i].t_ns) / 1e6);
-	add_payload(f, "payload", m);
+	/* a reply is redacted as its request asks (config.get.SECRET_x) */
+	cJSON_AddStringToObject(f, "request_subject", r->open[i].request);
+	add_payload(r, f, "payload", m, r->open[i].request);
 	r->open[i].pair = 0;
 	capture(r, r->open[i].kind, m->recv_ns, f);
 }
@@ -161,7 +169,7 @@ on_kv(struct replay *r, const struct lt_msg *m, cJSON *f)
 		cJSON_AddStringToObject(f, "created", t);
 	}
 	if (op == LT_KV_PUT)
-		add_payload(f, "value", m);
+		add_payload(r, f, "value", m, NULL);
 	capture(r, "kv", m->recv_ns, f);
 }
 
@@ -177,7 +185,7 @@ replay_on_item(void *ud, const struct lt_item *it)
 	switch (m->sub_id) {
 	case SUB_EVT:
 		r->events++;
-		add_payload(f, "event", m);
+		add_payload(r, f, "event", m, NULL);
 		capture(r, "event", m->recv_ns, f);
 		break;
 	case SUB_CTL:
@@ -188,7 +196,7 @@ replay_on_item(void *ud, const struct lt_item *it)
 		break;
 	case SUB_CMD:
 	case SUB_STATUS:
-		add_payload(f, "payload", m);
+		add_payload(r, f, "payload", m, NULL);
 		capture(r, m->sub_id == SUB_CMD ? "wadm.cmd" : "wadm.status",
 		    m->recv_ns, f);
 		break;

@@ -26,7 +26,8 @@
 enum { SUB_EVT, SUB_CTL, SUB_WADM, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
 
 struct open_req {
-	char reply[128];
+	char reply[256];
+	char request[256];	/* its subject, which decides redaction */
 	uint64_t pair;
 	int64_t t_ns;
 	const char *kind;	/* of its replies: ctl.reply, wadm.reply */

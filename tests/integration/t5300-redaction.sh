@@ -15,7 +15,8 @@ SECRET_VAL=PlantSecretValue5300
 REG_PW=PlantRegistryPw5300
 HDR_TOKEN=PlantHeaderToken5300
 HDR_URL_PW=PlantHeaderUrlPw5300
-ALL_PLANTS="$NATS_PW $CFG_PW $CFG_TOKEN $SECRET_VAL $REG_PW $HDR_TOKEN"
+TEXT_URL_PW=PlantTextUrlPw5300
+ALL_PLANTS="$NATS_PW $CFG_PW $CFG_TOKEN $SECRET_VAL $REG_PW $HDR_TOKEN $TEXT_URL_PW"
 
 start_nats n1 --user bob --pass "$NATS_PW"
 AUTH_URL="nats://bob:$NATS_PW@${NATS_URL#nats://}"
@@ -68,6 +69,11 @@ replay_run() {
 	    >"$TEST_DIR/$name.reg" 2>&1
 	T req "wasmbus.ctl.v1.$l.config.put.SECRET_db" "{\"value\":\"$SECRET_VAL\"}" \
 	    >"$TEST_DIR/$name.cfg" 2>&1
+	# the host's reply to config.get.SECRET_db carries the value, on an
+	# inbox subject; a text payload carries a URL with a password
+	T req "wasmbus.ctl.v1.$l.config.get.SECRET_db" "" >"$TEST_DIR/$name.get" 2>&1
+	printf 'moving to nats://carol:%s@db:4222 now' "$TEXT_URL_PW" |
+	    T pub "wadm.cmd.$l" - >/dev/null 2>&1
 	wait_pid "$pid" 90
 	RC=$WAIT_RC
 	kill "$SIM_PID"
@@ -93,6 +99,12 @@ mask_of() {
 CFG_SEL='select(.kind=="ctl.request" and (.subject|test("config.put.rust"))) | .payload.password'
 KV_SEL='select(.kind=="kv" and .key=="SECRET_db") | .value'
 REG_SEL='select(.kind=="ctl.request" and (.subject|test("registry.put"))) | .payload["ghcr.io"].password'
+GET_SEL='select(.kind=="ctl.reply" and (.request_subject // ""|test("config.get.SECRET_db"))) | .payload'
+# text_payloads FILE: the base64 payloads of FILE's wadm.cmd records, decoded
+text_payloads() {
+	jq -r 'select(.kind=="wadm.cmd" and .encoding=="base64") | .payload' "$1" |
+	    while read -r b; do printf '%s' "$b" | base64 -d; echo; done
+}
 
 # --- replay, default redaction, twice ---
 for run in a b; do
@@ -110,6 +122,10 @@ for run in a b; do
 	like "$(mask_of "$F" "$CFG_SEL")" '^<redacted:[0-9a-f]{8}>$' "replay $run: config password masked"
 	like "$(mask_of "$F" "$KV_SEL")" '^<redacted:[0-9a-f]{8}>$' "replay $run: SECRET_ KV value masked whole"
 	like "$(mask_of "$F" "$REG_SEL")" '^<redacted:[0-9a-f]{8}>$' "replay $run: registry password masked"
+	like "$(mask_of "$F" "$GET_SEL")" '^<redacted:[0-9a-f]{8}>$' \
+	    "replay $run: the reply to config.get.SECRET_db is masked whole"
+	is "$(text_payloads "$F")" "moving to nats://db:4222 now" \
+	    "replay $run: a text payload is recorded without the URL's user information"
 	like "$(jq -c 'select(.kind=="ctl.request" and (.subject|test("config.put.rust"))) | .payload' "$F" | head -1)" \
 	    '"name":"world"' "replay $run: other config values stay"
 done
@@ -126,6 +142,8 @@ is "$(jq -r 'select(.kind=="meta") | .redaction' "$F")" none "meta records redac
 present "--show-secrets records the config password" "$CFG_PW" "$F"
 present "--show-secrets records the api_token" "$CFG_TOKEN" "$F"
 present "--show-secrets records the SECRET_ value" "$SECRET_VAL" "$F"
+is "$(text_payloads "$F")" "moving to nats://db:4222 now" \
+    "--show-secrets still drops a URL's user information from a text payload"
 absent "--show-secrets never records the registry or connection password" "$REG_PW" "$NATS_PW" -- \
     "$F" "$TEST_DIR/rs.out" "$TEST_DIR/rs.err"
 render rs

@@ -79,10 +79,12 @@ init_once(void)
 	    LOAD(lib, easy_perform, "curl_easy_perform") &&
 	    LOAD(lib, easy_getinfo, "curl_easy_getinfo") &&
 	    LOAD(lib, easy_cleanup, "curl_easy_cleanup") &&
-	    LOAD(lib, easy_strerror, "curl_easy_strerror"))
+	    LOAD(lib, easy_strerror, "curl_easy_strerror")) {
 		curl.global_init(CURL_GLOBAL_DEFAULT);
-	else
-		curl.global_init = NULL;	/* unusable */
+		return;
+	}
+	curl.global_init = NULL;	/* unusable */
+	dlclose(lib);
 }
 
 static int

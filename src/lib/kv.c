@@ -424,15 +424,18 @@ walk_msg_read(struct walk_msg *out, natsMsg *m, size_t prefix_len,
 	const char *subject = natsMsg_GetSubject(m), *op = NULL;
 	jsMsgMetaData *meta = NULL;
 
-	if (strlen(subject) <= prefix_len ||
-	    natsMsg_GetMetaData(&meta, m) != NATS_OK)
+	if (natsMsg_GetMetaData(&meta, m) != NATS_OK)
 		return -1;
+	*pending = meta->NumPending;	/* even for a message skipped below */
+	if (strlen(subject) <= prefix_len) {
+		jsMsgMetaData_Destroy(meta);
+		return -1;
+	}
 	natsMsgHeader_Get(m, "KV-Operation", &op);
 	out->key = subject + prefix_len;
 	out->op = lt_kv_op_from_header(op);
 	out->revision = meta->Sequence.Stream;
 	out->created_ns = meta->Timestamp;
-	*pending = meta->NumPending;
 	jsMsgMetaData_Destroy(meta);
 	out->data = meta_only ? NULL : natsMsg_GetData(m);
 	out->len = meta_only ? header_size(m) :

@@ -346,7 +346,9 @@ static void
 md_arrow(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 {
 	const char *kind = str_or(rec, "kind", "");
-	const char *peer = pair_is_mine(lanes, rec) ? "latticectl" : "wadm";
+	bool mine = pair_is_mine(lanes, rec);
+	const char *peer = mine ? "latticectl" : "wadm";
+	const char *caller = mine ? "latticectl" : "client";	/* wadm API */
 	char lane[64], who[64];
 	struct lt_buf l = LT_BUF_INIT;
 
@@ -364,9 +366,9 @@ md_arrow(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 	else if (!strcmp(kind, "snapshot"))
 		lt_buf_adds(out, "    latticectl->>kv: ");
 	else if (!strcmp(kind, "wadm.request"))
-		lt_buf_adds(out, "    latticectl->>wadm: ");
+		lt_buf_addf(out, "    %s->>wadm: ", caller);
 	else if (!strcmp(kind, "wadm.reply"))
-		lt_buf_adds(out, "    wadm-->>latticectl: ");
+		lt_buf_addf(out, "    wadm-->>%s: ", caller);
 	else if (!strcmp(kind, "probe") || !strcmp(kind, "inventory") ||
 	    !strcmp(kind, "wadm.status"))
 		lt_buf_addf(out, "    Note over %s: ", who);
@@ -377,30 +379,33 @@ md_arrow(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 	lt_buf_release(&l);
 }
 
-/* Whether latticectl appears in the diagrams: its own requests. */
-static bool
-md_has_self(const struct lanes *lanes, const cJSON *recs)
+/* Whether latticectl appears in the diagrams (its own requests), and
+ * another client of wadm's API (wash, a CI job: "client"). */
+static void
+md_callers(const struct lanes *lanes, const cJSON *recs, bool *self,
+    bool *client)
 {
 	const cJSON *rec;
 
+	*self = *client = false;
 	cJSON_ArrayForEach(rec, recs) {
 		const char *kind = str_or(rec, "kind", "");
+		bool mine = pair_is_mine(lanes, rec);
 
-		if (!strcmp(kind, "snapshot") || lt_str_has_prefix(kind,
-		    "wadm.re") || pair_is_mine(lanes, rec))
-			return true;
+		*self |= !strcmp(kind, "snapshot") || mine;
+		*client |= lt_str_has_prefix(kind, "wadm.re") && !mine;
 	}
-	return false;
 }
 
 static void
 md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
 {
 	const cJSON *rec;
-	bool open = false, self = md_has_self(lanes, recs);
+	bool open = false, self, client;
 	char who[64];
 	int i;
 
+	md_callers(lanes, recs, &self, &client);
 	cJSON_ArrayForEach(rec, recs) {
 		const char *kind = str_or(rec, "kind", "");
 		char lane[64];
@@ -417,6 +422,9 @@ md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
 			    "recording" : str_or(rec, "phase", "?"));
 			if (self)
 				lt_buf_adds(out, "    participant latticectl\n");
+			if (client)
+				lt_buf_adds(out, "    participant client as "
+				    "another wadm client\n");
 			for (i = 0; i < lanes->n; i++) {
 				md_participant(lanes->name[i], who, sizeof(who));
 				lt_buf_addf(out, "    participant %s as %s\n", who,

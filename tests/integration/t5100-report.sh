@@ -50,6 +50,24 @@ like "$md" 'wadm->>host_NBBQ5KLR: component\.scale\.' "ctl request arrow to the 
 like "$md" 'host_NBBQ5KLR-->>wadm: reply ok image reference will not be updated' "ctl reply arrow"
 like "$md" 'host_NBBQ5KLR-\)wadm: config_deleted' "event arrow"
 like "$md" 'wadm->>kv: purge rust_hello_world-custom_config' "kv arrow"
+
+# wadm API calls: latticectl's own (from) and another client's (wash, CI)
+# are drawn from their callers.
+{
+	rec 1 meta '"tool":"latticectl","version":"0.1","lattice":"default"'
+	rec 2 phase '"phase":"deploy-new"'
+	rec 3 wadm.request '"subject":"wadm.api.default.model.put","from":"latticectl","pair":1,"payload":{}'
+	rec 4 wadm.reply '"subject":"_INBOX.a","pair":1,"payload":{"result":"created","message":"put"}'
+	rec 5 wadm.request '"subject":"wadm.api.default.model.undeploy.app","pair":2,"payload":{}'
+	rec 6 wadm.reply '"subject":"_INBOX.b","pair":2,"payload":{"result":"acknowledged","message":"undeployed"}'
+	rec 7 end '"events":0'
+} >"$TEST_DIR/api.ltrec"
+api=$(lt report "$TEST_DIR/api.ltrec")
+like "$api" 'latticectl->>wadm: model\.put' "latticectl's own wadm call"
+like "$api" 'wadm-->>latticectl: reply' "its reply goes back to latticectl"
+like "$api" 'participant client as another wadm client' "another client gets a participant"
+like "$api" 'client->>wadm: model\.undeploy\.app' "another client's call is drawn from it"
+like "$api" 'wadm-->>client: reply' "and so is its reply"
 like "$md" '<details><summary>Timeline \(13 records\)</summary>' "collapsed timeline"
 like "$md" '#4 +[0-9:.]+ +config_deleted' "the timeline has seq numbers"
 is "$(cat "$TEST_DIR/r.err")" "" "no warning for a complete recording"

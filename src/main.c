@@ -357,6 +357,26 @@ out:
 	return rc;
 }
 
+/* The -o of a command line that could not be parsed (an unknown command):
+ * the last -o V, -oV, --output V or --output=V, wherever it stands. */
+static enum lt_format
+argv_format(int argc, char **argv)
+{
+	const char *v = NULL;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+		    i + 1 < argc)
+			v = argv[++i];
+		else if (lt_str_has_prefix(argv[i], "--output="))
+			v = argv[i] + strlen("--output=");
+		else if (lt_str_has_prefix(argv[i], "-o") && argv[i][2])
+			v = argv[i] + 2;
+	}
+	return parse_format(v);
+}
+
 int
 lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 {
@@ -381,9 +401,16 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	}
 	cmd = lt_cmd_find(lt_commands, argv[k]);
 	if (cmd == NULL) {
-		fprintf(stderr, "latticectl: '%s' is not a latticectl command. "
-		    "See 'latticectl --help'.\n", argv[k]);
+		struct lt_error err = LT_ERROR_INIT;
+
+		lt_error_set(&err, LT_E_USAGE, "'%s' is not a latticectl command",
+		    argv[k]);
+		fprintf(stderr, "latticectl: %s. See 'latticectl --help'.\n",
+		    err.msg);
 		suggest(lt_commands, argv[k]);
+		if (argv_format(argc, argv) >= LT_FMT_JSON &&
+		    argv_format(argc, argv) <= LT_FMT_NDJSON)
+			print_json_error(LT_E_USAGE, &err);
 		return LT_E_USAGE;
 	}
 	snprintf(path, sizeof(path), "%s", cmd->name);

@@ -199,11 +199,7 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	if (build_filter(&s, err) < 0 ||
 	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		rc = -1;
-	else if (ctx->format == LT_FMT_RAW) {
-		lt_error_set(err, LT_E_USAGE, "-o raw is not supported "
-		    "(use text, wide or ndjson)");
-		rc = -1;
-	} else if (lt_rec_reader_open(&rd, argv[0], err) < 0)
+	else if (lt_rec_reader_open(&rd, argv[0], err) < 0)
 		rc = -1;
 	else
 		lt_rec_reader_set_redaction(rd, m);
@@ -237,6 +233,7 @@ const struct lt_cmd cmd_show_entry = {
 	    "lines. Filters select events; phase, gap and finding lines stay. "
 	    "-o ndjson re-emits the records that pass. Read-only.",
 	.flags = LT_CMD_ANY_LATTICE,	/* reads a recording, not a lattice */
+	.formats = LT_FORMATS_NOT_RAW,
 	.opts = show_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -483,33 +483,43 @@ class_list(const struct sub *s, const char *subj, int classes,
 #define REQUEST_EFFECT "a request nobody answers times out instead of " \
 	"failing fast with 'no responders'"
 
+/* What observing the guarded classes k does while subscribed. */
+static const char *
+subject_effect(int k, char *buf, size_t len)
+{
+	bool req = k & LT_CLASS_REQUESTS, inbox = k & LT_CLASS_INBOX;
+
+	snprintf(buf, len, "%s%s", req && inbox ? "other clients' replies are "
+	    "seen, and " : "", req ? REQUEST_EFFECT : INBOX_EFFECT);
+	return buf;
+}
+
 /* Refuse subj, which overlaps the guarded classes k (listed in list). */
 static int
 refuse_subject(const char *subj, int k, const char *list,
     struct lt_error *err)
 {
-	bool req = k & LT_CLASS_REQUESTS, inbox = k & LT_CLASS_INBOX;
+	char effect[256];
 
 	return lt_error_set(err, LT_E_USAGE, "'%s' overlaps %s subjects (%s): "
-	    "while subscribed, %s%s; pass --observe-requests to accept this "
+	    "while subscribed, %s; pass --observe-requests to accept this "
 	    "(latticectl only listens: it never replies or joins a queue "
-	    "group)", subj, req ? "request" : "reply", list,
-	    req && inbox ? "other clients' replies are seen, and " : "",
-	    req ? REQUEST_EFFECT : INBOX_EFFECT);
+	    "group)", subj, k & LT_CLASS_REQUESTS ? "request" : "reply", list,
+	    subject_effect(k, effect, sizeof(effect)));
 }
 
-/* Say on stderr what observing subj (classes k) does while sub runs. */
+/* Say on stderr what observing subj (classes k) does while sub runs:
+ * the same effect refuse_subject names. */
 static void
 warn_subject(const char *subj, int k, const char *list)
 {
-	if (k & LT_CLASS_REQUESTS)
-		fprintf(stderr, "latticectl: sub: warning: observing request "
-		    "subjects (%s) through '%s': requests nobody answers time "
-		    "out instead of failing fast with 'no responders' until this "
-		    "exits\n", list, subj);
-	else if (k & LT_CLASS_INBOX)
-		fprintf(stderr, "latticectl: sub: warning: observing reply "
-		    "subjects (%s) through '%s': %s\n", list, subj, INBOX_EFFECT);
+	char effect[256];
+
+	if (k & LT_CLASS_GUARDED)
+		fprintf(stderr, "latticectl: sub: warning: observing %s subjects "
+		    "(%s) through '%s': until this exits, %s\n",
+		    k & LT_CLASS_REQUESTS ? "request" : "reply", list, subj,
+		    subject_effect(k, effect, sizeof(effect)));
 	if (k & LT_CLASS_WIDE)
 		fprintf(stderr, "latticectl: sub: warning: '%s' also carries "
 		    "every wRPC call and reply; if output falls behind, the "

@@ -38,6 +38,9 @@ like "$(cat "$TEST_DIR/last.err")" "inbox '_INBOX.>'\): while subscribed, other 
 exit_code 3 "_INBOX.> with --observe-requests, then connect fails" lt sub '_INBOX.>' --observe-requests
 like "$(cat "$TEST_DIR/last.err")" "warning: observing reply subjects \(inbox '_INBOX.>'\) through '_INBOX.>'" \
     "warns when it does subscribe"
+exit_code 3 "'>' with --observe-requests, then connect fails" lt sub '>' --observe-requests
+like "$(cat "$TEST_DIR/last.err")" "warning: observing request subjects \(.*inbox '_INBOX.>'\) through '>': until this exits, other clients' replies are seen, and a request nobody answers" \
+    "the warning for '>' names both effects, as the refusal does"
 exit_code 2 "lattice and prefix are honoured" lt -x prod --ctl-prefix acme.ctl sub 'acme.ctl.v1.*.host.ping'
 like "$(cat "$TEST_DIR/last.err")" "ctl 'acme.ctl.v1.prod.>'" "custom prefix in the explanation"
 exit_code 2 "sub --queue is refused" lt sub --queue grp 'wasmbus.evt.default.>'

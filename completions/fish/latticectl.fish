@@ -16,8 +16,7 @@ function __latticectl_options
 end
 
 function __latticectl_values
-	set -l prev (commandline -opc)[-1]
-	latticectl __complete values -- $prev 2>/dev/null
+	latticectl __complete values -- (__latticectl_typed) 2>/dev/null
 end
 
 complete -c latticectl -f

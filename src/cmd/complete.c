@@ -3,7 +3,9 @@
  *   __complete commands [-- WORD...]  commands, or a group's subcommands
  *   __complete options [-- WORD...]   long options (the command's, then
  *                                     global)
- *   __complete values OPTION          the choices of an enum option
+ *   __complete values -- [WORD...] OPTION  the choices of an enum
+ *                                     option; after a command, -o lists
+ *                                     only the formats it takes
  * WORD... are the words typed before the one being completed (without
  * the program name). Options and the values of those that take one are
  * skipped, wherever they are ('-x prod kv get'), so the scripts need not
@@ -93,11 +95,34 @@ parse_line(struct line *l, int argc, char **argv)
 	}
 }
 
+/* The choices of the option words[n - 1] names, as the command the words
+ * before it name takes them: -o lists only the command's formats. */
+static int
+list_values(FILE *fp, int n, char **words)
+{
+	const char *name = words[n - 1] + strspn(words[n - 1], "-");
+	const struct lt_cmd *c;
+	const struct lt_opt *o;
+	const char *const *v;
+	struct line l;
+
+	parse_line(&l, n - 1, words);
+	c = l.sub ? l.sub : l.cmd;
+	o = word_opt(&l, words[n - 1]);
+	if (o == NULL)
+		o = lt_opt_find(lt_global_opts, name);
+	if (o == NULL || o->choices == NULL)
+		o = find_any_opt(lt_commands, name);
+	for (v = o ? o->choices : NULL; v && *v; v++)
+		if (!c || !c->formats || strcmp(o->name, "output") ||
+		    (c->formats & LT_FORMAT(v - o->choices)))
+			fprintf(fp, "%s\n", *v);
+	return 0;
+}
+
 static int
 run_complete(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
-	const struct lt_opt *o;
-	const char *const *v;
 	struct line l;
 
 	parse_line(&l, argc - 1, argv + 1);
@@ -116,25 +141,16 @@ run_complete(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		list_opts(ctx->out, lt_global_opts);
 		return 0;
 	}
-	if (!strcmp(argv[0], "values") && argc > 1) {
-		const char *name = argv[1] + strspn(argv[1], "-");
-
-		o = lt_opt_find_word(lt_global_opts, argv[1]);
-		if (o == NULL)
-			o = lt_opt_find(lt_global_opts, name);
-		if (o == NULL || o->choices == NULL)
-			o = find_any_opt(lt_commands, name);
-		for (v = o ? o->choices : NULL; v && *v; v++)
-			fprintf(ctx->out, "%s\n", *v);
-		return 0;
-	}
+	if (!strcmp(argv[0], "values") && argc > 1)
+		return list_values(ctx->out, argc - 1, argv + 1);
 	return lt_error_set(err, LT_E_USAGE, "unknown request '%s'", argv[0]);
 }
 
 const struct lt_cmd cmd_complete_entry = {
 	.name = "__complete",
 	.summary = "completion helper for shell scripts",
-	.usage = "commands [-- WORD...] | options [-- WORD...] | values OPTION",
+	.usage = "commands [-- WORD...] | options [-- WORD...] | "
+	    "values [-- WORD...] OPTION",
 	.flags = LT_CMD_HIDDEN | LT_CMD_ANY_LATTICE,	/* never uses it */
 	.min_args = 1,
 	.max_args = -1,

@@ -29,6 +29,28 @@ is "$(bcomp latticectl watch --cou)" "--count" "bash: command option"
 like "$(bcomp latticectl watch --lat)" "^--lattice$" "bash: global option after a command"
 is "$(bcomp latticectl -o nd)" "ndjson" "bash: value of a short option"
 is "$(bcomp latticectl watch --output '' | tr '\n' ' ')" "json ndjson raw text wide " "bash: enum values"
+is "$(bcomp latticectl report --output '' | tr '\n' ' ')" "text " "bash: -o values are the command's formats"
+is "$(bcomp latticectl -x a doctor -o '' | tr '\n' ' ')" "json ndjson text " "bash: doctor's -o values"
+is "$(bcomp latticectl kv snapshot -o '' | tr '\n' ' ')" "text " "bash: a subcommand's -o values"
+# Each format is offered exactly when the command accepts it (a refused
+# -o is exit 2 before any connection is tried).
+bad="" n=0
+for c in $(lt __complete commands | cut -f1); do
+	subs=$(lt __complete commands -- "$c" | cut -f1)
+	paths=$c; [ -n "$subs" ] && paths=$(printf "$c/%s " $subs)
+	for path in $paths; do
+		offered=$(lt __complete values -- ${path/\// } --output)
+		for f in text wide json ndjson raw; do
+			err=$(timeout 10 "$LATTICECTL" -s nats://127.0.0.1:1 --no-context \
+			    ${path/\// } -o "$f" </dev/null 2>&1 >/dev/null)
+			refused=no; [[ $err == *"is not an output of"* ]] && refused=yes
+			grep -qxF "$f" <<<"$offered" && want=no || want=yes
+			n=$((n + 1))
+			[ "$refused" = "$want" ] || bad+=" ${path/\// }:-o $f(refused=$refused)"
+		done
+	done
+done
+is "$bad" "" "__complete values -o agrees with the formats each command accepts ($n checked)"
 is "$(bcomp latticectl config s)" "show" "bash: subcommand"
 is "$(bcomp latticectl config show --sou)" "--sources" "bash: subcommand option"
 # A global option that takes a value, before the command: its value is

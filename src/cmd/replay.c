@@ -103,7 +103,7 @@ check_conn(struct replay *r, int rc, struct lt_error *err)
  * checkpoint. */
 static int
 deploy(struct replay *r, const char *name, const struct lt_manifest *m,
-    const char *path, struct lt_error *err)
+    struct lt_error *err)
 {
 	struct lt_buf body = LT_BUF_INIT;
 	char *text = cJSON_PrintUnformatted(m->doc);
@@ -112,7 +112,6 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 	cJSON *st = NULL;
 	int rc;
 
-	(void)path;
 	phase(r, name);
 	rc = wadm(r, LT_WADM_PUT, NULL, text, strlen(text), NULL, err);
 	cJSON_free(text);
@@ -362,17 +361,17 @@ finish(struct replay *r, int rc)
 
 /* The replay itself: baseline, OLD, NEW, findings (*nerr errors). */
 static int
-live(struct replay *r, char **argv, int *nerr, struct lt_error *err)
+live(struct replay *r, int *nerr, struct lt_error *err)
 {
 	int rc = start(r, err);
 
 	if (rc == 0) {
 		phase(r, "baseline");
 		replay_checkpoint(r, r->new);
-		rc = deploy(r, "deploy-old", r->old, argv[0], err);
+		rc = deploy(r, "deploy-old", r->old, err);
 	}
 	if (rc == 0)
-		rc = deploy(r, "deploy-new", r->new, argv[1], err);
+		rc = deploy(r, "deploy-new", r->new, err);
 	if (rc == 0)
 		*nerr = evaluate(r);
 	else if (r->rec && r->feed)
@@ -401,7 +400,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	if (rc == 0 && lt_args_has(ctx->args, "dry-run"))
 		plan(&r, ctx->out);
 	else if (rc == 0 && (rc = confirm(&r, err)) == 0)
-		rc = live(&r, argv, &nerr, err);
+		rc = live(&r, &nerr, err);
 	cJSON_Delete(r.recs);
 	free(r.path);
 	lt_manifest_destroy(r.old);

@@ -17,10 +17,25 @@ opts_of() { lt __complete options "$@" | cut -f1 | sed 's/=$//'; }
 globals=$(opts_of version)
 own_opts() { opts_of "$@" | grep -vxF -- "$globals"; }
 
+# check_formats CMD [SUB]: a "-o a|b" that the usage line or the man
+# page's synopsis gives names the formats '__complete values' offers.
+check_formats() {
+	local path="$*" page=$MAN/latticectl-$1.1.scd want got
+	want=$(lt __complete values -- "$@" --output | sort | tr '\n' ' ')
+	got=$(lt "$@" --help 2>&1 | sed -n '1s/.*-o \([a-z|]*\).*/\1/p' | tr '|' '\n' | sort | tr '\n' ' ')
+	[ -z "$got" ] || is "$got" "$want" "$path: --help's -o lists the formats it takes"
+	[ -f "$page" ] || return 0
+	got=$(sed -n '/^# SYNOPSIS/,/^# /p' "$page" | tr -d '\\\n' |
+	    grep -oE -- "\*latticectl $path\*[^*]*(\*[^l*][^*]*\*[^*]*)*\[\*-o\* [a-z|]*" |
+	    sed 's/.*\[\*-o\* //' | tr '|' '\n' | sort | tr '\n' ' ')
+	[ -z "$got" ] || is "$got" "$want" "$path: latticectl-$1(1)'s synopsis -o lists the formats it takes"
+}
+
 # check_cmd CMD [SUB]: --help and __complete agree with the C table, and
 # the man page names every option.
 check_cmd() {
 	local path="$*" page=$MAN/latticectl-$1.1.scd help o missing_help="" missing_man=""
+	check_formats "$@"
 	help=$(lt "$@" --help 2>&1)
 	for o in $(own_opts "$@"); do
 		printf '%s' "$help" | grep -qF -- "$o" || missing_help+=" $o"

@@ -198,16 +198,20 @@ lt_ctx_connect(struct lt_ctx *ctx, struct lt_error *err)
 	return lt_conn_open(&ctx->conn, ctx->cfg, ctx->cmd_path, err);
 }
 
+/* The -o format names, in enum lt_format's order: --output's choices. */
+static const char *const *
+format_names(void)
+{
+	return lt_opt_find(lt_global_opts, "output")->choices;
+}
+
 /* -o's format, text when absent or not a format (a usage error may come
  * before the settings are resolved). */
 static enum lt_format
 parse_format(const char *v)
 {
-	static const char *const formats[] = {
-		"text", "wide", "json", "ndjson", "raw", NULL
-	};
 	struct lt_error ignored = LT_ERROR_INIT;
-	int f = v ? lt_parse_enum(v, formats, "--output", &ignored) : -1;
+	int f = v ? lt_parse_enum(v, format_names(), "--output", &ignored) : -1;
 
 	return f < 0 ? LT_FMT_TEXT : (enum lt_format)f;
 }
@@ -267,15 +271,13 @@ static int
 check_format(const struct lt_cmd *cmd, const char *path,
     const struct lt_ctx *ctx, struct lt_error *err)
 {
-	static const char *const names[] = {
-		"text", "wide", "json", "ndjson", "raw",
-	};
+	const char *const *names = format_names();
 	struct lt_buf ok = LT_BUF_INIT;
 	size_t f;
 
 	if (cmd->formats == 0 || (cmd->formats & LT_FORMAT(ctx->format)))
 		return 0;
-	for (f = 0; f < LT_ARRAY_SIZE(names); f++)
+	for (f = 0; names[f]; f++)
 		if (cmd->formats & LT_FORMAT(f)) {
 			lt_buf_adds(&ok, ok.len ? ", " : "");
 			lt_buf_adds(&ok, names[f]);
@@ -383,6 +385,7 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	const struct lt_cmd *cmd, *sub;
 	char **rest, path[128];
 	bool help = false;
+	enum lt_format f;
 	int i, k, k2, n, rc;
 
 	k = first_positional(argc, argv, &help);
@@ -408,8 +411,8 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 		fprintf(stderr, "latticectl: %s. See 'latticectl --help'.\n",
 		    err.msg);
 		suggest(lt_commands, argv[k]);
-		if (argv_format(argc, argv) >= LT_FMT_JSON &&
-		    argv_format(argc, argv) <= LT_FMT_NDJSON)
+		f = argv_format(argc, argv);
+		if (f == LT_FMT_JSON || f == LT_FMT_NDJSON)
 			print_json_error(LT_E_USAGE, &err);
 		return LT_E_USAGE;
 	}

@@ -6,6 +6,7 @@
 
 #include "latticectl/event.h"
 #include "latticectl/json.h"
+#include "latticectl/nkey.h"
 #include "latticectl/report.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
@@ -40,7 +41,8 @@ subject_host(const char *subject)
 {
 	const char *t = subject ? strrchr(subject, '.') : NULL;
 
-	return t && t[1] == 'N' && strlen(t + 1) == 56 ? t + 1 : NULL;
+	return t && t[1] == 'N' && strlen(t + 1) == LT_NKEY_PUBLIC_LEN ? t + 1 :
+	    NULL;
 }
 
 static void

@@ -24,6 +24,9 @@
 
 #define EVENTS_STREAM "wasmbus_events"
 #define MAX_SUBS 32
+/* Subscription ids: event subjects count from 0; wadm's own (--wadm) */
+#define ID_WADM_EVT MAX_SUBS
+#define ID_WADM_STATUS (MAX_SUBS + 1)
 
 static const struct lt_opt watch_opts[] = {
 	LT_FILTER_OPTS,
@@ -72,13 +75,20 @@ struct watch {
 	struct lt_error werr;		/* first write failure */
 };
 
-static void
-count_type(struct watch *w, const char *subject)
+/* The last token of a subject or a CloudEvent type: the type's name. */
+static const char *
+last_token(const char *s)
 {
-	const char *t = strrchr(subject, '.');
+	const char *t = strrchr(s, '.');
+
+	return t ? t + 1 : s;
+}
+
+static void
+count_type(struct watch *w, const char *t)
+{
 	int i;
 
-	t = t && strcmp(subject, "wadm.status") ? t + 1 : subject;
 	for (i = 0; i < w->ntypes; i++)
 		if (!strcmp(w->types[i].name, t)) {
 			w->types[i].n++;
@@ -195,15 +205,13 @@ mark_live(struct watch *w, const struct lt_msg *m)
 		    "live events\n");
 }
 
-/* Build the record members for a message of kind (event, its payload
- * under "event"; wadm.status, under "payload") and write them where
- * asked; mode redacts the payload on the way (NONE: already redacted). */
+/* Build the record members for a message of kind, its payload under
+ * member ("event" for an event), and write them where asked; mode
+ * redacts the payload on the way (NONE: already redacted). */
 static void
 record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
-    enum lt_redact_mode mode)
+    const char *member, enum lt_redact_mode mode)
 {
-	bool ev = !strcmp(kind, "event");
-
 	if (!w->nd && !w->rec)
 		return;
 	lt_buf_reset(&w->fields);
@@ -214,8 +222,7 @@ record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
 		lt_buf_add_u64(&w->fields, m->stream_seq);
 	}
 	lt_buf_addch(&w->fields, ',');
-	lt_rec_add_payload_redacted(&w->fields, ev ? "event" : "payload",
-	    m->subject, m->data, (size_t)m->len, mode);
+	lt_rec_add_payload_redacted(&w->fields, member, m->subject, m->data, (size_t)m->len, mode);
 	record_raw(w, kind, m->recv_ns, &w->fields, true);
 }
 
@@ -266,8 +273,8 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	if (ev.status != LT_EV_OK)
 		w->invalid++;
 	display(w, m, &ev);
-	record_msg(w, m, "event", LT_REDACT_NONE);
-	count_shown(w, ev.status == LT_EV_OK ? ev.type : m->subject,
+	record_msg(w, m, "event", "event", LT_REDACT_NONE);
+	count_shown(w, last_token(ev.status == LT_EV_OK ? ev.type : m->subject),
 	    w->until && lt_filter_match(w->until, &ev));
 	lt_event_release(&ev);
 }
@@ -290,7 +297,7 @@ on_status(struct watch *w, const struct lt_msg *m)
 	} else if (w->ctx->format == LT_FMT_RAW) {
 		display(w, r, NULL);
 	}
-	record_msg(w, r, "wadm.status", LT_REDACT_NONE);
+	record_msg(w, r, "wadm.status", "payload", LT_REDACT_NONE);
 	count_shown(w, "wadm.status", false);
 	free(redacted);
 }
@@ -304,7 +311,7 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	char *redacted;
 
 	mark_live(w, m);
-	if (lt_str_has_prefix(m->subject, "wadm.status.")) {
+	if (m->sub_id == ID_WADM_STATUS) {
 		on_status(w, m);
 		return;
 	}
@@ -314,8 +321,8 @@ on_msg(struct watch *w, const struct lt_msg *m)
 		return;
 	}
 	if (!w->decode_all) {
-		record_msg(w, m, "event", w->redact);
-		count_shown(w, m->subject, false);
+		record_msg(w, m, "event", "event", w->redact);
+		count_shown(w, last_token(m->subject), false);
 		return;
 	}
 	show_msg(w, lt_redact_msg(m, w->redact, &tmp, &redacted));
@@ -474,7 +481,9 @@ open_sub(struct watch *w, const char *subject,
 	int rc;
 
 	if (w->nsubs == MAX_SUBS)
-		return 0;
+		return lt_error_set(err, LT_E_USAGE, "too many subscriptions "
+		    "(at most %d): name fewer exact --type values, or use a "
+		    "glob", MAX_SUBS);
 	rc = st ? lt_sub_open_stream(&sub, w->ctx->conn, st, w->feed, id,
 	    (int)w->max_pending, err) : lt_sub_open(&sub, w->ctx->conn, subject,
 	    w->feed, id, (int)w->max_pending, err);
@@ -521,9 +530,9 @@ subscribe(struct watch *w, struct lt_error *err)
 		char *s = lt_xasprintf("wadm.evt.%s.>", lattice);
 		char *st = lt_xasprintf("wadm.status.%s.>", lattice);
 
-		rc = open_sub(w, s, NULL, MAX_SUBS, err);
+		rc = open_sub(w, s, NULL, ID_WADM_EVT, err);
 		if (rc == 0)
-			rc = open_sub(w, st, NULL, MAX_SUBS + 1, err);
+			rc = open_sub(w, st, NULL, ID_WADM_STATUS, err);
 		free(s);
 		free(st);
 	}

@@ -73,6 +73,8 @@ like "$(cat "$TEST_DIR/last.err")" "--where" "names the option"
 exit_code 2 "bad --where regex" lt watch --where 'data.x ~ ('
 exit_code 2 "bad --for kind" lt watch --for pod/x
 like "$(cat "$TEST_DIR/last.err")" "pod" "names the bad kind"
+exit_code 2 "more exact types than subscriptions" lt watch --type "$(seq -s, -f 't%g' 40)"
+like "$(cat "$TEST_DIR/last.err")" "too many subscriptions \(at most 32\)" "says so instead of dropping types"
 exit_code 2 "bad --since" lt watch --since yesterday-ish
 
 # --until: exit 0 on the event; 4 when --timeout passes first.

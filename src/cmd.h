@@ -18,10 +18,8 @@ enum lt_cmd_flag {
 					 * check) */
 	LT_CMD_WRITES = (1 << 1),	/* changes the lattice (impact:rw) */
 	LT_CMD_HIDDEN = (1 << 2),	/* not listed in help */
-	LT_CMD_ANY_LATTICE = (1 << 3),	/* accepts a wildcard lattice (-x '*'):
-					 * spans lattices, or never uses one;
-					 * main refuses '*' and '>' for the
-					 * rest */
+	LT_CMD_ANY_LATTICE = (1 << 3),	/* -x '*' spans every lattice */
+	LT_CMD_NO_LATTICE = (1 << 4),	/* never uses the lattice: any -x */
 };
 
 /* The -o formats a command accepts: LT_FORMAT(LT_FMT_TEXT) | ... */

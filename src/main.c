@@ -245,16 +245,19 @@ report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
 	return rc;
 }
 
-/* For a command on one lattice, the name must be one subject token
- * without wildcards: the rest would build subjects and bucket names such
- * as wasmbus.ctl.v1.*.host.ping, CONFIGDATA_* or CONFIGDATA_a.b. */
+/* The lattice name is one subject token without wildcards (else subjects
+ * and bucket names such as wasmbus.ctl.v1.*.host.ping or CONFIGDATA_a.b),
+ * or '*' alone for a command that spans lattices; a command that never
+ * uses it takes anything. */
 static int
 check_lattice(const struct lt_cmd *cmd, const char *path,
     const struct lt_config *cfg, struct lt_error *err)
 {
 	const char *lattice = lt_config_get(cfg, LT_S_LATTICE);
+	bool any = cmd->flags & LT_CMD_ANY_LATTICE;
 
-	if ((cmd->flags & LT_CMD_ANY_LATTICE) || lattice == NULL)
+	if ((cmd->flags & LT_CMD_NO_LATTICE) || lattice == NULL ||
+	    (any && !strcmp(lattice, "*")))
 		return 0;
 	if (!lt_is_subject_token(lattice))
 		return lt_error_set(err, LT_E_USAGE, "lattice '%s' is not a "
@@ -262,6 +265,10 @@ check_lattice(const struct lt_cmd *cmd, const char *path,
 		    lattice);
 	if (!strpbrk(lattice, "*>"))
 		return 0;
+	if (any)
+		return lt_error_set(err, LT_E_USAGE, "lattice '%s' has a "
+		    "wildcard: name one lattice, or '*' alone for every one",
+		    lattice);
 	return lt_error_set(err, LT_E_USAGE, "lattice '%s' has a wildcard, "
 	    "but %s works on one lattice (name it with -x NAME)", lattice, path);
 }

@@ -151,7 +151,7 @@ const struct lt_cmd cmd_complete_entry = {
 	.summary = "completion helper for shell scripts",
 	.usage = "commands [-- WORD...] | options [-- WORD...] | "
 	    "values [-- WORD...] OPTION",
-	.flags = LT_CMD_HIDDEN | LT_CMD_ANY_LATTICE,	/* never uses it */
+	.flags = LT_CMD_HIDDEN | LT_CMD_NO_LATTICE,	/* never uses it */
 	.min_args = 1,
 	.max_args = -1,
 	.run = run_complete,

@@ -72,7 +72,7 @@ const struct lt_cmd cmd_help_entry = {
 	.name = "help",
 	.summary = "show a command's manual page (or its --help text)",
 	.usage = "[command [subcommand]]",
-	.flags = LT_CMD_ANY_LATTICE,	/* never uses it */
+	.flags = LT_CMD_NO_LATTICE,	/* never uses it */
 	.max_args = 2,
 	.run = run_help,
 };

@@ -115,7 +115,7 @@ const struct lt_cmd cmd_report_entry = {
 	    "sequenceDiagram per phase and the timeline in a collapsed "
 	    "<details>; html: one self-contained file with the findings and a "
 	    "swimlane timeline (wadm, each host, kv, probe). Read-only.",
-	.flags = LT_CMD_ANY_LATTICE,	/* reads a recording, not a lattice */
+	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
 	.formats = LT_FORMAT(LT_FMT_TEXT),	/* --format picks the kind */
 	.opts = report_opts,
 	.min_args = 1,

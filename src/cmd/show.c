@@ -232,7 +232,7 @@ const struct lt_cmd cmd_show_entry = {
 	    "watch shows them, then ctl, wadm, kv, probe, phase and finding "
 	    "lines. Filters select events; phase, gap and finding lines stay. "
 	    "-o ndjson re-emits the records that pass. Read-only.",
-	.flags = LT_CMD_ANY_LATTICE,	/* reads a recording, not a lattice */
+	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = show_opts,
 	.min_args = 1,

@@ -29,7 +29,7 @@ const struct lt_cmd cmd_version_entry = {
 	.name = "version",
 	.summary = "print the version and the library versions",
 	.usage = "",
-	.flags = LT_CMD_ANY_LATTICE,	/* never uses it */
+	.flags = LT_CMD_NO_LATTICE,	/* never uses it */
 	.max_args = 0,
 	.run = run_version,
 };

@@ -732,10 +732,6 @@ setup(struct watch *w, struct lt_error *err)
 	if (w->max_pending == 0)
 		return lt_error_set(err, LT_E_USAGE, "--max-pending must be at "
 		    "least 1");
-	if (!lt_is_subject_token(lt_config_get(cfg, LT_S_LATTICE)))
-		return lt_error_set(err, LT_E_USAGE, "lattice '%s' is not a "
-		    "lattice name or '*' (one subject token: no dots, no spaces)",
-		    lt_config_get(cfg, LT_S_LATTICE));
 	if (w->ctx->format == LT_FMT_JSON)
 		w->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
 	if (lt_ctx_connect(w->ctx, err) < 0)

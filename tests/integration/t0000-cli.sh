@@ -108,6 +108,9 @@ exit_code 0 "show reads a recording whatever -x says" lt -x '*' show /dev/null
 exit_code 2 "a lattice name with a dot" lt -x a.b kv ls
 like "$(cat "$TEST_DIR/last.err")" "lattice 'a.b' is not a lattice name" "says why"
 exit_code 2 "watch: a lattice name with a dot" lt -x a.b watch
+exit_code 2 "watch: a wildcard other than '*' alone" lt -x '>' watch
+like "$(cat "$TEST_DIR/last.err")" "'\*' alone for every one" "says what watch takes"
+exit_code 0 "a command that never uses the lattice takes any -x" lt -x a.b version
 
 # libcurl (and its TLS, Kerberos, LDAP libraries) is loaded only by the
 # commands that fetch over HTTP: watch and the rest start without it.

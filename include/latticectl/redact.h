@@ -69,12 +69,12 @@ size_t lt_redact_json_urls(struct cJSON *v);
  * compact JSON text, unless it already is a mask. Returns 1 or 0. */
 size_t lt_redact_json_whole(struct cJSON *v);
 
-/* Redact one KV entry's value (key: the entry's key, may be NULL).
- * NONE: the bytes unchanged. A secret key: the mask of all the bytes
- * (whatever the mode). Otherwise, a value that is a JSON object or array:
- * lt_redact_json applied, printed compact when anything was masked and
- * returned byte for byte otherwise; any other value: unchanged under
- * SECRETS, masked whole under ALL.
+/* Redact one KV entry's value (key: the entry's key, may be NULL) as a
+ * payload is: in every mode URLs lose their user information; besides,
+ * unless NONE, a secret key masks all the bytes, and a value that is a
+ * JSON object or array gets lt_redact_json (printed compact when anything
+ * changed, byte for byte otherwise); any other value is masked whole
+ * under ALL.
  * Always returns a new buffer (never NULL; the caller frees it) with a
  * NUL after its *out_len bytes, so a text value can be used as a string. */
 char *lt_redact_kv_value(const char *key, const void *val, size_t len,

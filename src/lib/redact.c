@@ -439,6 +439,9 @@ mask_bytes(const void *val, size_t len, size_t *out_len)
 	return mask;
 }
 
+static char *text_without_userinfo(const char *data, size_t len,
+    size_t *out_len);
+
 char *
 lt_redact_kv_value(const char *key, const void *val, size_t len,
     enum lt_redact_mode m, size_t *out_len)
@@ -446,17 +449,20 @@ lt_redact_kv_value(const char *key, const void *val, size_t len,
 	cJSON *j;
 	char *text, *out;
 
-	if (m == LT_REDACT_NONE || lt_redact_is_mask(val, len))
+	if (lt_redact_is_mask(val, len))
 		return copy_bytes(val, len, out_len);
-	if (lt_redact_name_is_secret(key))
+	if (m != LT_REDACT_NONE && lt_redact_name_is_secret(key))
 		return mask_bytes(val, len, out_len);
 	j = len > 0 ? cJSON_ParseWithLength(val, len) : NULL;
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
 		cJSON_Delete(j);
-		return m == LT_REDACT_ALL ? mask_bytes(val, len, out_len) :
-		    copy_bytes(val, len, out_len);
+		if (m == LT_REDACT_ALL)
+			return mask_bytes(val, len, out_len);
+		out = text_without_userinfo(val, len, out_len);
+		return out ? out : copy_bytes(val, len, out_len);
 	}
-	if (lt_redact_json_count(j, m) == 0) {
+	if ((m == LT_REDACT_NONE ? 0 : lt_redact_json_count(j, m)) +
+	    lt_redact_json_urls(j) == 0) {
 		cJSON_Delete(j);
 		return copy_bytes(val, len, out_len);
 	}

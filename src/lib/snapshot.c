@@ -155,17 +155,15 @@ lt_snapshot_add(struct lt_snapshot *s, const char *key, size_t keylen,
 		s->revision = revision;
 	if (op != LT_KV_PUT || s->meta_only)
 		return e;
-	if (s->redaction == LT_REDACT_SECRETS &&
-	    !lt_redact_name_is_secret(e->key) &&
-	    !lt_redact_may_change(NULL, data, len, s->redaction)) {
+	if (!lt_redact_may_change(NULL, data, len, s->redaction) &&
+	    (s->redaction == LT_REDACT_NONE ||
+	    !lt_redact_name_is_secret(e->key))) {
 		encode_value(s, e, data, len, false);	/* nothing to mask */
-	} else if (s->redaction != LT_REDACT_NONE) {
+	} else {
 		red = lt_redact_kv_value(e->key, data, len, s->redaction, &rlen);
 		encode_value(s, e, red, rlen, rlen != len ||
 		    memcmp(red, data, len) != 0);
 		free(red);
-	} else {
-		encode_value(s, e, data, len, false);
 	}
 	return e;
 }

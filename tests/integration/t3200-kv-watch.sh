@@ -56,6 +56,27 @@ is "$(jq -r 'select(.kind=="meta") | .redaction' "$TEST_DIR/nd.out")" "none" "me
 is "$(jq -c 'select(.kind=="kv") | [.bucket, .key]' "$TEST_DIR/w.ltrec" | head -n 1)" "[\"$B\",\"app-three\"]" "--record writes kv records"
 like "$(lt show "$TEST_DIR/w.ltrec" 2>&1)" "app-three" "the recording renders with show"
 
+# Values are redacted once, as the record is built: URL user information
+# goes in every mode (JSON and text values), a secret key masks the value.
+bg_lt red kv watch -o ndjson --count 3 --record "$TEST_DIR/red.ltrec"
+pid=$LAST_PID
+T kv-put $B app-url '{"db":"postgres://app:PlantUrlPw@db:5432/x","greeting":"hi"}'
+T kv-put $B app-text 'connect to nats://u:PlantTextPw@h:4222'
+T kv-put $B SECRET_app 'PlantSecretVal'
+wait_pid "$pid" 20
+is "$WAIT_RC" 0 "kv watch of redacted values exits 0"
+for f in "$TEST_DIR/red.out" "$TEST_DIR/red.ltrec"; do
+	is "$(jq -r 'select(.kind=="kv") | if (.value|type)=="object" then .value.db
+	    elif .encoding=="base64" then (.value|@base64d) else .value end' "$f" | tr '\n' '|')" \
+	    "postgres://db:5432/x|connect to nats://h:4222|$(jq -r 'select(.kind=="kv" and .key=="SECRET_app") | .value' "$f")|" \
+	    "$(basename "$f"): URL user information dropped, values otherwise kept"
+	like "$(jq -r 'select(.kind=="kv" and .key=="SECRET_app") | .value' "$f")" '^<redacted:[0-9a-f]{8}>$' \
+	    "$(basename "$f"): a secret key's value masked"
+	unlike "$(cat "$f")" "Plant" "$(basename "$f"): nothing planted left"
+done
+like "$(lt kv get app-text --show-secrets)" "^connect to nats://h:4222$" \
+    "--show-secrets keeps values but not a URL's user information"
+
 exit_code 0 "--idle ends a quiet watch" lt kv watch --idle 300ms
 # a stream has no one document: -o json is -o ndjson, an object per line
 lt kv watch -o json --idle 300ms >"$TEST_DIR/wj.out"

@@ -69,16 +69,14 @@ uint64_t lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind,
 
 /* Hot-path variant: fields_json is the text of the remaining members
  * without braces ("\"subject\":\"a\",\"event\":{...}"), already valid
- * JSON. Returns seq, or 0 with err set. */
-uint64_t lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
-    const char *fields_json, size_t len, struct lt_error *err);
-
-/* lt_rec_write_raw for fields already redacted in the writer's mode: the
- * payload from a message passed through lt_redact_msg(_req) (then
- * lt_rec_add_payload) or added with lt_rec_add_payload_redacted, headers
- * from lt_redact_headers. No second scan. */
-uint64_t lt_rec_write_redacted(struct lt_rec *r, const char *kind,
-    int64_t t_ns, const char *fields_json, size_t len, struct lt_error *err);
+ * JSON. redacted: already redacted in the writer's mode (a payload
+ * from lt_redact_msg(_req) then lt_rec_add_payload, or added with
+ * lt_rec_add_payload_redacted; headers from lt_redact_headers; a KV value
+ * from lt_redact_kv_value): no second scan; else the writer redacts
+ * what needs it. Returns seq, or 0 with err set. */
+uint64_t lt_rec_write_fields(struct lt_rec *r, const char *kind, int64_t t_ns,
+    const char *fields_json, size_t len, bool redacted,
+    struct lt_error *err);
 
 /* Append the members for a message payload to b: "payload":<JSON> when the
  * bytes are a JSON document, "payload":"<redacted:...>" when they are a

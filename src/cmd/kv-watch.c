@@ -58,15 +58,11 @@ write_failed(struct kvw *w, bool to_stdout)
 static void
 record(struct kvw *w, const char *kind, int64_t t, bool redacted)
 {
-	uint64_t (*write)(struct lt_rec *, const char *, int64_t, const char *,
-	    size_t, struct lt_error *) = redacted ? lt_rec_write_redacted :
-	    lt_rec_write_raw;
-
-	if (w->nd && write(w->nd, kind, t, w->fields.buf, w->fields.len,
-	    NULL) == 0)
+	if (w->nd && lt_rec_write_fields(w->nd, kind, t, w->fields.buf,
+	    w->fields.len, redacted, NULL) == 0)
 		write_failed(w, true);
-	if (w->rec && write(w->rec, kind, t, w->fields.buf, w->fields.len,
-	    NULL) == 0)
+	if (w->rec && lt_rec_write_fields(w->rec, kind, t, w->fields.buf,
+	    w->fields.len, redacted, NULL) == 0)
 		write_failed(w, false);
 }
 

@@ -93,15 +93,11 @@ emit_line(struct sub *s)
 static void
 record(struct sub *s, const char *kind, int64_t t, bool redacted)
 {
-	uint64_t (*write)(struct lt_rec *, const char *, int64_t, const char *,
-	    size_t, struct lt_error *) = redacted ? lt_rec_write_redacted :
-	    lt_rec_write_raw;
-
-	if (s->nd && write(s->nd, kind, t, s->fields.buf, s->fields.len,
-	    NULL) == 0)
+	if (s->nd && lt_rec_write_fields(s->nd, kind, t, s->fields.buf,
+	    s->fields.len, redacted, NULL) == 0)
 		stdout_failed(s);
-	if (s->rec && write(s->rec, kind, t, s->fields.buf, s->fields.len,
-	    s->werr.code ? NULL : &s->werr) == 0)
+	if (s->rec && lt_rec_write_fields(s->rec, kind, t, s->fields.buf,
+	    s->fields.len, redacted, s->werr.code ? NULL : &s->werr) == 0)
 		s->done = true;
 }
 

@@ -119,25 +119,17 @@ emit_text(struct watch *w, const char *text)
 		stdout_failed(w);
 }
 
-/* redacted: a message on_msg redacted in the writer's mode (events,
+/* redacted: a message on_msg redacted in the writers' mode (events,
  * wadm.status); else the writer scans it (gaps). */
-static uint64_t
-write_record(struct lt_rec *r, const char *kind, int64_t t,
-    const struct lt_buf *b, bool redacted, struct lt_error *err)
-{
-	if (redacted)
-		return lt_rec_write_redacted(r, kind, t, b->buf, b->len, err);
-	return lt_rec_write_raw(r, kind, t, b->buf, b->len, err);
-}
-
 static void
-record_raw(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b,
+write_fields(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b,
     bool redacted)
 {
-	if (w->nd && write_record(w->nd, kind, t, b, redacted, NULL) == 0)
+	if (w->nd && lt_rec_write_fields(w->nd, kind, t, b->buf, b->len,
+	    redacted, NULL) == 0)
 		stdout_failed(w);
-	if (w->rec && write_record(w->rec, kind, t, b, redacted,
-	    w->werr.code ? NULL : &w->werr) == 0)
+	if (w->rec && lt_rec_write_fields(w->rec, kind, t, b->buf, b->len,
+	    redacted, w->werr.code ? NULL : &w->werr) == 0)
 		w->done = true;
 }
 
@@ -151,7 +143,7 @@ emit_gap(struct watch *w, const struct lt_gap *g)
 
 	lt_buf_reset(&w->fields);
 	lt_gap_format_fields(g, recovered, &w->fields);
-	record_raw(w, "gap", g->t_ns, &w->fields, false);
+	write_fields(w, "gap", g->t_ns, &w->fields, false);
 	if (w->nd || w->ctx->format == LT_FMT_RAW)
 		return;
 	lt_buf_reset(&w->line);
@@ -223,7 +215,7 @@ record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
 	}
 	lt_buf_addch(&w->fields, ',');
 	lt_rec_add_payload_redacted(&w->fields, member, m->subject, m->data, (size_t)m->len, mode);
-	record_raw(w, kind, m->recv_ns, &w->fields, true);
+	write_fields(w, kind, m->recv_ns, &w->fields, true);
 }
 
 static void

@@ -229,17 +229,10 @@ emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
 }
 
 uint64_t
-lt_rec_write_raw(struct lt_rec *r, const char *kind, int64_t t_ns,
-    const char *fields_json, size_t len, struct lt_error *err)
+lt_rec_write_fields(struct lt_rec *r, const char *kind, int64_t t_ns,
+    const char *fields_json, size_t len, bool redacted, struct lt_error *err)
 {
-	return emit(r, kind, t_ns, fields_json, len, true, err);
-}
-
-uint64_t
-lt_rec_write_redacted(struct lt_rec *r, const char *kind, int64_t t_ns,
-    const char *fields_json, size_t len, struct lt_error *err)
-{
-	return emit(r, kind, t_ns, fields_json, len, false, err);
+	return emit(r, kind, t_ns, fields_json, len, !redacted, err);
 }
 
 uint64_t

@@ -94,7 +94,8 @@ main(int argc, char **argv)
 		lt_buf_addch(&fields, ',');
 		lt_rec_add_payload_redacted(&fields, "event", q->subject,
 		    q->data.buf, q->data.len, LT_REDACT_SECRETS);
-		lt_rec_write_redacted(r, "event", 1, fields.buf, fields.len, NULL);
+		lt_rec_write_fields(r, "event", 1, fields.buf, fields.len, true,
+		    NULL);
 	}
 	printf("%.3f us per event (%ld events, %d payloads)\n",
 	    (now() - t0) * 1e6 / (double)count, count, n);

@@ -38,6 +38,7 @@ struct lt_filter {
 	int nwheres;
 	char **greps;
 	int ngreps;
+	bool raw_unsafe;	/* a --for/--grep text redaction may create */
 };
 
 #define PUSH(arr, n) ((arr) = lt_xrealloc((arr), sizeof(*(arr)) * \
@@ -116,6 +117,7 @@ lt_filter_add_for(struct lt_filter *f, const char *spec, struct lt_error *err)
 	PUSH(f->fors, f->nfors);
 	f->fors[f->nfors - 1].kind = (enum for_kind)k;
 	f->fors[f->nfors - 1].id = lt_xstrdup(slash + 1);
+	f->raw_unsafe |= lt_redact_may_create(slash + 1);
 	return 0;
 }
 
@@ -383,6 +385,7 @@ void
 lt_filter_add_grep(struct lt_filter *f, const char *text)
 {
 	*PUSH(f->greps, f->ngreps) = lt_xstrdup(text);
+	f->raw_unsafe |= lt_redact_may_create(text);
 }
 
 bool
@@ -417,15 +420,7 @@ bool
 lt_filter_may_match_unredacted(const struct lt_filter *f, const char *raw,
     size_t len)
 {
-	int i;
-
-	for (i = 0; i < f->ngreps; i++)
-		if (lt_redact_may_create(f->greps[i]))
-			return true;
-	for (i = 0; i < f->nfors; i++)
-		if (lt_redact_may_create(f->fors[i].id))
-			return true;
-	return lt_filter_may_match(f, raw, len);
+	return f->raw_unsafe || lt_filter_may_match(f, raw, len);
 }
 
 static bool

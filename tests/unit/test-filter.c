@@ -173,6 +173,19 @@ test_unredacted(void)
 		    want[i] ? "maybe" : "no");
 		lt_filter_destroy(f);
 	}
+	{
+		struct lt_filter *f = lt_filter_create();
+		struct lt_error err = LT_ERROR_INIT;
+
+		lt_filter_add_grep(f, "elsewhere");
+		ok(!lt_filter_may_match_unredacted(f, raw, strlen(raw)),
+		    "unredacted: a plain --grep rejects");
+		lt_filter_add_for(f, "config/<redacted:0a1b2c3d>", &err);
+		ok(lt_filter_may_match_unredacted(f, raw, strlen(raw)),
+		    "unredacted: a --for id redaction may create, added later, "
+		    "keeps the event for the test after redaction");
+		lt_filter_destroy(f);
+	}
 }
 
 int

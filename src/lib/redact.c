@@ -569,7 +569,7 @@ has_url_userinfo(const char *d, size_t n)
 {
 	const char *p = d, *end = d + n, *q;
 
-	if (memchr(d, '@', n) == NULL)
+	if (n == 0 || memchr(d, '@', n) == NULL)
 		return false;	/* the common case, one quick pass */
 	while ((q = lt_memfind(p, (size_t)(end - p), "://", 3)) != NULL) {
 		for (p = q + 3; p < end && !strchr("@/?# \"',", *p); p++)

@@ -21,7 +21,7 @@ if ! command -v clang >/dev/null; then
 fi
 all=(ctl event filter manifest payload rec snapshot wadm)
 if [ ! -f "$build/build.ninja" ]; then
-	CC=clang meson setup "$build" -Dfuzz=true >/dev/null || exit 1
+	CC=clang meson setup "$build" -Dfuzz=true -Db_lto=false >/dev/null || exit 1
 fi
 ninja -C "$build" $(printf 'tests/fuzz/fuzz-%s ' "${all[@]}") \
     >/dev/null || exit 1

@@ -14,7 +14,7 @@ plain=${VALGRIND_BUILD_DIR:-build-rel}
 status=0
 
 if [ ! -f "$asan/build.ninja" ]; then
-	meson setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false \
+	meson setup "$asan" -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false \
 	    >/dev/null || exit 1
 fi
 ninja -C "$asan" >/dev/null || exit 1

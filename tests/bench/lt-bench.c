@@ -11,6 +11,10 @@
  *       thread and callback, as latticectl uses): nats.c's own cost of
  *       the hand-off. --copy also writes each payload and a newline to
  *       stdout: the least any consumer that writes every event pays.
+ *       --envelope writes each payload inside the recording's event
+ *       envelope instead ({"schema":...,"seq","t","kind","subject",
+ *       "event":PAYLOAD}), unchecked: the same bytes as 'watch -o
+ *       ndjson' without validation or redaction, its ceiling.
  *   lt-bench -s URL kv-walk BUCKET
  *       a bare nats.c kvStore_WatchAll loop over the whole bucket (what
  *       'kv snapshot' is built on); prints "walked N in S seconds".
@@ -158,8 +162,72 @@ struct counter {
 	pthread_mutex_t mu;
 	pthread_cond_t done;
 	long got, want;
-	bool copy;
+	bool copy, envelope;
+	time_t sec;		/* envelope: the second in stamp */
+	char stamp[32];		/* "YYYY-MM-DDTHH:MM:SS." */
+	char out[64 * 1024];	/* envelope: records not yet written */
+	size_t len;
 };
+
+static void
+out_flush(struct counter *c)
+{
+	fwrite(c->out, 1, c->len, stdout);
+	c->len = 0;
+}
+
+static void
+out_add(struct counter *c, const void *p, size_t n)
+{
+	if (c->len + n > sizeof(c->out))
+		out_flush(c);
+	if (n > sizeof(c->out)) {
+		fwrite(p, 1, n, stdout);
+		return;
+	}
+	memcpy(c->out + c->len, p, n);
+	c->len += n;
+}
+
+static void
+out_adds(struct counter *c, const char *s)
+{
+	out_add(c, s, strlen(s));
+}
+
+/* One record as 'watch -o ndjson' writes it, the payload copied as is;
+ * the clock read and formatted as cheaply as watch does (the date once
+ * per second). */
+static void
+put_envelope(struct counter *c, natsMsg *m)
+{
+	struct timespec ts;
+	struct tm tm;
+	char num[24];
+	long ns, seq = c->got + 2;	/* 1 is the meta record */
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (ts.tv_sec != c->sec) {
+		c->sec = ts.tv_sec;
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(c->stamp, sizeof(c->stamp), "%Y-%m-%dT%H:%M:%S.", &tm);
+	}
+	out_adds(c, "{\"schema\":\"latticectl.rec/1\",\"seq\":");
+	for (i = (int)sizeof(num); seq > 0 || i == (int)sizeof(num); seq /= 10)
+		num[--i] = (char)('0' + seq % 10);
+	out_add(c, num + i, sizeof(num) - (size_t)i);
+	out_adds(c, ",\"t\":\"");
+	out_adds(c, c->stamp);
+	for (i = 8, ns = ts.tv_nsec; i >= 0; i--, ns /= 10)
+		num[i] = (char)('0' + ns % 10);
+	out_add(c, num, 9);
+	out_adds(c, "Z\",\"kind\":\"event\",\"subject\":\"");
+	out_adds(c, natsMsg_GetSubject(m));
+	out_adds(c, "\",\"event\":");
+	out_add(c, natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m));
+	out_add(c, "}\n", 2);
+}
 
 static void
 on_count(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *ud)
@@ -168,30 +236,37 @@ on_count(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *ud)
 
 	(void)nc;
 	(void)sub;
-	if (c->copy) {
+	if (c->envelope) {
+		put_envelope(c, m);
+	} else if (c->copy) {
 		fwrite(natsMsg_GetData(m), 1, (size_t)natsMsg_GetDataLength(m),
 		    stdout);
 		putchar('\n');
 	}
 	natsMsg_Destroy(m);
 	pthread_mutex_lock(&c->mu);
-	if (++c->got == c->want)
+	if (++c->got == c->want) {
+		if (c->envelope)
+			out_flush(c);
 		pthread_cond_signal(&c->done);
+	}
 	pthread_mutex_unlock(&c->mu);
 }
 
 static int
 cmd_asub(natsConnection *nc, int argc, char **argv)
 {
-	struct counter c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-	    0, argc > 2 ? strtol(argv[2], NULL, 10) : 1000,
-	    argc > 3 && !strcmp(argv[3], "--copy") };
+	static struct counter c = { PTHREAD_MUTEX_INITIALIZER,
+	    PTHREAD_COND_INITIALIZER, 0, 0, false, false, 0, "", "", 0 };
 	static char obuf[64 * 1024];
 	natsSubscription *sub = NULL;
 
 	struct timespec idle;
 	long seen = -1;
 
+	c.want = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
+	c.copy = argc > 3 && !strcmp(argv[3], "--copy");
+	c.envelope = argc > 3 && !strcmp(argv[3], "--envelope");
 	if (natsConnection_Subscribe(&sub, nc, argv[0], on_count, &c) != NATS_OK) {
 		fprintf(stderr, "lt-bench: cannot subscribe to %s\n", argv[0]);
 		return 1;

@@ -9,6 +9,10 @@
 #
 #   tests/bench/watch-bench.sh [EVENTS]   (default 500000; BUILD_DIR=build-rel)
 #   BENCH_ONLY="ndjson filter" runs those consumers (and bare) only;
+#   BENCH_ROUNDS=3 runs every consumer that many times, in turns, and
+#   reports the median ratio (each round's consumer against that round's
+#   bare run) with the lowest and highest, and the highest peak RSS: on
+#   two shared cores one run's ratio moves by a tenth either way;
 #   BENCH_DEADLINE=300 kills a consumer still running after that many s.
 # Ends with payload-bench: the same ndjson work on the same payloads
 # without NATS, the part of the cost that is watch's own.
@@ -35,7 +39,7 @@ run() {
 	local name=$1 ready=$2 pubargs=$3 deadline
 	shift 4
 	case " bare ${BENCH_ONLY:-$name} " in *" $name "*) ;; *) return 0 ;; esac
-	rm -f "$dir/$name".*
+	rm -f "$dir/$name".{out,err,pub,rusage}
 	python3 - "$dir/$name.rusage" "$@" >"$dir/$name.out" 2>"$dir/$name.err" <<'PY' &
 import os, signal, subprocess, sys, time
 t0 = time.monotonic()
@@ -57,39 +61,65 @@ PY
 	# shellcheck disable=SC2086
 	"$BENCH" -s "$NATS_URL" pub --count "$N" $pubargs "${FILES[@]}" 2>"$dir/$name.pub"
 	wait "$wpid"
+	local cpu rss rc wall gaps
 	read -r cpu rss rc wall <"$dir/$name.rusage"
 	[ "$rc" = 0 ] || { echo "bench: $name exited $rc: $(tail -2 "$dir/$name.err")" >&2; exit 1; }
-	printf '%s %s %s %s\n' "$cpu" "$rss" "$wall" "$(grep -o '[0-9]* gaps\?' "$dir/$name.err" | tail -1)" >"$dir/$name.res"
+	gaps=$(grep -o '[0-9]* gaps\?' "$dir/$name.err" | tail -1 || true)
+	gaps=${gaps%% *}
+	# one line per round: CPU s, peak RSS kB, wall s, gaps
+	printf '%s %s %s %s\n' "$cpu" "$rss" "$wall" "${gaps:-0}" >>"$dir/$name.res"
 }
 
 W=(-v -s "$NATS_URL" watch --max-pending 16777216 --color never)
-run bare ready "" -- "$BENCH" -s "$NATS_URL" sub 'wasmbus.evt.default.>' --count "$N"
-run asub ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N"
-run acopy ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N" --copy
-run text subscribed "" -- "$LT" "${W[@]}" --count "$N"
-run ndjson subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N"
-run record subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N" --record "$dir/rec.ltrec"
-run filter subscribed "--for-every 100 bench-target" -- \
-    "$LT" "${W[@]}" --for component/bench-target --count $((N / 100))
-all=("${FILES[@]}")
-FILES=("$EV"/component_scaled.json)	# every event names the component
-run filter100 subscribed "--for-every 1 bench-target" -- \
-    "$LT" "${W[@]}" --for component/bench-target -o ndjson --count "$N"
-FILES=("${all[@]}")
-run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --idle 2s
-
-read -r bcpu _ <"$dir/bare.res"
-printf '%-10s %14s %13s %10s %8s\n' consumer "events/cpu-s" "ratio to bare" "peak RSS" "wall s"
-for n in bare asub acopy text ndjson record filter filter100 where; do
-	[ -f "$dir/$n.res" ] || continue
-	read -r cpu rss wall _ <"$dir/$n.res"
-	awk -v n="$n" -v c="$cpu" -v b="$bcpu" -v r="$rss" -v w="$wall" -v N="$N" \
-	    'BEGIN { printf "%-10s %14.0f %12.2fx %7d kB %8.2f\n", n, N / c, b / c, r, w }'
+round() {
+	run bare ready "" -- "$BENCH" -s "$NATS_URL" sub 'wasmbus.evt.default.>' --count "$N"
+	run asub ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N"
+	run acopy ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N" --copy
+	run aenv ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N" --envelope
+	run text subscribed "" -- "$LT" "${W[@]}" --count "$N"
+	run ndjson subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N"
+	run record subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N" --record "$dir/rec.ltrec"
+	run filter subscribed "--for-every 100 bench-target" -- \
+	    "$LT" "${W[@]}" --for component/bench-target --count $((N / 100))
+	local all=("${FILES[@]}")
+	FILES=("$EV"/component_scaled.json)	# every event names the component
+	run filter100 subscribed "--for-every 1 bench-target" -- \
+	    "$LT" "${W[@]}" --for component/bench-target -o ndjson --count "$N"
+	FILES=("${all[@]}")
+	run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --idle 2s
+}
+ROUNDS=${BENCH_ROUNDS:-3}
+rm -f "$dir"/*.res
+for ((r = 0; r < ROUNDS; r++)); do
+	round
 done
-echo "($N events published as fast as lt-bench can; events/cpu-s is N over the"
-echo " consumer's user+sys time; 'asub' is bare through an asynchronous"
+
+# line r of NAME.res is round r: ratio = bare's CPU that round / NAME's
+printf '%-10s %14s %13s %13s %10s\n' consumer "events/cpu-s" "ratio to bare" "(low-high)" "peak RSS"
+for n in bare asub acopy aenv text ndjson record filter filter100 where; do
+	[ -f "$dir/$n.res" ] || continue
+	paste -d ' ' "$dir/bare.res" "$dir/$n.res" | awk -v n="$n" -v N="$N" '
+	    NF != 8 { next }
+	    function median(a, k,   i, j, t) {
+		for (i = 2; i <= k; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+	    }
+	    { k++; r[k] = $1 / $5; e[k] = N / $5; if ($6 > rss) rss = $6 }
+	    END {
+		lo = hi = r[1]
+		for (i = 2; i <= k; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+		printf "%-10s %14.0f %12.2fx %6.2f-%-6.2f %7d kB\n", n, median(e, k),
+		    median(r, k), lo, hi, rss
+	    }'
+done
+echo "($N events published as fast as lt-bench can, $ROUNDS round(s); events/cpu-s is N"
+echo " over the consumer's user+sys time (median); 'asub' is bare through an asynchronous"
 echo " subscription, as latticectl receives; 'acopy' is asub writing every payload"
-echo " to a file, the least an ndjson writer pays; 'filter' shows 1 in 100 events, 'filter100'"
+echo " to a file, the least an ndjson writer pays; 'aenv' writes the same records as"
+echo " ndjson, the payload unchecked: ndjson's ceiling; 'filter' shows 1 in 100 events, 'filter100'"
 echo " every event as ndjson through --for, 'where' none. Peak RSS includes"
 echo " the backlog nats.c buffers while a consumer is slower than the publisher.)"
 # watch's own work per ndjson event, without NATS, on the same payloads

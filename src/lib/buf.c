@@ -82,31 +82,33 @@ void
 lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, start = 0;
+	const char *p = s, *end = s + len, *q;
+	char esc[7] = "\\u00";
 
 	lt_buf_grow(b, len + 2);
 	lt_buf_addch(b, '"');
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[7] = "\\u00";
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		lt_buf_add(b, s + start, i - start);
-		start = i + 1;
-		switch (c) {
+	for (;;) {	/* runs of plain text in one piece */
+		q = lt_json_plain_run(p, end);
+		lt_buf_add(b, p, (size_t)(q - p));
+		if (q == end)
+			break;
+		p = q + 1;
+		switch (*q) {
 		case '"': lt_buf_add(b, "\\\"", 2); break;
 		case '\\': lt_buf_add(b, "\\\\", 2); break;
 		case '\n': lt_buf_add(b, "\\n", 2); break;
 		case '\r': lt_buf_add(b, "\\r", 2); break;
 		case '\t': lt_buf_add(b, "\\t", 2); break;
 		default:
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
+			if ((unsigned char)*q >= 0x7f) {	/* DEL, UTF-8: as they are */
+				lt_buf_addch(b, *q);
+				break;
+			}
+			esc[4] = hex[(unsigned char)*q >> 4];
+			esc[5] = hex[*q & 15];
 			lt_buf_add(b, esc, 6);
 		}
 	}
-	lt_buf_add(b, s + start, len - start);
 	lt_buf_addch(b, '"');
 }
 

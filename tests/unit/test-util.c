@@ -85,6 +85,61 @@ test_text_and_glob(void)
 	lt_buf_release(&d);
 }
 
+/* The escaping as a plain byte loop, to compare lt_buf_add_json_str's
+ * runs (16 and 8 bytes at a time) against. */
+static void
+json_str_reference(struct lt_buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	lt_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			lt_buf_addf(b, "\\%c", c);
+		else if (c == '\n')
+			lt_buf_adds(b, "\\n");
+		else if (c == '\r')
+			lt_buf_adds(b, "\\r");
+		else if (c == '\t')
+			lt_buf_adds(b, "\\t");
+		else if (c < 0x20)
+			lt_buf_addf(b, "\\u%04x", c);
+		else
+			lt_buf_addch(b, (char)c);
+	}
+	lt_buf_addch(b, '"');
+}
+
+/* Every special byte at every position of strings up to 40 bytes. */
+static void
+test_json_str_runs(void)
+{
+	static const char special[] = "\"\\\n\r\t\x01\x1f\x7f\xc3\xff";
+	struct lt_buf got = LT_BUF_INIT, want = LT_BUF_INIT;
+	char s[40];
+	size_t len, at, k;
+	int bad = 0;
+
+	for (len = 0; len <= sizeof(s); len++)
+		for (at = 0; at < len || (at == 0 && len == 0); at++)
+			for (k = 0; k < sizeof(special) - 1; k++) {
+				memset(s, 'x', sizeof(s));
+				if (len > 0)
+					s[at] = special[k];
+				lt_buf_reset(&got);
+				lt_buf_reset(&want);
+				lt_buf_add_json_str(&got, s, len);
+				json_str_reference(&want, s, len);
+				bad += strcmp(lt_buf_str(&got), lt_buf_str(&want)) != 0;
+			}
+	ok(bad == 0, "json string escape: every special byte at every "
+	    "position (%d differ)", bad);
+	lt_buf_release(&got);
+	lt_buf_release(&want);
+}
+
 static void
 test_utf8_cut(void)
 {
@@ -130,6 +185,7 @@ main(void)
 	test_subject_token();
 	test_buf_u64();
 	test_utf8_cut();
+	test_json_str_runs();
 	test_duration();
 	test_numbers_and_enums();
 	test_time();

@@ -60,7 +60,12 @@ void lt_feed_destroy(struct lt_feed *f);
  * lock with lt_feed_lock/lt_feed_unlock. After lt_feed_close, fn is no
  * longer called. */
 typedef void (*lt_feed_fn)(void *ud, const struct lt_item *item);
-void lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud);
+/* flags: LT_FEED_NO_CLOCK hands messages to fn without a time of receipt
+ * (t_ns and msg.recv_ns 0): fn runs on receipt and reads the clock for the
+ * messages it keeps, so those it drops (a filter) cost no clock read. */
+#define LT_FEED_NO_CLOCK 1u
+void lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud,
+    unsigned flags);
 void lt_feed_lock(struct lt_feed *f);
 void lt_feed_unlock(struct lt_feed *f);
 

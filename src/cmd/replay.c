@@ -328,7 +328,7 @@ start(struct replay *r, struct lt_error *err)
 		rc = open_record(r, err);
 	if (rc == 0) {
 		r->feed = lt_feed_create(4096);
-		lt_feed_set_handler(r->feed, replay_on_item, r);
+		lt_feed_set_handler(r->feed, replay_on_item, r, 0);
 		lt_conn_set_feed(ctx->conn, r->feed);
 		rc = replay_subscribe(r, err);
 	}

@@ -294,17 +294,29 @@ on_status(struct watch *w, const struct lt_msg *m)
 	free(redacted);
 }
 
+/* m with its time of receipt: messages delivered directly come without
+ * one (LT_FEED_NO_CLOCK), read here once a message is kept. */
+static const struct lt_msg *
+received(const struct lt_msg *m, struct lt_msg *copy)
+{
+	if (m->recv_ns != 0)
+		return m;
+	*copy = *m;
+	copy->recv_ns = lt_now_ns();
+	return copy;
+}
+
 /* Filters, output and recording all see the redacted payload. Without
  * decoding (ndjson, no filter) it is redacted as it is copied. */
 static void
 on_msg(struct watch *w, const struct lt_msg *m)
 {
-	struct lt_msg tmp;
+	struct lt_msg tmp, stamped;
 	char *redacted;
 
 	mark_live(w, m);
 	if (m->sub_id == ID_WADM_STATUS) {
-		on_status(w, m);
+		on_status(w, received(m, &stamped));
 		return;
 	}
 	if (!lt_filter_may_match_unredacted(w->filter, m->data,
@@ -312,6 +324,7 @@ on_msg(struct watch *w, const struct lt_msg *m)
 		w->filtered++;
 		return;
 	}
+	m = received(m, &stamped);
 	if (!w->decode_all) {
 		record_msg(w, m, "event", "event", w->redact);
 		count_shown(w, last_token(m->subject), false);
@@ -636,11 +649,15 @@ static void
 on_direct(void *ud, const struct lt_item *it)
 {
 	struct watch *w = ud;
+	uint64_t shown = w->shown;
 
 	if (w->done)
 		return;
 	on_msg(w, &it->msg);
-	if (lt_mono_ns() - w->last_flush >= FLUSH_MIN_NS && pending(w) == 0) {
+	if (w->shown == shown && !w->dirty) {
+		;	/* nothing written, nothing waiting: no clock, no lock */
+	} else if (lt_mono_ns() - w->last_flush >= FLUSH_MIN_NS &&
+	    pending(w) == 0) {
 		flush_outputs(w);
 	} else if (!w->dirty) {
 		w->dirty = true;
@@ -732,7 +749,7 @@ setup(struct watch *w, struct lt_error *err)
 		w->until_deadline = lt_mono_ns() + cfg->timeout_ns;
 	w->feed = lt_feed_create(4096);
 	w->last_msg = lt_mono_ns();
-	lt_feed_set_handler(w->feed, on_direct, w);
+	lt_feed_set_handler(w->feed, on_direct, w, LT_FEED_NO_CLOCK);
 	lt_conn_set_feed(w->ctx->conn, w->feed);
 	lt_sig_set_feed(w->feed);
 	if (open_outputs(w, err) < 0 || subscribe(w, err) < 0)

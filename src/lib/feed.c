@@ -20,6 +20,7 @@ struct lt_feed {
 	pthread_mutex_t mu, handler_mu;
 	lt_feed_fn fn;
 	void *fn_ud;
+	unsigned fn_flags;
 	struct lt_item dead[DEAD_MAX];	/* under handler_mu */
 	size_t ndead, dead_bytes;
 	pthread_cond_t not_empty, not_full;
@@ -82,11 +83,13 @@ lt_feed_destroy(struct lt_feed *f)
 }
 
 void
-lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud)
+lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud,
+    unsigned flags)
 {
 	pthread_mutex_lock(&f->handler_mu);
 	f->fn = fn;
 	f->fn_ud = ud;
+	f->fn_flags = flags;
 	release_dead(f);
 	pthread_mutex_unlock(&f->handler_mu);
 }
@@ -103,6 +106,14 @@ lt_feed_unlock(struct lt_feed *f)
 	pthread_mutex_unlock(&f->handler_mu);
 }
 
+/* A message's time of receipt, unless a producer gave one. */
+static void
+stamp(struct lt_item *it)
+{
+	if (it->kind == LT_ITEM_MSG && it->t_ns == 0)
+		it->t_ns = it->msg.recv_ns = lt_now_ns();
+}
+
 /* Hand a message to the direct handler; false when there is none. The
  * message is released with its batch. */
 static bool
@@ -113,6 +124,8 @@ deliver_direct(struct lt_feed *f, const struct lt_item *item)
 
 	pthread_mutex_lock(&f->handler_mu);
 	if (f->fn) {
+		if (!(f->fn_flags & LT_FEED_NO_CLOCK))
+			stamp(&it);
 		if (!f->closed)
 			f->fn(f->fn_ud, &it);
 		f->dead[f->ndead++] = it;
@@ -128,20 +141,21 @@ deliver_direct(struct lt_feed *f, const struct lt_item *item)
 void
 lt_feed_push(struct lt_feed *f, const struct lt_item *item)
 {
-	struct lt_item drop;
+	struct lt_item it;
 
 	if (item->kind == LT_ITEM_MSG && deliver_direct(f, item))
 		return;
+	it = *item;
+	stamp(&it);
 	pthread_mutex_lock(&f->mu);
 	while (f->len == f->cap && !f->closed)
 		pthread_cond_wait(&f->not_full, &f->mu);
 	if (f->closed) {
 		pthread_mutex_unlock(&f->mu);
-		drop = *item;
-		lt_item_release(&drop);
+		lt_item_release(&it);
 		return;
 	}
-	f->ring[(f->head + f->len) % f->cap] = *item;
+	f->ring[(f->head + f->len) % f->cap] = it;
 	f->len++;
 	pthread_cond_signal(&f->not_empty);
 	pthread_mutex_unlock(&f->mu);

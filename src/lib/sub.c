@@ -25,13 +25,11 @@ lt_msg_from_nats(struct lt_item *item, natsMsg *m, int sub_id)
 	struct lt_msg *msg = &item->msg;
 
 	memset(item, 0, sizeof(*item));
-	item->kind = LT_ITEM_MSG;
-	item->t_ns = lt_now_ns();
+	item->kind = LT_ITEM_MSG;	/* the feed reads the clock (t_ns) */
 	msg->subject = natsMsg_GetSubject(m);
 	msg->reply = natsMsg_GetReply(m);
 	msg->data = natsMsg_GetData(m);
 	msg->len = natsMsg_GetDataLength(m);
-	msg->recv_ns = item->t_ns;
 	msg->sub_id = sub_id;
 	msg->native = m;
 }

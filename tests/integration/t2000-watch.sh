@@ -55,6 +55,10 @@ is "$WAIT_RC" 0 "--idle exits 0"
 is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/for.out" | sort -u | tr '\n' ' ')" \
     "com.wasmcloud.lattice.component_scale_failed com.wasmcloud.lattice.component_scaled com.wasmcloud.lattice.linkdef_deleted com.wasmcloud.lattice.linkdef_set com.wasmcloud.lattice.linkdef_set_failed " \
     "--for component/ID keeps its events and links"
+# each record's t is its time of receipt: after the meta record's, in order
+# (events reach watch without one and get it when a filter keeps them)
+in_order() { jq -rs '[.[].t] | . == sort and (.[0] | startswith("20"))' "$1"; }
+is "$(in_order "$TEST_DIR/for.out")" true "--for: record times are times of receipt, in order"
 
 watch_run where "$E" -- --where 'data.image_ref ~ 0\.0\.2$' --idle 1s
 is "$(lines "$TEST_DIR/where.out")" 1 "--where ~ matches one event"
@@ -92,6 +96,7 @@ is "$(jq -r 'select(.kind=="event") | .subject' "$TEST_DIR/nd.out")" \
     "wasmbus.evt.default.config_set" "ndjson keeps the subject"
 is "$(jq -c 'select(.kind=="event") | .event' "$TEST_DIR/nd.out")" \
     "$(jq -c . "$E/config_set.json")" "ndjson keeps the event unchanged"
+is "$(in_order "$TEST_DIR/nd.out")" true "ndjson: record times are times of receipt, in order"
 watch_run raw "$E/config_set.json" -- --count 1 -o raw
 is "$(jq -c . "$TEST_DIR/raw.out")" "$(jq -c . "$E/config_set.json")" "raw prints the payload"
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # watch-bench.sh: how close 'latticectl watch' comes to a bare nats.c
 # subscriber that only counts messages. Each consumer receives the same N
-# CloudEvents from lt-bench on a throwaway nats-server; we report its CPU
-# time per event (user+sys, from wait4) relative to the bare subscriber,
-# its wall time from subscribe to last event, and its peak RSS. CPU ratios
-# are stable on a shared machine where absolute seconds are not. Not run in
-# CI.
+# CloudEvents from lt-bench on a throwaway nats-server; we report two rates
+# relative to the bare subscriber, and peak RSS. Events per CPU-second (N
+# over user+sys, from wait4) price watch's work; events per second of wall
+# time, from the first publish to the consumer's exit, say how fast it
+# drains a flood (the bare subscriber keeps up with the publisher, so its
+# rate is the publisher's). Not run in CI.
 #
 #   tests/bench/watch-bench.sh [EVENTS]   (default 500000; BUILD_DIR=build-rel)
 #   BENCH_ONLY="ndjson filter" runs those consumers (and bare) only;
@@ -36,20 +37,19 @@ dir=$demo_dir
 # run NAME READY-PATTERN PUBLISH-ARGS -- CONSUMER...: start the consumer
 # under a wait4 wrapper, wait until it is subscribed, publish, wait for it.
 run() {
-	local name=$1 ready=$2 pubargs=$3 deadline
+	local name=$1 ready=$2 pubargs=$3 deadline t_pub
 	shift 4
 	case " bare ${BENCH_ONLY:-$name} " in *" $name "*) ;; *) return 0 ;; esac
 	rm -f "$dir/$name".{out,err,pub,rusage}
 	python3 - "$dir/$name.rusage" "$@" >"$dir/$name.out" 2>"$dir/$name.err" <<'PY' &
 import os, signal, subprocess, sys, time
-t0 = time.monotonic()
 p = subprocess.Popen(sys.argv[2:])
 signal.signal(signal.SIGALRM, lambda *_: p.kill())
 signal.alarm(int(os.environ.get("BENCH_DEADLINE", "300")))  # a lost event
 _, status, ru = os.wait4(p.pid, 0)
 with open(sys.argv[1], "w") as f:
     f.write("%f %d %d %f\n" % (ru.ru_utime + ru.ru_stime, ru.ru_maxrss,
-                                 os.waitstatus_to_exitcode(status), time.monotonic() - t0))
+                                 os.waitstatus_to_exitcode(status), time.time()))
 PY
 	local wpid=$!
 	deadline=$((SECONDS + 20))
@@ -58,11 +58,13 @@ PY
 		    { echo "bench: $name did not subscribe: $(tail -1 "$dir/$name.err")" >&2; exit 1; }
 		sleep 0.05
 	done
+	t_pub=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	"$BENCH" -s "$NATS_URL" pub --count "$N" $pubargs "${FILES[@]}" 2>"$dir/$name.pub"
 	wait "$wpid"
-	local cpu rss rc wall gaps
-	read -r cpu rss rc wall <"$dir/$name.rusage"
+	local cpu rss rc t_end wall gaps
+	read -r cpu rss rc t_end <"$dir/$name.rusage"
+	wall=$(awk -v a="$t_pub" -v b="$t_end" 'BEGIN { print b - a }')
 	[ "$rc" = 0 ] || { echo "bench: $name exited $rc: $(tail -2 "$dir/$name.err")" >&2; exit 1; }
 	gaps=$(grep -o '[0-9]* gaps\?' "$dir/$name.err" | tail -1 || true)
 	gaps=${gaps%% *}
@@ -86,7 +88,8 @@ round() {
 	run filter100 subscribed "--for-every 1 bench-target" -- \
 	    "$LT" "${W[@]}" --for component/bench-target -o ndjson --count "$N"
 	FILES=("${all[@]}")
-	run where subscribed "" -- "$LT" "${W[@]}" --where 'data.max_instances>100' --idle 2s
+	run where subscribed "--for-every 100 bench-target" -- \
+	    "$LT" "${W[@]}" --where 'data.component_id = bench-target' --count $((N / 100))
 }
 ROUNDS=${BENCH_ROUNDS:-3}
 rm -f "$dir"/*.res
@@ -94,8 +97,9 @@ for ((r = 0; r < ROUNDS; r++)); do
 	round
 done
 
-# line r of NAME.res is round r: ratio = bare's CPU that round / NAME's
-printf '%-10s %14s %13s %13s %10s\n' consumer "events/cpu-s" "ratio to bare" "(low-high)" "peak RSS"
+# line r of NAME.res is round r: ratios are bare's that round over NAME's
+printf '%-10s %13s %8s %11s %13s %8s %11s %10s\n' consumer "events/cpu-s" ratio \
+    "(low-high)" "events/s" ratio "(low-high)" "peak RSS"
 for n in bare asub acopy aenv text ndjson record filter filter100 where; do
 	[ -f "$dir/$n.res" ] || continue
 	paste -d ' ' "$dir/bare.res" "$dir/$n.res" | awk -v n="$n" -v N="$N" '
@@ -107,20 +111,29 @@ for n in bare asub acopy aenv text ndjson record filter filter100 where; do
 			}
 		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 	    }
-	    { k++; r[k] = $1 / $5; e[k] = N / $5; if ($6 > rss) rss = $6 }
+	    function range(a, k,   i, lo, hi) {
+		lo = hi = a[1]
+		for (i = 2; i <= k; i++) { if (a[i] < lo) lo = a[i]; if (a[i] > hi) hi = a[i] }
+		return sprintf("%.2f-%.2f", lo, hi)
+	    }
+	    {
+		k++; rc[k] = $1 / $5; ec[k] = N / $5; rw[k] = $3 / $7; ew[k] = N / $7
+		if ($6 > rss) rss = $6
+	    }
 	    END {
-		lo = hi = r[1]
-		for (i = 2; i <= k; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-		printf "%-10s %14.0f %12.2fx %6.2f-%-6.2f %7d kB\n", n, median(e, k),
-		    median(r, k), lo, hi, rss
+		printf "%-10s %13.0f %7.2fx %11s %13.0f %7.2fx %11s %7d kB\n", n,
+		    median(ec, k), median(rc, k), range(rc, k), median(ew, k),
+		    median(rw, k), range(rw, k), rss
 	    }'
 done
-echo "($N events published as fast as lt-bench can, $ROUNDS round(s); events/cpu-s is N"
-echo " over the consumer's user+sys time (median); 'asub' is bare through an asynchronous"
+echo "($N events published as fast as lt-bench can, $ROUNDS round(s), medians; events/cpu-s"
+echo " is N over the consumer's user+sys time, events/s N over the wall time from the first"
+echo " publish to the consumer's exit; 'asub' is bare through an asynchronous"
 echo " subscription, as latticectl receives; 'acopy' is asub writing every payload"
 echo " to a file, the least an ndjson writer pays; 'aenv' writes the same records as"
 echo " ndjson, the payload unchecked: ndjson's ceiling; 'filter' shows 1 in 100 events, 'filter100'"
-echo " every event as ndjson through --for, 'where' none. Peak RSS includes"
+echo " every event as ndjson through --for, 'where' 1 in 100 through --where (each event"
+echo " decoded). Peak RSS includes"
 echo " the backlog nats.c buffers while a consumer is slower than the publisher.)"
 # watch's own work per ndjson event, without NATS, on the same payloads
 echo "ndjson record building alone (payload-bench, no NATS, warm caches):"

@@ -79,9 +79,16 @@ like "$md" "\\| \`$C\` \\| absent \\| \\*\\*rev [0-9]+ \`\\{\"greeting\":\"hello
 like "$md" '\| wadm \| unknown \(wadm does not report it\) \|' "report: wadm's version is unknown"
 kill "$SIM_PID"
 
-start_sim --lattice sfx --wadm-mode fixed --heartbeat 1s --wadm-backoff 1s
+# (three hosts: every host's answer to a checkpoint's host.ping is paired)
+start_sim --lattice sfx --wadm-mode fixed --heartbeat 1s --wadm-backoff 1s --hosts 3
 replay_run sfx sfx "$D/shared-config-v1.yaml" "$D/shared-config-v2.yaml"
 is "$RC" 0 "shared config, fixed: exit 0"
+pings=$(jq -r 'select(.kind=="ctl.request" and (.subject|endswith(".host.ping"))) | .pair' \
+    "$TEST_DIR/sfx.ltrec")
+like "$(printf '%s\n' "$pings" | wc -l)" '^[1-9]' "latticectl pinged the hosts"
+is "$(for p in $pings; do
+	jq -c --argjson p "$p" 'select(.kind=="ctl.reply" and .pair==$p)' "$TEST_DIR/sfx.ltrec" | wc -l
+done | sort -u | tr '\n' ' ')" "3 " "each host.ping has its three hosts' replies recorded, paired"
 is "$(findings sfx)" "" "shared config, fixed: no finding"
 is "$(jq -c 'select(.kind=="wadm.cmd" and .payload.DeleteConfig)' "$TEST_DIR/sfx.ltrec")" "" \
     "fixed: no DeleteConfig"

@@ -5,11 +5,16 @@
 #ifndef LATTICECTL_NKEY_H
 #define LATTICECTL_NKEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "latticectl/error.h"
 
 #define LT_NKEY_PUBLIC_LEN 56	/* "U" + 55 base32 characters */
+
+/* Whether s is shaped like a host id: a server public key, 'N' and 55
+ * base32 characters. */
+bool lt_nkey_is_host_id(const char *s);
 
 /* The public user key ("U...") of an encoded user seed ("SU...", len
  * characters, not NUL-terminated). Returns 0 with out filled, or -1 with

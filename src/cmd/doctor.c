@@ -338,14 +338,6 @@ is_host_conn(const struct doctor *d, const cJSON *conn, const cJSON *subs)
 	return false;
 }
 
-/* An nkey-shaped host id: 'N' and 55 base32 characters. */
-static bool
-is_host_id(const char *s)
-{
-	return s[0] == 'N' && strlen(s) == LT_NKEY_PUBLIC_LEN &&
-	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == LT_NKEY_PUBLIC_LEN;
-}
-
 /* The host id of a per-host control subject, rest being what follows
  * "{prefix}.v1.{L}.": {component,provider,label,host}.<verb>.<id>
  * (protocol 1.2), or NULL. Borrowed from rest. */
@@ -361,7 +353,7 @@ per_host_id(const char *rest)
 		if (!lt_str_has_prefix(rest, kinds[i]))
 			continue;
 		id = strchr(rest + strlen(kinds[i]), '.');
-		return id && is_host_id(id + 1) ? id + 1 : NULL;
+		return id && lt_nkey_is_host_id(id + 1) ? id + 1 : NULL;
 	}
 	return NULL;
 }

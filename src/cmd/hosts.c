@@ -9,10 +9,9 @@
 
 #include "hosts.h"
 #include "latticectl/json.h"
+#include "latticectl/nkey.h"
 #include "latticectl/util.h"
 #include "banned.h"
-
-#define HOST_ID_LEN 56
 
 static const struct lt_opt hosts_opts[] = {
 	{ "wait", 0, LT_OPT_ARG, "DUR",
@@ -280,7 +279,7 @@ collect(struct lt_ctx *ctx, struct lt_ctl *ctl, const char *sel,
 	size_t i;
 
 	inv->failed = cJSON_CreateArray();
-	if (sel && strlen(sel) == HOST_ID_LEN && sel[0] == 'N') {
+	if (lt_nkey_is_host_id(sel)) {
 		inv->v = lt_xcalloc(1, sizeof(*inv->v));
 		get_one(ctl, inv, sel, "");
 		return 0;

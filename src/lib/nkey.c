@@ -210,3 +210,10 @@ out:
 	free(buf);
 	return rc;
 }
+
+bool
+lt_nkey_is_host_id(const char *s)
+{
+	return s && s[0] == 'N' && strlen(s) == LT_NKEY_PUBLIC_LEN &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == LT_NKEY_PUBLIC_LEN;
+}

@@ -41,8 +41,7 @@ subject_host(const char *subject)
 {
 	const char *t = subject ? strrchr(subject, '.') : NULL;
 
-	return t && t[1] == 'N' && strlen(t + 1) == LT_NKEY_PUBLIC_LEN ? t + 1 :
-	    NULL;
+	return t && lt_nkey_is_host_id(t + 1) ? t + 1 : NULL;
 }
 
 static void

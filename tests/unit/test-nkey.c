@@ -88,6 +88,22 @@ test_files(void)
 	    err.code == LT_E_CONNECT, "a missing file is exit 3");
 }
 
+static void
+test_host_id(void)
+{
+	const char *id = "NBBQ5KLRNTL2FDSKJEYMF7ID2VYQSXCWBBOWYBU5DI2EFOAQK44LJD42";
+	char lower[64], shorter[64];
+
+	snprintf(lower, sizeof(lower), "%s", id);
+	lower[5] = 'l';
+	snprintf(shorter, sizeof(shorter), "%.55s", id);
+	ok(lt_nkey_is_host_id(id), "a host id (example event's source)");
+	ok(!lt_nkey_is_host_id(PUB), "a user key is not a host id");
+	ok(!lt_nkey_is_host_id(shorter), "55 characters are not a host id");
+	ok(!lt_nkey_is_host_id(lower), "nor a lower-case letter in one");
+	ok(!lt_nkey_is_host_id(NULL) && !lt_nkey_is_host_id(""), "nor NULL or empty");
+}
+
 int
 main(void)
 {
@@ -100,6 +116,7 @@ main(void)
 		return 1;
 	test_seeds();
 	test_files();
+	test_host_id();
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(write_file(names[i], ""));
 	rmdir(dir);

@@ -26,6 +26,10 @@ void lt_buf_addf(struct lt_buf *b, const char *fmt, ...) LT_PRINTF(2, 3);
 void lt_buf_add_u64(struct lt_buf *b, uint64_t v);
 /* Append s as a JSON string literal, quotes included. */
 void lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len);
+/* " key=value" for text output: the value as it is, or as a JSON string
+ * when it is empty or holds a blank or a quote. */
+void lt_buf_add_field(struct lt_buf *b, const char *key, const char *v,
+    size_t len);
 /* Append len bytes as standard base64. */
 void lt_buf_add_base64(struct lt_buf *b, const void *data, size_t len);
 void lt_buf_reset(struct lt_buf *b);

@@ -112,6 +112,19 @@ lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
 	lt_buf_addch(b, '"');
 }
 
+void
+lt_buf_add_field(struct lt_buf *b, const char *key, const char *v, size_t len)
+{
+	lt_buf_addch(b, ' ');
+	lt_buf_adds(b, key);
+	lt_buf_addch(b, '=');
+	if (len == 0 || memchr(v, ' ', len) || memchr(v, '\t', len) ||
+	    memchr(v, '"', len))
+		lt_buf_add_json_str(b, v, len);
+	else
+		lt_buf_add(b, v, len);
+}
+
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

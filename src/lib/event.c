@@ -185,12 +185,6 @@ static const struct {
 	{ "manifest_unpublished", { { "app", "name" } } },
 };
 
-static bool
-needs_quotes(const char *s)
-{
-	return *s == '\0' || strpbrk(s, " \t\"") != NULL;
-}
-
 /* Maps print as k=v,k=v and arrays as a,b; scalars as themselves. */
 static void
 display_text(const cJSON *v, struct lt_buf *text)
@@ -218,11 +212,7 @@ add_field(struct lt_buf *out, const char *label, const cJSON *v)
 	if (v == NULL)
 		return;
 	display_text(v, &text);
-	lt_buf_addf(out, " %s=", label);
-	if (needs_quotes(lt_buf_str(&text)))
-		lt_buf_add_json_str(out, text.buf ? text.buf : "", text.len);
-	else
-		lt_buf_add(out, text.buf, text.len);
+	lt_buf_add_field(out, label, lt_buf_str(&text), text.len);
 	lt_buf_release(&text);
 }
 

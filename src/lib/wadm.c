@@ -82,17 +82,6 @@ lt_wadm_status_type(const cJSON *reply)
 	return lt_json_str(st, "type");
 }
 
-/* " key=value", value quoted as JSON when it has blanks. */
-static void
-add_pair(struct lt_buf *out, const char *key, const char *v)
-{
-	lt_buf_addf(out, " %s=", key);
-	if (*v == '\0' || strpbrk(v, " \t\"") != NULL)
-		lt_buf_add_json_str(out, v, strlen(v));
-	else
-		lt_buf_adds(out, v);
-}
-
 /* Each scaler that is not deployed, the first 3 of them. */
 static void
 add_scalers(struct lt_buf *out, const cJSON *scalers)
@@ -109,7 +98,7 @@ add_scalers(struct lt_buf *out, const cJSON *scalers)
 		if (!name || !type || !strcmp(type, "deployed") || n++ == 3)
 			continue;
 		v = lt_xasprintf("%s:%s", name, type);
-		add_pair(out, "scaler", v);
+		lt_buf_add_field(out, "scaler", v, strlen(v));
 		free(v);
 	}
 }
@@ -121,6 +110,7 @@ lt_wadm_status_format_text(const char *subject, const char *data,
 {
 	cJSON *doc = cJSON_ParseWithLength(data, len);
 	const char *type = lt_wadm_status_type(doc), *app = strrchr(subject, '.');
+	const char *name = app ? app + 1 : subject;
 	const char *msg = lt_json_str(cJSON_GetObjectItemCaseSensitive(doc,
 	    "status"), "message");
 	const char *color = !type || !strcmp(type, "failed") ||
@@ -131,14 +121,14 @@ lt_wadm_status_format_text(const char *subject, const char *data,
 	lt_time_format_short(recv_ns, t, sizeof(t));
 	lt_buf_addf(out, "%s%s%s  %s%-24s%s  %-8s", col->dim, t, col->reset,
 	    color, "wadm.status", col->reset, "-");
-	add_pair(out, "app", app ? app + 1 : subject);
+	lt_buf_add_field(out, "app", name, strlen(name));
 	if (type == NULL) {
 		lt_buf_addf(out, " !! not a wadm status (%zu bytes) ", len);
 		lt_buf_add_json_str(out, data ? data : "", len < 120 ? len : 120);
 	} else {
-		add_pair(out, "status", type);
+		lt_buf_add_field(out, "status", type, strlen(type));
 		if (msg && *msg)
-			add_pair(out, "message", msg);
+			lt_buf_add_field(out, "message", msg, strlen(msg));
 		add_scalers(out, cJSON_GetObjectItemCaseSensitive(doc, "scalers"));
 	}
 	cJSON_Delete(doc);

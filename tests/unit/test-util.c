@@ -112,6 +112,22 @@ json_str_reference(struct lt_buf *b, const char *s, size_t len)
 	lt_buf_addch(b, '"');
 }
 
+static void
+test_buf_field(void)
+{
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_buf_add_field(&b, "a", "plain", 5);
+	lt_buf_add_field(&b, "b", "", 0);
+	lt_buf_add_field(&b, "c", "two words", 9);
+	lt_buf_add_field(&b, "d", "say \"hi\"", 8);
+	lt_buf_add_field(&b, "e", "tab\there", 8);
+	is_str(lt_buf_str(&b), " a=plain b=\"\" c=\"two words\" "
+	    "d=\"say \\\"hi\\\"\" e=\"tab\\there\"",
+	    "text fields: quoted when empty or holding a blank or a quote");
+	lt_buf_release(&b);
+}
+
 /* Every special byte at every position of strings up to 40 bytes. */
 static void
 test_json_str_runs(void)
@@ -186,6 +202,7 @@ main(void)
 	test_buf_u64();
 	test_utf8_cut();
 	test_json_str_runs();
+	test_buf_field();
 	test_duration();
 	test_numbers_and_enums();
 	test_time();

@@ -52,7 +52,7 @@ struct replay {
 	unsigned nmine;
 	cJSON *recs;			/* every record written, in order */
 	struct open_req open[MAX_OPEN];
-	bool warned_full;		/* MAX_OPEN requests within --timeout */
+	bool warned_full;	/* MAX_OPEN requests within --timeout */
 	uint64_t next_pair, events;
 	int64_t settle_ns, t0;
 	const char *phase;

@@ -655,7 +655,7 @@ on_direct(void *ud, const struct lt_item *it)
 		return;
 	on_msg(w, &it->msg);
 	if (w->shown == shown && !w->dirty) {
-		;	/* nothing written, nothing waiting: no clock, no lock */
+		;	/* nothing written or waiting: no clock, no lock */
 	} else if (lt_mono_ns() - w->last_flush >= FLUSH_MIN_NS &&
 	    pending(w) == 0) {
 		flush_outputs(w);

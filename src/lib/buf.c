@@ -100,8 +100,8 @@ lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
 		case '\r': lt_buf_add(b, "\\r", 2); break;
 		case '\t': lt_buf_add(b, "\\t", 2); break;
 		default:
-			if ((unsigned char)*q >= 0x7f) {	/* DEL, UTF-8: as they are */
-				lt_buf_addch(b, *q);
+			if ((unsigned char)*q >= 0x7f) {
+				lt_buf_addch(b, *q);	/* DEL, UTF-8: as is */
 				break;
 			}
 			esc[4] = hex[(unsigned char)*q >> 4];

@@ -101,7 +101,8 @@ test_host_id(void)
 	ok(!lt_nkey_is_host_id(PUB), "a user key is not a host id");
 	ok(!lt_nkey_is_host_id(shorter), "55 characters are not a host id");
 	ok(!lt_nkey_is_host_id(lower), "nor a lower-case letter in one");
-	ok(!lt_nkey_is_host_id(NULL) && !lt_nkey_is_host_id(""), "nor NULL or empty");
+	ok(!lt_nkey_is_host_id(NULL) && !lt_nkey_is_host_id(""),
+	    "nor NULL or empty");
 }
 
 int

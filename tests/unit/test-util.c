@@ -148,7 +148,8 @@ test_json_str_runs(void)
 				lt_buf_reset(&want);
 				lt_buf_add_json_str(&got, s, len);
 				json_str_reference(&want, s, len);
-				bad += strcmp(lt_buf_str(&got), lt_buf_str(&want)) != 0;
+				bad += strcmp(lt_buf_str(&got),
+				    lt_buf_str(&want)) != 0;
 			}
 	ok(bad == 0, "json string escape: every special byte at every "
 	    "position (%d differ)", bad);

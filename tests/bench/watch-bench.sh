@@ -119,11 +119,14 @@ for n in bare asub acopy aenv text ndjson record filter filter100 where; do
 	    {
 		k++; rc[k] = $1 / $5; ec[k] = N / $5; rw[k] = $3 / $7; ew[k] = N / $7
 		if ($6 > rss) rss = $6
+		gaps += $8
 	    }
 	    END {
 		printf "%-10s %13.0f %7.2fx %11s %13.0f %7.2fx %11s %7d kB\n", n,
 		    median(ec, k), median(rc, k), range(rc, k), median(ew, k),
 		    median(rw, k), range(rw, k), rss
+		if (gaps)	# dropped events: the rates are not comparable
+			printf "%-10s %d gap(s) in %d round(s)\n", "", gaps, k
 	    }'
 done
 echo "($N events published as fast as lt-bench can, $ROUNDS round(s), medians; events/cpu-s"

@@ -46,10 +46,6 @@ int lt_time_parse(const char *s, int64_t *ns);
 /* True when len bytes are valid UTF-8 with no NUL and no control bytes
  * other than tab, newline and carriage return. */
 bool lt_is_text(const char *s, size_t len);
-/* The first byte at or after p (before end) that a JSON string cannot
- * hold as it is: a quote, a backslash, a control character, DEL or any
- * byte above ASCII (to be checked as UTF-8); end when there is none. */
-const char *lt_json_plain_run(const char *p, const char *end);
 /* Whether s can be one token of a NATS subject: not empty, no dot, no
  * white space (a lattice name). */
 bool lt_is_subject_token(const char *s);

@@ -5,6 +5,7 @@
 
 #include "latticectl/buf.h"
 #include "latticectl/util.h"
+#include "plain-run.h"
 #include "banned.h"
 
 void

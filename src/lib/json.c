@@ -9,6 +9,7 @@
 
 #include "latticectl/json.h"
 #include "latticectl/util.h"
+#include "plain-run.h"
 #include "banned.h"
 
 struct scan {
@@ -23,12 +24,13 @@ struct scan {
 static void
 skip_ws(struct scan *s)
 {
-	const char *from = s->p;
-
+	if (s->p < s->end && (unsigned char)*s->p > ' ')
+		return;	/* compact JSON: no white space at all */
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' ||
-	    *s->p == '\r' || *s->p == '\t'))
+	    *s->p == '\r' || *s->p == '\t')) {
 		s->p++;
-	s->spaced |= s->p != from;
+		s->spaced = true;
+	}
 }
 
 /* Copy n bytes of the value to the output, when there is one. */

@@ -56,6 +56,11 @@ bool lt_filter_may_match_unredacted(const struct lt_filter *f,
     const char *raw, size_t len);
 /* Full test on a decoded event. */
 bool lt_filter_match(const struct lt_filter *f, const struct lt_event *ev);
+/* The test for a wadm application status (not a CloudEvent): every --grep
+ * text in raw, and, when there is any --for, an app/NAME naming app;
+ * --type and --where are about CloudEvents and do not apply. */
+bool lt_filter_match_status(const struct lt_filter *f, const char *app,
+    const char *raw, size_t len);
 
 /* The subjects to subscribe to for lattice (or "*" for all lattices) so
  * that the server filters by --type: one per glob, a glob with wildcards

@@ -272,14 +272,21 @@ show_msg(struct watch *w, const struct lt_msg *m)
 }
 
 /* wadm.status.{L}.{app} (--wadm): an application's status, not a
- * CloudEvent, so no event filter applies; shown, recorded as kind
- * wadm.status and counted as that type. */
+ * CloudEvent (--grep and --for app/ apply, lt_filter_match_status); shown,
+ * recorded as kind wadm.status and counted as that type. */
 static void
 on_status(struct watch *w, const struct lt_msg *m)
 {
 	struct lt_msg tmp;
 	char *redacted;
 	const struct lt_msg *r = lt_redact_msg(m, w->redact, &tmp, &redacted);
+
+	if (!lt_filter_match_status(w->filter, last_token(r->subject), r->data,
+	    (size_t)r->len)) {
+		w->filtered++;
+		free(redacted);
+		return;
+	}
 
 	if (w->ctx->format == LT_FMT_TEXT || w->ctx->format == LT_FMT_WIDE) {
 		lt_buf_reset(&w->line);

@@ -557,6 +557,21 @@ lt_filter_match(const struct lt_filter *f, const struct lt_event *ev)
 	return true;
 }
 
+bool
+lt_filter_match_status(const struct lt_filter *f, const char *app,
+    const char *raw, size_t len)
+{
+	int i;
+	bool any = f->nfors == 0;
+
+	for (i = 0; i < f->ngreps; i++)
+		if (!contains(raw, len, f->greps[i]))
+			return false;
+	for (i = 0; i < f->nfors && !any; i++)
+		any = f->fors[i].kind == FOR_APP && !strcmp(f->fors[i].id, app);
+	return any;
+}
+
 /* A glob the server can do itself: a literal, or "*" alone. */
 static bool
 server_glob(const char *g)

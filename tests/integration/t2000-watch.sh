@@ -156,6 +156,26 @@ is "$(jq -r 'select(.kind=="wadm.status") | "\(.subject) \(.payload.status.type)
 like "$(lt show "$TEST_DIR/wstat.ltrec")" '-- wadm\.status: subject=wadm\.status\.default\.rust-hello-world status=reconciling' \
     "show reads the recorded status"
 like "$(cat "$TEST_DIR/wstat.err")" 'wadm\.status 2' "summary counts them"
+# --for app/NAME and --grep pick statuses too (the app is the subject's
+# last token); any other --for leaves none.
+bg_lt wfor watch --wadm --for app/rust-hello-world --grep Scaling --count 1
+jq -c .payload "$ST" | T pub wadm.status.default.other-app - >/dev/null
+jq -c '.payload | .status = {"type":"deployed"}' "$ST" |
+    T pub wadm.status.default.rust-hello-world - >/dev/null
+jq -c .payload "$ST" | T pub wadm.status.default.rust-hello-world - >/dev/null
+wait_pid "$LAST_PID" 20
+is "$WAIT_RC" 0 "--wadm --for app/NAME --grep: exits after the one match"
+like "$(cat "$TEST_DIR/wfor.out")" '^[0-9:.]+  wadm\.status +- +app=rust-hello-world status=reconciling' \
+    "--for app/NAME --grep: only that app's status with the text"
+is "$(lines "$TEST_DIR/wfor.out")" 1 "... and no other"
+like "$(cat "$TEST_DIR/wfor.err")" '2 filtered out' "the other app's and the text-less status are filtered out"
+bg_lt wcomp watch --wadm --for component/x --count 1
+jq -c .payload "$ST" | T pub wadm.status.default.rust-hello-world - >/dev/null
+jq -c '.data.component_id = "x"' "$E/component_scaled.json" |
+    T pub wasmbus.evt.default.component_scaled - >/dev/null
+wait_pid "$LAST_PID" 20
+is "$WAIT_RC" 0 "--wadm --for component/X: exits after the component's event"
+unlike "$(cat "$TEST_DIR/wcomp.out")" 'wadm\.status' "and shows no status (a status names no component)"
 
 # Bad payloads are shown for what they are, never a crash.
 bg_lt bad watch --count 4 -o ndjson

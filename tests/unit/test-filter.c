@@ -62,6 +62,32 @@ test_matching(void)
 	ok(!matches("grep", "nothere"), "grep miss");
 }
 
+/* wadm statuses: --grep and --for app/ apply, nothing else. */
+static void
+test_status(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	const char raw[] = "{\"status\":{\"type\":\"deployed\"}}";
+
+	ok(lt_filter_match_status(f, "a", raw, strlen(raw)), "status: no filter");
+	lt_filter_add_types(f, "component_*", &err);
+	lt_filter_add_where(f, "data.x = 1", &err);
+	ok(lt_filter_match_status(f, "a", raw, strlen(raw)),
+	    "status: --type and --where do not apply");
+	lt_filter_add_for(f, "component/a", &err);
+	ok(!lt_filter_match_status(f, "a", raw, strlen(raw)),
+	    "status: --for component/ keeps none");
+	lt_filter_add_for(f, "app/a", &err);
+	ok(lt_filter_match_status(f, "a", raw, strlen(raw)) &&
+	    !lt_filter_match_status(f, "ab", raw, strlen(raw)),
+	    "status: --for app/NAME keeps that app (whole name)");
+	lt_filter_add_grep(f, "failed");
+	ok(!lt_filter_match_status(f, "a", raw, strlen(raw)),
+	    "status: --grep applies");
+	lt_filter_destroy(f);
+}
+
 static void
 test_errors(void)
 {
@@ -194,6 +220,7 @@ main(void)
 	test_matching();
 	test_unredacted();
 	test_errors();
+	test_status();
 	test_regex_bounds();
 	test_subjects();
 	done_testing();

@@ -402,15 +402,26 @@ contains(const char *raw, size_t len, const char *needle)
 	return lt_memfind(raw, len, needle, n) != NULL;
 }
 
+/* Every --grep text is in raw. */
+static bool
+greps_in(const struct lt_filter *f, const char *raw, size_t len)
+{
+	int i;
+
+	for (i = 0; i < f->ngreps; i++)
+		if (!contains(raw, len, f->greps[i]))
+			return false;
+	return true;
+}
+
 bool
 lt_filter_may_match(const struct lt_filter *f, const char *raw, size_t len)
 {
 	int i;
 	bool any = f->nfors == 0;
 
-	for (i = 0; i < f->ngreps; i++)
-		if (!contains(raw, len, f->greps[i]))
-			return false;
+	if (!greps_in(f, raw, len))
+		return false;
 	for (i = 0; i < f->nfors && !any; i++)
 		any = contains(raw, len, f->fors[i].id);
 	return any;
@@ -541,11 +552,8 @@ lt_filter_match(const struct lt_filter *f, const struct lt_event *ev)
 	int i;
 	bool any = f->nfors == 0;
 
-	if (!type_matches(f, ev->type))
+	if (!type_matches(f, ev->type) || !greps_in(f, ev->raw, ev->raw_len))
 		return false;
-	for (i = 0; i < f->ngreps; i++)
-		if (!contains(ev->raw, ev->raw_len, f->greps[i]))
-			return false;
 	for (i = 0; i < f->nfors && !any; i++)
 		any = ev->status == LT_EV_OK &&
 		    for_matches(ev, f->fors[i].kind, f->fors[i].id);
@@ -564,9 +572,8 @@ lt_filter_match_status(const struct lt_filter *f, const char *app,
 	int i;
 	bool any = f->nfors == 0;
 
-	for (i = 0; i < f->ngreps; i++)
-		if (!contains(raw, len, f->greps[i]))
-			return false;
+	if (!greps_in(f, raw, len))
+		return false;
 	for (i = 0; i < f->nfors && !any; i++)
 		any = f->fors[i].kind == FOR_APP && !strcmp(f->fors[i].id, app);
 	return any;

@@ -28,6 +28,26 @@ char *lt_timeline_payload(const struct cJSON *rec, const char *key,
  * <N bytes binary>; over max bytes it is cut with "... (N bytes)". */
 void lt_timeline_payload_text(struct lt_buf *b, const char *data,
     size_t len, size_t max);
+/* A message as 'sub' shows it (live, or read back by 'show'). */
+struct lt_msg_line {
+	int64_t t_ns;
+	const char *subject, *reply;	/* reply: NULL when none */
+	uint64_t pair;			/* 0: not paired */
+	const char *request_subject;	/* set: a reply to pair */
+	unsigned nreplies;		/* of that request, this one included */
+	int64_t latency_ns;
+	bool no_responders;		/* the server's 503 for the request */
+	bool unanswered;		/* no reply came (sub's closing note) */
+	const char *window;		/* unanswered: within this, or NULL */
+	const char *data;
+	size_t len;
+};
+/* Append "HH:MM:SS.mmm  " and then "rep #P[+]  LATENCY  REQUEST  ",
+ * "503 #P  LATENCY  REQUEST  no responders", "unanswered #P  REQUEST  no
+ * reply[ within WINDOW]", "req #P  SUBJECT  " or "SUBJECT  [-> REPLY  ]",
+ * and (for a message) the payload cell, cut at max bytes. */
+void lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
+    const struct lt_colors *c, size_t max);
 /* Append the line for a record that is not an event. */
 void lt_timeline_other(const struct cJSON *rec, const char *kind,
     const struct lt_colors *col, struct lt_buf *out);

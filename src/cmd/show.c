@@ -66,25 +66,31 @@ render_event(struct show *s, const cJSON *rec, bool print)
 	return pass;
 }
 
-/* A message 'sub' recorded (kind msg): the line sub printed for it, its
- * payload redacted as the reader redacts it. */
+/* A message 'sub' recorded (kind msg): the line sub printed for it, with
+ * its req/rep pairing, its payload redacted as the reader redacts it. */
 static void
 render_msg(struct show *s, const cJSON *rec)
 {
 	const char *subject = lt_json_str(rec, "subject");
-	const char *reply = lt_json_str(rec, "reply");
-	const struct lt_colors *c = s->col;
-	size_t len = 0;
-	char *data = lt_timeline_payload(rec, "payload", &len);
-	char t[32];
+	const char *status = lt_json_str(rec, "status");
+	double pair = lt_json_num(rec, "pair", 0);
+	double nreplies = lt_json_num(rec, "reply_index", 0);
+	struct lt_msg_line l = {
+		.t_ns = lt_timeline_time(rec),
+		.subject = subject ? subject : "-",
+		.reply = lt_json_str(rec, "reply"),
+		.pair = pair > 0 ? (uint64_t)pair : 0,
+		.request_subject = lt_json_str(rec, "request_subject"),
+		.nreplies = nreplies > 0 ? (unsigned)nreplies : 0,
+		.latency_ns = (int64_t)(lt_json_num(rec, "latency_ms", 0) * 1e6),
+		.no_responders = status && !strcmp(status, "no-responders"),
+		.unanswered = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec,
+		    "answered")),
+	};
+	char *data = lt_timeline_payload(rec, "payload", &l.len);
 
-	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
-	lt_buf_addf(&s->line, "%s%s%s  %s%s%s  ", c->dim, t, c->reset, c->bold,
-	    subject ? subject : "-", c->reset);
-	if (reply)
-		lt_buf_addf(&s->line, "-> %s  ", reply);
-	lt_timeline_payload_text(&s->line, data ? data : "", data ? len : 0,
-	    MAX_SHOWN_PAYLOAD);
+	l.data = data;
+	lt_timeline_msg_text(&s->line, &l, s->col, MAX_SHOWN_PAYLOAD);
 	free(data);
 }
 

@@ -238,37 +238,22 @@ display_text(struct sub *s, const struct view *v,
     const struct lt_pair_match *pm)
 {
 	const struct lt_msg *m = v->m;
-	const struct lt_colors *c = s->col;
-	char t[16], lat[32];
+	bool answer = pm && (pm->kind == LT_PAIR_REPLY ||
+	    pm->kind == LT_PAIR_NO_RESPONDERS);
+	struct lt_msg_line l = {
+		.t_ns = m->recv_ns, .subject = m->subject, .reply = m->reply,
+		.pair = pm ? pm->id : 0,
+		.request_subject = answer ? pm->subject : NULL,
+		.nreplies = pm ? pm->nreplies : 0,
+		.latency_ns = pm ? pm->latency_ns : 0,
+		.no_responders = pm && pm->kind == LT_PAIR_NO_RESPONDERS,
+		.data = m->data, .len = (size_t)m->len,
+	};
 
 	lt_buf_reset(&s->line);
-	lt_time_format_short(m->recv_ns, t, sizeof(t));
-	lt_buf_addf(&s->line, "%s%s%s  ", c->dim, t, c->reset);
-	if (pm && pm->kind == LT_PAIR_REPLY) {
-		lt_duration_format(pm->latency_ns, lat, sizeof(lat));
-		lt_buf_addf(&s->line, "%srep #%llu%s  %s  %s%s%s  ", c->green,
-		    (unsigned long long)pm->id, pm->nreplies > 1 ? "+" : "",
-		    lat, c->bold, pm->subject, c->reset);
-	} else if (pm && pm->kind == LT_PAIR_NO_RESPONDERS) {
-		lt_duration_format(pm->latency_ns, lat, sizeof(lat));
-		lt_buf_addf(&s->line, "%s503 #%llu  %s  %s  no responders%s",
-		    c->red, (unsigned long long)pm->id, lat, pm->subject,
-		    c->reset);
-		emit_line(s);
-		return;
-	} else if (pm && pm->id) {
-		lt_buf_addf(&s->line, "%sreq #%llu%s  %s%s%s  ", c->cyan,
-		    (unsigned long long)pm->id, c->reset, c->bold, m->subject,
-		    c->reset);
-	} else {
-		lt_buf_addf(&s->line, "%s%s%s  ", c->bold, m->subject, c->reset);
-		if (m->reply)
-			lt_buf_addf(&s->line, "-> %s  ", m->reply);
-	}
-	lt_timeline_payload_text(&s->line, m->data, (size_t)m->len,
-	    MAX_SHOWN_PAYLOAD);
+	lt_timeline_msg_text(&s->line, &l, s->col, MAX_SHOWN_PAYLOAD);
 	emit_line(s);
-	if (v->headers)
+	if (v->headers && !l.no_responders)
 		text_headers(s, v->headers);
 }
 
@@ -373,8 +358,11 @@ static void
 on_closed(void *ud, const struct lt_pair_match *pm)
 {
 	struct sub *s = ud;
-	char kbuf[32], win[32], t[16];
+	char kbuf[32], win[32];
 	int64_t now = lt_now_ns();
+	struct lt_msg_line l = { .t_ns = now, .subject = pm->reply,
+	    .pair = pm->id, .request_subject = pm->subject, .unanswered = true,
+	    .window = win };
 
 	if (pm->kind != LT_PAIR_UNANSWERED)
 		return;
@@ -390,12 +378,9 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 	}
 	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
 		return;
-	lt_time_format_short(now, t, sizeof(t));
 	lt_duration_format(s->ctx->cfg->timeout_ns, win, sizeof(win));
 	lt_buf_reset(&s->line);
-	lt_buf_addf(&s->line, "%s%s%s  %sunanswered #%llu%s  %s  no reply "
-	    "within %s", s->col->dim, t, s->col->reset, s->col->red,
-	    (unsigned long long)pm->id, s->col->reset, pm->subject, win);
+	lt_timeline_msg_text(&s->line, &l, s->col, MAX_SHOWN_PAYLOAD);
 	emit_line(s);
 }
 

@@ -218,3 +218,40 @@ lt_timeline_line(const cJSON *rec, const struct lt_colors *col,
 		lt_timeline_other(rec, kind ? kind : "?", col, out);
 	}
 }
+
+void
+lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
+    const struct lt_colors *c, size_t max)
+{
+	char t[16], lat[32];
+
+	lt_time_format_short(m->t_ns, t, sizeof(t));
+	lt_buf_addf(b, "%s%s%s  ", c->dim, t, c->reset);
+	lt_duration_format(m->latency_ns, lat, sizeof(lat));
+	if (m->request_subject && m->unanswered) {
+		lt_buf_addf(b, "%sunanswered #%llu%s  %s  no reply%s%s", c->red,
+		    (unsigned long long)m->pair, c->reset, m->request_subject,
+		    m->window ? " within " : "", m->window ? m->window : "");
+		return;
+	}
+	if (m->request_subject && m->no_responders) {
+		lt_buf_addf(b, "%s503 #%llu  %s  %s  no responders%s", c->red,
+		    (unsigned long long)m->pair, lat, m->request_subject,
+		    c->reset);
+		return;
+	}
+	if (m->request_subject)
+		lt_buf_addf(b, "%srep #%llu%s  %s  %s%s%s  ", c->green,
+		    (unsigned long long)m->pair, m->nreplies > 1 ? "+" : "",
+		    lat, c->bold, m->request_subject, c->reset);
+	else if (m->pair)
+		lt_buf_addf(b, "%sreq #%llu%s  %s%s%s  ", c->cyan,
+		    (unsigned long long)m->pair, c->reset, c->bold, m->subject,
+		    c->reset);
+	else
+		lt_buf_addf(b, "%s%s%s  ", c->bold, m->subject, c->reset);
+	if (!m->pair && m->reply)
+		lt_buf_addf(b, "-> %s  ", m->reply);
+	lt_timeline_payload_text(b, m->data ? m->data : "", m->data ? m->len :
+	    0, max);
+}

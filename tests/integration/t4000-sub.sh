@@ -112,9 +112,14 @@ like "$(jq -c 'select(.request_subject=="svc.ping")' "$TEST_DIR/pair.out")" '"la
 like "$(jq -c 'select(.kind=="end")' "$TEST_DIR/pair.out")" '"requests":2,"paired":2,"extra_replies":0,"unanswered":0' \
     "end record counts"
 unlike "$(cat "$TEST_DIR/pair.out")" '_INBOX[^"]*","payload":\{"stream' "no JetStream acks observed"
+sh=$(lt show "$TEST_DIR/pair.out" 2>/dev/null)
+like "$sh" '^[0-9:.]+  req #1  svc\.ping  <empty>$' "show: a paired request as sub shows it live"
+like "$sh" '^[0-9:.]+  rep #1  [0-9.]+[^ ]*s  svc\.ping  \{"success":true,"message":"pong"\}$' \
+    "show: its reply with the latency and the request's subject"
 
 # Unanswered after --timeout; replies to unobserved traffic are not shown.
-bg_lt lone sub 'quiet.>' --observe-requests --match-replies --timeout 300ms --idle 3s
+bg_lt lone sub 'quiet.>' --observe-requests --match-replies --timeout 300ms --idle 3s \
+    --record "$TEST_DIR/lone.ltrec"
 T req quiet.nobody --timeout 200ms >/dev/null 2>&1
 is "$?" 4 "the request times out (passive interest hides no-responders)"
 T req svc.other >/dev/null
@@ -124,6 +129,8 @@ unlike "$(cat "$TEST_DIR/lone.out")" 'svc.other|pong' "unrelated inbox traffic i
 kill -INT "$LAST_PID"
 wait_pid "$LAST_PID" 10
 like "$(cat "$TEST_DIR/lone.err")" '1 requests, 0 paired .*1 unanswered' "summary counts the unanswered request"
+like "$(lt show "$TEST_DIR/lone.ltrec" 2>/dev/null)" '^[0-9:.]+  unanswered #1  quiet\.nobody  no reply$' \
+    "show: the unanswered request as sub noted it"
 
 # A requester whose inbox is outside --inbox-prefix: warned once.
 bg_lt box sub 'svc.>' --match-replies --inbox-prefix MYBOX

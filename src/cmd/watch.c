@@ -122,8 +122,8 @@ emit_text(struct watch *w, const char *text)
 /* redacted: a message on_msg redacted in the writers' mode (events,
  * wadm.status); else the writer scans it (gaps). */
 static void
-write_fields(struct watch *w, const char *kind, int64_t t, const struct lt_buf *b,
-    bool redacted)
+write_fields(struct watch *w, const char *kind, int64_t t,
+    const struct lt_buf *b, bool redacted)
 {
 	if (w->nd && lt_rec_write_fields(w->nd, kind, t, b->buf, b->len,
 	    redacted, NULL) == 0)
@@ -214,7 +214,8 @@ record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
 		lt_buf_add_u64(&w->fields, m->stream_seq);
 	}
 	lt_buf_addch(&w->fields, ',');
-	lt_rec_add_payload_redacted(&w->fields, member, m->subject, m->data, (size_t)m->len, mode);
+	lt_rec_add_payload_redacted(&w->fields, member, m->subject, m->data,
+	    (size_t)m->len, mode);
 	write_fields(w, kind, m->recv_ns, &w->fields, true);
 }
 

@@ -85,7 +85,7 @@ replay_run sfx sfx "$D/shared-config-v1.yaml" "$D/shared-config-v2.yaml"
 is "$RC" 0 "shared config, fixed: exit 0"
 pings=$(jq -r 'select(.kind=="ctl.request" and (.subject|endswith(".host.ping"))) | .pair' \
     "$TEST_DIR/sfx.ltrec")
-like "$(printf '%s\n' "$pings" | wc -l)" '^[1-9]' "latticectl pinged the hosts"
+like "$(printf '%s\n' "$pings" | grep -c .)" '^[1-9]' "latticectl pinged the hosts"
 is "$(for p in $pings; do
 	jq -c --argjson p "$p" 'select(.kind=="ctl.reply" and .pair==$p)' "$TEST_DIR/sfx.ltrec" | wc -l
 done | sort -u | tr '\n' ' ')" "3 " "each host.ping has its three hosts' replies recorded, paired"

@@ -290,8 +290,8 @@ check_format(const struct lt_cmd *cmd, const char *path,
 			lt_buf_adds(&ok, names[f]);
 		}
 	lt_error_set(err, LT_E_USAGE, "-o %s is not an output of %s (it takes "
-	    "-o %s; usage: %s %s)", names[ctx->format], path, lt_buf_str(&ok),
-	    path, cmd->usage);
+	    "-o %s; usage: %s%s%s)", names[ctx->format], path, lt_buf_str(&ok),
+	    path, *cmd->usage ? " " : "", cmd->usage);
 	lt_buf_release(&ok);
 	return -1;
 }

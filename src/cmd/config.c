@@ -32,6 +32,7 @@ static const struct lt_cmd cmd_config_show = {
 	.summary = "print the resolved settings",
 	.usage = "[--sources]",
 	.flags = LT_CMD_NO_LATTICE,	/* shows it, never uses it */
+	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = show_opts,
 	.max_args = 0,
 	.run = run_show,

@@ -716,8 +716,7 @@ const struct lt_cmd cmd_doctor_entry = {
 	    "or wadm queue group that are not hosts or wadm (they\nsteal "
 	    "requests). Read-only. Exit 1 when any check fails.",
 	.flags = LT_CMD_CONNECT,
-	.formats = LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_JSON) |
-	    LT_FORMAT(LT_FMT_NDJSON),
+	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = doctor_opts,
 	.max_args = 0,
 	.check = check_doctor,

@@ -321,8 +321,6 @@ run_diff(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	if (kv_target_parse(ctx, &t, err) < 0 ||
 	    parse_sides(ctx, argc, argv, sd, err) < 0)
 		return LT_E_USAGE;
-	if (ctx->format == LT_FMT_RAW || ctx->format == LT_FMT_WIDE)
-		ctx->format = LT_FMT_TEXT;
 	rc = load_sides(ctx, &t, sd, err);
 	if (rc == 0) {
 		lt_diff_snapshots(&sd[0].s, &sd[1].s, &d);
@@ -345,6 +343,7 @@ const struct lt_cmd cmd_kv_diff = {
 	    "@REVISION / @TIME points rebuilt\nfrom the bucket's history; "
 	    "without B (or with --live) A is compared with the\nbucket now. "
 	    "Exit 0 no difference, 1 differences. Read-only.",
+	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = diff_opts,
 	.min_args = 1,
 	.max_args = 2,

@@ -566,9 +566,6 @@ run_history(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	if (kv_target_parse(ctx, &t, err) < 0)
 		return LT_E_USAGE;
-	if (ctx->format == LT_FMT_RAW)
-		return lt_error_set(err, LT_E_USAGE, "kv history has no raw "
-		    "output (use kv get --revision N -o raw)"), LT_E_USAGE;
 	if (kv_target_open(ctx, &t, &kv, err) < 0)
 		return err->code;
 	n = lt_kv_history(kv, argv[0], &v, err);
@@ -738,6 +735,7 @@ static const struct lt_cmd cmd_kv_history = {
 	.name = "history",
 	.summary = "every revision the bucket keeps for a key",
 	.usage = "KEY [--bucket BUCKET]",
+	.formats = LT_FORMATS_NOT_RAW,	/* kv get --revision N -o raw */
 	.opts = history_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -30,6 +30,7 @@ const struct lt_cmd cmd_version_entry = {
 	.summary = "print the version and the library versions",
 	.usage = "",
 	.flags = LT_CMD_NO_LATTICE,	/* never uses it */
+	.formats = LT_FORMATS_TEXT_JSON,
 	.max_args = 0,
 	.run = run_version,
 };

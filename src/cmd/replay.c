@@ -25,7 +25,8 @@ static const struct lt_opt replay_opts[] = {
 	{ "record", 0, LT_OPT_ARG, "FILE",
 	    "recording (replay-<app>-<time>.ltrec)", NULL },
 	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },
-	{ "yes", 'y', 0, NULL, "do not ask before deploying", NULL },
+	{ "yes", 'y', 0, NULL, "do not ask before deploying (required "
+	    "without a terminal)", NULL },
 	LT_REDACT_OPT_SHOW,
 	LT_OPT_END
 };

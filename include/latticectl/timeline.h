@@ -23,6 +23,8 @@ int64_t lt_timeline_time(const struct cJSON *rec);
  * record says "encoding":"base64"); NULL when absent. Caller frees. */
 char *lt_timeline_payload(const struct cJSON *rec, const char *key,
     size_t *len);
+/* How much of a payload a message line shows (sub live, show). */
+#define LT_TIMELINE_PAYLOAD_MAX 4096
 /* Append the payload bytes data as one readable cell, as 'sub' shows a
  * message: <empty>, compact JSON, text with \n and \r escaped, or
  * <N bytes binary>; over max bytes it is cut with "... (N bytes)". */

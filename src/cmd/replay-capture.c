@@ -247,8 +247,7 @@ replay_expect_subject(struct replay *r, const char *subject)
 void
 replay_expect_mine(struct replay *r, const char *tail)
 {
-	char *subject = lt_xasprintf("%s.v1.%s.%s", r->ctl.prefix, r->lattice,
-	    tail);
+	char *subject = lt_ctl_subject(&r->ctl, tail);
 
 	replay_expect_subject(r, subject);
 	free(subject);
@@ -295,7 +294,7 @@ replay_subscribe(struct replay *r, struct lt_error *err)
 {
 	char *subjects[] = {
 		lt_xasprintf("wasmbus.evt.%s.>", r->lattice),
-		lt_xasprintf("%s.v1.%s.>", r->ctl.prefix, r->lattice),
+		lt_ctl_subject(&r->ctl, ">"),
 		lt_xasprintf("wadm.api.%s.>", r->lattice),
 		lt_xasprintf("wadm.cmd.%s", r->lattice),
 		lt_xasprintf("wadm.status.%s.>", r->lattice),

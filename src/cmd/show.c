@@ -26,7 +26,6 @@ static const struct lt_opt show_opts[] = {
 	LT_OPT_END
 };
 
-#define MAX_SHOWN_PAYLOAD 4096	/* as sub shows it */
 
 struct show {
 	struct lt_ctx *ctx;
@@ -90,7 +89,7 @@ render_msg(struct show *s, const cJSON *rec)
 	char *data = lt_timeline_payload(rec, "payload", &l.len);
 
 	l.data = data;
-	lt_timeline_msg_text(&s->line, &l, s->col, MAX_SHOWN_PAYLOAD);
+	lt_timeline_msg_text(&s->line, &l, s->col, LT_TIMELINE_PAYLOAD_MAX);
 	free(data);
 }
 

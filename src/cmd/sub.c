@@ -26,7 +26,6 @@
 
 #define MAX_SUBS 32
 #define INBOX_SUB 1000		/* sub_id of the --match-replies inbox sub */
-#define MAX_SHOWN_PAYLOAD 4096
 
 static const struct lt_opt sub_opts[] = {
 	{ "observe-requests", 0, 0, NULL,
@@ -251,7 +250,7 @@ display_text(struct sub *s, const struct view *v,
 	};
 
 	lt_buf_reset(&s->line);
-	lt_timeline_msg_text(&s->line, &l, s->col, MAX_SHOWN_PAYLOAD);
+	lt_timeline_msg_text(&s->line, &l, s->col, LT_TIMELINE_PAYLOAD_MAX);
 	emit_line(s);
 	if (v->headers && !l.no_responders)
 		text_headers(s, v->headers);
@@ -360,9 +359,8 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 	struct sub *s = ud;
 	char kbuf[32], win[32];
 	int64_t now = lt_now_ns();
-	struct lt_msg_line l = { .t_ns = now, .subject = pm->reply,
-	    .pair = pm->id, .request_subject = pm->subject, .unanswered = true,
-	    .window = win };
+	struct lt_msg_line l = { .t_ns = now, .pair = pm->id,
+	    .request_subject = pm->subject, .unanswered = true, .window = win };
 
 	if (pm->kind != LT_PAIR_UNANSWERED)
 		return;
@@ -380,7 +378,7 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 		return;
 	lt_duration_format(s->ctx->cfg->timeout_ns, win, sizeof(win));
 	lt_buf_reset(&s->line);
-	lt_timeline_msg_text(&s->line, &l, s->col, MAX_SHOWN_PAYLOAD);
+	lt_timeline_msg_text(&s->line, &l, s->col, LT_TIMELINE_PAYLOAD_MAX);
 	emit_line(s);
 }
 

@@ -65,34 +65,6 @@ render_event(struct show *s, const cJSON *rec, bool print)
 	return pass;
 }
 
-/* A message 'sub' recorded (kind msg): the line sub printed for it, with
- * its req/rep pairing, its payload redacted as the reader redacts it. */
-static void
-render_msg(struct show *s, const cJSON *rec)
-{
-	const char *subject = lt_json_str(rec, "subject");
-	const char *status = lt_json_str(rec, "status");
-	double pair = lt_json_num(rec, "pair", 0);
-	double nreplies = lt_json_num(rec, "reply_index", 0);
-	struct lt_msg_line l = {
-		.t_ns = lt_timeline_time(rec),
-		.subject = subject ? subject : "-",
-		.reply = lt_json_str(rec, "reply"),
-		.pair = pair > 0 ? (uint64_t)pair : 0,
-		.request_subject = lt_json_str(rec, "request_subject"),
-		.nreplies = nreplies > 0 ? (unsigned)nreplies : 0,
-		.latency_ns = (int64_t)(lt_json_num(rec, "latency_ms", 0) * 1e6),
-		.no_responders = status && !strcmp(status, "no-responders"),
-		.unanswered = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec,
-		    "answered")),
-	};
-	char *data = lt_timeline_payload(rec, "payload", &l.len);
-
-	l.data = data;
-	lt_timeline_msg_text(&s->line, &l, s->col, LT_TIMELINE_PAYLOAD_MAX);
-	free(data);
-}
-
 static int
 emit(struct show *s, const char *text, struct lt_error *err)
 {
@@ -127,9 +99,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		pass = nd && !s->filtered && !s->events_only;
 	} else {
 		pass = !s->events_only && (!s->filtered || is_frame_kind(kind));
-		if (pass && !nd && !strcmp(kind, "msg"))
-			render_msg(s, rec);
-		else if (pass && !nd)
+		if (pass && !nd)
 			lt_timeline_other(rec, kind, s->col, &s->line);
 	}
 	if (!pass)

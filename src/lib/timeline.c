@@ -162,11 +162,40 @@ add_payload_summary(struct lt_buf *b, const cJSON *rec, const char *kind)
 	    lt_json_str(st, "type")) {
 		lt_buf_addf(b, " status=%s", lt_json_str(st, "type"));
 		if (lt_json_str(st, "message") && *lt_json_str(st, "message"))
-			lt_buf_addf(b, " message=\"%s\"", lt_json_str(st, "message"));
+			lt_buf_add_field(b, "message", lt_json_str(st, "message"),
+			    strlen(lt_json_str(st, "message")));
 		return;
 	}
 	if (cJSON_IsObject(p))
 		add_payload_members(b, p);
+}
+
+/* A message 'sub' recorded (kind msg): the line sub printed for it, with
+ * its req/rep pairing (its payload as the reader redacted it). */
+static void
+msg_line(const cJSON *rec, const struct lt_colors *col, struct lt_buf *out)
+{
+	const char *subject = lt_json_str(rec, "subject");
+	const char *status = lt_json_str(rec, "status");
+	double pair = lt_json_num(rec, "pair", 0);
+	double nreplies = lt_json_num(rec, "reply_index", 0);
+	struct lt_msg_line l = {
+		.t_ns = lt_timeline_time(rec),
+		.subject = subject ? subject : "-",
+		.reply = lt_json_str(rec, "reply"),
+		.pair = pair > 0 ? (uint64_t)pair : 0,
+		.request_subject = lt_json_str(rec, "request_subject"),
+		.nreplies = nreplies > 0 ? (unsigned)nreplies : 0,
+		.latency_ns = (int64_t)(lt_json_num(rec, "latency_ms", 0) * 1e6),
+		.no_responders = status && !strcmp(status, "no-responders"),
+		.unanswered = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec,
+		    "answered")),
+	};
+	char *data = lt_timeline_payload(rec, "payload", &l.len);
+
+	l.data = data;
+	lt_timeline_msg_text(out, &l, col, LT_TIMELINE_PAYLOAD_MAX);
+	free(data);
 }
 
 void
@@ -182,6 +211,10 @@ lt_timeline_other(const cJSON *rec, const char *kind,
 	const char *color = "";
 	int i;
 
+	if (!strcmp(kind, "msg")) {
+		msg_line(rec, col, out);
+		return;
+	}
 	if (!strcmp(kind, "finding")) {
 		const char *sev = lt_json_str(rec, "severity");
 

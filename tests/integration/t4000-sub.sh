@@ -116,6 +116,8 @@ sh=$(lt show "$TEST_DIR/pair.out" 2>/dev/null)
 like "$sh" '^[0-9:.]+  req #1  svc\.ping  <empty>$' "show: a paired request as sub shows it live"
 like "$sh" '^[0-9:.]+  rep #1  [0-9.]+[^ ]*s  svc\.ping  \{"success":true,"message":"pong"\}$' \
     "show: its reply with the latency and the request's subject"
+like "$(lt report "$TEST_DIR/pair.out" 2>/dev/null)" '#[0-9]+ +[0-9:.]+  rep #1  [^ ]+  svc\.ping  \{"success"' \
+    "report's timeline draws them the same way"
 
 # Unanswered after --timeout; replies to unobserved traffic are not shown.
 bg_lt lone sub 'quiet.>' --observe-requests --match-replies --timeout 300ms --idle 3s \

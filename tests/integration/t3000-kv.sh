@@ -171,10 +171,7 @@ exit_code 6 "missing --bucket" lt kv get k --bucket NOPE
 like "$(cat "$TEST_DIR/last.err")" "bucket 'NOPE' not found" "missing --bucket: names it"
 exit_code 2 "invalid bucket name" lt kv ls --bucket 'a b'
 save=$NATS_URL
-mkdir -p "$TEST_DIR/nojs"
-bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p -1 --ports_file_dir "$TEST_DIR/nojs" -l "$TEST_DIR/nojs/server.log"
-wait_for "server without JetStream" 20 _ports_file "$TEST_DIR/nojs"
-NATS_URL=$(sed -n 's/.*"nats":\["\([^"]*\)".*/\1/p' "$TEST_DIR"/nojs/*.ports)
+NATS_JS=0 start_nats nojs
 exit_code 6 "JetStream disabled" lt kv ls
 like "$(cat "$TEST_DIR/last.err")" "JetStream is not enabled" "JetStream disabled: says so"
 exit_code 6 "JetStream disabled: snapshot" lt kv snapshot

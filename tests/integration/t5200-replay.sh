@@ -146,11 +146,9 @@ start_sim --lattice nw --no-wadm
 exit_code 4 "wadm not running" lt -x nw --timeout 2s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --yes
 like "$(cat "$TEST_DIR/last.err")" 'wadm is not running on lattice nw' "names the missing wadm"
 # a server without JetStream: refused before anything is sent
-nojs=$TEST_DIR/nats-nojs
-mkdir -p "$nojs"
-bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p -1 --ports_file_dir "$nojs" -l "$nojs/server.log"
-wait_for "nats-server without JetStream" 20 _ports_file "$nojs"
-NOJS_URL=$(sed -n 's/.*"nats":\["\([^"]*\)".*/\1/p' "$nojs"/*.ports)
+save=$NATS_URL
+NATS_JS=0 start_nats nojs
+NOJS_URL=$NATS_URL NATS_URL=$save
 exit_code 6 "no JetStream" lt -s "$NOJS_URL" -x nj --timeout 2s replay "$M/upgrade-v1.yaml" \
     "$M/upgrade-v2.yaml" --yes --record "$TEST_DIR/nojs.ltrec"
 like "$(grep -v 'replay: note: ' "$TEST_DIR/last.err")" \

@@ -74,13 +74,16 @@ wait_for() {
 }
 
 # start_nats [NAME] [EXTRA ARGS...]: start a nats-server with JetStream on a
-# random loopback port; sets NATS_URL (and NATS_MON_URL with -m).
+# random loopback port (NATS_JS=0: without); sets NATS_URL (and
+# NATS_MON_URL with -m).
 start_nats() {
-	local name=${1:-n1} dir
+	local name=${1:-n1} dir js
 	shift || true
 	dir=$TEST_DIR/nats-$name
+	js=(-js -sd "$dir/js")
+	[ "${NATS_JS:-1}" = 1 ] || js=()
 	mkdir -p "$dir"
-	bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p -1 -js -sd "$dir/js" \
+	bg "$NATS_SERVER_BIN" -a 127.0.0.1 -p -1 "${js[@]}" \
 	    --ports_file_dir "$dir" -l "$dir/server.log" "$@"
 	NATS_PID=$LAST_PID
 	wait_for "nats-server ports file" 20 _ports_file "$dir" || return 1

@@ -80,10 +80,6 @@ size_t lt_classify_hits(const struct lt_classify *c, const char *pattern,
 /* Short name of one class bit: "ctl", "wadm.api", "$JS.API", "$KV",
  * "host-request", "inbox", "wide". */
 const char *lt_class_name(int class_bit);
-/* The request subject pattern a class bit stands for, in this lattice
- * ("wasmbus.ctl.v1.default.>"). Borrowed from c. */
-const char *lt_classify_pattern_of(const struct lt_classify *c,
-    int class_bit);
 
 /* The queue groups hosts, wadm and the reference secrets backend use,
  * for this lattice. Returns how many were written (at most max). */

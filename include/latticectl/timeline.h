@@ -25,11 +25,6 @@ char *lt_timeline_payload(const struct cJSON *rec, const char *key,
     size_t *len);
 /* How much of a payload a message line shows (sub live, show). */
 #define LT_TIMELINE_PAYLOAD_MAX 4096
-/* Append the payload bytes data as one readable cell, as 'sub' shows a
- * message: <empty>, compact JSON, text with \n and \r escaped, or
- * <N bytes binary>; over max bytes it is cut with "... (N bytes)". */
-void lt_timeline_payload_text(struct lt_buf *b, const char *data,
-    size_t len, size_t max);
 /* A message as 'sub' shows it (live, or read back by 'show'). */
 struct lt_msg_line {
 	int64_t t_ns;

@@ -114,7 +114,7 @@ lt_classify_init(struct lt_classify *c, const char *ctl_prefix,
 }
 
 /* Every (class, pattern) the lattice knows, in class order; a NULL
- * pattern is the class's own (lt_classify_pattern_of). The reference
+ * pattern is the class's own (pattern_of). The reference
  * secrets backend's topic is a host request too, and _INBOX.> is the
  * inbox of every other client whatever --inbox-prefix says. */
 static const struct {
@@ -127,8 +127,10 @@ static const struct {
 	{ LT_CLASS_INBOX, NULL }, { LT_CLASS_INBOX, "_INBOX.>" },
 };
 
-const char *
-lt_classify_pattern_of(const struct lt_classify *c, int bit)
+/* The request subject pattern a class bit stands for, in this lattice
+ * ("wasmbus.ctl.v1.default.>"). Borrowed from c. */
+static const char *
+pattern_of(const struct lt_classify *c, int bit)
 {
 	switch (bit) {
 	case LT_CLASS_CTL:
@@ -157,7 +159,7 @@ nth_pattern(const struct lt_classify *c, size_t i, struct lt_class_hit *h)
 		return false;
 	h->bit = known[i].bit;
 	h->pattern = known[i].pattern ? known[i].pattern :
-	    lt_classify_pattern_of(c, h->bit);
+	    pattern_of(c, h->bit);
 	return true;
 }
 

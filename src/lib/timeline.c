@@ -58,8 +58,11 @@ lt_timeline_payload(const cJSON *rec, const char *key, size_t *len)
 	return s;
 }
 
-void
-lt_timeline_payload_text(struct lt_buf *b, const char *data, size_t len,
+/* The payload bytes data as one readable cell, as 'sub' shows a message:
+ * <empty>, compact JSON, text with \n and \r escaped, or <N bytes
+ * binary>; over max bytes it is cut with "... (N bytes)". */
+static void
+payload_text(struct lt_buf *b, const char *data, size_t len,
     size_t max)
 {
 	size_t before = b->len, i;
@@ -285,6 +288,6 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 		lt_buf_addf(b, "%s%s%s  ", c->bold, m->subject, c->reset);
 	if (!m->pair && m->reply)
 		lt_buf_addf(b, "-> %s  ", m->reply);
-	lt_timeline_payload_text(b, m->data ? m->data : "", m->data ? m->len :
+	payload_text(b, m->data ? m->data : "", m->data ? m->len :
 	    0, max);
 }

@@ -12,8 +12,7 @@ out=${2:-$(mktemp -d "${TMPDIR:-/tmp}/latticectl-replay.XXXXXX")}
 : "${NATS_URL:?NATS_URL must name a running nats-server with JetStream}"
 lt=$build/src/latticectl
 sim=$build/tests/sim/latticesim
-man=$here/../shared/protocol/examples/manifests
-[ -d "$man" ] || man=$here/tests/data
+man=$here/tests/fixtures/manifests
 lattice=demo$$
 pids=()
 cleanup() {

@@ -70,4 +70,16 @@ ok(int cond, const char *fmt, ...)
 		    w_ ? w_ : "(null)"); \
 } while (0)
 
+/* fixture_path(buf, size, "events/x.json"): a file under tests/fixtures
+ * ($LT_FIXTURES, set by tests/meson.build; "tests/fixtures" from the source
+ * directory otherwise). Returns buf. */
+static inline char *
+fixture_path(char *buf, size_t size, const char *rel)
+{
+	const char *dir = getenv("LT_FIXTURES");
+
+	snprintf(buf, size, "%s/%s", dir ? dir : "tests/fixtures", rel);
+	return buf;
+}
+
 #endif

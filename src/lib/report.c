@@ -15,7 +15,7 @@
 #define MAX_LANES 32
 
 struct lanes {
-	char name[MAX_LANES][64];	/* "wadm", "host NBBQ5KLR", "kv", ... */
+	char name[MAX_LANES][64];	/* "wadm", "host NCTZ3B57", "kv", ... */
 	int n, nhosts;
 	cJSON *pairs;		/* {"PAIR": host id} from ctl requests */
 	cJSON *mine;		/* {"PAIR": true} requests latticectl sent */

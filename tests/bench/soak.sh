@@ -11,7 +11,7 @@ N=${1:-10000000}
 B=${BUILD_DIR:-build-rel}
 LATTICECTL=$B/src/latticectl
 BENCH=$B/tests/bench/lt-bench
-EV=${LT_SHARED:-../shared}/protocol/examples/events
+EV=$(cd "$(dirname "$0")/../fixtures/events" && pwd)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lt-soak.XXXXXX")
 pids=()
 cleanup() {

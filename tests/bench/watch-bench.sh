@@ -27,7 +27,7 @@ fi
 ninja -C "$B" >/dev/null
 LT=$B/src/latticectl
 BENCH=$B/tests/bench/lt-bench
-EV=${LT_SHARED:-../shared}/protocol/examples/events
+EV=$(cd "$(dirname "$0")/../fixtures/events" && pwd)
 FILES=("$EV"/component_scaled.json "$EV"/config_set.json "$EV"/config_deleted.json
     "$EV"/linkdef_set.json "$EV"/host_heartbeat.json)
 . scripts/lib-demo.sh

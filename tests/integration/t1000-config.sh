@@ -17,7 +17,7 @@ before=$(cd "$XDG_CONFIG_HOME" && find . -type f -exec md5sum {} + | sort)
 # One event through a watch that got everything from the selected context.
 bg_lt ctx watch --count 1
 "$LT_HELPER" -s "nats://ops:ctx-s3cret@${url#nats://}" pub \
-    wasmbus.evt.default.config_set "$EXAMPLES/events/config_set.json" >/dev/null
+    wasmbus.evt.default.config_set "$FIXTURES/events/config_set.json" >/dev/null
 wait_pid "$LAST_PID" 10
 is "$WAIT_RC" 0 "context.txt selects the context: URL, user and password"
 like "$(cat "$TEST_DIR/ctx.out")" "config_set" "the event arrived"

@@ -3,7 +3,7 @@
 # condition of 'latticectl watch', with the example CloudEvents as data.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
-E=$EXAMPLES/events
+E=$FIXTURES/events
 T() {
 	"$LT_HELPER" -s "$NATS_URL" "$@"
 }
@@ -31,9 +31,9 @@ watch_run text "$E" -- --count 19
 is "$WAIT_RC" 0 "--count 19 exits 0 after the 19 lattice events"
 out=$(cat "$TEST_DIR/text.out")
 is "$(lines "$TEST_DIR/text.out")" 19 "one line per event"
-like "$out" "component_scaled +NBBQ5KLR component=rust_hello_world-http_component image=localhost:5000/test/http-hello-world:0\.0\.1 max=1" \
+like "$out" "component_scaled +NCTZ3B57 component=rust_hello_world-http_component image=localhost:5000/test/http-hello-world:0\.0\.1 max=1" \
     "component_scaled: component, image, max instances, short host"
-like "$out" 'config_deleted +NBBQ5KLR config=rust_hello_world-custom_config' "config_deleted names the config"
+like "$out" 'config_deleted +NCTZ3B57 config=rust_hello_world-custom_config' "config_deleted names the config"
 like "$out" 'component_scale_failed .* error="Unable to fetch requested config' "failure carries the host's error text"
 cols=$(awk '{ print index($0, $3) }' "$TEST_DIR/text.out" | sort -u | wc -l)
 is "$cols" 1 "the third column starts at the same offset on every line"
@@ -135,7 +135,7 @@ like "$(cat "$TEST_DIR/wadm.out")" "manifest_published" "--wadm shows wadm event
 
 # --wadm also shows wadm.status (an app's Status, not a CloudEvent),
 # readably, and records it as kind wadm.status.
-ST=$EXAMPLES/wadm/status.wadm.status.json
+ST=$FIXTURES/wadm/status.wadm.status.json
 bg_lt wstat watch --wadm --count 2 --record "$TEST_DIR/wstat.ltrec"
 jq -c .payload "$ST" | T pub wadm.status.default.rust-hello-world - >/dev/null
 jq -c '.payload | .status = {"type":"failed","message":"no host can run it"}' "$ST" |
@@ -160,7 +160,8 @@ like "$(cat "$TEST_DIR/wstat.err")" 'wadm\.status 2' "summary counts them"
 # last token); any other --for leaves none.
 bg_lt wfor watch --wadm --for app/rust-hello-world --grep Scaling --count 1
 jq -c .payload "$ST" | T pub wadm.status.default.other-app - >/dev/null
-jq -c '.payload | .status = {"type":"deployed"}' "$ST" |
+jq -c '.payload | .status = {"type":"deployed"} |
+    .scalers |= map(.status = {"type":"deployed"})' "$ST" |
     T pub wadm.status.default.rust-hello-world - >/dev/null
 jq -c .payload "$ST" | T pub wadm.status.default.rust-hello-world - >/dev/null
 wait_pid "$LAST_PID" 20

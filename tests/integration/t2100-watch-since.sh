@@ -4,7 +4,7 @@
 # hole at the boundary even while events are being published.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
-E=$EXAMPLES/events
+E=$FIXTURES/events
 T() {
 	"$LT_HELPER" -s "$NATS_URL" "$@"
 }

@@ -3,7 +3,7 @@
 # publisher are visible gaps (line, record, summary), never silent loss.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
-E=$EXAMPLES/events
+E=$FIXTURES/events
 T() {
 	"$LT_HELPER" -s "$NATS_URL" "$@"
 }

@@ -67,7 +67,7 @@ like "$(cat "$TEST_DIR/plain.err")" 'sub: 2 messages' "summary on stderr"
 
 # ndjson and a recording.
 bg_lt nd sub 'wasmbus.evt.default.>' -o ndjson --record "$TEST_DIR/nd.ltrec" --count 1
-T pub wasmbus.evt.default.config_set "$EXAMPLES/events/config_set.json" >/dev/null
+T pub wasmbus.evt.default.config_set "$FIXTURES/events/config_set.json" >/dev/null
 wait_pid "$LAST_PID" 10
 is "$WAIT_RC" 0 "ndjson run exits 0"
 is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/nd.out")" \
@@ -81,7 +81,7 @@ is "$(head -1 "$TEST_DIR/nd.out" | jq -r '.schema + " " + .lattice')" \
 
 # 'sub -o ndjson > FILE' is a recording that show reads like --record's.
 bg_lt ndshow sub 'wasmbus.evt.default.>' 'demo.>' -o ndjson --count 2
-T pub wasmbus.evt.default.config_set "$EXAMPLES/events/config_set.json" >/dev/null
+T pub wasmbus.evt.default.config_set "$FIXTURES/events/config_set.json" >/dev/null
 printf 'plain' | T pub demo.c - >/dev/null
 wait_pid "$LAST_PID" 10
 is "$WAIT_RC" 0 "sub -o ndjson into a file exits 0"

@@ -5,7 +5,7 @@
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
-M=$EXAMPLES/manifests
+M=$FIXTURES/manifests
 APP=rust-hello-world
 CFG=rust_hello_world-custom_config
 COMP=rust_hello_world-http_component

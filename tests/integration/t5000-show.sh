@@ -4,7 +4,7 @@
 # truncated records.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
-E=$EXAMPLES/events
+E=$FIXTURES/events
 R=$TEST_DIR/w.ltrec
 
 start_nats n1
@@ -25,7 +25,7 @@ is "$(cat "$TEST_DIR/show.err")" "" "no warning for a complete recording"
 # Filters are watch's.
 out=$(lt show "$R" --type 'config_*')
 is "$(printf '%s\n' "$out" | grep -c .)" 2 "--type config_* keeps config_set and config_deleted"
-like "$out" 'config_deleted +NBBQ5KLR config=rust_hello_world-custom_config' "the config_deleted line"
+like "$out" 'config_deleted +NCTZ3B57 config=rust_hello_world-custom_config' "the config_deleted line"
 out=$(lt show "$R" --for config/rust_hello_world-custom_config --type config_deleted)
 is "$(printf '%s\n' "$out" | grep -c .)" 1 "--for and --type combine"
 out=$(lt show "$R" --where 'data.max_instances > 0' --type component_scaled)

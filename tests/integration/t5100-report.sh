@@ -4,8 +4,8 @@
 # checked by rendering it in headless Chromium.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
-E=$EXAMPLES/events
-H=NBBQ5KLRNTL2FDSKJEYMF7ID2VYQSXCWBBOWYBU5DI2EFOAQK44LJD42
+E=$FIXTURES/events
+H=NCTZ3B57642SU3Z4FFCZTEPTOWVBDDJ3LTLACKKAYTEXQ5CQ45P3TWCG
 R=$TEST_DIR/r.ltrec
 CFG=rust_hello_world-custom_config
 
@@ -46,9 +46,9 @@ is "$(grep -c '^```mermaid$' "$TEST_DIR/r.md")" 1 "one mermaid block for the one
 like "$md" '### Phase: deploy-new' "the phase heading"
 like "$md" 'sequenceDiagram' "a sequence diagram"
 like "$md" 'wadm->>wadm: DeleteConfig rust_hello_world-custom_config' "wadm command arrow"
-like "$md" 'wadm->>host_NBBQ5KLR: component\.scale\.' "ctl request arrow to the host"
-like "$md" 'host_NBBQ5KLR-->>wadm: reply ok image reference will not be updated' "ctl reply arrow"
-like "$md" 'host_NBBQ5KLR-\)wadm: config_deleted' "event arrow"
+like "$md" 'wadm->>host_NCTZ3B57: component\.scale\.' "ctl request arrow to the host"
+like "$md" 'host_NCTZ3B57-->>wadm: reply ok image reference will not be updated' "ctl reply arrow"
+like "$md" 'host_NCTZ3B57-\)wadm: config_deleted' "event arrow"
 like "$md" 'wadm->>kv: purge rust_hello_world-custom_config' "kv arrow"
 
 # wadm API calls: latticectl's own (from) and another client's (wash, CI)
@@ -83,7 +83,7 @@ if [ -n "$CHROME" ]; then
 	    --user-data-dir="$TEST_DIR/chrome" --dump-dom "file://$TEST_DIR/r.html" \
 	    >"$TEST_DIR/dom.html" 2>/dev/null
 	dom=$(cat "$TEST_DIR/dom.html")
-	like "$dom" '<th class="lane">wadm</th><th class="lane">host NBBQ5KLR</th><th class="lane">kv</th><th class="lane">probe</th>' \
+	like "$dom" '<th class="lane">wadm</th><th class="lane">host NCTZ3B57</th><th class="lane">kv</th><th class="lane">probe</th>' \
 	    "the rendered page has the wadm, host, kv and probe lanes"
 	like "$dom" '<li class="error" data-id="config-deleted-while-referenced">' "the error finding"
 	like "$dom" 'data-id="probe-changed"' "the warning finding"

@@ -5,7 +5,7 @@
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
-M=$EXAMPLES/manifests
+M=$FIXTURES/manifests
 
 # start_probe: an HTTP front on a free port that forwards to the port the
 # simulator logged last for the component (its listener port is only known

@@ -46,7 +46,7 @@ present() {
 # Manifests with a password and an api_token in the component's config.
 for v in 1 2; do
 	sed "s/^\( *\)name: world$/&\n\1password: $CFG_PW\n\1api_token: $CFG_TOKEN/" \
-	    "$EXAMPLES/manifests/upgrade-v$v.yaml" >"$TEST_DIR/v$v.yaml"
+	    "$FIXTURES/manifests/upgrade-v$v.yaml" >"$TEST_DIR/v$v.yaml"
 done
 is "$(grep -c "$CFG_PW" "$TEST_DIR/v1.yaml")" 1 "the manifest carries the planted password"
 

@@ -7,7 +7,7 @@
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
-D=$LT_SRCDIR/tests/data/replay
+D=$FIXTURES/manifests
 
 start_nats n1
 
@@ -132,8 +132,8 @@ bg "$LT_SIM" -s "$NATS_URL" --lattice k --hosts 0 --wadm-mode 0.21 \
 WADM_PID=$LAST_PID
 wait_for "wadm alone" 20 grep -q "ready: 0 host" "$TEST_DIR/wadm.log"
 K=$TEST_DIR/k.ltrec
-bg lt -x k --timeout 5s replay "$EXAMPLES/manifests/upgrade-v1.yaml" \
-    "$EXAMPLES/manifests/upgrade-v2.yaml" --yes --settle 1s --record "$K" \
+bg lt -x k --timeout 5s replay "$FIXTURES/manifests/upgrade-v1.yaml" \
+    "$FIXTURES/manifests/upgrade-v2.yaml" --yes --settle 1s --record "$K" \
     >"$TEST_DIR/k.out" 2>"$TEST_DIR/k.err"
 RPID=$LAST_PID
 wait_for "replay deploys NEW" 30 grep -q "replay: deploy-new" "$TEST_DIR/k.err"

@@ -35,7 +35,7 @@ ok $? "prompt appears"
 tm send-keys -t lt "watch -v --count 2" Enter
 wait_for "watch subscribed" 10 pane_has "subscribed"
 ok $? "watch subscribes inside the shell"
-T pub-events "$EXAMPLES/events/host_heartbeat.json" --count 2 >/dev/null
+T pub-events "$FIXTURES/events/host_heartbeat.json" --count 2 >/dev/null
 wait_for "second prompt" 10 prompts_at_least 2
 ok $? "watch --count 2 ends after two events"
 like "$(pane)" "host_heartbeat" "events are printed"

@@ -5,7 +5,7 @@
 # lines either way.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
-E=$EXAMPLES/events
+E=$FIXTURES/events
 T() {
 	"$LT_HELPER" -s "$NATS_URL" "$@"
 }

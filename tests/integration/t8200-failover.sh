@@ -5,7 +5,7 @@
 # watch shows the gap.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
-E=$EXAMPLES/events
+E=$FIXTURES/events
 # T URL ARGS...: lt-test-tool against one node.
 T() {
 	local url=$1

@@ -7,7 +7,7 @@
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
-M=$EXAMPLES/manifests
+M=$FIXTURES/manifests
 
 # replay_bg NAME LATTICE TIMEOUT [GLOBAL ARGS...]: replay v1 -> v2 in the
 # background (NAME.out/.err, recording NAME.ltrec; pid in RPID) and wait

@@ -6,7 +6,7 @@
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
-M=$EXAMPLES/manifests
+M=$FIXTURES/manifests
 APP=rust-hello-world
 
 # status LATTICE: the app's status type.

@@ -13,7 +13,7 @@ ids=$(host_ids ke | sort)
 H=$(printf '%s\n' "$ids" | head -1)
 H2=$(printf '%s\n' "$ids" | tail -1)
 
-T req "wadm.api.ke.model.put" "@$EXAMPLES/manifests/upgrade-v1.yaml" >/dev/null
+T req "wadm.api.ke.model.put" "@$FIXTURES/manifests/upgrade-v1.yaml" >/dev/null
 T req "wadm.api.ke.model.deploy.rust-hello-world" >/dev/null
 wait_for "deployed" 20 has_line "$TEST_DIR/ev.rec" linkdef_set
 T req "$P.component.scale.$H" "{\"component_ref\":\"file://./build/x.wasm\",\"component_id\":\"u1\",\"annotations\":{},\"count\":1,\"host_id\":\"$H\",\"config\":[],\"allow_update\":false}" >/dev/null
@@ -34,7 +34,7 @@ wait_for "host_stopped" 20 has_line "$TEST_DIR/ev.rec" 'host_stopped'
 wait_for "health_check_status" 20 has_line "$TEST_DIR/ev.rec" 'health_check_status'
 wait_for "unpublished" 20 has_line "$TEST_DIR/ev.rec" 'manifest_unpublished'
 
-python3 - "$TEST_DIR/ev.rec" "$EXAMPLES/events" <<'PY'
+python3 - "$TEST_DIR/ev.rec" "$FIXTURES/events" <<'PY'
 import sys, json, os
 def shape(ev):
     d = ev.get("data", {})

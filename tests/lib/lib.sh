@@ -7,11 +7,10 @@ set -u
 LT_SRCDIR=${LT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 LT_BUILDDIR=${LT_BUILDDIR:-$LT_SRCDIR/build}
 LATTICECTL=${LATTICECTL:-$LT_BUILDDIR/src/latticectl}
-LT_SHARED=${LT_SHARED:-$LT_SRCDIR/../shared}
 LT_SIM=${LT_SIM:-$LT_BUILDDIR/tests/sim/latticesim}
 LT_HELPER=${LT_HELPER:-$LT_BUILDDIR/tests/helper/lt-test-tool}
 LT_WRAPPER=${LT_WRAPPER:-}
-EXAMPLES=$LT_SHARED/protocol/examples
+FIXTURES=$LT_SRCDIR/tests/fixtures
 export NO_COLOR=1 XDG_CONFIG_HOME XDG_STATE_HOME
 
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lt-test.XXXXXX")

@@ -171,8 +171,8 @@ verb_claims(struct sim_host *h, natsMsg *m, cJSON *req)
 			continue;
 		c = cJSON_CreateObject();
 		cJSON_AddStringToObject(c, "call_alias", "");
-		cJSON_AddStringToObject(c, "iss", "ACOJJN6WUP4ODD75XEBKKTCCUJJCY5"
-		    "ZKQ56XVKYK4BEJWGVAOOQHZMCW");
+		cJSON_AddStringToObject(c, "iss", "ACTGGFOZLLMCFJYFWDHWZ6E32P4J66"
+		    "AOKWRW74VXNKWBUMKMTZZMCMKZ");
 		cJSON_AddStringToObject(c, "name", h->comps[i].name);
 		cJSON_AddStringToObject(c, "rev", "0");
 		cJSON_AddStringToObject(c, "sub", h->comps[i].id);

@@ -1,5 +1,5 @@
-/* test-ctl.c: decoding the control-interface examples (protocol
- * examples/ctl): envelopes, ping replies, host inventories, link configs,
+/* test-ctl.c: decoding the control-interface fixtures
+ * (tests/fixtures/ctl): envelopes, ping replies, host inventories, link configs,
  * and malformed input. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -14,15 +14,14 @@
 static cJSON *
 example(const char *name)
 {
-	const char *shared = getenv("LT_SHARED");
-	char path[1024];
+	char path[1024], rel[256];
 	FILE *f;
 	char *buf = lt_xmalloc(1 << 20);
 	size_t len;
 	cJSON *doc;
 
-	snprintf(path, sizeof(path), "%s/protocol/examples/ctl/%s.json",
-	    shared ? shared : "../shared", name);
+	snprintf(rel, sizeof(rel), "ctl/%s.json", name);
+	fixture_path(path, sizeof(path), rel);
 	f = fopen(path, "rb");
 	len = f ? fread(buf, 1, (1 << 20) - 1, f) : 0;
 	if (f)
@@ -53,7 +52,7 @@ test_envelopes(void)
 	struct lt_error err = LT_ERROR_INIT;
 	cJSON *ex = example("config.get.missing");
 
-	ok(ex != NULL, "examples readable (LT_SHARED)");
+	ok(ex != NULL, "fixtures readable (LT_FIXTURES)");
 	ok(parse_reply(cJSON_GetObjectItem(ex, "reply"), &r) == 0, "missing config parses");
 	ok(r.success && r.response == NULL, "success without response");
 	is_str(r.message, "Configuration not found", "message");

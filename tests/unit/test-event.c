@@ -23,14 +23,14 @@ slurp(const char *path, size_t *len)
 }
 
 static void
-test_examples(const char *dir)
+test_fixtures(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int n = 0;
 
 	if (d == NULL) {
-		ok(0, "examples directory '%s' readable", dir);
+		ok(0, "fixtures directory '%s' readable", dir);
 		return;
 	}
 	while ((e = readdir(d))) {
@@ -93,7 +93,7 @@ test_text(const char *dir)
 	data = slurp(path, &len);
 	lt_event_decode(&ev, "wasmbus.evt.default.component_scaled", data, len);
 	lt_event_format_text(&ev, 0, false, lt_output_colors(false), &b);
-	is_str(lt_buf_str(&b), "17:49:31.380  component_scaled          NBBQ5KLR"
+	is_str(lt_buf_str(&b), "09:49:31.380  component_scaled          NCTZ3B57"
 	    " component=rust_hello_world-http_component"
 	    " image=localhost:5000/test/http-hello-world:0.0.1 max=1",
 	    "component_scaled text line");
@@ -110,13 +110,12 @@ test_text(const char *dir)
 int
 main(void)
 {
-	const char *shared = getenv("LT_SHARED");
-	char *dir = lt_xasprintf("%s/protocol/examples/events",
-	    shared ? shared : "../shared");
+	char dir[1024];
 
-	test_examples(dir);
+	fixture_path(dir, sizeof(dir), "events");
+
+	test_fixtures(dir);
 	test_bad_payloads();
 	test_text(dir);
-	free(dir);
 	done_testing();
 }

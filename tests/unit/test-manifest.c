@@ -36,19 +36,14 @@ error_of(const char *s)
 static void
 test_upgrade_fixture(void)
 {
-	const char *shared = getenv("LT_SHARED");
 	struct lt_error err = LT_ERROR_INIT;
 	struct lt_manifest *m = NULL;
 	const struct lt_manifest_component *c, *p;
-	char *path;
+	char path[1024];
 
-	if (shared == NULL)
-		shared = "../shared";
-	path = lt_xasprintf("%s/protocol/examples/manifests/upgrade-v2.yaml",
-	    shared);
+	fixture_path(path, sizeof(path), "manifests/upgrade-v2.yaml");
 	ok(lt_manifest_read(path, &m, &err) == 0, "upgrade-v2.yaml parses: %s",
 	    err.msg);
-	free(path);
 	if (m == NULL)
 		return;
 	is_str(m->name, "rust-hello-world", "name");

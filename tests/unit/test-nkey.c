@@ -91,7 +91,7 @@ test_files(void)
 static void
 test_host_id(void)
 {
-	const char *id = "NBBQ5KLRNTL2FDSKJEYMF7ID2VYQSXCWBBOWYBU5DI2EFOAQK44LJD42";
+	const char *id = "NCTZ3B57642SU3Z4FFCZTEPTOWVBDDJ3LTLACKKAYTEXQ5CQ45P3TWCG";
 	char lower[64], shorter[64];
 
 	snprintf(lower, sizeof(lower), "%s", id);

@@ -1,5 +1,5 @@
 /* test-wadm.c: wadm API subjects and reply decoding, with the replies of
- * the protocol examples (LT_SHARED/protocol/examples/wadm). */
+ * the fixtures in tests/fixtures/wadm. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +12,13 @@
 static char *
 example_reply(const char *name)
 {
-	const char *shared = getenv("LT_SHARED");
-	char path[1024], *text = NULL, *out = NULL;
+	char path[1024], rel[256], *text = NULL, *out = NULL;
 	FILE *fp;
 	long n;
 	cJSON *doc;
 
-	snprintf(path, sizeof(path), "%s/protocol/examples/wadm/%s.json",
-	    shared ? shared : "../shared", name);
+	snprintf(rel, sizeof(rel), "wadm/%s.json", name);
+	fixture_path(path, sizeof(path), rel);
 	if (!(fp = fopen(path, "rb")))
 		return NULL;
 	fseek(fp, 0, SEEK_END);
@@ -69,7 +68,7 @@ test_subjects(void)
 }
 
 static void
-test_examples(void)
+test_fixtures(void)
 {
 	struct lt_error err = LT_ERROR_INIT;
 	cJSON *r = NULL;
@@ -119,7 +118,7 @@ int
 main(void)
 {
 	test_subjects();
-	test_examples();
+	test_fixtures();
 	test_bad();
 	done_testing();
 	return 0;

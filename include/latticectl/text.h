@@ -42,8 +42,8 @@ void lt_buf_add_texts(struct lt_buf *b, const char *s);
 void lt_buf_add_text_quoted(struct lt_buf *b, const char *s, size_t len);
 /* Append s over several lines: each newline in s starts a new line that
  * begins with prefix (as 'git diff' prefixes every line of a change), so
- * a value cannot forge a line of the layout around it; the rest is
- * escaped as lt_buf_add_text does. */
+ * a value cannot forge a line of the layout around it; tabs stay tabs,
+ * the rest is escaped as lt_buf_add_text does. */
 void lt_buf_add_text_lines(struct lt_buf *b, const char *s, size_t len,
     const char *prefix);
 /* A NUL-terminated copy of s escaped by lt_buf_add_text, in scratch

@@ -93,8 +93,8 @@ add_escape(struct lt_buf *b, enum lt_text_kind k, uint32_t cp)
 }
 
 /* The common loop: runs of plain text in one piece; quote and backslash
- * are escaped when quoted; a newline, when prefix is not NULL, starts a
- * new line beginning with prefix. */
+ * are escaped when quoted; when prefix is not NULL a tab stays a tab and
+ * a newline starts a new line beginning with prefix. */
 static void
 add_escaped(struct lt_buf *b, const char *s, size_t len, bool quoted,
     const char *prefix)
@@ -116,7 +116,7 @@ add_escaped(struct lt_buf *b, const char *s, size_t len, bool quoted,
 		if (*q == '\n' && prefix) {
 			lt_buf_addch(b, '\n');
 			lt_buf_adds(b, prefix);
-		} else if (k == LT_TEXT_SAFE) {
+		} else if (k == LT_TEXT_SAFE || (*q == '\t' && prefix)) {
 			lt_buf_add(b, q, n);
 		} else {
 			add_escape(b, k, cp);

@@ -56,9 +56,10 @@ test_forms(void)
 	is_str(lt_buf_str(&b), "\"say \\\"hi\\\"\\\\\\x1b\"",
 	    "quoted: quote and backslash escaped too");
 	lt_buf_reset(&b);
-	lt_buf_add_text_lines(&b, "one\ntwo\x1b\nPASS  forged", 21, "    | ");
-	is_str(lt_buf_str(&b), "one\n    | two\\x1b\n    | PASS  forged",
-	    "lines: every line after the first prefixed");
+	lt_buf_add_text_lines(&b, "one\ttab\ntwo\x1b\r\nPASS  forged", 26,
+	    "    | ");
+	is_str(lt_buf_str(&b), "one\ttab\n    | two\\x1b\\r\n    | PASS  forged",
+	    "lines: every line after the first prefixed, tabs kept");
 	ok(lt_text(&scratch, s) == s, "lt_text: safe text is not copied");
 	is_str(lt_text(&scratch, "x\x1b"), "x\\x1b", "lt_text escapes");
 	ok(lt_text(&scratch, NULL) == NULL, "lt_text: NULL stays NULL");
@@ -94,7 +95,8 @@ unsafe_output(const char *s, size_t len, bool lines)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if ((p[i] < 0x20 && !(p[i] == '\n' && lines)) || p[i] == 0x7f ||
+		if ((p[i] < 0x20 && !((p[i] == '\n' || p[i] == '\t') &&
+		    lines)) || p[i] == 0x7f ||
 		    forbidden_at(p + i, len - i))
 			return 1;
 	return !lt_is_text(s, len);

@@ -600,12 +600,13 @@ check_json(const struct doctor *d, int i, bool line)
 static enum lt_write
 write_json(struct doctor *d, cJSON *o, bool pretty)
 {
-	char *text = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
-	enum lt_write w = lt_output_write(d->ctx->out, text, strlen(text));
+	struct lt_buf text = LT_BUF_INIT;
+	enum lt_write w;
 
-	if (w == LT_WRITE_OK)
-		w = lt_output_write(d->ctx->out, "\n", 1);
-	cJSON_free(text);
+	lt_json_print(o, pretty, &text);
+	lt_buf_addch(&text, '\n');
+	w = lt_output_write(d->ctx->out, text.buf, text.len);
+	lt_buf_release(&text);
 	cJSON_Delete(o);
 	return w;
 }

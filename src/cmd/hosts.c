@@ -159,14 +159,13 @@ static const struct schemas inventory_schemas = { "latticectl.inventory/1",
 static enum lt_write
 write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 {
-	char *text;
+	struct lt_buf text = LT_BUF_INIT;
 	enum lt_write w;
 
 	cJSON_AddStringToObject(o, "schema", schema);
-	text = ctx->format == LT_FMT_JSON ? cJSON_Print(o) :
-	    cJSON_PrintUnformatted(o);
-	w = write_line(ctx, text);
-	cJSON_free(text);
+	lt_json_print(o, ctx->format == LT_FMT_JSON, &text);
+	w = write_line(ctx, lt_buf_str(&text));
+	lt_buf_release(&text);
 	return w;
 }
 

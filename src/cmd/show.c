@@ -106,10 +106,11 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		return 0;
 	s->shown++;
 	if (nd) {
-		char *text = cJSON_PrintUnformatted(rec);
+		struct lt_buf text = LT_BUF_INIT;
 
-		rc = emit(s, text, err);
-		cJSON_free(text);
+		lt_json_print(rec, false, &text);
+		rc = emit(s, lt_buf_str(&text), err);
+		lt_buf_release(&text);
 		return rc;
 	}
 	return emit(s, s->line.buf ? s->line.buf : "", err);

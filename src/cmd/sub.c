@@ -176,11 +176,8 @@ add_payload(struct sub *s, const struct view *v, const char *key)
 static void
 add_headers(struct lt_buf *b, const cJSON *h)
 {
-	char *text = cJSON_PrintUnformatted(h);
-
 	lt_buf_adds(b, ",\"headers\":");
-	lt_buf_adds(b, text);
-	cJSON_free(text);
+	lt_json_print(h, false, b);
 }
 
 /* Record members for a message; pm is its pairing (NULL: none). */

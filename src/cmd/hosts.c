@@ -10,6 +10,7 @@
 #include "hosts.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -61,6 +62,7 @@ static int
 ping(struct lt_ctx *ctx, struct lt_ctl *ctl, struct lt_ctl_hosts *h,
     struct lt_error *err)
 {
+	struct lt_buf problem = LT_BUF_INIT;
 	char win[32];
 
 	if (lt_ctl_ping(ctl, h, err) < 0)
@@ -68,7 +70,8 @@ ping(struct lt_ctx *ctx, struct lt_ctl *ctl, struct lt_ctl_hosts *h,
 	if (h->problem[0] && !ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: %s: warning: %zu invalid and %zu "
 		    "refused ping replies (%s)\n", ctx->cmd_path, h->invalid,
-		    h->refused, h->problem);
+		    h->refused, lt_text(&problem, h->problem));
+	lt_buf_release(&problem);
 	if (h->n > 0)
 		return 0;
 	lt_duration_format(ctl->gather_ns ? ctl->gather_ns :

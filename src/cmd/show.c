@@ -15,6 +15,7 @@
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/timeline.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -182,8 +183,9 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	while (rc == 0 && (n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
 		if (n < 0) {
 			s.bad_lines++;
+			lt_buf_reset(&s.line);
 			fprintf(stderr, "latticectl: show: warning: %s\n",
-			    lerr.msg);
+			    lt_text(&s.line, lerr.msg));
 			lt_error_clear(&lerr);
 			continue;
 		}

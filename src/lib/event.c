@@ -274,11 +274,15 @@ add_invalid(const struct lt_event *ev, struct lt_buf *out)
 static void
 add_padded(struct lt_buf *out, const char *s, size_t width)
 {
-	size_t at = out->len;
+	static const char blanks[] = "                        ";
+	size_t at = out->len, n;
 
 	lt_buf_add_texts(out, s);
-	while (out->len - at < width)
-		lt_buf_addch(out, ' ');
+	for (; out->len - at < width; ) {	/* once: width <= 24 */
+		n = width - (out->len - at);
+		lt_buf_add(out, blanks, n < sizeof(blanks) ? n :
+		    sizeof(blanks) - 1);
+	}
 }
 
 static void

@@ -131,6 +131,37 @@ test_groups(void)
 	is_int(lt_classify_groups(&c, g, 2), 2, "max respected");
 }
 
+/* JetStream messages that carry a reply subject nobody answers. */
+static void
+test_roles(void)
+{
+	is_int(lt_classify_role("$KV.b.k",
+	    "$JS.ACK.KV_b.c.1.2.2.1796618880041427419.0", NULL),
+	    LT_ROLE_DELIVERY, "a KV watch delivery");
+	is_int(lt_classify_role("orders.new", "$JS.ACK.ORDERS.c.1.5.5.1.0",
+	    NULL), LT_ROLE_DELIVERY, "a stream delivery");
+	is_int(lt_classify_role("_INBOX.d", "$JS.FC.KV_b.x.y", "100"),
+	    LT_ROLE_FLOW_CONTROL, "flow control asks for an answer");
+	is_int(lt_classify_role("_INBOX.d", NULL, "100"), LT_ROLE_HEARTBEAT,
+	    "an idle heartbeat");
+	is_int(lt_classify_role("$JS.ACK.S.c.1.2.2.1.0", NULL, NULL),
+	    LT_ROLE_ACK, "an ack");
+	is_int(lt_classify_role("$JS.ACK.S.c.1.2.2.1.0", "_INBOX.a", NULL),
+	    LT_ROLE_REQUEST, "an ack that wants a reply is a request");
+	is_int(lt_classify_role("$JS.FC.S.x.y", NULL, NULL), LT_ROLE_FC_REPLY,
+	    "the client's flow control answer");
+	is_int(lt_classify_role("$JS.API.INFO", "_INBOX.a", NULL),
+	    LT_ROLE_REQUEST, "an API call is a request");
+	is_int(lt_classify_role("_INBOX.a", NULL, "404"), LT_ROLE_PLAIN,
+	    "a status reply is a plain message");
+	is_int(lt_classify_role("x", "", NULL), LT_ROLE_PLAIN,
+	    "an empty reply subject is none");
+	is_str(lt_role_name(LT_ROLE_DELIVERY), "delivery", "role name");
+	ok(lt_role_name(LT_ROLE_REQUEST) == NULL, "a request has no role name");
+	ok(lt_role_is_js(LT_ROLE_FC_REPLY) && !lt_role_is_js(LT_ROLE_REQUEST),
+	    "JetStream roles");
+}
+
 int
 main(void)
 {
@@ -139,6 +170,7 @@ main(void)
 	test_classify();
 	test_hits();
 	test_groups();
+	test_roles();
 	done_testing();
 	return 0;
 }

@@ -102,6 +102,13 @@ bool lt_role_is_js(enum lt_msg_role r);
  * NULL for plain messages and requests. */
 const char *lt_role_name(enum lt_msg_role r);
 
+/* The pull request subject prefix; the rest is "STREAM.CONSUMER". */
+#define LT_JS_PULL_PREFIX "$JS.API.CONSUMER.MSG.NEXT."
+/* "STREAM.CONSUMER" of a delivery's ack subject ($JS.ACK.STREAM.CONSUMER.
+ * and five numbers, or with a domain and account hash in front and maybe
+ * a random token after), into out. False when ack is not one. */
+bool lt_js_ack_consumer(const char *ack, char *out, size_t len);
+
 /* Short name of one class bit: "ctl", "wadm.api", "$JS.API", "$KV",
  * "host-request", "inbox", "wide". */
 const char *lt_class_name(int class_bit);

@@ -264,6 +264,30 @@ lt_role_name(enum lt_msg_role r)
 	return (size_t)r < LT_ARRAY_SIZE(names) ? names[r] : NULL;
 }
 
+bool
+lt_js_ack_consumer(const char *ack, char *out, size_t len)
+{
+	const char *t[16], *rest;
+	size_t tl[16], n = 0, first;
+
+	if (!lt_str_has_prefix(ack, "$JS.ACK."))
+		return false;
+	rest = ack + strlen("$JS.ACK.");
+	while (n < LT_ARRAY_SIZE(t) && (t[n] = next_token(&rest, &tl[n])))
+		n++;
+	if (n == 7)
+		first = 0;
+	else if (n == 9 || n == 10)
+		first = 2;	/* domain and account hash in front */
+	else
+		return false;
+	if (tl[first] == 0 || tl[first + 1] == 0 ||
+	    (size_t)snprintf(out, len, "%.*s.%.*s", (int)tl[first],
+	    t[first], (int)tl[first + 1], t[first + 1]) >= len)
+		return false;
+	return true;
+}
+
 static void
 add_group(struct lt_queue_group *g, const char *owner, const char *name,
     const char *subject)

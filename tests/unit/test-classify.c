@@ -162,6 +162,25 @@ test_roles(void)
 	    "JetStream roles");
 }
 
+static void
+test_ack_consumer(void)
+{
+	char k[64];
+
+	ok(lt_js_ack_consumer("$JS.ACK.KV_b.puller.1.2.2.1796618880.17", k,
+	    sizeof(k)), "an ack subject");
+	is_str(k, "KV_b.puller", "its stream and consumer");
+	ok(lt_js_ack_consumer("$JS.ACK._.ACCHASH.ORD.c1.1.2.2.179.0.rnd", k,
+	    sizeof(k)), "the form with domain and account hash");
+	is_str(k, "ORD.c1", "stream and consumer after them");
+	ok(!lt_js_ack_consumer("$JS.ACK.S.c.1", k, sizeof(k)),
+	    "too few tokens");
+	ok(!lt_js_ack_consumer("$JS.FC.S.c.1.2.3.4.5", k, sizeof(k)),
+	    "not an ack");
+	ok(!lt_js_ack_consumer("$JS.ACK.S.c.1.2.2.1.0", k, 3),
+	    "does not fit");
+}
+
 int
 main(void)
 {
@@ -171,6 +190,7 @@ main(void)
 	test_hits();
 	test_groups();
 	test_roles();
+	test_ack_consumer();
 	done_testing();
 	return 0;
 }

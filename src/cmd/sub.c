@@ -962,7 +962,10 @@ const struct lt_cmd cmd_sub_entry = {
 	    "subscribed, a request\nnobody answers times out instead of "
 	    "failing fast, and other clients' replies\nare seen.\n--match-replies also watches <inbox-prefix>.> "
 	    "and pairs replies by reply subject;\nrequests without a reply "
-	    "within --timeout are reported unanswered.",
+	    "within --timeout are reported unanswered; a reply seen\nbefore "
+	    "its request is paired after it (\"seen before request\").\n"
+	    "JetStream deliveries, acks, flow control and heartbeats are "
+	    "shown by role,\nnever as requests.",
 	.flags = LT_CMD_ANY_LATTICE,
 	.opts = sub_opts,
 	.min_args = 1,

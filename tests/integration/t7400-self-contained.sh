@@ -25,8 +25,9 @@ list_files() {
 		return
 	}
 	how="the source tree"
-	(cd "$1" && find . -type d \( -name .git -o -path './build*' -o \
-	    -exec test -d '{}/meson-private' \; \) -prune -o -type f -print0 |
+	(cd "$1" && find . -type d \( -name .git -o -path ./build -o \
+	    -path './build-*' -o -exec test -d '{}/meson-private' \; \) \
+	    -prune -o -type f -print0 |
 	    sed -z 's#^\./##')
 }
 

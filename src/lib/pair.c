@@ -273,6 +273,8 @@ pair_with(struct lt_pair *p, size_t slot, int64_t t_ns, bool no_responders,
     bool early, struct lt_pair_match *out)
 {
 	struct entry *e = p->reqs.slot[slot];
+	/* Receive times are wall clock, which may step back. */
+	int64_t lat = early || t_ns < e->t_ns ? 0 : t_ns - e->t_ns;
 
 	p->st.before_request += early;
 	if (no_responders) {
@@ -290,11 +292,11 @@ pair_with(struct lt_pair *p, size_t slot, int64_t t_ns, bool no_responders,
 		else
 			p->st.extra++;
 		if (e->nreplies == 1 && !early)
-			note_latency(&p->st, t_ns - e->t_ns);
+			note_latency(&p->st, lat);
 		fill(out, LT_PAIR_REPLY, e);
 	}
 	out->before_request = early;
-	out->latency_ns = early ? 0 : t_ns - e->t_ns;
+	out->latency_ns = lat;
 }
 
 int

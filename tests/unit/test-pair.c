@@ -75,6 +75,10 @@ test_basic(void)
 	is_int(st->lat_max_ns, 5 * MS, "max latency");
 	ok(lt_pair_reply(p, "_INBOX.a.1", 1100 * MS, false, true, &m) == 0,
 	    "late reply after the window is unmatched");
+	lt_pair_request(p, "c", "_INBOX.c", 2000 * MS, 0);
+	lt_pair_reply(p, "_INBOX.c", 1999 * MS, false, true, &m);
+	is_int(m.latency_ns, 0, "a wall clock stepped back gives no negative "
+	    "latency");
 	lt_pair_destroy(p);
 }
 

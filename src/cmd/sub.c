@@ -59,7 +59,7 @@ struct sub {
 	char **subjects;		/* what we subscribed to (borrowed) */
 	int nsubjects;
 	struct lt_pair *pair;		/* --match-replies */
-	struct lt_pair *pulls;		/* open pull requests by consumer */
+	struct lt_pair *pulls;		/* open pull requests, by consumer */
 	struct lt_rec *rec, *nd;	/* --record file, ndjson stdout */
 	const struct lt_colors *col;
 	struct lt_gap_tracker gt;
@@ -770,7 +770,8 @@ loop(struct sub *s)
 		if (rc > 0 && !kept)
 			lt_item_release(&it);
 		if (s->pair) {
-			lt_pair_release_held(s->pair, lt_now_ns(), on_unheld, s);
+			lt_pair_release_held(s->pair, lt_now_ns(), on_unheld,
+			    s);
 			lt_pair_expire(s->pair, lt_now_ns(), on_closed, s);
 			lt_pair_expire(s->pulls, lt_now_ns(), NULL, NULL);
 		}
@@ -919,7 +920,7 @@ teardown(struct sub *s, int rc)
 		lt_rec_close(s->nd, summary_json(s), NULL);
 	else if (s->nd)
 		lt_rec_abandon(s->nd);
-	if (s->pair) {		/* nothing is held after loop(); to be sure */
+	if (s->pair) {	/* nothing is held after loop(); to be sure */
 		s->done = true;
 		lt_pair_release_held(s->pair, INT64_MAX, on_unheld, s);
 	}

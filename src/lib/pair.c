@@ -18,7 +18,7 @@ struct entry {
 	unsigned nreplies;
 	bool no_responders;	/* closed by a 503 status; held: a 503 */
 	bool hashed;		/* false once replaced by a newer request */
-	bool taken;		/* held: paired, only the FIFO still has it */
+	bool taken;		/* held: paired; only the FIFO has it */
 	struct entry *next;	/* held: the next one on the same subject */
 	void *data;		/* held: the caller's */
 	size_t bytes;

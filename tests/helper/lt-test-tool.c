@@ -727,7 +727,8 @@ js_kv_rounds(kvStore *kv, uint64_t count)
 
 	for (i = 0; s == NATS_OK && i < count; i++) {
 		snprintf(key, sizeof(key), "k%llu", (unsigned long long)i);
-		snprintf(val, sizeof(val), "{\"n\":%llu}", (unsigned long long)i);
+		snprintf(val, sizeof(val), "{\"n\":%llu}",
+		    (unsigned long long)i);
 		s = kvStore_PutString(NULL, kv, key, val);
 		if (s == NATS_OK)
 			s = kvStore_Get(&e, kv, key);

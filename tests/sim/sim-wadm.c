@@ -49,7 +49,6 @@ static int
 setup_storage(struct sim_wadm *w)
 {
 	struct sim *s = w->sim;
-	kvStore *state = NULL;
 	kvConfig cfg;
 
 	if (add_stream(s, "wasmbus_events", "wasmbus.evt.*.>", js_LimitsPolicy,
@@ -68,8 +67,10 @@ setup_storage(struct sim_wadm *w)
 	    js_KeyValue(&w->manifests, s->js, "wadm_manifests") != NATS_OK)
 		return -1;
 	cfg.Bucket = "wadm_state";
-	if (js_CreateKeyValue(&state, s->js, &cfg) == NATS_OK)
-		kvStore_Destroy(state);
+	if (js_CreateKeyValue(&w->state, s->js, &cfg) != NATS_OK &&
+	    js_KeyValue(&w->state, s->js, "wadm_state") != NATS_OK)
+		return -1;
+	wadm_state_load(w);
 	return 0;
 }
 
@@ -445,6 +446,23 @@ on_api(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *arg)
 
 /* ---- lattice state from events ---- */
 
+/* wadm takes the host from the CloudEvent source, always: host_id for
+ * most events, id for host_started/host_stopped (events/types.rs). */
+static void
+source_ids(cJSON *ev, cJSON *data, const char *type)
+{
+	const char *src = sim_str(ev, "source");
+
+	if (src == NULL)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(data, "host_id");
+	cJSON_AddStringToObject(data, "host_id", src);
+	if (!strcmp(type, "host_started") || !strcmp(type, "host_stopped")) {
+		cJSON_DeleteItemFromObjectCaseSensitive(data, "id");
+		cJSON_AddStringToObject(data, "id", src);
+	}
+}
+
 static void
 on_event(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *arg)
 {
@@ -455,19 +473,17 @@ on_event(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *arg)
 
 	if (type && lt_str_has_prefix(type, "com.wasmcloud.lattice.") &&
 	    cJSON_IsObject(data)) {
-		if (!cJSON_HasObjectItem(data, "host_id") &&
-		    sim_str(ev, "source"))
-			cJSON_AddStringToObject(data, "host_id",
-			    sim_str(ev, "source"));
+		type += 22;
+		source_ids(ev, data, type);
 		pthread_mutex_lock(&w->lock);
-		wadm_event(w, type + 22, data);
+		wadm_state_event(w, type, data, sim_str(data, "host_id"));
+		wadm_event(w, type, data);
 		w->dirty = true;
 		pthread_mutex_unlock(&w->lock);
 	}
 	cJSON_Delete(ev);
 	natsMsg_Destroy(m);
 }
-
 
 int
 sim_wadm_start(struct sim *s)
@@ -550,6 +566,7 @@ sim_wadm_stop(struct sim *s)
 	}
 	free(w->apps);
 	kvStore_Destroy(w->manifests);
+	wadm_state_free(w);
 	cJSON_Delete(w->hosts);
 	cJSON_Delete(w->pending);
 	free(w->cmd_subject);

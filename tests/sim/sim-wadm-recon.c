@@ -524,18 +524,18 @@ void
 wadm_undeploy(struct sim_wadm *w, struct app *a)
 {
 	cJSON *d = cJSON_CreateObject();
+	bool was = a->deployed >= 0;
 	size_t i;
 
-	if (a->deployed < 0)
-		return;
 	cJSON_AddStringToObject(d, "name", a->name);
 	wadm_cloudevent(w, "manifest_unpublished", d);
-	for (i = 0; i < a->nscalers; i++)
+	for (i = 0; was && i < a->nscalers; i++)
 		cleanup(w, a, &a->scalers[i], NULL);
 	wadm_scalers_free(a);
 	a->deployed = -1;
 	wadm_publish_status(w, a);
-	wadm_store(w, a);
+	if (was)
+		wadm_store(w, a);
 }
 
 /* ---- command worker ---- */

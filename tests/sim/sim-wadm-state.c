@@ -38,7 +38,10 @@ by_key(const void *a, const void *b)
 	return strcmp(x->string, y->string);
 }
 
-/* A string map as a BTreeMap serialises it: keys in byte order. */
+/* A string map as a BTreeMap serialises it: keys in byte order. The
+ * sim's own http-port annotation, which only latticesim's inventories
+ * carry, is left out so that inventories and events agree as they do
+ * upstream. */
 static cJSON *
 sorted_map(const cJSON *m)
 {
@@ -48,7 +51,8 @@ sorted_map(const cJSON *m)
 
 	v = lt_xcalloc((size_t)cJSON_GetArraySize(m) + 1, sizeof(*v));
 	cJSON_ArrayForEach(src, m)
-		if (cJSON_IsString(src))
+		if (cJSON_IsString(src) && strcmp(src->string,
+		    SIM_HTTP_PORT_KEY))
 			v[n++] = src;
 	qsort(v, n, sizeof(*v), by_key);
 	for (i = 0; i < n; i++)

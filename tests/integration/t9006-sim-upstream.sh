@@ -19,6 +19,7 @@ bg "$LT_SIM" -s "$NATS_URL" --lattice $L --hosts 0 2>"$TEST_DIR/wadm.log"
 WADM_PID=$LAST_PID
 wait_for "wadm ready" 20 grep -q "ready:" "$TEST_DIR/wadm.log"
 start_rec ev "wasmbus.evt.$L.>"
+start_rec cl "$P.claims.get"
 start_sim --lattice $L --hosts 2 --no-wadm --heartbeat 1s
 
 api() {
@@ -75,6 +76,9 @@ is "$(jget "$(api get)" '[(m["name"], m["description"]) for m in j["models"]]')"
     "list: description is null when the manifest has none"
 
 # --- wadm_state (storage/nats_kv.rs, storage/state.rs @ v0.21.1) ---
+# populate_component_info asks for the claims on every heartbeat
+wait_for "claims.get per heartbeat" 10 eval '[ "$(grep -c claims.get "$TEST_DIR/cl.rec")" -ge 2 ]'
+ok $? "wadm sends claims.get on host heartbeats"
 wait_for "both hosts in wadm_state" 10 state_has host 'len(j) == 2'
 ok $? "host_$L lists both hosts"
 is "$(jget "$(state host)" 'sorted(sorted(h.keys()) == ["components", "friendly_name", "id", "labels", "last_seen", "providers", "uptime_seconds", "version"] and h["id"] == k for k, h in j.items())')" \

@@ -265,18 +265,39 @@ comp_current(const cJSON *c, const cJSON *desc, const char *host)
 	    cJSON_GetNumberValue(obj(desc, "max_instances"));
 }
 
+/* The claims.get wadm sends on every heartbeat (populate_component_info
+ * asks before it looks at the inventory): sub -> that claim. A failed
+ * request leaves new components without name and issuer (upstream fails
+ * the event and handles it again). */
+static cJSON *
+claims(struct sim_wadm *w)
+{
+	bool ok;
+	cJSON *arr = wadm_query(w, "claims.get", &ok), *map, *c;
+
+	map = cJSON_CreateObject();
+	cJSON_ArrayForEach(c, arr)
+		if (sim_str(c, "sub") && !cJSON_HasObjectItem(map, sim_str(c,
+		    "sub")))
+			cJSON_AddItemToObject(map, sim_str(c, "sub"),
+			    cJSON_Duplicate(c, 1));
+	cJSON_Delete(arr);
+	return map;
+}
+
 /* heartbeat_component_update: an entry that differs is rewritten from
- * the inventory, this host's instances replaced by the one it reports.
- * (Upstream takes a new component's name and issuer from a claims.get;
- * the sim sends none: name from the inventory, issuer empty.) */
+ * the inventory, this host's instances replaced by the one it reports;
+ * a component the state lacks takes name and issuer from its claims. */
 static void
 hb_components(struct sim_wadm *w, const cJSON *d, const char *host)
 {
+	cJSON *cl = claims(w);
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, obj(d, "components")) {
 		const char *id = sim_str(it, "id");
 		cJSON *c = obj(w->st[WS_COMP], id), *inst, *hs;
+		const cJSON *k = obj(cl, id);
 
 		if (id == NULL || comp_current(c, it, host))
 			continue;
@@ -286,10 +307,12 @@ hb_components(struct sim_wadm *w, const cJSON *d, const char *host)
 		cJSON_AddItemToArray(hs, info(obj(it, "annotations"),
 		    cJSON_GetNumberValue(obj(it, "max_instances"))));
 		set(inst, host, hs);
-		set(w->st[WS_COMP], id, comp_obj(id, str_or(it, "name",
-		    str_or(c, "name", "")), str_or(c, "issuer", ""), inst,
+		set(w->st[WS_COMP], id, comp_obj(id, c ? str_or(it, "name",
+		    str_or(c, "name", "")) : str_or(k, "name", ""), c ?
+		    str_or(c, "issuer", "") : str_or(k, "iss", ""), inst,
 		    str_or(it, "image_ref", "")));
 	}
+	cJSON_Delete(cl);
 	dirty(w, WS_COMP);
 }
 

@@ -80,6 +80,7 @@ void wadm_on_cmd(natsConnection *nc, natsSubscription *sub, natsMsg *m,
     void *arg);
 
 void build_scalers(struct app *a, const struct lt_manifest *m);
+cJSON *wadm_query(struct sim_wadm *w, const char *tail, bool *ok);
 cJSON *command(struct sim_wadm *w, const char *type);
 void cmd_scale(struct sim_wadm *w, struct app *a, const struct scaler *s,
     const char *host, uint64_t count, const char *spread);

@@ -1,5 +1,6 @@
 /* timeline.c: text lines for recording records (timeline.h). */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "latticectl/event.h"
@@ -225,6 +226,9 @@ msg_line(const cJSON *rec, const struct lt_colors *col, struct lt_buf *out)
 		.request_subject = lt_json_str(rec, "request_subject"),
 		.nreplies = nreplies > 0 ? (unsigned)nreplies : 0,
 		.latency_ns = (int64_t)(lt_json_num(rec, "latency_ms", 0) * 1e6),
+		.before_request = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		    rec, "before_request")),
+		.role = lt_json_str(rec, "role"),
 		.no_responders = status && !strcmp(status, "no-responders"),
 		.unanswered = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec,
 		    "answered")),
@@ -302,6 +306,35 @@ add_subject(struct lt_buf *b, const char *on, const char *subject,
 	lt_buf_adds(b, off);
 }
 
+/* A reply (with its request's subject and latency), a request or a
+ * plain message (with its JetStream role) and two blanks. */
+static void
+msg_head(struct lt_buf *b, const struct lt_msg_line *m,
+    const struct lt_colors *c, const char *lat)
+{
+	if (m->request_subject) {
+		lt_buf_addf(b, "%srep #%llu%s  %s  ", c->green,
+		    (unsigned long long)m->pair, m->nreplies > 1 ? "+" : "",
+		    lat);
+		add_subject(b, c->bold, m->request_subject, c->reset);
+		lt_buf_adds(b, "  ");
+		if (m->role) {	/* a pulled message */
+			add_subject(b, "", m->role, " ");
+			add_subject(b, "", m->subject, "  ");
+		}
+		return;
+	}
+	if (m->pair) {
+		lt_buf_addf(b, "%sreq #%llu%s  ", c->cyan,
+		    (unsigned long long)m->pair, c->reset);
+	} else if (m->role) {
+		add_subject(b, c->dim, m->role, c->reset);
+		lt_buf_adds(b, "  ");
+	}
+	add_subject(b, c->bold, m->subject, c->reset);
+	lt_buf_adds(b, "  ");
+}
+
 void
 lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
     const struct lt_colors *c, size_t max)
@@ -310,7 +343,10 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 
 	lt_time_format_short(m->t_ns, t, sizeof(t));
 	lt_buf_addf(b, "%s%s%s  ", c->dim, t, c->reset);
-	lt_duration_format(m->latency_ns, lat, sizeof(lat));
+	if (m->before_request)
+		snprintf(lat, sizeof(lat), "seen before request");
+	else
+		lt_duration_format(m->latency_ns, lat, sizeof(lat));
 	if (m->request_subject && m->unanswered) {
 		lt_buf_addf(b, "%sunanswered #%llu%s  ", c->red,
 		    (unsigned long long)m->pair, c->reset);
@@ -326,19 +362,7 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 		lt_buf_adds(b, c->reset);
 		return;
 	}
-	if (m->request_subject) {
-		lt_buf_addf(b, "%srep #%llu%s  %s  ", c->green,
-		    (unsigned long long)m->pair, m->nreplies > 1 ? "+" : "",
-		    lat);
-		add_subject(b, c->bold, m->request_subject, c->reset);
-	} else if (m->pair) {
-		lt_buf_addf(b, "%sreq #%llu%s  ", c->cyan,
-		    (unsigned long long)m->pair, c->reset);
-		add_subject(b, c->bold, m->subject, c->reset);
-	} else {
-		add_subject(b, c->bold, m->subject, c->reset);
-	}
-	lt_buf_adds(b, "  ");
+	msg_head(b, m, c, lat);
 	if (!m->pair && m->reply)
 		add_subject(b, "-> ", m->reply, "  ");
 	payload_text(b, m->data ? m->data : "", m->data ? m->len :

@@ -1,4 +1,4 @@
-/* fuzz-rec: reading a recording file (DESIGN.md 4) record by record,
+/* fuzz-rec: reading a recording file (latticectl(5)) record by record,
  * including bad and truncated lines; each record's timeline line and the
  * markdown report hold nothing a terminal would obey. */
 #include <stdio.h>

@@ -398,7 +398,8 @@ md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 			cJSON_AddTrueToObject(seen, str_or(rec, "host", "?"));
 			lt_buf_adds(&hosts, hosts.len ? "<br>" : "");
 			md_code(&hosts, str_or(rec, "host", "?"), true);
-			md_row_text(&hosts, " ", str_or(p, "friendly_name", ""));
+			md_row_text(&hosts, " ", str_or(p, "friendly_name",
+			    ""));
 			md_row_text(&hosts, " ", str_or(p, "version", ""));
 		}
 	}

@@ -111,13 +111,15 @@ names(void)
 static void
 test_print(void)
 {
-	cJSON *j = cJSON_Parse("{\"n\":\"a\xff\xc2\x9b\xe2\x80\xae\x7f\xc3\xa9\","
+	cJSON *j = cJSON_Parse("{\"n\":\"a\xff\xc2\x9b\xe2\x80\xae\x7f"
+	    "\xc3\xa9\","
 	    "\"k\\u001b\":[1]}");
 	struct lt_buf b = LT_BUF_INIT;
 
 	lt_json_print(j, false, &b);
-	is_str(lt_buf_str(&b), "{\"n\":\"a\\ufffd\\u009b\\u202e\\u007f\xc3\xa9\","
-	    "\"k\\u001b\":[1]}", "print: not UTF-8 as U+FFFD, controls escaped");
+	is_str(lt_buf_str(&b), "{\"n\":\"a\\ufffd\\u009b\\u202e\\u007f"
+	    "\xc3\xa9\",\"k\\u001b\":[1]}",
+	    "print: not UTF-8 as U+FFFD, controls escaped");
 	lt_buf_reset(&b);
 	lt_json_print(NULL, true, &b);
 	is_str(lt_buf_str(&b), "null", "print: no tree is null");

@@ -58,7 +58,8 @@ test_forms(void)
 	lt_buf_reset(&b);
 	lt_buf_add_text_lines(&b, "one\ttab\ntwo\x1b\r\nPASS  forged", 26,
 	    "    | ");
-	is_str(lt_buf_str(&b), "one\ttab\n    | two\\x1b\\r\n    | PASS  forged",
+	is_str(lt_buf_str(&b),
+	    "one\ttab\n    | two\\x1b\\r\n    | PASS  forged",
 	    "lines: every line after the first prefixed, tabs kept");
 	ok(lt_text(&scratch, s) == s, "lt_text: safe text is not copied");
 	is_str(lt_text(&scratch, "x\x1b"), "x\\x1b", "lt_text escapes");

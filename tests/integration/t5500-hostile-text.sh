@@ -224,6 +224,12 @@ check "kv diff: no raw control byte" clean "$TEST_DIR/kvdiff.out"
 unlike "$(cat "$TEST_DIR/kvdiff.out")" '^FORGED' "kv diff: no forged line"
 lt kv get $'key\033]0;t\007\xe2\x80\xae' >"$TEST_DIR/kvget.out" 2>&1
 check "kv get (text): no raw control byte" clean "$TEST_DIR/kvget.out"
+T kv-create other >/dev/null
+T kv-put other note $'line one\tx\nline two\xe2\x80\xae\xc2\x85\r' >/dev/null
+lt kv get note --bucket other >"$TEST_DIR/kvget2.out" 2>&1
+check "kv get of a text value: no raw control byte" clean "$TEST_DIR/kvget2.out"
+is "$(cat "$TEST_DIR/kvget2.out")" "$(printf 'line one\tx\nline two\\u202e\\u0085\\r')" \
+    "kv get: the value's own lines and tabs kept, the rest escaped"
 
 # hosts: a host answering ping with a hostile name, version, labels and id
 # (and a byte that is not UTF-8).

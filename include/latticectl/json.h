@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "latticectl/buf.h"
 
@@ -35,8 +36,36 @@ struct cJSON *lt_json_path(struct cJSON *root, const char *path);
 const char *lt_json_str(const struct cJSON *obj, const char *key);
 /* Number member, or def when absent or not a number. */
 double lt_json_num(const struct cJSON *obj, const char *key, double def);
-/* A scalar as text: strings as is, numbers as %g or integer, true/false,
- * null; objects and arrays compact. Appends to out. */
+/* A scalar as text: strings as is, numbers as written (lt_json_parse)
+ * or else as an integer or %g, true/false, null; objects and arrays
+ * compact, numbers as written. Appends to out. */
 void lt_json_scalar_text(const struct cJSON *v, struct lt_buf *out);
+
+/* ---- numbers as written (json-num.c) ---- */
+
+/* cJSON_ParseWithLength, keeping each number's text as written where
+ * cJSON would print it otherwise (18446744073709551617, 5.0, 1e999): the
+ * number node's valuestring holds it, freed with the tree and kept by
+ * cJSON_Duplicate. Owned by the caller (cJSON_Delete); NULL when the data
+ * is not JSON. */
+struct cJSON *lt_json_parse(const char *data, size_t len);
+/* cJSON_PrintUnformatted (cJSON_Print when pretty) of v alone, numbers
+ * with their kept text. Free with cJSON_free; NULL for NULL. */
+char *lt_json_print(struct cJSON *v, bool pretty);
+/* A number node's text: as written when kept, else the shortest text that
+ * reads back as its double. */
+void lt_json_number_text(const struct cJSON *v, char *buf, size_t size);
+/* Compare two number texts (JSON numbers; "inf", "-inf" beyond every
+ * finite one) by their exact decimal value: -1, 0 or 1. */
+int lt_json_num_cmp(const char *a, const char *b);
+/* jq's order: null < false < true < numbers (by exact value) < strings
+ * (by bytes) < arrays (element by element) < objects (sorted names, then
+ * values): -1, 0 or 1. */
+int lt_json_cmp(const struct cJSON *a, const struct cJSON *b);
+/* A number node as an integer in [min, max]: 0 when it is one, 1 when it
+ * is a number outside the range or with a fraction (*out clamped into the
+ * range, towards zero), -1 when v is not a number (*out untouched). */
+int lt_json_int(const struct cJSON *v, int64_t min, int64_t max,
+    int64_t *out);
 
 #endif

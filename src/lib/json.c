@@ -377,6 +377,8 @@ lt_json_scalar_text(const cJSON *v, struct lt_buf *out)
 
 	if (cJSON_IsString(v)) {
 		lt_buf_adds(out, v->valuestring);
+	} else if (cJSON_IsNumber(v) && v->valuestring) {
+		lt_buf_adds(out, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 
@@ -389,7 +391,7 @@ lt_json_scalar_text(const cJSON *v, struct lt_buf *out)
 	} else if (cJSON_IsNull(v) || v == NULL) {
 		lt_buf_adds(out, "null");
 	} else {
-		s = cJSON_PrintUnformatted(v);
+		s = lt_json_print((cJSON *)v, false);
 		lt_buf_adds(out, s ? s : "");
 		cJSON_free(s);
 	}

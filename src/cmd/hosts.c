@@ -163,8 +163,7 @@ write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 	enum lt_write w;
 
 	cJSON_AddStringToObject(o, "schema", schema);
-	text = ctx->format == LT_FMT_JSON ? cJSON_Print(o) :
-	    cJSON_PrintUnformatted(o);
+	text = lt_json_print(o, ctx->format == LT_FMT_JSON);
 	w = write_line(ctx, text);
 	cJSON_free(text);
 	return w;
@@ -375,12 +374,16 @@ add_workload_row(struct lt_table *t, const char *host,
     const struct lt_ctl_workload *w)
 {
 	struct lt_buf cfg = LT_BUF_INIT;
-	char max[24], rev[24];
+	char max[64], rev[64];
 	const char *app = lt_json_str(w->annotations, "wasmcloud.dev/appspec");
 
 	configs_text(w, &cfg);
 	snprintf(max, sizeof(max), "%lld", (long long)w->max_instances);
 	snprintf(rev, sizeof(rev), "%lld", (long long)w->revision);
+	if (w->max_instances_text)	/* as the host wrote it: 1e308 */
+		snprintf(max, sizeof(max), "%s", w->max_instances_text);
+	if (w->revision_text)
+		snprintf(rev, sizeof(rev), "%s", w->revision_text);
 	lt_table_add(t, (const char *const[]){ host,
 	    w->kind == LT_CTL_COMPONENT ? "component" : "provider", w->id,
 	    w->image_ref, w->kind == LT_CTL_COMPONENT ? max : NULL,

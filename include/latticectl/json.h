@@ -50,11 +50,18 @@ void lt_json_scalar_text(const struct cJSON *v, struct lt_buf *out);
  * is not JSON. */
 struct cJSON *lt_json_parse(const char *data, size_t len);
 /* cJSON_PrintUnformatted (cJSON_Print when pretty) of v alone, numbers
- * with their kept text. Free with cJSON_free; NULL for NULL. */
-char *lt_json_print(struct cJSON *v, bool pretty);
+ * with their kept text. Free with cJSON_free; NULL for NULL. (v's nodes
+ * are marked while printing and restored before it returns: do not print
+ * one tree from two threads.) */
+char *lt_json_print(const struct cJSON *v, bool pretty);
 /* A number node's text: as written when kept, else the shortest text that
  * reads back as its double. */
 void lt_json_number_text(const struct cJSON *v, char *buf, size_t size);
+/* The text of obj's number member key (lt_json_number_text), or def when
+ * it is absent or no number: for showing a number read from a file or
+ * the wire without converting it (a seq of 1e999 is no int). */
+void lt_json_num_text(const struct cJSON *obj, const char *key,
+    const char *def, char *buf, size_t size);
 /* Compare two number texts (JSON numbers; "inf", "-inf" beyond every
  * finite one) by their exact decimal value: -1, 0 or 1. */
 int lt_json_num_cmp(const char *a, const char *b);

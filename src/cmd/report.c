@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "latticectl/json.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/report.h"
@@ -95,7 +96,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		lt_report_html(recs, argv[0], &b);
 	else
 		cJSON_ArrayForEach(rec, recs) {
-			char *s = cJSON_PrintUnformatted(rec);
+			char *s = lt_json_print(rec, false);
 
 			lt_buf_adds(&b, s);
 			lt_buf_addch(&b, '\n');

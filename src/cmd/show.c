@@ -106,7 +106,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		return 0;
 	s->shown++;
 	if (nd) {
-		char *text = cJSON_PrintUnformatted(rec);
+		char *text = lt_json_print(rec, false);
 
 		rc = emit(s, text, err);
 		cJSON_free(text);

@@ -693,8 +693,7 @@ wadm_query(struct lt_ctl *ctl, const char *tail, const char *body,
 
 	if (lt_req(ctl->conn, subject, body, strlen(body), NULL,
 	    ctl->timeout_ns, &reply, err) == 0)
-		doc = cJSON_ParseWithLength(reply.buf ? reply.buf : "",
-		    reply.len);
+		doc = lt_json_parse(reply.buf ? reply.buf : "", reply.len);
 	lt_buf_release(&reply);
 	free(subject);
 	return doc;
@@ -771,7 +770,7 @@ manifest_refs_for(struct lt_ctl *ctl, struct lt_ctl_inventory *inv,
 	tail = lt_xasprintf("model.get.%s", app);
 	doc = wadm_query(ctl, tail, body, &e);
 	man = cJSON_GetObjectItemCaseSensitive(doc, "manifest");
-	text = man ? cJSON_PrintUnformatted(man) : NULL;
+	text = lt_json_print(man, false);
 	if (text && lt_manifest_parse(text, strlen(text), app, &m, &e) == 0) {
 		add_manifest_refs(inv, m);
 		ok = 1;

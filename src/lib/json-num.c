@@ -147,9 +147,9 @@ numbers_raw(cJSON *v, bool on)
 }
 
 char *
-lt_json_print(cJSON *v, bool pretty)
+lt_json_print(const cJSON *cv, bool pretty)
 {
-	cJSON *next;
+	cJSON *v = (cJSON *)cv, *next;	/* marked and restored */
 	char *s;
 
 	if (v == NULL)
@@ -177,6 +177,18 @@ lt_json_number_text(const cJSON *v, char *buf, size_t size)
 		if (strtod(buf, NULL) != d)
 			snprintf(buf, size, "%.17g", d);
 	}
+}
+
+void
+lt_json_num_text(const cJSON *obj, const char *key, const char *def,
+    char *buf, size_t size)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (cJSON_IsNumber(v))
+		lt_json_number_text(v, buf, size);
+	else
+		snprintf(buf, size, "%s", def);
 }
 
 /* ---- exact comparison of decimal texts ---- */

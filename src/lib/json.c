@@ -2,6 +2,7 @@
  * paths into cJSON trees, and scalar formatting. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -346,8 +347,8 @@ lt_json_path(cJSON *root, const char *path)
 		if (index) {
 			long i = strtol(seg, NULL, 10);
 
-			root = cJSON_IsArray(root) ? cJSON_GetArrayItem(root, (int)i) :
-			    NULL;
+			root = cJSON_IsArray(root) && i <= INT_MAX ?
+			    cJSON_GetArrayItem(root, (int)i) : NULL;
 		} else {
 			root = cJSON_IsObject(root) ?
 			    cJSON_GetObjectItemCaseSensitive(root, seg) : NULL;
@@ -391,7 +392,7 @@ lt_json_scalar_text(const cJSON *v, struct lt_buf *out)
 	} else if (cJSON_IsNull(v) || v == NULL) {
 		lt_buf_adds(out, "null");
 	} else {
-		s = lt_json_print((cJSON *)v, false);
+		s = lt_json_print(v, false);
 		lt_buf_adds(out, s ? s : "");
 		cJSON_free(s);
 	}

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/json.h"
 #include "latticectl/manifest.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -168,6 +169,20 @@ looks_numeric(const char *s)
 	return *p == '\0';
 }
 
+/* A number keeping its text (lt_json_print writes it as it was: 2^64 + 1
+ * and 5.0 reach wadm unchanged) when the text is a JSON number. */
+static cJSON *
+number_to_json(const char *s)
+{
+	struct lt_buf scratch = LT_BUF_INIT;
+	cJSON *n = cJSON_CreateNumber(strtod(s, NULL));
+
+	if (*s != '+' && lt_json_compact(s, strlen(s), 1, &scratch) == 0)
+		n->valuestring = lt_xstrdup(s);
+	lt_buf_release(&scratch);
+	return n;
+}
+
 /* YAML core-schema typing of plain scalars; quoted ones are strings. */
 static cJSON *
 scalar_to_json(const yaml_node_t *n)
@@ -183,7 +198,7 @@ scalar_to_json(const yaml_node_t *n)
 	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
 		return cJSON_CreateFalse();
 	if (looks_numeric(s))
-		return cJSON_CreateNumber(strtod(s, NULL));
+		return number_to_json(s);
 	return cJSON_CreateString(s);
 }
 

@@ -112,11 +112,11 @@ redact_raw(struct lt_rec *r, const char *kind, const char *fields,
 	lt_buf_addch(&r->redacted, '{');
 	lt_buf_add(&r->redacted, fields, *len);
 	lt_buf_addch(&r->redacted, '}');
-	j = cJSON_ParseWithLength(r->redacted.buf, r->redacted.len);
+	j = lt_json_parse(r->redacted.buf, r->redacted.len);
 	if (j == NULL)
 		return fields;	/* the writer's bug; nothing to walk */
 	lt_rec_redact(j, kind, r->redact);
-	text = cJSON_PrintUnformatted(j);
+	text = lt_json_print(j, false);
 	cJSON_Delete(j);
 	n = strlen(text);
 	lt_buf_reset(&r->redacted);
@@ -251,7 +251,7 @@ lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind, int64_t t_ns,
 	size_t len;
 	uint64_t seq;
 
-	text = fields ? cJSON_PrintUnformatted(fields) : NULL;
+	text = lt_json_print(fields, false);
 	len = text ? strlen(text) : 0;
 	/* Strip the object's braces: its members follow the prefix. */
 	seq = emit(r, kind, t_ns, len >= 2 ? text + 1 : "", len >= 2 ? len - 2 : 0,
@@ -517,7 +517,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 		if (rd->line.len > 0)
 			break;
 	}
-	j = cJSON_ParseWithLength(rd->line.buf, rd->line.len);
+	j = lt_json_parse(rd->line.buf, rd->line.len);
 	schema = cJSON_GetStringValue(cJSON_GetObjectItem(j, "schema"));
 	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) &&
 	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {

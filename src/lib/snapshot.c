@@ -274,7 +274,7 @@ pretty_json(const cJSON *v, int depth, struct lt_buf *out)
 	char *p;
 
 	if ((!cJSON_IsObject(v) && !cJSON_IsArray(v)) || v->child == NULL) {
-		p = cJSON_PrintUnformatted(v);
+		p = lt_json_print(v, false);
 		lt_buf_adds(out, p ? p : "null");
 		cJSON_free(p);
 		return;
@@ -302,7 +302,7 @@ lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
 	if (e->value == NULL)
 		return;
 	if (e->enc == LT_KV_ENC_JSON && pretty) {
-		cJSON *j = cJSON_ParseWithLength(e->value, e->value_len);
+		cJSON *j = lt_json_parse(e->value, e->value_len);
 
 		if (j)
 			pretty_json(j, 0, out);
@@ -488,7 +488,9 @@ read_header(struct reader *r, const cJSON *h, struct lt_error *err)
 	    "version");
 	if (t == NULL || lt_time_parse(t, &s->taken_ns) < 0)
 		s->taken_ns = 0;
-	s->duration_ns = (int64_t)num_u64(h, "duration_ms", 0) * 1000000;
+	s->duration_ns = (int64_t)num_u64(h, "duration_ms", 0);
+	s->duration_ns = s->duration_ns < INT64_MAX / 1000000 ?
+	    s->duration_ns * 1000000 : INT64_MAX;	/* (no overflow) */
 	s->stream_last_seq = num_u64(h, "stream_last_seq", 0);
 	s->unknown = num_u64(h, "unknown_keys", 0);
 	s->meta_only = cJSON_IsTrue(cJSON_GetObjectItem(h, "meta_only"));
@@ -520,7 +522,7 @@ read_value(struct reader *r, struct lt_snapshot_entry *e, const cJSON *j)
 		    e->value_len);
 		return 0;
 	}
-	text = lt_json_print((cJSON *)v, false);	/* numbers as written */
+	text = lt_json_print(v, false);	/* numbers as written */
 	e->enc = LT_KV_ENC_JSON;
 	e->value_len = strlen(text);
 	e->value = lt_snapshot_strdup(r->s, text, e->value_len);

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/json.h"
 #include "latticectl/manifest.h"
 #include "latticectl/util.h"
 #include "tap.h"
@@ -250,6 +251,21 @@ test_duplicates_and_documents(void)
 	    "one document with its markers is fine");
 }
 
+/* The document sent to wadm keeps YAML numbers as written. */
+static void
+test_numbers(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_manifest *m = parse(MINIMAL "x-extra: [18446744073709551617, "
+	    "5.0, 007, 1e999]\n", &err);
+	char *text = m ? lt_json_print(m->doc, false) : NULL;
+
+	ok(text && strstr(text, "\"x-extra\":[18446744073709551617,5.0,7,"
+	    "1e999]"), "numbers as written (007 is 7): %s", text ? text : err.msg);
+	cJSON_free(text);
+	lt_manifest_destroy(m);
+}
+
 int
 main(void)
 {
@@ -259,6 +275,7 @@ main(void)
 	test_hostile();
 	test_deep();
 	test_duplicates_and_documents();
+	test_numbers();
 	done_testing();
 	return 0;
 }

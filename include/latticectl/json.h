@@ -54,13 +54,15 @@ struct cJSON *lt_json_parse(const char *data, size_t len);
  * are marked while printing and restored before it returns: do not print
  * one tree from two threads.) */
 char *lt_json_print(const struct cJSON *v, bool pretty);
-/* A number node's text: as written when kept, else the shortest text that
- * reads back as its double. */
-void lt_json_number_text(const struct cJSON *v, char *buf, size_t size);
+/* A number node's text: as written when kept (borrowed from v, any
+ * length), else the shortest text that reads back as its double, written
+ * into buf (64 bytes hold any) and returned. */
+const char *lt_json_number_text(const struct cJSON *v, char *buf,
+    size_t size);
 /* The text of obj's number member key (lt_json_number_text), or def when
  * it is absent or no number: for showing a number read from a file or
  * the wire without converting it (a seq of 1e999 is no int). */
-void lt_json_num_text(const struct cJSON *obj, const char *key,
+const char *lt_json_num_text(const struct cJSON *obj, const char *key,
     const char *def, char *buf, size_t size);
 /* Compare two number texts (JSON numbers; "inf", "-inf" beyond every
  * finite one) by their exact decimal value: -1, 0 or 1. */

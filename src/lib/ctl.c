@@ -63,10 +63,8 @@ get_count(const cJSON *obj, const char *key, char **odd)
 	int64_t n = 0;
 
 	*odd = NULL;
-	if (lt_json_int(v, INT64_MIN, INT64_MAX, &n) > 0) {
-		lt_json_number_text(v, text, sizeof(text));
-		*odd = lt_xstrdup(text);
-	}
+	if (lt_json_int(v, INT64_MIN, INT64_MAX, &n) > 0)
+		*odd = lt_xstrdup(lt_json_number_text(v, text, sizeof(text)));
 	return n;
 }
 

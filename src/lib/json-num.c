@@ -15,7 +15,7 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
-/* cJSON reads at most 63 characters of a number (its parse_number) */
+/* room for any number text lt_json_number_text formats */
 #define NUM_TEXT_MAX 63
 /* a flag above cJSON's type bits: a number node printed as raw text */
 #define WAS_NUMBER (1 << 12)
@@ -91,22 +91,23 @@ prints_the_same(const char *t, size_t n)
 static void
 attach_one(cJSON *v, struct numscan *s)
 {
-	char buf[NUM_TEXT_MAX + 1];
 	const char *tok;
+	char *text;
 	size_t n;
 
-	if (!next_number(s, &tok, &n) || n > NUM_TEXT_MAX) {
+	if (!next_number(s, &tok, &n)) {
 		s->ok = false;
 		return;
 	}
-	memcpy(buf, tok, n);
-	buf[n] = '\0';
-	if (strtod(buf, NULL) != v->valuedouble) {
+	if (prints_the_same(tok, n) || v->valuestring)
+		return;
+	text = lt_xstrndup(tok, n);
+	if (strtod(text, NULL) != v->valuedouble) {
+		free(text);
 		s->ok = false;	/* not the number cJSON read: give up */
 		return;
 	}
-	if (!prints_the_same(tok, n) && v->valuestring == NULL)
-		v->valuestring = lt_xstrndup(tok, n);
+	v->valuestring = text;
 }
 
 /* Walk v and its siblings in document order (cJSON keeps it). */
@@ -163,32 +164,30 @@ lt_json_print(const cJSON *cv, bool pretty)
 	return s;
 }
 
-void
+const char *
 lt_json_number_text(const cJSON *v, char *buf, size_t size)
 {
 	double d = v->valuedouble;
 
-	if (v->valuestring) {
-		snprintf(buf, size, "%s", v->valuestring);
-	} else if (d == floor(d) && fabs(d) < 9e15) {
+	if (v->valuestring)
+		return v->valuestring;
+	if (d == floor(d) && fabs(d) < 9e15) {
 		snprintf(buf, size, "%.0f", d);
 	} else {
 		snprintf(buf, size, "%.15g", d);
 		if (strtod(buf, NULL) != d)
 			snprintf(buf, size, "%.17g", d);
 	}
+	return buf;
 }
 
-void
+const char *
 lt_json_num_text(const cJSON *obj, const char *key, const char *def,
     char *buf, size_t size)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	if (cJSON_IsNumber(v))
-		lt_json_number_text(v, buf, size);
-	else
-		snprintf(buf, size, "%s", def);
+	return cJSON_IsNumber(v) ? lt_json_number_text(v, buf, size) : def;
 }
 
 /* ---- exact comparison of decimal texts ---- */
@@ -374,9 +373,8 @@ lt_json_cmp(const cJSON *a, const cJSON *b)
 		return ra < rb ? -1 : 1;
 	switch (ra) {
 	case 3:
-		lt_json_number_text(a, ta, sizeof(ta));
-		lt_json_number_text(b, tb, sizeof(tb));
-		return lt_json_num_cmp(ta, tb);
+		return lt_json_num_cmp(lt_json_number_text(a, ta, sizeof(ta)),
+		    lt_json_number_text(b, tb, sizeof(tb)));
 	case 4:
 		c = strcmp(a->valuestring, b->valuestring);
 		return c < 0 ? -1 : c > 0;

@@ -294,15 +294,11 @@ md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 }
 
 /* An evidence item's seq as written (never converted: 1e999 is no int),
- * or "?" when it is no number. Returns buf. */
+ * or "?" when it is no number (lt_json_number_text). */
 static const char *
 seq_text(const cJSON *v, char *buf, size_t size)
 {
-	if (cJSON_IsNumber(v))
-		lt_json_number_text(v, buf, size);
-	else
-		snprintf(buf, size, "?");
-	return buf;
+	return cJSON_IsNumber(v) ? lt_json_number_text(v, buf, size) : "?";
 }
 
 static void
@@ -644,8 +640,9 @@ html_findings(const cJSON *recs, struct lt_buf *out)
 		lt_buf_adds(out, " (evidence:");
 		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rec,
 		    "evidence")) {
-			seq_text(s, seq, sizeof(seq));
-			lt_buf_addf(out, " <a href=\"#r%s\">#%s</a>", seq, seq);
+			const char *t = seq_text(s, seq, sizeof(seq));
+
+			lt_buf_addf(out, " <a href=\"#r%s\">#%s</a>", t, t);
 		}
 		lt_buf_adds(out, ")<br>next: ");
 		html_esc(out, str_or(rec, "next", "-"));
@@ -660,11 +657,11 @@ static void
 html_row(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 {
 	const char *kind = str_or(rec, "kind", "");
-	char lane[64], t[32], seq[64];
+	char lane[64], t[32], buf[64];
 	struct lt_buf l = LT_BUF_INIT;
+	const char *seq = lt_json_num_text(rec, "seq", "0", buf, sizeof(buf));
 	int i;
 
-	lt_json_num_text(rec, "seq", "0", seq, sizeof(seq));
 	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
 	lane_of(lanes, rec, lane, sizeof(lane));
 	if (!*lane) {

@@ -256,10 +256,10 @@ lt_timeline_line(const cJSON *rec, const struct lt_colors *col,
 {
 	const char *kind = lt_json_str(rec, "kind");
 	struct lt_event ev;
-	char *data, seq[64];
+	char *data, buf[64];
 
-	lt_json_num_text(rec, "seq", "0", seq, sizeof(seq));
-	lt_buf_addf(out, "#%-5s ", seq);
+	lt_buf_addf(out, "#%-5s ", lt_json_num_text(rec, "seq", "0", buf,
+	    sizeof(buf)));
 	if (kind && !strcmp(kind, "event") && lt_timeline_event(rec, &ev,
 	    &data)) {
 		lt_event_format_text(&ev, lt_timeline_time(rec), false, col, out);

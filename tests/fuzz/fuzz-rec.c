@@ -1,12 +1,15 @@
-/* fuzz-rec: reading a recording file (DESIGN.md 4) record by record,
- * including bad and truncated lines. */
+/* fuzz-rec: reading a recording file record by record, including bad
+ * and truncated lines, and drawing each as show does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "latticectl/buf.h"
+#include "latticectl/output.h"
 #include "latticectl/rec.h"
+#include "latticectl/timeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,6 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lt_rec_reader *rd;
 	struct lt_error err = LT_ERROR_INIT;
+	struct lt_buf line = LT_BUF_INIT;
 	cJSON *rec;
 	FILE *fp;
 	int rc;
@@ -42,9 +46,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (lt_rec_reader_open(&rd, path, &err) != 0)
 		return 0;
-	while ((rc = lt_rec_reader_next(rd, &rec, &err)) != 0)
-		if (rc > 0)
-			cJSON_Delete(rec);
+	while ((rc = lt_rec_reader_next(rd, &rec, &err)) != 0) {
+		if (rc <= 0)
+			continue;
+		/* numbers from the file (a seq of 1e999) are shown, never
+		 * converted out of range */
+		lt_timeline_line(rec, lt_output_colors(false), &line);
+		lt_buf_reset(&line);
+		cJSON_Delete(rec);
+	}
+	lt_buf_release(&line);
 	(void)lt_rec_reader_truncated(rd);
 	(void)lt_rec_reader_complete(rd);
 	lt_rec_reader_close(rd);

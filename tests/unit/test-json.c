@@ -133,16 +133,20 @@ numbers_as_written(void)
 	    "big integers, 5.0, 1e999 and -0 as written; strings skipped");
 	round_trip("[\"\\\"\",12345678901]", "[\"\\\"\",12345678901]",
 	    "after a string ending in an escaped backslash");
+	round_trip("[8888888888888888888888888888888888888888888888888888888888"
+	    "8888888888888888888,1.5]", "[8888888888888888888888888888888888888"
+	    "8888888888888888888888888888888888888888,1.5]",
+	    "a number of 77 digits, and the one after it (fuzz-payload)");
 	j = lt_json_parse("{\"a\":{\"b\":[1e308]}}", 20);
 	d = cJSON_Duplicate(j, true);
-	lt_json_number_text(cJSON_GetArrayItem(cJSON_GetObjectItem(
-	    cJSON_GetObjectItem(d, "a"), "b"), 0), t, sizeof(t));
-	is_str(t, "1e308", "a duplicate keeps the text");
+	is_str(lt_json_number_text(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(d, "a"), "b"), 0), t, sizeof(t)), "1e308",
+	    "a duplicate keeps the text");
 	cJSON_Delete(d);
 	cJSON_Delete(j);
 	j = cJSON_CreateNumber(0.1);
-	lt_json_number_text(j, t, sizeof(t));
-	is_str(t, "0.1", "a created number: the shortest text");
+	is_str(lt_json_number_text(j, t, sizeof(t)), "0.1",
+	    "a created number: the shortest text");
 	cJSON_Delete(j);
 }
 

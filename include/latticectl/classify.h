@@ -1,7 +1,8 @@
 /* classify.h: NATS subject patterns against the lattice's request
- * subjects (protocol section 7). 'sub' classifies what it is asked to
- * subscribe to before it subscribes, labels each message it receives, and
- * 'doctor' uses the list of queue groups hosts and wadm answer in.
+ * subjects (docs/protocol.md, Observing without disturbing). 'sub'
+ * classifies what it is asked to subscribe to before it subscribes, labels
+ * each message it receives, and 'doctor' uses the list of queue groups
+ * hosts and wadm answer in.
  *
  * Subject syntax: dot-separated non-empty tokens; '*' matches one token,
  * '>' (last token only) one or more. Nothing here allocates except where
@@ -28,7 +29,7 @@ enum lt_class {
  * (INBOX) are not requests. */
 #define LT_CLASS_REQUESTS (LT_CLASS_CTL | LT_CLASS_WADM_API | \
 	LT_CLASS_JS_API | LT_CLASS_KV | LT_CLASS_HOST_REQ)
-/* The classes 'sub' requires --observe-requests for (DESIGN section 2):
+/* The classes 'sub' requires --observe-requests for (latticectl-sub(1)):
  * the requests, and the inboxes, where every other client's replies are
  * seen (config values, secrets). */
 #define LT_CLASS_GUARDED (LT_CLASS_REQUESTS | LT_CLASS_INBOX)

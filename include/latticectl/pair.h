@@ -1,11 +1,11 @@
 /* pair.h: request/reply pairing for passive observers ('sub
  * --match-replies', 'replay' recordings). A request is a message with a
  * reply subject; its replies are the messages later seen on that reply
- * subject (protocol 7.3). Scatter/gather requests (host.ping, auctions)
- * get several replies on one inbox, so a request stays open for its whole
- * window (timeout) and each reply is numbered; an empty 503 status is a
- * no-responders marker. A request that saw no reply within its window is
- * unanswered.
+ * subject (docs/protocol.md, Client timeouts and inboxes). Scatter/gather
+ * requests (host.ping, auctions) get several replies on one inbox, so a
+ * request stays open for its whole window (timeout) and each reply is
+ * numbered; an empty 503 status is a no-responders marker. A request that
+ * saw no reply within its window is unanswered.
  *
  * Times are whatever clock the caller uses consistently (message receive
  * times in ns). Not thread-safe: one caller thread. Strings in a struct

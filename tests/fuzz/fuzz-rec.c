@@ -1,5 +1,5 @@
-/* fuzz-rec: reading a recording file record by record, including bad
- * and truncated lines, and drawing each as show does. */
+/* fuzz-rec: reading a recording file (latticectl(5)) record by record,
+ * including bad and truncated lines, and drawing each as show does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

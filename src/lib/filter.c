@@ -126,6 +126,13 @@ lt_filter_add_for(struct lt_filter *f, const char *spec, struct lt_error *err)
 	return 0;
 }
 
+static int
+missing_value(const char *expr, const char *op, struct lt_error *err)
+{
+	return lt_error_set(err, LT_E_USAGE, "--where '%s': missing value "
+	    "after '%s' (write \"\" for the empty string)", expr, op);
+}
+
 /* Split "PATH OP VALUE" at the first operator character. */
 static int
 parse_where(struct where *w, const char *expr, struct lt_error *err)
@@ -162,9 +169,7 @@ parse_where(struct where *w, const char *expr, struct lt_error *err)
 			while (*rest == ' ')
 				rest++;
 			if (*rest == '\0')
-				return lt_error_set(err, LT_E_USAGE, "--where "
-				    "'%s': missing value after '%s' (write \"\" "
-				    "for the empty string)", expr, ops[i].tok);
+				return missing_value(expr, ops[i].tok, err);
 			w->value = lt_xstrdup(rest);
 			return 0;
 		}

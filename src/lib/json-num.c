@@ -138,10 +138,12 @@ static void
 numbers_raw(cJSON *v, bool on)
 {
 	for (; v; v = v->next) {
+		int keep = v->type & ~(0xFF | WAS_NUMBER);
+
 		if (on && cJSON_IsNumber(v) && v->valuestring)
-			v->type = (v->type & ~0xFF) | cJSON_Raw | WAS_NUMBER;
+			v->type = keep | cJSON_Raw | WAS_NUMBER;
 		else if (!on && (v->type & WAS_NUMBER))
-			v->type = (v->type & ~(0xFF | WAS_NUMBER)) | cJSON_Number;
+			v->type = keep | cJSON_Number;
 		if (v->child)
 			numbers_raw(v->child, on);
 	}

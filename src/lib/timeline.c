@@ -201,7 +201,8 @@ msg_line(const cJSON *rec, const struct lt_colors *col, struct lt_buf *out)
 		.reply = lt_json_str(rec, "reply"),
 		.pair = (uint64_t)member_int(rec, "pair", 0, INT64_MAX),
 		.request_subject = lt_json_str(rec, "request_subject"),
-		.nreplies = (unsigned)member_int(rec, "reply_index", 0, UINT_MAX),
+		.nreplies = (unsigned)member_int(rec, "reply_index", 0,
+		    UINT_MAX),
 		.latency_ns = fabs(ms) < 9e12 ? (int64_t)(ms * 1e6) :
 		    ms < 0 ? -INT64_MAX : INT64_MAX,
 		.no_responders = status && !strcmp(status, "no-responders"),

@@ -121,8 +121,9 @@ lt_parse_duration(const char *s, int64_t *ns, struct lt_error *err)
 		errno = 0;
 		v = strtod(p, &end);
 		/* digits only: strtod also reads nan, inf, 0x10 and -1 */
-		if (end == p || errno || !(v >= 0) || (!isdigit((unsigned char)*p)
-		    && *p != '.') || memchr(p, 'x', (size_t)(end - p)) ||
+		if (end == p || errno || !(v >= 0) ||
+		    (!isdigit((unsigned char)*p) && *p != '.') ||
+		    memchr(p, 'x', (size_t)(end - p)) ||
 		    memchr(p, 'X', (size_t)(end - p)))
 			goto bad;
 		while (isalpha((unsigned char)end[ulen]))

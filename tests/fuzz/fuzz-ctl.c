@@ -21,7 +21,8 @@ decode_response(const cJSON *resp)
 	if (lt_ctl_inventory_from_json(&inv, resp, &err) == 0) {
 		cJSON *j = lt_ctl_inventory_to_json(&inv);
 
-		cJSON_free(lt_json_print(j, false));	/* counts as written */
+		/* (counts as written) */
+		cJSON_free(lt_json_print(j, false));
 		cJSON_Delete(j);
 		lt_ctl_inventory_release(&inv);
 	}

@@ -291,11 +291,13 @@ test_bad_files(void)
 	    "cut header", "a key on three lines", "\\u0000 in a key",
 	    "\\u0000 in a key, another layout" };
 	static const char *const says[] = { "", "", "", "", "", "", "",
-	    "key 'k' is on 3 lines", "line 2 holds a NUL", "line 2 holds a NUL" };
+	    "key 'k' is on 3 lines", "line 2 holds a NUL",
+	    "line 2 holds a NUL" };
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		FILE *fp = fmemopen((void *)bad[i], strlen(bad[i]) + !*bad[i], "r");
+		FILE *fp = fmemopen((void *)bad[i], strlen(bad[i]) + !*bad[i],
+		    "r");
 
 		if (strlen(bad[i]) == 0) {
 			fclose(fp);

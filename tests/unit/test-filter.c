@@ -82,7 +82,8 @@ test_bad_operands(void)
 	for (i = 0; bad[i]; i++) {
 		lt_error_clear(&err);
 		ok(lt_filter_add_where(f, bad[i], &err) < 0 &&
-		    err.code == LT_E_USAGE, "refused: %s (%s)", bad[i], err.msg);
+		    err.code == LT_E_USAGE, "refused: %s (%s)", bad[i],
+		    err.msg);
 	}
 	ok(lt_filter_add_where(f, "data.x=\"\"", &err) == 0,
 	    "\"\" is the empty string");

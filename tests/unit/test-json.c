@@ -116,7 +116,8 @@ round_trip(const char *in, const char *want, const char *what)
 	cJSON *j = lt_json_parse(in, strlen(in));
 	char *got = lt_json_print(j, false);
 
-	ok(got && !strcmp(got, want), "print: %s: %s", what, got ? got : "NULL");
+	ok(got && !strcmp(got, want), "print: %s: %s", what,
+	    got ? got : "NULL");
 	cJSON_free(got);
 	cJSON_Delete(j);
 }
@@ -153,7 +154,8 @@ numbers_as_written(void)
 static int
 cmp(const char *a, const char *b)
 {
-	cJSON *x = lt_json_parse(a, strlen(a)), *y = lt_json_parse(b, strlen(b));
+	cJSON *x = lt_json_parse(a, strlen(a));
+	cJSON *y = lt_json_parse(b, strlen(b));
 	int c = lt_json_cmp(x, y);
 
 	cJSON_Delete(x);
@@ -168,7 +170,8 @@ jq_order(void)
 	is_int(lt_json_num_cmp("18446744073709551616",
 	    "18446744073709551616"), 0, "2^64 = itself");
 	is_int(lt_json_num_cmp("18446744073709551617",
-	    "18446744073709551616"), 1, "2^64 + 1 > 2^64 (doubles cannot tell)");
+	    "18446744073709551616"), 1,
+	    "2^64 + 1 > 2^64 (doubles cannot tell)");
 	is_int(lt_json_num_cmp("1e2", "100"), 0, "1e2 = 100");
 	is_int(lt_json_num_cmp("0.00123", "1.23e-3"), 0, "0.00123 = 1.23e-3");
 	is_int(lt_json_num_cmp("-0", "0.0"), 0, "-0 = 0");

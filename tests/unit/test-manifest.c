@@ -261,7 +261,8 @@ test_numbers(void)
 	char *text = m ? lt_json_print(m->doc, false) : NULL;
 
 	ok(text && strstr(text, "\"x-extra\":[18446744073709551617,5.0,7,"
-	    "1e999]"), "numbers as written (007 is 7): %s", text ? text : err.msg);
+	    "1e999]"), "numbers as written (007 is 7): %s",
+	    text ? text : err.msg);
 	cJSON_free(text);
 	lt_manifest_destroy(m);
 }

@@ -78,6 +78,38 @@ struct lt_class_hit {
 size_t lt_classify_hits(const struct lt_classify *c, const char *pattern,
     int classes, struct lt_class_hit *out, size_t max);
 
+/* What a received message is to a request/reply observer. JetStream
+ * sends messages that carry a reply subject nobody answers as a reply:
+ * a delivery's reply is where the consumer acks, flow control's where
+ * the client says it keeps up. */
+enum lt_msg_role {
+	LT_ROLE_PLAIN,		/* no reply subject */
+	LT_ROLE_REQUEST,	/* a reply subject somebody should answer */
+	LT_ROLE_DELIVERY,	/* JetStream delivery: reply $JS.ACK.> */
+	LT_ROLE_FLOW_CONTROL,	/* server asks a push consumer: $JS.FC.> */
+	LT_ROLE_HEARTBEAT,	/* idle heartbeat: status 100, no reply */
+	LT_ROLE_ACK,		/* a consumer's ack on $JS.ACK.> */
+	LT_ROLE_FC_REPLY,	/* a client's answer on $JS.FC.> */
+};
+
+/* The role of a message on subject with reply (NULL: none) and status
+ * (its "Status" header, NULL: none). An ack or flow control answer that
+ * itself wants a reply (AckSync) is a request. */
+enum lt_msg_role lt_classify_role(const char *subject, const char *reply,
+    const char *status);
+/* True for the JetStream roles (delivery ... flow control reply). */
+bool lt_role_is_js(enum lt_msg_role r);
+/* "delivery", "flow-control", "heartbeat", "ack", "flow-control-reply";
+ * NULL for plain messages and requests. */
+const char *lt_role_name(enum lt_msg_role r);
+
+/* The pull request subject prefix; the rest is "STREAM.CONSUMER". */
+#define LT_JS_PULL_PREFIX "$JS.API.CONSUMER.MSG.NEXT."
+/* "STREAM.CONSUMER" of a delivery's ack subject ($JS.ACK.STREAM.CONSUMER.
+ * and five numbers, or with a domain and account hash in front and maybe
+ * a random token after), into out. False when ack is not one. */
+bool lt_js_ack_consumer(const char *ack, char *out, size_t len);
+
 /* Short name of one class bit: "ctl", "wadm.api", "$JS.API", "$KV",
  * "host-request", "inbox", "wide". */
 const char *lt_class_name(int class_bit);

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "latticectl/event.h"
@@ -205,6 +206,9 @@ msg_line(const cJSON *rec, const struct lt_colors *col, struct lt_buf *out)
 		    UINT_MAX),
 		.latency_ns = fabs(ms) < 9e12 ? (int64_t)(ms * 1e6) :
 		    ms < 0 ? -INT64_MAX : INT64_MAX,
+		.before_request = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		    rec, "before_request")),
+		.role = lt_json_str(rec, "role"),
 		.no_responders = status && !strcmp(status, "no-responders"),
 		.unanswered = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec,
 		    "answered")),
@@ -279,7 +283,10 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 
 	lt_time_format_short(m->t_ns, t, sizeof(t));
 	lt_buf_addf(b, "%s%s%s  ", c->dim, t, c->reset);
-	lt_duration_format(m->latency_ns, lat, sizeof(lat));
+	if (m->before_request)
+		snprintf(lat, sizeof(lat), "seen before request");
+	else
+		lt_duration_format(m->latency_ns, lat, sizeof(lat));
 	if (m->request_subject && m->unanswered) {
 		lt_buf_addf(b, "%sunanswered #%llu%s  %s  no reply%s%s", c->red,
 		    (unsigned long long)m->pair, c->reset, m->request_subject,
@@ -292,14 +299,19 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 		    c->reset);
 		return;
 	}
-	if (m->request_subject)
+	if (m->request_subject) {
 		lt_buf_addf(b, "%srep #%llu%s  %s  %s%s%s  ", c->green,
 		    (unsigned long long)m->pair, m->nreplies > 1 ? "+" : "",
 		    lat, c->bold, m->request_subject, c->reset);
-	else if (m->pair)
+		if (m->role)	/* a pulled message */
+			lt_buf_addf(b, "%s %s  ", m->role, m->subject);
+	} else if (m->pair)
 		lt_buf_addf(b, "%sreq #%llu%s  %s%s%s  ", c->cyan,
 		    (unsigned long long)m->pair, c->reset, c->bold, m->subject,
 		    c->reset);
+	else if (m->role)
+		lt_buf_addf(b, "%s%s%s  %s%s%s  ", c->dim, m->role, c->reset,
+		    c->bold, m->subject, c->reset);
 	else
 		lt_buf_addf(b, "%s%s%s  ", c->bold, m->subject, c->reset);
 	if (!m->pair && m->reply)

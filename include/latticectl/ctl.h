@@ -130,6 +130,10 @@ struct lt_ctl_workload {
 	char *name;
 	int64_t revision;
 	int64_t max_instances;		/* -1 for providers */
+	/* revision and max_instances as the host wrote them when they are
+	 * no integers int64_t holds (1e308, 2.5; the numbers above are then
+	 * clamped), else NULL */
+	char *revision_text, *max_instances_text;
 	struct cJSON *annotations;	/* object, never NULL */
 	struct lt_ctl_config_ref *configs;
 	size_t nconfigs;

@@ -36,8 +36,11 @@ int lt_filter_add_for(struct lt_filter *f, const char *spec,
     struct lt_error *err);
 /* "PATH OP VALUE" with OP one of = != ~ !~ < >, or "PATH exists",
  * "PATH !exists". PATH is dotted into the CloudEvent
- * (data.annotations["wasmcloud.dev/appspec"]); ~ is a POSIX ERE. A bad
- * expression is LT_E_USAGE naming the bad token. */
+ * (data.annotations["wasmcloud.dev/appspec"]); ~ is a POSIX ERE. For
+ * = != < > VALUE is JSON (else a string) and compares in jq's order,
+ * numbers by exact value (lt_json_cmp); a string field compares with an
+ * unquoted VALUE's text. A bad expression (a missing VALUE, NaN, +5) is
+ * LT_E_USAGE naming the bad token. */
 int lt_filter_add_where(struct lt_filter *f, const char *expr,
     struct lt_error *err);
 /* Case-sensitive substring of the raw payload. */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "latticectl/buf.h"
 
@@ -35,13 +36,51 @@ struct cJSON *lt_json_path(struct cJSON *root, const char *path);
 const char *lt_json_str(const struct cJSON *obj, const char *key);
 /* Number member, or def when absent or not a number. */
 double lt_json_num(const struct cJSON *obj, const char *key, double def);
-/* A scalar as text: strings as is, numbers as %g or integer, true/false,
- * null; objects and arrays compact. Appends to out. */
+/* A scalar as text: strings as is, numbers as written (lt_json_parse)
+ * or else as an integer or %g, true/false, null; objects and arrays
+ * compact, numbers as written. Appends to out. */
 void lt_json_scalar_text(const struct cJSON *v, struct lt_buf *out);
 /* Append v as JSON text (pretty: indented), valid UTF-8 whatever its
  * strings hold: a byte that is not UTF-8 becomes \ufffd, DEL, C1 and bidi
  * controls \uNNNN (cJSON prints a string's bytes as it parsed them). For
  * every JSON document latticectl writes from a tree. */
 void lt_json_print(const struct cJSON *v, bool pretty, struct lt_buf *out);
+
+/* ---- numbers as written (json-num.c) ---- */
+
+/* cJSON_ParseWithLength, keeping each number's text as written where
+ * cJSON would print it otherwise (18446744073709551617, 5.0, 1e999): the
+ * number node's valuestring holds it, freed with the tree and kept by
+ * cJSON_Duplicate. Owned by the caller (cJSON_Delete); NULL when the data
+ * is not JSON. */
+struct cJSON *lt_json_parse(const char *data, size_t len);
+/* cJSON_PrintUnformatted (cJSON_Print when pretty) of v alone, numbers
+ * with their kept text, strings as cJSON holds them (lt_json_print makes
+ * them UTF-8). Free with cJSON_free; NULL for NULL. (v's nodes are marked
+ * while printing and restored before it returns: do not print one tree
+ * from two threads.) */
+char *lt_json_print_kept(const struct cJSON *v, bool pretty);
+/* A number node's text: as written when kept (borrowed from v, any
+ * length), else the shortest text that reads back as its double, written
+ * into buf (64 bytes hold any) and returned. */
+const char *lt_json_number_text(const struct cJSON *v, char *buf,
+    size_t size);
+/* The text of obj's number member key (lt_json_number_text), or def when
+ * it is absent or no number: for showing a number read from a file or
+ * the wire without converting it (a seq of 1e999 is no int). */
+const char *lt_json_num_text(const struct cJSON *obj, const char *key,
+    const char *def, char *buf, size_t size);
+/* Compare two number texts (JSON numbers; "inf", "-inf" beyond every
+ * finite one) by their exact decimal value: -1, 0 or 1. */
+int lt_json_num_cmp(const char *a, const char *b);
+/* jq's order: null < false < true < numbers (by exact value) < strings
+ * (by bytes) < arrays (element by element) < objects (sorted names, then
+ * values): -1, 0 or 1. */
+int lt_json_cmp(const struct cJSON *a, const struct cJSON *b);
+/* A number node as an integer in [min, max]: 0 when it is one, 1 when it
+ * is a number outside the range or with a fraction (*out clamped into the
+ * range, towards zero), -1 when v is not a number (*out untouched). */
+int lt_json_int(const struct cJSON *v, int64_t min, int64_t max,
+    int64_t *out);
 
 #endif

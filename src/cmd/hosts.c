@@ -383,10 +383,13 @@ add_workload_row(struct lt_table *t, const char *host,
 	configs_text(w, &cfg);
 	snprintf(max, sizeof(max), "%lld", (long long)w->max_instances);
 	snprintf(rev, sizeof(rev), "%lld", (long long)w->revision);
+	/* (a count no integer holds as the host wrote it: 1e308) */
 	lt_table_add(t, (const char *const[]){ host,
 	    w->kind == LT_CTL_COMPONENT ? "component" : "provider", w->id,
-	    w->image_ref, w->kind == LT_CTL_COMPONENT ? max : NULL,
-	    cfg.len ? cfg.buf : NULL, rev, app, *w->name ? w->name : NULL });
+	    w->image_ref, w->kind != LT_CTL_COMPONENT ? NULL :
+	    w->max_instances_text ? w->max_instances_text : max,
+	    cfg.len ? cfg.buf : NULL, w->revision_text ? w->revision_text : rev,
+	    app, *w->name ? w->name : NULL });
 	lt_buf_release(&cfg);
 }
 

@@ -9,6 +9,7 @@
 #include "replay.h"
 #include "latticectl/classify.h"
 #include "latticectl/text.h"
+#include "latticectl/json.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -53,7 +54,7 @@ add_payload(struct replay *r, cJSON *f, const char *key,
 	lt_rec_add_payload_redacted(&b, key, lt_redact_subject(m->subject,
 	    request_subject), m->data, (size_t)m->len, r->redact);
 	lt_buf_addch(&b, '}');
-	o = cJSON_ParseWithLength(b.buf, b.len);
+	o = lt_json_parse(b.buf, b.len);
 	while (o && (it = o->child)) {
 		cJSON_DetachItemViaPointer(o, it);
 		cJSON_AddItemToObject(f, it->string, it);

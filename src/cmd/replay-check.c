@@ -8,6 +8,7 @@
 #include "replay.h"
 #include "latticectl/buf.h"
 #include "latticectl/http.h"
+#include "latticectl/json.h"
 #include "latticectl/snapshot.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
@@ -57,7 +58,7 @@ add_value(cJSON *o, const struct lt_snapshot_entry *e)
 	cJSON *v = NULL;
 
 	if (e->enc == LT_KV_ENC_JSON)
-		v = cJSON_ParseWithLength(e->value, e->value_len);
+		v = lt_json_parse(e->value, e->value_len);
 	else if (e->enc == LT_KV_ENC_REDACTED)
 		v = cJSON_CreateString(e->value);
 	else if (e->enc == LT_KV_ENC_BASE64 && lt_base64_decode(e->value,
@@ -145,8 +146,7 @@ add_contents(cJSON *f, const struct lt_snapshot *s)
 		lt_buf_addch(&b, '}');
 	}
 	lt_buf_addch(&b, ']');
-	cJSON_AddItemToObject(f, "contents", cJSON_ParseWithLength(b.buf,
-	    b.len));
+	cJSON_AddItemToObject(f, "contents", lt_json_parse(b.buf, b.len));
 	lt_buf_release(&b);
 }
 

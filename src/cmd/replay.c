@@ -108,7 +108,7 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
     struct lt_error *err)
 {
 	struct lt_buf body = LT_BUF_INIT;
-	char *text = cJSON_PrintUnformatted(m->doc);
+	char *text = lt_json_print_kept(m->doc, false);
 	int64_t deadline = lt_mono_ns() + r->ctx->cfg->timeout_ns;
 	char type[32] = "";
 	cJSON *st = NULL;

@@ -801,6 +801,18 @@ teardown(struct watch *w, int rc, struct lt_error *err)
 	(void)err;
 }
 
+/* A bad --since is a usage error (exit 2) before any connection. */
+static int
+check_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	const char *since = lt_args_get(ctx->args, "since");
+	int64_t ns;
+
+	(void)argc;
+	(void)argv;
+	return since ? parse_since(since, &ns, err) : 0;
+}
+
 static int
 run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
@@ -834,5 +846,6 @@ const struct lt_cmd cmd_watch_entry = {
 	.flags = LT_CMD_ANY_LATTICE,
 	.opts = watch_opts,
 	.max_args = 0,
+	.check = check_watch,
 	.run = run_watch,
 };

@@ -15,6 +15,7 @@
 
 #include "conn-priv.h"
 #include "latticectl/buf.h"
+#include "latticectl/json.h"
 #include "latticectl/nkey.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -528,8 +529,10 @@ parse_info(struct lt_server_info *info, const char *json)
 		snprintf(info->version, sizeof(info->version), "%s", v);
 	info->jetstream = cJSON_IsTrue(cJSON_GetObjectItem(root, "jetstream"));
 	info->headers = cJSON_IsTrue(cJSON_GetObjectItem(root, "headers"));
-	info->max_payload = (int64_t)cJSON_GetNumberValue(
-	    cJSON_GetObjectItem(root, "max_payload"));
+	/* (a double out of int64_t's range would be undefined to convert) */
+	info->max_payload = 0;
+	lt_json_int(cJSON_GetObjectItem(root, "max_payload"), 0, INT64_MAX,
+	    &info->max_payload);
 	cJSON_Delete(root);
 }
 

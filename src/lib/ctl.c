@@ -52,6 +52,22 @@ get_int(const cJSON *obj, const char *key, int64_t def)
 	return (int64_t)v->valuedouble;
 }
 
+/* A count the host reports (max_instances, revision): clamped into
+ * int64_t, and when it is no integer of that range (1e308, 2.5), its text
+ * as the host wrote it in *odd, so it is shown as it is and not as 0. */
+static int64_t
+get_count(const cJSON *obj, const char *key, char **odd)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char text[64];
+	int64_t n = 0;
+
+	*odd = NULL;
+	if (lt_json_int(v, INT64_MIN, INT64_MAX, &n) > 0)
+		*odd = lt_xstrdup(lt_json_number_text(v, text, sizeof(text)));
+	return n;
+}
+
 /* A detached copy of an object member, or a new empty object. */
 static cJSON *
 dup_object(const cJSON *obj, const char *key)
@@ -66,7 +82,7 @@ int
 lt_ctl_reply_parse(struct lt_ctl_reply *out, const char *data, size_t len,
     struct lt_error *err)
 {
-	cJSON *root = cJSON_ParseWithLength(data, len), *ok;
+	cJSON *root = lt_json_parse(data, len), *ok;
 	const char *msg;
 
 	memset(out, 0, sizeof(*out));
@@ -334,9 +350,11 @@ workload_from_json(struct lt_ctl_workload *w, enum lt_ctl_kind kind,
 	w->id = lt_xstrdup(id);
 	w->image_ref = dup_str(e, "image_ref");
 	w->name = dup_str(e, "name");
-	w->revision = get_int(e, "revision", 0);
-	w->max_instances = kind == LT_CTL_COMPONENT ?
-	    get_int(e, "max_instances", 0) : -1;
+	w->revision = get_count(e, "revision", &w->revision_text);
+	w->max_instances = -1;
+	if (kind == LT_CTL_COMPONENT)
+		w->max_instances = get_count(e, "max_instances",
+		    &w->max_instances_text);
 	w->annotations = dup_object(e, "annotations");
 	add_listed_configs(w, e);
 	return 0;
@@ -350,6 +368,8 @@ workload_release(struct lt_ctl_workload *w)
 	free(w->id);
 	free(w->image_ref);
 	free(w->name);
+	free(w->revision_text);
+	free(w->max_instances_text);
 	cJSON_Delete(w->annotations);
 	for (i = 0; i < w->nconfigs; i++)
 		free(w->configs[i].name);
@@ -453,6 +473,20 @@ state_name(enum lt_ctl_ref_state s)
 	    s == LT_CTL_CONFIG_MISSING ? "missing" : "unchecked";
 }
 
+/* A count as a number node, printed (lt_json_print) as the host wrote it
+ * when that was odd. */
+static cJSON *
+count_json(int64_t n, const char *odd)
+{
+	cJSON *v = cJSON_CreateNumber((double)n);
+
+	if (odd) {
+		v->valuedouble = strtod(odd, NULL);
+		v->valuestring = lt_xstrdup(odd);
+	}
+	return v;
+}
+
 static cJSON *
 workload_to_json(const struct lt_ctl_workload *w)
 {
@@ -462,10 +496,11 @@ workload_to_json(const struct lt_ctl_workload *w)
 	cJSON_AddStringToObject(o, "id", w->id);
 	cJSON_AddStringToObject(o, "image_ref", w->image_ref);
 	cJSON_AddStringToObject(o, "name", w->name);
-	cJSON_AddNumberToObject(o, "revision", (double)w->revision);
+	cJSON_AddItemToObject(o, "revision", count_json(w->revision,
+	    w->revision_text));
 	if (w->kind == LT_CTL_COMPONENT)
-		cJSON_AddNumberToObject(o, "max_instances",
-		    (double)w->max_instances);
+		cJSON_AddItemToObject(o, "max_instances",
+		    count_json(w->max_instances, w->max_instances_text));
 	cJSON_AddItemToObject(o, "annotations",
 	    cJSON_Duplicate(w->annotations, true));
 	for (i = 0; i < w->nconfigs; i++) {
@@ -656,8 +691,7 @@ wadm_query(struct lt_ctl *ctl, const char *tail, const char *body,
 
 	if (lt_req(ctl->conn, subject, body, strlen(body), NULL,
 	    ctl->timeout_ns, &reply, err) == 0)
-		doc = cJSON_ParseWithLength(reply.buf ? reply.buf : "",
-		    reply.len);
+		doc = lt_json_parse(reply.buf ? reply.buf : "", reply.len);
 	lt_buf_release(&reply);
 	free(subject);
 	return doc;
@@ -734,7 +768,7 @@ manifest_refs_for(struct lt_ctl *ctl, struct lt_ctl_inventory *inv,
 	tail = lt_xasprintf("model.get.%s", app);
 	doc = wadm_query(ctl, tail, body, &e);
 	man = cJSON_GetObjectItemCaseSensitive(doc, "manifest");
-	text = man ? cJSON_PrintUnformatted(man) : NULL;
+	text = lt_json_print_kept(man, false);
 	if (text && lt_manifest_parse(text, strlen(text), app, &m, &e) == 0) {
 		add_manifest_refs(inv, m);
 		ok = 1;

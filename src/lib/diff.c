@@ -6,6 +6,7 @@
 
 #include "latticectl/diff.h"
 #include "latticectl/text.h"
+#include "latticectl/json.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -29,9 +30,9 @@ lt_diff_values_equal(const struct lt_snapshot_entry *a,
 		return true;
 	if (a->enc != LT_KV_ENC_JSON || b->enc != LT_KV_ENC_JSON)
 		return false;
-	ja = cJSON_ParseWithLength(a->value, a->value_len);
-	jb = cJSON_ParseWithLength(b->value, b->value_len);
-	eq = ja && jb && cJSON_Compare(ja, jb, true);
+	ja = lt_json_parse(a->value, a->value_len);
+	jb = lt_json_parse(b->value, b->value_len);
+	eq = ja && jb && lt_json_cmp(ja, jb) == 0;	/* numbers exactly */
 	cJSON_Delete(ja);
 	cJSON_Delete(jb);
 	return eq;
@@ -47,7 +48,7 @@ struct fields {
 static char *
 print_json(const cJSON *v)
 {
-	char *p = cJSON_PrintUnformatted(v), *s = lt_xstrdup(p ? p : "null");
+	char *p = lt_json_print_kept(v, false), *s = lt_xstrdup(p ? p : "null");
 
 	cJSON_free(p);
 	return s;
@@ -108,8 +109,8 @@ int
 lt_diff_fields(const char *a, size_t alen, const char *b, size_t blen,
     struct lt_diff_field **out, size_t *n)
 {
-	cJSON *ja = cJSON_ParseWithLength(a, alen);
-	cJSON *jb = cJSON_ParseWithLength(b, blen);
+	cJSON *ja = lt_json_parse(a, alen);
+	cJSON *jb = lt_json_parse(b, blen);
 	struct fields f = { NULL, 0, 0 };
 	int rc = -1;
 

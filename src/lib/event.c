@@ -80,7 +80,7 @@ lt_event_decode(struct lt_event *ev, const char *subject, const char *data,
 	} else if (!lt_is_text(data, len)) {
 		ev->status = LT_EV_BINARY;
 	} else {
-		ev->root = cJSON_ParseWithLength(data, len);
+		ev->root = lt_json_parse(data, len);
 		if (ev->root) {
 			decode_cloudevent(ev);
 			return;

@@ -1,10 +1,12 @@
 /* filter.c: compiling and matching --type, --for, --where and --grep. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "latticectl/buf.h"
 #include "latticectl/filter.h"
@@ -25,6 +27,8 @@ struct where {
 	char *path;
 	enum where_op op;
 	char *value;
+	cJSON *operand;		/* value as JSON, for = != < > */
+	bool quoted;		/* value was a "quoted" JSON string */
 	regex_t re;
 	bool has_re;
 };
@@ -64,6 +68,7 @@ lt_filter_destroy(struct lt_filter *f)
 	for (i = 0; i < f->nwheres; i++) {
 		free(f->wheres[i].path);
 		free(f->wheres[i].value);
+		cJSON_Delete(f->wheres[i].operand);
 		if (f->wheres[i].has_re)
 			regfree(&f->wheres[i].re);
 	}
@@ -121,6 +126,13 @@ lt_filter_add_for(struct lt_filter *f, const char *spec, struct lt_error *err)
 	return 0;
 }
 
+static int
+missing_value(const char *expr, const char *op, struct lt_error *err)
+{
+	return lt_error_set(err, LT_E_USAGE, "--where '%s': missing value "
+	    "after '%s' (write \"\" for the empty string)", expr, op);
+}
+
 /* Split "PATH OP VALUE" at the first operator character. */
 static int
 parse_where(struct where *w, const char *expr, struct lt_error *err)
@@ -156,6 +168,8 @@ parse_where(struct where *w, const char *expr, struct lt_error *err)
 			rest += n;
 			while (*rest == ' ')
 				rest++;
+			if (*rest == '\0')
+				return missing_value(expr, ops[i].tok, err);
 			w->value = lt_xstrdup(rest);
 			return 0;
 		}
@@ -346,6 +360,58 @@ check_regex(const char *expr, const char *re, struct lt_error *err)
 	return 0;
 }
 
+/* "inf", "-inf", "+Infinity": beyond every number */
+static cJSON *
+infinity(const char *v)
+{
+	bool neg = *v == '-';
+	cJSON *n;
+
+	if (*v == '-' || *v == '+')
+		v++;
+	if (strcasecmp(v, "inf") && strcasecmp(v, "infinity"))
+		return NULL;
+	n = cJSON_CreateNumber(neg ? -HUGE_VAL : HUGE_VAL);
+	n->valuestring = lt_xstrdup(neg ? "-inf" : "inf");	/* its text */
+	return n;
+}
+
+/* The value of = != < > as JSON: a JSON value (null, true, 42, "text",
+ * [1,2]), an infinity, else the text as a string. NaN, and numbers JSON
+ * does not write so (+5, .5, 0x10), are refused: they would silently
+ * compare as strings. */
+static int
+parse_operand(struct where *w, const char *expr, struct lt_error *err)
+{
+	struct lt_buf scratch = LT_BUF_INIT;
+	size_t len = strlen(w->value);
+	char *end;
+	double d;
+	bool json = lt_json_compact(w->value, len, LT_EVENT_MAX_DEPTH,
+	    &scratch) == 0;
+
+	lt_buf_release(&scratch);
+	w->quoted = w->value[0] == '"';
+	if (json)
+		w->operand = lt_json_parse(w->value, len);
+	else if (w->quoted)
+		return lt_error_set(err, LT_E_USAGE, "--where '%s': bad quoted "
+		    "string %s (a JSON string)", expr, w->value);
+	else if ((w->operand = infinity(w->value)) != NULL)
+		return 0;
+	d = strtod(w->value, &end);
+	if (!json && *end == '\0' && d != d)
+		return lt_error_set(err, LT_E_USAGE, "--where '%s': '%s' is "
+		    "not a number to compare with", expr, w->value);
+	if (!json && *end == '\0')
+		return lt_error_set(err, LT_E_USAGE, "--where '%s': '%s' is "
+		    "not a number as JSON writes it (e.g. 5, 0.5, -1e3)", expr,
+		    w->value);
+	if (w->operand == NULL)
+		w->operand = cJSON_CreateString(w->value);
+	return 0;
+}
+
 int
 lt_filter_add_where(struct lt_filter *f, const char *expr,
     struct lt_error *err)
@@ -355,8 +421,11 @@ lt_filter_add_where(struct lt_filter *f, const char *expr,
 	int rc;
 
 	memset(&w, 0, sizeof(w));
-	if (parse_where(&w, expr, err) < 0) {
+	if (parse_where(&w, expr, err) < 0 || (w.op != OP_RE &&
+	    w.op != OP_NRE && w.value && parse_operand(&w, expr, err) < 0)) {
 		free(w.path);
+		free(w.value);
+		cJSON_Delete(w.operand);
 		return -1;
 	}
 	if ((w.op == OP_RE || w.op == OP_NRE) &&
@@ -490,13 +559,17 @@ for_matches(const struct lt_event *ev, enum for_kind kind, const char *id)
 	return false;
 }
 
-static bool
-parse_num(const char *s, double *out)
+/* jq's order of the field and the value, except that a string field
+ * compares with an unquoted value's text (labels=3 matches "3"). */
+static int
+compare(const struct where *w, const cJSON *v)
 {
-	char *end;
+	int c;
 
-	*out = strtod(s, &end);
-	return end != s && *end == '\0';
+	if (!cJSON_IsString(v) || w->quoted)
+		return lt_json_cmp(v, w->operand);
+	c = strcmp(v->valuestring, w->value);
+	return c < 0 ? -1 : c > 0;
 }
 
 static bool
@@ -504,35 +577,23 @@ where_matches(const struct where *w, const struct lt_event *ev)
 {
 	cJSON *v = lt_json_path(ev->root, w->path);
 	struct lt_buf text = LT_BUF_INIT;
-	double a, b;
 	bool r = false;
 
 	if (w->op == OP_EXISTS || w->op == OP_NEXISTS)
 		return (v != NULL) == (w->op == OP_EXISTS);
 	if (v == NULL)
 		return w->op == OP_NE || w->op == OP_NRE;
-	lt_json_scalar_text(v, &text);
 	switch (w->op) {
-	case OP_EQ: r = !strcmp(lt_buf_str(&text), w->value); break;
-	case OP_NE: r = strcmp(lt_buf_str(&text), w->value) != 0; break;
-	case OP_RE: r = regexec(&w->re, lt_buf_str(&text), 0, NULL, 0) == 0; break;
-	case OP_NRE: r = regexec(&w->re, lt_buf_str(&text), 0, NULL, 0) != 0; break;
-	case OP_LT:
-	case OP_GT:
-		if (cJSON_IsNumber(v) && parse_num(w->value, &b)) {
-			a = v->valuedouble;
-			r = w->op == OP_LT ? a < b : a > b;
-		} else {
-			int c = strcmp(lt_buf_str(&text), w->value);
-
-			r = w->op == OP_LT ? c < 0 : c > 0;
-		}
-		break;
-	default:
-		break;
+	case OP_EQ: return compare(w, v) == 0;
+	case OP_NE: return compare(w, v) != 0;
+	case OP_LT: return compare(w, v) < 0;
+	case OP_GT: return compare(w, v) > 0;
+	default: break;
 	}
+	lt_json_scalar_text(v, &text);
+	r = regexec(&w->re, lt_buf_str(&text), 0, NULL, 0) == 0;
 	lt_buf_release(&text);
-	return r;
+	return w->op == OP_RE ? r : !r;
 }
 
 static bool

@@ -352,11 +352,11 @@ on_probe(struct facts *f, const cJSON *rec)
 	{
 		cJSON *fi = add_finding(f, false, "probe-changed",
 		    "compare the two probe bodies; a lost value usually means "
-		    "a lost config", "probe %s changed: %d \"%.60s\" -> %d "
+		    "a lost config", "probe %s changed: %.0f \"%.60s\" -> %.0f "
 		    "\"%.60s\"", lt_json_str(rec, "url") ? lt_json_str(rec,
-		    "url") : "?", (int)lt_json_num(a, "http_status", 0),
+		    "url") : "?", lt_json_num(a, "http_status", 0),
 		    lt_json_str(a, "body") ? lt_json_str(a, "body") : "",
-		    (int)lt_json_num(rec, "http_status", 0),
+		    lt_json_num(rec, "http_status", 0),
 		    lt_json_str(rec, "body") ? lt_json_str(rec, "body") : "");
 
 		add_evidence(fi, seq_of(a));

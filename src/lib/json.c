@@ -2,6 +2,7 @@
  * paths into cJSON trees, and scalar formatting. */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -347,8 +348,8 @@ lt_json_path(cJSON *root, const char *path)
 		if (index) {
 			long i = strtol(seg, NULL, 10);
 
-			root = cJSON_IsArray(root) ? cJSON_GetArrayItem(root, (int)i) :
-			    NULL;
+			root = cJSON_IsArray(root) && i <= INT_MAX ?
+			    cJSON_GetArrayItem(root, (int)i) : NULL;
 		} else {
 			root = cJSON_IsObject(root) ?
 			    cJSON_GetObjectItemCaseSensitive(root, seg) : NULL;
@@ -374,9 +375,9 @@ lt_json_num(const cJSON *obj, const char *key, double def)
 void
 lt_json_scalar_text(const cJSON *v, struct lt_buf *out)
 {
-	char *s;
-
 	if (cJSON_IsString(v)) {
+		lt_buf_adds(out, v->valuestring);
+	} else if (cJSON_IsNumber(v) && v->valuestring) {
 		lt_buf_adds(out, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
@@ -390,9 +391,7 @@ lt_json_scalar_text(const cJSON *v, struct lt_buf *out)
 	} else if (cJSON_IsNull(v) || v == NULL) {
 		lt_buf_adds(out, "null");
 	} else {
-		s = cJSON_PrintUnformatted(v);
-		lt_buf_adds(out, s ? s : "");
-		cJSON_free(s);
+		lt_json_print(v, false, out);
 	}
 }
 
@@ -430,7 +429,7 @@ add_utf8_json(struct lt_buf *out, const char *s, size_t len)
 void
 lt_json_print(const cJSON *v, bool pretty, struct lt_buf *out)
 {
-	char *text = pretty ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
+	char *text = lt_json_print_kept(v, pretty);
 
 	add_utf8_json(out, text ? text : "null", text ? strlen(text) : 4);
 	cJSON_free(text);

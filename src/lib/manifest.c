@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/json.h"
 #include "latticectl/manifest.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -168,6 +169,20 @@ looks_numeric(const char *s)
 	return *p == '\0';
 }
 
+/* A number keeping its text (lt_json_print writes it as it was: 2^64 + 1
+ * and 5.0 reach wadm unchanged) when the text is a JSON number. */
+static cJSON *
+number_to_json(const char *s)
+{
+	struct lt_buf scratch = LT_BUF_INIT;
+	cJSON *n = cJSON_CreateNumber(strtod(s, NULL));
+
+	if (*s != '+' && lt_json_compact(s, strlen(s), 1, &scratch) == 0)
+		n->valuestring = lt_xstrdup(s);
+	lt_buf_release(&scratch);
+	return n;
+}
+
 /* YAML core-schema typing of plain scalars; quoted ones are strings. */
 static cJSON *
 scalar_to_json(const yaml_node_t *n)
@@ -183,30 +198,76 @@ scalar_to_json(const yaml_node_t *n)
 	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
 		return cJSON_CreateFalse();
 	if (looks_numeric(s))
-		return cJSON_CreateNumber(strtod(s, NULL));
+		return number_to_json(s);
 	return cJSON_CreateString(s);
 }
 
 static cJSON *to_json(struct ctx *c, yaml_node_t *n, int depth);
 
+struct key_at {
+	const char *key;
+	const yaml_node_t *node;
+};
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->node->start_mark.index < y->node->start_mark.index ? -1 :
+	    x->node->start_mark.index > y->node->start_mark.index;
+}
+
+/* Refuse a key written twice in one mapping, as wadm's YAML reader and
+ * sigs.k8s.io/yaml's strict mode do (which one wins differs between
+ * readers). Sorted, so a mapping of n keys costs n log n. */
+static int
+unique_keys(struct ctx *c, const yaml_node_t *map)
+{
+	size_t n = (size_t)(map->data.mapping.pairs.top -
+	    map->data.mapping.pairs.start), i;
+	struct key_at *v = lt_xcalloc(n + 1, sizeof(*v));
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		v[i].node = node(c, map->data.mapping.pairs.start[i].key);
+		v[i].key = scalar(v[i].node);
+		if (v[i].key == NULL) {
+			const yaml_node_t *bad = v[i].node;
+
+			free(v);
+			return fail(c, bad, "mapping keys must be strings");
+		}
+	}
+	qsort(v, n, sizeof(*v), by_key);
+	for (i = 1; i < n && rc == 0; i++)
+		if (!strcmp(v[i - 1].key, v[i].key))
+			rc = fail(c, v[i].node, "duplicate key '%s' (first on "
+			    "line %zu)", v[i].key,
+			    (size_t)v[i - 1].node->start_mark.line + 1);
+	free(v);
+	return rc;
+}
+
 static cJSON *
 map_to_json(struct ctx *c, yaml_node_t *n, int depth)
 {
-	cJSON *obj = cJSON_CreateObject();
+	cJSON *obj;
 	yaml_node_pair_t *p;
 
+	if (unique_keys(c, n) < 0)
+		return NULL;
+	obj = cJSON_CreateObject();
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	    p++) {
 		yaml_node_t *kn = node(c, p->key);
 		cJSON *v;
 
-		if (scalar(kn) == NULL) {
-			fail(c, kn, "mapping keys must be strings");
-			goto bad;
-		}
 		if ((v = to_json(c, node(c, p->value), depth + 1)) == NULL)
 			goto bad;
-		cJSON_DeleteItemFromObjectCaseSensitive(obj, scalar(kn));
 		cJSON_AddItemToObject(obj, scalar(kn), v);
 	}
 	return obj;
@@ -727,12 +788,61 @@ parse_root(struct ctx *c, yaml_node_t *root, struct lt_manifest *m)
 	return resolve_links(c, m);
 }
 
+/* libyaml's scanner checks every open flow level for each token, so
+ * loading "[[[[..." 100k deep took 30 s (quadratic) before to_json's
+ * depth limit saw it. A first pass over the events refuses deep nesting
+ * and a second document (wadm reads one) as soon as it starts. */
+static int
+prescan_event(struct ctx *c, const yaml_event_t *ev, int *depth, int *docs)
+{
+	size_t line = (size_t)ev->start_mark.line + 1;
+
+	if (ev->type == YAML_DOCUMENT_START_EVENT && ++*docs > 1)
+		return lt_error_set(c->err, LT_E_RUNTIME, "'%s' line %zu: a "
+		    "second YAML document (a manifest is one document)",
+		    c->path, line);
+	if (ev->type == YAML_MAPPING_START_EVENT ||
+	    ev->type == YAML_SEQUENCE_START_EVENT) {
+		if (++*depth > MAX_DEPTH)
+			return lt_error_set(c->err, LT_E_RUNTIME, "'%s' line "
+			    "%zu: nested more than %d deep", c->path, line,
+			    MAX_DEPTH);
+	} else if (ev->type == YAML_MAPPING_END_EVENT ||
+	    ev->type == YAML_SEQUENCE_END_EVENT) {
+		--*depth;
+	}
+	return 0;
+}
+
+static int
+prescan(struct ctx *c, const char *data, size_t len)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0, docs = 0, rc = 0;
+	bool end = false;
+
+	if (!yaml_parser_initialize(&p))
+		return lt_error_set(c->err, LT_E_RUNTIME, "'%s': out of memory",
+		    c->path);
+	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+	while (rc == 0 && !end && yaml_parser_parse(&p, &ev)) {
+		end = ev.type == YAML_STREAM_END_EVENT;
+		rc = prescan_event(c, &ev, &depth, &docs);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return rc;	/* (a syntax error is load's to report) */
+}
+
 static int
 load(struct ctx *c, const char *data, size_t len)
 {
 	yaml_parser_t p;
 	int ok;
 
+	if (prescan(c, data, len) < 0)
+		return -1;
 	if (!yaml_parser_initialize(&p))
 		return lt_error_set(c->err, LT_E_RUNTIME, "'%s': out of memory",
 		    c->path);

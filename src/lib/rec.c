@@ -111,7 +111,7 @@ redact_raw(struct lt_rec *r, const char *kind, const char *fields,
 	lt_buf_addch(&r->redacted, '{');
 	lt_buf_add(&r->redacted, fields, *len);
 	lt_buf_addch(&r->redacted, '}');
-	j = cJSON_ParseWithLength(r->redacted.buf, r->redacted.len);
+	j = lt_json_parse(r->redacted.buf, r->redacted.len);
 	if (j == NULL)
 		return fields;	/* the writer's bug; nothing to walk */
 	lt_rec_redact(j, kind, r->redact);
@@ -518,7 +518,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 		if (rd->line.len > 0)
 			break;
 	}
-	j = cJSON_ParseWithLength(rd->line.buf, rd->line.len);
+	j = lt_json_parse(rd->line.buf, rd->line.len);
 	schema = cJSON_GetStringValue(cJSON_GetObjectItem(j, "schema"));
 	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) &&
 	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "latticectl/feed.h"
+#include "latticectl/json.h"
 #include "latticectl/opt.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -345,7 +346,7 @@ lt_redact_json_whole(cJSON *v)
 
 	if (v == NULL || is_mask_item(v))
 		return 0;
-	text = cJSON_PrintUnformatted(v);
+	text = lt_json_print_kept(v, false);
 	mask = lt_redact_mask(text, text ? strlen(text) : 0);
 	cJSON_free(text);
 	for (c = v->child; c; c = next) {
@@ -354,8 +355,7 @@ lt_redact_json_whole(cJSON *v)
 		cJSON_Delete(c);
 	}
 	v->child = NULL;
-	if (cJSON_IsString(v))
-		cJSON_free(v->valuestring);
+	cJSON_free(v->valuestring);	/* a string's, or a number's text */
 	/* keep the name's flag; mask is malloc'd, as cJSON's own strings */
 	v->type = (v->type & cJSON_StringIsConst) | cJSON_String;
 	v->valuestring = mask;
@@ -453,7 +453,7 @@ lt_redact_kv_value(const char *key, const void *val, size_t len,
 		return copy_bytes(val, len, out_len);
 	if (m != LT_REDACT_NONE && lt_redact_name_is_secret(key))
 		return mask_bytes(val, len, out_len);
-	j = len > 0 ? cJSON_ParseWithLength(val, len) : NULL;
+	j = len > 0 ? lt_json_parse(val, len) : NULL;
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
 		cJSON_Delete(j);
 		if (m == LT_REDACT_ALL)
@@ -466,7 +466,7 @@ lt_redact_kv_value(const char *key, const void *val, size_t len,
 		cJSON_Delete(j);
 		return copy_bytes(val, len, out_len);
 	}
-	text = cJSON_PrintUnformatted(j);
+	text = lt_json_print_kept(j, false);
 	cJSON_Delete(j);
 	out = copy_bytes(text, strlen(text), out_len);
 	cJSON_free(text);
@@ -632,8 +632,8 @@ lt_redact_payload_json(cJSON *v, const char *subject, enum lt_redact_mode m)
 static char *
 mask_payload(const char *data, size_t len, size_t *out_len)
 {
-	cJSON *j = len > 0 ? cJSON_ParseWithLength(data, len) : NULL;
-	char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+	cJSON *j = len > 0 ? lt_json_parse(data, len) : NULL;
+	char *text = lt_json_print_kept(j, false);
 	char *out = text ? mask_bytes(text, strlen(text), out_len) :
 	    mask_bytes(data, len, out_len);
 
@@ -656,7 +656,7 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 	else if (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject))
 		return lt_redact_is_mask(data, len) ? NULL :
 		    mask_payload(data, len, out_len);
-	j = cJSON_ParseWithLength(data, len);
+	j = lt_json_parse(data, len);
 	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
 		cJSON_Delete(j);
 		if (m == LT_REDACT_ALL && !lt_redact_is_mask(data, len))
@@ -664,7 +664,7 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 		return text_without_userinfo(data, len, out_len);
 	}
 	if (lt_redact_json_count(j, m) + lt_redact_json_urls(j) > 0) {
-		text = cJSON_PrintUnformatted(j);
+		text = lt_json_print_kept(j, false);
 		out = copy_bytes(text, strlen(text), out_len);
 		cJSON_free(text);
 	}

@@ -233,7 +233,7 @@ label_raw(const cJSON *rec, struct lt_buf *out)
 		lt_buf_addf(out, "status %s", str_or(
 		    cJSON_GetObjectItemCaseSensitive(p, "status"), "type", "?"));
 	} else if (!strcmp(kind, "probe")) {
-		lt_buf_addf(out, "probe %d %s", (int)lt_json_num(rec,
+		lt_buf_addf(out, "probe %.0f %s", lt_json_num(rec,
 		    "http_status", 0), str_or(rec, "body", ""));
 	} else if (!strcmp(kind, "inventory")) {
 		if (cJSON_GetObjectItemCaseSensitive(p, "response"))
@@ -421,10 +421,19 @@ md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 	cJSON_Delete(seen);
 }
 
+/* An evidence item's seq as written (never converted: 1e999 is no int),
+ * or "?" when it is no number (lt_json_number_text). */
+static const char *
+seq_text(const cJSON *v, char *buf, size_t size)
+{
+	return cJSON_IsNumber(v) ? lt_json_number_text(v, buf, size) : "?";
+}
+
 static void
 md_findings(const cJSON *recs, struct lt_buf *out)
 {
 	const cJSON *rec, *s;
+	char seq[64];
 	int n = 0;
 
 	lt_buf_adds(out, "### Findings\n\n");
@@ -439,7 +448,7 @@ md_findings(const cJSON *recs, struct lt_buf *out)
 		lt_buf_adds(out, " (evidence:");
 		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rec,
 		    "evidence"))
-			lt_buf_addf(out, " #%d", s->valueint);
+			lt_buf_addf(out, " #%s", seq_text(s, seq, sizeof(seq)));
 		md_row_text(out, ")  \n  next: ", str_or(rec, "next", "-"));
 		lt_buf_addch(out, '\n');
 	}
@@ -795,6 +804,7 @@ static void
 html_findings(const cJSON *recs, struct lt_buf *out)
 {
 	const cJSON *rec, *s;
+	char seq[64];
 	int n = 0;
 
 	lt_buf_adds(out, "<h2>Findings</h2>\n<ul id=\"findings\">\n");
@@ -812,9 +822,11 @@ html_findings(const cJSON *recs, struct lt_buf *out)
 		html_esc(out, str_or(rec, "title", ""));
 		lt_buf_adds(out, " (evidence:");
 		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rec,
-		    "evidence"))
-			lt_buf_addf(out, " <a href=\"#r%d\">#%d</a>", s->valueint,
-			    s->valueint);
+		    "evidence")) {
+			const char *t = seq_text(s, seq, sizeof(seq));
+
+			lt_buf_addf(out, " <a href=\"#r%s\">#%s</a>", t, t);
+		}
 		lt_buf_adds(out, ")<br>next: ");
 		html_esc(out, str_or(rec, "next", "-"));
 		lt_buf_adds(out, "</li>\n");
@@ -828,16 +840,17 @@ static void
 html_row(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 {
 	const char *kind = str_or(rec, "kind", "");
-	char lane[64], t[32];
+	char lane[64], t[32], buf[64];
 	struct lt_buf l = LT_BUF_INIT;
-	int i, seq = (int)lt_json_num(rec, "seq", 0);
+	const char *seq = lt_json_num_text(rec, "seq", "0", buf, sizeof(buf));
+	int i;
 
 	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
 	lane_of(lanes, rec, lane, sizeof(lane));
 	if (!*lane) {
 		lt_timeline_other(rec, kind, plain(), &l);
-		lt_buf_addf(out, "<tr id=\"r%d\" class=\"%s\"><td class=\"t\">"
-		    "#%d %s</td><td colspan=\"%d\">", seq, kind, seq, t,
+		lt_buf_addf(out, "<tr id=\"r%s\" class=\"%s\"><td class=\"t\">"
+		    "#%s %s</td><td colspan=\"%d\">", seq, kind, seq, t,
 		    lanes->n);
 		html_esc(out, l.buf);
 		lt_buf_adds(out, "</td></tr>\n");
@@ -845,7 +858,7 @@ html_row(const struct lanes *lanes, const cJSON *rec, struct lt_buf *out)
 		return;
 	}
 	label(rec, &l);
-	lt_buf_addf(out, "<tr id=\"r%d\" class=\"%s\"><td class=\"t\">#%d %s"
+	lt_buf_addf(out, "<tr id=\"r%s\" class=\"%s\"><td class=\"t\">#%s %s"
 	    "</td>", seq, kind, seq, t);
 	for (i = 0; i < lanes->n; i++) {
 		lt_buf_adds(out, "<td>");

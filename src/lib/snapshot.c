@@ -275,7 +275,7 @@ pretty_json(const cJSON *v, int depth, struct lt_buf *out)
 	char *p;
 
 	if ((!cJSON_IsObject(v) && !cJSON_IsArray(v)) || v->child == NULL) {
-		p = cJSON_PrintUnformatted(v);
+		p = lt_json_print_kept(v, false);
 		lt_buf_adds(out, p ? p : "null");
 		cJSON_free(p);
 		return;
@@ -300,7 +300,7 @@ value_text(const struct lt_snapshot_entry *e, bool pretty, struct lt_buf *out)
 	struct lt_buf raw = LT_BUF_INIT;
 
 	if (e->enc == LT_KV_ENC_JSON && pretty) {
-		cJSON *j = cJSON_ParseWithLength(e->value, e->value_len);
+		cJSON *j = lt_json_parse(e->value, e->value_len);
 
 		if (j)
 			pretty_json(j, 0, out);
@@ -502,7 +502,9 @@ read_header(struct reader *r, const cJSON *h, struct lt_error *err)
 	    "version");
 	if (t == NULL || lt_time_parse(t, &s->taken_ns) < 0)
 		s->taken_ns = 0;
-	s->duration_ns = (int64_t)num_u64(h, "duration_ms", 0) * 1000000;
+	s->duration_ns = (int64_t)num_u64(h, "duration_ms", 0);
+	s->duration_ns = s->duration_ns < INT64_MAX / 1000000 ?
+	    s->duration_ns * 1000000 : INT64_MAX;	/* (no overflow) */
 	s->stream_last_seq = num_u64(h, "stream_last_seq", 0);
 	s->unknown = num_u64(h, "unknown_keys", 0);
 	s->meta_only = cJSON_IsTrue(cJSON_GetObjectItem(h, "meta_only"));
@@ -534,7 +536,7 @@ read_value(struct reader *r, struct lt_snapshot_entry *e, const cJSON *j)
 		    e->value_len);
 		return 0;
 	}
-	text = cJSON_PrintUnformatted(v);
+	text = lt_json_print_kept(v, false);	/* numbers as written */
 	e->enc = LT_KV_ENC_JSON;
 	e->value_len = strlen(text);
 	e->value = lt_snapshot_strdup(r->s, text, e->value_len);
@@ -744,6 +746,23 @@ fast_entry(struct reader *r, const char *line, size_t len)
 	return 0;
 }
 
+/* Whether JSON text holds a \u0000 escape: cJSON would end the string
+ * there (a key or value cut short without a word). */
+static bool
+has_nul_escape(const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && !memcmp(p + 1, "u0000", 5))
+			return true;
+		p += 2;		/* the escaped character too: "\\\\" */
+		if (p >= end)
+			break;
+	}
+	return false;
+}
+
 static int
 read_line(struct reader *r, const char *line, size_t len, bool last,
     struct lt_error *err)
@@ -751,8 +770,12 @@ read_line(struct reader *r, const char *line, size_t len, bool last,
 	if (r->line > 1 && r->end_keys < 0 && !last &&
 	    fast_entry(r, line, len) == 0)
 		return 0;
+	if (memchr(line, '\0', len) || has_nul_escape(line, len))
+		return lt_error_set(err, LT_E_RUNTIME, "'%s': line %llu holds "
+		    "a NUL character (\\u0000), which a key or value cannot "
+		    "hold here", r->name, (unsigned long long)r->line);
 
-	cJSON *j = cJSON_ParseWithLength(line, len);
+	cJSON *j = lt_json_parse(line, len);
 	const char *kind = lt_json_str(j, "kind");
 	int rc = 0;
 
@@ -798,6 +821,27 @@ check_complete(struct reader *r, struct lt_error *err)
 	return 0;
 }
 
+/* A snapshot holds one line per key: a key on several lines is damage
+ * (or an edit), and which line would win is a guess. */
+static int
+check_unique(struct reader *r, struct lt_error *err)
+{
+	size_t i, j;
+
+	lt_snapshot_order(r->s);
+	for (i = 1; i < r->s->n; i++) {
+		if (strcmp(r->s->v[i - 1].key, r->s->v[i].key))
+			continue;
+		for (j = i + 1; j < r->s->n && !strcmp(r->s->v[i].key,
+		    r->s->v[j].key); j++)
+			;
+		return lt_error_set(err, LT_E_RUNTIME, "'%s' is damaged: key "
+		    "'%s' is on %zu lines (a snapshot has one per key)",
+		    r->name, r->s->v[i].key, j - i + 1);
+	}
+	return 0;
+}
+
 int
 lt_snapshot_read_fp(struct lt_snapshot *s, FILE *fp, const char *name,
     struct lt_error *err)
@@ -824,6 +868,8 @@ lt_snapshot_read_fp(struct lt_snapshot *s, FILE *fp, const char *name,
 		    strerror(errno));
 	if (rc == 0)
 		rc = check_complete(&r, err);
+	if (rc == 0)
+		rc = check_unique(&r, err);
 	if (rc == 0)
 		lt_snapshot_sort(s);
 	return rc;

@@ -1,5 +1,8 @@
 /* timeline.c: text lines for recording records (timeline.h). */
 #include <cjson/cJSON.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,7 +58,7 @@ lt_timeline_payload(const cJSON *rec, const char *key, size_t *len)
 		*len = b.len;
 		return b.buf ? lt_buf_detach(&b) : lt_xstrdup("");
 	}
-	s = cJSON_PrintUnformatted(v);
+	s = lt_json_print_kept(v, false);
 	*len = s ? strlen(s) : 0;
 	return s;
 }
@@ -211,21 +214,33 @@ add_payload_summary(struct lt_buf *b, const cJSON *rec, const char *kind)
 
 /* A message 'sub' recorded (kind msg): the line sub printed for it, with
  * its req/rep pairing (its payload as the reader redacted it). */
+/* A member clamped into [min, max] (a file's 1e999 would be undefined to
+ * convert), 0 when absent. */
+static int64_t
+member_int(const cJSON *rec, const char *key, int64_t min, int64_t max)
+{
+	int64_t n = 0;
+
+	lt_json_int(cJSON_GetObjectItemCaseSensitive(rec, key), min, max, &n);
+	return n;
+}
+
 static void
 msg_line(const cJSON *rec, const struct lt_colors *col, struct lt_buf *out)
 {
 	const char *subject = lt_json_str(rec, "subject");
 	const char *status = lt_json_str(rec, "status");
-	double pair = lt_json_num(rec, "pair", 0);
-	double nreplies = lt_json_num(rec, "reply_index", 0);
+	double ms = lt_json_num(rec, "latency_ms", 0);
 	struct lt_msg_line l = {
 		.t_ns = lt_timeline_time(rec),
 		.subject = subject ? subject : "-",
 		.reply = lt_json_str(rec, "reply"),
-		.pair = pair > 0 ? (uint64_t)pair : 0,
+		.pair = (uint64_t)member_int(rec, "pair", 0, INT64_MAX),
 		.request_subject = lt_json_str(rec, "request_subject"),
-		.nreplies = nreplies > 0 ? (unsigned)nreplies : 0,
-		.latency_ns = (int64_t)(lt_json_num(rec, "latency_ms", 0) * 1e6),
+		.nreplies = (unsigned)member_int(rec, "reply_index", 0,
+		    UINT_MAX),
+		.latency_ns = fabs(ms) < 9e12 ? (int64_t)(ms * 1e6) :
+		    ms < 0 ? -INT64_MAX : INT64_MAX,
 		.before_request = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 		    rec, "before_request")),
 		.role = lt_json_str(rec, "role"),
@@ -283,9 +298,10 @@ lt_timeline_line(const cJSON *rec, const struct lt_colors *col,
 {
 	const char *kind = lt_json_str(rec, "kind");
 	struct lt_event ev;
-	char *data;
+	char *data, buf[64];
 
-	lt_buf_addf(out, "#%-5d ", (int)lt_json_num(rec, "seq", 0));
+	lt_buf_addf(out, "#%-5s ", lt_json_num_text(rec, "seq", "0", buf,
+	    sizeof(buf)));
 	if (kind && !strcmp(kind, "event") && lt_timeline_event(rec, &ev,
 	    &data)) {
 		lt_event_format_text(&ev, lt_timeline_time(rec), false, col, out);

@@ -120,7 +120,11 @@ lt_parse_duration(const char *s, int64_t *ns, struct lt_error *err)
 
 		errno = 0;
 		v = strtod(p, &end);
-		if (end == p || errno || v < 0 || *p == '-' || *p == '+')
+		/* digits only: strtod also reads nan, inf, 0x10 and -1 */
+		if (end == p || errno || !(v >= 0) ||
+		    (!isdigit((unsigned char)*p) && *p != '.') ||
+		    memchr(p, 'x', (size_t)(end - p)) ||
+		    memchr(p, 'X', (size_t)(end - p)))
 			goto bad;
 		while (isalpha((unsigned char)end[ulen]))
 			ulen++;
@@ -131,7 +135,7 @@ lt_parse_duration(const char *s, int64_t *ns, struct lt_error *err)
 		total += v * (double)mult;
 		p = end + ulen;
 	}
-	if (total > 9.2e18)
+	if (!(total <= 9.2e18))
 		goto bad;
 	*ns = (int64_t)total;
 	return 0;

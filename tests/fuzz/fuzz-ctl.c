@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 
 #include "latticectl/ctl.h"
+#include "latticectl/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,7 +19,11 @@ decode_response(const cJSON *resp)
 		lt_ctl_host_release(&host);
 	}
 	if (lt_ctl_inventory_from_json(&inv, resp, &err) == 0) {
-		cJSON_Delete(lt_ctl_inventory_to_json(&inv));
+		cJSON *j = lt_ctl_inventory_to_json(&inv);
+
+		/* (counts as written) */
+		cJSON_free(lt_json_print_kept(j, false));
+		cJSON_Delete(j);
 		lt_ctl_inventory_release(&inv);
 	}
 }

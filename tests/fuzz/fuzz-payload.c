@@ -2,13 +2,16 @@
  * (lt_rec_add_payload_redacted) must write exactly what the long way
  * writes (lt_redact_payload, then lt_rec_add_payload), in every mode and
  * on every subject kind; and what it writes must be JSON. The first byte
- * picks the mode and the subject. */
+ * picks the mode and the subject. JSON keeps its numbers as written:
+ * printed and read back it is the same document (lt_json_cmp), and the
+ * same text printed again. */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/json.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 
@@ -20,6 +23,27 @@ static const char *const subjects[] = {
 	"wasmbus.ctl.v1.default.registry.put",
 	"wasmbus.ctl.v1.default.config.put.app",
 };
+
+static void
+numbers_as_written(const char *p, size_t len)
+{
+	cJSON *j = lt_json_parse(p, len), *k;
+	char *a, *b;
+
+	if (j == NULL)
+		return;
+	a = lt_json_print_kept(j, false);
+	if (a == NULL || (k = lt_json_parse(a, strlen(a))) == NULL)
+		abort();
+	b = lt_json_print_kept(k, false);
+	if (lt_json_cmp(j, k) != 0 || lt_json_cmp(k, j) != 0 || b == NULL ||
+	    strcmp(a, b))
+		abort();
+	cJSON_free(a);
+	cJSON_free(b);
+	cJSON_Delete(j);
+	cJSON_Delete(k);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,5 +76,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON_Delete(j);
 	lt_buf_release(&fast);
 	lt_buf_release(&slow);
+	numbers_as_written(p, len);
 	return 0;
 }

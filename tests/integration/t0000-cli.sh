@@ -112,6 +112,16 @@ exit_code 2 "watch: a wildcard other than '*' alone" lt -x '>' watch
 like "$(cat "$TEST_DIR/last.err")" "'\*' alone for every one" "says what watch takes"
 exit_code 0 "a command that never uses the lattice takes any -x" lt -x a.b version
 
+# filter operands: incomplete or NaN ones are usage errors, before any
+# connection (the server address is a closed port)
+exit_code 2 "watch --where without a value" \
+    lt -s nats://127.0.0.1:1 watch --where 'data.max_instances>'
+like "$(cat "$TEST_DIR/last.err")" "missing value after '>'" "names what is missing"
+exit_code 2 "watch --where PATH>nan" lt -s nats://127.0.0.1:1 watch --where 'data.x>nan'
+exit_code 2 "show --where PATH<NaN" lt show /dev/null --where 'data.x<NaN'
+exit_code 2 "watch --since nan" lt -s nats://127.0.0.1:1 watch --since nan
+like "$(cat "$TEST_DIR/last.err")" "invalid --since 'nan'" "names the bad --since"
+
 # libcurl (and its TLS, Kerberos, LDAP libraries) is loaded only by the
 # commands that fetch over HTTP: watch and the rest start without it.
 unlike "$(ldd "$LATTICECTL")" "libcurl" "libcurl is not linked in"

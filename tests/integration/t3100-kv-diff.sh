@@ -137,6 +137,17 @@ like "$(cat "$S/last.err")" "cannot open snapshot '$S/nope.snap'" "missing file:
 sed '2s/"revision":[0-9]*/"revision":"x"/' "$S/before.snap" >"$S/badline.snap"
 exit_code 6 "a damaged entry" lt kv diff "$S/badline.snap"
 like "$(cat "$S/last.err")" "line 2 is not a snapshot entry" "damaged entry: names the line"
+# a key on three lines (its end line counting them): which would win?
+{ head -n 2 "$S/before.snap"; sed -n 2p "$S/before.snap"; sed '1d;$d' "$S/before.snap"
+} >"$S/dup.snap"
+echo "{\"kind\":\"end\",\"keys\":$(($(wc -l <"$S/dup.snap") - 1))}" >>"$S/dup.snap"
+k=$(sed -n 2p "$S/before.snap" | jq -r .key)
+exit_code 6 "a key on three lines" lt kv diff "$S/dup.snap"
+like "$(cat "$S/last.err")" "is damaged: key '$k' is on 3 lines" "repeated key: named, with its count"
+# a NUL in a key ("\u0000") would cut it short
+sed '2s/"key":"\([^"]*\)"/"key":"\1\\u0000x"/' "$S/before.snap" >"$S/nul.snap"
+exit_code 6 "a NUL in a key" lt kv diff "$S/nul.snap"
+like "$(cat "$S/last.err")" "line 2 holds a NUL character" "NUL in a key: names the line"
 lt kv snapshot --bucket H1 -f "$S/h1.snap" 2>/dev/null
 exit_code 1 "a snapshot of another bucket: still diffed" lt kv diff "$S/h1.snap"
 like "$(cat "$S/last.err")" "warning: comparing bucket 'H1' \($S/h1.snap\) with bucket '$B' \(live\)" "another bucket: warned"

@@ -133,4 +133,24 @@ exit_code 4 "inventory of the mute host alone" lt -x muted --timeout 500ms inven
 exit_code 0 "hosts still lists all 3" lt -x muted hosts --wait 500ms -o json
 is "$(jq '.hosts | length' "$TEST_DIR/last.out")" 3 "3 hosts answer ping"
 
+# A host reporting counts no integer holds: max_instances 1e308 and a
+# revision of 2^64 + 1 are shown as the host wrote them (not 0, not
+# 1.8446744073709552e+19). jq would round them: placeholders, then sed.
+C=$FIXTURES/ctl
+jq -c '.replies[0]' "$C/host.ping.json" | sed 's/"lattice":"default"/"lattice":"odd"/' >"$TEST_DIR/odd-ping.json"
+id=$(jq -r '.replies[0].response.id' "$C/host.ping.json")
+jq -c '.reply | .response.components[0].max_instances = "MAX" |
+    .response.components[0].revision = "REV"' "$C/host.get.json" |
+    sed 's/"MAX"/1e308/; s/"REV"/18446744073709551617/' >"$TEST_DIR/odd-get.json"
+bg "$LT_HELPER" -s "$NATS_URL" responder wasmbus.ctl.v1.odd.host.ping - "@$TEST_DIR/odd-ping.json" >"$TEST_DIR/odd1.out"
+bg "$LT_HELPER" -s "$NATS_URL" responder "wasmbus.ctl.v1.odd.host.get.$id" - "@$TEST_DIR/odd-get.json" >"$TEST_DIR/odd2.out"
+wait_for "fake odd host: ping" 10 grep -q ready "$TEST_DIR/odd1.out"
+wait_for "fake odd host: host.get" 10 grep -q ready "$TEST_DIR/odd2.out"
+exit_code 0 "inventory of a host with odd counts" lt -x odd inventory --wait 500ms --no-config-check
+like "$(grep ' component ' "$TEST_DIR/last.out")" " 1e308 .* 18446744073709551617$" \
+    "text: max 1e308 and the revision as the host wrote them"
+exit_code 0 "the same, -o json" lt -x odd inventory --wait 500ms --no-config-check -o json
+like "$(tr -d ' \t\n' <"$TEST_DIR/last.out")" '"revision":18446744073709551617,"max_instances":1e308' \
+    "json: the numbers as the host wrote them"
+
 done_testing

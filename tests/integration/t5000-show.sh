@@ -42,6 +42,28 @@ is "$(jq -c . "$R" | sha256sum)" "$(jq -c . "$TEST_DIR/nd.out" | sha256sum)" \
 is "$(lt show "$R" -o ndjson --type config_deleted | jq -r .kind)" event \
     "filtered ndjson: only the matching event record"
 
+# Numbers as written: an event holding 2^64 + 1 (and a password, so its
+# payload is redacted on the way) is recorded, shown and filtered with the
+# number exact (it was 1.8446744073709552e+19 in the recording, and
+# 18446744073709551616 never equalled itself).
+B=$TEST_DIR/big.ltrec
+jq -c '.data.max_instances = "BIG" | .data.password = "hunter2"' "$E/component_scaled.json" |
+    sed 's/"BIG"/18446744073709551617/' >"$TEST_DIR/big.json"
+bg_lt bigrec watch --count 1 --record "$B"
+"$LT_HELPER" -s "$NATS_URL" pub wasmbus.evt.default.component_scaled "$TEST_DIR/big.json" >/dev/null
+wait_pid "$LAST_PID" 20
+is "$WAIT_RC" 0 "watch --record wrote the event"
+like "$(cat "$TEST_DIR/bigrec.out")" ' max=18446744073709551617( |$)' "watch shows the number as sent"
+is "$(grep -c '"max_instances":18446744073709551617' "$B")" 1 "the recording holds it exactly"
+unlike "$(cat "$B")" 'hunter2' "(the payload was redacted)"
+like "$(lt show "$B")" ' max=18446744073709551617( |$)' "show prints it exactly"
+is "$(lt show "$B" --where 'data.max_instances=18446744073709551617' | grep -c component_scaled)" 1 \
+    "--where = finds it"
+is "$(lt show "$B" --where 'data.max_instances=18446744073709551616' | grep -c component_scaled)" 0 \
+    "--where = tells it from 2^64"
+is "$(lt show "$B" -o ndjson | grep -c '"max_instances":18446744073709551617')" 1 \
+    "show -o ndjson re-emits it exactly"
+
 # A sub recording: its msg records show their payload as sub printed it
 # live (compact JSON, text, empty), secrets redacted in both.
 S=$TEST_DIR/s.ltrec

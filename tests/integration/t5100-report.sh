@@ -105,4 +105,27 @@ exit_code 2 "unknown format" lt report "$R" --format pdf
 exit_code 6 "missing recording" lt report "$TEST_DIR/none.ltrec"
 exit_code 6 "unwritable --file" lt report "$R" --file /nonexistent/dir/r.md
 
+# Numbers no int holds (a seq of 1e999 was '#-2147483648', converted out
+# of range) are shown as the file wrote them; payload numbers stay exact.
+N=$TEST_DIR/n.ltrec
+{
+	rec 1 meta '"tool":"latticectl","version":"0.1","lattice":"default"'
+	rec 2 ctl.reply '"subject":"_INBOX.x","pair":1e999,"reply_index":1e300,"latency_ms":1e999,"payload":{"n":18446744073709551617}' |
+	    sed 's/"seq":2,/"seq":1e999,/'
+	rec 3 probe '"url":"http://127.0.0.1:8000/","http_status":1e999,"body":"x"'
+	rec 4 finding '"severity":"error","id":"x","title":"t","evidence":[1e999,18446744073709551617]'
+	rec 5 end '"events":0'
+} >"$N"
+lt report "$N" >"$TEST_DIR/n.md" 2>/dev/null
+is "$?" 0 "report of huge numbers exits 0"
+md=$(cat "$TEST_DIR/n.md")
+unlike "$md" '2147483648' "no number turned into an int's limit"
+like "$md" '#1e999' "a seq of 1e999 is shown as written"
+like "$md" '#18446744073709551617' "evidence 2^64 + 1 is shown exactly"
+like "$md" '18446744073709551617' "the payload's 2^64 + 1 is exact"
+lt report "$N" --format html -f "$TEST_DIR/n.html" 2>/dev/null
+like "$(cat "$TEST_DIR/n.html")" 'id="r1e999"' "html: the row's id as written"
+is "$(lt report "$N" --format ndjson | grep -c '"n":18446744073709551617')" 1 \
+    "ndjson: the payload number as written"
+
 done_testing

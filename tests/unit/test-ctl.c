@@ -2,6 +2,7 @@
  * (tests/fixtures/ctl): envelopes, ping replies, host inventories, link configs,
  * and malformed input. */
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,9 @@ test_inventory(void)
 static void
 test_inventory_variants(void)
 {
+	static const char odd[] = "{\"host_id\":\"NX\",\"components\":["
+	    "{\"id\":\"a\",\"max_instances\":1e308,\"revision\":2.5},"
+	    "{\"id\":\"b\",\"max_instances\":0}]}";
 	struct lt_ctl_inventory inv;
 	struct lt_error err = LT_ERROR_INIT;
 	cJSON *j = cJSON_Parse("{\"host_id\":\"NX\",\"actors\":[{\"id\":\"a\","
@@ -164,6 +168,21 @@ test_inventory_variants(void)
 	is_int(inv.ncomponents, 1, "one component via 'actors'");
 	is_int(inv.components[0].nconfigs, 2, "listed configs kept");
 	is_str(inv.host.id, "NX", "host_id accepted");
+	lt_ctl_inventory_release(&inv);
+	cJSON_Delete(j);
+	j = lt_json_parse(odd, strlen(odd));
+	ok(lt_ctl_inventory_from_json(&inv, j, &err) == 0, "odd counts parse");
+	ok(inv.components[0].max_instances == INT64_MAX &&
+	    inv.components[0].max_instances_text &&
+	    !strcmp(inv.components[0].max_instances_text, "1e308"),
+	    "max_instances 1e308: clamped, and kept as written (not 0)");
+	ok(inv.components[0].revision == 2 &&
+	    inv.components[0].revision_text &&
+	    !strcmp(inv.components[0].revision_text, "2.5"),
+	    "revision 2.5: kept as written");
+	ok(inv.components[1].max_instances == 0 &&
+	    inv.components[1].max_instances_text == NULL,
+	    "max_instances 0: an ordinary count");
 	lt_ctl_inventory_release(&inv);
 	cJSON_Delete(j);
 	j = cJSON_Parse("{\"host_id\":\"NX\",\"components\":{}}");

@@ -259,6 +259,10 @@ test_roundtrip(void)
 	lt_snapshot_release(&dummy);
 }
 
+#define HDR "{\"schema\":\"latticectl.snapshot/1\",\"redaction\":\"none\"}\n"
+#define KEY(k, rev) "{\"key\":\"" k "\",\"revision\":" #rev ",\"op\":" \
+	"\"delete\",\"created\":\"2026-11-24T09:58:00.500000000Z\"}\n"
+
 static void
 test_bad_files(void)
 {
@@ -276,14 +280,24 @@ test_bad_files(void)
 		    "{\"key\":\"k\",\"revision\":-1,\"op\":\"put\"}\n"
 		    "{\"kind\":\"end\",\"keys\":1}\n",
 		"{\"schema\":\"latticectl.snapshot/1\",\"redac",
+		HDR KEY("k", 1) KEY("k", 2) KEY("k", 3)
+		    "{\"kind\":\"end\",\"keys\":3}\n",
+		HDR KEY("a\\u0000b", 1) "{\"kind\":\"end\",\"keys\":1}\n",
+		HDR "{\"revision\":1,\"key\":\"a\\u0000b\",\"op\":\"delete\"}\n"
+		    "{\"kind\":\"end\",\"keys\":1}\n",
 	};
 	static const char *const why[] = { "empty", "not JSON",
 	    "other version", "no end line", "end count", "bad revision",
-	    "cut header" };
+	    "cut header", "a key on three lines", "\\u0000 in a key",
+	    "\\u0000 in a key, another layout" };
+	static const char *const says[] = { "", "", "", "", "", "", "",
+	    "key 'k' is on 3 lines", "line 2 holds a NUL",
+	    "line 2 holds a NUL" };
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		FILE *fp = fmemopen((void *)bad[i], strlen(bad[i]) + 1, "r");
+		FILE *fp = fmemopen((void *)bad[i], strlen(bad[i]) + !*bad[i],
+		    "r");
 
 		if (strlen(bad[i]) == 0) {
 			fclose(fp);
@@ -291,10 +305,28 @@ test_bad_files(void)
 		}
 		err.code = LT_OK;
 		ok(lt_snapshot_read_fp(&s, fp, "f", &err) < 0 &&
-		    err.code == LT_E_RUNTIME && strstr(err.msg, "'f'"),
-		    "bad file refused: %s (%s)", why[i], err.msg);
+		    err.code == LT_E_RUNTIME && strstr(err.msg, "'f'") &&
+		    strstr(err.msg, says[i]), "bad file refused: %s (%s)",
+		    why[i], err.msg);
 		fclose(fp);
 	}
+	lt_snapshot_release(&s);
+}
+
+/* A backslash before "u0000" that is itself escaped is no NUL. */
+static void
+test_escaped_backslash(void)
+{
+	static const char text[] = HDR KEY("a\\\\u0000", 1)
+	    "{\"kind\":\"end\",\"keys\":1}\n";
+	struct lt_snapshot s = LT_SNAPSHOT_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+
+	ok(lt_snapshot_read_fp(&s, fp, "f", &err) == 0 && s.n == 1 &&
+	    !strcmp(s.v[0].key, "a\\u0000"), "a key 'a\\u0000' is read: %s",
+	    err.msg);
+	fclose(fp);
 	lt_snapshot_release(&s);
 }
 
@@ -307,5 +339,6 @@ main(void)
 	test_ndjson();
 	test_roundtrip();
 	test_bad_files();
+	test_escaped_backslash();
 	done_testing();
 }

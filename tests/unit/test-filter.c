@@ -1,4 +1,5 @@
 /* test-filter.c: --type, --for, --where, --grep and server subjects. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/filter.h"
@@ -11,6 +12,85 @@ static const char scaled[] = "{\"specversion\":\"1.0\",\"id\":\"1\","
     "\"data\":{\"component_id\":\"hello\",\"image_ref\":\"x/h:0.0.2\","
     "\"max_instances\":0,\"host_id\":\"NBBQ5KLRNTL2\",\"annotations\":"
     "{\"wasmcloud.dev/appspec\":\"rust-hello-world\"}}}";
+
+/* Whether --where expr matches the event whose data is data. */
+static bool
+where_on(const char *data, const char *expr)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	char *raw = lt_xasprintf("{\"specversion\":\"1.0\",\"type\":\"t\","
+	    "\"source\":\"s\",\"data\":%s}", data);
+	struct lt_event ev;
+	bool r;
+
+	if (lt_filter_add_where(f, expr, &err) < 0)
+		ok(0, "accepted: %s (%s)", expr, err.msg);
+	lt_event_decode(&ev, "wasmbus.evt.default.t", raw, strlen(raw));
+	r = lt_filter_match(f, &ev);
+	lt_event_release(&ev);
+	lt_filter_destroy(f);
+	free(raw);
+	return r;
+}
+
+/* jq's rules: numbers by value, exactly; null below numbers; a string
+ * field compares with the value's text. */
+static void
+test_compare(void)
+{
+	static const char d[] = "{\"five\":5.0,\"big\":18446744073709551616,"
+	    "\"n\":null,\"s\":\"3\",\"v\":\"1.10\",\"t\":true,"
+	    "\"huge\":1e999,\"list\":[1,2]}";
+
+	ok(where_on(d, "data.five=5"), "5.0 = 5");
+	ok(where_on(d, "data.five=5e0"), "5.0 = 5e0");
+	ok(!where_on(d, "data.five!=5"), "5.0 != 5 fails");
+	ok(where_on(d, "data.big=18446744073709551616"), "2^64 equals itself");
+	ok(!where_on(d, "data.big=18446744073709551617"),
+	    "2^64 != 2^64 + 1 (doubles cannot tell)");
+	ok(where_on(d, "data.big<18446744073709551617"), "2^64 < 2^64 + 1");
+	ok(where_on(d, "data.n<3"), "null < 3");
+	ok(where_on(d, "data.n<-inf"), "null < -inf");
+	ok(!where_on(d, "data.n>3"), "null > 3 fails");
+	ok(where_on(d, "data.n=null"), "null = null");
+	ok(where_on(d, "data.huge<inf"), "1e999 < inf");
+	ok(where_on(d, "data.huge>1e308"), "1e999 > 1e308");
+	ok(where_on(d, "data.five>-inf"), "5 > -inf");
+	ok(where_on(d, "data.s=3"), "a string field: the value's text");
+	ok(!where_on(d, "data.s=\"3.0\""), "a quoted value is a string");
+	ok(where_on(d, "data.v>1.1"), "strings compare by bytes");
+	ok(where_on(d, "data.five<abc"), "numbers sort below strings");
+	ok(where_on(d, "data.t=true"), "true = true");
+	ok(where_on(d, "data.t<0"), "true < numbers");
+	ok(where_on(d, "data.list=[1,2]"), "arrays compare as JSON");
+	ok(where_on(d, "data.list<[1,3]"), "arrays element by element");
+}
+
+static void
+test_bad_operands(void)
+{
+	static const char *const bad[] = {
+		"data.max_instances>", "data.x=", "data.x !=  ", "data.x~",
+		"data.x>nan", "data.x<NaN", "data.x=-nan", "data.x>+5",
+		"data.x<.5", "data.x=0x10", "data.x=\"open", NULL,
+	};
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	int i;
+
+	for (i = 0; bad[i]; i++) {
+		lt_error_clear(&err);
+		ok(lt_filter_add_where(f, bad[i], &err) < 0 &&
+		    err.code == LT_E_USAGE, "refused: %s (%s)", bad[i],
+		    err.msg);
+	}
+	ok(lt_filter_add_where(f, "data.x=\"\"", &err) == 0,
+	    "\"\" is the empty string");
+	ok(lt_filter_add_where(f, "data.version=1.2.3", &err) == 0,
+	    "1.2.3 is a string");
+	lt_filter_destroy(f);
+}
 
 static bool
 matches(const char *setup_kind, const char *arg)
@@ -218,6 +298,8 @@ int
 main(void)
 {
 	test_matching();
+	test_compare();
+	test_bad_operands();
 	test_unredacted();
 	test_errors();
 	test_status();

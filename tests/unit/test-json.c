@@ -1,7 +1,11 @@
 /* test-json.c: the compacting validator that copies payloads into
- * recordings (lt_json_compact), and JSON text from trees (lt_json_print). */
+ * recordings (lt_json_compact), JSON text from trees (lt_json_print),
+ * numbers kept as written (lt_json_parse) and jq's order of values
+ * (lt_json_cmp). */
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/buf.h"
@@ -127,6 +131,119 @@ test_print(void)
 	cJSON_Delete(j);
 }
 
+/* in parsed and printed back compact */
+static void
+round_trip(const char *in, const char *want, const char *what)
+{
+	cJSON *j = lt_json_parse(in, strlen(in));
+	char *got = lt_json_print_kept(j, false);
+
+	ok(got && !strcmp(got, want), "print: %s: %s", what,
+	    got ? got : "NULL");
+	cJSON_free(got);
+	cJSON_Delete(j);
+}
+
+static void
+numbers_as_written(void)
+{
+	cJSON *j, *d;
+	char t[64];
+
+	round_trip("{\"n\":18446744073709551617,\"s\":\"1e5 -2\",\"a\":"
+	    "[5.0,1e999,-0,0.1,7]}", "{\"n\":18446744073709551617,\"s\":"
+	    "\"1e5 -2\",\"a\":[5.0,1e999,-0,0.1,7]}",
+	    "big integers, 5.0, 1e999 and -0 as written; strings skipped");
+	round_trip("[\"\\\"\",12345678901]", "[\"\\\"\",12345678901]",
+	    "after a string ending in an escaped backslash");
+	round_trip("[8888888888888888888888888888888888888888888888888888888888"
+	    "8888888888888888888,1.5]", "[8888888888888888888888888888888888888"
+	    "8888888888888888888888888888888888888888,1.5]",
+	    "a number of 77 digits, and the one after it (fuzz-payload)");
+	j = lt_json_parse("{\"a\":{\"b\":[1e308]}}", 20);
+	d = cJSON_Duplicate(j, true);
+	is_str(lt_json_number_text(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(d, "a"), "b"), 0), t, sizeof(t)), "1e308",
+	    "a duplicate keeps the text");
+	cJSON_Delete(d);
+	cJSON_Delete(j);
+	j = cJSON_CreateNumber(0.1);
+	is_str(lt_json_number_text(j, t, sizeof(t)), "0.1",
+	    "a created number: the shortest text");
+	cJSON_Delete(j);
+}
+
+static int
+cmp(const char *a, const char *b)
+{
+	cJSON *x = lt_json_parse(a, strlen(a));
+	cJSON *y = lt_json_parse(b, strlen(b));
+	int c = lt_json_cmp(x, y);
+
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return c;
+}
+
+static void
+jq_order(void)
+{
+	is_int(lt_json_num_cmp("5.0", "5"), 0, "5.0 = 5");
+	is_int(lt_json_num_cmp("18446744073709551616",
+	    "18446744073709551616"), 0, "2^64 = itself");
+	is_int(lt_json_num_cmp("18446744073709551617",
+	    "18446744073709551616"), 1,
+	    "2^64 + 1 > 2^64 (doubles cannot tell)");
+	is_int(lt_json_num_cmp("1e2", "100"), 0, "1e2 = 100");
+	is_int(lt_json_num_cmp("0.00123", "1.23e-3"), 0, "0.00123 = 1.23e-3");
+	is_int(lt_json_num_cmp("-0", "0.0"), 0, "-0 = 0");
+	is_int(lt_json_num_cmp("-2", "-10"), 1, "-2 > -10");
+	is_int(lt_json_num_cmp("0.5", "-0.5"), 1, "0.5 > -0.5");
+	is_int(lt_json_num_cmp("1e999", "inf"), -1, "1e999 < inf");
+	is_int(lt_json_num_cmp("-inf", "-1e999"), -1, "-inf < -1e999");
+	is_int(lt_json_num_cmp("inf", "Infinity"), 0, "inf = Infinity");
+	is_int(lt_json_num_cmp("1e-999", "0"), 1, "1e-999 > 0");
+	is_int(cmp("null", "3"), -1, "null < 3");
+	is_int(cmp("null", "false"), -1, "null < false");
+	is_int(cmp("false", "true"), -1, "false < true");
+	is_int(cmp("true", "-1e300"), -1, "true < numbers");
+	is_int(cmp("1e300", "\"\""), -1, "numbers < strings");
+	is_int(cmp("\"b\"", "\"ab\""), 1, "strings by bytes");
+	is_int(cmp("\"z\"", "[]"), -1, "strings < arrays");
+	is_int(cmp("[1,2]", "[1,3]"), -1, "arrays element by element");
+	is_int(cmp("[1,2]", "[1]"), 1, "a longer array after its prefix");
+	is_int(cmp("[9]", "{}"), -1, "arrays < objects");
+	is_int(cmp("{\"b\":1}", "{\"a\":2}"), 1, "objects: names first");
+	is_int(cmp("{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1.0}"), 0,
+	    "objects: equal in any order");
+}
+
+static void
+json_int(void)
+{
+	cJSON *v;
+	int64_t out = 7;
+
+	v = lt_json_parse("1e308", 5);
+	is_int(lt_json_int(v, 0, INT32_MAX, &out), 1, "1e308: out of range");
+	is_int(out, INT32_MAX, "1e308 clamped to the maximum");
+	cJSON_Delete(v);
+	v = lt_json_parse("-1e999", 6);
+	is_int(lt_json_int(v, 0, INT64_MAX, &out), 1, "-1e999: out of range");
+	is_int(out, 0, "-1e999 clamped to the minimum");
+	cJSON_Delete(v);
+	v = lt_json_parse("2.5", 3);
+	is_int(lt_json_int(v, 0, 10, &out), 1, "2.5: not an integer");
+	cJSON_Delete(v);
+	v = lt_json_parse("9007199254740992", 16);
+	is_int(lt_json_int(v, 0, INT64_MAX, &out), 0, "2^53 fits");
+	ok(out == 9007199254740992LL, "2^53 exact");
+	cJSON_Delete(v);
+	v = lt_json_parse("\"3\"", 3);
+	is_int(lt_json_int(v, 0, 10, &out), -1, "a string is not a number");
+	cJSON_Delete(v);
+}
+
 int
 main(void)
 {
@@ -160,5 +277,8 @@ main(void)
 	bad("\"\xed\xa0\x80\"", 5, 64, "a UTF-8 encoded surrogate");
 	long_strings();
 	names();
+	numbers_as_written();
+	jq_order();
+	json_int();
 	done_testing();
 }

@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/json.h"
 #include "latticectl/manifest.h"
 #include "latticectl/util.h"
 #include "tap.h"
@@ -193,6 +195,78 @@ test_hostile(void)
 	ok(*error_of("- 1\n- 2\n") != '\0', "a list is not a manifest");
 }
 
+#define MINIMAL HEAD "metadata: {name: a}\nspec:\n  components:\n" \
+	"  - name: c\n    type: component\n    properties: {image: i}\n"
+
+/* got holds want; says what it got when not */
+static void
+contains(const char *got, const char *want, const char *what)
+{
+	ok(strstr(got, want) != NULL, "%s: %s", what, got);
+}
+
+/* 100k levels: refused at level 65 with its line, in milliseconds (it
+ * took libyaml 30 s to load before the depth was checked). */
+static void
+test_deep(void)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	clock_t t0 = clock();
+	int i;
+
+	lt_buf_adds(&b, HEAD "metadata: {name: a}\nspec:\n  components: ");
+	for (i = 0; i < 100000; i++)
+		lt_buf_addch(&b, '[');
+	for (i = 0; i < 100000; i++)
+		lt_buf_addch(&b, ']');
+	contains(error_of(lt_buf_str(&b)), "line 5: nested more than 64 deep",
+	    "100k deep flow lists: refused naming the line");
+	ok(clock() - t0 < 3 * CLOCKS_PER_SEC, "... early (%.2f s of CPU)",
+	    (double)(clock() - t0) / CLOCKS_PER_SEC);
+	lt_buf_reset(&b);
+	for (i = 0; i < 200; i++)
+		lt_buf_addf(&b, "%*sa:\n", i, "");
+	contains(error_of(lt_buf_str(&b)), "line 65: nested more than 64 deep",
+	    "deep block mappings: the line of level 65");
+	lt_buf_release(&b);
+}
+
+static void
+test_duplicates_and_documents(void)
+{
+	contains(error_of(MINIMAL "metadata: {name: b}\n"),
+	    "line 9: duplicate key 'metadata' (first on line 3)",
+	    "a duplicate top-level key");
+	contains(error_of(HEAD "metadata: {name: a}\nspec:\n  components:\n"
+	    "  - name: c\n    type: component\n    properties: {image: i, "
+	    "image: j}\n"), "duplicate key 'image'",
+	    "a duplicate key in a flow mapping");
+	contains(error_of("{\"a\": 1, \"b\": 2, \"a\": 3}"),
+	    "line 1: duplicate key 'a'", "a duplicate key in JSON");
+	contains(error_of(MINIMAL "---\nkind: Application\n"),
+	    "line 9: a second YAML document", "a second document");
+	contains(error_of(MINIMAL "---\n"), "a second YAML document",
+	    "an empty second document");
+	is_str(error_of("---\n" MINIMAL "...\n"), "",
+	    "one document with its markers is fine");
+}
+
+/* The document sent to wadm keeps YAML numbers as written. */
+static void
+test_numbers(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_manifest *m = parse(MINIMAL "x-extra: [18446744073709551617, "
+	    "5.0, 007, 1e999]\n", &err);
+	char *text = m ? lt_json_print_kept(m->doc, false) : NULL;
+
+	ok(text && strstr(text, "\"x-extra\":[18446744073709551617,5.0,7,"
+	    "1e999]"), "numbers as written (007 is 7): %s",
+	    text ? text : err.msg);
+	cJSON_free(text);
+	lt_manifest_destroy(m);
+}
+
 int
 main(void)
 {
@@ -200,6 +274,9 @@ main(void)
 	test_json_and_names();
 	test_errors();
 	test_hostile();
+	test_deep();
+	test_duplicates_and_documents();
+	test_numbers();
 	done_testing();
 	return 0;
 }

@@ -24,6 +24,12 @@ test_duration(void)
 	ok(strstr(err.msg, "'5x'") != NULL, "error quotes the input");
 	ok(lt_parse_duration("-1s", &ns, &err) < 0, "negative refused");
 	ok(lt_parse_duration("", &ns, &err) < 0, "empty refused");
+	ok(lt_parse_duration("nan", &ns, &err) < 0 && err.code == LT_E_USAGE,
+	    "nan refused (--since nan)");
+	ok(lt_parse_duration("nans", &ns, &err) < 0, "nan with a unit refused");
+	ok(lt_parse_duration("inf", &ns, &err) < 0, "inf refused");
+	ok(lt_parse_duration("0x10s", &ns, &err) < 0, "hex refused");
+	ok(lt_parse_duration("1e999", &ns, &err) < 0, "1e999 refused");
 }
 
 static void

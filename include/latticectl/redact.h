@@ -61,7 +61,7 @@ void lt_redact_json(struct cJSON *v, enum lt_redact_mode m);
 size_t lt_redact_json_count(struct cJSON *v, enum lt_redact_mode m);
 
 /* Remove user information from every URL in the string values of v
- * (lt_redact_url), in every mode: connection and registry URLs carry
+ * (lt_redact_text_urls), in every mode: connection and registry URLs carry
  * credentials. Returns how many strings changed. */
 size_t lt_redact_json_urls(struct cJSON *v);
 
@@ -147,8 +147,20 @@ size_t lt_redact_payload_json(struct cJSON *v, const char *subject,
 
 /* Remove user information ("user:pass@", "token@") from each URL of a
  * comma-separated server list, in place: connection URLs are printed in
- * messages and recorded in gap records. */
+ * messages and recorded in gap records. A server's user information runs
+ * to its last '@' (as nats.c reads "nats://alice:p@ss@host"), with or
+ * without a scheme, whatever it holds but blanks, quotes and commas. */
 void lt_redact_url(char *url);
+
+/* The same for every "scheme://" URL in free text (payload strings, text
+ * values), in place: there the authority ends at the first '/', '?', '#',
+ * blank, quote, '<', '>' or ',' and its user information at the last '@'
+ * before that ("see https://h/a@b" keeps its '@'). */
+void lt_redact_text_urls(char *text);
+
+/* Where the host of the server URL url starts: past "scheme://" and past
+ * its user information (lt_redact_url's rule). Borrowed from url. */
+const char *lt_redact_url_host(const char *url);
 
 /* --show-secrets and --redact-all, for commands that print or record
  * payloads; lt_redact_mode_from_args reads them (both at once is a usage

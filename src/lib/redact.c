@@ -407,7 +407,7 @@ lt_redact_json_urls(cJSON *v)
 
 	if (cJSON_IsString(v) && v->valuestring && strstr(v->valuestring, "://")) {
 		before = strlen(v->valuestring);
-		lt_redact_url(v->valuestring);
+		lt_redact_text_urls(v->valuestring);
 		return strlen(v->valuestring) != before;
 	}
 	for (c = v ? v->child : NULL; c; c = c->next)
@@ -563,6 +563,28 @@ has_secret_name(const char *d, size_t n)
 	return false;
 }
 
+/* Where the user information of the URL whose authority starts at p ends
+ * (its last '@'), or NULL when it has none. The authority runs to the
+ * first byte of stop or end; each rule takes the last '@' before it, as
+ * nats.c splits "nats://alice:p@ss@host" at the last '@'. */
+static const char *
+userinfo_end(const char *p, const char *end, const char *stop)
+{
+	const char *at = NULL;
+
+	for (; p < end && *p && !strchr(stop, *p); p++)
+		if (*p == '@')
+			at = p;
+	return at;
+}
+
+/* The bytes that end a URL's authority in free text (payload strings,
+ * text values): RFC 3986's '/', '?', '#', and what cannot be in a URL. */
+#define TEXT_AUTH_STOP "/?# \t\r\n\"'<>,"
+/* ... and in a server list, as nats.c reads it: only what ends the URL
+ * (a password may hold '/', '?' or '#'). */
+#define SERVER_AUTH_STOP " \t\r\n\"',"
+
 /* Whether the bytes hold "scheme://user...@": a URL with credentials. */
 static bool
 has_url_userinfo(const char *d, size_t n)
@@ -572,9 +594,8 @@ has_url_userinfo(const char *d, size_t n)
 	if (n == 0 || memchr(d, '@', n) == NULL)
 		return false;	/* the common case, one quick pass */
 	while ((q = lt_memfind(p, (size_t)(end - p), "://", 3)) != NULL) {
-		for (p = q + 3; p < end && !strchr("@/?# \"',", *p); p++)
-			;
-		if (p < end && *p == '@')
+		p = q + 3;
+		if (userinfo_end(p, end, TEXT_AUTH_STOP))
 			return true;
 	}
 	return false;
@@ -608,7 +629,7 @@ text_without_userinfo(const char *data, size_t len, size_t *out_len)
 	if (!has_url_userinfo(data, len) || !lt_is_text(data, len))
 		return NULL;
 	out = copy_bytes(data, len, out_len);
-	lt_redact_url(out);
+	lt_redact_text_urls(out);
 	*out_len = strlen(out);
 	return out;
 }
@@ -719,20 +740,50 @@ lt_redact_headers(const struct lt_msg *m, const char *request_subject,
 	return h;
 }
 
+/* Remove the user information of the URL whose authority starts at start
+ * and ends before end or a byte of stop. Returns how many bytes went. */
+static size_t
+cut_userinfo(char *start, const char *end, const char *stop)
+{
+	const char *at = userinfo_end(start, end, stop);
+
+	if (at == NULL)
+		return 0;
+	memmove(start, at + 1, strlen(at + 1) + 1);
+	return (size_t)(at + 1 - start);
+}
+
 void
 lt_redact_url(char *url)
 {
-	char *seg = url, *next, *start, *scheme, *at;
+	char *seg, *next, *scheme, *start;
 
-	for (; seg && *seg; seg = next) {
-		next = strchr(seg, ',');
-		next = next ? next + 1 : seg + strlen(seg);
-		scheme = strstr(seg, "://");
-		start = scheme && scheme < next ? scheme + 3 : seg;
-		at = start + strcspn(start, "@/?# \"',");
-		if (at >= next || *at != '@')
-			continue;	/* no user information before the host */
-		memmove(start, at + 1, strlen(at + 1) + 1);
-		next -= (size_t)(at + 1 - start);
+	for (seg = url; seg && *seg; seg = next) {
+		next = seg + strcspn(seg, ",");	/* one server of the list */
+		scheme = (char *)lt_memfind(seg, (size_t)(next - seg), "://", 3);
+		start = scheme ? scheme + 3 : seg + strspn(seg, " \t");
+		next -= cut_userinfo(start, next, SERVER_AUTH_STOP);
+		next += *next == ',';
 	}
+}
+
+void
+lt_redact_text_urls(char *text)
+{
+	char *p = text;
+
+	while ((p = strstr(p, "://")) != NULL) {
+		p += 3;
+		cut_userinfo(p, p + strlen(p), TEXT_AUTH_STOP);
+	}
+}
+
+const char *
+lt_redact_url_host(const char *url)
+{
+	const char *p = strstr(url, "://"), *at;
+
+	p = p ? p + 3 : url;
+	at = userinfo_end(p, p + strlen(p), SERVER_AUTH_STOP);
+	return at ? at + 1 : p;
 }

@@ -323,6 +323,35 @@ test_url(void)
 	free(v);
 }
 
+/* A password may hold '@': nats.c splits the user information at the last
+ * '@', so redaction does too (and finds the host there). */
+static void
+test_url_at(void)
+{
+	char a[] = "nats://alice:p@SECRET@127.0.0.1:4222";
+	char b[] = "alice:p@SECRET@h1:1, nats://u:p/x?y#z@SECRET@h2:2,tls://t@h3";
+	const char *t = "x nats://a:p@SECRET@h y nats://c:SECRET@h2/p@q z";
+	const char *j = "{\"url\":\"nats://a:p@SECRET@h:1\"}";
+	size_t n = 0;
+	char *v;
+
+	lt_redact_url(a);
+	is_str(a, "nats://127.0.0.1:4222", "'@' in the password: all of it goes");
+	lt_redact_url(b);
+	is_str(b, "h1:1, nats://h2:2,tls://h3", "each server of a list, "
+	    "'/', '?' and '#' in a password too");
+	is_str(lt_redact_url_host("nats://alice:p@SECRET@h:4222"), "h:4222",
+	    "the host after the last '@'");
+	is_str(lt_redact_url_host("h:4222"), "h:4222", "a bare host");
+	v = lt_redact_payload("s", t, strlen(t), LT_REDACT_NONE, &n);
+	is_str(v, "x nats://h y nats://h2/p@q z",
+	    "text: every URL, the '@' of a path kept");
+	free(v);
+	v = lt_redact_payload("s", j, strlen(j), LT_REDACT_NONE, &n);
+	is_str(v, "{\"url\":\"nats://h:1\"}", "a JSON string");
+	free(v);
+}
+
 /* A reply is redacted as its secret request asks, and the bytes of a
  * payload and its parsed tree get the same mask (sub's screen, its
  * recording and show agree). */
@@ -377,6 +406,7 @@ main(void)
 	test_idempotent();
 	test_payload();
 	test_url();
+	test_url_at();
 	test_reply();
 	done_testing();
 }

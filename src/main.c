@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
+#include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -458,6 +459,7 @@ main(int argc, char **argv)
 	int rc;
 
 	lt_sig_init();
+	lt_redact_key_file(stderr);
 	if (argc == 2 && !strcmp(argv[1], "--version"))
 		argv[1] = "version";
 	rc = lt_dispatch(argc - 1, argv + 1, NULL);

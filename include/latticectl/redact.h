@@ -1,11 +1,16 @@
 /* redact.h: masking secret values before they are printed or recorded
- * (DESIGN.md 2 "kv", 3, 4). A value is masked as "<redacted:1a2b3c4d>",
- * 8 hex digits of a stable 64-bit hash of the bytes, so the same value
- * always gives the same mask and a diff still shows that it changed.
+ * (kv, watch, sub, recordings). A value is masked as "<redacted:1a2b3c4d>":
+ * the first 4 bytes, as 8 hex digits, of the HMAC-SHA-256 of its bytes
+ * under a per-user key, so the same value gives the same mask for one
+ * person (a diff still shows that it changed) but a mask says nothing
+ * about the value to anyone without the key: trying candidate values
+ * needs the key, and similar values get unrelated masks. 32 bits keep
+ * the mask short; two different values share a mask once in 2^32.
  *
- * Caveat: the hash is not keyed (the mask must be the same on every
- * machine), so a short or guessable value can be found by trying
- * candidates; the mask hides a value from a reader, not from a search.
+ * The key: 32 random bytes in $XDG_STATE_HOME/latticectl/mask-key
+ * (default ~/.local/state/latticectl/), made on first use, mode 0600.
+ * Only a program that calls lt_redact_key_file uses it; any other
+ * (unit tests, fuzzers, benches) gets a random key per process.
  *
  * Secret names (lt_redact_name_is_secret), compared case-insensitively:
  * - anywhere in the name: password, passwd, token, secret (so SECRET_*),
@@ -24,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct cJSON;
 
@@ -47,8 +53,18 @@ bool lt_redact_name_is_secret(const char *name);
 bool lt_redact_name_is_secret_n(const char *name, size_t n);
 
 /* The mask of len bytes at val (val may be NULL when len is 0). The
- * caller frees the string. */
+ * caller frees the string. Thread-safe. */
 char *lt_redact_mask(const void *val, size_t len);
+
+/* Make masks use the key file (read, or created when missing, at the
+ * first mask). When it cannot be used (no home, not a regular file of
+ * ours, readable by others, not 32 bytes, cannot be written), that run
+ * masks with a random key of its own and says so in one line on warn
+ * (NULL: nowhere). Call before any mask, from one thread. */
+void lt_redact_key_file(FILE *warn);
+
+/* Mask with these n bytes as the key from now on (tests). */
+void lt_redact_key_set(const void *key, size_t n);
 
 /* Redact a JSON tree in place. SECRETS: every object member whose name is
  * secret, at any depth (also inside arrays), gets the mask of its value's

@@ -29,40 +29,6 @@ static const struct lt_opt shell_opts[] = {
 	LT_OPT_END,
 };
 
-/* $XDG_STATE_HOME/latticectl/history (default ~/.local/state/...); the
- * directories are created 0700. NULL when there is no home. */
-static char *
-history_path(void)
-{
-	struct lt_buf b = LT_BUF_INIT;
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	char *p;
-
-	if (state && *state)
-		lt_buf_adds(&b, state);
-	else if (home && *home)
-		lt_buf_addf(&b, "%s/.local/state", home);
-	else
-		return NULL;
-	lt_buf_adds(&b, "/latticectl/history");
-	p = lt_xstrdup(lt_buf_str(&b));
-	lt_buf_release(&b);
-	/* mkdir -p of every component but the file name. */
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			*s = '/';
-			free(p);
-			return NULL;
-		}
-		*s = '/';
-	}
-	return p;
-}
-
 static void
 history_save(History *h, const char *path)
 {
@@ -408,7 +374,7 @@ static int
 run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	bool use_hist = !lt_args_has(ctx->args, "no-history");
-	char *hpath = use_hist ? history_path() : NULL;
+	char *hpath = use_hist ? lt_state_path("history") : NULL;
 	History *h = history_init();
 	struct shell sh = { .ctx = ctx };
 	struct lt_feed *idle = lt_feed_create(1);

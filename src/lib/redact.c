@@ -1,11 +1,22 @@
-/* redact.c: which names hold secrets, the stable mask, and masking of
- * JSON trees and KV values (rules in redact.h). */
+/* redact.c: which names hold secrets, the keyed mask (and its per-user
+ * key file), and masking of JSON trees, KV values and payloads (rules in
+ * redact.h). */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "latticectl/feed.h"
 #include "latticectl/opt.h"
@@ -296,15 +307,179 @@ lt_redact_name_is_secret(const char *name)
 	return name && lt_redact_name_is_secret_n(name, strlen(name));
 }
 
+/* ---- the mask key ---- */
+
+#define KEY_LEN 32
+#define KEY_FILE "mask-key"
+
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
+static EVP_MAC_CTX *keyed;	/* HMAC-SHA-256 keyed once (key_mu) */
+static FILE *key_warn;		/* lt_redact_key_file: the key file's */
+static bool key_from_file;
+
+static void
+key_install(const unsigned char *key, size_t n)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	OSSL_PARAM params[2] = {
+		OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	EVP_MAC_free(mac);
+	if (c == NULL || !EVP_MAC_init(c, key, n, params)) {
+		fprintf(stderr, "latticectl: libcrypto has no HMAC-SHA-256\n");
+		abort();	/* masks without a key would reveal values */
+	}
+	pthread_mutex_lock(&key_mu);
+	EVP_MAC_CTX_free(keyed);
+	keyed = c;
+	pthread_mutex_unlock(&key_mu);
+}
+
+static void
+random_key(unsigned char key[KEY_LEN])
+{
+	if (RAND_bytes(key, KEY_LEN) != 1 &&
+	    getrandom(key, KEY_LEN, 0) != KEY_LEN) {
+		fprintf(stderr, "latticectl: no random bytes for a mask key\n");
+		abort();
+	}
+}
+
+/* Read the key file: 1, 0 when there is none, -1 with *why when it is not
+ * a private 32-byte regular file of ours. */
+static int
+key_read(const char *path, unsigned char key[KEY_LEN], const char **why)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = -1;
+	unsigned char extra[KEY_LEN + 1];
+	struct stat st;
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return errno == ENOENT ? 0 : -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		*why = "owned by another user";
+	else if (st.st_mode & 077)
+		*why = "readable by others (chmod 600 it)";
+	else if (read(fd, extra, sizeof(extra)) != KEY_LEN)
+		*why = "not a key of 32 bytes";
+	else
+		rc = 1;
+	if (rc == 1)
+		memcpy(key, extra, KEY_LEN);
+	close(fd);
+	return rc;
+}
+
+/* Make the key file: 32 random bytes written to a new private file
+ * (O_EXCL | O_NOFOLLOW, 0600) that link(2) then puts in place, so a run
+ * that starts at the same moment reads a whole key or makes its own first
+ * and both keep the one that was linked first. 0, or -1 with *why. */
+static int
+key_create(const char *path, unsigned char key[KEY_LEN], const char **why)
+{
+	char *tmp = lt_xasprintf("%s.%ld", path, (long)getpid());
+	int fd, rc = -1;
+
+	random_key(key);
+	(void)unlink(tmp);	/* left by a crashed run of the same pid */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0 || write(fd, key, KEY_LEN) != KEY_LEN || fsync(fd) < 0)
+		*why = strerror(errno);
+	else if (link(tmp, path) == 0)
+		rc = 0;
+	else if (errno == EEXIST)
+		rc = key_read(path, key, why) == 1 ? 0 : -1;
+	else
+		*why = strerror(errno);
+	if (fd >= 0)
+		close(fd);
+	(void)unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static void
+key_init(void)
+{
+	unsigned char key[KEY_LEN];
+	char *path = key_from_file ? lt_state_path(KEY_FILE) : NULL;
+	const char *why = "no $XDG_STATE_HOME or $HOME";
+	int rc = -1;
+
+	if (path)
+		rc = key_read(path, key, &why);
+	if (path && rc == 0)
+		rc = key_create(path, key, &why) == 0 ? 1 : -1;
+	if (rc != 1) {
+		random_key(key);
+		if (key_from_file && key_warn)
+			fprintf(key_warn, "latticectl: warning: mask key '%s': "
+			    "%s; masks of this run compare only with each "
+			    "other\n", path ? path : KEY_FILE, why);
+	}
+	key_install(key, KEY_LEN);
+	OPENSSL_cleanse(key, sizeof(key));
+	free(path);
+}
+
+void
+lt_redact_key_file(FILE *warn)
+{
+	key_from_file = true;
+	key_warn = warn;
+}
+
+static void
+key_none(void)
+{
+}
+
+void
+lt_redact_key_set(const void *key, size_t n)
+{
+	pthread_once(&key_once, key_none);
+	key_install(key, n);
+}
+
 /* ---- masks ---- */
 
 char *
 lt_redact_mask(const void *val, size_t len)
 {
-	uint64_t h = lt_hash64(val ? val : "", val ? len : 0);
+	static const char pre[] = "<redacted:", hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char *out = lt_xmalloc(sizeof(pre) + 9), *p;
+	size_t n = 0, i;
+	int ok;
 
-	return lt_xasprintf("<redacted:%08lx>",
-	    (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL));
+	pthread_once(&key_once, key_init);
+	pthread_mutex_lock(&key_mu);
+	/* the context keeps its key: a NULL key restarts it (no key schedule) */
+	ok = EVP_MAC_init(keyed, NULL, 0, NULL) && EVP_MAC_update(keyed,
+	    val ? val : (const void *)"", val ? len : 0) &&
+	    EVP_MAC_final(keyed, md, &n, sizeof(md));
+	pthread_mutex_unlock(&key_mu);
+	if (!ok || n < 4) {
+		fprintf(stderr, "latticectl: HMAC-SHA-256 failed\n");
+		abort();
+	}
+	memcpy(out, pre, sizeof(pre) - 1);
+	p = out + sizeof(pre) - 1;
+	for (i = 0; i < 4; i++) {
+		*p++ = hex[md[i] >> 4];
+		*p++ = hex[md[i] & 15];
+	}
+	memcpy(p, ">", 2);
+	return out;
 }
 
 bool

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "latticectl/buf.h"
@@ -436,4 +437,28 @@ lt_utf8_cut(const char *s, size_t len, size_t max)
 	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
 		keep--;	/* s[keep] continues a sequence: cut before it */
 	return keep;
+}
+
+char *
+lt_state_path(const char *file)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	char *p, *s;
+
+	if (state && *state)
+		p = lt_xasprintf("%s/latticectl/%s", state, file);
+	else if (home && *home)
+		p = lt_xasprintf("%s/.local/state/latticectl/%s", home, file);
+	else
+		return NULL;
+	for (s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';	/* mkdir -p of every directory above file */
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			free(p);
+			return NULL;
+		}
+		*s = '/';
+	}
+	return p;
 }

@@ -1,6 +1,7 @@
 /* test-redact.c: secret names (and the names that must stay visible),
  * stable masks, JSON tree redaction per mode, KV values. */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,55 @@ test_mask(void)
 	free(e);
 }
 
+/* The mask an unkeyed 64-bit FNV-1a folded to 32 bits gives (what masks
+ * were before they were keyed). */
+static void
+fnv_mask(const char *val, char out[20])
+{
+	uint64_t h = lt_hash64(val, strlen(val));
+
+	snprintf(out, 20, "<redacted:%08lx>",
+	    (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL));
+}
+
+/* Masks depend on the key: the same value under two keys gets two masks,
+ * and a 6-digit secret's mask is not found by trying every 6-digit value
+ * with the unkeyed hash (nor with HMAC under another key). */
+static void
+test_mask_key(void)
+{
+	static const unsigned char k1[32] = "latticectl test key number one..";
+	static const unsigned char k2[32] = "latticectl test key number two..";
+	const char *secret = "\"739164\"";	/* the member's JSON text */
+	char *m1, *m2, *again, cand[16], old[20];
+	int i, hits = 0, hits2 = 0;
+
+	lt_redact_key_set(k1, sizeof(k1));
+	m1 = lt_redact_mask(secret, strlen(secret));
+	again = lt_redact_mask(secret, strlen(secret));
+	is_str(again, m1, "same value, same key: same mask");
+	lt_redact_key_set(k2, sizeof(k2));
+	m2 = lt_redact_mask(secret, strlen(secret));
+	ok(strcmp(m1, m2) != 0, "another key: another mask (%s, %s)", m1, m2);
+	for (i = 0; i < 1000000; i++) {
+		char *m;
+
+		snprintf(cand, sizeof(cand), "\"%06d\"", i);
+		fnv_mask(cand, old);
+		hits += !strcmp(old, m1);
+		m = i % 10 == 0 ? lt_redact_mask(cand, strlen(cand)) : NULL;
+		hits2 += m && !strcmp(m, m1);	/* a tenth: HMAC is slower */
+		free(m);
+	}
+	fnv_mask(secret, old);
+	ok(hits == 0 && strcmp(old, m1) != 0, "no 6-digit value's unkeyed "
+	    "hash gives the mask (%d hits; unkeyed it was %s)", hits, old);
+	ok(hits2 == 0, "nor HMAC under another key (%d hits)", hits2);
+	free(m1);
+	free(m2);
+	free(again);
+}
+
 /* Redact the JSON text in mode m and return the compact result. */
 static char *
 redact_text(const char *json, enum lt_redact_mode m)
@@ -146,7 +196,8 @@ test_json(void)
 	ok(strstr(s, "\"password\":\"<redacted:") != NULL,
 	    "member name kept");
 	ok(strstr(s, mask) != NULL, "password masked as its JSON text");
-	ok(strstr(s, ":42") == NULL && strstr(s, "\"a\":1") == NULL,
+	ok(strstr(s, "\"api_token\":\"<redacted:") &&
+	    strstr(s, "\"secret\":\"<redacted:") && !strstr(s, "\"a\":1"),
 	    "number and object under secret names masked");
 	ok(strstr(s, "\"user\":\"bob\"") && strstr(s, "\"plain\"") &&
 	    strstr(s, "\"public_key\":\"MABC\"") && strstr(s, "\"n\":1"),
@@ -397,10 +448,14 @@ test_reply(void)
 int
 main(void)
 {
+	static const unsigned char key[32] = "test-redact's fixed mask key....";
+
+	lt_redact_key_set(key, sizeof(key));	/* the same masks every run */
 	test_modes();
 	test_names();
 	test_name_memo();
 	test_mask();
+	test_mask_key();
 	test_json();
 	test_kv();
 	test_idempotent();

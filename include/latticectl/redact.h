@@ -51,6 +51,10 @@ int lt_redact_mode_parse(const char *s, enum lt_redact_mode *out);
 bool lt_redact_name_is_secret(const char *name);
 /* The same for the n bytes at name (no NUL needed). */
 bool lt_redact_name_is_secret_n(const char *name, size_t n);
+/* Whether a payload with a member called name (n bytes) needs the tree
+ * walk: a secret name, or "value" (any case), which a {"name":N,
+ * "value":V} setting masks when N is a secret name. */
+bool lt_redact_name_needs_tree_n(const char *name, size_t n);
 
 /* The mask of len bytes at val (val may be NULL when len is 0). The
  * caller frees the string. Thread-safe. */
@@ -100,8 +104,9 @@ char *lt_redact_kv_value(const char *key, const void *val, size_t len,
 bool lt_redact_is_mask(const char *s, size_t n);
 
 /* Whether redacting a payload could make text appear that was not in it:
- * text that fits inside a mask, or spans a URL whose user information is
- * removed. When false, a payload without the text keeps lacking it. */
+ * text that fits inside a mask or reaches across a mask's edge (holds '<'
+ * or '>': a mask may replace part of a string, as in "Password=x;"), or
+ * spans a URL whose user information is removed. When false, a payload without the text keeps lacking it. */
 bool lt_redact_may_create(const char *text);
 
 /* ---- message payloads (watch, sub, recordings) ---- */
@@ -116,11 +121,17 @@ bool lt_redact_subject_is_credential(const char *subject);
  * whole payload is a secret's value, masked whole unless NONE. */
 bool lt_redact_subject_is_secret(const char *subject);
 
+/* True for a subject of wasmCloud's secrets backends ("wasmcloud.secrets."
+ * and more): unless NONE, a payload there that is not a JSON object or
+ * array (a reply's encrypted secret) is masked whole; JSON gets the usual
+ * rules. */
+bool lt_redact_subject_is_secrets(const char *subject);
+
 /* The subject a message's payload and headers are redacted as: for a
  * reply (request_subject: the subject of its request, else NULL) to a
- * config request on a secret name, the request's subject, so the reply is
- * masked whole like the request (the value of a secret config is the
- * secret); else subject. Replies to registry.put carry no credentials:
+ * config request on a secret name or to a secrets backend's request, the
+ * request's subject, so the reply is masked like the request (the value
+ * of a secret config is the secret); else subject. Replies to registry.put carry no credentials:
  * they keep their own subject. Recordings (lt_rec_redact, from a record's
  * request_subject) and sub's screen both decide this way. */
 const char *lt_redact_subject(const char *subject,
@@ -137,7 +148,8 @@ bool lt_redact_may_change(const char *subject, const void *data,
  * payload may change whatever its member names are (URL user information,
  * ALL, a credential or secret config subject). With
  * lt_redact_name_is_secret_n as a lt_json_compact_names flag, the names
- * are checked in the same pass that copies the payload. */
+ * are checked in the same pass that copies the payload (with
+ * lt_redact_name_needs_tree_n as the flag). */
 bool lt_redact_may_change_values(const char *subject, const void *data,
     size_t len, enum lt_redact_mode m);
 

@@ -290,7 +290,7 @@ lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
 		lt_buf_add_json_str(b, key, strlen(key));
 		lt_buf_addch(b, ':');
 		rc = lt_json_compact_names(data, len, 64, m == LT_REDACT_SECRETS ?
-		    lt_redact_name_is_secret_n : NULL, b);
+		    lt_redact_name_needs_tree_n : NULL, b);
 		if (rc == 0)
 			return;
 		b->len = mark;	/* a secret name, or not JSON: the long way */

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "latticectl/buf.h"
 #include "latticectl/feed.h"
 #include "latticectl/opt.h"
 #include "latticectl/redact.h"
@@ -152,6 +153,8 @@ static const struct stem {
 } stems[] = {
 	{ "password", L('p') | L('a') | L('s') | L('w') | L('o') | L('r') | L('d'), true },
 	{ "passwd", L('p') | L('a') | L('s') | L('w') | L('d'), true },
+	{ "passphrase", L('p') | L('a') | L('s') | L('h') | L('r') | L('e'),
+	    true },
 	{ "token", L('t') | L('o') | L('k') | L('e') | L('n'), true },
 	{ "secret", L('s') | L('e') | L('c') | L('r') | L('t'), true },
 	{ "credential", L('c') | L('r') | L('e') | L('d') | L('n') | L('t') |
@@ -299,6 +302,15 @@ name_is_secret_n(const char *name, size_t n)
 		prev = w;
 	}
 	return false;
+}
+
+bool
+lt_redact_name_needs_tree_n(const char *name, size_t n)
+{
+	if (n == 5 && (name[0] | 0x20) == 'v')
+		return !strncasecmp(name, "value", 5) ||
+		    lt_redact_name_is_secret_n(name, n);
+	return lt_redact_name_is_secret_n(name, n);
 }
 
 bool
@@ -485,7 +497,9 @@ lt_redact_mask(const void *val, size_t len)
 bool
 lt_redact_may_create(const char *text)
 {
-	return strstr(text, "://") != NULL ||
+	/* a mask's edge ('<', '>') where a value's bytes were, or text
+	 * inside a mask, or a URL that loses its user information */
+	return strstr(text, "://") != NULL || strpbrk(text, "<>") != NULL ||
 	    strspn(text, "<redacted:0123456789abcdef>") == strlen(text);
 }
 
@@ -545,11 +559,43 @@ is_scalar(const cJSON *v)
 	return cJSON_IsString(v) || cJSON_IsNumber(v) || cJSON_IsBool(v);
 }
 
+/* {"name":"password","value":V} (or "key"; any case), an element of a
+ * list of settings whose names are values: V is masked whole. */
+static size_t
+redact_named_value(cJSON *obj)
+{
+	cJSON *name = cJSON_GetObjectItem(obj, "name");
+	cJSON *v = cJSON_GetObjectItem(obj, "value");
+
+	if (!cJSON_IsString(name))
+		name = cJSON_GetObjectItem(obj, "key");
+	if (v && cJSON_IsString(name) &&
+	    lt_redact_name_is_secret(name->valuestring))
+		return lt_redact_json_whole(v);
+	return 0;
+}
+
+static char *redact_in_string(const char *s, enum lt_redact_mode m);
+
+/* A string value in place: JSON inside it, or name=value pairs. */
+static size_t
+redact_string(cJSON *c, enum lt_redact_mode m)
+{
+	char *out = redact_in_string(c->valuestring, m);
+
+	if (out == NULL)
+		return 0;
+	cJSON_free(c->valuestring);
+	c->valuestring = out;	/* malloc'd, as cJSON's own strings */
+	return 1;
+}
+
 static size_t
 redact_children(cJSON *v, enum lt_redact_mode m)
 {
 	cJSON *c = v->child, *next;
-	size_t n = 0;
+	size_t n = cJSON_IsObject(v) && m == LT_REDACT_SECRETS ?
+	    redact_named_value(v) : 0;
 
 	for (; c; c = next) {
 		next = c->next;	/* c may be replaced */
@@ -557,9 +603,10 @@ redact_children(cJSON *v, enum lt_redact_mode m)
 			n += lt_redact_json_whole(c);
 		else if (m == LT_REDACT_ALL && is_scalar(c))
 			n += lt_redact_json_whole(c);
-		else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+		else if (cJSON_IsObject(c) || cJSON_IsArray(c))
 			n += redact_children(c, m);
-		}
+		else if (cJSON_IsString(c) && !is_mask_item(c))
+			n += redact_string(c, m);
 	}
 	return n;
 }
@@ -571,7 +618,9 @@ lt_redact_json_count(cJSON *v, enum lt_redact_mode m)
 		return 0;
 	if (cJSON_IsObject(v) || cJSON_IsArray(v))
 		return redact_children(v, m);
-	return m == LT_REDACT_ALL && is_scalar(v) ? lt_redact_json_whole(v) : 0;
+	if (m == LT_REDACT_ALL && is_scalar(v))
+		return lt_redact_json_whole(v);
+	return cJSON_IsString(v) && !is_mask_item(v) ? redact_string(v, m) : 0;
 }
 
 size_t
@@ -596,6 +645,124 @@ lt_redact_json(cJSON *v, enum lt_redact_mode m)
 	lt_redact_json_count(v, m);
 }
 
+/* ---- secrets inside text: "name=value" and JSON in a string ---- */
+
+static bool
+is_pair_name(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '-' || c == '.';
+}
+
+/* Where the value of a "name=value" starting at v ends: past its closing
+ * quote when quoted, else at a separator (';' of a connection string, '&'
+ * of a URL query, a blank, a quote). */
+static const char *
+pair_value_end(const char *v, const char *end)
+{
+	const char *q;
+
+	if (v < end && (*v == '"' || *v == '\'')) {
+		q = memchr(v + 1, *v, (size_t)(end - v - 1));
+		return q ? q + 1 : end;
+	}
+	while (v < end && *v && !strchr(";&, \t\r\n\"'<>", *v))
+		v++;
+	return v;
+}
+
+/* The value of the first "name=value" in [p, end) whose name is secret
+ * ("Server=x;Password=y;", "?token=y&"), text starting at start: *vend
+ * gets its end. NULL when there is none. */
+static const char *
+next_secret_pair(const char *start, const char *p, const char *end,
+    const char **vend)
+{
+	const char *eq, *b;
+
+	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
+		for (b = eq; b > start && is_pair_name((unsigned char)b[-1]); b--)
+			;
+		p = eq + 1;
+		if (b == eq || !lt_redact_name_is_secret_n(b, (size_t)(eq - b)))
+			continue;
+		*vend = pair_value_end(p, end);
+		if (*vend > p && !lt_redact_is_mask(p, (size_t)(*vend - p)))
+			return p;
+	}
+	return NULL;
+}
+
+/* The n bytes at s with each secret pair's value masked, NUL-terminated
+ * (*out_len), or NULL when there is none. */
+static char *
+mask_pairs(const char *s, size_t n, size_t *out_len)
+{
+	const char *p = s, *end = s + n, *v, *vend = NULL;
+	struct lt_buf b = LT_BUF_INIT;
+	char *mask, *out;
+
+	while ((v = next_secret_pair(s, p, end, &vend)) != NULL) {
+		mask = lt_redact_mask(v, (size_t)(vend - v));
+		lt_buf_add(&b, p, (size_t)(v - p));
+		lt_buf_adds(&b, mask);
+		free(mask);
+		p = vend;
+	}
+	if (p == s)
+		return NULL;
+	lt_buf_add(&b, p, (size_t)(end - p));
+	*out_len = b.len;
+	out = lt_xstrndup(lt_buf_str(&b), b.len);
+	lt_buf_release(&b);
+	return out;
+}
+
+/* JSON text held in a string ("{\"password\":\"x\"}"), redacted and
+ * printed compact; NULL when it changes nothing or (*json false) is not a
+ * JSON object or array. */
+static char *
+redact_nested_json(const char *s, enum lt_redact_mode m, bool *json)
+{
+	cJSON *j = cJSON_Parse(s);
+	char *text, *out = NULL;
+
+	*json = cJSON_IsObject(j) || cJSON_IsArray(j);
+	if (*json && lt_redact_json_count(j, m) > 0) {
+		text = cJSON_PrintUnformatted(j);
+		out = lt_xstrdup(text);
+		cJSON_free(text);
+	}
+	cJSON_Delete(j);
+	return out;
+}
+
+static char *
+redact_in_string(const char *s, enum lt_redact_mode m)
+{
+	size_t n = strlen(s);
+	bool json = false;
+	char *out = NULL;
+
+	if (s[0] == '{' || s[0] == '[')
+		out = redact_nested_json(s, m, &json);
+	return json ? out : mask_pairs(s, n, &n);
+}
+
+/* Whether the bytes may hold a secret that member names do not show: a
+ * secret "name=value", or JSON inside a string (a string that opens with
+ * '{' or '[', and an escaped quote). Cheap passes, no tree. (A
+ * {"name":N,"value":V} setting is found by its member name "value":
+ * lt_redact_name_needs_tree_n.) */
+static bool
+has_secret_values(const char *d, size_t n)
+{
+	const char *vend;
+
+	return (lt_memfind(d, n, "\\\"", 2) != NULL &&
+	    (lt_memfind(d, n, "\"{", 2) || lt_memfind(d, n, "\"[", 2))) ||
+	    next_secret_pair(d, d, d + n, &vend) != NULL;
+}
+
 /* ---- KV values ---- */
 
 static char *
@@ -614,7 +781,7 @@ mask_bytes(const void *val, size_t len, size_t *out_len)
 	return mask;
 }
 
-static char *text_without_userinfo(const char *data, size_t len,
+static char *redact_text(const char *data, size_t len, enum lt_redact_mode m,
     size_t *out_len);
 
 char *
@@ -633,7 +800,7 @@ lt_redact_kv_value(const char *key, const void *val, size_t len,
 		cJSON_Delete(j);
 		if (m == LT_REDACT_ALL)
 			return mask_bytes(val, len, out_len);
-		out = text_without_userinfo(val, len, out_len);
+		out = redact_text(val, len, m, out_len);
 		return out ? out : copy_bytes(val, len, out_len);
 	}
 	if ((m == LT_REDACT_NONE ? 0 : lt_redact_json_count(j, m)) +
@@ -687,10 +854,20 @@ lt_redact_subject_is_secret(const char *subject)
 	return false;
 }
 
+bool
+lt_redact_subject_is_secrets(const char *subject)
+{
+	static const char pre[] = "wasmcloud.secrets.";
+
+	return subject && subject[0] == 'w' &&
+	    !strncmp(subject, pre, sizeof(pre) - 1);
+}
+
 const char *
 lt_redact_subject(const char *subject, const char *request_subject)
 {
-	return request_subject && lt_redact_subject_is_secret(request_subject) ?
+	return request_subject && (lt_redact_subject_is_secret(request_subject)
+	    || lt_redact_subject_is_secrets(request_subject)) ?
 	    request_subject : subject;
 }
 
@@ -730,7 +907,7 @@ has_secret_name(const char *d, size_t n)
 		for (r = q + 1; r < end && isspace((unsigned char)*r); r++)
 			;
 		if (r < end && *r == ':' &&
-		    (esc || lt_redact_name_is_secret_n(p + 1,
+		    (esc || lt_redact_name_needs_tree_n(p + 1,
 		    (size_t)(q - p - 1))))
 			return true;
 		p = q + 1;
@@ -783,7 +960,9 @@ lt_redact_may_change_values(const char *subject, const void *data,
 	/* an empty payload too: its recorded member, "", is masked alike */
 	return (len > 0 && has_url_userinfo(data, len)) || m == LT_REDACT_ALL ||
 	    lt_redact_subject_is_credential(subject) ||
-	    (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject));
+	    (m != LT_REDACT_NONE && (lt_redact_subject_is_secret(subject) ||
+	    lt_redact_subject_is_secrets(subject) ||
+	    (len > 0 && has_secret_values(data, len))));
 }
 
 bool
@@ -794,19 +973,34 @@ lt_redact_may_change(const char *subject, const void *data, size_t len,
 	    (m == LT_REDACT_SECRETS && has_secret_name(data, len));
 }
 
-/* A text payload with URL user information removed, or NULL when it has
- * none (or is not text). */
+/* A text payload or value with URL user information removed (in every
+ * mode) and, unless NONE, each secret "name=value" masked; NULL when
+ * nothing changes or it is not text. */
 static char *
-text_without_userinfo(const char *data, size_t len, size_t *out_len)
+redact_text(const char *data, size_t len, enum lt_redact_mode m,
+    size_t *out_len)
 {
-	char *out;
+	const char *vend;
+	bool pairs = m != LT_REDACT_NONE &&
+	    next_secret_pair(data, data, data + len, &vend) != NULL;
+	char *out, *masked;
 
-	if (!has_url_userinfo(data, len) || !lt_is_text(data, len))
+	if ((!pairs && !has_url_userinfo(data, len)) || !lt_is_text(data, len))
 		return NULL;
 	out = copy_bytes(data, len, out_len);
 	lt_redact_text_urls(out);
 	*out_len = strlen(out);
+	if (pairs && (masked = mask_pairs(out, *out_len, out_len)) != NULL) {
+		free(out);
+		out = masked;
+	}
 	return out;
+}
+
+static bool
+is_container(const cJSON *v)
+{
+	return cJSON_IsObject(v) || cJSON_IsArray(v);
 }
 
 size_t
@@ -814,7 +1008,8 @@ lt_redact_payload_json(cJSON *v, const char *subject, enum lt_redact_mode m)
 {
 	size_t n;
 
-	if (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject))
+	if (m != LT_REDACT_NONE && (lt_redact_subject_is_secret(subject) ||
+	    (lt_redact_subject_is_secrets(subject) && !is_container(v))))
 		n = lt_redact_json_whole(v);
 	else
 		n = lt_redact_json_count(v,
@@ -853,11 +1048,15 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 		return lt_redact_is_mask(data, len) ? NULL :
 		    mask_payload(data, len, out_len);
 	j = cJSON_ParseWithLength(data, len);
-	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
+	if (!is_container(j)) {
 		cJSON_Delete(j);
-		if (m == LT_REDACT_ALL && !lt_redact_is_mask(data, len))
+		if (lt_redact_is_mask(data, len))
+			return NULL;
+		if (m == LT_REDACT_ALL)
 			return mask_bytes(data, len, out_len);
-		return text_without_userinfo(data, len, out_len);
+		if (m != LT_REDACT_NONE && lt_redact_subject_is_secrets(subject))
+			return mask_payload(data, len, out_len);
+		return redact_text(data, len, m, out_len);
 	}
 	if (lt_redact_json_count(j, m) + lt_redact_json_urls(j) > 0) {
 		text = cJSON_PrintUnformatted(j);

@@ -278,6 +278,28 @@ is "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.show")" \
     "show reads the same mask back"
 kill "$RESP_PID"
 
+# (c) secrets member names do not show: a non-JSON message on a secrets
+# backend's subject (masked whole), a connection string, a URL query, JSON
+# held in a string, a {"name","value"} setting and a passphrase.
+VAL_PW=PlantValuePw5300
+bg_lt vs -s "$AUTH_URL" sub 'wasmcloud.secrets.>' 'demo5300v.>' --observe-requests --count 2 \
+    --record "$TEST_DIR/vs.ltrec"
+printf '\001\002enc:%s' "$VAL_PW" | T pub wasmcloud.secrets.v1alpha1.vault.get - >/dev/null
+T pub demo5300v.cfg - >/dev/null <<JSON
+{"conn":"Server=db;User Id=u;Password=$VAL_PW;","url":"https://h/x?a=1&token=$VAL_PW",
+ "config":"{\"db\":{\"password\":\"$VAL_PW\"}}","env":[{"name":"DB_PASSWORD","value":"$VAL_PW"}],
+ "passphrase":"$VAL_PW","keep":"Server=db;User Id=u"}
+JSON
+wait_pid "$LAST_PID" 10
+is "$WAIT_RC" 0 "sub of secret-looking values: exit 0"
+lt show "$TEST_DIR/vs.ltrec" >"$TEST_DIR/vs.show" 2>&1
+absent "no secret in values on the screen, in the recording or in show" "$VAL_PW" -- \
+    "$TEST_DIR/vs.out" "$TEST_DIR/vs.err" "$TEST_DIR/vs.ltrec" "$TEST_DIR/vs.show"
+like "$(jq -r 'select(.subject == "wasmcloud.secrets.v1alpha1.vault.get") | .payload' "$TEST_DIR/vs.ltrec")" \
+    '^<redacted:[0-9a-f]{8}>$' "a non-JSON secrets message is recorded masked whole"
+is "$(jq -r 'select(.subject == "demo5300v.cfg") | .payload | [.keep, (.config | fromjson | .db.password | test("^<redacted:")), (.conn | test("Password=<redacted:[0-9a-f]{8}>;$"))] | join(" ")' "$TEST_DIR/vs.ltrec")" \
+    "Server=db;User Id=u true true" "the rest stays, nested JSON stays JSON"
+
 # --- the mask key: masks are HMACs under a key of this user's ---
 KEY=$XDG_STATE_HOME/latticectl/mask-key
 is "$(stat -c '%a %s %F' "$KEY")" "600 32 regular file" "the mask key: 32 bytes, mode 600"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "latticectl/buf.h"
 #include "latticectl/json.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -36,7 +37,8 @@ test_names(void)
 		"nkey_seed", "user_jwt", "auth", "Authorization", "oauth",
 		"api_key", "apiKey", "apikey", "API_KEY", "private-key",
 		"sshKeys", "image_key", "accessKeyId", "key_id", "db_pass",
-		"pg_pwd", "x.secret.y", "key", "KEY", "keys", NULL,
+		"pg_pwd", "x.secret.y", "key", "KEY", "keys", "passphrase",
+		"SSH_PASSPHRASE", "keyPassphrase", NULL,
 	};
 	static const char *const plain[] = {
 		"public_key", "publicKey", "pubkey",
@@ -374,6 +376,117 @@ test_url(void)
 	free(v);
 }
 
+/* v with each mask written as M (the masks themselves are tested above).
+ * The caller frees it; NULL for NULL. */
+static char *
+masks_as_m(const char *v)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	const char *p = v, *q;
+	char *out;
+
+	if (v == NULL)
+		return NULL;
+	while ((q = strstr(p, "<redacted:")) != NULL) {
+		lt_buf_add(&b, p, (size_t)(q - p));
+		lt_buf_addch(&b, 'M');
+		p = q + 19;
+	}
+	lt_buf_adds(&b, p);
+	out = lt_xstrdup(lt_buf_str(&b));
+	lt_buf_release(&b);
+	return out;
+}
+
+/* Secrets that member names do not show: a connection string's
+ * "Password=", a URL query's "?token=", JSON held in a string, settings
+ * listed as {"name":N,"value":V}; the quick scan finds each too. */
+static void
+test_values(void)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "{\"conn\":\"Server=x;User Id=u;Password=s3cret;\"}",
+		    "{\"conn\":\"Server=x;User Id=u;Password=M;\"}" },
+		{ "{\"c\":\"Data Source=x;pwd='s3;cret';Port=1\"}",
+		    "{\"c\":\"Data Source=x;pwd=M;Port=1\"}" },
+		{ "{\"u\":\"https://h/p?password=s3cret&a=1&api_token=s3cret\"}",
+		    "{\"u\":\"https://h/p?password=M&a=1&api_token=M\"}" },
+		{ "{\"config\":\"{\\\"password\\\":\\\"s3cret\\\",\\\"a\\\":1}\"}",
+		    "{\"config\":\"{\\\"password\\\":\\\"M\\\",\\\"a\\\":1}\"}" },
+		{ "{\"c\":\"[{\\\"key\\\":\\\"x\\\",\\\"s\\\":\\\"{\\\\\\\"token\\\\\\\":"
+		    "\\\\\\\"s3cret\\\\\\\"}\\\"}]\"}", NULL },
+		{ "[{\"name\":\"password\",\"value\":\"s3cret\"},"
+		    "{\"name\":\"color\",\"value\":\"red\"}]",
+		    "[{\"name\":\"password\",\"value\":\"M\"},"
+		    "{\"name\":\"color\",\"value\":\"red\"}]" },
+		{ "{\"env\":[{\"Name\":\"DB_PASSPHRASE\",\"Value\":42}]}",
+		    "{\"env\":[{\"Name\":\"DB_PASSPHRASE\",\"Value\":\"M\"}]}" },
+		{ "{\"passphrase\":\"s3cret\"}", "{\"passphrase\":\"M\"}" },
+		{ "{\"note\":\"a=b, x == y\",\"expr\":\"{not json\"}", NULL },
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < LT_ARRAY_SIZE(cases); i++) {
+		const char *in = cases[i].in;
+		char *v = lt_redact_payload("s", in, strlen(in),
+		    LT_REDACT_SECRETS, &n), *got = masks_as_m(v);
+		cJSON *j = v ? cJSON_Parse(v) : NULL;
+		bool secret = strstr(in, "s3cret") != NULL;
+
+		ok(!secret || lt_redact_may_change("s", in, strlen(in),
+		    LT_REDACT_SECRETS), "case %zu: the quick scan sees it", i);
+		ok(!secret || (j && !strstr(v, "s3cret")),
+		    "case %zu: no secret left, still JSON", i);
+		if (cases[i].want)
+			is_str(got, cases[i].want, "case %zu: masked", i);
+		else if (!secret)
+			ok(v == NULL, "case %zu: nothing to mask", i);
+		cJSON_Delete(j);
+		free(v);
+		free(got);
+	}
+}
+
+/* The same rules in text: a text payload, a KV text value; and a payload
+ * on a secrets backend's subject that is not JSON is masked whole. */
+static void
+test_values_text(void)
+{
+	const char *t = "connect Server=db;Password=s3cret; via "
+	    "https://u:s3cret@h/x?token=s3cret";
+	const char *sec = "wasmcloud.secrets.v1alpha1.vault.get";
+	size_t n = 0;
+	char *v = lt_redact_payload("s", t, strlen(t), LT_REDACT_SECRETS, &n);
+	char *m = masks_as_m(v);
+
+	is_str(m, "connect Server=db;Password=M; via https://h/x?token=M",
+	    "text payload: pairs masked, user information gone");
+	free(v);
+	free(m);
+	v = lt_redact_payload("s", t, strlen(t), LT_REDACT_NONE, &n);
+	ok(v && strstr(v, "Password=s3cret") && !strstr(v, "u:s3cret"),
+	    "none: pairs kept, user information still gone");
+	free(v);
+	v = lt_redact_kv_value("app-db", "Server=x;Password=s3cret", 24,
+	    LT_REDACT_SECRETS, &n);
+	m = masks_as_m(v);
+	is_str(m, "Server=x;Password=M", "KV text value");
+	free(v);
+	free(m);
+	v = lt_redact_payload(sec, "\x01\x02s3cret", 8, LT_REDACT_SECRETS, &n);
+	ok(v && lt_redact_is_mask(v, n), "secrets subject: binary masked whole");
+	free(v);
+	v = lt_redact_payload(sec, "s3cret", 6, LT_REDACT_SECRETS, &n);
+	ok(v && lt_redact_is_mask(v, n), "secrets subject: text masked whole");
+	free(v);
+	ok(lt_redact_payload(sec, "{\"name\":\"db\"}", 13, LT_REDACT_SECRETS,
+	    &n) == NULL, "secrets subject: JSON by the usual rules");
+	ok(lt_redact_payload(sec, "s3cret", 6, LT_REDACT_NONE, &n) == NULL,
+	    "secrets subject: none shows it");
+	is_str(lt_redact_subject("_INBOX.x", sec), sec,
+	    "a reply to a secrets request is redacted as its request");
+}
+
 /* A password may hold '@': nats.c splits the user information at the last
  * '@', so redaction does too (and finds the host there). */
 static void
@@ -462,6 +575,8 @@ main(void)
 	test_payload();
 	test_url();
 	test_url_at();
+	test_values();
+	test_values_text();
 	test_reply();
 	done_testing();
 }

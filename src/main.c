@@ -298,11 +298,12 @@ check_format(const struct lt_cmd *cmd, const char *path,
 }
 
 /* Run one resolved command: parse options, resolve settings, check the
- * command's own options, connect when asked (or reuse shared), run. */
+ * command's own options, connect when asked (or reuse the session's), run. */
 static int
 run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
-    struct lt_conn *shared, int orig_argc, char **orig_argv)
+    const struct lt_ctx *session, int orig_argc, char **orig_argv)
 {
+	struct lt_conn *shared = session ? session->conn : NULL;
 	struct lt_error err = LT_ERROR_INIT;
 	struct lt_config cfg = LT_CONFIG_INIT;
 	struct lt_args args = LT_ARGS_INIT;
@@ -332,6 +333,8 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 		rc = report(&ctx, err.code, &err);
 		goto out;
 	}
+	if (session)	/* the shell's settings, unless the line gives one */
+		lt_config_inherit(&cfg, session->cfg);
 	ctx.format = parse_format(lt_config_get(&cfg, LT_S_OUTPUT));
 	ctx.color_out = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 1);
 	ctx.color_err = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 2);
@@ -388,7 +391,7 @@ argv_format(int argc, char **argv)
 }
 
 int
-lt_dispatch(int argc, char **argv, struct lt_conn *shared)
+lt_dispatch(int argc, char **argv, const struct lt_ctx *session)
 {
 	const struct lt_cmd *cmd, *sub;
 	char **rest, path[128];
@@ -448,7 +451,7 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	for (i = 0, n = 0; i < argc; i++)
 		if (i != k && i != k2)
 			rest[n++] = argv[i];
-	rc = run_cmd(cmd, path, n, rest, shared, argc, argv);
+	rc = run_cmd(cmd, path, n, rest, session, argc, argv);
 	free(rest);
 	return rc;
 }

@@ -186,6 +186,12 @@ void lt_redact_url(char *url);
  * before that ("see https://h/a@b" keeps its '@'). */
 void lt_redact_text_urls(char *text);
 
+/* A line of text as it may be kept (the shell's history): URL user
+ * information removed and each secret "name=value" masked, as in a text
+ * payload. NULL when nothing changes (or it is not text); else the caller
+ * frees it. */
+char *lt_redact_text(const char *text);
+
 /* Where the host of the server URL url starts: past "scheme://" and past
  * its user information (lt_redact_url's rule). Borrowed from url. */
 const char *lt_redact_url_host(const char *url);

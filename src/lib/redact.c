@@ -997,6 +997,14 @@ redact_text(const char *data, size_t len, enum lt_redact_mode m,
 	return out;
 }
 
+char *
+lt_redact_text(const char *text)
+{
+	size_t n = 0;
+
+	return redact_text(text, strlen(text), LT_REDACT_SECRETS, &n);
+}
+
 static bool
 is_container(const cJSON *v)
 {

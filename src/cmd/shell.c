@@ -318,24 +318,39 @@ prompt(EditLine *el)
 	return "latticectl> ";
 }
 
-/* The connection option (LT_OPT_CONN) a word of a command line names:
- * "--password", "--token=x", "-s", "-snats://..." or "-vs"; NULL for any
- * other word. */
+/* The global option a long option word ("--password", "--token=x")
+ * names, or, when it names none, the connection option it is a typo of
+ * (within 2 edits: '--pasword S' must not reach the history either), with
+ * *near set. NULL otherwise. */
 static const struct lt_opt *
-conn_option(const char *w)
+long_option(const char *w, bool *near)
+{
+	const struct lt_opt *o;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(w + 2, "="), w + 2);
+	if ((o = lt_opt_find(lt_global_opts, name)) != NULL)
+		return o;
+	for (o = lt_global_opts; o->name; o++)
+		if ((o->flags & LT_OPT_CONN) && lt_edit_distance(name, o->name) <= 2)
+			return *near = true, o;
+	return NULL;
+}
+
+/* The connection option (LT_OPT_CONN) a word of a command line names:
+ * "--password", "--token=x", "-s", "-snats://..." or "-vs" (or a typo of
+ * one: *near); NULL for any other word. */
+static const struct lt_opt *
+conn_option(const char *w, bool *near)
 {
 	const struct lt_opt *o;
 	const char *p;
-	size_t n;
 
 	if (w[0] != '-' || w[1] == '\0')
 		return NULL;
 	if (w[1] == '-') {
-		n = strcspn(w + 2, "=");
-		for (o = lt_global_opts; o->name; o++)
-			if (strlen(o->name) == n && !strncmp(o->name, w + 2, n))
-				return o->flags & LT_OPT_CONN ? o : NULL;
-		return NULL;
+		o = long_option(w, near);
+		return o && (o->flags & LT_OPT_CONN) ? o : NULL;
 	}
 	for (p = w + 1; *p; p++) {	/* a cluster: up to a value */
 		for (o = lt_global_opts; o->name && o->shortopt != *p; o++)
@@ -351,13 +366,14 @@ conn_option(const char *w)
 /* The first connection option among the words (before "--"), or NULL:
  * the shell's connection is open, so such a line is refused. */
 static const struct lt_opt *
-line_conn_option(int argc, const char **argv)
+line_conn_option(int argc, const char **argv, bool *near)
 {
 	const struct lt_opt *o = NULL;
 	int i;
 
+	*near = false;
 	for (i = 0; i < argc && !o && strcmp(argv[i], "--"); i++)
-		o = conn_option(argv[i]);
+		o = conn_option(argv[i], near);
 	return o;
 }
 
@@ -391,12 +407,13 @@ run_line(const struct lt_ctx *session, struct lt_feed *idle, History *h,
 	const char **argv = NULL;
 	const struct lt_opt *o = NULL;
 	int argc = 0, bad = tok_str(tok, line, &argc, &argv) != 0;
+	bool near = false;
 
-	if (!bad && (o = line_conn_option(argc, argv)) != NULL)
-		fprintf(stderr, "latticectl: shell: --%s sets up the connection, "
-		    "which the shell opened at start: line not run and not kept "
-		    "(leave and run 'latticectl --%s ... shell')\n", o->name,
-		    o->name);
+	if (!bad && (o = line_conn_option(argc, argv, &near)) != NULL)
+		fprintf(stderr, "latticectl: shell: %s--%s sets up the connection"
+		    ", which the shell opened at start: line not run and not kept "
+		    "(leave and run 'latticectl --%s ... shell')\n", near ?
+		    "unknown option, close to " : "", o->name, o->name);
 	else
 		history_add(h, hpath, line);
 	if (bad) {

@@ -100,7 +100,8 @@ refusals() { [ "$(pane | grep -c "sets up the connection")" -ge "$1" ]; }
 n=0
 for l in "hosts --password $SH_PW" "-s nats://u:$SH_PW@127.0.0.1:1 hosts" \
     "watch --token=$SH_PW" "-vsnats://$SH_PW@h hosts" "kv ls --user u" \
-    "inventory --creds /c" "inventory --nkey /k" "hosts --context c" "--server x hosts"; do
+    "inventory --creds /c" "inventory --nkey /k" "hosts --context c" "--server x hosts" \
+    "hosts --pasword $SH_PW"; do
 	tm send-keys -t lt -- "$l" Enter
 	n=$((n + 1))
 	wait_for "refusal $n" 10 refusals $n
@@ -110,6 +111,8 @@ like "$(pane | grep 'sets up the connection' | head -1)" \
     "^latticectl: shell: --password sets up the connection, which the shell opened at start: line not run" \
     "naming the option"
 unlike "$(pane | grep 'sets up the connection')" "$SH_PW" "never its value"
+like "$(pane | grep 'sets up the connection' | tail -1)" \
+    "^latticectl: shell: unknown option, close to --password sets up" "a typo of one too"
 is "$(pane | grep -c 'sets up the connection')" "$n" "one line each"
 m=$(prompts)
 tm send-keys -t lt "watch --where data.password=$SH_PW --idle 10ms" Enter

@@ -300,18 +300,19 @@ lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
 	free(red);
 }
 
-/* One word of the command line, with URL user information removed. */
+/* One word of the command line, with URL user information removed and
+ * secret name=value pairs masked ("--where data.password=x"). */
 static cJSON *
 argv_word(const char *s)
 {
-	char *copy;
+	char *copy = lt_xstrdup(s), *red;
 	cJSON *w;
 
-	if (!strstr(s, "://") || !strchr(s, '@'))
-		return cJSON_CreateString(s);
-	copy = lt_xstrdup(s);
-	lt_redact_url(copy);
-	w = cJSON_CreateString(copy);
+	if (strstr(copy, "://") && strchr(copy, '@'))
+		lt_redact_url(copy);
+	red = lt_redact_text(copy);
+	w = cJSON_CreateString(red ? red : copy);
+	free(red);
 	free(copy);
 	return w;
 }

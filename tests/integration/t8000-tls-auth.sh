@@ -193,10 +193,13 @@ like "$(cat "$TEST_DIR/at-doctor.out")" "^PASS  server +nats-server [0-9]+\.[0-9
 run at-bad 3 "a wrong password with '@'" -s "${AT_URL/@127/x@127}" "${W[@]}"
 like "$(cat "$TEST_DIR/at-bad.err")" "'nats://127\.0\.0\.1:[0-9]+'" "the error shows the bare URL"
 run at-rec 0 "a recording with '@' in the URL's password" -s "$AT_URL" \
-    watch --idle 100ms --record "$TEST_DIR/at.rec" --server="$AT_URL"
+    watch --idle 100ms --record "$TEST_DIR/at.rec" --server="$AT_URL" \
+    --where "data.password=$PW" --where "data.url~https://h/?token=$PW"
 cat "$TEST_DIR/at.rec" >>"$all_out"
 like "$(head -1 "$TEST_DIR/at.rec")" '"argv":\[[^]]*"nats://127\.0\.0\.1:[0-9]+"' \
     "the recorded argv keeps the host"
+like "$(head -1 "$TEST_DIR/at.rec")" '"data\.password=<redacted:[0-9a-f]{8}>"' \
+    "and masks a secret in a filter"
 like "$(head -1 "$TEST_DIR/at.rec")" '"server":\{[^}]*"version":"[0-9]+\.' \
     "and the meta record has the server's version"
 run at-show 0 "config show with '@' in the URL's password" -s "$AT_URL" config show

@@ -1,5 +1,6 @@
 /* redact.h: masking secret values before they are printed or recorded
- * (kv, watch, sub, recordings). A value is masked as "<redacted:1a2b3c4d>":
+ * (latticectl(5), REDACTION; docs/architecture.md, Redaction). A value is
+ * masked as "<redacted:1a2b3c4d>":
  * the first 4 bytes, as 8 hex digits, of the HMAC-SHA-256 of its bytes
  * under a per-user key, so the same value gives the same mask for one
  * person (a diff still shows that it changed) but a mask says nothing

@@ -320,7 +320,7 @@ chmod 644 "$TEST_DIR/state2/latticectl/mask-key"
 M3=$(key_mask XDG_STATE_HOME="$TEST_DIR/state2")
 like "$(cat "$TEST_DIR/key.err")" "^latticectl: warning: mask key '.*state2/latticectl/mask-key': readable by others" \
     "a key others can read is not used, and said so"
-is "$(grep -c warning "$TEST_DIR/key.err")" 1 "once"
+is "$(grep -c "warning: mask key" "$TEST_DIR/key.err")" 1 "once"
 ok "$([ "$M3" != "$M2" ] && [ -n "$M3" ] && echo 0 || echo 1)" "that run masks with a key of its own"
 mkdir -p "$TEST_DIR/state3/latticectl"
 ln -s "$KEY" "$TEST_DIR/state3/latticectl/mask-key"

@@ -332,7 +332,8 @@ long_option(const char *w, bool *near)
 	if ((o = lt_opt_find(lt_global_opts, name)) != NULL)
 		return o;
 	for (o = lt_global_opts; o->name; o++)
-		if ((o->flags & LT_OPT_CONN) && lt_edit_distance(name, o->name) <= 2)
+		if ((o->flags & LT_OPT_CONN) &&
+		    lt_edit_distance(name, o->name) <= 2)
 			return *near = true, o;
 	return NULL;
 }
@@ -410,10 +411,10 @@ run_line(const struct lt_ctx *session, struct lt_feed *idle, History *h,
 	bool near = false;
 
 	if (!bad && (o = line_conn_option(argc, argv, &near)) != NULL)
-		fprintf(stderr, "latticectl: shell: %s--%s sets up the connection"
-		    ", which the shell opened at start: line not run and not kept "
-		    "(leave and run 'latticectl --%s ... shell')\n", near ?
-		    "unknown option, close to " : "", o->name, o->name);
+		fprintf(stderr, "latticectl: shell: %s--%s sets up the "
+		    "connection, which the shell opened at start: line not run "
+		    "and not kept (leave and run 'latticectl --%s ... shell')\n",
+		    near ? "unknown option, close to " : "", o->name, o->name);
 	else
 		history_add(h, hpath, line);
 	if (bad) {

@@ -17,7 +17,8 @@ static const char *const output_choices[] = {
 static const char *const color_choices[] = { "auto", "always", "never", NULL };
 
 const struct lt_opt lt_global_opts[] = {
-	{ "server", 's', LT_OPT_ARG | LT_OPT_CONN, "URL", "NATS server URL(s), comma separated", NULL },
+	{ "server", 's', LT_OPT_ARG | LT_OPT_CONN, "URL",
+	    "NATS server URL(s), comma separated", NULL },
 	{ "context", 0, LT_OPT_ARG | LT_OPT_CONN, "NAME", "natscli context to read", NULL },
 	{ "no-context", 0, LT_OPT_CONN, NULL, "ignore natscli contexts", NULL },
 	{ "creds", 0, LT_OPT_ARG | LT_OPT_CONN, "FILE", "user credentials file", NULL },

@@ -475,7 +475,7 @@ lt_redact_mask(const void *val, size_t len)
 
 	pthread_once(&key_once, key_init);
 	pthread_mutex_lock(&key_mu);
-	/* the context keeps its key: a NULL key restarts it (no key schedule) */
+	/* the context keeps its key: a NULL key restarts it */
 	ok = EVP_MAC_init(keyed, NULL, 0, NULL) && EVP_MAC_update(keyed,
 	    val ? val : (const void *)"", val ? len : 0) &&
 	    EVP_MAC_final(keyed, md, &n, sizeof(md));
@@ -680,8 +680,9 @@ next_secret_pair(const char *start, const char *p, const char *end,
 	const char *eq, *b;
 
 	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
-		for (b = eq; b > start && is_pair_name((unsigned char)b[-1]); b--)
-			;
+		b = eq;
+		while (b > start && is_pair_name((unsigned char)b[-1]))
+			b--;
 		p = eq + 1;
 		if (b == eq || !lt_redact_name_is_secret_n(b, (size_t)(eq - b)))
 			continue;
@@ -1062,7 +1063,8 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 			return NULL;
 		if (m == LT_REDACT_ALL)
 			return mask_bytes(data, len, out_len);
-		if (m != LT_REDACT_NONE && lt_redact_subject_is_secrets(subject))
+		if (m != LT_REDACT_NONE &&
+		    lt_redact_subject_is_secrets(subject))
 			return mask_payload(data, len, out_len);
 		return redact_text(data, len, m, out_len);
 	}
@@ -1142,7 +1144,9 @@ lt_redact_url(char *url)
 
 	for (seg = url; seg && *seg; seg = next) {
 		next = seg + strcspn(seg, ",");	/* one server of the list */
-		scheme = (char *)lt_memfind(seg, (size_t)(next - seg), "://", 3);
+		scheme = strstr(seg, "://");
+		if (scheme && scheme > next)
+			scheme = NULL;
 		start = scheme ? scheme + 3 : seg + strspn(seg, " \t");
 		next -= cut_userinfo(start, next, SERVER_AUTH_STOP);
 		next += *next == ',';

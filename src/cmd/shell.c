@@ -396,10 +396,11 @@ history_add(History *h, const char *hpath, const char *line)
 }
 
 /* Run one line: tokenize, refuse connection options (the line is neither
- * run nor kept), keep it in the history, dispatch on the session. While a
- * command runs, a first ^C wakes idle (or the command's own feed, which a
- * streaming command registers) instead of ending the process, so a
- * command that does not stream still returns to the prompt. */
+ * run nor kept), keep it in the history, dispatch on the session. From
+ * the moment the line is read (the prompt takes ^C as a key) a first ^C
+ * wakes idle, or the command's own feed while a streaming command has
+ * one, instead of ending the process: a ^C typed while a line starts, or
+ * while a command that does not stream runs, returns to the prompt. */
 static void
 run_line(const struct lt_ctx *session, struct lt_feed *idle, History *h,
     const char *hpath, const char *line, int *quit)
@@ -407,9 +408,11 @@ run_line(const struct lt_ctx *session, struct lt_feed *idle, History *h,
 	Tokenizer *tok = tok_init(NULL);
 	const char **argv = NULL;
 	const struct lt_opt *o = NULL;
-	int argc = 0, bad = tok_str(tok, line, &argc, &argv) != 0;
+	int argc = 0, bad;
 	bool near = false;
 
+	lt_sig_set_feed(idle);	/* first, before the line's own work */
+	bad = tok_str(tok, line, &argc, &argv) != 0;
 	if (!bad && (o = line_conn_option(argc, argv, &near)) != NULL)
 		fprintf(stderr, "latticectl: shell: %s--%s sets up the "
 		    "connection, which the shell opened at start: line not run "
@@ -423,14 +426,12 @@ run_line(const struct lt_ctx *session, struct lt_feed *idle, History *h,
 	    !strcmp(argv[0], "quit"))) {
 		*quit = 1;
 	} else if (o == NULL && argc > 0) {
-		lt_sig_reset();
-		lt_sig_set_feed(idle);
 		(void)lt_dispatch(argc, (char **)argv, session);
-		lt_sig_set_feed(NULL);
-		lt_feed_clear_wake(idle);
 		fflush(stdout);
-		lt_sig_reset();
 	}
+	lt_sig_set_feed(NULL);	/* at the prompt a signal ends the shell */
+	lt_feed_clear_wake(idle);
+	lt_sig_reset();
 	tok_end(tok);
 }
 

@@ -679,7 +679,7 @@ next_secret_pair(const char *start, const char *p, const char *end,
 {
 	const char *eq, *b;
 
-	while ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
+	while (p < end && (eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
 		b = eq;
 		while (b > start && is_pair_name((unsigned char)b[-1]))
 			b--;

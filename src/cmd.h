@@ -89,9 +89,11 @@ const struct lt_cmd *lt_cmd_find(const struct lt_cmd *const *table,
     const char *name);
 
 /* Resolve a command line ("kv snapshot --bucket B"; no program name) and
- * run it; shared, when not NULL, is used instead of a new connection (the
- * shell). Returns the exit status. */
-int lt_dispatch(int argc, char **argv, struct lt_conn *shared);
+ * run it. session, when not NULL, is the shell's context: its connection
+ * (when open) is used instead of a new one, and its settings stand for
+ * every setting the line does not give as a flag (connection options are
+ * the shell's to give). Returns the exit status. */
+int lt_dispatch(int argc, char **argv, const struct lt_ctx *session);
 
 /* Connect now (or reuse the shell's connection) if not yet connected:
  * for commands that connect only on some paths (kv diff of two files,

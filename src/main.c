@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
+#include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
@@ -42,34 +43,6 @@ lt_cmd_find(const struct lt_cmd *const *table, const char *name)
 	return NULL;
 }
 
-static int
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	int row[64], prev, tmp;
-
-	if (lb >= LT_ARRAY_SIZE(row))
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = (int)i;
-		for (j = 1; j <= lb; j++) {
-			int best = prev + (a[i - 1] != b[j - 1]);
-
-			tmp = row[j];
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 static void
 suggest(const struct lt_cmd *const *table, const char *name)
 {
@@ -78,7 +51,7 @@ suggest(const struct lt_cmd *const *table, const char *name)
 	for (; *table; table++) {
 		if ((*table)->flags & LT_CMD_HIDDEN)
 			continue;
-		if (edit_distance(name, (*table)->name) <= 2 ||
+		if (lt_edit_distance(name, (*table)->name) <= 2 ||
 		    lt_str_has_prefix((*table)->name, name)) {
 			if (!shown)
 				fprintf(stderr, "\nThe most similar commands are\n");
@@ -306,11 +279,12 @@ check_format(const struct lt_cmd *cmd, const char *path,
 }
 
 /* Run one resolved command: parse options, resolve settings, check the
- * command's own options, connect when asked (or reuse shared), run. */
+ * command's own options, connect when asked (or reuse the session's), run. */
 static int
 run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
-    struct lt_conn *shared, int orig_argc, char **orig_argv)
+    const struct lt_ctx *session, int orig_argc, char **orig_argv)
 {
+	struct lt_conn *shared = session ? session->conn : NULL;
 	struct lt_error err = LT_ERROR_INIT;
 	struct lt_config cfg = LT_CONFIG_INIT;
 	struct lt_args args = LT_ARGS_INIT;
@@ -340,6 +314,8 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 		rc = report(&ctx, err.code, &err);
 		goto out;
 	}
+	if (session)	/* the shell's settings, unless the line gives one */
+		lt_config_inherit(&cfg, session->cfg);
 	ctx.format = parse_format(lt_config_get(&cfg, LT_S_OUTPUT));
 	ctx.color_out = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 1);
 	ctx.color_err = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 2);
@@ -395,8 +371,57 @@ argv_format(int argc, char **argv)
 	return parse_format(v);
 }
 
+/* For "unknown option '--NAME'": the nearest global option name (within
+ * 2 edits) as a hint; "" otherwise. */
+static const char *
+nearest_global(const char *msg, char *buf, size_t len)
+{
+	static const char pre[] = "unknown option '--";
+	const struct lt_opt *o;
+	char name[64];
+
+	buf[0] = '\0';
+	if (strncmp(msg, pre, sizeof(pre) - 1))
+		return buf;
+	msg += sizeof(pre) - 1;
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(msg, "'"), msg);
+	for (o = lt_global_opts; o->name && !buf[0]; o++)
+		if (!(o->flags & LT_OPT_HIDDEN) &&
+		    lt_edit_distance(name, o->name) <= 2)
+			snprintf(buf, len, " (did you mean '--%s'?)", o->name);
+	return buf;
+}
+
+/* The words before a command (or before a group's subcommand) are global
+ * options: an unknown one is a usage error that names it, never the word
+ * after it, which would have been taken for the command ('latticectl
+ * --pasword S watch' must not print S). 0, or LT_E_USAGE after saying so
+ * (all: the whole command line, for -o json). */
+static int
+check_leading_opts(int n, char **argv, const char *group, int argc,
+    char **all)
+{
+	struct lt_args args = LT_ARGS_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	enum lt_format f;
+	char hint[96];
+	int rc = lt_args_parse(&args, NULL, lt_global_opts, n, argv, &err);
+
+	lt_args_release(&args);
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "latticectl: %s%s%s%s. See 'latticectl %s%s--help'.\n",
+	    group ? group : "", group ? ": " : "", err.msg,
+	    nearest_global(err.msg, hint, sizeof(hint)), group ? group : "",
+	    group ? " " : "");
+	f = argv_format(argc, all);
+	if (f == LT_FMT_JSON || f == LT_FMT_NDJSON)
+		print_json_error(LT_E_USAGE, &err);
+	return LT_E_USAGE;
+}
+
 int
-lt_dispatch(int argc, char **argv, struct lt_conn *shared)
+lt_dispatch(int argc, char **argv, const struct lt_ctx *session)
 {
 	const struct lt_cmd *cmd, *sub;
 	char **rest, path[128];
@@ -405,16 +430,9 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	int i, k, k2, n, rc;
 
 	k = first_positional(argc, argv, &help);
+	if (check_leading_opts(k, argv, NULL, argc, argv) != 0)
+		return LT_E_USAGE;
 	if (k == argc) {
-		struct lt_args args = LT_ARGS_INIT;
-		struct lt_error err = LT_ERROR_INIT;
-
-		rc = lt_args_parse(&args, NULL, lt_global_opts, argc, argv, &err);
-		lt_args_release(&args);
-		if (rc < 0) {
-			fprintf(stderr, "latticectl: %s\n", err.msg);
-			return LT_E_USAGE;
-		}
 		print_main_help(argc ? stdout : stderr);
 		return argc ? 0 : LT_E_USAGE;
 	}
@@ -436,6 +454,9 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	k2 = k;
 	if (cmd->subcmds) {
 		k2 = k + 1 + first_positional(argc - k - 1, argv + k + 1, &help);
+		if (check_leading_opts(k2 - k - 1, argv + k + 1, cmd->name, argc,
+		    argv) != 0)
+			return LT_E_USAGE;
 		sub = k2 < argc ? lt_cmd_find(cmd->subcmds, argv[k2]) : NULL;
 		if (sub == NULL && k2 == argc && help) {
 			print_cmd_help(stdout, cmd, path);	/* "kv --help" */
@@ -456,7 +477,7 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	for (i = 0, n = 0; i < argc; i++)
 		if (i != k && i != k2)
 			rest[n++] = argv[i];
-	rc = run_cmd(cmd, path, n, rest, shared, argc, argv);
+	rc = run_cmd(cmd, path, n, rest, session, argc, argv);
 	free(rest);
 	return rc;
 }
@@ -467,6 +488,7 @@ main(int argc, char **argv)
 	int rc;
 
 	lt_sig_init();
+	lt_redact_key_file(stderr);
 	if (argc == 2 && !strcmp(argv[1], "--version"))
 		argv[1] = "version";
 	rc = lt_dispatch(argc - 1, argv + 1, NULL);

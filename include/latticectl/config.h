@@ -59,6 +59,10 @@ extern const struct lt_opt lt_global_opts[];
 int lt_config_load(struct lt_config *cfg, const struct lt_args *args,
     struct lt_error *err);
 void lt_config_release(struct lt_config *cfg);
+/* Take every setting of from (a shell session's) that cfg did not get
+ * from a flag, with its source: the session's connection settings (its
+ * options with LT_OPT_CONN cannot be given again) and defaults. */
+void lt_config_inherit(struct lt_config *cfg, const struct lt_config *from);
 
 /* Value of a setting, NULL when unset. Borrowed. */
 const char *lt_config_get(const struct lt_config *cfg, enum lt_setting s);

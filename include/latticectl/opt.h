@@ -16,6 +16,8 @@ enum lt_opt_flag {
 	LT_OPT_ARG = (1 << 0),		/* takes a value */
 	LT_OPT_MULTI = (1 << 1),	/* may repeat; every value kept */
 	LT_OPT_HIDDEN = (1 << 2),	/* not in --help or completions */
+	LT_OPT_CONN = (1 << 3),		/* sets up the connection: fixed
+					 * for a shell session */
 };
 
 struct lt_opt {

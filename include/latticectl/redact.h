@@ -1,12 +1,17 @@
 /* redact.h: masking secret values before they are printed or recorded
  * (latticectl(5), REDACTION; docs/architecture.md, Redaction). A value is
- * masked as "<redacted:1a2b3c4d>", 8 hex digits of a stable 64-bit hash of
- * the bytes, so the same value always gives the same mask and a diff still
- * shows that it changed.
+ * masked as "<redacted:1a2b3c4d>":
+ * the first 4 bytes, as 8 hex digits, of the HMAC-SHA-256 of its bytes
+ * under a per-user key, so the same value gives the same mask for one
+ * person (a diff still shows that it changed) but a mask says nothing
+ * about the value to anyone without the key: trying candidate values
+ * needs the key, and similar values get unrelated masks. 32 bits keep
+ * the mask short; two different values share a mask once in 2^32.
  *
- * Caveat: the hash is not keyed (the mask must be the same on every
- * machine), so a short or guessable value can be found by trying
- * candidates; the mask hides a value from a reader, not from a search.
+ * The key: 32 random bytes in $XDG_STATE_HOME/latticectl/mask-key
+ * (default ~/.local/state/latticectl/), made on first use, mode 0600.
+ * Only a program that calls lt_redact_key_file uses it; any other
+ * (unit tests, fuzzers, benches) gets a random key per process.
  *
  * Secret names (lt_redact_name_is_secret), compared case-insensitively:
  * - anywhere in the name: password, passwd, token, secret (so SECRET_*),
@@ -25,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct cJSON;
 
@@ -46,10 +52,24 @@ int lt_redact_mode_parse(const char *s, enum lt_redact_mode *out);
 bool lt_redact_name_is_secret(const char *name);
 /* The same for the n bytes at name (no NUL needed). */
 bool lt_redact_name_is_secret_n(const char *name, size_t n);
+/* Whether a payload with a member called name (n bytes) needs the tree
+ * walk: a secret name, or "value" (any case), which a {"name":N,
+ * "value":V} setting masks when N is a secret name. */
+bool lt_redact_name_needs_tree_n(const char *name, size_t n);
 
 /* The mask of len bytes at val (val may be NULL when len is 0). The
- * caller frees the string. */
+ * caller frees the string. Thread-safe. */
 char *lt_redact_mask(const void *val, size_t len);
+
+/* Make masks use the key file (read, or created when missing, at the
+ * first mask). When it cannot be used (no home, not a regular file of
+ * ours, readable by others, not 32 bytes, cannot be written), that run
+ * masks with a random key of its own and says so in one line on warn
+ * (NULL: nowhere). Call before any mask, from one thread. */
+void lt_redact_key_file(FILE *warn);
+
+/* Mask with these n bytes as the key from now on (tests). */
+void lt_redact_key_set(const void *key, size_t n);
 
 /* Redact a JSON tree in place. SECRETS: every object member whose name is
  * secret, at any depth (also inside arrays), gets the mask of its value's
@@ -62,7 +82,7 @@ void lt_redact_json(struct cJSON *v, enum lt_redact_mode m);
 size_t lt_redact_json_count(struct cJSON *v, enum lt_redact_mode m);
 
 /* Remove user information from every URL in the string values of v
- * (lt_redact_url), in every mode: connection and registry URLs carry
+ * (lt_redact_text_urls), in every mode: connection and registry URLs carry
  * credentials. Returns how many strings changed. */
 size_t lt_redact_json_urls(struct cJSON *v);
 
@@ -85,8 +105,9 @@ char *lt_redact_kv_value(const char *key, const void *val, size_t len,
 bool lt_redact_is_mask(const char *s, size_t n);
 
 /* Whether redacting a payload could make text appear that was not in it:
- * text that fits inside a mask, or spans a URL whose user information is
- * removed. When false, a payload without the text keeps lacking it. */
+ * text that fits inside a mask or reaches across a mask's edge (holds '<'
+ * or '>': a mask may replace part of a string, as in "Password=x;"), or
+ * spans a URL whose user information is removed. When false, a payload without the text keeps lacking it. */
 bool lt_redact_may_create(const char *text);
 
 /* ---- message payloads (watch, sub, recordings) ---- */
@@ -101,11 +122,17 @@ bool lt_redact_subject_is_credential(const char *subject);
  * whole payload is a secret's value, masked whole unless NONE. */
 bool lt_redact_subject_is_secret(const char *subject);
 
+/* True for a subject of wasmCloud's secrets backends ("wasmcloud.secrets."
+ * and more): unless NONE, a payload there that is not a JSON object or
+ * array (a reply's encrypted secret) is masked whole; JSON gets the usual
+ * rules. */
+bool lt_redact_subject_is_secrets(const char *subject);
+
 /* The subject a message's payload and headers are redacted as: for a
  * reply (request_subject: the subject of its request, else NULL) to a
- * config request on a secret name, the request's subject, so the reply is
- * masked whole like the request (the value of a secret config is the
- * secret); else subject. Replies to registry.put carry no credentials:
+ * config request on a secret name or to a secrets backend's request, the
+ * request's subject, so the reply is masked like the request (the value
+ * of a secret config is the secret); else subject. Replies to registry.put carry no credentials:
  * they keep their own subject. Recordings (lt_rec_redact, from a record's
  * request_subject) and sub's screen both decide this way. */
 const char *lt_redact_subject(const char *subject,
@@ -122,7 +149,8 @@ bool lt_redact_may_change(const char *subject, const void *data,
  * payload may change whatever its member names are (URL user information,
  * ALL, a credential or secret config subject). With
  * lt_redact_name_is_secret_n as a lt_json_compact_names flag, the names
- * are checked in the same pass that copies the payload. */
+ * are checked in the same pass that copies the payload (with
+ * lt_redact_name_needs_tree_n as the flag). */
 bool lt_redact_may_change_values(const char *subject, const void *data,
     size_t len, enum lt_redact_mode m);
 
@@ -148,8 +176,26 @@ size_t lt_redact_payload_json(struct cJSON *v, const char *subject,
 
 /* Remove user information ("user:pass@", "token@") from each URL of a
  * comma-separated server list, in place: connection URLs are printed in
- * messages and recorded in gap records. */
+ * messages and recorded in gap records. A server's user information runs
+ * to its last '@' (as nats.c reads "nats://alice:p@ss@host"), with or
+ * without a scheme, whatever it holds but blanks, quotes and commas. */
 void lt_redact_url(char *url);
+
+/* The same for every "scheme://" URL in free text (payload strings, text
+ * values), in place: there the authority ends at the first '/', '?', '#',
+ * blank, quote, '<', '>' or ',' and its user information at the last '@'
+ * before that ("see https://h/a@b" keeps its '@'). */
+void lt_redact_text_urls(char *text);
+
+/* A line of text as it may be kept (the shell's history): URL user
+ * information removed and each secret "name=value" masked, as in a text
+ * payload. NULL when nothing changes (or it is not text); else the caller
+ * frees it. */
+char *lt_redact_text(const char *text);
+
+/* Where the host of the server URL url starts: past "scheme://" and past
+ * its user information (lt_redact_url's rule). Borrowed from url. */
+const char *lt_redact_url_host(const char *url);
 
 /* --show-secrets and --redact-all, for commands that print or record
  * payloads; lt_redact_mode_from_args reads them (both at once is a usage

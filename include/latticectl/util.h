@@ -58,7 +58,7 @@ size_t lt_utf8_seq_len(const char *s, size_t len);
 size_t lt_utf8_cut(const char *s, size_t len, size_t max);
 /* Shell-style glob match of a whole string ('*', '?', '[...]'). */
 bool lt_glob_match(const char *pattern, const char *s);
-/* 64-bit FNV-1a, for stable short hashes of redacted values. */
+/* 64-bit FNV-1a: a fast unkeyed hash (hash tables); not for secrets. */
 uint64_t lt_hash64(const void *data, size_t len);
 /* First occurrence of needle in hay (like memmem), or NULL. */
 const char *lt_memfind(const char *hay, size_t haylen, const char *needle,
@@ -66,6 +66,15 @@ const char *lt_memfind(const char *hay, size_t haylen, const char *needle,
 /* Case-insensitive substring test. */
 bool lt_str_icontains(const char *hay, const char *needle);
 bool lt_str_has_prefix(const char *s, const char *prefix);
+/* Levenshtein distance of two short strings (99 when b is 64 bytes or
+ * longer): how far a mistyped name is from a known one. */
+int lt_edit_distance(const char *a, const char *b);
+
+/* $XDG_STATE_HOME/latticectl/<file> (default ~/.local/state/...), with
+ * every directory above it created 0700 when missing. NULL when there is
+ * neither XDG_STATE_HOME nor HOME, or a directory cannot be made. The
+ * caller frees it. */
+char *lt_state_path(const char *file);
 
 #define LT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

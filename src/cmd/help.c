@@ -65,7 +65,7 @@ run_help(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		fb[n++] = argv[i];
 	fb[n++] = "--help";
 	fb[n] = NULL;
-	return lt_dispatch(n, fb, ctx->shared);
+	return lt_dispatch(n, fb, NULL);	/* --help: no connection */
 }
 
 const struct lt_cmd cmd_help_entry = {

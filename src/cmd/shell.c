@@ -17,6 +17,7 @@
 #include "latticectl/ctl.h"
 #include "latticectl/feed.h"
 #include "latticectl/kv.h"
+#include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
@@ -29,40 +30,6 @@ static const struct lt_opt shell_opts[] = {
 	    NULL },
 	LT_OPT_END,
 };
-
-/* $XDG_STATE_HOME/latticectl/history (default ~/.local/state/...); the
- * directories are created 0700. NULL when there is no home. */
-static char *
-history_path(void)
-{
-	struct lt_buf b = LT_BUF_INIT;
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	char *p;
-
-	if (state && *state)
-		lt_buf_adds(&b, state);
-	else if (home && *home)
-		lt_buf_addf(&b, "%s/.local/state", home);
-	else
-		return NULL;
-	lt_buf_adds(&b, "/latticectl/history");
-	p = lt_xstrdup(lt_buf_str(&b));
-	lt_buf_release(&b);
-	/* mkdir -p of every component but the file name. */
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			*s = '/';
-			free(p);
-			return NULL;
-		}
-		*s = '/';
-	}
-	return p;
-}
 
 static void
 history_save(History *h, const char *path)
@@ -355,34 +322,121 @@ prompt(EditLine *el)
 	return "latticectl> ";
 }
 
-/* While a command runs, a first ^C wakes idle (or the command's own feed,
- * which a streaming command registers) instead of ending the process, so a
- * command that does not stream still returns to the prompt. */
-static int
-run_line(struct lt_conn *shared, struct lt_feed *idle, const char *line,
-    int *quit)
+/* The global option a long option word ("--password", "--token=x")
+ * names, or, when it names none, the connection option it is a typo of
+ * (within 2 edits: '--pasword S' must not reach the history either), with
+ * *near set. NULL otherwise. */
+static const struct lt_opt *
+long_option(const char *w, bool *near)
+{
+	const struct lt_opt *o;
+	char name[64];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(w + 2, "="), w + 2);
+	if ((o = lt_opt_find(lt_global_opts, name)) != NULL)
+		return o;
+	for (o = lt_global_opts; o->name; o++)
+		if ((o->flags & LT_OPT_CONN) &&
+		    lt_edit_distance(name, o->name) <= 2)
+			return *near = true, o;
+	return NULL;
+}
+
+/* The connection option (LT_OPT_CONN) a word of a command line names:
+ * "--password", "--token=x", "-s", "-snats://..." or "-vs" (or a typo of
+ * one: *near); NULL for any other word. */
+static const struct lt_opt *
+conn_option(const char *w, bool *near)
+{
+	const struct lt_opt *o;
+	const char *p;
+
+	if (w[0] != '-' || w[1] == '\0')
+		return NULL;
+	if (w[1] == '-') {
+		o = long_option(w, near);
+		return o && (o->flags & LT_OPT_CONN) ? o : NULL;
+	}
+	for (p = w + 1; *p; p++) {	/* a cluster: up to a value */
+		for (o = lt_global_opts; o->name && o->shortopt != *p; o++)
+			;
+		if (o->name == NULL || (o->flags & LT_OPT_CONN))
+			return o->name ? o : NULL;
+		if (o->flags & LT_OPT_ARG)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The first connection option among the words (before "--"), or NULL:
+ * the shell's connection is open, so such a line is refused. */
+static const struct lt_opt *
+line_conn_option(int argc, const char **argv, bool *near)
+{
+	const struct lt_opt *o = NULL;
+	int i;
+
+	*near = false;
+	for (i = 0; i < argc && !o && strcmp(argv[i], "--"); i++)
+		o = conn_option(argv[i], near);
+	return o;
+}
+
+/* Keep the line in the history, without secrets: URL user information
+ * and secret name=value pairs are masked (lt_redact_text). */
+static void
+history_add(History *h, const char *hpath, const char *line)
+{
+	char *entry = lt_xstrdup(line), *red;
+	HistEvent ev;
+
+	entry[strcspn(entry, "\r\n")] = '\0';
+	red = lt_redact_text(entry);
+	history(h, &ev, H_ENTER, red ? red : entry);
+	free(red);
+	free(entry);
+	if (hpath)
+		history_save(h, hpath);
+}
+
+/* Run one line: tokenize, refuse connection options (the line is neither
+ * run nor kept), keep it in the history, dispatch on the session. From
+ * the moment the line is read (the prompt takes ^C as a key) a first ^C
+ * wakes idle, or the command's own feed while a streaming command has
+ * one, instead of ending the process: a ^C typed while a line starts, or
+ * while a command that does not stream runs, returns to the prompt. */
+static void
+run_line(const struct lt_ctx *session, struct lt_feed *idle, History *h,
+    const char *hpath, const char *line, int *quit)
 {
 	Tokenizer *tok = tok_init(NULL);
 	const char **argv = NULL;
-	int argc = 0, rc = 0;
+	const struct lt_opt *o = NULL;
+	int argc = 0, bad;
+	bool near = false;
 
-	if (tok_str(tok, line, &argc, &argv) != 0) {
+	lt_sig_set_feed(idle);	/* first, before the line's own work */
+	bad = tok_str(tok, line, &argc, &argv) != 0;
+	if (!bad && (o = line_conn_option(argc, argv, &near)) != NULL)
+		fprintf(stderr, "latticectl: shell: %s--%s sets up the "
+		    "connection, which the shell opened at start: line not run "
+		    "and not kept (leave and run 'latticectl --%s ... shell')\n",
+		    near ? "unknown option, close to " : "", o->name, o->name);
+	else
+		history_add(h, hpath, line);
+	if (bad) {
 		fprintf(stderr, "latticectl: shell: unmatched quote\n");
-		rc = LT_E_USAGE;
-	} else if (argc > 0 && (!strcmp(argv[0], "exit") ||
+	} else if (o == NULL && argc > 0 && (!strcmp(argv[0], "exit") ||
 	    !strcmp(argv[0], "quit"))) {
 		*quit = 1;
-	} else if (argc > 0) {
-		lt_sig_reset();
-		lt_sig_set_feed(idle);
-		rc = lt_dispatch(argc, (char **)argv, shared);
-		lt_sig_set_feed(NULL);
-		lt_feed_clear_wake(idle);
+	} else if (o == NULL && argc > 0) {
+		(void)lt_dispatch(argc, (char **)argv, session);
 		fflush(stdout);
-		lt_sig_reset();
 	}
+	lt_sig_set_feed(NULL);	/* at the prompt a signal ends the shell */
+	lt_feed_clear_wake(idle);
+	lt_sig_reset();
 	tok_end(tok);
-	return rc;
 }
 
 static EditLine *
@@ -412,7 +466,7 @@ static int
 run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	bool use_hist = !lt_args_has(ctx->args, "no-history");
-	char *hpath = use_hist ? history_path() : NULL;
+	char *hpath = use_hist ? lt_state_path("history") : NULL;
 	History *h = history_init();
 	struct shell sh = { .ctx = ctx };
 	struct lt_feed *idle = lt_feed_create(1);
@@ -431,19 +485,9 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	if (hpath)
 		history(h, &ev, H_LOAD, hpath);
 	el = shell_editline(h, &sh);
-	while (!quit && (line = el_gets(el, &n)) != NULL && n > 0) {
-		char *entry;
-
-		if (line[strspn(line, " \t\r\n")] == '\0')
-			continue;
-		entry = lt_xstrdup(line);
-		entry[strcspn(entry, "\r\n")] = '\0';
-		history(h, &ev, H_ENTER, entry);
-		free(entry);
-		if (hpath)
-			history_save(h, hpath);
-		(void)run_line(ctx->conn, idle, line, &quit);
-	}
+	while (!quit && (line = el_gets(el, &n)) != NULL && n > 0)
+		if (line[strspn(line, " \t\r\n")] != '\0')
+			run_line(ctx, idle, h, hpath, line, &quit);
 	if (!quit && isatty(STDIN_FILENO))
 		fputc('\n', stdout);
 	el_end(el);
@@ -464,7 +508,9 @@ const struct lt_cmd cmd_shell_entry = {
 	.description = "Reads command lines (without 'latticectl'), runs them "
 	    "on one shared connection.\nTab completes commands, options and "
 	    "values; ^C stops the running command,\n^D or 'exit' leaves. "
-	    "History: $XDG_STATE_HOME/latticectl/history.",
+	    "History: $XDG_STATE_HOME/latticectl/history (no secrets).\n"
+	    "Connection options (-s, --context, credentials, TLS) are given "
+	    "to\n'latticectl ... shell'; a line with one is refused.",
 	.opts = shell_opts,
 	.max_args = 0,
 	.run = run_shell,

@@ -17,20 +17,21 @@ static const char *const output_choices[] = {
 static const char *const color_choices[] = { "auto", "always", "never", NULL };
 
 const struct lt_opt lt_global_opts[] = {
-	{ "server", 's', LT_OPT_ARG, "URL", "NATS server URL(s), comma separated", NULL },
-	{ "context", 0, LT_OPT_ARG, "NAME", "natscli context to read", NULL },
-	{ "no-context", 0, 0, NULL, "ignore natscli contexts", NULL },
-	{ "creds", 0, LT_OPT_ARG, "FILE", "user credentials file", NULL },
-	{ "nkey", 0, LT_OPT_ARG, "FILE", "nkey seed file", NULL },
-	{ "user", 0, LT_OPT_ARG, "USER", "user name", NULL },
-	{ "password", 0, LT_OPT_ARG, "PASS", "password", NULL },
-	{ "token", 0, LT_OPT_ARG, "TOKEN", "authentication token", NULL },
-	{ "tlscert", 0, LT_OPT_ARG, "FILE", "TLS client certificate", NULL },
-	{ "tlskey", 0, LT_OPT_ARG, "FILE", "TLS client key", NULL },
-	{ "tlsca", 0, LT_OPT_ARG, "FILE", "TLS certificate authority", NULL },
+	{ "server", 's', LT_OPT_ARG | LT_OPT_CONN, "URL",
+	    "NATS server URL(s), comma separated", NULL },
+	{ "context", 0, LT_OPT_ARG | LT_OPT_CONN, "NAME", "natscli context to read", NULL },
+	{ "no-context", 0, LT_OPT_CONN, NULL, "ignore natscli contexts", NULL },
+	{ "creds", 0, LT_OPT_ARG | LT_OPT_CONN, "FILE", "user credentials file", NULL },
+	{ "nkey", 0, LT_OPT_ARG | LT_OPT_CONN, "FILE", "nkey seed file", NULL },
+	{ "user", 0, LT_OPT_ARG | LT_OPT_CONN, "USER", "user name", NULL },
+	{ "password", 0, LT_OPT_ARG | LT_OPT_CONN, "PASS", "password", NULL },
+	{ "token", 0, LT_OPT_ARG | LT_OPT_CONN, "TOKEN", "authentication token", NULL },
+	{ "tlscert", 0, LT_OPT_ARG | LT_OPT_CONN, "FILE", "TLS client certificate", NULL },
+	{ "tlskey", 0, LT_OPT_ARG | LT_OPT_CONN, "FILE", "TLS client key", NULL },
+	{ "tlsca", 0, LT_OPT_ARG | LT_OPT_CONN, "FILE", "TLS certificate authority", NULL },
 	{ "timeout", 0, LT_OPT_ARG, "DUR", "connect and request timeout (5s)", NULL },
 	{ "js-domain", 0, LT_OPT_ARG, "DOMAIN", "JetStream domain", NULL },
-	{ "inbox-prefix", 0, LT_OPT_ARG, "PREFIX", "inbox prefix (_INBOX)", NULL },
+	{ "inbox-prefix", 0, LT_OPT_ARG | LT_OPT_CONN, "PREFIX", "inbox prefix (_INBOX)", NULL },
 	{ "lattice", 'x', LT_OPT_ARG, "NAME", "lattice name (default)", NULL },
 	{ "ctl-prefix", 0, LT_OPT_ARG, "PREFIX", "control subject prefix (wasmbus.ctl)", NULL },
 	{ "output", 'o', LT_OPT_ARG, "FORMAT", "output format", output_choices },
@@ -305,6 +306,20 @@ lt_config_load(struct lt_config *cfg, const struct lt_args *args,
 	if (load_context(cfg, err) < 0)
 		return -1;
 	return validate(cfg, err);
+}
+
+void
+lt_config_inherit(struct lt_config *cfg, const struct lt_config *from)
+{
+	int s;
+
+	for (s = 0; s < LT_S__COUNT; s++)
+		if (cfg->src[s] != LT_SRC_FLAG)
+			set(cfg, (enum lt_setting)s, from->val[s], from->src[s],
+			    from->src_detail[s]);
+	if (cfg->src[LT_S_TIMEOUT] != LT_SRC_FLAG)
+		cfg->timeout_ns = from->timeout_ns;
+	cfg->no_context = from->no_context;
 }
 
 void

@@ -578,10 +578,7 @@ read_server_info(struct lt_conn *c)
 
 	natsConnection_GetConnectedUrl(c->nc, url, sizeof(url));
 	memset(&info, 0, sizeof(info));
-	p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	if (strchr(p, '@'))
-		p = strchr(p, '@') + 1;
+	p = lt_redact_url_host(url);	/* past a password with '@' */
 	if (sscanf(p, "%199[^:]:%15[0-9]", host, port) != 2)
 		return;
 	fd = dial(host, port, 2000);

@@ -11,6 +11,7 @@
 #include "latticectl/ctl.h"
 #include "latticectl/json.h"
 #include "latticectl/manifest.h"
+#include "latticectl/redact.h"
 #include "latticectl/req.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -76,6 +77,18 @@ dup_object(const cJSON *obj, const char *key)
 
 	return cJSON_IsObject(v) ? cJSON_Duplicate(v, true) :
 	    cJSON_CreateObject();
+}
+
+/* Labels and annotations come from the wire: a member with a secret name
+ * (a label "password", an annotation "token") is masked as in a payload,
+ * so hosts and inventory never print it, in any format. */
+static cJSON *
+dup_redacted(const cJSON *obj, const char *key)
+{
+	cJSON *o = dup_object(obj, key);
+
+	lt_redact_json(o, LT_REDACT_SECRETS);
+	return o;
 }
 
 int
@@ -155,7 +168,7 @@ lt_ctl_host_from_json(struct lt_ctl_host *out, const cJSON *obj,
 	out->lattice = dup_str(obj, "lattice");
 	out->uptime_human = dup_str(obj, "uptime_human");
 	out->uptime_seconds = get_int(obj, "uptime_seconds", -1);
-	out->labels = dup_object(obj, "labels");
+	out->labels = dup_redacted(obj, "labels");
 	return 0;
 }
 
@@ -355,7 +368,7 @@ workload_from_json(struct lt_ctl_workload *w, enum lt_ctl_kind kind,
 	if (kind == LT_CTL_COMPONENT)
 		w->max_instances = get_count(e, "max_instances",
 		    &w->max_instances_text);
-	w->annotations = dup_object(e, "annotations");
+	w->annotations = dup_redacted(e, "annotations");
 	add_listed_configs(w, e);
 	return 0;
 }

@@ -291,7 +291,7 @@ lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
 		lt_buf_add_json_str(b, key, strlen(key));
 		lt_buf_addch(b, ':');
 		rc = lt_json_compact_names(data, len, 64, m == LT_REDACT_SECRETS ?
-		    lt_redact_name_is_secret_n : NULL, b);
+		    lt_redact_name_needs_tree_n : NULL, b);
 		if (rc == 0)
 			return;
 		b->len = mark;	/* a secret name, or not JSON: the long way */
@@ -301,18 +301,19 @@ lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
 	free(red);
 }
 
-/* One word of the command line, with URL user information removed. */
+/* One word of the command line, with URL user information removed and
+ * secret name=value pairs masked ("--where data.password=x"). */
 static cJSON *
 argv_word(const char *s)
 {
-	char *copy;
+	char *copy = lt_xstrdup(s), *red;
 	cJSON *w;
 
-	if (!strstr(s, "://") || !strchr(s, '@'))
-		return cJSON_CreateString(s);
-	copy = lt_xstrdup(s);
-	lt_redact_url(copy);
-	w = cJSON_CreateString(copy);
+	if (strstr(copy, "://") && strchr(copy, '@'))
+		lt_redact_url(copy);
+	red = lt_redact_text(copy);
+	w = cJSON_CreateString(red ? red : copy);
+	free(red);
 	free(copy);
 	return w;
 }

@@ -1,12 +1,24 @@
-/* redact.c: which names hold secrets, the stable mask, and masking of
- * JSON trees and KV values (rules in redact.h). */
+/* redact.c: which names hold secrets, the keyed mask (and its per-user
+ * key file), and masking of JSON trees, KV values and payloads (rules in
+ * redact.h). */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "latticectl/buf.h"
 #include "latticectl/feed.h"
 #include "latticectl/json.h"
 #include "latticectl/opt.h"
@@ -142,6 +154,8 @@ static const struct stem {
 } stems[] = {
 	{ "password", L('p') | L('a') | L('s') | L('w') | L('o') | L('r') | L('d'), true },
 	{ "passwd", L('p') | L('a') | L('s') | L('w') | L('d'), true },
+	{ "passphrase", L('p') | L('a') | L('s') | L('h') | L('r') | L('e'),
+	    true },
 	{ "token", L('t') | L('o') | L('k') | L('e') | L('n'), true },
 	{ "secret", L('s') | L('e') | L('c') | L('r') | L('t'), true },
 	{ "credential", L('c') | L('r') | L('e') | L('d') | L('n') | L('t') |
@@ -292,9 +306,161 @@ name_is_secret_n(const char *name, size_t n)
 }
 
 bool
+lt_redact_name_needs_tree_n(const char *name, size_t n)
+{
+	if (n == 5 && (name[0] | 0x20) == 'v')
+		return !strncasecmp(name, "value", 5) ||
+		    lt_redact_name_is_secret_n(name, n);
+	return lt_redact_name_is_secret_n(name, n);
+}
+
+bool
 lt_redact_name_is_secret(const char *name)
 {
 	return name && lt_redact_name_is_secret_n(name, strlen(name));
+}
+
+/* ---- the mask key ---- */
+
+#define KEY_LEN 32
+#define KEY_FILE "mask-key"
+
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
+static EVP_MAC_CTX *keyed;	/* HMAC-SHA-256 keyed once (key_mu) */
+static FILE *key_warn;		/* lt_redact_key_file: the key file's */
+static bool key_from_file;
+
+static void
+key_install(const unsigned char *key, size_t n)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	OSSL_PARAM params[2] = {
+		OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	EVP_MAC_free(mac);
+	if (c == NULL || !EVP_MAC_init(c, key, n, params)) {
+		fprintf(stderr, "latticectl: libcrypto has no HMAC-SHA-256\n");
+		abort();	/* masks without a key would reveal values */
+	}
+	pthread_mutex_lock(&key_mu);
+	EVP_MAC_CTX_free(keyed);
+	keyed = c;
+	pthread_mutex_unlock(&key_mu);
+}
+
+static void
+random_key(unsigned char key[KEY_LEN])
+{
+	if (RAND_bytes(key, KEY_LEN) != 1 &&
+	    getrandom(key, KEY_LEN, 0) != KEY_LEN) {
+		fprintf(stderr, "latticectl: no random bytes for a mask key\n");
+		abort();
+	}
+}
+
+/* Read the key file: 1, 0 when there is none, -1 with *why when it is not
+ * a private 32-byte regular file of ours. */
+static int
+key_read(const char *path, unsigned char key[KEY_LEN], const char **why)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = -1;
+	unsigned char extra[KEY_LEN + 1];
+	struct stat st;
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return errno == ENOENT ? 0 : -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		*why = "owned by another user";
+	else if (st.st_mode & 077)
+		*why = "readable by others (chmod 600 it)";
+	else if (read(fd, extra, sizeof(extra)) != KEY_LEN)
+		*why = "not a key of 32 bytes";
+	else
+		rc = 1;
+	if (rc == 1)
+		memcpy(key, extra, KEY_LEN);
+	close(fd);
+	return rc;
+}
+
+/* Make the key file: 32 random bytes written to a new private file
+ * (O_EXCL | O_NOFOLLOW, 0600) that link(2) then puts in place, so a run
+ * that starts at the same moment reads a whole key or makes its own first
+ * and both keep the one that was linked first. 0, or -1 with *why. */
+static int
+key_create(const char *path, unsigned char key[KEY_LEN], const char **why)
+{
+	char *tmp = lt_xasprintf("%s.%ld", path, (long)getpid());
+	int fd, rc = -1;
+
+	random_key(key);
+	(void)unlink(tmp);	/* left by a crashed run of the same pid */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0 || write(fd, key, KEY_LEN) != KEY_LEN || fsync(fd) < 0)
+		*why = strerror(errno);
+	else if (link(tmp, path) == 0)
+		rc = 0;
+	else if (errno == EEXIST)
+		rc = key_read(path, key, why) == 1 ? 0 : -1;
+	else
+		*why = strerror(errno);
+	if (fd >= 0)
+		close(fd);
+	(void)unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static void
+key_init(void)
+{
+	unsigned char key[KEY_LEN];
+	char *path = key_from_file ? lt_state_path(KEY_FILE) : NULL;
+	const char *why = "no $XDG_STATE_HOME or $HOME";
+	int rc = -1;
+
+	if (path)
+		rc = key_read(path, key, &why);
+	if (path && rc == 0)
+		rc = key_create(path, key, &why) == 0 ? 1 : -1;
+	if (rc != 1) {
+		random_key(key);
+		if (key_from_file && key_warn)
+			fprintf(key_warn, "latticectl: warning: mask key '%s': "
+			    "%s; masks of this run compare only with each "
+			    "other\n", path ? path : KEY_FILE, why);
+	}
+	key_install(key, KEY_LEN);
+	OPENSSL_cleanse(key, sizeof(key));
+	free(path);
+}
+
+void
+lt_redact_key_file(FILE *warn)
+{
+	key_from_file = true;
+	key_warn = warn;
+}
+
+static void
+key_none(void)
+{
+}
+
+void
+lt_redact_key_set(const void *key, size_t n)
+{
+	pthread_once(&key_once, key_none);
+	key_install(key, n);
 }
 
 /* ---- masks ---- */
@@ -302,16 +468,39 @@ lt_redact_name_is_secret(const char *name)
 char *
 lt_redact_mask(const void *val, size_t len)
 {
-	uint64_t h = lt_hash64(val ? val : "", val ? len : 0);
+	static const char pre[] = "<redacted:", hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char *out = lt_xmalloc(sizeof(pre) + 9), *p;
+	size_t n = 0, i;
+	int ok;
 
-	return lt_xasprintf("<redacted:%08lx>",
-	    (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL));
+	pthread_once(&key_once, key_init);
+	pthread_mutex_lock(&key_mu);
+	/* the context keeps its key: a NULL key restarts it */
+	ok = EVP_MAC_init(keyed, NULL, 0, NULL) && EVP_MAC_update(keyed,
+	    val ? val : (const void *)"", val ? len : 0) &&
+	    EVP_MAC_final(keyed, md, &n, sizeof(md));
+	pthread_mutex_unlock(&key_mu);
+	if (!ok || n < 4) {
+		fprintf(stderr, "latticectl: HMAC-SHA-256 failed\n");
+		abort();
+	}
+	memcpy(out, pre, sizeof(pre) - 1);
+	p = out + sizeof(pre) - 1;
+	for (i = 0; i < 4; i++) {
+		*p++ = hex[md[i] >> 4];
+		*p++ = hex[md[i] & 15];
+	}
+	memcpy(p, ">", 2);
+	return out;
 }
 
 bool
 lt_redact_may_create(const char *text)
 {
-	return strstr(text, "://") != NULL ||
+	/* a mask's edge ('<', '>') where a value's bytes were, or text
+	 * inside a mask, or a URL that loses its user information */
+	return strstr(text, "://") != NULL || strpbrk(text, "<>") != NULL ||
 	    strspn(text, "<redacted:0123456789abcdef>") == strlen(text);
 }
 
@@ -370,11 +559,43 @@ is_scalar(const cJSON *v)
 	return cJSON_IsString(v) || cJSON_IsNumber(v) || cJSON_IsBool(v);
 }
 
+/* {"name":"password","value":V} (or "key"; any case), an element of a
+ * list of settings whose names are values: V is masked whole. */
+static size_t
+redact_named_value(cJSON *obj)
+{
+	cJSON *name = cJSON_GetObjectItem(obj, "name");
+	cJSON *v = cJSON_GetObjectItem(obj, "value");
+
+	if (!cJSON_IsString(name))
+		name = cJSON_GetObjectItem(obj, "key");
+	if (v && cJSON_IsString(name) &&
+	    lt_redact_name_is_secret(name->valuestring))
+		return lt_redact_json_whole(v);
+	return 0;
+}
+
+static char *redact_in_string(const char *s, enum lt_redact_mode m);
+
+/* A string value in place: JSON inside it, or name=value pairs. */
+static size_t
+redact_string(cJSON *c, enum lt_redact_mode m)
+{
+	char *out = redact_in_string(c->valuestring, m);
+
+	if (out == NULL)
+		return 0;
+	cJSON_free(c->valuestring);
+	c->valuestring = out;	/* malloc'd, as cJSON's own strings */
+	return 1;
+}
+
 static size_t
 redact_children(cJSON *v, enum lt_redact_mode m)
 {
 	cJSON *c = v->child, *next;
-	size_t n = 0;
+	size_t n = cJSON_IsObject(v) && m == LT_REDACT_SECRETS ?
+	    redact_named_value(v) : 0;
 
 	for (; c; c = next) {
 		next = c->next;	/* c may be replaced */
@@ -382,9 +603,10 @@ redact_children(cJSON *v, enum lt_redact_mode m)
 			n += lt_redact_json_whole(c);
 		else if (m == LT_REDACT_ALL && is_scalar(c))
 			n += lt_redact_json_whole(c);
-		else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+		else if (cJSON_IsObject(c) || cJSON_IsArray(c))
 			n += redact_children(c, m);
-		}
+		else if (cJSON_IsString(c) && !is_mask_item(c))
+			n += redact_string(c, m);
 	}
 	return n;
 }
@@ -396,7 +618,9 @@ lt_redact_json_count(cJSON *v, enum lt_redact_mode m)
 		return 0;
 	if (cJSON_IsObject(v) || cJSON_IsArray(v))
 		return redact_children(v, m);
-	return m == LT_REDACT_ALL && is_scalar(v) ? lt_redact_json_whole(v) : 0;
+	if (m == LT_REDACT_ALL && is_scalar(v))
+		return lt_redact_json_whole(v);
+	return cJSON_IsString(v) && !is_mask_item(v) ? redact_string(v, m) : 0;
 }
 
 size_t
@@ -407,7 +631,7 @@ lt_redact_json_urls(cJSON *v)
 
 	if (cJSON_IsString(v) && v->valuestring && strstr(v->valuestring, "://")) {
 		before = strlen(v->valuestring);
-		lt_redact_url(v->valuestring);
+		lt_redact_text_urls(v->valuestring);
 		return strlen(v->valuestring) != before;
 	}
 	for (c = v ? v->child : NULL; c; c = c->next)
@@ -419,6 +643,131 @@ void
 lt_redact_json(cJSON *v, enum lt_redact_mode m)
 {
 	lt_redact_json_count(v, m);
+}
+
+/* ---- secrets inside text: "name=value" and JSON in a string ---- */
+
+static bool
+is_pair_name(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '-' || c == '.';
+}
+
+/* Where the value of a "name=value" starting at v ends: past its closing
+ * quote when quoted, else at a separator (';' of a connection string, '&'
+ * of a URL query, a blank, a quote). */
+static const char *
+pair_value_end(const char *v, const char *end)
+{
+	const char *q;
+
+	if (v < end && (*v == '"' || *v == '\'')) {
+		q = memchr(v + 1, *v, (size_t)(end - v - 1));
+		return q ? q + 1 : end;
+	}
+	while (v < end && *v && !strchr(";&, \t\r\n\"'<>", *v))
+		v++;
+	return v;
+}
+
+/* The value of the first "name=value" in [p, end) whose name is secret
+ * ("Server=x;Password=y;", "?token=y&"), text starting at start: *vend
+ * gets its end. NULL when there is none. */
+static const char *
+next_secret_pair(const char *start, const char *p, const char *end,
+    const char **vend)
+{
+	const char *eq, *b;
+
+	while (p < end && (eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
+		b = eq;
+		while (b > start && is_pair_name((unsigned char)b[-1]))
+			b--;
+		p = eq + 1;
+		if (b == eq || !lt_redact_name_is_secret_n(b, (size_t)(eq - b)))
+			continue;
+		*vend = pair_value_end(p, end);
+		if (*vend > p && !lt_redact_is_mask(p, (size_t)(*vend - p)))
+			return p;
+	}
+	return NULL;
+}
+
+/* The n bytes at s with each secret pair's value masked, NUL-terminated
+ * (*out_len), or NULL when there is none. */
+static char *
+mask_pairs(const char *s, size_t n, size_t *out_len)
+{
+	const char *p = s, *end = s + n, *v, *vend = NULL;
+	struct lt_buf b = LT_BUF_INIT;
+	char *mask, *out;
+
+	while ((v = next_secret_pair(s, p, end, &vend)) != NULL) {
+		mask = lt_redact_mask(v, (size_t)(vend - v));
+		lt_buf_add(&b, p, (size_t)(v - p));
+		lt_buf_adds(&b, mask);
+		free(mask);
+		p = vend;
+	}
+	if (p == s)
+		return NULL;
+	lt_buf_add(&b, p, (size_t)(end - p));
+	*out_len = b.len;
+	out = lt_xstrndup(lt_buf_str(&b), b.len);
+	lt_buf_release(&b);
+	return out;
+}
+
+static bool
+is_container(const cJSON *v)
+{
+	return cJSON_IsObject(v) || cJSON_IsArray(v);
+}
+
+/* JSON text held in a string ("{\"password\":\"x\"}"), redacted and
+ * printed compact; NULL when it changes nothing or (*json false) is not a
+ * JSON object or array. */
+static char *
+redact_nested_json(const char *s, enum lt_redact_mode m, bool *json)
+{
+	cJSON *j = lt_json_parse(s, strlen(s));
+	char *text, *out = NULL;
+
+	*json = is_container(j);
+	if (*json && lt_redact_json_count(j, m) > 0) {
+		text = lt_json_print_kept(j, false);
+		out = lt_xstrdup(text);
+		cJSON_free(text);
+	}
+	cJSON_Delete(j);
+	return out;
+}
+
+static char *
+redact_in_string(const char *s, enum lt_redact_mode m)
+{
+	size_t n = strlen(s);
+	bool json = false;
+	char *out = NULL;
+
+	if (s[0] == '{' || s[0] == '[')
+		out = redact_nested_json(s, m, &json);
+	return json ? out : mask_pairs(s, n, &n);
+}
+
+/* Whether the bytes may hold a secret that member names do not show: a
+ * secret "name=value", or JSON inside a string (a string that opens with
+ * '{' or '[', and an escaped quote). Cheap passes, no tree. (A
+ * {"name":N,"value":V} setting is found by its member name "value":
+ * lt_redact_name_needs_tree_n.) */
+static bool
+has_secret_values(const char *d, size_t n)
+{
+	const char *vend;
+
+	return (lt_memfind(d, n, "\\\"", 2) != NULL &&
+	    (lt_memfind(d, n, "\"{", 2) || lt_memfind(d, n, "\"[", 2))) ||
+	    next_secret_pair(d, d, d + n, &vend) != NULL;
 }
 
 /* ---- KV values ---- */
@@ -439,7 +788,7 @@ mask_bytes(const void *val, size_t len, size_t *out_len)
 	return mask;
 }
 
-static char *text_without_userinfo(const char *data, size_t len,
+static char *redact_text(const char *data, size_t len, enum lt_redact_mode m,
     size_t *out_len);
 
 char *
@@ -458,7 +807,7 @@ lt_redact_kv_value(const char *key, const void *val, size_t len,
 		cJSON_Delete(j);
 		if (m == LT_REDACT_ALL)
 			return mask_bytes(val, len, out_len);
-		out = text_without_userinfo(val, len, out_len);
+		out = redact_text(val, len, m, out_len);
 		return out ? out : copy_bytes(val, len, out_len);
 	}
 	if ((m == LT_REDACT_NONE ? 0 : lt_redact_json_count(j, m)) +
@@ -512,10 +861,20 @@ lt_redact_subject_is_secret(const char *subject)
 	return false;
 }
 
+bool
+lt_redact_subject_is_secrets(const char *subject)
+{
+	static const char pre[] = "wasmcloud.secrets.";
+
+	return subject && subject[0] == 'w' &&
+	    !strncmp(subject, pre, sizeof(pre) - 1);
+}
+
 const char *
 lt_redact_subject(const char *subject, const char *request_subject)
 {
-	return request_subject && lt_redact_subject_is_secret(request_subject) ?
+	return request_subject && (lt_redact_subject_is_secret(request_subject)
+	    || lt_redact_subject_is_secrets(request_subject)) ?
 	    request_subject : subject;
 }
 
@@ -555,13 +914,35 @@ has_secret_name(const char *d, size_t n)
 		for (r = q + 1; r < end && isspace((unsigned char)*r); r++)
 			;
 		if (r < end && *r == ':' &&
-		    (esc || lt_redact_name_is_secret_n(p + 1,
+		    (esc || lt_redact_name_needs_tree_n(p + 1,
 		    (size_t)(q - p - 1))))
 			return true;
 		p = q + 1;
 	}
 	return false;
 }
+
+/* Where the user information of the URL whose authority starts at p ends
+ * (its last '@'), or NULL when it has none. The authority runs to the
+ * first byte of stop or end; each rule takes the last '@' before it, as
+ * nats.c splits "nats://alice:p@ss@host" at the last '@'. */
+static const char *
+userinfo_end(const char *p, const char *end, const char *stop)
+{
+	const char *at = NULL;
+
+	for (; p < end && *p && !strchr(stop, *p); p++)
+		if (*p == '@')
+			at = p;
+	return at;
+}
+
+/* The bytes that end a URL's authority in free text (payload strings,
+ * text values): RFC 3986's '/', '?', '#', and what cannot be in a URL. */
+#define TEXT_AUTH_STOP "/?# \t\r\n\"'<>,"
+/* ... and in a server list, as nats.c reads it: only what ends the URL
+ * (a password may hold '/', '?' or '#'). */
+#define SERVER_AUTH_STOP " \t\r\n\"',"
 
 /* Whether the bytes hold "scheme://user...@": a URL with credentials. */
 static bool
@@ -572,9 +953,8 @@ has_url_userinfo(const char *d, size_t n)
 	if (n == 0 || memchr(d, '@', n) == NULL)
 		return false;	/* the common case, one quick pass */
 	while ((q = lt_memfind(p, (size_t)(end - p), "://", 3)) != NULL) {
-		for (p = q + 3; p < end && !strchr("@/?# \"',", *p); p++)
-			;
-		if (p < end && *p == '@')
+		p = q + 3;
+		if (userinfo_end(p, end, TEXT_AUTH_STOP))
 			return true;
 	}
 	return false;
@@ -587,7 +967,9 @@ lt_redact_may_change_values(const char *subject, const void *data,
 	/* an empty payload too: its recorded member, "", is masked alike */
 	return (len > 0 && has_url_userinfo(data, len)) || m == LT_REDACT_ALL ||
 	    lt_redact_subject_is_credential(subject) ||
-	    (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject));
+	    (m != LT_REDACT_NONE && (lt_redact_subject_is_secret(subject) ||
+	    lt_redact_subject_is_secrets(subject) ||
+	    (len > 0 && has_secret_values(data, len))));
 }
 
 bool
@@ -598,19 +980,36 @@ lt_redact_may_change(const char *subject, const void *data, size_t len,
 	    (m == LT_REDACT_SECRETS && has_secret_name(data, len));
 }
 
-/* A text payload with URL user information removed, or NULL when it has
- * none (or is not text). */
+/* A text payload or value with URL user information removed (in every
+ * mode) and, unless NONE, each secret "name=value" masked; NULL when
+ * nothing changes or it is not text. */
 static char *
-text_without_userinfo(const char *data, size_t len, size_t *out_len)
+redact_text(const char *data, size_t len, enum lt_redact_mode m,
+    size_t *out_len)
 {
-	char *out;
+	const char *vend;
+	bool pairs = m != LT_REDACT_NONE &&
+	    next_secret_pair(data, data, data + len, &vend) != NULL;
+	char *out, *masked;
 
-	if (!has_url_userinfo(data, len) || !lt_is_text(data, len))
+	if ((!pairs && !has_url_userinfo(data, len)) || !lt_is_text(data, len))
 		return NULL;
 	out = copy_bytes(data, len, out_len);
-	lt_redact_url(out);
+	lt_redact_text_urls(out);
 	*out_len = strlen(out);
+	if (pairs && (masked = mask_pairs(out, *out_len, out_len)) != NULL) {
+		free(out);
+		out = masked;
+	}
 	return out;
+}
+
+char *
+lt_redact_text(const char *text)
+{
+	size_t n = 0;
+
+	return redact_text(text, strlen(text), LT_REDACT_SECRETS, &n);
 }
 
 size_t
@@ -618,7 +1017,8 @@ lt_redact_payload_json(cJSON *v, const char *subject, enum lt_redact_mode m)
 {
 	size_t n;
 
-	if (m != LT_REDACT_NONE && lt_redact_subject_is_secret(subject))
+	if (m != LT_REDACT_NONE && (lt_redact_subject_is_secret(subject) ||
+	    (lt_redact_subject_is_secrets(subject) && !is_container(v))))
 		n = lt_redact_json_whole(v);
 	else
 		n = lt_redact_json_count(v,
@@ -657,11 +1057,16 @@ lt_redact_payload(const char *subject, const void *data, size_t len,
 		return lt_redact_is_mask(data, len) ? NULL :
 		    mask_payload(data, len, out_len);
 	j = lt_json_parse(data, len);
-	if (!cJSON_IsObject(j) && !cJSON_IsArray(j)) {
+	if (!is_container(j)) {
 		cJSON_Delete(j);
-		if (m == LT_REDACT_ALL && !lt_redact_is_mask(data, len))
+		if (lt_redact_is_mask(data, len))
+			return NULL;
+		if (m == LT_REDACT_ALL)
 			return mask_bytes(data, len, out_len);
-		return text_without_userinfo(data, len, out_len);
+		if (m != LT_REDACT_NONE &&
+		    lt_redact_subject_is_secrets(subject))
+			return mask_payload(data, len, out_len);
+		return redact_text(data, len, m, out_len);
 	}
 	if (lt_redact_json_count(j, m) + lt_redact_json_urls(j) > 0) {
 		text = lt_json_print_kept(j, false);
@@ -719,20 +1124,52 @@ lt_redact_headers(const struct lt_msg *m, const char *request_subject,
 	return h;
 }
 
+/* Remove the user information of the URL whose authority starts at start
+ * and ends before end or a byte of stop. Returns how many bytes went. */
+static size_t
+cut_userinfo(char *start, const char *end, const char *stop)
+{
+	const char *at = userinfo_end(start, end, stop);
+
+	if (at == NULL)
+		return 0;
+	memmove(start, at + 1, strlen(at + 1) + 1);
+	return (size_t)(at + 1 - start);
+}
+
 void
 lt_redact_url(char *url)
 {
-	char *seg = url, *next, *start, *scheme, *at;
+	char *seg, *next, *scheme, *start;
 
-	for (; seg && *seg; seg = next) {
-		next = strchr(seg, ',');
-		next = next ? next + 1 : seg + strlen(seg);
+	for (seg = url; seg && *seg; seg = next) {
+		next = seg + strcspn(seg, ",");	/* one server of the list */
 		scheme = strstr(seg, "://");
-		start = scheme && scheme < next ? scheme + 3 : seg;
-		at = start + strcspn(start, "@/?# \"',");
-		if (at >= next || *at != '@')
-			continue;	/* no user information before the host */
-		memmove(start, at + 1, strlen(at + 1) + 1);
-		next -= (size_t)(at + 1 - start);
+		if (scheme && scheme > next)
+			scheme = NULL;
+		start = scheme ? scheme + 3 : seg + strspn(seg, " \t");
+		next -= cut_userinfo(start, next, SERVER_AUTH_STOP);
+		next += *next == ',';
 	}
+}
+
+void
+lt_redact_text_urls(char *text)
+{
+	char *p = text;
+
+	while ((p = strstr(p, "://")) != NULL) {
+		p += 3;
+		cut_userinfo(p, p + strlen(p), TEXT_AUTH_STOP);
+	}
+}
+
+const char *
+lt_redact_url_host(const char *url)
+{
+	const char *p = strstr(url, "://"), *at;
+
+	p = p ? p + 3 : url;
+	at = userinfo_end(p, p + strlen(p), SERVER_AUTH_STOP);
+	return at ? at + 1 : p;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "latticectl/buf.h"
@@ -440,4 +441,56 @@ lt_utf8_cut(const char *s, size_t len, size_t max)
 	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
 		keep--;	/* s[keep] continues a sequence: cut before it */
 	return keep;
+}
+
+char *
+lt_state_path(const char *file)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	char *p, *s;
+
+	if (state && *state)
+		p = lt_xasprintf("%s/latticectl/%s", state, file);
+	else if (home && *home)
+		p = lt_xasprintf("%s/.local/state/latticectl/%s", home, file);
+	else
+		return NULL;
+	for (s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';	/* mkdir -p of every directory above file */
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			free(p);
+			return NULL;
+		}
+		*s = '/';
+	}
+	return p;
+}
+
+int
+lt_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int row[64], prev, tmp;
+
+	if (lb >= LT_ARRAY_SIZE(row))
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (int)i;
+		for (j = 1; j <= lb; j++) {
+			int best = prev + (a[i - 1] != b[j - 1]);
+
+			tmp = row[j];
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
 }

@@ -22,6 +22,7 @@ static const char *const subjects[] = {
 	"wasmbus.ctl.v1.default.config.put.SECRET_db",
 	"wasmbus.ctl.v1.default.registry.put",
 	"wasmbus.ctl.v1.default.config.put.app",
+	"wasmcloud.secrets.v1alpha1.vault.get",
 };
 
 static void
@@ -58,7 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	m = (enum lt_redact_mode)(data[0] % 3);
-	subject = subjects[(data[0] / 3) % 4];
+	subject = subjects[(data[0] / 3) % (sizeof(subjects) /
+	    sizeof(subjects[0]))];
 	len = size - 1;
 	lt_buf_addch(&fast, '{');
 	lt_rec_add_payload_redacted(&fast, "event", subject, p, len, m);

@@ -38,6 +38,20 @@ for fmt in json ndjson; do
 done
 exit_code 2 "bad value, -o json" lt -o json --timeout soon version
 like "$(tail -1 "$TEST_DIR/last.err" | jq -r .message)" "invalid duration 'soon'" "the JSON object names the value"
+# A mistyped option is named; the word after it (maybe its secret value)
+# is never echoed, nor taken for the command.
+OPW=PlantOptPw0000
+for args in "--pasword $OPW watch" "--pasword=$OPW watch" "kv --pasword $OPW get" \
+    "-P $OPW watch" "watch --pasword $OPW" "-o json --pasword $OPW hosts" "--pasword $OPW"; do
+	exit_code 2 "latticectl ${args//$OPW/S}" lt $args
+	unlike "$(cat "$TEST_DIR/last.out" "$TEST_DIR/last.err")" "$OPW|is not a latticectl command" \
+	    "latticectl ${args//$OPW/S}: S is not shown"
+	like "$(head -1 "$TEST_DIR/last.err")" "unknown option '(--pasword|-P)'" "and the option is named"
+done
+exit_code 2 "a mistyped global option" lt --pasword "$OPW" watch
+is "$(cat "$TEST_DIR/last.err")" "latticectl: unknown option '--pasword' (did you mean '--password'?). See 'latticectl --help'." \
+    "one line with the nearest option"
+
 exit_code 2 "unknown option after -o json" lt -o json watch --bogus
 is "$(tail -1 "$TEST_DIR/last.err" | jq -r .code)" 2 "unknown option: JSON error object"
 exit_code 2 "usage error, -o text" lt kv get

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t4200-hosts: 'hosts' and 'inventory' against latticesim with 3 hosts, one
 # running a component whose config the #4704 upgrade purged from CONFIGDATA; -o wide/json; exit 4 when nobody answers, 5 when a host answers
-# ping but not host.get.
+# ping but not host.get; a label named password and an annotation named
+# token are masked.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -105,6 +106,30 @@ exit_code 0 "inventory by host id prefix" lt inventory "$(head -1 <<<"$ids" | cu
 is "$(jq -r '.hosts[0].id' "$TEST_DIR/last.out")" "$(head -1 <<<"$ids")" "the prefix selects that host"
 exit_code 2 "inventory of an unknown host" lt inventory no-such-host --wait 500ms
 like "$(cat "$TEST_DIR/last.err")" "no host matches 'no-such-host'" "names the unknown host"
+
+# Labels and annotations with secret names are masked in every output.
+LABEL_PW=PlantLabelPw4200
+ANN_TOK=PlantAnnToken4200
+first=$(head -1 <<<"$ids")
+like "$(T req "wasmbus.ctl.v1.default.label.put.$first" "{\"key\":\"password\",\"value\":\"$LABEL_PW\"}")" \
+    '"success":true' "a label named password"
+like "$(T req "wasmbus.ctl.v1.default.component.scale.$first" "{\"component_ref\":\"localhost:5000/test/sec:0.1.0\",\"component_id\":\"sec_comp\",\"annotations\":{\"token\":\"$ANN_TOK\"},\"count\":1,\"host_id\":\"$first\",\"config\":[]}")" \
+    '"success":true' "a component with an annotation named token"
+sec_comp_runs() { "$LATTICECTL" inventory "$first" --wait 1s 2>/dev/null | grep -q sec_comp; }
+wait_for "sec_comp runs" 20 sec_comp_runs
+ok $? "the component runs"
+: >"$TEST_DIR/sec.all"
+for o in text wide json ndjson; do
+	lt hosts --wait 1s -o "$o" >>"$TEST_DIR/sec.all" 2>&1
+	lt inventory "$first" --wait 1s -o "$o" >>"$TEST_DIR/sec.all" 2>&1
+done
+unlike "$(cat "$TEST_DIR/sec.all")" "$LABEL_PW|$ANN_TOK" "hosts and inventory never show them"
+exit_code 0 "hosts -o json with the label" lt hosts --wait 1s -o json
+like "$(jq -r --arg h "$first" '.hosts[] | select(.id == $h) | .labels.password' "$TEST_DIR/last.out")" \
+    '^<redacted:[0-9a-f]{8}>$' "the label is a mask"
+exit_code 0 "inventory -o json with the annotation" lt inventory "$first" --wait 1s -o json
+like "$(jq -r '.hosts[0].components[] | select(.id == "sec_comp") | .annotations.token' "$TEST_DIR/last.out")" \
+    '^<redacted:[0-9a-f]{8}>$' "the annotation is a mask"
 
 # Nobody answers: exit 4.
 exit_code 4 "hosts on an empty lattice" lt -x empty hosts --wait 300ms

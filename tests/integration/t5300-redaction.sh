@@ -4,7 +4,10 @@
 # never reach stdout, stderr, recordings, show output or reports of replay,
 # watch and sub; masks are stable across runs; --show-secrets reveals the
 # config values but never the registry credential; show and report mask a
-# recording made with --show-secrets again unless told otherwise.
+# recording made with --show-secrets again unless told otherwise; masks
+# are keyed by a per-user key file (0600), made when missing; a key file
+# that is not private or is a symlink is not used (a key per run, one
+# warning).
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -274,6 +277,59 @@ is "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.show")" \
     "$(jq -r 'select(.kind=="ctl.reply") | .payload' "$TEST_DIR/gtext.ltrec")" \
     "show reads the same mask back"
 kill "$RESP_PID"
+
+# (c) secrets member names do not show: a non-JSON message on a secrets
+# backend's subject (masked whole), a connection string, a URL query, JSON
+# held in a string, a {"name","value"} setting and a passphrase.
+VAL_PW=PlantValuePw5300
+bg_lt vs -s "$AUTH_URL" sub 'wasmcloud.secrets.>' 'demo5300v.>' --observe-requests --count 2 \
+    --record "$TEST_DIR/vs.ltrec"
+printf '\001\002enc:%s' "$VAL_PW" | T pub wasmcloud.secrets.v1alpha1.vault.get - >/dev/null
+T pub demo5300v.cfg - >/dev/null <<JSON
+{"conn":"Server=db;User Id=u;Password=$VAL_PW;","url":"https://h/x?a=1&token=$VAL_PW",
+ "config":"{\"db\":{\"password\":\"$VAL_PW\"}}","env":[{"name":"DB_PASSWORD","value":"$VAL_PW"}],
+ "passphrase":"$VAL_PW","keep":"Server=db;User Id=u"}
+JSON
+wait_pid "$LAST_PID" 10
+is "$WAIT_RC" 0 "sub of secret-looking values: exit 0"
+lt show "$TEST_DIR/vs.ltrec" >"$TEST_DIR/vs.show" 2>&1
+absent "no secret in values on the screen, in the recording or in show" "$VAL_PW" -- \
+    "$TEST_DIR/vs.out" "$TEST_DIR/vs.err" "$TEST_DIR/vs.ltrec" "$TEST_DIR/vs.show"
+like "$(jq -r 'select(.subject == "wasmcloud.secrets.v1alpha1.vault.get") | .payload' "$TEST_DIR/vs.ltrec")" \
+    '^<redacted:[0-9a-f]{8}>$' "a non-JSON secrets message is recorded masked whole"
+is "$(jq -r 'select(.subject == "demo5300v.cfg") | .payload | [.keep, (.config | fromjson | .db.password | test("^<redacted:")), (.conn | test("Password=<redacted:[0-9a-f]{8}>;$"))] | join(" ")' "$TEST_DIR/vs.ltrec")" \
+    "Server=db;User Id=u true true" "the rest stays, nested JSON stays JSON"
+
+# --- the mask key: masks are HMACs under a key of this user's ---
+KEY=$XDG_STATE_HOME/latticectl/mask-key
+is "$(stat -c '%a %s %F' "$KEY")" "600 32 regular file" "the mask key: 32 bytes, mode 600"
+# key_mask [ENV...]: the config password's mask as show prints it.
+key_mask() {
+	env "$@" "$LATTICECTL" show "$TEST_DIR/rs.ltrec" -o ndjson 2>"$TEST_DIR/key.err" |
+	    jq -r "$CFG_SEL" | grep -v '^null$' | head -1
+}
+M1=$(key_mask)
+is "$M1" "$(mask_of "$TEST_DIR/ra.ltrec" "$CFG_SEL")" "show masks with the key the recording used"
+M2=$(key_mask XDG_STATE_HOME="$TEST_DIR/state2")
+like "$M2" '^<redacted:[0-9a-f]{8}>$' "another user's key: still a mask"
+isnt_mask=$([ "$M1" != "$M2" ] && echo 0 || echo 1)
+ok "$isnt_mask" "but another mask ($M1, $M2)"
+is "$(stat -c '%a %s' "$TEST_DIR/state2/latticectl/mask-key")" "600 32" "that key made 0600 too"
+is "$(key_mask XDG_STATE_HOME="$TEST_DIR/state2")" "$M2" "and kept"
+chmod 644 "$TEST_DIR/state2/latticectl/mask-key"
+M3=$(key_mask XDG_STATE_HOME="$TEST_DIR/state2")
+like "$(cat "$TEST_DIR/key.err")" "^latticectl: warning: mask key '.*state2/latticectl/mask-key': readable by others" \
+    "a key others can read is not used, and said so"
+is "$(grep -c "warning: mask key" "$TEST_DIR/key.err")" 1 "once"
+ok "$([ "$M3" != "$M2" ] && [ -n "$M3" ] && echo 0 || echo 1)" "that run masks with a key of its own"
+mkdir -p "$TEST_DIR/state3/latticectl"
+ln -s "$KEY" "$TEST_DIR/state3/latticectl/mask-key"
+M4=$(key_mask XDG_STATE_HOME="$TEST_DIR/state3")
+like "$(cat "$TEST_DIR/key.err")" "mask key .*: Too many levels of symbolic links" "a symlinked key is not followed"
+ok "$([ "$M4" != "$M1" ] && echo 0 || echo 1)" "nor used"
+M5=$(key_mask -u HOME -u XDG_STATE_HOME)
+like "$(cat "$TEST_DIR/key.err")" "mask key 'mask-key': no \\\$XDG_STATE_HOME or \\\$HOME" "no home: said so"
+like "$M5" '^<redacted:[0-9a-f]{8}>$' "and masked all the same"
 
 # A wrong password: the error names the server without the password.
 exit_code 3 "bad password" lt -s "nats://bob:WrongPw5300@${AUTH_URL#*@}" --timeout 2s watch --count 1

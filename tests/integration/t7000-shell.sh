@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t7000-shell: 'latticectl shell' under tmux against a real nats-server:
 # commands through lt_dispatch, ^C stops the command not the shell, history
-# file (0600, persists), tab completion, ^D exits.
+# file (0600, persists, no secrets), tab completion, connection options
+# refused, config show shows the session's settings, ^D exits.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -26,7 +27,7 @@ trap 'tm kill-server 2>/dev/null; _cleanup' EXIT
 new_session() {
 	tm has-session -t "$SESS" 2>/dev/null && return 0
 	tm new-session -d -s "$SESS" -x 200 -y 60 \
-	    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' NO_COLOR=1 \
+	    "env -u NATS_URL XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' NO_COLOR=1 \
 	    '$LATTICECTL' -s '$NATS_URL' shell; echo \$? > '$TEST_DIR/shell.rc'; sleep 600"
 }
 # The old session is killed only once the new one exists: killing the last
@@ -104,6 +105,39 @@ wait_for "key completed" 10 pane_has "^latticectl> kv get --bucket KVCOMPLETE_x 
 ok $? "completes a key of the bucket given"
 tm send-keys -t "$SESS" C-c
 
+# Connection options are refused in one line that names the option but
+# not its value (the connection is the shell's), and such lines are not
+# kept; secrets in other lines are masked in the history.
+SH_PW=PlantShellPw7000
+refusals() { [ "$(pane | grep -c "sets up the connection")" -ge "$1" ]; }
+n=0
+for l in "hosts --password $SH_PW" "-s nats://u:$SH_PW@127.0.0.1:1 hosts" \
+    "watch --token=$SH_PW" "-vsnats://$SH_PW@h hosts" "kv ls --user u" \
+    "inventory --creds /c" "inventory --nkey /k" "hosts --context c" "--server x hosts" \
+    "hosts --pasword $SH_PW"; do
+	tm send-keys -t "$SESS" -- "$l" Enter
+	n=$((n + 1))
+	wait_for "refusal $n" 10 refusals $n
+done
+ok $? "each line with a connection option is refused"
+like "$(pane | grep 'sets up the connection' | head -1)" \
+    "^latticectl: shell: --password sets up the connection, which the shell opened at start: line not run" \
+    "naming the option"
+unlike "$(pane | grep 'sets up the connection')" "$SH_PW" "never its value"
+like "$(pane | grep 'sets up the connection' | tail -1)" \
+    "^latticectl: shell: unknown option, close to --password sets up" "a typo of one too"
+is "$(pane | grep -c 'sets up the connection')" "$n" "one line each"
+m=$(prompts)
+tm send-keys -t "$SESS" "watch --where data.password=$SH_PW --idle 10ms" Enter
+wait_for "watch with a secret in --where" 10 prompts_at_least $((m + 1))
+tm send-keys -t "$SESS" "doctor --monitor http://u:$SH_PW@127.0.0.1:1/ --wait 10ms" Enter
+wait_for "doctor with a URL password" 10 prompts_at_least $((m + 2))
+# config show: the session's settings, not the defaults
+tm send-keys -t "$SESS" "config show --sources" Enter
+wait_for "config show" 10 pane_has "^server +nats://"
+like "$(pane | grep '^server ' | tail -1)" "^server +${NATS_URL//./\\.} +flag$" \
+    "config show shows the session's server"
+
 # ^C during a command that does not stream leaves the shell running.
 n=$(prompts)
 tm send-keys -t "$SESS" "hosts --wait 2s" Enter
@@ -123,6 +157,9 @@ is "$(stat -c %a "$H")" "600" "history file mode 0600"
 is "$(stat -c %a "$(dirname "$H")")" "700" "history directory mode 0700"
 like "$(cat "$H")" 'watch\\040-v\\040--count\\0402' "history has the watch line"
 unlike "$(cat "$H")" "bogus" "cleared lines are not in the history"
+unlike "$(cat "$H")" "$SH_PW|--password|--token|--creds" "no secret and no refused line in the history"
+like "$(cat "$H")" 'data\.password=<redacted:[0-9a-f]{8}>\\040--idle' "a secret in a line is masked there"
+like "$(cat "$H")" 'http://127\.0\.0\.1:1/' "a URL keeps its host there"
 
 # History persists: Up recalls the last line of the previous run.
 start_shell

@@ -45,6 +45,14 @@ start_nats tls -c "$TEST_DIR/tls.conf"
 TLS_URL=$NATS_URL
 start_nats tok --auth "$TOK"
 TOK_URL=$NATS_URL
+# A password with '@' in it: nats.c splits the URL at the last '@'.
+cat >"$TEST_DIR/at.conf" <<CONF
+authorization {
+  users = [ { user: carol, password: "p@$PW" } ]
+}
+CONF
+start_nats at -c "$TEST_DIR/at.conf"
+AT_URL=${NATS_URL/nats:\/\//nats://carol:p@$PW@}
 
 # nkey_encode PREFIX-BYTES HEX: nkeys text (base32 of prefix, key and a
 # CRC-16/XMODEM, little-endian), written here independently of latticectl.
@@ -177,6 +185,25 @@ run denied 0 "watch where subscribing to events is denied" -s "$NK_URL" \
 like "$(cat "$TEST_DIR/denied.out")" "-- gap: client-error .*Permissions Violation" \
     "the refused subscription is a gap line"
 like "$(cat "$TEST_DIR/denied.err")" "1 gap" "and counted in the summary"
+
+# A password holding '@' connects, and no output shows what follows it.
+run at-doctor 1 "doctor with '@' in the URL's password" -s "$AT_URL" doctor --wait 100ms
+like "$(cat "$TEST_DIR/at-doctor.out")" "^PASS  server +nats-server [0-9]+\.[0-9]+\.[0-9]+ at nats://127\.0\.0\.1:[0-9]+ " \
+    "doctor reads the server version through it and shows the URL without it"
+run at-bad 3 "a wrong password with '@'" -s "${AT_URL/@127/x@127}" "${W[@]}"
+like "$(cat "$TEST_DIR/at-bad.err")" "'nats://127\.0\.0\.1:[0-9]+'" "the error shows the bare URL"
+run at-rec 0 "a recording with '@' in the URL's password" -s "$AT_URL" \
+    watch --idle 100ms --record "$TEST_DIR/at.rec" --server="$AT_URL" \
+    --where "data.password=$PW" --where "data.url~https://h/?token=$PW"
+cat "$TEST_DIR/at.rec" >>"$all_out"
+like "$(head -1 "$TEST_DIR/at.rec")" '"argv":\[[^]]*"nats://127\.0\.0\.1:[0-9]+"' \
+    "the recorded argv keeps the host"
+like "$(head -1 "$TEST_DIR/at.rec")" '"data\.password=<redacted:[0-9a-f]{8}>"' \
+    "and masks a secret in a filter"
+like "$(head -1 "$TEST_DIR/at.rec")" '"server":\{[^}]*"version":"[0-9]+\.' \
+    "and the meta record has the server's version"
+run at-show 0 "config show with '@' in the URL's password" -s "$AT_URL" config show
+like "$(cat "$TEST_DIR/at-show.out")" "^server +nats://127\.0\.0\.1:[0-9]+$" "config show keeps the host"
 
 # Settings display and verbose runs never show a secret either.
 run show 0 "config show with secrets set" -s "$TOK_URL" --token "$TOK" --user alice \

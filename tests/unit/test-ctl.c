@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "latticectl/ctl.h"
+#include "latticectl/redact.h"
 #include "latticectl/json.h"
 #include "latticectl/util.h"
 #include "tap.h"
@@ -102,6 +103,14 @@ test_ping(void)
 	}
 	is_int(n, 2, "two hosts decoded");
 	cJSON_Delete(ex);
+	j = cJSON_Parse("{\"id\":\"N1\",\"labels\":{\"password\":\"pw1\","
+	    "\"zone\":\"a\"}}");
+	ok(lt_ctl_host_from_json(&h, j, &err) == 0 &&
+	    lt_redact_is_mask(lt_json_str(h.labels, "password"), 19) &&
+	    !strcmp(lt_json_str(h.labels, "zone"), "a"),
+	    "a label named password is masked, others kept");
+	lt_ctl_host_release(&h);
+	cJSON_Delete(j);
 	j = cJSON_Parse("{\"friendly_name\":\"x\"}");
 	ok(lt_ctl_host_from_json(&h, j, &err) < 0, "host without id fails");
 	cJSON_Delete(j);
@@ -130,6 +139,17 @@ test_inventory(void)
 	is_int(p->max_instances, -1, "providers have no max instances");
 	is_str(lt_json_str(c->annotations, "wasmcloud.dev/appspec"),
 	    "rust-hello-world", "annotations");
+	j = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
+	    r.response, "components"), 0), "annotations");
+	cJSON_AddStringToObject(j, "token", "tok1");
+	{
+		struct lt_ctl_inventory inv2;
+
+		ok(lt_ctl_inventory_from_json(&inv2, r.response, &err) == 0 &&
+		    lt_redact_is_mask(lt_json_str(inv2.components[0].annotations,
+		    "token"), 19), "an annotation named token is masked");
+		lt_ctl_inventory_release(&inv2);
+	}
 	is_str(inv.host.friendly_name, "misty-forest-4170", "host from inventory");
 	parse_reply(cJSON_GetObjectItem(links_ex, "reply"), &lr);
 	lt_ctl_inventory_add_link_configs(&inv, lr.response);

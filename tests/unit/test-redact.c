@@ -1,9 +1,11 @@
 /* test-redact.c: secret names (and the names that must stay visible),
  * stable masks, JSON tree redaction per mode, KV values. */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "latticectl/buf.h"
 #include "latticectl/json.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -35,7 +37,8 @@ test_names(void)
 		"nkey_seed", "user_jwt", "auth", "Authorization", "oauth",
 		"api_key", "apiKey", "apikey", "API_KEY", "private-key",
 		"sshKeys", "image_key", "accessKeyId", "key_id", "db_pass",
-		"pg_pwd", "x.secret.y", "key", "KEY", "keys", NULL,
+		"pg_pwd", "x.secret.y", "key", "KEY", "keys", "passphrase",
+		"SSH_PASSPHRASE", "keyPassphrase", NULL,
 	};
 	static const char *const plain[] = {
 		"public_key", "publicKey", "pubkey",
@@ -116,6 +119,55 @@ test_mask(void)
 	free(e);
 }
 
+/* The mask an unkeyed 64-bit FNV-1a folded to 32 bits gives (what masks
+ * were before they were keyed). */
+static void
+fnv_mask(const char *val, char out[20])
+{
+	uint64_t h = lt_hash64(val, strlen(val));
+
+	snprintf(out, 20, "<redacted:%08lx>",
+	    (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL));
+}
+
+/* Masks depend on the key: the same value under two keys gets two masks,
+ * and a 6-digit secret's mask is not found by trying every 6-digit value
+ * with the unkeyed hash (nor with HMAC under another key). */
+static void
+test_mask_key(void)
+{
+	static const unsigned char k1[32] = "latticectl test key number one..";
+	static const unsigned char k2[32] = "latticectl test key number two..";
+	const char *secret = "\"739164\"";	/* the member's JSON text */
+	char *m1, *m2, *again, cand[16], old[20];
+	int i, hits = 0, hits2 = 0;
+
+	lt_redact_key_set(k1, sizeof(k1));
+	m1 = lt_redact_mask(secret, strlen(secret));
+	again = lt_redact_mask(secret, strlen(secret));
+	is_str(again, m1, "same value, same key: same mask");
+	lt_redact_key_set(k2, sizeof(k2));
+	m2 = lt_redact_mask(secret, strlen(secret));
+	ok(strcmp(m1, m2) != 0, "another key: another mask (%s, %s)", m1, m2);
+	for (i = 0; i < 1000000; i++) {
+		char *m;
+
+		snprintf(cand, sizeof(cand), "\"%06d\"", i);
+		fnv_mask(cand, old);
+		hits += !strcmp(old, m1);
+		m = i % 10 == 0 ? lt_redact_mask(cand, strlen(cand)) : NULL;
+		hits2 += m && !strcmp(m, m1);	/* a tenth: HMAC is slower */
+		free(m);
+	}
+	fnv_mask(secret, old);
+	ok(hits == 0 && strcmp(old, m1) != 0, "no 6-digit value's unkeyed "
+	    "hash gives the mask (%d hits; unkeyed it was %s)", hits, old);
+	ok(hits2 == 0, "nor HMAC under another key (%d hits)", hits2);
+	free(m1);
+	free(m2);
+	free(again);
+}
+
 /* Redact the JSON text in mode m and return the compact result. */
 static char *
 redact_text(const char *json, enum lt_redact_mode m)
@@ -146,7 +198,8 @@ test_json(void)
 	ok(strstr(s, "\"password\":\"<redacted:") != NULL,
 	    "member name kept");
 	ok(strstr(s, mask) != NULL, "password masked as its JSON text");
-	ok(strstr(s, ":42") == NULL && strstr(s, "\"a\":1") == NULL,
+	ok(strstr(s, "\"api_token\":\"<redacted:") &&
+	    strstr(s, "\"secret\":\"<redacted:") && !strstr(s, "\"a\":1"),
 	    "number and object under secret names masked");
 	ok(strstr(s, "\"user\":\"bob\"") && strstr(s, "\"plain\"") &&
 	    strstr(s, "\"public_key\":\"MABC\"") && strstr(s, "\"n\":1"),
@@ -323,6 +376,146 @@ test_url(void)
 	free(v);
 }
 
+/* v with each mask written as M (the masks themselves are tested above).
+ * The caller frees it; NULL for NULL. */
+static char *
+masks_as_m(const char *v)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	const char *p = v, *q;
+	char *out;
+
+	if (v == NULL)
+		return NULL;
+	while ((q = strstr(p, "<redacted:")) != NULL) {
+		lt_buf_add(&b, p, (size_t)(q - p));
+		lt_buf_addch(&b, 'M');
+		p = q + 19;
+	}
+	lt_buf_adds(&b, p);
+	out = lt_xstrdup(lt_buf_str(&b));
+	lt_buf_release(&b);
+	return out;
+}
+
+/* Secrets that member names do not show: a connection string's
+ * "Password=", a URL query's "?token=", JSON held in a string, settings
+ * listed as {"name":N,"value":V}; the quick scan finds each too. */
+static void
+test_values(void)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "{\"conn\":\"Server=x;User Id=u;Password=s3cret;\"}",
+		    "{\"conn\":\"Server=x;User Id=u;Password=M;\"}" },
+		{ "{\"c\":\"Data Source=x;pwd='s3;cret';Port=1\"}",
+		    "{\"c\":\"Data Source=x;pwd=M;Port=1\"}" },
+		{ "{\"u\":\"https://h/p?password=s3cret&a=1&api_token=s3cret\"}",
+		    "{\"u\":\"https://h/p?password=M&a=1&api_token=M\"}" },
+		{ "{\"config\":\"{\\\"password\\\":\\\"s3cret\\\",\\\"a\\\":1}\"}",
+		    "{\"config\":\"{\\\"password\\\":\\\"M\\\",\\\"a\\\":1}\"}" },
+		{ "{\"c\":\"[{\\\"key\\\":\\\"x\\\",\\\"s\\\":\\\"{\\\\\\\"token\\\\\\\":"
+		    "\\\\\\\"s3cret\\\\\\\"}\\\"}]\"}", NULL },
+		{ "[{\"name\":\"password\",\"value\":\"s3cret\"},"
+		    "{\"name\":\"color\",\"value\":\"red\"}]",
+		    "[{\"name\":\"password\",\"value\":\"M\"},"
+		    "{\"name\":\"color\",\"value\":\"red\"}]" },
+		{ "{\"env\":[{\"Name\":\"DB_PASSPHRASE\",\"Value\":42}]}",
+		    "{\"env\":[{\"Name\":\"DB_PASSPHRASE\",\"Value\":\"M\"}]}" },
+		{ "{\"passphrase\":\"s3cret\"}", "{\"passphrase\":\"M\"}" },
+		{ "{\"note\":\"a=b, x == y\",\"expr\":\"{not json\"}", NULL },
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < LT_ARRAY_SIZE(cases); i++) {
+		const char *in = cases[i].in;
+		char *v = lt_redact_payload("s", in, strlen(in),
+		    LT_REDACT_SECRETS, &n), *got = masks_as_m(v);
+		cJSON *j = v ? cJSON_Parse(v) : NULL;
+		bool secret = strstr(in, "s3cret") != NULL;
+
+		ok(!secret || lt_redact_may_change("s", in, strlen(in),
+		    LT_REDACT_SECRETS), "case %zu: the quick scan sees it", i);
+		ok(!secret || (j && !strstr(v, "s3cret")),
+		    "case %zu: no secret left, still JSON", i);
+		if (cases[i].want)
+			is_str(got, cases[i].want, "case %zu: masked", i);
+		else if (!secret)
+			ok(v == NULL, "case %zu: nothing to mask", i);
+		cJSON_Delete(j);
+		free(v);
+		free(got);
+	}
+}
+
+/* The same rules in text: a text payload, a KV text value; and a payload
+ * on a secrets backend's subject that is not JSON is masked whole. */
+static void
+test_values_text(void)
+{
+	const char *t = "connect Server=db;Password=s3cret; via "
+	    "https://u:s3cret@h/x?token=s3cret";
+	const char *sec = "wasmcloud.secrets.v1alpha1.vault.get";
+	size_t n = 0;
+	char *v = lt_redact_payload("s", t, strlen(t), LT_REDACT_SECRETS, &n);
+	char *m = masks_as_m(v);
+
+	is_str(m, "connect Server=db;Password=M; via https://h/x?token=M",
+	    "text payload: pairs masked, user information gone");
+	free(v);
+	free(m);
+	v = lt_redact_payload("s", t, strlen(t), LT_REDACT_NONE, &n);
+	ok(v && strstr(v, "Password=s3cret") && !strstr(v, "u:s3cret"),
+	    "none: pairs kept, user information still gone");
+	free(v);
+	v = lt_redact_kv_value("app-db", "Server=x;Password=s3cret", 24,
+	    LT_REDACT_SECRETS, &n);
+	m = masks_as_m(v);
+	is_str(m, "Server=x;Password=M", "KV text value");
+	free(v);
+	free(m);
+	v = lt_redact_payload(sec, "\x01\x02s3cret", 8, LT_REDACT_SECRETS, &n);
+	ok(v && lt_redact_is_mask(v, n), "secrets subject: binary masked whole");
+	free(v);
+	v = lt_redact_payload(sec, "s3cret", 6, LT_REDACT_SECRETS, &n);
+	ok(v && lt_redact_is_mask(v, n), "secrets subject: text masked whole");
+	free(v);
+	ok(lt_redact_payload(sec, "{\"name\":\"db\"}", 13, LT_REDACT_SECRETS,
+	    &n) == NULL, "secrets subject: JSON by the usual rules");
+	ok(lt_redact_payload(sec, "s3cret", 6, LT_REDACT_NONE, &n) == NULL,
+	    "secrets subject: none shows it");
+	is_str(lt_redact_subject("_INBOX.x", sec), sec,
+	    "a reply to a secrets request is redacted as its request");
+}
+
+/* A password may hold '@': nats.c splits the user information at the last
+ * '@', so redaction does too (and finds the host there). */
+static void
+test_url_at(void)
+{
+	char a[] = "nats://alice:p@SECRET@127.0.0.1:4222";
+	char b[] = "alice:p@SECRET@h1:1, nats://u:p/x?y#z@SECRET@h2:2,tls://t@h3";
+	const char *t = "x nats://a:p@SECRET@h y nats://c:SECRET@h2/p@q z";
+	const char *j = "{\"url\":\"nats://a:p@SECRET@h:1\"}";
+	size_t n = 0;
+	char *v;
+
+	lt_redact_url(a);
+	is_str(a, "nats://127.0.0.1:4222", "'@' in the password: all of it goes");
+	lt_redact_url(b);
+	is_str(b, "h1:1, nats://h2:2,tls://h3", "each server of a list, "
+	    "'/', '?' and '#' in a password too");
+	is_str(lt_redact_url_host("nats://alice:p@SECRET@h:4222"), "h:4222",
+	    "the host after the last '@'");
+	is_str(lt_redact_url_host("h:4222"), "h:4222", "a bare host");
+	v = lt_redact_payload("s", t, strlen(t), LT_REDACT_NONE, &n);
+	is_str(v, "x nats://h y nats://h2/p@q z",
+	    "text: every URL, the '@' of a path kept");
+	free(v);
+	v = lt_redact_payload("s", j, strlen(j), LT_REDACT_NONE, &n);
+	is_str(v, "{\"url\":\"nats://h:1\"}", "a JSON string");
+	free(v);
+}
+
 /* A reply is redacted as its secret request asks, and the bytes of a
  * payload and its parsed tree get the same mask (sub's screen, its
  * recording and show agree). */
@@ -368,15 +561,22 @@ test_reply(void)
 int
 main(void)
 {
+	static const unsigned char key[32] = "test-redact's fixed mask key....";
+
+	lt_redact_key_set(key, sizeof(key));	/* the same masks every run */
 	test_modes();
 	test_names();
 	test_name_memo();
 	test_mask();
+	test_mask_key();
 	test_json();
 	test_kv();
 	test_idempotent();
 	test_payload();
 	test_url();
+	test_url_at();
+	test_values();
+	test_values_text();
 	test_reply();
 	done_testing();
 }

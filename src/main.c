@@ -1,5 +1,7 @@
 /* main.c: global options, the sorted command table, dispatch (with
  * subcommand groups), --help, and the error line for failures. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -452,11 +454,37 @@ lt_dispatch(int argc, char **argv, struct lt_conn *shared)
 	return rc;
 }
 
+/* A closed standard descriptor is the next one open() or socket() returns,
+ * so the NATS connection could become fd 1 and whatever is printed would
+ * reach the server as protocol (git and OpenSSH guard the same way). Put
+ * /dev/null on each closed one, read-only: a write to a closed stdout
+ * still fails (EBADF) and is reported as a write error. */
+static int
+open_std_fds(void)
+{
+	int fd, nfd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: fd, the lower ones are open. */
+		nfd = open("/dev/null", O_RDONLY);
+		if (nfd != fd)
+			return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	int rc;
 
+	if (open_std_fds() < 0) {
+		fprintf(stderr, "latticectl: cannot open /dev/null on a closed "
+		    "standard descriptor: %s\n", strerror(errno));
+		return LT_E_RUNTIME;
+	}
 	lt_sig_init();
 	if (argc == 2 && !strcmp(argv[1], "--version"))
 		argv[1] = "version";

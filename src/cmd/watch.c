@@ -574,10 +574,9 @@ open_outputs(struct watch *w, struct lt_error *err)
 			stdout_failed(w);
 	}
 	if (path) {
-		if (lt_rec_open(&w->rec, path, err) < 0)
+		if (lt_rec_open(&w->rec, path, w->redact, err) < 0)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
-		lt_rec_set_redaction(w->rec, w->redact);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
 		    ctx->conn, lattice, NULL, err) == 0)
 			return -1;

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
+#include "latticectl/output.h"
 #include "latticectl/sig.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -475,6 +476,29 @@ open_std_fds(void)
 	return 0;
 }
 
+/* Whether everything printed reached stdout, checked once here for every
+ * command (git's check_write): a failed write (a full disk, a closed
+ * stdout) turns a success into exit 6 with one line; a reader that went
+ * away (EPIPE, 'latticectl show x | head') is a quiet end. A command that
+ * failed has said why already. */
+static int
+check_stdout(int rc)
+{
+	bool failed = ferror(stdout);
+	int e = errno;
+
+	if (fflush(stdout) != 0) {
+		failed = true;
+		e = errno;
+	}
+	if (!failed || rc >= LT_E_USAGE || e == EPIPE ||
+	    lt_output_reader_gone(stdout))
+		return rc;
+	fprintf(stderr, "latticectl: write error on stdout: %s\n",
+	    strerror(e));
+	return LT_E_RUNTIME;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -488,9 +512,7 @@ main(int argc, char **argv)
 	lt_sig_init();
 	if (argc == 2 && !strcmp(argv[1], "--version"))
 		argv[1] = "version";
-	rc = lt_dispatch(argc - 1, argv + 1, NULL);
-	if (fflush(stdout) != 0 && rc == 0)
-		rc = 0;	/* EPIPE or closed stdout: nothing left to say */
+	rc = check_stdout(lt_dispatch(argc - 1, argv + 1, NULL));
 	lt_conn_shutdown();
 	return rc;
 }

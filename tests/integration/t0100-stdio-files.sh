@@ -153,4 +153,29 @@ is "$WAIT_RC:$(ftype fifo.ltrec)" "0:fifo" "sub --record FIFO: written in place"
 wait_pid "$fifo_reader" 20
 is "$(tail -1 fifo.ltrec.out | jq -r .kind)" end "the reader got the whole recording"
 
+# --- write errors on stdout: exit 6 with one line, never a quiet 0 ---
+to_full() { "$@" >/dev/full; }
+closed() { "$@" >&-; }
+write_error() {	# DESC CMD...: exit 6, one line naming the write error
+	local desc=$1
+	shift
+	exit_code 6 "$desc" "$@"
+	is "$(lines last.err):$(grep -Ec 'cannot write|write error' last.err)" 1:1 \
+	    "$desc: one line says so"
+}
+write_error "show FILE >/dev/full" to_full lt show kv.ltrec
+write_error "config show >/dev/full" to_full lt config show
+write_error "version >/dev/full" to_full lt version
+write_error "--help >/dev/full" to_full lt --help
+write_error "watch --help >/dev/full" to_full lt watch --help
+write_error "kv get KEY >&-" closed lt kv get app-config
+exit_code 6 "kv snapshot >&-" closed lt kv snapshot
+like "$(cat last.err)" "cannot write .*Bad file descriptor" \
+    "kv snapshot >&-: says it could not write"
+unlike "$(cat last.err)" "keys \(" "kv snapshot >&-: no success summary"
+exit_code 6 "kv snapshot >/dev/full" to_full lt kv snapshot
+unlike "$(cat last.err)" "keys \(" "kv snapshot >/dev/full: no success summary"
+exit_code 0 "a reader that goes away is no error: show | true" \
+    bash -c 'set -o pipefail; "$0" show kv.ltrec | true' "$LATTICECTL"
+
 done_testing

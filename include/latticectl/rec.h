@@ -130,6 +130,11 @@ int lt_rec_reader_next(struct lt_rec_reader *rd, struct cJSON **rec,
     struct lt_error *err);
 bool lt_rec_reader_truncated(const struct lt_rec_reader *rd);
 bool lt_rec_reader_complete(const struct lt_rec_reader *rd); /* saw end */
+/* After reading to the end: -1 with err (LT_E_RUNTIME, "'path' is not a
+ * latticectl recording") when not one line was a record (random bytes, a
+ * text file, an empty file), else 0. */
+int lt_rec_reader_check(const struct lt_rec_reader *rd, const char *path,
+    struct lt_error *err);
 uint64_t lt_rec_reader_line(const struct lt_rec_reader *rd);
 void lt_rec_reader_close(struct lt_rec_reader *rd);
 

@@ -51,6 +51,10 @@ load(const char *path, enum lt_redact_mode m, struct lt_error *err)
 	if (lt_rec_reader_truncated(rd))
 		fprintf(stderr, "latticectl: report: warning: %s: the last line "
 		    "is truncated (the recording was cut off)\n", path);
+	if (lt_rec_reader_check(rd, path, err) < 0) {
+		cJSON_Delete(recs);
+		recs = NULL;
+	}
 	lt_rec_reader_close(rd);
 	return recs;
 }

@@ -143,10 +143,10 @@ lt_rec_open(struct lt_rec **out, const char *path, enum lt_redact_mode m,
 
 	*out = NULL;
 	if (!strcmp(path, "-"))
-		return lt_error_set(err, LT_E_USAGE, "a recording cannot go to "
-		    "stdout ('-'), which carries the command's own output: name "
-		    "a file (watch, sub and kv watch -o ndjson write a recording "
-		    "to stdout)");
+		return lt_error_set(err, LT_E_USAGE, "a recording cannot go "
+		    "to stdout ('-'), which carries the command's own output: "
+		    "name a file (watch, sub and kv watch -o ndjson write a "
+		    "recording to stdout)");
 	if (lt_file_open(&f, path, LT_FILE_STREAM |
 	    (m == LT_REDACT_NONE ? LT_FILE_SECRET : 0), err) < 0)
 		return -1;
@@ -439,7 +439,7 @@ lt_rec_abandon(struct lt_rec *r)
 struct lt_rec_reader {
 	FILE *fp;
 	struct lt_buf line;
-	uint64_t lineno;
+	uint64_t lineno, records;
 	bool truncated, complete;
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
 };
@@ -538,6 +538,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {
 		if (!strcmp(cJSON_GetObjectItem(j, "kind")->valuestring, "end"))
 			rd->complete = true;
+		rd->records++;
 		redact_read(rd, j);
 		*rec = j;
 		return 1;
@@ -564,6 +565,17 @@ bool
 lt_rec_reader_complete(const struct lt_rec_reader *rd)
 {
 	return rd->complete;
+}
+
+int
+lt_rec_reader_check(const struct lt_rec_reader *rd, const char *path,
+    struct lt_error *err)
+{
+	if (rd->records > 0)
+		return 0;
+	return lt_error_set(err, LT_E_RUNTIME, "'%s' is not a latticectl "
+	    "recording (%s)", path, rd->lineno ? "not one line is a record" :
+	    "it is empty");
 }
 
 uint64_t

@@ -219,7 +219,8 @@ parse_format(const char *v)
 	return f < 0 ? LT_FMT_TEXT : (enum lt_format)f;
 }
 
-/* The error as one JSON object on stderr (STYLE §4). */
+/* The error as one JSON object on stderr (docs/architecture.md, Errors and
+ * exit codes). */
 static void
 print_json_error(int rc, const struct lt_error *err)
 {

@@ -1,7 +1,8 @@
 /* classify.h: NATS subject patterns against the lattice's request
- * subjects (protocol section 7). 'sub' classifies what it is asked to
- * subscribe to before it subscribes, labels each message it receives, and
- * 'doctor' uses the list of queue groups hosts and wadm answer in.
+ * subjects (docs/protocol.md, Observing without disturbing). 'sub'
+ * classifies what it is asked to subscribe to before it subscribes, labels
+ * each message it receives, and 'doctor' uses the list of queue groups
+ * hosts and wadm answer in.
  *
  * Subject syntax: dot-separated non-empty tokens; '*' matches one token,
  * '>' (last token only) one or more. Nothing here allocates except where
@@ -28,7 +29,7 @@ enum lt_class {
  * (INBOX) are not requests. */
 #define LT_CLASS_REQUESTS (LT_CLASS_CTL | LT_CLASS_WADM_API | \
 	LT_CLASS_JS_API | LT_CLASS_KV | LT_CLASS_HOST_REQ)
-/* The classes 'sub' requires --observe-requests for (DESIGN section 2):
+/* The classes 'sub' requires --observe-requests for (latticectl-sub(1)):
  * the requests, and the inboxes, where every other client's replies are
  * seen (config values, secrets). */
 #define LT_CLASS_GUARDED (LT_CLASS_REQUESTS | LT_CLASS_INBOX)
@@ -76,6 +77,38 @@ struct lt_class_hit {
  * at most max; returns how many. */
 size_t lt_classify_hits(const struct lt_classify *c, const char *pattern,
     int classes, struct lt_class_hit *out, size_t max);
+
+/* What a received message is to a request/reply observer. JetStream
+ * sends messages that carry a reply subject nobody answers as a reply:
+ * a delivery's reply is where the consumer acks, flow control's where
+ * the client says it keeps up. */
+enum lt_msg_role {
+	LT_ROLE_PLAIN,		/* no reply subject */
+	LT_ROLE_REQUEST,	/* a reply subject somebody should answer */
+	LT_ROLE_DELIVERY,	/* JetStream delivery: reply $JS.ACK.> */
+	LT_ROLE_FLOW_CONTROL,	/* server asks a push consumer: $JS.FC.> */
+	LT_ROLE_HEARTBEAT,	/* idle heartbeat: status 100, no reply */
+	LT_ROLE_ACK,		/* a consumer's ack on $JS.ACK.> */
+	LT_ROLE_FC_REPLY,	/* a client's answer on $JS.FC.> */
+};
+
+/* The role of a message on subject with reply (NULL: none) and status
+ * (its "Status" header, NULL: none). An ack or flow control answer that
+ * itself wants a reply (AckSync) is a request. */
+enum lt_msg_role lt_classify_role(const char *subject, const char *reply,
+    const char *status);
+/* True for the JetStream roles (delivery ... flow control reply). */
+bool lt_role_is_js(enum lt_msg_role r);
+/* "delivery", "flow-control", "heartbeat", "ack", "flow-control-reply";
+ * NULL for plain messages and requests. */
+const char *lt_role_name(enum lt_msg_role r);
+
+/* The pull request subject prefix; the rest is "STREAM.CONSUMER". */
+#define LT_JS_PULL_PREFIX "$JS.API.CONSUMER.MSG.NEXT."
+/* "STREAM.CONSUMER" of a delivery's ack subject ($JS.ACK.STREAM.CONSUMER.
+ * and five numbers, or with a domain and account hash in front and maybe
+ * a random token after), into out. False when ack is not one. */
+bool lt_js_ack_consumer(const char *ack, char *out, size_t len);
 
 /* Short name of one class bit: "ctl", "wadm.api", "$JS.API", "$KV",
  * "host-request", "inbox", "wide". */

@@ -1,8 +1,8 @@
 /* ctl.h: a read-mostly client for the wasmCloud 1.x control interface
- * ({prefix}.v1.{lattice}.*, protocol section 1): the CtlResponse envelope,
- * host.ping (scatter/gather), host.get (inventory), config.get and link.get,
- * and the decoders shared with 'replay' and 'show' (which meet the same
- * payloads in heartbeats and recordings).
+ * ({prefix}.v1.{lattice}.*, docs/protocol.md, Control interface): the
+ * CtlResponse envelope, host.ping (scatter/gather), host.get (inventory),
+ * config.get and link.get, and the decoders shared with 'replay' and
+ * 'show' (which meet the same payloads in heartbeats and recordings).
  *
  * Ownership (one rule for the whole API): every struct filled by an
  * lt_ctl_* call owns everything it points to (strings and cJSON trees);

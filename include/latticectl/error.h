@@ -1,4 +1,4 @@
-/* error.h: status codes (the exit codes of STYLE.md section 7) and the
+/* error.h: status codes (the exit codes of latticectl(1), EXIT STATUS) and the
  * caller-owned error struct every library call fills on failure. */
 #ifndef LATTICECTL_ERROR_H
 #define LATTICECTL_ERROR_H

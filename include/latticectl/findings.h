@@ -1,6 +1,6 @@
-/* findings.h: the expectations engine (DESIGN.md 5). Evaluates the
- * records of one replay phase against the manifest that phase deployed
- * and returns the findings as finding-record members
+/* findings.h: the expectations engine (docs/architecture.md, Findings).
+ * Evaluates the records of one replay phase against the manifest that
+ * phase deployed and returns the findings as finding-record members
  *   {"severity":"error"|"warning","id":ID,"title":T,"evidence":[seq...],
  *    "next":STEP}
  * ready for lt_rec_write(r, "finding", ...).

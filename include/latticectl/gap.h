@@ -1,8 +1,9 @@
-/* gap.h: turning a feed's connection items into gap records (DESIGN.md
- * 2, "gaps are never silent"): a disconnect followed by a reconnect is one
- * gap with its duration; slow-consumer drops are a gap with the number of
- * messages lost. Shared by the streaming commands (watch's rendering,
- * reusable by sub and replay). Nothing here prints. */
+/* gap.h: turning a feed's connection items into gap records
+ * (docs/architecture.md, Data path: "gaps are never silent"): a
+ * disconnect followed by a reconnect is one gap with its duration;
+ * slow-consumer drops are a gap with the number of messages lost. Shared
+ * by the streaming commands (watch's rendering, reusable by sub and
+ * replay). Nothing here prints. */
 #ifndef LATTICECTL_GAP_H
 #define LATTICECTL_GAP_H
 

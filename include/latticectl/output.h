@@ -14,8 +14,8 @@ enum lt_format {
 	LT_FMT_RAW,
 };
 
-/* Colour per STYLE.md 7: "always", "never", or "auto" (fd is a tty, TERM is
- * not dumb, NO_COLOR unset or empty). */
+/* Colour (docs/architecture.md, Output): "always", "never", or "auto" (fd
+ * is a tty, TERM is not dumb, NO_COLOR unset or empty). */
 bool lt_output_use_color(const char *when, int fd);
 
 /* Result of a checked write or flush. */
@@ -38,7 +38,7 @@ struct lt_colors {
 const struct lt_colors *lt_output_colors(bool on);
 
 /* A simple aligned table: add rows of cells, then print with an upper-case
- * header and two spaces between columns (STYLE.md 7). */
+ * header and two spaces between columns (docs/architecture.md, Output). */
 struct lt_table {
 	int ncols;
 	char **cells;		/* row-major, owned */

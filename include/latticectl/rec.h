@@ -1,4 +1,5 @@
-/* rec.h: recordings (DESIGN.md 4): one JSON object per line,
+/* rec.h: recordings (latticectl(5); docs/architecture.md, Recordings):
+ * one JSON object per line,
  *   {"schema":"latticectl.rec/1","seq":N,"t":"RFC3339Nano","kind":K,...}
  * append-only and flushed per record, so a crash leaves a valid prefix;
  * an "end" record marks a complete file. Kinds: meta, event, ctl.request,

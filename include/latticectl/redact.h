@@ -1,7 +1,8 @@
 /* redact.h: masking secret values before they are printed or recorded
- * (DESIGN.md 2 "kv", 3, 4). A value is masked as "<redacted:1a2b3c4d>",
- * 8 hex digits of a stable 64-bit hash of the bytes, so the same value
- * always gives the same mask and a diff still shows that it changed.
+ * (latticectl(5), REDACTION; docs/architecture.md, Redaction). A value is
+ * masked as "<redacted:1a2b3c4d>", 8 hex digits of a stable 64-bit hash of
+ * the bytes, so the same value always gives the same mask and a diff still
+ * shows that it changed.
  *
  * Caveat: the hash is not keyed (the mask must be the same on every
  * machine), so a short or guessable value can be found by trying

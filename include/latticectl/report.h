@@ -1,4 +1,4 @@
-/* report.h: bug-report bodies from a recording (DESIGN.md 2 report):
+/* report.h: bug-report bodies from a recording (latticectl-report(1)):
  * markdown for a GitHub issue (environment table, findings, a mermaid
  * sequenceDiagram per phase, the timeline in a collapsed <details>) and
  * one self-contained HTML file (inline CSS, no external URL) with the

@@ -1,7 +1,8 @@
 /* sig.h: SIGINT/SIGTERM handling for streaming commands. The first signal
  * wakes the registered feed so the command drains and exits 0; the second
- * ends the process at once with status 130 (STYLE.md 7). Records are
- * flushed one by one, so a recording is valid either way. */
+ * ends the process at once with status 130 (docs/architecture.md, Errors
+ * and exit codes). Records are flushed one by one, so a recording is valid
+ * either way. */
 #ifndef LATTICECTL_SIG_H
 #define LATTICECTL_SIG_H
 

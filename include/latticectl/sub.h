@@ -1,6 +1,7 @@
 /* sub.h: read-only subscriptions that feed a struct lt_feed. Core
  * subscriptions are always plain (never a queue group); stream reads use
- * ordered, ephemeral, ack-none consumers only (DESIGN.md 3). */
+ * ordered, ephemeral, ack-none consumers only (docs/architecture.md,
+ * Subscribing safely). */
 #ifndef LATTICECTL_SUB_H
 #define LATTICECTL_SUB_H
 

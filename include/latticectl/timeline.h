@@ -33,6 +33,9 @@ struct lt_msg_line {
 	const char *request_subject;	/* set: a reply to pair */
 	unsigned nreplies;		/* of that request, this one included */
 	int64_t latency_ns;
+	bool before_request;		/* seen before its request: no
+					 * latency_ns */
+	const char *role;		/* "delivery", ... (lt_role_name) */
 	bool no_responders;		/* the server's 503 for the request */
 	bool unanswered;		/* no reply came (sub's closing note) */
 	const char *window;		/* unanswered: within this, or NULL */
@@ -41,8 +44,10 @@ struct lt_msg_line {
 };
 /* Append "HH:MM:SS.mmm  " and then "rep #P[+]  LATENCY  REQUEST  ",
  * "503 #P  LATENCY  REQUEST  no responders", "unanswered #P  REQUEST  no
- * reply[ within WINDOW]", "req #P  SUBJECT  " or "SUBJECT  [-> REPLY  ]",
- * and (for a message) the payload cell, cut at max bytes. */
+ * reply[ within WINDOW]", "req #P  SUBJECT  ", "ROLE  SUBJECT  [-> REPLY
+ * ]" or "SUBJECT  [-> REPLY  ]", and (for a message) the payload cell,
+ * cut at max bytes. LATENCY is "seen before request" for a reply that
+ * came first. */
 void lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
     const struct lt_colors *c, size_t max);
 /* Append the line for a record that is not an event. */

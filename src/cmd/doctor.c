@@ -340,7 +340,8 @@ is_host_conn(const struct doctor *d, const cJSON *conn, const cJSON *subs)
 
 /* The host id of a per-host control subject, rest being what follows
  * "{prefix}.v1.{L}.": {component,provider,label,host}.<verb>.<id>
- * (protocol 1.2), or NULL. Borrowed from rest. */
+ * (docs/protocol.md, Who answers, and in which queue group), or NULL.
+ * Borrowed from rest. */
 static const char *
 per_host_id(const char *rest)
 {

@@ -368,7 +368,7 @@ run_ls(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	if (kv_target_parse(ctx, &t, err) < 0)
 		return LT_E_USAGE;
-	if (argc == 1) {	/* 'kv ls BUCKET' as DESIGN.md spells it */
+	if (argc == 1) {	/* 'kv ls BUCKET', latticectl-kv(1) */
 		snprintf(t.bucket, sizeof(t.bucket), "%s", argv[0]);
 		t.bucket_given = true;
 	}

@@ -331,7 +331,8 @@ replay_record_gap(struct replay *r, const struct lt_gap *g)
 }
 
 /* A connection item (messages go to replay_on_item): disconnects, reconnects,
- * client errors and drops become gap records (DESIGN.md 2). */
+ * client errors and drops become gap records (docs/architecture.md, Data
+ * path). */
 void
 replay_on_conn_item(struct replay *r, const struct lt_item *it)
 {

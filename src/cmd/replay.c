@@ -233,9 +233,9 @@ plan(struct replay *r, FILE *fp)
 	    r->new->name, r->new->version ? r->new->version : "");
 }
 
-/* A deploy needs --yes, or a yes on a terminal (STYLE.md 2, 7): without
- * a terminal to ask on, nothing is sent and the user is told to pass
- * --yes (exit 2). */
+/* A deploy needs --yes, or a yes on a terminal (latticectl-replay(1);
+ * docs/architecture.md, Errors and exit codes): without a terminal to ask
+ * on, nothing is sent and the user is told to pass --yes (exit 2). */
 static int
 confirm(struct replay *r, struct lt_error *err)
 {

@@ -70,7 +70,7 @@ int replay_subscribe(struct replay *r, struct lt_error *err);
 /* The feed's handler: one message into its record. */
 void replay_on_item(void *ud, const struct lt_item *it);
 /* A connection item: disconnects, reconnects, client errors and drops
- * become gap records (DESIGN.md 2). */
+ * become gap records (docs/architecture.md, Data path). */
 void replay_on_conn_item(struct replay *r, const struct lt_item *it);
 void replay_record_gap(struct replay *r, const struct lt_gap *g);
 /* Write a record from the main thread (takes the feed lock); takes

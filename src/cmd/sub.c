@@ -3,7 +3,10 @@
  * subjects are classified against the lattice's request subjects first and
  * overlapping ones need --observe-requests; --match-replies pairs requests
  * with their replies by reply subject and prints latency and unanswered
- * requests. */
+ * requests. JetStream deliveries, acks, flow control and heartbeats carry
+ * reply subjects nobody answers: they are shown by role, never paired. A
+ * reply that arrives before its request (the server's own replies can) is
+ * held a moment by the pair tracker and shown after the request. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -56,12 +59,14 @@ struct sub {
 	char **subjects;		/* what we subscribed to (borrowed) */
 	int nsubjects;
 	struct lt_pair *pair;		/* --match-replies */
+	struct lt_pair *pulls;		/* open pull requests, by consumer */
 	struct lt_rec *rec, *nd;	/* --record file, ndjson stdout */
 	const struct lt_colors *col;
 	struct lt_gap_tracker gt;
 	bool headers, done, stdout_closed, warned_uncovered;
 	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
 	uint64_t max_count, shown, skipped;
+	uint64_t deliveries, js_control;	/* JetStream roles seen */
 	int64_t idle_ns, last_msg;
 	struct lt_buf line, fields;
 	struct lt_error werr;		/* first write failure */
@@ -183,10 +188,11 @@ add_headers(struct lt_buf *b, const cJSON *h)
 	cJSON_free(text);
 }
 
-/* Record members for a message; pm is its pairing (NULL: none). */
+/* Record members for a message; pm is its pairing (NULL: none), role
+ * its JetStream role (NULL: none). */
 static void
 build_fields(struct sub *s, const struct view *v,
-    const struct lt_pair_match *pm, bool is_event)
+    const struct lt_pair_match *pm, const char *role, bool is_event)
 {
 	const struct lt_msg *m = v->m;
 	struct lt_buf *b = &s->fields;
@@ -200,12 +206,18 @@ build_fields(struct sub *s, const struct view *v,
 	}
 	if (pm && pm->id)
 		lt_buf_addf(b, ",\"pair\":%llu", (unsigned long long)pm->id);
+	if (role)
+		lt_buf_addf(b, ",\"role\":\"%s\"", role);
 	if (pm && (pm->kind == LT_PAIR_REPLY ||
 	    pm->kind == LT_PAIR_NO_RESPONDERS)) {
 		lt_buf_adds(b, ",\"request_subject\":");
 		lt_buf_add_json_str(b, pm->subject, strlen(pm->subject));
-		lt_buf_addf(b, ",\"latency_ms\":%.3f,\"reply_index\":%u",
-		    (double)pm->latency_ns / 1e6, pm->nreplies);
+		if (pm->before_request)
+			lt_buf_adds(b, ",\"before_request\":true");
+		else
+			lt_buf_addf(b, ",\"latency_ms\":%.3f", (double)
+			    pm->latency_ns / 1e6);
+		lt_buf_addf(b, ",\"reply_index\":%u", pm->nreplies);
 		if (pm->kind == LT_PAIR_NO_RESPONDERS)
 			lt_buf_adds(b, ",\"status\":\"no-responders\"");
 	}
@@ -234,7 +246,7 @@ text_headers(struct sub *s, const cJSON *h)
 
 static void
 display_text(struct sub *s, const struct view *v,
-    const struct lt_pair_match *pm)
+    const struct lt_pair_match *pm, const char *role)
 {
 	const struct lt_msg *m = v->m;
 	bool answer = pm && (pm->kind == LT_PAIR_REPLY ||
@@ -245,6 +257,8 @@ display_text(struct sub *s, const struct view *v,
 		.request_subject = answer ? pm->subject : NULL,
 		.nreplies = pm ? pm->nreplies : 0,
 		.latency_ns = pm ? pm->latency_ns : 0,
+		.before_request = pm && pm->before_request,
+		.role = role,
 		.no_responders = pm && pm->kind == LT_PAIR_NO_RESPONDERS,
 		.data = m->data, .len = (size_t)m->len,
 	};
@@ -257,7 +271,8 @@ display_text(struct sub *s, const struct view *v,
 }
 
 static void
-display(struct sub *s, const struct view *v, const struct lt_pair_match *pm)
+display(struct sub *s, const struct view *v, const struct lt_pair_match *pm,
+    const char *role)
 {
 	const struct lt_msg *m = v->m;
 
@@ -269,7 +284,7 @@ display(struct sub *s, const struct view *v, const struct lt_pair_match *pm)
 		break;
 	case LT_FMT_TEXT:
 	case LT_FMT_WIDE:
-		display_text(s, v, pm);
+		display_text(s, v, pm, role);
 		break;
 	default:
 		break;	/* ndjson goes through record() */
@@ -296,6 +311,9 @@ track_request(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
 	pm->subject = m->subject;
 	pm->reply = m->reply;
 	pm->id = lt_pair_request(s->pair, m->subject, m->reply, m->recv_ns, 0);
+	if (pm->id && lt_str_has_prefix(m->subject, LT_JS_PULL_PREFIX))
+		lt_pair_request(s->pulls, m->reply, m->subject +
+		    strlen(LT_JS_PULL_PREFIX), m->recv_ns, 0);
 	if (pm->id && !covered(s, m->reply) && !s->warned_uncovered &&
 	    !s->ctx->cfg->quiet) {
 		s->warned_uncovered = true;
@@ -306,51 +324,155 @@ track_request(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
 }
 
 /* Show and record a message, redacted once for both (struct view); a
- * reply is redacted as its request's subject asks (lt_redact_subject). */
+ * reply is redacted as its request's subject asks (lt_redact_subject).
+ * role: its JetStream role's name, or NULL. */
 static void
 show_msg(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
-    bool is_reply)
+    bool is_reply, const char *role)
 {
 	struct view v;
 	char kbuf[32];
-	const char *kind;
+	const char *kind = "msg";
 
 	view_open(&v, s, m, is_reply ? pmp->subject : NULL);
-	display(s, &v, pmp);
+	display(s, &v, pmp, role);
 	if (s->nd || s->rec) {
-		kind = record_kind(s, is_reply ? pmp->subject : m->subject,
-		    is_reply, kbuf, sizeof(kbuf));
-		build_fields(s, &v, pmp, !strcmp(kind, "event"));
+		if (role == NULL)	/* a delivery is no event, no ctl */
+			kind = record_kind(s, is_reply ? pmp->subject :
+			    m->subject, is_reply, kbuf, sizeof(kbuf));
+		build_fields(s, &v, pmp, role, !strcmp(kind, "event"));
 		record(s, kind, m->recv_ns, true);
 	}
 	view_close(&v);
 }
 
-/* Pair (on subjects alone), then show and record. */
+/* Count, show and record one message; --count ends sub. */
 static void
-on_msg(struct sub *s, const struct lt_msg *m)
+emit(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
+    bool is_reply, const char *role)
 {
-	struct lt_pair_match pm, *pmp = NULL;
-	bool is_reply = false;
-
-	s->last_msg = lt_mono_ns();
-	if (s->pair) {
-		is_reply = lt_pair_reply(s->pair, m->subject, m->recv_ns,
-		    lt_msg_is_no_responders(m), lt_classify_subject(&s->cls,
-		    m->subject) == LT_CLASS_INBOX, &pm) == 1;
-		if (!is_reply && m->reply)
-			track_request(s, m, &pm);
-		if (is_reply || m->reply)
-			pmp = &pm;
-	}
-	if (!is_reply && m->sub_id == INBOX_SUB) {
-		s->skipped++;	/* a reply to traffic we do not observe */
-		return;
-	}
 	s->shown++;
-	show_msg(s, m, pmp, is_reply);
+	show_msg(s, m, pmp, is_reply, role);
 	if (s->max_count && s->shown >= s->max_count)
 		s->done = true;
+}
+
+static void
+free_held(struct lt_item *it)
+{
+	lt_item_release(it);
+	free(it);
+}
+
+/* A held reply no request claimed (lt_pair_release_held, or the hold was
+ * full): shown as the plain message it is when a subject of ours asked
+ * for it, not once sub is done. */
+static void
+on_unheld(void *ud, const struct lt_pair_match *pm)
+{
+	struct sub *s = ud;
+	struct lt_item *it = pm->data;
+
+	if (pm->kind != LT_PAIR_UNMATCHED)
+		return;
+	if (it->msg.sub_id == INBOX_SUB || s->done)
+		s->skipped++;
+	else
+		emit(s, &it->msg, NULL, false, NULL);
+	free_held(it);
+}
+
+/* Keep a message on an inbox that answers no open request: its request
+ * may still come (the server's own replies can overtake it). */
+static void
+hold(struct sub *s, struct lt_item *it)
+{
+	struct lt_item *h = lt_xmalloc(sizeof(*h));
+
+	*h = *it;
+	lt_pair_hold(s->pair, h->msg.subject, h->msg.recv_ns,
+	    lt_msg_is_no_responders(&h->msg), strlen(h->msg.subject) +
+	    (size_t)h->msg.len, h, on_unheld, s);
+}
+
+/* After request m was shown: the replies to it that came first. */
+static void
+emit_held(struct sub *s, const struct lt_msg *m)
+{
+	struct lt_pair_match pm;
+
+	while (!s->done && lt_pair_take_held(s->pair, m->reply, &pm) == 1) {
+		emit(s, &((struct lt_item *)pm.data)->msg, &pm, true, NULL);
+		free_held(pm.data);
+	}
+}
+
+/* The message's role; JetStream's are counted. */
+static enum lt_msg_role
+msg_role(struct sub *s, const struct lt_msg *m)
+{
+	enum lt_msg_role r = lt_classify_role(m->subject, m->reply,
+	    m->len == 0 ? lt_msg_header(m, "Status") : NULL);
+
+	if (r == LT_ROLE_DELIVERY)
+		s->deliveries++;
+	else if (lt_role_is_js(r))
+		s->js_control++;
+	return r;
+}
+
+/* A pulled message reaches the pull request's inbox with its own
+ * subject, so it pairs through its ack subject's consumer with that
+ * consumer's latest open pull request. 1 with *pm filled, else 0. */
+static int
+pull_reply(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
+{
+	struct lt_pair_match pull;
+	char key[512];
+
+	if (!lt_js_ack_consumer(m->reply, key, sizeof(key)) ||
+	    lt_pair_reply(s->pulls, key, m->recv_ns, false, false, &pull) != 1)
+		return 0;
+	return lt_pair_reply(s->pair, pull.subject, m->recv_ns, false, false,
+	    pm);
+}
+
+/* Pair (on subjects alone), then show and record. True when the item is
+ * kept (held until its request comes). */
+static bool
+on_msg(struct sub *s, struct lt_item *it)
+{
+	const struct lt_msg *m = &it->msg;
+	enum lt_msg_role role = msg_role(s, m);
+	bool is_reply, inbox, observed = m->sub_id != INBOX_SUB;
+	struct lt_pair_match pm, *pmp = NULL;
+
+	s->last_msg = lt_mono_ns();
+	if (s->pair && role == LT_ROLE_DELIVERY)
+		pmp = pull_reply(s, m, &pm) == 1 ? &pm : NULL;
+	is_reply = pmp != NULL;
+	if (s->pair && !lt_role_is_js(role)) {
+		inbox = lt_classify_subject(&s->cls, m->subject) ==
+		    LT_CLASS_INBOX;
+		is_reply = lt_pair_reply(s->pair, m->subject, m->recv_ns,
+		    lt_msg_is_no_responders(m), inbox && m->reply, &pm) == 1;
+		if (!is_reply && inbox && !m->reply) {
+			hold(s, it);
+			return true;
+		}
+		if (!is_reply && m->reply && observed)
+			track_request(s, m, &pm);
+		if (is_reply || (m->reply && observed))
+			pmp = &pm;
+	}
+	if (!is_reply && !observed) {
+		s->skipped++;	/* a reply to traffic we do not observe */
+		return false;
+	}
+	emit(s, m, pmp, is_reply, lt_role_name(role));
+	if (pmp && !is_reply)
+		emit_held(s, m);
+	return false;
 }
 
 static void
@@ -632,25 +754,33 @@ static int
 loop(struct sub *s)
 {
 	struct lt_item it;
+	bool kept;
 	int rc;
 
 	while (!s->done) {
 		rc = lt_feed_next(s->feed, next_deadline(s), &it);
 		if (rc < 0)
 			break;	/* signal: drain and exit 0 */
+		kept = false;
 		if (rc > 0 && it.kind == LT_ITEM_MSG)
-			on_msg(s, &it.msg);
+			kept = on_msg(s, &it);
 		else if (rc > 0)
 			on_conn_item(s, &it);
-		if (rc > 0)
+		if (rc > 0 && !kept)
 			lt_item_release(&it);
-		if (s->pair)
+		if (s->pair) {
+			lt_pair_release_held(s->pair, lt_now_ns(), on_unheld,
+			    s);
 			lt_pair_expire(s->pair, lt_now_ns(), on_closed, s);
+			lt_pair_expire(s->pulls, lt_now_ns(), NULL, NULL);
+		}
 		if (rc == 0 || it.backlog == 0)
 			flush_outputs(s);
 		if (rc == 0 && s->idle_ns && s->last_msg + s->idle_ns <= lt_mono_ns())
 			break;
 	}
+	if (s->pair)	/* their requests will not come now */
+		lt_pair_release_held(s->pair, INT64_MAX, on_unheld, s);
 	check_dropped(s);
 	flush_outputs(s);
 	return 0;
@@ -665,6 +795,8 @@ summary_json(struct sub *s)
 	cJSON_AddNumberToObject(f, "messages", (double)s->shown);
 	cJSON_AddNumberToObject(f, "gaps", (double)s->gt.gaps);
 	cJSON_AddNumberToObject(f, "dropped", (double)s->gt.dropped);
+	cJSON_AddNumberToObject(f, "deliveries", (double)s->deliveries);
+	cJSON_AddNumberToObject(f, "jetstream_control", (double)s->js_control);
 	if (st) {
 		cJSON_AddNumberToObject(f, "requests", (double)st->requests);
 		cJSON_AddNumberToObject(f, "paired", (double)st->paired);
@@ -675,38 +807,51 @@ summary_json(struct sub *s)
 		cJSON_AddNumberToObject(f, "open", (double)st->open);
 		cJSON_AddNumberToObject(f, "unmatched_replies",
 		    (double)st->unmatched);
+		cJSON_AddNumberToObject(f, "before_request",
+		    (double)st->before_request);
+		cJSON_AddNumberToObject(f, "held_evicted", (double)st->evicted);
 	}
 	return f;
+}
+
+/* The pairing part of the summary line. */
+static void
+write_pair_summary(const struct lt_pair_stats *st)
+{
+	char mn[32], avg[32], mx[32];
+
+	lt_duration_format(st->lat_min_ns, mn, sizeof(mn));
+	lt_duration_format(st->timed ? st->lat_sum_ns / (int64_t)st->timed :
+	    0, avg, sizeof(avg));
+	lt_duration_format(st->lat_max_ns, mx, sizeof(mx));
+	fprintf(stderr, "; %llu requests, %llu paired (%llu extra replies, "
+	    "%llu replies seen before their request), %llu unanswered, %llu "
+	    "no-responders, %llu still in their reply window, %llu replies to "
+	    "requests not observed (%llu released early: too many held); "
+	    "latency min %s avg %s max %s",
+	    (unsigned long long)st->requests, (unsigned long long)st->paired,
+	    (unsigned long long)st->extra,
+	    (unsigned long long)st->before_request,
+	    (unsigned long long)st->unanswered,
+	    (unsigned long long)st->no_responders,
+	    (unsigned long long)st->open, (unsigned long long)st->unmatched,
+	    (unsigned long long)st->evicted, mn, avg, mx);
 }
 
 static void
 write_summary(struct sub *s)
 {
-	const struct lt_pair_stats *st = s->pair ? lt_pair_stats(s->pair) : NULL;
-	char mn[32], avg[32], mx[32];
-
 	if (s->ctx->cfg->quiet)
 		return;
 	fprintf(stderr, "latticectl: sub: %llu messages", (unsigned long long)
 	    s->shown);
-	if (st) {
-		lt_duration_format(st->lat_min_ns, mn, sizeof(mn));
-		lt_duration_format(st->paired ? st->lat_sum_ns /
-		    (int64_t)st->paired : 0, avg, sizeof(avg));
-		lt_duration_format(st->lat_max_ns, mx, sizeof(mx));
-		fprintf(stderr, "; %llu requests, %llu paired (%llu extra "
-		    "replies), %llu unanswered, %llu no-responders, %llu still "
-		    "in their reply window, %llu replies to requests not observed; "
-		    "latency min %s avg %s max %s",
-		    (unsigned long long)st->requests,
-		    (unsigned long long)st->paired,
-		    (unsigned long long)st->extra,
-		    (unsigned long long)st->unanswered,
-		    (unsigned long long)st->no_responders,
-		    (unsigned long long)st->open,
-		    (unsigned long long)st->unmatched,
-		    mn, avg, mx);
-	}
+	if (s->pair)
+		write_pair_summary(lt_pair_stats(s->pair));
+	if (s->deliveries || s->js_control)
+		fprintf(stderr, "; %llu JetStream deliveries and %llu acks, "
+		    "flow control and heartbeats (not requests)",
+		    (unsigned long long)s->deliveries,
+		    (unsigned long long)s->js_control);
 	fprintf(stderr, "; %llu gaps, %llu dropped\n",
 	    (unsigned long long)s->gt.gaps, (unsigned long long)s->gt.dropped);
 }
@@ -738,8 +883,10 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 		s->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
 	s->col = lt_output_colors(s->ctx->color_out &&
 	    s->ctx->format <= LT_FMT_WIDE);
-	if (lt_args_has(a, "match-replies"))
+	if (lt_args_has(a, "match-replies")) {
 		s->pair = lt_pair_create(cfg->timeout_ns);
+		s->pulls = lt_pair_create(cfg->timeout_ns);
+	}
 	if (lt_ctx_connect(s->ctx, err) < 0)
 		return -1;
 	s->feed = lt_feed_create(4096);
@@ -772,7 +919,12 @@ teardown(struct sub *s, int rc)
 		lt_rec_close(s->nd, summary_json(s), NULL);
 	else if (s->nd)
 		lt_rec_abandon(s->nd);
+	if (s->pair) {	/* nothing is held after loop(); to be sure */
+		s->done = true;
+		lt_pair_release_held(s->pair, INT64_MAX, on_unheld, s);
+	}
 	lt_pair_destroy(s->pair);
+	lt_pair_destroy(s->pulls);
 	lt_buf_release(&s->line);
 	lt_buf_release(&s->fields);
 }
@@ -810,7 +962,10 @@ const struct lt_cmd cmd_sub_entry = {
 	    "subscribed, a request\nnobody answers times out instead of "
 	    "failing fast, and other clients' replies\nare seen.\n--match-replies also watches <inbox-prefix>.> "
 	    "and pairs replies by reply subject;\nrequests without a reply "
-	    "within --timeout are reported unanswered.",
+	    "within --timeout are reported unanswered; a reply seen\nbefore "
+	    "its request is paired after it (\"seen before request\").\n"
+	    "JetStream deliveries, acks, flow control and heartbeats are "
+	    "shown by role,\nnever as requests.",
 	.flags = LT_CMD_ANY_LATTICE,
 	.opts = sub_opts,
 	.min_args = 1,

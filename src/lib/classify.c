@@ -230,6 +230,64 @@ lt_class_name(int bit)
 	return "other";
 }
 
+enum lt_msg_role
+lt_classify_role(const char *subject, const char *reply, const char *status)
+{
+	if (reply && *reply) {
+		if (lt_str_has_prefix(reply, "$JS.ACK."))
+			return LT_ROLE_DELIVERY;
+		if (lt_str_has_prefix(reply, "$JS.FC."))
+			return LT_ROLE_FLOW_CONTROL;
+		return LT_ROLE_REQUEST;
+	}
+	if (status && !strcmp(status, "100"))
+		return LT_ROLE_HEARTBEAT;
+	if (lt_str_has_prefix(subject, "$JS.ACK."))
+		return LT_ROLE_ACK;
+	if (lt_str_has_prefix(subject, "$JS.FC."))
+		return LT_ROLE_FC_REPLY;
+	return LT_ROLE_PLAIN;
+}
+
+bool
+lt_role_is_js(enum lt_msg_role r)
+{
+	return r >= LT_ROLE_DELIVERY && r <= LT_ROLE_FC_REPLY;
+}
+
+const char *
+lt_role_name(enum lt_msg_role r)
+{
+	static const char *const names[] = { NULL, NULL, "delivery",
+	    "flow-control", "heartbeat", "ack", "flow-control-reply" };
+
+	return (size_t)r < LT_ARRAY_SIZE(names) ? names[r] : NULL;
+}
+
+bool
+lt_js_ack_consumer(const char *ack, char *out, size_t len)
+{
+	const char *t[16], *rest;
+	size_t tl[16], n = 0, first;
+
+	if (!lt_str_has_prefix(ack, "$JS.ACK."))
+		return false;
+	rest = ack + strlen("$JS.ACK.");
+	while (n < LT_ARRAY_SIZE(t) && (t[n] = next_token(&rest, &tl[n])))
+		n++;
+	if (n == 7)
+		first = 0;
+	else if (n == 9 || n == 10)
+		first = 2;	/* domain and account hash in front */
+	else
+		return false;
+	if (tl[first] == 0 || tl[first + 1] == 0 ||
+	    (size_t)snprintf(out, len, "%.*s.%.*s", (int)tl[first],
+	    t[first], (int)tl[first + 1], t[first + 1]) >= len)
+		return false;
+	return true;
+}
+
 static void
 add_group(struct lt_queue_group *g, const char *owner, const char *name,
     const char *subject)

@@ -18,9 +18,10 @@ struct lt_feed *lt_conn_feed(struct lt_conn *c);
  * as nats.c's own requests use it; borrowed from the settings. */
 const char *lt_conn_inbox_prefix(struct lt_conn *c);
 
-/* Map a natsStatus to our codes and append nats_GetLastError() (STYLE.md 4):
- * timeouts and no responders -> LT_E_TIMEOUT, connect/auth ->
- * LT_E_CONNECT, anything else -> LT_E_RUNTIME. Returns -1. */
+/* Map a natsStatus to our codes and append nats_GetLastError()
+ * (docs/architecture.md, Errors and exit codes): timeouts and no
+ * responders -> LT_E_TIMEOUT, connect/auth -> LT_E_CONNECT, anything else
+ * -> LT_E_RUNTIME. Returns -1. */
 int lt_error_nats(struct lt_error *err, natsStatus s, const char *fmt, ...)
     LT_PRINTF(3, 4);
 

@@ -1,6 +1,7 @@
 /* findings.c: evaluate a replay phase's records against the target
- * manifest (findings.h, DESIGN.md 5). One pass collects facts per config,
- * per component and per host; the checks then turn facts into findings. */
+ * manifest (findings.h; docs/architecture.md, Findings). One pass
+ * collects facts per config, per component and per host; the checks then
+ * turn facts into findings. */
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdbool.h>

@@ -33,8 +33,8 @@ struct lt_rec {
 
 /* ---- redaction: the one place records are redacted, written or read ---- */
 
-/* Members that hold payloads (DESIGN.md 4); everything else in a record
- * is latticectl's own description of it. */
+/* Members that hold payloads (latticectl(5), REDACTION); everything else
+ * in a record is latticectl's own description of it. */
 static const char *const payload_members[] = {
 	"event", "payload", "value", "entries", "headers", NULL,
 };

@@ -1,5 +1,6 @@
 /* timeline.c: text lines for recording records (timeline.h). */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "latticectl/event.h"
@@ -190,6 +191,9 @@ msg_line(const cJSON *rec, const struct lt_colors *col, struct lt_buf *out)
 		.request_subject = lt_json_str(rec, "request_subject"),
 		.nreplies = nreplies > 0 ? (unsigned)nreplies : 0,
 		.latency_ns = (int64_t)(lt_json_num(rec, "latency_ms", 0) * 1e6),
+		.before_request = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		    rec, "before_request")),
+		.role = lt_json_str(rec, "role"),
 		.no_responders = status && !strcmp(status, "no-responders"),
 		.unanswered = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec,
 		    "answered")),
@@ -263,7 +267,10 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 
 	lt_time_format_short(m->t_ns, t, sizeof(t));
 	lt_buf_addf(b, "%s%s%s  ", c->dim, t, c->reset);
-	lt_duration_format(m->latency_ns, lat, sizeof(lat));
+	if (m->before_request)
+		snprintf(lat, sizeof(lat), "seen before request");
+	else
+		lt_duration_format(m->latency_ns, lat, sizeof(lat));
 	if (m->request_subject && m->unanswered) {
 		lt_buf_addf(b, "%sunanswered #%llu%s  %s  no reply%s%s", c->red,
 		    (unsigned long long)m->pair, c->reset, m->request_subject,
@@ -276,14 +283,19 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 		    c->reset);
 		return;
 	}
-	if (m->request_subject)
+	if (m->request_subject) {
 		lt_buf_addf(b, "%srep #%llu%s  %s  %s%s%s  ", c->green,
 		    (unsigned long long)m->pair, m->nreplies > 1 ? "+" : "",
 		    lat, c->bold, m->request_subject, c->reset);
-	else if (m->pair)
+		if (m->role)	/* a pulled message */
+			lt_buf_addf(b, "%s %s  ", m->role, m->subject);
+	} else if (m->pair)
 		lt_buf_addf(b, "%sreq #%llu%s  %s%s%s  ", c->cyan,
 		    (unsigned long long)m->pair, c->reset, c->bold, m->subject,
 		    c->reset);
+	else if (m->role)
+		lt_buf_addf(b, "%s%s%s  %s%s%s  ", c->dim, m->role, c->reset,
+		    c->bold, m->subject, c->reset);
 	else
 		lt_buf_addf(b, "%s%s%s  ", c->bold, m->subject, c->reset);
 	if (!m->pair && m->reply)

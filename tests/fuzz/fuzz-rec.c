@@ -1,4 +1,4 @@
-/* fuzz-rec: reading a recording file (DESIGN.md 4) record by record,
+/* fuzz-rec: reading a recording file (latticectl(5)) record by record,
  * including bad and truncated lines. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -689,6 +689,158 @@ cmd_responder(natsConnection *nc, struct args *a)
 	return 0;
 }
 
+/* overtake SUBJECT --count N: the order an observer can see a reply the
+ * server generates in: each reply (on its own inbox) is published before
+ * the request that names that inbox. */
+static int
+cmd_overtake(natsConnection *nc, struct args *a)
+{
+	char inbox[128], body[64];
+	natsStatus s = NATS_OK;
+	uint64_t i;
+
+	for (i = 0; s == NATS_OK && i < a->count; i++) {
+		snprintf(inbox, sizeof(inbox), "_INBOX.overtake.%llu",
+		    (unsigned long long)i);
+		snprintf(body, sizeof(body), "{\"answer\":%llu}",
+		    (unsigned long long)i);
+		s = natsConnection_PublishString(nc, inbox, body);
+		if (s == NATS_OK)
+			s = natsConnection_PublishRequestString(nc, a->pos[0],
+			    inbox, "{}");
+	}
+	if (s == NATS_OK)
+		s = natsConnection_Flush(nc);
+	return s == NATS_OK ? 0 : fail_nats(a->pos[0], s);
+}
+
+/* js-traffic's KV part: a watch on the whole bucket, count puts and
+ * reads, then the watch must see every put (push deliveries). */
+static natsStatus
+js_kv_rounds(kvStore *kv, uint64_t count)
+{
+	kvWatcher *w = NULL;
+	kvEntry *e = NULL;
+	natsStatus s = kvStore_WatchAll(&w, kv, NULL);
+	uint64_t i, seen = 0;
+	char key[32], val[32];
+
+	for (i = 0; s == NATS_OK && i < count; i++) {
+		snprintf(key, sizeof(key), "k%llu", (unsigned long long)i);
+		snprintf(val, sizeof(val), "{\"n\":%llu}",
+		    (unsigned long long)i);
+		s = kvStore_PutString(NULL, kv, key, val);
+		if (s == NATS_OK)
+			s = kvStore_Get(&e, kv, key);
+		kvEntry_Destroy(e);
+		e = NULL;
+	}
+	while (s == NATS_OK && seen < count &&
+	    (s = kvWatcher_Next(&e, w, 5000)) == NATS_OK) {
+		seen += e != NULL && kvEntry_Operation(e) == kvOp_Put;
+		kvEntry_Destroy(e);
+		e = NULL;
+	}
+	kvWatcher_Destroy(w);
+	return s;
+}
+
+/* js-traffic's pull part: a durable pull consumer, one fetch, acks. */
+static natsStatus
+js_pull(jsCtx *js, const char *stream, const char *filter)
+{
+	natsSubscription *sub = NULL;
+	natsMsgList list = { 0 };
+	jsSubOptions so;
+	natsStatus s;
+	int i;
+
+	jsSubOptions_Init(&so);
+	so.Stream = stream;
+	s = js_PullSubscribe(&sub, js, filter, "puller", NULL, &so, NULL);
+	if (s == NATS_OK)
+		s = natsSubscription_Fetch(&list, sub, 3, 5000, NULL);
+	for (i = 0; s == NATS_OK && i < list.Count; i++)
+		s = natsMsg_Ack(list.Msgs[i], NULL);
+	natsMsgList_Destroy(&list);
+	natsSubscription_Destroy(sub);
+	return s;
+}
+
+/* js-traffic BUCKET --count N: what a JetStream client sends: N
+ * $JS.API.INFO calls, a KV bucket, a watch, N puts and reads, stream
+ * info, a pull with acks. Prints "done". */
+static int
+cmd_js_traffic(natsConnection *nc, struct args *a)
+{
+	jsCtx *js = NULL;
+	kvStore *kv = NULL;
+	jsAccountInfo *ai = NULL;
+	jsStreamInfo *si = NULL;
+	kvConfig cfg;
+	char stream[160], filter[160];
+	natsStatus s = natsConnection_JetStream(&js, nc, NULL);
+	uint64_t i;
+
+	for (i = 0; s == NATS_OK && i < a->count; i++) {
+		s = js_GetAccountInfo(&ai, js, NULL, NULL);
+		jsAccountInfo_Destroy(ai);
+	}
+	kvConfig_Init(&cfg);
+	cfg.Bucket = a->pos[0];
+	if (s == NATS_OK)
+		s = js_CreateKeyValue(&kv, js, &cfg);
+	if (s == NATS_OK)
+		s = js_kv_rounds(kv, a->count);
+	snprintf(stream, sizeof(stream), "KV_%s", a->pos[0]);
+	snprintf(filter, sizeof(filter), "$KV.%s.>", a->pos[0]);
+	if (s == NATS_OK)
+		s = js_GetStreamInfo(&si, js, stream, NULL, NULL);
+	jsStreamInfo_Destroy(si);
+	if (s == NATS_OK)
+		s = js_pull(js, stream, filter);
+	kvStore_Destroy(kv);
+	jsCtx_Destroy(js);
+	if (s != NATS_OK)
+		return fail_nats(a->pos[0], s);
+	printf("done\n");
+	return 0;
+}
+
+/* js-push STREAM SUBJECT: a push consumer on STREAM's SUBJECT with 100ms
+ * idle heartbeats
+ * and flow control, acking what it gets. Prints "ready" once it is
+ * consuming; runs until killed. */
+static int
+cmd_js_push(natsConnection *nc, struct args *a)
+{
+	natsSubscription *sub = NULL;
+	jsCtx *js = NULL;
+	natsMsg *m = NULL;
+	jsSubOptions so;
+	natsStatus s = natsConnection_JetStream(&js, nc, NULL);
+
+	jsSubOptions_Init(&so);
+	so.Stream = a->pos[0];
+	so.Config.Heartbeat = 100 * 1000000LL;
+	so.Config.FlowControl = true;
+	if (s == NATS_OK)
+		s = js_SubscribeSync(&sub, js, a->pos[1], NULL, &so, NULL);
+	if (s != NATS_OK) {
+		jsCtx_Destroy(js);
+		return fail_nats(a->pos[0], s);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (natsSubscription_NextMsg(&m, sub, 1000000) == NATS_OK) {
+		natsMsg_Ack(m, NULL);
+		natsMsg_Destroy(m);
+	}
+	natsSubscription_Destroy(sub);
+	jsCtx_Destroy(js);
+	return 0;
+}
+
 /* thief SUBJECT GROUP: join a queue group and never answer, the hazard
  * doctor must find. Prints "ready" once subscribed, then "took SUBJECT"
  * per message taken, until killed. */
@@ -739,6 +891,9 @@ static const struct subcmd subcmds[] = {
 	{ "responder", "SUBJECT [GROUP|-] [REPLY|@FILE]", 1, 3, true,
 	    cmd_responder },
 	{ "thief", "SUBJECT GROUP", 2, 2, true, cmd_thief },
+	{ "overtake", "SUBJECT --count N", 1, 1, true, cmd_overtake },
+	{ "js-traffic", "BUCKET --count N", 1, 1, true, cmd_js_traffic },
+	{ "js-push", "STREAM SUBJECT", 2, 2, true, cmd_js_push },
 };
 
 static void

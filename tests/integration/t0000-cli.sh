@@ -18,7 +18,7 @@ unlike "$(cat "$TEST_DIR/last.err")" "latticectl.error/1" "no JSON error without
 exit_code 2 "unknown command, -o json" lt wacth -o json
 is "$(grep '^{' "$TEST_DIR/last.err" | jq -r '"\(.schema) \(.code) \(.message)"')" \
     "latticectl.error/1 2 'wacth' is not a latticectl command" \
-    "an unknown command under -o json also writes the JSON error (STYLE §4)"
+    "an unknown command under -o json also writes the JSON error"
 exit_code 2 "unknown option" lt watch --bogus
 like "$(cat "$TEST_DIR/last.err")" "unknown option '--bogus'" "names the option"
 like "$(cat "$TEST_DIR/last.err")" "see 'latticectl watch --help'" "points at --help"

@@ -10,7 +10,7 @@ MAN=$LT_SRCDIR/man
 # no_page CMD DESC: a test point for a page that should exist and does not.
 no_page() {
 	ok 1 "$2"
-	echo "#   man/latticectl-$1.1.scd is missing (STYLE.md 2: every command has one)"
+	echo "#   man/latticectl-$1.1.scd is missing (docs/architecture.md, Commands)"
 }
 
 opts_of() { lt __complete options "$@" | cut -f1 | sed 's/=$//'; }

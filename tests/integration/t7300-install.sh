@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t7300-install: 'meson install --destdir' from the build directory puts the
 # binary, the man pages (when scdoc is found) and the completion scripts in
-# their standard places (STYLE.md 10); the installed binary runs.
+# their standard places (docs/architecture.md, Building and installing);
+# the installed binary runs.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 
 DEST=$TEST_DIR/dest

@@ -113,11 +113,12 @@ stop_pid "$SIM_PID"
 run_upgrade fx fixed
 wait_for "fixed deployed" 20 status_is fx deployed
 ok $? "fixed: deployed"
-wait_for "update events" 10 has_line "$TEST_DIR/fx.rec" 'component_scaled.*0.0.1.*"max_instances":0'
+# both of the update's events carry the new ref (handle_update_component_task)
+wait_for "update events" 10 has_line "$TEST_DIR/fx.rec" 'component_scaled.*0.0.2.*"max_instances":0'
 want='cmd UpdateComponent
 ctl component.update
 evt component_scaled localhost:5000/test/http-hello-world:0.0.2 max=1
-evt component_scaled localhost:5000/test/http-hello-world:0.0.1 max=0'
+evt component_scaled localhost:5000/test/http-hello-world:0.0.2 max=0'
 got=$(steps fx | head -4)
 is "$got" "$want" "fixed: update in place"
 [ "$got" = "$want" ] || steps fx | sed 's/^/#   /'

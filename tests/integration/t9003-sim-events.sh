@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t9003-sim-events: every example CloudEvent in protocol/examples/events
+# t9003-sim-events: every CloudEvent fixture in tests/fixtures/events
 # has the same key set (envelope, data, and nested claims) as an event of
 # that type the simulator publishes.
 . "$LT_SRCDIR/tests/lib/lib.sh"

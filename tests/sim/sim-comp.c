@@ -226,26 +226,23 @@ comp_remove(struct sim_host *h, struct sim_comp *c)
 	sim_http_sync(h->sim);
 }
 
-/* Update c to ref: component_scaled for the new ref, then one with
- * max_instances 0 for the instance that went away (README: the old ref). */
+/* Update c to ref, as handle_update_component_task: the new instance
+ * takes the update request's annotations (none: empty, the old ones are
+ * not kept), and both component_scaled events carry the new ref and those
+ * annotations: max N for the new instance, then max 0 for the stop. */
 static void
 comp_do_update(struct sim_host *h, struct sim_comp *c, const char *ref,
     const cJSON *ann)
 {
-	char *old = c->image_ref;
-	cJSON *old_ann = c->annotations;
-	char *id = lt_xstrdup(c->id);
-
+	free(c->image_ref);
 	c->image_ref = lt_xstrdup(ref);
-	c->annotations = ann ? cJSON_Duplicate(ann, 1) :
-	    cJSON_Duplicate(old_ann, 1);
+	cJSON_Delete(c->annotations);
+	c->annotations = cJSON_IsObject(ann) ? cJSON_Duplicate(ann, 1) :
+	    cJSON_CreateObject();
 	free(c->name);
 	c->name = name_from_ref(ref);
-	scaled_event(h, id, ref, c->annotations, c->max, NULL);
-	scaled_event(h, id, old, old_ann, 0, NULL);
-	free(old);
-	free(id);
-	cJSON_Delete(old_ann);
+	scaled_event(h, c->id, ref, c->annotations, c->max, NULL);
+	scaled_event(h, c->id, ref, c->annotations, 0, NULL);
 }
 
 static void
@@ -265,36 +262,60 @@ comp_rescale(struct sim_host *h, natsMsg *m, cJSON *req, struct sim_comp *c,
 		scaled_event(h, c->id, ref, c->annotations, count, NULL);
 		return;
 	}
-	msg = lt_xasprintf("Requested to scale existing component to a "
-	    "different image reference: %s != %s. The component will be "
-	    "scaled %s", c->image_ref, ref, allow ? "and the image reference "
-	    "will be updated afterwards." : "but the image reference will not "
-	    "be updated. If you meant to update this component to a new image "
-	    "ref, use the update command.");
+	if (allow)
+		msg = lt_xasprintf("Requested to scale existing component, "
+		    "with a changed image reference: %s != %s. The component "
+		    "will be scaled, and the image reference will be updated "
+		    "afterwards.", c->image_ref, ref);
+	else
+		msg = lt_xasprintf("Requested to scale existing component to a "
+		    "different image reference: %s != %s. The component will "
+		    "be scaled but the image reference will not be updated. If "
+		    "you meant to update this component to a new image ref, "
+		    "use the update command.", c->image_ref, ref);
 	sim_reply(h->sim, h->nc, m, true, msg, NULL);
 	free(msg);
 	scaled_event(h, c->id, c->image_ref, c->annotations, count, NULL);
-	if (allow)
-		comp_do_update(h, c, ref, cJSON_GetObjectItem(req,
-		    "annotations"));
+	if (allow)	/* the post-scale update passes no annotations */
+		comp_do_update(h, c, ref, NULL);
+}
+
+/* The request as ScaleComponentCommand reads it: component_id required,
+ * component_ref and count (a rename of max_instances, which is not an
+ * alias) default to "" and 0; count must fit a u32. */
+static bool
+scale_args(cJSON *req, const char **id, const char **ref, uint64_t *count)
+{
+	const cJSON *cnt = cJSON_GetObjectItem(req, "count");
+	const cJSON *r = cJSON_GetObjectItem(req, "component_ref");
+
+	*id = sim_str(req, "component_id");
+	*ref = r == NULL ? "" : cJSON_GetStringValue(r);
+	*count = 0;
+	if (*id == NULL || *ref == NULL)
+		return false;
+	if (cnt == NULL)
+		return true;
+	if (!cJSON_IsNumber(cnt) || cnt->valuedouble < 0 ||
+	    cnt->valuedouble > 4294967295.0 ||
+	    cnt->valuedouble != (double)(uint64_t)cnt->valuedouble)
+		return false;
+	*count = (uint64_t)cnt->valuedouble;
+	return true;
 }
 
 void
 sim_comp_scale(struct sim_host *h, natsMsg *m, cJSON *req)
 {
-	const char *id = sim_str(req, "component_id");
-	const char *ref = sim_str(req, "component_ref");
-	const cJSON *cnt = cJSON_GetObjectItem(req, "count");
+	const char *id, *ref;
 	struct sim_comp *c;
 	uint64_t count;
 
-	if (id == NULL || ref == NULL || !cJSON_IsNumber(cnt) ||
-	    cnt->valuedouble < 0) {
+	if (!scale_args(req, &id, &ref, &count)) {
 		sim_reply(h->sim, h->nc, m, false, "failed to deserialize "
 		    "component scale command", NULL);
 		return;
 	}
-	count = (uint64_t)cnt->valuedouble;
 	c = find_comp(h, id);
 	if (c != NULL && count > 0) {
 		comp_rescale(h, m, req, c, ref, count);

@@ -38,8 +38,9 @@ sim_kv_open(struct sim *s)
 	char name[256];
 	kvStore *latticedata;
 
-	/* Hosts create both buckets (protocol 3.1); LATTICEDATA stays empty
-	 * here, since links live in the sim's own table. */
+	/* Hosts create both buckets (docs/protocol.md, Config storage);
+	 * LATTICEDATA stays empty here, since links live in the sim's own
+	 * table. */
 	snprintf(name, sizeof(name), "LATTICEDATA_%s", s->o.lattice);
 	latticedata = open_bucket(s, name);
 	kvStore_Destroy(latticedata);

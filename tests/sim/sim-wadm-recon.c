@@ -14,11 +14,11 @@
 #define QUERY_TIMEOUT_MS 1000
 #define CMD_TIMEOUT_MS 2000
 
-/* A read-only ctl query wadm makes while reconciling (config.get,
- * link.get). Returns the reply's "response" (new) or NULL; *ok tells
- * whether a reply came at all. */
-static cJSON *
-query(struct sim_wadm *w, const char *tail, bool *ok)
+/* A read-only ctl query wadm makes (config.get and link.get while
+ * reconciling, claims.get on each heartbeat). Returns the reply's
+ * "response" (new) or NULL; *ok tells whether a reply came at all. */
+cJSON *
+wadm_query(struct sim_wadm *w, const char *tail, bool *ok)
 {
 	char *subj = lt_xasprintf("%s.%s", w->sim->prefix, tail);
 	natsMsg *reply = NULL;
@@ -48,7 +48,7 @@ config_ready(struct sim_wadm *w, struct wconfig *wc, int64_t now)
 	if (wc->deployed || wc->put_until > now)
 		return wc->deployed;
 	tail = lt_xasprintf("config.get.%s", wc->name);
-	have = query(w, tail, &ok);
+	have = wadm_query(w, tail, &ok);
 	free(tail);
 	if (ok && have && cJSON_Compare(have, wc->props, 1))
 		wc->deployed = true;
@@ -255,7 +255,7 @@ static bool
 reconcile_link(struct sim_wadm *w, struct app *a, struct scaler *s)
 {
 	bool ok, there;
-	cJSON *links = query(w, "link.get", &ok);
+	cJSON *links = wadm_query(w, "link.get", &ok);
 
 	there = ok && link_exists(links, s);
 	cJSON_Delete(links);
@@ -524,18 +524,18 @@ void
 wadm_undeploy(struct sim_wadm *w, struct app *a)
 {
 	cJSON *d = cJSON_CreateObject();
+	bool was = a->deployed >= 0;
 	size_t i;
 
-	if (a->deployed < 0)
-		return;
 	cJSON_AddStringToObject(d, "name", a->name);
 	wadm_cloudevent(w, "manifest_unpublished", d);
-	for (i = 0; i < a->nscalers; i++)
+	for (i = 0; was && i < a->nscalers; i++)
 		cleanup(w, a, &a->scalers[i], NULL);
 	wadm_scalers_free(a);
 	a->deployed = -1;
 	wadm_publish_status(w, a);
-	wadm_store(w, a);
+	if (was)
+		wadm_store(w, a);
 }
 
 /* ---- command worker ---- */

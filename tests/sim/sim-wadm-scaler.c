@@ -176,14 +176,34 @@ status_obj(enum st st, const char *msg)
 	return o;
 }
 
+/* StatusType's sum (wadm-types api.rs): failed, then undeployed, then
+ * waiting, then reconciling, then unhealthy win over deployed. */
+static enum st
+st_add(enum st a, enum st b)
+{
+	static const enum st order[] = { ST_FAILED, ST_WAITING,
+	    ST_RECONCILING };
+	size_t i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (a == order[i] || b == order[i])
+			return order[i];
+	return ST_DEPLOYED;
+}
+
+/* detailed_scaler_status: the types summed, the scalers' non-empty
+ * messages joined with ", "; scalers left out when there are none, and
+ * the sum of none is undeployed. An undeployed app: wadm's "Manifest has
+ * been undeployed" status. */
 cJSON *
 wadm_status_json(struct app *a)
 {
-	cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *info;
+	struct lt_buf msg = LT_BUF_INIT;
 	enum st all = ST_DEPLOYED;
 	size_t i;
 
-	for (i = 0; i < a->nscalers; i++) {
+	for (i = 0; a->deployed >= 0 && i < a->nscalers; i++) {
 		struct scaler *s = &a->scalers[i];
 		cJSON *e = cJSON_CreateObject();
 
@@ -193,19 +213,27 @@ wadm_status_json(struct app *a)
 		cJSON_AddItemToObject(e, "status", status_obj(s->status,
 		    s->message));
 		cJSON_AddItemToArray(arr, e);
-		if (s->status == ST_FAILED)
-			all = ST_FAILED;
-		else if (s->status != ST_DEPLOYED && all != ST_FAILED)
-			all = ST_RECONCILING;
+		all = i ? st_add(all, s->status) : s->status;
+		if (s->message && *s->message)
+			lt_buf_addf(&msg, "%s%s", msg.len ? ", " : "", s->message);
 	}
-	if (a->deployed < 0)
-		cJSON_AddItemToObject(o, "status", cJSON_Parse(
-		    "{\"type\":\"undeployed\"}"));
+	if (a->deployed < 0 || arr->child == NULL) {
+		info = cJSON_CreateObject();
+		cJSON_AddStringToObject(info, "type", "undeployed");
+		if (a->deployed < 0)
+			cJSON_AddStringToObject(info, "message",
+			    "Manifest has been undeployed");
+	} else {
+		info = status_obj(all, lt_buf_str(&msg));
+	}
+	cJSON_AddItemToObject(o, "status", info);
+	if (arr->child != NULL)
+		cJSON_AddItemToObject(o, "scalers", arr);
 	else
-		cJSON_AddItemToObject(o, "status", status_obj(all, NULL));
-	cJSON_AddItemToObject(o, "scalers", arr);
+		cJSON_Delete(arr);
 	cJSON_AddStringToObject(o, "version", "");
 	cJSON_AddArrayToObject(o, "components");
+	lt_buf_release(&msg);
 	return o;
 }
 

@@ -49,7 +49,6 @@ static int
 setup_storage(struct sim_wadm *w)
 {
 	struct sim *s = w->sim;
-	kvStore *state = NULL;
 	kvConfig cfg;
 
 	if (add_stream(s, "wasmbus_events", "wasmbus.evt.*.>", js_LimitsPolicy,
@@ -68,8 +67,10 @@ setup_storage(struct sim_wadm *w)
 	    js_KeyValue(&w->manifests, s->js, "wadm_manifests") != NATS_OK)
 		return -1;
 	cfg.Bucket = "wadm_state";
-	if (js_CreateKeyValue(&state, s->js, &cfg) == NATS_OK)
-		kvStore_Destroy(state);
+	if (js_CreateKeyValue(&w->state, s->js, &cfg) != NATS_OK &&
+	    js_KeyValue(&w->state, s->js, "wadm_state") != NATS_OK)
+		return -1;
+	wadm_state_load(w);
 	return 0;
 }
 
@@ -84,13 +85,42 @@ wadm_find_app(struct sim_wadm *w, const char *name)
 	return NULL;
 }
 
-/* wadm_manifests: {L}-{name} -> {manifests:{v:doc}, deployed_version}
- * and {L} -> [names]. */
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The model set, key {L}: the names with a version, sorted (a BTreeSet
+ * upstream). */
+static void
+store_names(struct sim_wadm *w)
+{
+	const char **v = lt_xcalloc(w->napps + 1, sizeof(*v));
+	cJSON *names = cJSON_CreateArray();
+	size_t i, n = 0;
+	char *body;
+
+	for (i = 0; i < w->napps; i++)
+		if (w->apps[i].nv > 0)
+			v[n++] = w->apps[i].name;
+	qsort(v, n, sizeof(*v), by_name);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(v[i]));
+	body = cJSON_PrintUnformatted(names);
+	kvStore_PutString(NULL, w->manifests, w->sim->o.lattice, body);
+	cJSON_free(body);
+	cJSON_Delete(names);
+	free(v);
+}
+
+/* wadm_manifests: {L}-{name} -> {manifests:{v:doc}, deployed_version},
+ * purged when the last version goes, and the model set. */
 void
 wadm_store(struct sim_wadm *w, struct app *a)
 {
 	cJSON *o = cJSON_CreateObject(), *ms = cJSON_AddObjectToObject(o,
-	    "manifests"), *names = cJSON_CreateArray();
+	    "manifests");
 	char *key = lt_xasprintf("%s-%s", w->sim->o.lattice, a->name), *body;
 	size_t i;
 
@@ -103,17 +133,13 @@ wadm_store(struct sim_wadm *w, struct app *a)
 	else
 		cJSON_AddNullToObject(o, "deployed_version");
 	body = cJSON_PrintUnformatted(o);
-	kvStore_PutString(NULL, w->manifests, key, body);
+	if (a->nv > 0)
+		kvStore_PutString(NULL, w->manifests, key, body);
+	else
+		kvStore_Purge(w->manifests, key, NULL);
 	cJSON_free(body);
-	for (i = 0; i < w->napps; i++)
-		if (w->apps[i].nv > 0)
-			cJSON_AddItemToArray(names,
-			    cJSON_CreateString(w->apps[i].name));
-	body = cJSON_PrintUnformatted(names);
-	kvStore_PutString(NULL, w->manifests, w->sim->o.lattice, body);
-	sim_log("wadm: kv put wadm_manifests %s", key);
-	cJSON_free(body);
-	cJSON_Delete(names);
+	store_names(w);
+	sim_log("wadm: kv %s wadm_manifests %s", a->nv ? "put" : "purge", key);
 	cJSON_Delete(o);
 	free(key);
 }
@@ -154,27 +180,59 @@ result(const char *res, const char *fmt, ...)
 	return r;
 }
 
+static struct app *
+app_add(struct sim_wadm *w, const char *name)
+{
+	struct app *a;
+
+	w->apps = lt_xrealloc(w->apps, (w->napps + 1) * sizeof(*a));
+	a = &w->apps[w->napps++];
+	memset(a, 0, sizeof(*a));
+	a->name = lt_xstrdup(name);
+	a->deployed = -1;
+	return a;
+}
+
+/* The version a manifest without one gets: a ULID, also written into its
+ * metadata.annotations.version as wadm stores it (model/mod.rs). */
+static char *
+assign_version(struct lt_manifest *man)
+{
+	cJSON *md = cJSON_GetObjectItem(man->doc, "metadata"), *ann;
+	char *v;
+
+	if (man->version)
+		return lt_xstrdup(man->version);
+	v = ulid_version();
+	ann = cJSON_GetObjectItem(md, "annotations");
+	if (cJSON_IsObject(md) && !cJSON_IsObject(ann)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(md, "annotations");
+		ann = cJSON_AddObjectToObject(md, "annotations");
+	}
+	if (cJSON_IsObject(ann))
+		cJSON_AddStringToObject(ann, "version", v);
+	return v;
+}
+
+/* put_model: the message is written before the new version is stored, so
+ * it names the version current until now ("" on the first put) while
+ * current_version names the new one. */
 static cJSON *
 api_put(struct sim_wadm *w, natsMsg *m)
 {
 	struct lt_error err = LT_ERROR_INIT;
 	struct lt_manifest *man = NULL;
 	struct app *a;
-	char *version;
+	char *version, *msg;
 	size_t i;
 	cJSON *r;
 
 	if (lt_manifest_parse(natsMsg_GetData(m), (size_t)
 	    natsMsg_GetDataLength(m), "manifest", &man, &err) < 0)
 		return result("error", "%s", err.msg);
-	if ((a = wadm_find_app(w, man->name)) == NULL) {
-		w->apps = lt_xrealloc(w->apps, (w->napps + 1) * sizeof(*a));
-		a = &w->apps[w->napps++];
-		memset(a, 0, sizeof(*a));
-		a->name = lt_xstrdup(man->name);
-		a->deployed = -1;
-	}
-	version = man->version ? lt_xstrdup(man->version) : ulid_version();
+	if ((a = wadm_find_app(w, man->name)) == NULL)
+		a = app_add(w, man->name);
+	version = assign_version(man);
 	for (i = 0; i < a->nv; i++) {
 		if (strcmp(a->v[i].version, version) == 0) {
 			r = result("error", "Manifest version %s already exists",
@@ -184,15 +242,20 @@ api_put(struct sim_wadm *w, natsMsg *m)
 			return r;
 		}
 	}
+	msg = lt_xasprintf("Successfully put manifest %s %s", a->name,
+	    a->nv ? a->v[a->nv - 1].version : "");
 	a->v = lt_xrealloc(a->v, (a->nv + 1) * sizeof(*a->v));
 	a->v[a->nv].version = version;
 	a->v[a->nv++].m = man;
 	wadm_store(w, a);
-	r = result(a->nv == 1 ? "created" : "newversion", "Successfully put "
-	    "manifest %s %s", a->name, version);
+	r = cJSON_CreateObject();	/* PutModelResponse's key order */
+	cJSON_AddStringToObject(r, "result", a->nv == 1 ? "created" :
+	    "newversion");
 	cJSON_AddNumberToObject(r, "total_versions", (double)a->nv);
 	cJSON_AddStringToObject(r, "current_version", version);
+	cJSON_AddStringToObject(r, "message", msg);
 	cJSON_AddStringToObject(r, "name", a->name);
+	free(msg);
 	return r;
 }
 
@@ -218,63 +281,114 @@ version_index(struct app *a, const char *v)
 	return -1;
 }
 
+/* DeployModelResponse: result, message, name, version (null when
+ * none). */
 static cJSON *
-notfound(const char *name, bool with_version)
+deploy_reply(const char *res, const char *msg, const char *name,
+    const char *version)
 {
-	cJSON *r = result("notfound", "Application with the name %s not found",
-	    name);
+	cJSON *r = result(res, "%s", msg);
 
-	if (with_version) {
-		cJSON_AddStringToObject(r, "name", name);
+	cJSON_AddStringToObject(r, "name", name);
+	if (version != NULL)
+		cJSON_AddStringToObject(r, "version", version);
+	else
 		cJSON_AddNullToObject(r, "version");
-	}
 	return r;
 }
 
 static cJSON *
-api_deploy(struct sim_wadm *w, struct app *a, const char *name, cJSON *body,
-    bool deploy)
+api_deploy(struct sim_wadm *w, struct app *a, const char *name, cJSON *body)
 {
+	const char *req = sim_str(body, "version");
 	int i = a ? version_index(a, body_version(body)) : -1;
+	char *msg;
 	cJSON *r;
 
-	if (a == NULL || a->nv == 0 || (deploy && i < 0))
-		return notfound(name, true);
-	if (!deploy) {
-		wadm_undeploy(w, a);
-		r = result("acknowledged", "Successfully undeployed application "
-		    "%s", name);
-		cJSON_AddStringToObject(r, "name", name);
-		cJSON_AddNullToObject(r, "version");
-		return r;
+	if (a == NULL || a->nv == 0) {
+		msg = lt_xasprintf("Application with the name %s not found", name);
+		r = deploy_reply("notfound", msg, name, req);
+	} else if (i < 0) {
+		msg = lt_xasprintf("Application with the name '%s' does not have "
+		    "a version '%s' to deploy", name, req);
+		r = deploy_reply("error", msg, name, req);
+	} else {
+		msg = lt_xasprintf("Successfully deployed application %s %s",
+		    name, a->v[i].version);
+		r = deploy_reply("acknowledged", msg, name, a->v[i].version);
+		wadm_deploy(w, a, i);
 	}
-	r = result("acknowledged", "Successfully deployed application %s %s",
-	    name, a->v[i].version);
-	cJSON_AddStringToObject(r, "name", name);
-	cJSON_AddStringToObject(r, "version", a->v[i].version);
-	wadm_deploy(w, a, i);
+	free(msg);
 	return r;
 }
 
+/* undeploy_model: acknowledged (and the undeploy notification sent) also
+ * when the app was not deployed. */
+static cJSON *
+api_undeploy(struct sim_wadm *w, struct app *a, const char *name)
+{
+	char *msg;
+	cJSON *r;
+
+	if (a == NULL || a->nv == 0)
+		msg = lt_xasprintf("Application with the name %s not found", name);
+	else if (a->deployed < 0)
+		msg = lt_xasprintf("Application %s was already undeployed", name);
+	else
+		msg = lt_xasprintf("Successfully undeployed application %s",
+		    name);
+	r = deploy_reply(a && a->nv ? "acknowledged" : "notfound", msg, name,
+	    NULL);
+	if (a && a->nv)
+		wadm_undeploy(w, a);
+	free(msg);
+	return r;
+}
+
+/* The status wadm last published for the app (wadm_status), else the
+ * default: undeployed, no message, no scalers. NULL dflt: NULL. */
+static cJSON *
+last_status(struct app *a, const char *dflt)
+{
+	cJSON *st = a && a->last_status ? cJSON_Parse(a->last_status) : NULL;
+
+	if (st == NULL && dflt != NULL)
+		st = cJSON_Parse(dflt);
+	return st;
+}
+
+#define DEFAULT_STATUS "{\"status\":{\"type\":\"undeployed\"},\"version\":\"\"," \
+    "\"components\":[]}"
+#define NO_STATUS "{\"status\":{\"type\":\"waiting\",\"message\":\"Waiting " \
+    "for status: Lattice contains no hosts, deployment not started.\"}," \
+    "\"version\":\"\",\"components\":[]}"
+
+/* ModelSummary; status is the deprecated copy of detailed_status's type
+ * with waiting shown as undeployed. */
 static cJSON *
 summary(struct app *a)
 {
-	cJSON *s = cJSON_CreateObject(), *st = wadm_status_json(a);
+	cJSON *s = cJSON_CreateObject(), *st = last_status(a, NO_STATUS);
+	cJSON *info = cJSON_GetObjectItem(st, "status");
 	struct lt_manifest *m = a->v[a->nv - 1].m;
+	const char *type = sim_str(info, "type"), *msg = sim_str(info,
+	    "message");
 
 	cJSON_AddStringToObject(s, "name", a->name);
 	cJSON_AddStringToObject(s, "version", a->v[a->nv - 1].version);
-	cJSON_AddStringToObject(s, "description", m->description ?
-	    m->description : "");
+	if (m->description)
+		cJSON_AddStringToObject(s, "description", m->description);
+	else
+		cJSON_AddNullToObject(s, "description");
 	if (a->deployed >= 0)
 		cJSON_AddStringToObject(s, "deployed_version",
 		    a->v[a->deployed].version);
 	else
 		cJSON_AddNullToObject(s, "deployed_version");
 	cJSON_AddItemToObject(s, "detailed_status", st);
-	cJSON_AddStringToObject(s, "status", sim_str(cJSON_GetObjectItem(st,
-	    "status"), "type"));
-	cJSON_AddStringToObject(s, "status_message", "");
+	cJSON_AddStringToObject(s, "status", type && strcmp(type, "waiting") ?
+	    type : "undeployed");
+	cJSON_AddStringToObject(s, "status_message", msg ? msg : "");
 	return s;
 }
 
@@ -297,13 +411,22 @@ api_list(struct sim_wadm *w, bool bare)
 static cJSON *
 api_get(struct app *a, const char *name, cJSON *body)
 {
-	int i = a ? version_index(a, body_version(body)) : -1;
+	const char *v = sim_str(body, "version");
+	int i = a ? version_index(a, v) : -1;
 	cJSON *r;
 
+	if (a == NULL || a->nv == 0)
+		return result("notfound", "Application with the name %s not "
+		    "found", name);
 	if (i < 0)
-		return notfound(name, false);
-	r = result("success", "Successfully fetched application %s %s", name,
-	    a->v[i].version);
+		return result("notfound", "Application %s with version %s "
+		    "doesn't exist", name, v);
+	if (v != NULL)
+		r = result("success", "Successfully fetched application %s %s",
+		    name, v);
+	else
+		r = result("success", "Successfully fetched application %s",
+		    name);
 	cJSON_AddItemToObject(r, "manifest", cJSON_Duplicate(a->v[i].m->doc,
 	    1));
 	return r;
@@ -315,8 +438,12 @@ api_versions(struct app *a, const char *name)
 	cJSON *r, *arr;
 	size_t i;
 
-	if (a == NULL || a->nv == 0)
-		return notfound(name, false);
+	if (a == NULL || a->nv == 0) {
+		r = result("notfound", "Application with the name %s not found",
+		    name);
+		cJSON_AddArrayToObject(r, "versions");
+		return r;
+	}
 	r = result("success", "Successfully fetched versions for application "
 	    "%s", name);
 	arr = cJSON_AddArrayToObject(r, "versions");
@@ -339,46 +466,71 @@ drop_version(struct app *a, size_t i)
 	a->nv--;
 	if (a->deployed > (int)i)
 		a->deployed--;
+	else if (a->deployed == (int)i)
+		a->deployed = -1;
 }
 
+static cJSON *
+del_reply(const char *res, bool undeploy, const char *fmt, const char *a1,
+    const char *a2)
+{
+	cJSON *r = result(res, fmt, a1, a2);
+
+	cJSON_AddBoolToObject(r, "undeploy", undeploy);
+	return r;
+}
+
+/* delete_model: the whole app, the last version or one version; a noop
+ * and every delete that undeploys also send the undeploy notification. */
 static cJSON *
 api_del(struct sim_wadm *w, struct app *a, const char *name, cJSON *body)
 {
 	const char *v = sim_str(body, "version");
 	int i = a && v ? version_index(a, v) : -1;
-	bool undeploy = false;
-	cJSON *r;
-
-	if (a == NULL || a->nv == 0 || (v && i < 0))
-		return result("noop", "Application %s not found", name);
-	undeploy = a->deployed >= 0 && (v == NULL || i == a->deployed);
-	if (undeploy)
-		wadm_undeploy(w, a);
-	if (v != NULL) {
-		drop_version(a, (size_t)i);
-		r = result("deleted", "Successfully deleted version %s of "
-		    "application %s", v, name);
-	} else {
-		while (a->nv > 0)
-			drop_version(a, a->nv - 1);
-		r = result("deleted", "Successfully deleted all versions of "
-		    "application %s", name);
-	}
-	cJSON_AddBoolToObject(r, "undeploy", undeploy);
-	wadm_store(w, a);
-	return r;
-}
-
-static cJSON *
-api_status(struct app *a, const char *name)
-{
+	bool undeploy = v == NULL || (a && i >= 0 && (i == a->deployed ||
+	    a->nv == 1));
 	cJSON *r;
 
 	if (a == NULL || a->nv == 0)
-		return notfound(name, false);
-	r = result("ok", "Successfully fetched status for application %s",
-	    name);
-	cJSON_AddItemToObject(r, "status", wadm_status_json(a));
+		r = del_reply("noop", false, "Application %s doesn't exist or "
+		    "was already deleted", name, NULL);
+	else if (v != NULL && i < 0)
+		r = del_reply("noop", false, "Application version %s doesn't "
+		    "exist", v, NULL);
+	else if (v == NULL)
+		r = del_reply("deleted", true, "Successfully deleted "
+		    "application %s", name, NULL);
+	else if (a->nv == 1)
+		r = del_reply("deleted", true, "Successfully deleted last "
+		    "version of application %s", name, NULL);
+	else
+		r = del_reply("deleted", undeploy, "Successfully deleted version "
+		    "%s of application %s", v, name);
+	if (a == NULL)
+		a = app_add(w, name);	/* holds the status it publishes */
+	if (undeploy || !strcmp(sim_str(r, "result"), "noop"))
+		wadm_undeploy(w, a);
+	if (!strcmp(sim_str(r, "result"), "deleted")) {
+		if (v == NULL)
+			while (a->nv > 0)
+				drop_version(a, a->nv - 1);
+		else
+			drop_version(a, (size_t)i);
+		wadm_store(w, a);
+	}
+	return r;
+}
+
+/* model_status reads the app's last wadm.status message; an app wadm
+ * never published one for (unknown, or never deployed) gets the default
+ * status: result ok, type undeployed, no scalers (wadm >= 0.14). */
+static cJSON *
+api_status(struct app *a, const char *name)
+{
+	cJSON *r = result("ok", "Successfully fetched status for application "
+	    "%s", name);
+
+	cJSON_AddItemToObject(r, "status", last_status(a, DEFAULT_STATUS));
 	return r;
 }
 
@@ -412,9 +564,9 @@ api_route(struct sim_wadm *w, natsMsg *m, const char *rest)
 	else if (!strcmp(op, "versions") && name) r = api_versions(a, name);
 	else if (!strcmp(op, "del") && name) r = api_del(w, a, name, body);
 	else if (!strcmp(op, "deploy") && name)
-		r = api_deploy(w, a, name, body, true);
+		r = api_deploy(w, a, name, body);
 	else if (!strcmp(op, "undeploy") && name)
-		r = api_deploy(w, a, name, body, false);
+		r = api_undeploy(w, a, name);
 	else if (!strcmp(op, "status") && name) r = api_status(a, name);
 	else r = result("error", "Unsupported subject model.%s", op);
 	cJSON_Delete(body);
@@ -445,6 +597,23 @@ on_api(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *arg)
 
 /* ---- lattice state from events ---- */
 
+/* wadm takes the host from the CloudEvent source, always: host_id for
+ * most events, id for host_started/host_stopped (events/types.rs). */
+static void
+source_ids(cJSON *ev, cJSON *data, const char *type)
+{
+	const char *src = sim_str(ev, "source");
+
+	if (src == NULL)
+		return;
+	cJSON_DeleteItemFromObjectCaseSensitive(data, "host_id");
+	cJSON_AddStringToObject(data, "host_id", src);
+	if (!strcmp(type, "host_started") || !strcmp(type, "host_stopped")) {
+		cJSON_DeleteItemFromObjectCaseSensitive(data, "id");
+		cJSON_AddStringToObject(data, "id", src);
+	}
+}
+
 static void
 on_event(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *arg)
 {
@@ -455,19 +624,17 @@ on_event(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *arg)
 
 	if (type && lt_str_has_prefix(type, "com.wasmcloud.lattice.") &&
 	    cJSON_IsObject(data)) {
-		if (!cJSON_HasObjectItem(data, "host_id") &&
-		    sim_str(ev, "source"))
-			cJSON_AddStringToObject(data, "host_id",
-			    sim_str(ev, "source"));
+		type += 22;
+		source_ids(ev, data, type);
 		pthread_mutex_lock(&w->lock);
-		wadm_event(w, type + 22, data);
+		wadm_state_event(w, type, data, sim_str(data, "host_id"));
+		wadm_event(w, type, data);
 		w->dirty = true;
 		pthread_mutex_unlock(&w->lock);
 	}
 	cJSON_Delete(ev);
 	natsMsg_Destroy(m);
 }
-
 
 int
 sim_wadm_start(struct sim *s)
@@ -550,6 +717,7 @@ sim_wadm_stop(struct sim *s)
 	}
 	free(w->apps);
 	kvStore_Destroy(w->manifests);
+	wadm_state_free(w);
 	cJSON_Delete(w->hosts);
 	cJSON_Delete(w->pending);
 	free(w->cmd_subject);

@@ -48,12 +48,18 @@ struct app {
 	char *last_status;
 };
 
+/* wadm_state's three keys: host_{L}, component_{L}, provider_{L}. */
+enum ws_kind { WS_HOST, WS_COMP, WS_PROV, WS_N };
+
 struct sim_wadm {
 	struct sim *sim;
 	pthread_mutex_t lock;
 	struct app *apps;
 	size_t napps;
 	kvStore *manifests;
+	kvStore *state;		/* wadm_state */
+	cJSON *st[WS_N];	/* id -> object, as stored */
+	bool st_dirty[WS_N];
 	natsSubscription *api_sub, *evt_sub, *cmd_sub;
 	char *cmd_subject;
 	cJSON *hosts;		/* host_id -> {components:{}, providers:{}} */
@@ -74,6 +80,7 @@ void wadm_on_cmd(natsConnection *nc, natsSubscription *sub, natsMsg *m,
     void *arg);
 
 void build_scalers(struct app *a, const struct lt_manifest *m);
+cJSON *wadm_query(struct sim_wadm *w, const char *tail, bool *ok);
 cJSON *command(struct sim_wadm *w, const char *type);
 void cmd_scale(struct sim_wadm *w, struct app *a, const struct scaler *s,
     const char *host, uint64_t count, const char *spread);
@@ -82,6 +89,12 @@ void cmd_start_provider(struct sim_wadm *w, struct app *a,
 void cmd_link(struct sim_wadm *w, struct app *a, const struct scaler *s,
     bool put);
 void cmd_config(struct sim_wadm *w, const struct wconfig *wc, bool put);
+
+/* sim-wadm-state.c */
+void wadm_state_load(struct sim_wadm *w);
+void wadm_state_event(struct sim_wadm *w, const char *type, const cJSON *d,
+    const char *host);
+void wadm_state_free(struct sim_wadm *w);
 
 /* sim-wadm.c */
 struct app *wadm_find_app(struct sim_wadm *w, const char *name);

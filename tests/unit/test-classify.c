@@ -131,6 +131,56 @@ test_groups(void)
 	is_int(lt_classify_groups(&c, g, 2), 2, "max respected");
 }
 
+/* JetStream messages that carry a reply subject nobody answers. */
+static void
+test_roles(void)
+{
+	is_int(lt_classify_role("$KV.b.k",
+	    "$JS.ACK.KV_b.c.1.2.2.1796618880041427419.0", NULL),
+	    LT_ROLE_DELIVERY, "a KV watch delivery");
+	is_int(lt_classify_role("orders.new", "$JS.ACK.ORDERS.c.1.5.5.1.0",
+	    NULL), LT_ROLE_DELIVERY, "a stream delivery");
+	is_int(lt_classify_role("_INBOX.d", "$JS.FC.KV_b.x.y", "100"),
+	    LT_ROLE_FLOW_CONTROL, "flow control asks for an answer");
+	is_int(lt_classify_role("_INBOX.d", NULL, "100"), LT_ROLE_HEARTBEAT,
+	    "an idle heartbeat");
+	is_int(lt_classify_role("$JS.ACK.S.c.1.2.2.1.0", NULL, NULL),
+	    LT_ROLE_ACK, "an ack");
+	is_int(lt_classify_role("$JS.ACK.S.c.1.2.2.1.0", "_INBOX.a", NULL),
+	    LT_ROLE_REQUEST, "an ack that wants a reply is a request");
+	is_int(lt_classify_role("$JS.FC.S.x.y", NULL, NULL), LT_ROLE_FC_REPLY,
+	    "the client's flow control answer");
+	is_int(lt_classify_role("$JS.API.INFO", "_INBOX.a", NULL),
+	    LT_ROLE_REQUEST, "an API call is a request");
+	is_int(lt_classify_role("_INBOX.a", NULL, "404"), LT_ROLE_PLAIN,
+	    "a status reply is a plain message");
+	is_int(lt_classify_role("x", "", NULL), LT_ROLE_PLAIN,
+	    "an empty reply subject is none");
+	is_str(lt_role_name(LT_ROLE_DELIVERY), "delivery", "role name");
+	ok(lt_role_name(LT_ROLE_REQUEST) == NULL, "a request has no role name");
+	ok(lt_role_is_js(LT_ROLE_FC_REPLY) && !lt_role_is_js(LT_ROLE_REQUEST),
+	    "JetStream roles");
+}
+
+static void
+test_ack_consumer(void)
+{
+	char k[64];
+
+	ok(lt_js_ack_consumer("$JS.ACK.KV_b.puller.1.2.2.1796618880.17", k,
+	    sizeof(k)), "an ack subject");
+	is_str(k, "KV_b.puller", "its stream and consumer");
+	ok(lt_js_ack_consumer("$JS.ACK._.ACCHASH.ORD.c1.1.2.2.179.0.rnd", k,
+	    sizeof(k)), "the form with domain and account hash");
+	is_str(k, "ORD.c1", "stream and consumer after them");
+	ok(!lt_js_ack_consumer("$JS.ACK.S.c.1", k, sizeof(k)),
+	    "too few tokens");
+	ok(!lt_js_ack_consumer("$JS.FC.S.c.1.2.3.4.5", k, sizeof(k)),
+	    "not an ack");
+	ok(!lt_js_ack_consumer("$JS.ACK.S.c.1.2.2.1.0", k, 3),
+	    "does not fit");
+}
+
 int
 main(void)
 {
@@ -139,6 +189,8 @@ main(void)
 	test_classify();
 	test_hits();
 	test_groups();
+	test_roles();
+	test_ack_consumer();
 	done_testing();
 	return 0;
 }

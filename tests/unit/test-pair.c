@@ -75,6 +75,10 @@ test_basic(void)
 	is_int(st->lat_max_ns, 5 * MS, "max latency");
 	ok(lt_pair_reply(p, "_INBOX.a.1", 1100 * MS, false, true, &m) == 0,
 	    "late reply after the window is unmatched");
+	lt_pair_request(p, "c", "_INBOX.c", 2000 * MS, 0);
+	lt_pair_reply(p, "_INBOX.c", 1999 * MS, false, true, &m);
+	is_int(m.latency_ns, 0, "a wall clock stepped back gives no negative "
+	    "latency");
 	lt_pair_destroy(p);
 }
 
@@ -153,11 +157,109 @@ test_many(void)
 	lt_pair_destroy(p);
 }
 
+struct held_seen {
+	int unmatched, evicted;
+	const char *last;
+};
+
+static void
+on_held(void *ud, const struct lt_pair_match *m)
+{
+	struct held_seen *h = ud;
+
+	if (m->kind != LT_PAIR_UNMATCHED)
+		return;
+	h->unmatched++;
+	h->evicted += m->evicted;
+	h->last = m->data;
+}
+
+/* A reply seen before its request: held, then paired without a latency;
+ * one nobody claims is released as unmatched after the hold. */
+static void
+test_held(void)
+{
+	struct lt_pair *p = lt_pair_create(1000 * MS);
+	const struct lt_pair_stats *st = lt_pair_stats(p);
+	struct lt_pair_match m;
+	struct held_seen h = { 0, 0, NULL };
+	static char a[] = "a", b[] = "b", c[] = "c";
+
+	lt_pair_set_hold(p, 100 * MS, 4, 1000);
+	ok(lt_pair_reply(p, "_INBOX.r.1", 10 * MS, false, false, &m) == 0,
+	    "a reply before its request matches nothing");
+	lt_pair_hold(p, "_INBOX.r.1", 10 * MS, false, 10, a, on_held, &h);
+	lt_pair_hold(p, "_INBOX.r.2", 12 * MS, true, 0, b, on_held, &h);
+	is_int(st->held, 2, "two held");
+	is_int(lt_pair_next_expiry(p), 110 * MS, "the hold ends first");
+	is_int(lt_pair_take_held(p, "_INBOX.r.1", &m), 0,
+	    "nothing to take without the request");
+	lt_pair_request(p, "$JS.API.INFO", "_INBOX.r.1", 11 * MS, 0);
+	ok(lt_pair_take_held(p, "_INBOX.r.1", &m) == 1 &&
+	    m.kind == LT_PAIR_REPLY && m.before_request && m.id == 1,
+	    "the request takes its held reply, marked before_request");
+	is_int(m.latency_ns, 0, "no latency for it (never negative)");
+	ok(m.data == a, "the caller's data comes back");
+	is_int(lt_pair_take_held(p, "_INBOX.r.1", &m), 0, "taken once");
+	lt_pair_request(p, "$JS.API.STREAM.INFO.X", "_INBOX.r.2", 13 * MS, 0);
+	ok(lt_pair_take_held(p, "_INBOX.r.2", &m) == 1 &&
+	    m.kind == LT_PAIR_NO_RESPONDERS && m.before_request,
+	    "a held 503 pairs as no responders");
+	is_int(st->paired, 1, "paired");
+	is_int(st->before_request, 2, "both counted before their request");
+	is_int(st->timed, 0, "neither gives a latency");
+	lt_pair_hold(p, "_INBOX.late", 20 * MS, false, 5, c, on_held, &h);
+	is_int(lt_pair_release_held(p, 119 * MS, on_held, &h), 0,
+	    "not yet released");
+	is_int(lt_pair_release_held(p, 120 * MS, on_held, &h), 1,
+	    "released after its hold");
+	ok(h.unmatched == 1 && h.last == c, "as unmatched, with its data");
+	is_int(st->unmatched, 1, "counted unmatched");
+	is_int(st->held, 0, "none held");
+	lt_pair_destroy(p);
+}
+
+/* The hold is bounded: the oldest gives way and is counted. */
+static void
+test_held_cap(void)
+{
+	struct lt_pair *p = lt_pair_create(1000 * MS);
+	const struct lt_pair_stats *st = lt_pair_stats(p);
+	struct lt_pair_match m;
+	struct held_seen h = { 0, 0, NULL };
+	static char d[8][2] = { "0", "1", "2", "3", "4", "5", "6", "7" };
+	char r[32];
+	int i;
+
+	lt_pair_set_hold(p, 100 * MS, 4, 1000);
+	for (i = 0; i < 6; i++) {
+		snprintf(r, sizeof(r), "_INBOX.s.%d", i);
+		lt_pair_hold(p, r, i * MS, false, 1, d[i], on_held, &h);
+	}
+	is_int(h.evicted, 2, "two evicted at four held");
+	ok(h.last == d[1], "oldest first");
+	is_int(st->evicted, 2, "evictions counted");
+	lt_pair_hold(p, "_INBOX.big", 7 * MS, false, 1000, d[7], on_held, &h);
+	is_int(st->held, 1, "a big one pushes out all others (bytes cap)");
+	lt_pair_hold(p, "_INBOX.same", 8 * MS, false, 0, d[0], on_held, &h);
+	lt_pair_hold(p, "_INBOX.same", 9 * MS, false, 0, d[1], on_held, &h);
+	lt_pair_request(p, "s", "_INBOX.same", 10 * MS, 0);
+	ok(lt_pair_take_held(p, "_INBOX.same", &m) == 1 && m.data == d[0] &&
+	    m.nreplies == 1, "same subject: the first held first");
+	ok(lt_pair_take_held(p, "_INBOX.same", &m) == 1 && m.data == d[1] &&
+	    m.nreplies == 2, "then the second, as an extra reply");
+	is_int(lt_pair_release_held(p, INT64_MAX, on_held, &h), 1,
+	    "release all: only the one not taken");
+	lt_pair_destroy(p);
+}
+
 int
 main(void)
 {
 	test_basic();
 	test_unanswered();
+	test_held();
+	test_held_cap();
 	test_reuse();
 	test_many();
 	is_str(lt_pair_kind_name(LT_PAIR_UNANSWERED), "unanswered", "kind name");

@@ -743,6 +743,9 @@ drain(struct watch *w)
 	w->drain_until = lt_mono_ns() + DRAIN_NS;
 	end = w->drain_until + DRAIN_COUNT_NS;
 	lt_feed_unlock(w->feed);
+	if (w->ctx->cfg->verbose)	/* tests wait for this line */
+		fprintf(stderr, "latticectl: watch: interrupted: draining "
+		    "(a second signal stops at once)\n");
 	for (i = 0; i < w->nsubs; i++)
 		lt_sub_drain(w->subs[i], end - lt_mono_ns());
 	for (i = 0; i < w->nsubs; i++)

@@ -57,6 +57,8 @@ done
 wait_for "watch blocked on its full stdout" 20 pipe_full
 ok $? "watch is blocked writing to a full pipe"
 kill -INT "$pid"
+# (two signals sent before the first is taken would count as one)
+wait_for "the first SIGINT taken" 20 grep -q interrupted "$TEST_DIR/twice.err"
 ok "$(kill -0 "$pid"; echo $?)" "first SIGINT: still draining (stdout blocked)"
 kill -INT "$pid"
 wait_pid "$pid" 10

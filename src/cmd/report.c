@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "latticectl/file.h"
+#include "latticectl/json.h"
 #include "latticectl/output.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
@@ -111,11 +112,8 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		lt_report_html(recs, argv[0], &b);
 	else
 		cJSON_ArrayForEach(rec, recs) {
-			char *s = cJSON_PrintUnformatted(rec);
-
-			lt_buf_adds(&b, s);
+			lt_json_print(rec, false, &b);
 			lt_buf_addch(&b, '\n');
-			cJSON_free(s);
 		}
 	cJSON_Delete(recs);
 	rc = write_out(ctx, m, &b, err);

@@ -18,6 +18,7 @@
 #include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
 #include "banned.h"
@@ -355,15 +356,18 @@ dropped(const struct watch *w)
 static void
 write_summary(struct watch *w)
 {
+	struct lt_buf name = LT_BUF_INIT;
 	int i;
 
 	if (w->ctx->cfg->quiet)
 		return;
 	fprintf(stderr, "latticectl: watch: %llu event%s",
 	    (unsigned long long)w->shown, w->shown == 1 ? "" : "s");
-	for (i = 0; i < w->ntypes; i++)
-		fprintf(stderr, "%s%s %llu", i ? ", " : " (", w->types[i].name,
+	for (i = 0; i < w->ntypes; i++)	/* types the wire named */
+		fprintf(stderr, "%s%s %llu", i ? ", " : " (",
+		    lt_text(&name, w->types[i].name),
 		    (unsigned long long)w->types[i].n);
+	lt_buf_release(&name);
 	fprintf(stderr, "%s; %llu gap%s, %llu dropped, %llu invalid, %llu "
 	    "filtered out\n", w->ntypes ? ")" : "",
 	    (unsigned long long)w->gt.gaps, w->gt.gaps == 1 ? "" : "s",
@@ -743,9 +747,6 @@ drain(struct watch *w)
 	w->drain_until = lt_mono_ns() + DRAIN_NS;
 	end = w->drain_until + DRAIN_COUNT_NS;
 	lt_feed_unlock(w->feed);
-	if (w->ctx->cfg->verbose)	/* tests wait for this line */
-		fprintf(stderr, "latticectl: watch: interrupted: draining "
-		    "(a second signal stops at once)\n");
 	for (i = 0; i < w->nsubs; i++)
 		lt_sub_drain(w->subs[i], end - lt_mono_ns());
 	for (i = 0; i < w->nsubs; i++)

@@ -1,5 +1,7 @@
 /* main.c: global options, the sorted command table, dispatch (with
  * subcommand groups), --help, and the error line for failures. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "cmd.h"
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
+#include "latticectl/output.h"
 #include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/text.h"
@@ -482,18 +485,65 @@ lt_dispatch(int argc, char **argv, const struct lt_ctx *session)
 	return rc;
 }
 
+/* A closed standard descriptor is the next one open() or socket() returns,
+ * so the NATS connection could become fd 1 and whatever is printed would
+ * reach the server as protocol (git and OpenSSH guard the same way). Put
+ * /dev/null on each closed one, read-only: a write to a closed stdout
+ * still fails (EBADF) and is reported as a write error. */
+static int
+open_std_fds(void)
+{
+	int fd, nfd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: fd, the lower ones are open. */
+		nfd = open("/dev/null", O_RDONLY);
+		if (nfd != fd)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether everything printed reached stdout, checked once here for every
+ * command (git's check_write): a failed write (a full disk, a closed
+ * stdout) turns a success into exit 6 with one line; a reader that went
+ * away (EPIPE, 'latticectl show x | head') is a quiet end. A command that
+ * failed has said why already. */
+static int
+check_stdout(int rc)
+{
+	bool failed = ferror(stdout);
+	int e = errno;
+
+	if (fflush(stdout) != 0) {
+		failed = true;
+		e = errno;
+	}
+	if (!failed || rc >= LT_E_USAGE || e == EPIPE ||
+	    lt_output_reader_gone(stdout))
+		return rc;
+	fprintf(stderr, "latticectl: write error on stdout: %s\n",
+	    strerror(e));
+	return LT_E_RUNTIME;
+}
+
 int
 main(int argc, char **argv)
 {
 	int rc;
 
+	if (open_std_fds() < 0) {
+		fprintf(stderr, "latticectl: cannot open /dev/null on a closed "
+		    "standard descriptor: %s\n", strerror(errno));
+		return LT_E_RUNTIME;
+	}
 	lt_sig_init();
 	lt_redact_key_file(stderr);
 	if (argc == 2 && !strcmp(argv[1], "--version"))
 		argv[1] = "version";
-	rc = lt_dispatch(argc - 1, argv + 1, NULL);
-	if (fflush(stdout) != 0 && rc == 0)
-		rc = 0;	/* EPIPE or closed stdout: nothing left to say */
+	rc = check_stdout(lt_dispatch(argc - 1, argv + 1, NULL));
 	lt_conn_shutdown();
 	return rc;
 }

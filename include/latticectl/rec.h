@@ -23,9 +23,14 @@ struct lt_conn;
 
 struct lt_rec;
 
-/* Create (truncate) path for writing. LT_E_RUNTIME when it cannot be
- * opened. Thread-safe writes; the caller closes with lt_rec_close. */
-int lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err);
+/* Create path for writing, redacted in mode m (lt_rec_set_redaction), by
+ * file.h's rules for a recording: never over an existing file nor through
+ * a symbolic link, in place on a FIFO or character device, 0600 when m is
+ * LT_REDACT_NONE (it may hold secrets). LT_E_RUNTIME when refused or not
+ * created, LT_E_USAGE for '-'. Thread-safe writes; the caller closes with
+ * lt_rec_close. */
+int lt_rec_open(struct lt_rec **out, const char *path, enum lt_redact_mode m,
+    struct lt_error *err);
 
 /* Write records to an open stream (stdout for 'watch -o ndjson'); fp is
  * not closed by lt_rec_close. */
@@ -126,6 +131,11 @@ int lt_rec_reader_next(struct lt_rec_reader *rd, struct cJSON **rec,
     struct lt_error *err);
 bool lt_rec_reader_truncated(const struct lt_rec_reader *rd);
 bool lt_rec_reader_complete(const struct lt_rec_reader *rd); /* saw end */
+/* After reading to the end: -1 with err (LT_E_RUNTIME, "'path' is not a
+ * latticectl recording") when not one line was a record (random bytes, a
+ * text file, an empty file), else 0. */
+int lt_rec_reader_check(const struct lt_rec_reader *rd, const char *path,
+    struct lt_error *err);
 uint64_t lt_rec_reader_line(const struct lt_rec_reader *rd);
 void lt_rec_reader_close(struct lt_rec_reader *rd);
 

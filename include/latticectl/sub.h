@@ -40,6 +40,13 @@ int64_t lt_sub_dropped(struct lt_sub *s);
 /* Messages the client holds for this subscription, not yet delivered
  * (it takes the subscription's lock: not for every message). */
 size_t lt_sub_pending(struct lt_sub *s);
+/* Drain s (the first signal): the server stops sending, and what the
+ * client already holds is still handed to the feed, until timeout_ns (then
+ * nats.c drops the rest). Returns at once; -1 when it could not start. */
+int lt_sub_drain(struct lt_sub *s, int64_t timeout_ns);
+/* Wait until s is drained, up to deadline (lt_mono_ns clock): false on
+ * timeout. */
+bool lt_sub_wait_drained(struct lt_sub *s, int64_t deadline);
 /* Unsubscribe and free. NULL is fine. */
 void lt_sub_close(struct lt_sub *s);
 

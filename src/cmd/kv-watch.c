@@ -227,10 +227,9 @@ open_outputs(struct kvw *w, struct lt_error *err)
 			write_failed(w, true);
 	}
 	if (path) {
-		if (lt_rec_open(&w->rec, path, err) < 0)
+		if (lt_rec_open(&w->rec, path, w->t.mode, err) < 0)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
-		lt_rec_set_redaction(w->rec, w->t.mode);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
 		    ctx->conn, w->t.lattice, NULL, err) == 0)
 			return -1;

@@ -9,6 +9,7 @@
 
 #include "kv.h"
 #include "latticectl/buf.h"
+#include "latticectl/file.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -586,7 +587,8 @@ run_history(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 static const struct lt_opt snapshot_opts[] = {
 	KV_BUCKET_OPT,
 	{ "file", 'f', LT_OPT_ARG, "FILE", "write the snapshot to FILE "
-	    "(default stdout)", NULL },
+	    "(default stdout, also -)", NULL },
+	{ "force", 0, 0, NULL, "replace FILE if it exists", NULL },
 	{ "at", 0, LT_OPT_ARG, "REVISION|TIME", "the bucket as it was then, "
 	    "rebuilt from its history", NULL },
 	KV_REDACT_OPTS,
@@ -617,34 +619,6 @@ kv_parse_point(const char *s, struct lt_kv_walk *w, struct lt_error *err)
 	return lt_error_set(err, LT_E_USAGE, "invalid point '%s' (a revision, "
 	    "an RFC 3339 time or a duration ago, like @42, "
 	    "@2026-11-24T10:00:00Z or @10m)", s);
-}
-
-/* Write to path through a temporary file, so an interrupted snapshot
- * never leaves a partial file under the final name. */
-static int
-write_file(const struct lt_snapshot *s, const char *path, struct lt_error *err)
-{
-	char *tmp = lt_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *fp = fopen(tmp, "w");
-	int rc;
-
-	if (fp == NULL) {
-		rc = lt_error_set(err, LT_E_RUNTIME, "cannot create '%s': %s",
-		    tmp, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	rc = lt_snapshot_write(s, fp, err);
-	if (fclose(fp) != 0 && rc == 0)
-		rc = lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s", tmp,
-		    strerror(errno));
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = lt_error_set(err, LT_E_RUNTIME, "cannot rename '%s' to "
-		    "'%s': %s", tmp, path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
 }
 
 static void
@@ -684,31 +658,52 @@ take_snapshot(struct lt_ctx *ctx, const struct kv_target *t,
 	return rc;
 }
 
+/* The snapshot to f, then f closed (a temporary file moved into place):
+ * 0, 1 when stdout's reader went away (quietly done), or -1. */
+static int
+write_snapshot(const struct lt_snapshot *s, struct lt_file *f,
+    struct lt_error *err)
+{
+	bool to_stdout = f->is_stdout;
+
+	if (lt_snapshot_write(s, f->fp, err) < 0)
+		lt_file_abort(f);
+	else if (lt_file_close(f, err) == 0)
+		return 0;
+	if (to_stdout && (errno == EPIPE || lt_output_reader_gone(stdout)))
+		return 1;
+	return -1;
+}
+
 static int
 run_snapshot(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	struct lt_snapshot s = LT_SNAPSHOT_INIT;
 	struct lt_kv_walk walk = { 0, 0, false, kv_progress, ctx };
+	struct lt_file f = LT_FILE_INIT;
 	const char *path = lt_args_get(ctx->args, "file");
 	const char *at = lt_args_get(ctx->args, "at");
 	struct kv_target t;
+	bool to_stdout;
 	int rc;
 
 	if (kv_target_parse(ctx, &t, err) < 0 ||
 	    (at && kv_parse_point(at, &walk, err) < 0))
 		return LT_E_USAGE;
+	/* Before the walk: a file that is refused wastes no time. */
+	if (lt_file_open(&f, path ? path : "-", (lt_args_has(ctx->args,
+	    "force") ? LT_FILE_FORCE : 0) | (t.mode == LT_REDACT_NONE ?
+	    LT_FILE_SECRET : 0), err) < 0)
+		return err->code;
+	to_stdout = f.is_stdout;
 	s.source = lt_xstrdup(at ? at : "live");
 	rc = take_snapshot(ctx, &t, &walk, &s, err);
-	if (rc == 0 && path) {
-		rc = write_file(&s, path, err);
-	} else if (rc == 0 && lt_snapshot_write(&s, ctx->out, err) < 0) {
-		if (errno == EPIPE || lt_output_reader_gone(ctx->out))
-			goto out;	/* the reader went away: quietly done */
-		rc = -1;
-	}
+	if (rc < 0)
+		lt_file_abort(&f);
+	else
+		rc = write_snapshot(&s, &f, err);
 	if (rc == 0)
-		snapshot_summary(ctx, &s, path);
-out:
+		snapshot_summary(ctx, &s, to_stdout ? NULL : path);
 	lt_snapshot_release(&s);
 	return rc < 0 ? err->code : 0;
 }
@@ -748,7 +743,7 @@ static const struct lt_cmd cmd_kv_history = {
 static const struct lt_cmd cmd_kv_snapshot = {
 	.name = "snapshot",
 	.summary = "write the whole bucket to a snapshot file",
-	.usage = "[-f FILE] [--at REVISION|TIME] [--bucket BUCKET]",
+	.usage = "[-f FILE [--force]] [--at REVISION|TIME] [--bucket BUCKET]",
 	.description = "Streams the bucket through one ordered watcher (never "
 	    "a request per key).\nThe file format is described in "
 	    "latticectl(5). Read-only.",

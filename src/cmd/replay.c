@@ -275,13 +275,11 @@ open_record(struct replay *r, struct lt_error *err)
 		strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
 		path = def = lt_xasprintf("replay-%s-%s.ltrec", r->new->name, ts);
 	}
-	rc = lt_rec_open(&r->rec, path, err);
+	rc = lt_rec_open(&r->rec, path, r->redact, err);
 	if (rc == 0 && !r->ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: replay: recording to %s\n", path);
 	r->path = lt_xstrdup(path);
 	free(def);
-	if (rc == 0)
-		lt_rec_set_redaction(r->rec, r->redact);
 	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
 	    r->ctx->orig_argv, r->ctx->conn, r->lattice, NULL, err) == 0)
 		rc = -1;

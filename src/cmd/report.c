@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "latticectl/file.h"
 #include "latticectl/json.h"
+#include "latticectl/output.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/report.h"
@@ -18,7 +20,9 @@ static const char *const formats[] = { "markdown", "html", "ndjson", NULL };
 static const struct lt_opt report_opts[] = {
 	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson",
 	    formats },
-	{ "file", 'f', LT_OPT_ARG, "FILE", "write the report to FILE (default stdout)", NULL },
+	{ "file", 'f', LT_OPT_ARG, "FILE", "write the report to FILE "
+	    "(default stdout, also -)", NULL },
+	{ "force", 0, 0, NULL, "replace FILE if it exists", NULL },
 	LT_REDACT_OPTS,
 	LT_OPT_END
 };
@@ -48,31 +52,43 @@ load(const char *path, enum lt_redact_mode m, struct lt_error *err)
 	if (lt_rec_reader_truncated(rd))
 		fprintf(stderr, "latticectl: report: warning: %s: the last line "
 		    "is truncated (the recording was cut off)\n", path);
+	if (lt_rec_reader_check(rd, path, err) < 0) {
+		cJSON_Delete(recs);
+		recs = NULL;
+	}
 	lt_rec_reader_close(rd);
 	return recs;
 }
 
+/* b to path (stdout when NULL) by file.h's rules; a reader of stdout
+ * that went away is a quiet success. */
 static int
-write_out(const char *path, const struct lt_buf *b, FILE *out,
-    struct lt_error *err)
+write_out(const struct lt_ctx *ctx, enum lt_redact_mode m,
+    const struct lt_buf *b, struct lt_error *err)
 {
-	FILE *fp = path ? fopen(path, "w") : out;
-	bool bad;
+	const char *path = lt_args_get(ctx->args, "file");
+	struct lt_file f;
+	bool to_stdout;
+	int rc, e;
 
-	if (!fp)
-		return lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s",
-		    path, strerror(errno));
-	bad = b->len && fwrite(b->buf, 1, b->len, fp) != b->len;
-	if (path)
-		bad = fclose(fp) != 0 || bad;
-	else
-		bad = fflush(fp) != 0 || bad;
-	if (bad && !path && (errno == EPIPE || lt_output_reader_gone(fp)))
+	if (lt_file_open(&f, path ? path : "-", (lt_args_has(ctx->args,
+	    "force") ? LT_FILE_FORCE : 0) | (m == LT_REDACT_NONE ?
+	    LT_FILE_SECRET : 0), err) < 0)
+		return -1;
+	to_stdout = f.is_stdout;
+	if (b->len && fwrite(b->buf, 1, b->len, f.fp) != b->len) {
+		e = errno;
+		rc = lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s",
+		    to_stdout ? "stdout" : path, strerror(e));
+		lt_file_abort(&f);
+		errno = e;
+	} else {
+		rc = lt_file_close(&f, err);
+	}
+	if (rc < 0 && to_stdout && (errno == EPIPE ||
+	    lt_output_reader_gone(stdout)))
 		return 0;
-	if (bad)
-		return lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s",
-		    path ? path : "stdout", strerror(errno));
-	return 0;
+	return rc;
 }
 
 static int
@@ -100,7 +116,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			lt_buf_addch(&b, '\n');
 		}
 	cJSON_Delete(recs);
-	rc = write_out(lt_args_get(ctx->args, "file"), &b, ctx->out, err);
+	rc = write_out(ctx, m, &b, err);
 	lt_buf_release(&b);
 	return rc < 0 ? err->code : 0;
 }
@@ -108,7 +124,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_report_entry = {
 	.name = "report",
 	.summary = "a bug-report body (markdown or HTML) from a recording",
-	.usage = "FILE [--format markdown|html|ndjson] [-f FILE]",
+	.usage = "FILE [--format markdown|html|ndjson] [-f FILE [--force]]",
 	.description = "markdown: environment table, findings, a mermaid "
 	    "sequenceDiagram per phase and the timeline in a collapsed "
 	    "<details>; html: one self-contained file with the findings and a "

@@ -192,10 +192,11 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		rc = handle(&s, rec, err);
 		cJSON_Delete(rec);
 	}
-	if (rd) {
+	/* Output that stopped (rc 1: the reader went away) left the rest
+	 * of the file unread: nothing to say about its end. */
+	if (rd && rc == 0 && (rc = lt_rec_reader_check(rd, argv[0], err)) == 0)
 		summary(&s, argv[0], rd);
-		lt_rec_reader_close(rd);
-	}
+	lt_rec_reader_close(rd);
 	lt_filter_destroy(s.filter);
 	lt_buf_release(&s.line);
 	return rc < 0 ? err->code : 0;

@@ -708,10 +708,9 @@ open_outputs(struct sub *s, struct lt_error *err)
 	}
 	if (path == NULL)
 		return 0;
-	if (lt_rec_open(&s->rec, path, err) < 0)
+	if (lt_rec_open(&s->rec, path, s->redact, err) < 0)
 		return -1;
 	lt_rec_set_autoflush(s->rec, false);
-	lt_rec_set_redaction(s->rec, s->redact);
 	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv, ctx->conn,
 	    lattice, NULL, err) == 0)
 		return -1;

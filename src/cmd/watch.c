@@ -64,6 +64,8 @@ struct watch {
 	bool decode_all;		/* false: ndjson fast path */
 	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
 	uint64_t max_count, max_pending, shown, invalid, filtered;
+	int64_t drain_until;		/* after a signal: lt_mono_ns, or 0 */
+	uint64_t discarded;		/* received, not shown: past it */
 	struct lt_gap_tracker gt;
 	int64_t idle_ns, until_deadline, last_msg;
 	bool live_marked, stream_mode, done, stdout_closed;
@@ -343,6 +345,14 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	free(redacted);
 }
 
+/* Messages lost: dropped by the client (slow consumer) and, after a
+ * signal, received but discarded past the drain's deadline. */
+static uint64_t
+dropped(const struct watch *w)
+{
+	return (uint64_t)w->gt.dropped + w->discarded;
+}
+
 static void
 write_summary(struct watch *w)
 {
@@ -361,7 +371,7 @@ write_summary(struct watch *w)
 	fprintf(stderr, "%s; %llu gap%s, %llu dropped, %llu invalid, %llu "
 	    "filtered out\n", w->ntypes ? ")" : "",
 	    (unsigned long long)w->gt.gaps, w->gt.gaps == 1 ? "" : "s",
-	    (unsigned long long)w->gt.dropped, (unsigned long long)w->invalid,
+	    (unsigned long long)dropped(w), (unsigned long long)w->invalid,
 	    (unsigned long long)w->filtered);
 }
 
@@ -373,7 +383,7 @@ summary_json(struct watch *w)
 
 	cJSON_AddNumberToObject(f, "events", (double)w->shown);
 	cJSON_AddNumberToObject(f, "gaps", (double)w->gt.gaps);
-	cJSON_AddNumberToObject(f, "dropped", (double)w->gt.dropped);
+	cJSON_AddNumberToObject(f, "dropped", (double)dropped(w));
 	cJSON_AddNumberToObject(f, "invalid", (double)w->invalid);
 	for (i = 0; i < w->ntypes; i++)
 		cJSON_AddNumberToObject(types, w->types[i].name,
@@ -578,10 +588,9 @@ open_outputs(struct watch *w, struct lt_error *err)
 			stdout_failed(w);
 	}
 	if (path) {
-		if (lt_rec_open(&w->rec, path, err) < 0)
+		if (lt_rec_open(&w->rec, path, w->redact, err) < 0)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
-		lt_rec_set_redaction(w->rec, w->redact);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
 		    ctx->conn, lattice, NULL, err) == 0)
 			return -1;
@@ -665,6 +674,10 @@ on_direct(void *ud, const struct lt_item *it)
 
 	if (w->done)
 		return;
+	if (w->drain_until && lt_mono_ns() > w->drain_until) {
+		w->discarded++;	/* counted: the drain ran out of time */
+		return;
+	}
 	on_msg(w, &it->msg);
 	if (w->shown == shown && !w->dirty) {
 		;	/* nothing written or waiting: no clock, no lock */
@@ -709,6 +722,41 @@ step(struct watch *w, int rc, struct lt_item *it, enum wake why,
 	return !w->done;
 }
 
+/* After a first signal, messages the client already holds are shown and
+ * recorded for this long; the rest are counted as dropped. */
+#define DRAIN_NS 1000000000LL
+/* ... and counting them may take this much longer. */
+#define DRAIN_COUNT_NS 5000000000LL
+
+/* The first SIGINT/SIGTERM: the server stops sending and what it sent is
+ * drained into the output and the recording until DRAIN_NS, then counted
+ * (w->discarded), so nothing the server delivered is lost silently. A
+ * drain that outlasts DRAIN_COUNT_NS (a handler stuck writing) counts
+ * what is still pending and stops the handler. */
+static void
+drain(struct watch *w)
+{
+	int64_t end;
+	int i;
+
+	lt_feed_lock(w->feed);
+	if (w->done) {	/* a stop condition came first: nothing to drain */
+		lt_feed_unlock(w->feed);
+		return;
+	}
+	w->drain_until = lt_mono_ns() + DRAIN_NS;
+	end = w->drain_until + DRAIN_COUNT_NS;
+	lt_feed_unlock(w->feed);
+	for (i = 0; i < w->nsubs; i++)
+		lt_sub_drain(w->subs[i], end - lt_mono_ns());
+	for (i = 0; i < w->nsubs; i++)
+		lt_sub_wait_drained(w->subs[i], end);
+	lt_feed_lock(w->feed);
+	w->discarded += pending(w);
+	w->done = true;
+	lt_feed_unlock(w->feed);
+}
+
 static int
 loop(struct watch *w, struct lt_error *err)
 {
@@ -729,6 +777,8 @@ loop(struct watch *w, struct lt_error *err)
 		go = step(w, rc, &it, why, err);
 		lt_feed_unlock(w->feed);
 	}
+	if (lt_sig_count() > 0)
+		drain(w);
 	lt_feed_lock(w->feed);
 	check_dropped(w, lt_now_ns());
 	flush_outputs(w);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "latticectl/conn.h"
+#include "latticectl/file.h"
 #include "latticectl/json.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
@@ -15,6 +16,7 @@
 
 struct lt_rec {
 	FILE *fp;
+	struct lt_file file;		/* lt_rec_open's */
 	bool owned, autoflush;
 	pthread_mutex_t mu;
 	uint64_t seq;
@@ -133,17 +135,25 @@ lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m)
 }
 
 int
-lt_rec_open(struct lt_rec **out, const char *path, struct lt_error *err)
+lt_rec_open(struct lt_rec **out, const char *path, enum lt_redact_mode m,
+    struct lt_error *err)
 {
+	struct lt_file f;
 	struct lt_rec *r;
-	FILE *fp = fopen(path, "w");
 
 	*out = NULL;
-	if (fp == NULL)
-		return lt_error_set(err, LT_E_RUNTIME, "cannot write recording "
-		    "'%s': %s", path, strerror(errno));
-	r = lt_rec_open_fp(fp);
+	if (!strcmp(path, "-"))
+		return lt_error_set(err, LT_E_USAGE, "a recording cannot go "
+		    "to stdout ('-'), which carries the command's own output: "
+		    "name a file (watch, sub and kv watch -o ndjson write a "
+		    "recording to stdout)");
+	if (lt_file_open(&f, path, LT_FILE_STREAM |
+	    (m == LT_REDACT_NONE ? LT_FILE_SECRET : 0), err) < 0)
+		return -1;
+	r = lt_rec_open_fp(f.fp);
+	r->file = f;
 	r->owned = true;
+	r->redact = m;
 	*out = r;
 	return 0;
 }
@@ -380,18 +390,22 @@ lt_rec_count(const struct lt_rec *r)
 	return r ? r->seq : 0;
 }
 
-static void
+/* -1 when the last writes or the close failed. */
+static int
 rec_free(struct lt_rec *r)
 {
-	write_pending(r);
-	if (r->owned)
-		fclose(r->fp);
-	else
-		fflush(r->fp);
+	struct lt_error ignored = LT_ERROR_INIT;
+	int rc = write_pending(r);
+
+	if (r->owned && lt_file_close(&r->file, &ignored) < 0)
+		rc = -1;
+	else if (!r->owned && fflush(r->fp) != 0)
+		rc = -1;
 	pthread_mutex_destroy(&r->mu);
 	lt_buf_release(&r->redacted);
 	lt_buf_release(&r->pending);
 	free(r);
+	return rc;
 }
 
 int
@@ -409,7 +423,8 @@ lt_rec_close(struct lt_rec *r, cJSON *fields, struct lt_error *err)
 	lt_rec_write(r, "end", 0, fields, err);
 	lt_rec_flush(r);
 	failed = r->failed;
-	rec_free(r);
+	if (rec_free(r) < 0)
+		failed = true;
 	if (failed)
 		return lt_error_set(err, LT_E_RUNTIME, "recording incomplete: "
 		    "a write failed");
@@ -426,7 +441,7 @@ lt_rec_abandon(struct lt_rec *r)
 struct lt_rec_reader {
 	FILE *fp;
 	struct lt_buf line;
-	uint64_t lineno;
+	uint64_t lineno, records;
 	bool truncated, complete;
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
 };
@@ -525,6 +540,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {
 		if (!strcmp(cJSON_GetObjectItem(j, "kind")->valuestring, "end"))
 			rd->complete = true;
+		rd->records++;
 		redact_read(rd, j);
 		*rec = j;
 		return 1;
@@ -551,6 +567,17 @@ bool
 lt_rec_reader_complete(const struct lt_rec_reader *rd)
 {
 	return rd->complete;
+}
+
+int
+lt_rec_reader_check(const struct lt_rec_reader *rd, const char *path,
+    struct lt_error *err)
+{
+	if (rd->records > 0)
+		return 0;
+	return lt_error_set(err, LT_E_RUNTIME, "'%s' is not a latticectl "
+	    "recording (%s)", path, rd->lineno ? "not one line is a record" :
+	    "it is empty");
 }
 
 uint64_t

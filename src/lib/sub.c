@@ -234,6 +234,24 @@ lt_sub_pending(struct lt_sub *s)
 	return (size_t)pending;
 }
 
+int
+lt_sub_drain(struct lt_sub *s, int64_t timeout_ns)
+{
+	int64_t ms = timeout_ns / 1000000;
+
+	return s && natsSubscription_DrainTimeout(s->ns, ms > 0 ? ms : 1) ==
+	    NATS_OK ? 0 : -1;
+}
+
+bool
+lt_sub_wait_drained(struct lt_sub *s, int64_t deadline)
+{
+	int64_t ms = (deadline - lt_mono_ns()) / 1000000;
+
+	return s && natsSubscription_WaitForDrainCompletion(s->ns,
+	    ms > 0 ? ms : 1) == NATS_OK;
+}
+
 /* Wait (up to 2 s) until nats.c is done with s: its delivery thread may
  * still be in, or about to enter, the handler, which uses s and its feed.
  * This also has the thread release the subscription before nats.c shuts

@@ -118,7 +118,9 @@ exit_code 2 "doctor -o wide" lt -s nats://127.0.0.1:1 doctor -o wide
 like "$(cat "$TEST_DIR/last.err")" "it takes -o text, json, ndjson" "doctor lists its formats"
 exit_code 2 "hosts -o raw" lt -s nats://127.0.0.1:1 hosts -o raw
 exit_code 2 "replay -o json" lt replay a.yaml b.yaml --dry-run -o json
-exit_code 0 "show reads a recording whatever -x says" lt -x '*' show /dev/null
+printf '{"schema":"latticectl.rec/1","seq":1,"t":"2026-11-24T10:00:00Z","kind":"end","records":1}\n' \
+    >"$TEST_DIR/min.ltrec"
+exit_code 0 "show reads a recording whatever -x says" lt -x '*' show "$TEST_DIR/min.ltrec"
 exit_code 2 "a lattice name with a dot" lt -x a.b kv ls
 like "$(cat "$TEST_DIR/last.err")" "lattice 'a.b' is not a lattice name" "says why"
 exit_code 2 "watch: a lattice name with a dot" lt -x a.b watch

@@ -123,4 +123,34 @@ head -n 3 "$R" >"$TEST_DIR/cut.ltrec"
 like "$(lt show "$TEST_DIR/cut.ltrec" 2>&1 >/dev/null)" 'no end record' \
     "a recording without an end record is flagged"
 
+# Output that stops early is no damage: the file was not read to its end.
+# A complete recording of 5000 events prints far more than a pipe holds,
+# so show meets EPIPE long before its end record.
+B=$TEST_DIR/big.ltrec
+{
+	head -n 1 "$R"
+	ev=$(grep -m 1 '"kind":"event"' "$R")
+	for _ in $(seq 5000); do printf '%s\n' "$ev"; done
+	tail -n 1 "$R"
+} >"$B"
+is "$(tail -n 1 "$B" | jq -r .kind)" end "(the big recording is complete)"
+lt show "$B" 2>"$TEST_DIR/head.err" | head -1 >/dev/null
+is "$(cat "$TEST_DIR/head.err")" "" \
+    "show | head -1: no 'no end record' warning about a complete file (EPIPE is no damage)"
+lt show "$B" -o ndjson 2>"$TEST_DIR/head.err" | head -1 >/dev/null
+is "$(cat "$TEST_DIR/head.err")" "" "show -o ndjson | head -1: no warning either"
+
+# A file without one valid record is not a recording: exit 6.
+head -c 3000 /dev/urandom | tr '\000' x >"$TEST_DIR/random.bin"
+printf 'hello\nthis is text\n\n' >"$TEST_DIR/text.txt"
+: >"$TEST_DIR/empty.ltrec"
+for f in random.bin text.txt empty.ltrec; do
+	exit_code 6 "show $f" lt show "$TEST_DIR/$f"
+	like "$(tail -1 "$TEST_DIR/last.err")" "'.*$f' is not a latticectl recording" \
+	    "show $f: not a latticectl recording"
+	exit_code 6 "report $f" lt report "$TEST_DIR/$f"
+	like "$(tail -1 "$TEST_DIR/last.err")" "'.*$f' is not a latticectl recording" \
+	    "report $f: not a latticectl recording"
+done
+
 done_testing

@@ -115,6 +115,13 @@ exit_code 6 "a version wadm already stores" lt -x fx --timeout 5s replay "$M/upg
     "$M/upgrade-v2.yaml" --yes --settle 0s --record "$TEST_DIR/x.ltrec"
 like "$(cat "$TEST_DIR/last.err")" "wadm model.put: error: .*already exists" "quotes wadm's refusal"
 like "$(lt show "$TEST_DIR/x.ltrec" 2>&1)" "no end record" "the interrupted recording is readable by show"
+cp "$TEST_DIR/fx.ltrec" "$TEST_DIR/fx.copy"
+exit_code 6 "--record EXISTING" lt -x fx --timeout 5s replay "$M/upgrade-v1.yaml" \
+    "$M/upgrade-v2.yaml" --yes --settle 0s --record "$TEST_DIR/fx.ltrec"
+like "$(cat "$TEST_DIR/last.err")" "fx.ltrec' exists: a recording never replaces a file" \
+    "an existing recording is refused, and it says so"
+cmp -s "$TEST_DIR/fx.ltrec" "$TEST_DIR/fx.copy"
+ok $? "... and left as it was"
 kill "$SIM_PID"
 
 # --- a lattice on its own control subject prefix (--ctl-prefix) ---

@@ -17,7 +17,7 @@ at_least() {
 	[ "$(recorded "$1" "$2")" -ge "$3" ]
 }
 
-start_nats n1
+start_nats n1 -m -1
 
 for sig in INT TERM; do
 	rec=$TEST_DIR/$sig.ltrec
@@ -102,5 +102,69 @@ for cmd in "show" "show -o ndjson" "report --format markdown" "report --format h
 	unlike "$(cat "$TEST_DIR/pipe.err")" "error|cannot|[Bb]roken pipe" \
 	    "... and reports no error"
 done
+
+# First SIGINT under load: N events reach watch's client while its stdout
+# is a pipe nobody reads yet, so nearly all of them wait in the client.
+# After the signal (the pipe is then read), every event the server
+# delivered is either in the recording or counted as dropped, in the
+# summary and in the end record: none is lost silently.
+N=20000
+# delivered: messages the server sent to the newest watch connection
+# (/connz; an earlier watch's may still be listed while it closes).
+delivered() {
+	curl -s "$NATS_MON_URL/connz" | jq '[.connections[] |
+	    select(.name | test("latticectl/.* watch$"))] | max_by(.cid) |
+	    .out_msgs'
+}
+delivered_all() {
+	[ "$(delivered)" = "$N" ]
+}
+# flood NAME: 'watch --record NAME.ltrec' with stdout the FIFO NAME.fifo
+# that nobody reads (fd 8 holds it open), N events delivered to it, then
+# SIGINT. Sets pid and fifo.
+flood() {
+	fifo=$TEST_DIR/$1.fifo
+	mkfifo "$fifo"
+	exec 8<>"$fifo"
+	"$LATTICECTL" -v watch --record "$TEST_DIR/$1.ltrec" >"$fifo" \
+	    2>"$TEST_DIR/$1.err" &
+	pid=$!
+	_bg_pids+=("$pid")
+	wait_for "$1 subscribed" 20 grep -q subscribed "$TEST_DIR/$1.err"
+	T pub-events "$E/host_heartbeat.json" --count "$N" >/dev/null
+	wait_for "the server delivered $N events to watch" 60 delivered_all
+	ok $? "$1: the server delivered all $N events to watch's client"
+	kill -INT "$pid"
+}
+# drained NAME: watch exited 0 and its end record accounts for every event
+# the server delivered.
+drained() {
+	local rec=$TEST_DIR/$1.ltrec end events dropped
+	wait_pid "$pid" 30
+	is "$WAIT_RC" 0 "$1: first SIGINT under load: watch drains and exits 0"
+	exec 8<&-
+	end=$(jq -c 'select(.kind == "end")' "$rec")
+	events=$(jq -r .events <<<"$end")
+	dropped=$(jq -r .dropped <<<"$end")
+	is "$((events + dropped))" "$N" \
+	    "$1: end record: events ($events) + dropped ($dropped) = events delivered ($N)"
+	is "$(recorded "$rec" event)" "$events" "$1: the end record counts the events recorded"
+	like "$(cat "$TEST_DIR/$1.err")" "watch: $events events.* $dropped dropped" \
+	    "$1: the summary says the same"
+}
+flood flood
+bg cat "$fifo" >/dev/null
+drained flood
+# A reader too slow for the drain to finish in its second: what is left is
+# counted as dropped (the sum holds however many that is). The reader's
+# pauses make it slow; nothing here waits on them.
+flood slow
+bg python3 -c '
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+while os.read(fd, 4096):
+    time.sleep(0.01)
+' "$fifo"
+drained slow
 
 done_testing

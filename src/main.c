@@ -9,6 +9,7 @@
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
 #include "latticectl/sig.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -181,8 +182,11 @@ first_positional(int argc, char **argv, bool *help)
 int
 lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err)
 {
+	struct lt_buf msg = LT_BUF_INIT;
+
 	fprintf(stderr, "latticectl: %s: %s\nsee 'latticectl %s --help'\n",
-	    ctx->cmd_path, err->msg, ctx->cmd_path);
+	    ctx->cmd_path, lt_text(&msg, err->msg), ctx->cmd_path);
+	lt_buf_release(&msg);
 	return LT_E_USAGE;
 }
 
@@ -235,12 +239,16 @@ print_json_error(int rc, const struct lt_error *err)
 static int
 report(const struct lt_ctx *ctx, int rc, const struct lt_error *err)
 {
+	struct lt_buf msg = LT_BUF_INIT;
+
 	if (rc < 2)
 		return rc;
 	if (rc == LT_E_USAGE)
 		lt_cmd_usage_error(ctx, err);
-	else
-		fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path, err->msg);
+	else	/* a message may quote the wire (a host's reply) */
+		fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path,
+		    lt_text(&msg, err->msg));
+	lt_buf_release(&msg);
 	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON)
 		print_json_error(rc, err);
 	return rc;

@@ -24,10 +24,15 @@ void lt_buf_addch(struct lt_buf *b, char c);
 void lt_buf_addf(struct lt_buf *b, const char *fmt, ...) LT_PRINTF(2, 3);
 /* v in decimal: lt_buf_addf's "%llu" without its cost, for hot paths. */
 void lt_buf_add_u64(struct lt_buf *b, uint64_t v);
-/* Append s as a JSON string literal, quotes included. */
+/* Append s as a JSON string literal, quotes included; the result is
+ * UTF-8 whatever s holds (a byte that is not UTF-8 becomes \ufffd) and
+ * holds no control character, not even DEL, C1 or a bidi control, as it
+ * is (they become \uNNNN). */
 void lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len);
-/* " key=value" for text output: the value as it is, or as a JSON string
- * when it is empty or holds a blank or a quote. */
+/* " key=value" for text output: the value as it is, or in double quotes
+ * escaped for a terminal (lt_buf_add_text_quoted) when it is empty or
+ * holds a blank, a quote or anything lt_buf_add_text escapes; the key is
+ * escaped too. */
 void lt_buf_add_field(struct lt_buf *b, const char *key, const char *v,
     size_t len);
 /* Append len bytes as standard base64. */

@@ -38,5 +38,10 @@ double lt_json_num(const struct cJSON *obj, const char *key, double def);
 /* A scalar as text: strings as is, numbers as %g or integer, true/false,
  * null; objects and arrays compact. Appends to out. */
 void lt_json_scalar_text(const struct cJSON *v, struct lt_buf *out);
+/* Append v as JSON text (pretty: indented), valid UTF-8 whatever its
+ * strings hold: a byte that is not UTF-8 becomes \ufffd, DEL, C1 and bidi
+ * controls \uNNNN (cJSON prints a string's bytes as it parsed them). For
+ * every JSON document latticectl writes from a tree. */
+void lt_json_print(const struct cJSON *v, bool pretty, struct lt_buf *out);
 
 #endif

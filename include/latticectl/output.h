@@ -46,7 +46,8 @@ struct lt_table {
 };
 
 void lt_table_init(struct lt_table *t, int ncols);
-/* Add one row; takes ncols strings (copied); NULL prints as "-". */
+/* Add one row; takes ncols strings (copied, escaped by lt_buf_add_text:
+ * a cell is one line, whatever the wire put in it); NULL prints as "-". */
 void lt_table_add(struct lt_table *t, const char *const *row);
 enum lt_write lt_table_print(const struct lt_table *t, FILE *fp);
 void lt_table_release(struct lt_table *t);

@@ -119,7 +119,8 @@ int lt_kv_op_parse(const char *s, enum lt_kv_op *out);
 
 /* Append an entry's value for people: JSON text as is (pretty when
  * pretty), redaction masks as is, base64 decoded when it is text, else
- * "(binary, N bytes)". Nothing for entries without a value. */
+ * "(binary, N bytes)"; escaped for a terminal (text.h), on one line, or
+ * on its own lines when pretty. Nothing for entries without a value. */
 void lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
     struct lt_buf *out);
 /* Append the entry's value member(s) for JSON output: "value":...

@@ -19,6 +19,7 @@
 #include "latticectl/nkey.h"
 #include "latticectl/req.h"
 #include "latticectl/sub.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -560,9 +561,10 @@ print_text(struct doctor *d)
 	const struct lt_colors *c = lt_output_colors(d->ctx->color_out);
 	const char *col[] = { c->green, c->yellow, c->red, c->dim };
 	FILE *out = d->ctx->out;
+	struct lt_buf name = LT_BUF_INIT, text = LT_BUF_INIT;
 	int i;
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < d->n; i++) {	/* reasons quote clients' names */
 		const struct check *k = &d->v[i];
 		char st[8];
 
@@ -570,10 +572,13 @@ print_text(struct doctor *d)
 		for (char *p = st; *p; p++)
 			*p = (char)(*p - 'a' + 'A');
 		fprintf(out, "%s%-4s%s  %-22s %s\n", col[k->st], st, c->reset,
-		    k->name, k->reason);
+		    lt_text(&name, k->name), lt_text(&text, k->reason));
 		if (k->fix[0] && (k->st == ST_WARN || k->st == ST_FAIL))
-			fprintf(out, "      %-22s fix: %s\n", "", k->fix);
+			fprintf(out, "      %-22s fix: %s\n", "",
+			    lt_text(&text, k->fix));
 	}
+	lt_buf_release(&name);
+	lt_buf_release(&text);
 	return lt_output_flush(out) == LT_WRITE_FAILED ? -1 : 0;
 }
 
@@ -600,12 +605,13 @@ check_json(const struct doctor *d, int i, bool line)
 static enum lt_write
 write_json(struct doctor *d, cJSON *o, bool pretty)
 {
-	char *text = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
-	enum lt_write w = lt_output_write(d->ctx->out, text, strlen(text));
+	struct lt_buf text = LT_BUF_INIT;
+	enum lt_write w;
 
-	if (w == LT_WRITE_OK)
-		w = lt_output_write(d->ctx->out, "\n", 1);
-	cJSON_free(text);
+	lt_json_print(o, pretty, &text);
+	lt_buf_addch(&text, '\n');
+	w = lt_output_write(d->ctx->out, text.buf, text.len);
+	lt_buf_release(&text);
 	cJSON_Delete(o);
 	return w;
 }

@@ -10,6 +10,7 @@
 #include "hosts.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -61,6 +62,7 @@ static int
 ping(struct lt_ctx *ctx, struct lt_ctl *ctl, struct lt_ctl_hosts *h,
     struct lt_error *err)
 {
+	struct lt_buf problem = LT_BUF_INIT;
 	char win[32];
 
 	if (lt_ctl_ping(ctl, h, err) < 0)
@@ -68,7 +70,8 @@ ping(struct lt_ctx *ctx, struct lt_ctl *ctl, struct lt_ctl_hosts *h,
 	if (h->problem[0] && !ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: %s: warning: %zu invalid and %zu "
 		    "refused ping replies (%s)\n", ctx->cmd_path, h->invalid,
-		    h->refused, h->problem);
+		    h->refused, lt_text(&problem, h->problem));
+	lt_buf_release(&problem);
 	if (h->n > 0)
 		return 0;
 	lt_duration_format(ctl->gather_ns ? ctl->gather_ns :
@@ -159,14 +162,13 @@ static const struct schemas inventory_schemas = { "latticectl.inventory/1",
 static enum lt_write
 write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 {
-	char *text;
+	struct lt_buf text = LT_BUF_INIT;
 	enum lt_write w;
 
 	cJSON_AddStringToObject(o, "schema", schema);
-	text = ctx->format == LT_FMT_JSON ? cJSON_Print(o) :
-	    cJSON_PrintUnformatted(o);
-	w = write_line(ctx, text);
-	cJSON_free(text);
+	lt_json_print(o, ctx->format == LT_FMT_JSON, &text);
+	w = write_line(ctx, lt_buf_str(&text));
+	lt_buf_release(&text);
 	return w;
 }
 

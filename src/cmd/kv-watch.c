@@ -12,6 +12,7 @@
 #include "latticectl/rec.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -118,9 +119,10 @@ change_text(struct kvw *w, const struct lt_kv_entry *e,
 
 	lt_time_format_short(e->created_ns, t, sizeof(t));
 	lt_buf_reset(&w->line);
-	lt_buf_addf(&w->line, "%s  %s%-6s%s  %s  rev %llu", t, color,
-	    lt_kv_op_name(e->op), w->col->reset, e->key,
-	    (unsigned long long)e->revision);
+	lt_buf_addf(&w->line, "%s  %s%-6s%s  ", t, color,
+	    lt_kv_op_name(e->op), w->col->reset);
+	lt_buf_add_texts(&w->line, e->key);
+	lt_buf_addf(&w->line, "  rev %llu", (unsigned long long)e->revision);
 	if (se->value) {
 		lt_buf_adds(&w->line, "  ");
 		lt_snapshot_value_text(se, false, &w->line);

@@ -9,6 +9,7 @@
 
 #include "kv.h"
 #include "latticectl/buf.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -434,7 +435,9 @@ entry_out(struct lt_ctx *ctx, const struct kv_target *t,
 		return;
 	case LT_FMT_WIDE:
 		lt_time_format(e->created_ns, when, sizeof(when));
-		lt_buf_addf(b, "# %s revision %llu, %s, %zu bytes\n", e->key,
+		lt_buf_adds(b, "# ");
+		lt_buf_add_texts(b, e->key);
+		lt_buf_addf(b, " revision %llu, %s, %zu bytes\n",
 		    (unsigned long long)e->revision, when, e->len);
 		/* fall through */
 	default:

@@ -8,6 +8,7 @@
 
 #include "replay.h"
 #include "latticectl/classify.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -84,11 +85,15 @@ reply_unseen(struct replay *r, const char *reply, cJSON *f)
 	if (lt_subject_matches(r->inbox, reply))
 		return false;
 	cJSON_AddTrueToObject(f, "reply_unseen");
-	if (!r->warned_inbox && !r->ctx->cfg->quiet)
+	if (!r->warned_inbox && !r->ctx->cfg->quiet) {
+		struct lt_buf text = LT_BUF_INIT;
+
 		fprintf(stderr, "latticectl: replay: warning: reply subject '%s' "
 		    "is not under the inbox prefix '%.*s'; its replies cannot be "
-		    "recorded (set --inbox-prefix)\n", reply,
+		    "recorded (set --inbox-prefix)\n", lt_text(&text, reply),
 		    (int)strlen(r->inbox) - 2, r->inbox);
+		lt_buf_release(&text);
+	}
 	r->warned_inbox = true;
 	return true;
 }

@@ -14,6 +14,7 @@
 #include "latticectl/findings.h"
 #include "latticectl/json.h"
 #include "latticectl/timeline.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
 #include "banned.h"
@@ -145,9 +146,13 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 	cJSON_Delete(st);
 	if (check_conn(r, rc, err) < 0)
 		return lt_error_prefix(err, "during %s", name);
-	if (strcmp(type, "deployed") && strcmp(type, "failed"))
+	if (strcmp(type, "deployed") && strcmp(type, "failed")) {
+		struct lt_buf word = LT_BUF_INIT;	/* wadm's word */
+
 		fprintf(stderr, "latticectl: replay: %s: still %s after "
-		    "--timeout\n", m->name, type);
+		    "--timeout\n", m->name, lt_text(&word, type));
+		lt_buf_release(&word);
+	}
 	wait_ns(r, r->settle_ns);
 	replay_checkpoint(r, m);
 	if (check_conn(r, 0, err) < 0)

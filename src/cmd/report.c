@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "latticectl/json.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/report.h"
@@ -95,11 +96,8 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		lt_report_html(recs, argv[0], &b);
 	else
 		cJSON_ArrayForEach(rec, recs) {
-			char *s = cJSON_PrintUnformatted(rec);
-
-			lt_buf_adds(&b, s);
+			lt_json_print(rec, false, &b);
 			lt_buf_addch(&b, '\n');
-			cJSON_free(s);
 		}
 	cJSON_Delete(recs);
 	rc = write_out(lt_args_get(ctx->args, "file"), &b, ctx->out, err);

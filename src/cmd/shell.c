@@ -18,6 +18,7 @@
 #include "latticectl/feed.h"
 #include "latticectl/kv.h"
 #include "latticectl/sig.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -100,11 +101,14 @@ struct cands {
 	int n;
 };
 
+/* A live value (a host id, a key) holding something a terminal would
+ * obey is not offered: it would be listed and typed in raw. */
 static void
 cand_add(struct cands *c, const char *word)
 {
 	if (c->n < (int)(sizeof(c->v) / sizeof(c->v[0])) &&
-	    !strncmp(word, c->prefix, c->plen))
+	    !strncmp(word, c->prefix, c->plen) &&
+	    lt_text_is_safe(word, strlen(word)))
 		c->v[c->n++] = word;
 }
 

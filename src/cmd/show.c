@@ -15,6 +15,7 @@
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/timeline.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -106,10 +107,11 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		return 0;
 	s->shown++;
 	if (nd) {
-		char *text = cJSON_PrintUnformatted(rec);
+		struct lt_buf text = LT_BUF_INIT;
 
-		rc = emit(s, text, err);
-		cJSON_free(text);
+		lt_json_print(rec, false, &text);
+		rc = emit(s, lt_buf_str(&text), err);
+		lt_buf_release(&text);
 		return rc;
 	}
 	return emit(s, s->line.buf ? s->line.buf : "", err);
@@ -181,8 +183,9 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	while (rc == 0 && (n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
 		if (n < 0) {
 			s.bad_lines++;
+			lt_buf_reset(&s.line);
 			fprintf(stderr, "latticectl: show: warning: %s\n",
-			    lerr.msg);
+			    lt_text(&s.line, lerr.msg));
 			lt_error_clear(&lerr);
 			continue;
 		}

@@ -23,6 +23,7 @@
 #include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
+#include "latticectl/text.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -181,11 +182,8 @@ add_payload(struct sub *s, const struct view *v, const char *key)
 static void
 add_headers(struct lt_buf *b, const cJSON *h)
 {
-	char *text = cJSON_PrintUnformatted(h);
-
 	lt_buf_adds(b, ",\"headers\":");
-	lt_buf_adds(b, text);
-	cJSON_free(text);
+	lt_json_print(h, false, b);
 }
 
 /* Record members for a message; pm is its pairing (NULL: none), role
@@ -237,9 +235,11 @@ text_headers(struct sub *s, const cJSON *h)
 	for (c = cJSON_IsObject(h) ? h->child : h; c && !s->done;
 	    c = cJSON_IsObject(h) ? c->next : NULL) {
 		lt_buf_reset(&s->line);
-		lt_buf_addf(&s->line, "    %s%s:%s %s", s->col->dim,
-		    c == h ? "headers" : c->string, s->col->reset,
-		    cJSON_IsString(c) ? c->valuestring : "");
+		lt_buf_addf(&s->line, "    %s", s->col->dim);
+		lt_buf_add_texts(&s->line, c == h ? "headers" : c->string);
+		lt_buf_addf(&s->line, ":%s ", s->col->reset);
+		lt_buf_add_texts(&s->line, cJSON_IsString(c) ? c->valuestring :
+		    "");
 		emit_line(s);
 	}
 }

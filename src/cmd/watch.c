@@ -18,6 +18,7 @@
 #include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
 #include "banned.h"
@@ -345,15 +346,18 @@ on_msg(struct watch *w, const struct lt_msg *m)
 static void
 write_summary(struct watch *w)
 {
+	struct lt_buf name = LT_BUF_INIT;
 	int i;
 
 	if (w->ctx->cfg->quiet)
 		return;
 	fprintf(stderr, "latticectl: watch: %llu event%s",
 	    (unsigned long long)w->shown, w->shown == 1 ? "" : "s");
-	for (i = 0; i < w->ntypes; i++)
-		fprintf(stderr, "%s%s %llu", i ? ", " : " (", w->types[i].name,
+	for (i = 0; i < w->ntypes; i++)	/* types the wire named */
+		fprintf(stderr, "%s%s %llu", i ? ", " : " (",
+		    lt_text(&name, w->types[i].name),
 		    (unsigned long long)w->types[i].n);
+	lt_buf_release(&name);
 	fprintf(stderr, "%s; %llu gap%s, %llu dropped, %llu invalid, %llu "
 	    "filtered out\n", w->ntypes ? ")" : "",
 	    (unsigned long long)w->gt.gaps, w->gt.gaps == 1 ? "" : "s",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "plain-run.h"
 #include "banned.h"
@@ -79,6 +80,29 @@ lt_buf_addf(struct lt_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* The bytes at q (DEL or above ASCII) in a JSON string: UTF-8 as it is,
+ * DEL, C1 and bidi controls as \uNNNN (valid JSON either way, but a
+ * terminal shown the text would obey them), and a byte that is not UTF-8
+ * as \ufffd, so the output stays UTF-8. Returns where to go on. */
+static const char *
+json_unicode(struct lt_buf *b, const char *q, const char *end)
+{
+	uint32_t cp;
+	size_t n;
+
+	switch (lt_text_classify(q, (size_t)(end - q), &n, &cp)) {
+	case LT_TEXT_SAFE:
+		lt_buf_add(b, q, n);
+		break;
+	case LT_TEXT_INVALID:
+		lt_buf_add(b, "\\ufffd", 6);
+		break;
+	default:
+		lt_buf_addf(b, "\\u%04x", (unsigned)cp);
+	}
+	return q + n;
+}
+
 void
 lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
 {
@@ -102,7 +126,7 @@ lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
 		case '\t': lt_buf_add(b, "\\t", 2); break;
 		default:
 			if ((unsigned char)*q >= 0x7f) {
-				lt_buf_addch(b, *q);	/* DEL, UTF-8: as is */
+				p = json_unicode(b, q, end);
 				break;
 			}
 			esc[4] = hex[(unsigned char)*q >> 4];
@@ -117,11 +141,11 @@ void
 lt_buf_add_field(struct lt_buf *b, const char *key, const char *v, size_t len)
 {
 	lt_buf_addch(b, ' ');
-	lt_buf_adds(b, key);
+	lt_buf_add_texts(b, key);
 	lt_buf_addch(b, '=');
-	if (len == 0 || memchr(v, ' ', len) || memchr(v, '\t', len) ||
-	    memchr(v, '"', len))
-		lt_buf_add_json_str(b, v, len);
+	if (len == 0 || memchr(v, ' ', len) || memchr(v, '"', len) ||
+	    !lt_text_is_safe(v, len))
+		lt_buf_add_text_quoted(b, v, len);
 	else
 		lt_buf_add(b, v, len);
 }

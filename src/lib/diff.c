@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "latticectl/diff.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -224,15 +225,28 @@ lt_diff_release(struct lt_diff *d)
 
 /* Text. */
 
+/* s escaped (text.h), cut after VALUE_SHOWN bytes. */
 static void
 add_cut(struct lt_buf *out, const char *s, size_t len)
 {
-	if (len <= VALUE_SHOWN) {
-		lt_buf_add(out, s, len);
-		return;
-	}
-	lt_buf_add(out, s, lt_utf8_cut(s, len, VALUE_SHOWN));
-	lt_buf_addf(out, "... (%zu bytes)", len);
+	struct lt_buf t = LT_BUF_INIT;
+
+	lt_buf_add_text(&t, s, len);
+	lt_buf_add(out, lt_buf_str(&t), lt_utf8_cut(lt_buf_str(&t), t.len,
+	    VALUE_SHOWN));
+	if (t.len > VALUE_SHOWN)
+		lt_buf_addf(out, "... (%zu bytes)", len);
+	lt_buf_release(&t);
+}
+
+/* "SIGN KEY" in colour: the head line of a change. */
+static void
+add_key(struct lt_buf *out, const char *color, char sign, const char *key,
+    const char *reset)
+{
+	lt_buf_addf(out, "%s%c ", color, sign);
+	lt_buf_add_texts(out, key);
+	lt_buf_adds(out, reset);
 }
 
 static void
@@ -259,7 +273,9 @@ field_lines(struct lt_buf *out, const struct lt_colors *col,
 		const char *color = f->change == LT_DIFF_ADDED ? col->green :
 		    f->change == LT_DIFF_REMOVED ? col->red : col->yellow;
 
-		lt_buf_addf(out, "    %s%c %s: ", color, "+-~"[f->change], f->path);
+		lt_buf_addf(out, "    %s%c ", color, "+-~"[f->change]);
+		lt_buf_add_texts(out, f->path);
+		lt_buf_adds(out, ": ");
 		if (f->a)
 			add_cut(out, f->a, strlen(f->a));
 		if (f->a && f->b)
@@ -288,20 +304,23 @@ item_text(struct lt_buf *out, const struct lt_colors *col,
 
 	switch (it->change) {
 	case LT_DIFF_ADDED:
-		lt_buf_addf(out, "%s+ %s%s  (added, rev %llu)\n", col->green,
-		    e->key, col->reset, (unsigned long long)it->b->revision);
+		add_key(out, col->green, '+', e->key, col->reset);
+		lt_buf_addf(out, "  (added, rev %llu)\n",
+		    (unsigned long long)it->b->revision);
 		value_line(out, col, col->green, '+', it->b);
 		break;
 	case LT_DIFF_REMOVED:
-		lt_buf_addf(out, "%s- %s%s  (", col->red, e->key, col->reset);
+		add_key(out, col->red, '-', e->key, col->reset);
+		lt_buf_adds(out, "  (");
 		removed_how(out, it->b);
 		lt_buf_addf(out, "; was rev %llu)\n",
 		    (unsigned long long)it->a->revision);
 		value_line(out, col, col->red, '-', it->a);
 		break;
 	case LT_DIFF_CHANGED:
-		lt_buf_addf(out, "%s~ %s%s  (rev %llu -> %llu)\n", col->yellow,
-		    e->key, col->reset, (unsigned long long)it->a->revision,
+		add_key(out, col->yellow, '~', e->key, col->reset);
+		lt_buf_addf(out, "  (rev %llu -> %llu)\n",
+		    (unsigned long long)it->a->revision,
 		    (unsigned long long)it->b->revision);
 		if (it->fields || it->nfields) {
 			field_lines(out, col, it);
@@ -461,7 +480,9 @@ lt_diff_render(const struct lt_snapshot *s, struct lt_buf *out)
 	for (i = 0; i < s->n; i++) {
 		if (!present(&s->v[i]))
 			continue;
-		lt_buf_addf(out, "== %s\n", s->v[i].key);
+		lt_buf_adds(out, "== ");
+		lt_buf_add_texts(out, s->v[i].key);
+		lt_buf_addch(out, '\n');
 		lt_snapshot_value_text(&s->v[i], true, out);
 		lt_buf_addch(out, '\n');
 	}

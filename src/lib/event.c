@@ -6,6 +6,7 @@
 
 #include "latticectl/event.h"
 #include "latticectl/json.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -253,8 +254,10 @@ add_invalid(const struct lt_event *ev, struct lt_buf *out)
 {
 	size_t n = ev->raw_len < 120 ? ev->raw_len : 120;
 
-	lt_buf_addf(out, " !! %s (%zu bytes on %s)",
-	    lt_event_status_name(ev->status), ev->raw_len, ev->subject);
+	lt_buf_addf(out, " !! %s (%zu bytes on ",
+	    lt_event_status_name(ev->status), ev->raw_len);
+	lt_buf_add_texts(out, ev->subject);
+	lt_buf_addch(out, ')');
 	if (ev->status == LT_EV_BINARY) {
 		lt_buf_adds(out, " base64:");
 		lt_buf_add_base64(out, ev->raw, n);
@@ -264,6 +267,43 @@ add_invalid(const struct lt_event *ev, struct lt_buf *out)
 	}
 	if (n < ev->raw_len)
 		lt_buf_adds(out, "...");
+}
+
+/* s in a column of width bytes: escaped (lt_buf_add_text), then padded
+ * with blanks as "%-*s" would. */
+static void
+add_padded(struct lt_buf *out, const char *s, size_t width)
+{
+	static const char blanks[] = "                        ";
+	size_t at = out->len, n;
+
+	lt_buf_add_texts(out, s);
+	for (; out->len - at < width; ) {	/* once: width <= 24 */
+		n = width - (out->len - at);
+		lt_buf_add(out, blanks, n < sizeof(blanks) ? n :
+		    sizeof(blanks) - 1);
+	}
+}
+
+static void
+add_wide(const struct lt_event *ev, const struct lt_colors *col,
+    struct lt_buf *out)
+{
+	const char *app = cJSON_GetStringValue(lt_json_path(ev->data,
+	    "annotations[\"wasmcloud.dev/appspec\"]"));
+	const char *host = lt_event_host(ev);
+
+	lt_buf_addf(out, " %slattice=", col->dim);
+	lt_buf_add_texts(out, ev->lattice[0] ? ev->lattice : "-");
+	lt_buf_adds(out, " id=");
+	lt_buf_add_texts(out, ev->id ? ev->id : "-");
+	lt_buf_adds(out, " host=");
+	lt_buf_add_texts(out, host ? host : "-");
+	if (app) {
+		lt_buf_adds(out, " app=");
+		lt_buf_add_texts(out, app);
+	}
+	lt_buf_adds(out, col->reset);
 }
 
 void
@@ -277,22 +317,15 @@ lt_event_format_text(const struct lt_event *ev, int64_t recv_ns, bool wide,
 
 	lt_time_format_short(ev->time_ns ? ev->time_ns : recv_ns, t, sizeof(t));
 	lt_event_short_id(lt_event_host(ev), host, sizeof(host));
-	lt_buf_addf(out, "%s%s%s  %s%-24s%s  %-8s", col->dim, t, col->reset,
-	    color, ev->type, col->reset, host);
+	lt_buf_addf(out, "%s%s%s  %s", col->dim, t, col->reset, color);
+	add_padded(out, ev->type, 24);
+	lt_buf_addf(out, "%s  ", col->reset);
+	add_padded(out, host, 8);
 	if (ev->status != LT_EV_OK) {
 		add_invalid(ev, out);
 		return;
 	}
 	add_type_fields(ev, out);
-	if (wide) {
-		const char *app = cJSON_GetStringValue(lt_json_path(ev->data,
-		    "annotations[\"wasmcloud.dev/appspec\"]"));
-
-		lt_buf_addf(out, " %slattice=%s id=%s host=%s", col->dim,
-		    ev->lattice[0] ? ev->lattice : "-", ev->id ? ev->id : "-",
-		    lt_event_host(ev) ? lt_event_host(ev) : "-");
-		if (app)
-			lt_buf_addf(out, " app=%s", app);
-		lt_buf_adds(out, col->reset);
-	}
+	if (wide)
+		add_wide(ev, col, out);
 }

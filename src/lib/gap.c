@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "latticectl/gap.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -75,13 +76,17 @@ lt_gap_format_text(const struct lt_gap *g, bool recovered,
 
 	lt_duration_format(g->duration_ns, d, sizeof(d));
 	lt_time_format_short(g->t_ns, t, sizeof(t));
-	lt_buf_addf(line, "%s%s  -- gap: %s", col->yellow, t, g->reason);
+	lt_buf_addf(line, "%s%s  -- gap: ", col->yellow, t);
+	lt_buf_add_texts(line, g->reason);
 	if (g->duration_ns > 0)
 		lt_buf_addf(line, " for %s", d);
 	if (g->dropped > 0)
 		lt_buf_addf(line, ", %lld messages dropped", (long long)g->dropped);
-	if (g->detail[0])
-		lt_buf_addf(line, " (%s)", g->detail);
+	if (g->detail[0]) {
+		lt_buf_adds(line, " (");
+		lt_buf_add_texts(line, g->detail);
+		lt_buf_addch(line, ')');
+	}
 	if (recovered)
 		lt_buf_adds(line, "; history stream resumes, nothing lost");
 	lt_buf_adds(line, col->reset);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "latticectl/json.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "plain-run.h"
 #include "banned.h"
@@ -393,4 +394,44 @@ lt_json_scalar_text(const cJSON *v, struct lt_buf *out)
 		lt_buf_adds(out, s ? s : "");
 		cJSON_free(s);
 	}
+}
+
+/* JSON text (cJSON's output) with every byte that is not UTF-8 as \ufffd
+ * and DEL, C1 and bidi controls as \uNNNN: cJSON prints the bytes of a
+ * string as it parsed them, and only a string holds bytes above ASCII. */
+static void
+add_utf8_json(struct lt_buf *out, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len, *q;
+	uint32_t cp;
+	size_t n;
+
+	lt_buf_grow(out, len);
+	for (;;) {
+		for (q = p; q < end && (unsigned char)*q < 0x7f; q++)
+			;
+		lt_buf_add(out, p, (size_t)(q - p));
+		if (q == end)
+			return;
+		switch (lt_text_classify(q, (size_t)(end - q), &n, &cp)) {
+		case LT_TEXT_SAFE:
+			lt_buf_add(out, q, n);
+			break;
+		case LT_TEXT_INVALID:
+			lt_buf_adds(out, "\\ufffd");
+			break;
+		default:
+			lt_buf_addf(out, "\\u%04x", (unsigned)cp);
+		}
+		p = q + n;
+	}
+}
+
+void
+lt_json_print(const cJSON *v, bool pretty, struct lt_buf *out)
+{
+	char *text = pretty ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
+
+	add_utf8_json(out, text ? text : "null", text ? strlen(text) : 4);
+	cJSON_free(text);
 }

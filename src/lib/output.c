@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "latticectl/output.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -86,8 +87,12 @@ lt_table_add(struct lt_table *t, const char *const *row)
 		t->cells = lt_xrealloc(t->cells, sizeof(char *) *
 		    (size_t)(t->alloc * t->ncols));
 	}
-	for (c = 0; c < t->ncols; c++)
-		t->cells[t->nrows * t->ncols + c] = lt_xstrdup(row[c] ? row[c] : "-");
+	for (c = 0; c < t->ncols; c++) {
+		struct lt_buf cell = LT_BUF_INIT;
+
+		lt_buf_add_texts(&cell, row[c] ? row[c] : "-");
+		t->cells[t->nrows * t->ncols + c] = lt_buf_detach(&cell);
+	}
 	t->nrows++;
 }
 

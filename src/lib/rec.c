@@ -103,7 +103,6 @@ redact_raw(struct lt_rec *r, const char *kind, const char *fields,
     size_t *len)
 {
 	cJSON *j;
-	char *text;
 	size_t n;
 
 	if (!raw_needs_redaction(kind, fields, *len, r->redact))
@@ -116,12 +115,13 @@ redact_raw(struct lt_rec *r, const char *kind, const char *fields,
 	if (j == NULL)
 		return fields;	/* the writer's bug; nothing to walk */
 	lt_rec_redact(j, kind, r->redact);
-	text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	n = strlen(text);
 	lt_buf_reset(&r->redacted);
-	lt_buf_add(&r->redacted, text + 1, n - 2);	/* without braces */
-	cJSON_free(text);
+	lt_json_print(j, false, &r->redacted);
+	cJSON_Delete(j);
+	n = r->redacted.len;	/* without braces: */
+	memmove(r->redacted.buf, r->redacted.buf + 1, n - 2);
+	r->redacted.len = n - 2;
+	r->redacted.buf[n - 2] = '\0';
 	*len = n - 2;
 	return r->redacted.buf;
 }
@@ -247,16 +247,17 @@ uint64_t
 lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind, int64_t t_ns,
     cJSON *fields, struct lt_error *err)
 {
-	char *text;
+	struct lt_buf text = LT_BUF_INIT;
 	size_t len;
 	uint64_t seq;
 
-	text = fields ? cJSON_PrintUnformatted(fields) : NULL;
-	len = text ? strlen(text) : 0;
+	if (fields)
+		lt_json_print(fields, false, &text);
+	len = text.len;
 	/* Strip the object's braces: its members follow the prefix. */
-	seq = emit(r, kind, t_ns, len >= 2 ? text + 1 : "", len >= 2 ? len - 2 : 0,
-	    false, err);
-	cJSON_free(text);
+	seq = emit(r, kind, t_ns, len >= 2 ? text.buf + 1 : "", len >= 2 ?
+	    len - 2 : 0, false, err);
+	lt_buf_release(&text);
 	cJSON_Delete(fields);
 	return seq;
 }

@@ -2,12 +2,14 @@
  * share the lane model: every record belongs to one lane (wadm, a host,
  * kv, probe, or all lanes for phases and findings). */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "latticectl/event.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
 #include "latticectl/report.h"
+#include "latticectl/text.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -47,10 +49,12 @@ subject_host(const char *subject)
 static void
 host_lane(const char *host, char *out, size_t len)
 {
+	struct lt_buf text = LT_BUF_INIT;
 	char id[16];
 
 	lt_event_short_id(host, id, sizeof(id));
-	snprintf(out, len, "host %s", id);
+	snprintf(out, len, "host %s", lt_text(&text, id));
+	lt_buf_release(&text);
 }
 
 /* The lane of a ctl message that names no host (a queue-group or
@@ -182,9 +186,10 @@ collect_lanes(const cJSON *recs, struct lanes *l)
 	lane_index(l, "probe");
 }
 
-/* A short label for a record in a diagram or lane cell. */
+/* A short label for a record in a diagram or lane cell, as the record
+ * has it. */
 static void
-label(const cJSON *rec, struct lt_buf *out)
+label_raw(const cJSON *rec, struct lt_buf *out)
 {
 	const char *kind = str_or(rec, "kind", "?");
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
@@ -249,12 +254,128 @@ label(const cJSON *rec, struct lt_buf *out)
 	}
 }
 
+/* The label of a record, escaped for a terminal (text.h). */
+static void
+label(const cJSON *rec, struct lt_buf *out)
+{
+	struct lt_buf raw = LT_BUF_INIT;
+
+	label_raw(rec, &raw);
+	if (raw.len > 0)
+		lt_buf_add_text(out, raw.buf, raw.len);
+	lt_buf_release(&raw);
+}
+
 /* ---- markdown ---- */
+
+/* Everything in the markdown report that came from the wire or a file goes
+ * through these: escaped for a terminal first (no control character, no
+ * newline), then for markdown, so a value can neither end its table
+ * cell, code span or fence nor add a heading, link, image or HTML. */
+
+static size_t
+longest_run(const char *s, size_t len, char c)
+{
+	size_t i, run = 0, max = 0;
+
+	for (i = 0; i < len; i++) {
+		run = s[i] == c ? run + 1 : 0;
+		if (run > max)
+			max = run;
+	}
+	return max;
+}
+
+/* Inline text: markdown's punctuation backslash-escaped, HTML's as
+ * entities. */
+static void
+md_inline(struct lt_buf *out, const char *s)
+{
+	struct lt_buf t = LT_BUF_INIT;
+	size_t i;
+
+	lt_buf_add_texts(&t, s);
+	for (i = 0; i < t.len; i++) {
+		char c = t.buf[i];
+
+		if (c == '<' || c == '>' || c == '&')
+			lt_buf_adds(out, c == '<' ? "&lt;" : c == '>' ? "&gt;" :
+			    "&amp;");
+		else if (c && strchr("\\`*[]|", c))
+			lt_buf_addf(out, "\\%c", c);
+		else
+			lt_buf_addch(out, c);
+	}
+	lt_buf_release(&t);
+}
+
+/* A code span: delimited by more backticks than the longest run in s,
+ * with | escaped in a table cell (GFM splits cells first). */
+static void
+md_code(struct lt_buf *out, const char *s, bool cell)
+{
+	struct lt_buf t = LT_BUF_INIT;
+	size_t i, n;
+	bool pad;
+
+	lt_buf_add_texts(&t, s);
+	n = longest_run(lt_buf_str(&t), t.len, '`') + 1;
+	pad = t.len && (t.buf[0] == '`' || t.buf[t.len - 1] == '`');
+	for (i = 0; i < n; i++)
+		lt_buf_addch(out, '`');
+	lt_buf_adds(out, pad ? " " : "");
+	for (i = 0; i < t.len; i++) {
+		if (t.buf[i] == '|' && cell)
+			lt_buf_addch(out, '\\');
+		lt_buf_addch(out, t.buf[i]);
+	}
+	lt_buf_adds(out, pad ? " " : "");
+	for (i = 0; i < n; i++)
+		lt_buf_addch(out, '`');
+	lt_buf_release(&t);
+}
+
+/* A fenced block of body (lines of text already escaped): the fence is
+ * longer than any run of backticks in it, so no line can close it. */
+static void
+md_fence(struct lt_buf *out, const char *info, const struct lt_buf *body)
+{
+	size_t i, n = longest_run(lt_buf_str(body), body->len, '`') + 1;
+
+	n = n < 3 ? 3 : n;
+	for (i = 0; i < n; i++)
+		lt_buf_addch(out, '`');
+	lt_buf_addf(out, "%s\n", info);
+	lt_buf_add(out, lt_buf_str(body), body->len);
+	for (i = 0; i < n; i++)
+		lt_buf_addch(out, '`');
+	lt_buf_addch(out, '\n');
+}
+
+/* before, then s as inline text (markdown-escaped). */
+static void
+md_row_text(struct lt_buf *out, const char *before, const char *s)
+{
+	lt_buf_adds(out, before);
+	md_inline(out, s);
+}
+
+/* "HEAD | A B |" with A and B (B may be NULL) as inline text. */
+static void
+md_row(struct lt_buf *out, const char *head, const char *a, const char *b)
+{
+	md_row_text(out, head, "");
+	md_row_text(out, " | ", a);
+	if (b)
+		md_row_text(out, " ", b);
+	lt_buf_adds(out, " |\n");
+}
 
 static void
 md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 {
 	const cJSON *meta = NULL, *rec, *server;
+	cJSON *seen = cJSON_CreateObject();
 	struct lt_buf hosts = LT_BUF_INIT;
 	bool complete = false;
 
@@ -271,26 +392,33 @@ md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 
 			if (cJSON_GetObjectItemCaseSensitive(p, "response"))
 				p = cJSON_GetObjectItemCaseSensitive(p, "response");
-			if (hosts.buf && strstr(hosts.buf, str_or(rec, "host", "?")))
+			if (cJSON_GetObjectItemCaseSensitive(seen,
+			    str_or(rec, "host", "?")))
 				continue;
-			lt_buf_addf(&hosts, "%s`%s` %s %s", hosts.len ? "<br>" : "",
-			    str_or(rec, "host", "?"), str_or(p, "friendly_name", ""),
-			    str_or(p, "version", ""));
+			cJSON_AddTrueToObject(seen, str_or(rec, "host", "?"));
+			lt_buf_adds(&hosts, hosts.len ? "<br>" : "");
+			md_code(&hosts, str_or(rec, "host", "?"), true);
+			md_row_text(&hosts, " ", str_or(p, "friendly_name",
+			    ""));
+			md_row_text(&hosts, " ", str_or(p, "version", ""));
 		}
 	}
 	server = cJSON_GetObjectItemCaseSensitive(meta, "server");
-	lt_buf_addf(out, "| | |\n|---|---|\n| tool | %s %s |\n",
-	    str_or(meta, "tool", "latticectl"), str_or(meta, "version", "?"));
-	lt_buf_addf(out, "| server | %s %s |\n", str_or(server, "name", "?"),
+	md_row(out, "| | |\n|---|---|\n| tool", str_or(meta, "tool",
+	    "latticectl"), str_or(meta, "version", "?"));
+	md_row(out, "| server", str_or(server, "name", "?"),
 	    str_or(server, "version", "?"));
-	lt_buf_addf(out, "| lattice | %s |\n", str_or(meta, "lattice", "?"));
+	md_row(out, "| lattice", str_or(meta, "lattice", "?"), NULL);
 	lt_buf_addf(out, "| hosts | %s |\n", hosts.buf ? hosts.buf : "(none "
 	    "recorded)");
-	lt_buf_addf(out, "| wadm | %s |\n", str_or(meta, "wadm_version",
-	    "unknown (wadm does not report it)"));
-	lt_buf_addf(out, "| recording | `%s`, %d records%s |\n\n", source,
-	    cJSON_GetArraySize(recs), complete ? "" : ", incomplete");
+	md_row(out, "| wadm", str_or(meta, "wadm_version",
+	    "unknown (wadm does not report it)"), NULL);
+	lt_buf_adds(out, "| recording | ");
+	md_code(out, source, true);
+	lt_buf_addf(out, ", %d records%s |\n\n", cJSON_GetArraySize(recs),
+	    complete ? "" : ", incomplete");
 	lt_buf_release(&hosts);
+	cJSON_Delete(seen);
 }
 
 static void
@@ -304,34 +432,55 @@ md_findings(const cJSON *recs, struct lt_buf *out)
 		if (strcmp(str_or(rec, "kind", ""), "finding"))
 			continue;
 		n++;
-		lt_buf_addf(out, "- **%s** `%s`: %s (evidence:",
-		    str_or(rec, "severity", "?"), str_or(rec, "id", "?"),
-		    str_or(rec, "title", ""));
+		md_row_text(out, "- **", str_or(rec, "severity", "?"));
+		lt_buf_adds(out, "** ");
+		md_code(out, str_or(rec, "id", "?"), false);
+		md_row_text(out, ": ", str_or(rec, "title", ""));
+		lt_buf_adds(out, " (evidence:");
 		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rec,
 		    "evidence"))
 			lt_buf_addf(out, " #%d", s->valueint);
-		lt_buf_addf(out, ")  \n  next: %s\n", str_or(rec, "next", "-"));
+		md_row_text(out, ")  \n  next: ", str_or(rec, "next", "-"));
+		lt_buf_addch(out, '\n');
 	}
 	if (n == 0)
 		lt_buf_adds(out, "No findings.\n");
 	lt_buf_adds(out, "\n");
 }
 
-/* mermaid message text: no characters that end or break a message */
+/* Whether mermaid text may hold c as it is: letters, digits, UTF-8
+ * (escaped for a terminal already) and punctuation that neither ends a
+ * message (';', '#', a newline), nor draws an arrow ('>'), nor opens a
+ * directive, an entity, a string or HTML ('{', '&', '"', '<', '%'). */
+static bool
+mermaid_safe(char c)
+{
+	return (unsigned char)c >= 0x80 || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c && strchr(" .,:/_=+()@*'!?$^~[]|\\-", c));
+}
+
+/* mermaid message text, at most max bytes of s: characters that could
+ * end or break a message become blanks */
 static void
 md_text(struct lt_buf *out, const char *s, size_t max)
 {
-	size_t i;
+	struct lt_buf t = LT_BUF_INIT;
+	size_t i, n;
 
-	for (i = 0; s[i] && i < max; i++) {
-		if (s[i] == ' ' && (s[i + 1] == ' ' || s[i + 1] == '\0'))
+	lt_buf_add_texts(&t, s);
+	n = lt_utf8_cut(lt_buf_str(&t), t.len, max);
+	for (i = 0; i < n; i++) {
+		if (t.buf[i] == ' ' && (i + 1 == t.len || t.buf[i + 1] == ' '))
 			continue;	/* column padding */
-		lt_buf_addch(out, strchr(";#\n\r<>{}", s[i]) ? ' ' : s[i]);
+		lt_buf_addch(out, mermaid_safe(t.buf[i]) ? t.buf[i] : ' ');
 	}
-	if (s[i])
+	if (n < t.len)
 		lt_buf_adds(out, "...");
+	lt_buf_release(&t);
 }
 
+/* A lane's participant id: letters, digits and '_' only. */
 static void
 md_participant(const char *lane, char *out, size_t len)
 {
@@ -339,7 +488,7 @@ md_participant(const char *lane, char *out, size_t len)
 
 	snprintf(out, len, "%s", lane);
 	for (i = 0; out[i]; i++)
-		if (out[i] == ' ')
+		if (!isalnum((unsigned char)out[i]))
 			out[i] = '_';
 }
 
@@ -398,13 +547,45 @@ md_callers(const struct lanes *lanes, const cJSON *recs, bool *self,
 	}
 }
 
+/* A phase's heading and the start of its diagram (in body). */
+static void
+md_diagram_head(const struct lanes *lanes, const char *phase, bool self,
+    bool client, struct lt_buf *out, struct lt_buf *body)
+{
+	char who[64];
+	int i;
+
+	md_row_text(out, "### Phase: ", phase);
+	lt_buf_adds(out, "\n\n");
+	lt_buf_adds(body, "sequenceDiagram\n");
+	if (self)
+		lt_buf_adds(body, "    participant latticectl\n");
+	if (client)
+		lt_buf_adds(body, "    participant client as another wadm "
+		    "client\n");
+	for (i = 0; i < lanes->n; i++) {
+		md_participant(lanes->name[i], who, sizeof(who));
+		lt_buf_addf(body, "    participant %s as ", who);
+		md_text(body, lanes->name[i], sizeof(lanes->name[i]));
+		lt_buf_addch(body, '\n');
+	}
+}
+
+/* The diagram in body as a mermaid block, body emptied. */
+static void
+md_diagram_end(struct lt_buf *out, struct lt_buf *body)
+{
+	md_fence(out, "mermaid", body);
+	lt_buf_addch(out, '\n');
+	lt_buf_reset(body);
+}
+
 static void
 md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
 {
 	const cJSON *rec;
+	struct lt_buf body = LT_BUF_INIT;
 	bool open = false, self, client;
-	char who[64];
-	int i;
 
 	md_callers(lanes, recs, &self, &client);
 	cJSON_ArrayForEach(rec, recs) {
@@ -417,28 +598,19 @@ md_diagrams(const cJSON *recs, const struct lanes *lanes, struct lt_buf *out)
 			continue;
 		if (!strcmp(kind, "phase") || !open) {
 			if (open)
-				lt_buf_adds(out, "```\n\n");
-			lt_buf_addf(out, "### Phase: %s\n\n```mermaid\n"
-			    "sequenceDiagram\n", strcmp(kind, "phase") ?
-			    "recording" : str_or(rec, "phase", "?"));
-			if (self)
-				lt_buf_adds(out, "    participant latticectl\n");
-			if (client)
-				lt_buf_adds(out, "    participant client as "
-				    "another wadm client\n");
-			for (i = 0; i < lanes->n; i++) {
-				md_participant(lanes->name[i], who, sizeof(who));
-				lt_buf_addf(out, "    participant %s as %s\n", who,
-				    lanes->name[i]);
-			}
+				md_diagram_end(out, &body);
+			md_diagram_head(lanes, strcmp(kind, "phase") ?
+			    "recording" : str_or(rec, "phase", "?"), self,
+			    client, out, &body);
 			open = true;
 			if (!strcmp(kind, "phase"))
 				continue;
 		}
-		md_arrow(lanes, rec, out);
+		md_arrow(lanes, rec, &body);
 	}
 	if (open)
-		lt_buf_adds(out, "```\n\n");
+		md_diagram_end(out, &body);
+	lt_buf_release(&body);
 }
 
 /* One table cell: a config as one snapshot saw it. */
@@ -450,12 +622,13 @@ md_config_cell(const cJSON *snap, const char *name, struct lt_buf *out)
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(snap, "deleted"), name);
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "value");
+	struct lt_buf t = LT_BUF_INIT;
 	char *text;
-	size_t i;
+	size_t i, n;
 
 	if (d) {
-		lt_buf_addf(out, "%s (rev %.0f)", str_or(d, "op", "deleted"),
-		    lt_json_num(d, "revision", 0));
+		md_inline(out, str_or(d, "op", "deleted"));
+		lt_buf_addf(out, " (rev %.0f)", lt_json_num(d, "revision", 0));
 		return;
 	}
 	if (!e) {
@@ -469,11 +642,14 @@ md_config_cell(const cJSON *snap, const char *name, struct lt_buf *out)
 	lt_buf_addf(out, "rev %.0f", lt_json_num(e, "revision", 0));
 	if (!v || !(text = cJSON_PrintUnformatted(v)))
 		return;
-	lt_buf_adds(out, " `");
-	for (i = 0; text[i] && i < 80; i++)
-		lt_buf_addch(out, strchr("|`\n\r", text[i]) ? ' ' : text[i]);
-	lt_buf_adds(out, text[i] ? "...`" : "`");
+	lt_buf_add_texts(&t, text);
 	cJSON_free(text);
+	n = lt_utf8_cut(lt_buf_str(&t), t.len, 80);
+	lt_buf_adds(out, " `");
+	for (i = 0; i < n; i++)	/* nothing that ends the span or cell */
+		lt_buf_addch(out, strchr("|`", t.buf[i]) ? ' ' : t.buf[i]);
+	lt_buf_adds(out, n < t.len ? "...`" : "`");
+	lt_buf_release(&t);
 }
 
 static void
@@ -512,15 +688,19 @@ md_configdata(const cJSON *recs, struct lt_buf *out)
 	}
 	if (names->child) {
 		lt_buf_adds(out, "### Configs at each checkpoint\n\n| config |");
-		cJSON_ArrayForEach(ph, phases)
-			lt_buf_addf(out, " %s |", ph->valuestring);
+		cJSON_ArrayForEach(ph, phases) {
+			md_row_text(out, " ", ph->valuestring);
+			lt_buf_adds(out, " |");
+		}
 		lt_buf_adds(out, "\n|---|");
 		cJSON_ArrayForEach(ph, phases)
 			lt_buf_adds(out, "---|");
 		lt_buf_adds(out, "\n");
 	}
 	cJSON_ArrayForEach(name, names) {
-		lt_buf_addf(out, "| `%s` |", name->string);
+		lt_buf_adds(out, "| ");
+		md_code(out, name->string, true);
+		lt_buf_adds(out, " |");
 		lt_buf_reset(&prev);
 		cJSON_ArrayForEach(snap, snaps) {
 			lt_buf_reset(&cell);
@@ -546,19 +726,22 @@ static void
 md_timeline(const cJSON *recs, struct lt_buf *out)
 {
 	const cJSON *rec;
+	struct lt_buf body = LT_BUF_INIT;
 
 	lt_buf_addf(out, "<details><summary>Timeline (%d records)</summary>\n"
-	    "\n```\n", cJSON_GetArraySize(recs));
+	    "\n", cJSON_GetArraySize(recs));
 	cJSON_ArrayForEach(rec, recs) {
 		const char *kind = str_or(rec, "kind", "");
 
 		if (!strcmp(kind, "meta") || !strcmp(kind, "end") ||
 		    !lt_timeline_known_kind(kind))
 			continue;
-		lt_timeline_line(rec, plain(), out);
-		lt_buf_addch(out, '\n');
+		lt_timeline_line(rec, plain(), &body);	/* one line each */
+		lt_buf_addch(&body, '\n');
 	}
-	lt_buf_adds(out, "```\n\n</details>\n");
+	md_fence(out, "", &body);	/* so </details> in it is text */
+	lt_buf_adds(out, "\n</details>\n");
+	lt_buf_release(&body);
 }
 
 void

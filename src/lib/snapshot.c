@@ -9,6 +9,7 @@
 
 #include "latticectl/json.h"
 #include "latticectl/snapshot.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -293,14 +294,11 @@ pretty_json(const cJSON *v, int depth, struct lt_buf *out)
 	lt_buf_addf(out, "\n%*s%c", depth * 2, "", cJSON_IsObject(v) ? '}' : ']');
 }
 
-void
-lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
-    struct lt_buf *out)
+static void
+value_text(const struct lt_snapshot_entry *e, bool pretty, struct lt_buf *out)
 {
 	struct lt_buf raw = LT_BUF_INIT;
 
-	if (e->value == NULL)
-		return;
 	if (e->enc == LT_KV_ENC_JSON && pretty) {
 		cJSON *j = cJSON_ParseWithLength(e->value, e->value_len);
 
@@ -318,6 +316,22 @@ lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
 		lt_buf_addf(out, "(binary, %zu bytes)", raw.len);
 	}
 	lt_buf_release(&raw);
+}
+
+void
+lt_snapshot_value_text(const struct lt_snapshot_entry *e, bool pretty,
+    struct lt_buf *out)
+{
+	struct lt_buf text = LT_BUF_INIT;
+
+	if (e->value == NULL)
+		return;
+	value_text(e, pretty, &text);
+	if (pretty)
+		lt_buf_add_text_lines(out, lt_buf_str(&text), text.len, "");
+	else
+		lt_buf_add_text(out, lt_buf_str(&text), text.len);
+	lt_buf_release(&text);
 }
 
 /* Writing. */

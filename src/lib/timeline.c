@@ -5,6 +5,7 @@
 
 #include "latticectl/event.h"
 #include "latticectl/json.h"
+#include "latticectl/text.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -59,36 +60,60 @@ lt_timeline_payload(const cJSON *rec, const char *key, size_t *len)
 	return s;
 }
 
+/* Escape (lt_buf_add_text) what b holds from at on, when it needs it:
+ * text appended unescaped, such as compact JSON, which may hold C1 and
+ * bidi controls as they are. */
+static void
+escape_from(struct lt_buf *b, size_t at)
+{
+	char *raw;
+	size_t n = b->len - at;
+
+	if (lt_text_is_safe(b->buf + at, n))
+		return;
+	raw = lt_xmalloc(n);
+	memcpy(raw, b->buf + at, n);
+	b->len = at;
+	lt_buf_add_text(b, raw, n);
+	free(raw);
+}
+
+/* Cut what b holds from at on to max bytes (never inside a UTF-8
+ * sequence), ending it with tail. */
+static void
+cut_from(struct lt_buf *b, size_t at, size_t max, const char *tail)
+{
+	if (b->len - at <= max)
+		return;
+	b->len = at + lt_utf8_cut(b->buf + at, b->len - at, max);
+	b->buf[b->len] = '\0';
+	lt_buf_adds(b, tail);
+}
+
 /* The payload bytes data as one readable cell, as 'sub' shows a message:
- * <empty>, compact JSON, text with \n and \r escaped, or <N bytes
- * binary>; over max bytes it is cut with "... (N bytes)". */
+ * <empty>, compact JSON, text with its controls (newlines too) escaped,
+ * or <N bytes binary>; over max bytes it is cut with "... (N bytes)". */
 static void
 payload_text(struct lt_buf *b, const char *data, size_t len,
     size_t max)
 {
-	size_t before = b->len, i;
+	size_t before = b->len;
+	char tail[48];
 
 	if (len == 0) {
 		lt_buf_adds(b, "<empty>");
 		return;
 	}
-	if (lt_json_compact(data, len, 64, b) == 0)
-		goto cut;
-	if (!lt_is_text(data, len)) {
+	if (lt_json_compact(data, len, 64, b) == 0) {
+		escape_from(b, before);
+	} else if (!lt_is_text(data, len)) {
 		lt_buf_addf(b, "<%zu bytes binary>", len);
 		return;
+	} else {
+		lt_buf_add_text(b, data, len);
 	}
-	for (i = 0; i < len; i++)
-		if (data[i] == '\n' || data[i] == '\r')
-			lt_buf_adds(b, data[i] == '\n' ? "\\n" : "\\r");
-		else
-			lt_buf_addch(b, data[i]);
-cut:
-	if (b->len - before > max) {
-		b->len = before + max;
-		b->buf[b->len] = '\0';
-		lt_buf_addf(b, "... (%zu bytes)", len);
-	}
+	snprintf(tail, sizeof(tail), "... (%zu bytes)", len);
+	cut_from(b, before, max, tail);
 }
 
 bool
@@ -104,6 +129,16 @@ lt_timeline_event(const cJSON *rec, struct lt_event *ev, char **data)
 	return true;
 }
 
+/* A scalar's text (lt_json_scalar_text), escaped. */
+static void
+add_scalar(struct lt_buf *b, const cJSON *v)
+{
+	size_t at = b->len;
+
+	lt_json_scalar_text(v, b);
+	escape_from(b, at);
+}
+
 static void
 add_member(struct lt_buf *b, const cJSON *rec, const char *key)
 {
@@ -112,7 +147,7 @@ add_member(struct lt_buf *b, const cJSON *rec, const char *key)
 	if (!v || cJSON_IsNull(v))
 		return;
 	lt_buf_addf(b, " %s=", key);
-	lt_json_scalar_text(v, b);
+	add_scalar(b, v);
 }
 
 /* The few payload members that say what a ctl/wadm message was about, as
@@ -134,11 +169,9 @@ add_payload_members(struct lt_buf *b, const cJSON *obj)
 		    cJSON_IsArray(v) || (cJSON_IsString(v) && !*v->valuestring))
 			continue;
 		lt_buf_addf(b, " %s=", keys[i]);
-		lt_json_scalar_text(v, b);
-		if (b->len - at > 160) {
-			b->len = at + 157;
-			lt_buf_adds(b, "...");
-		}
+		add_scalar(b, v);
+		if (b->len - at > 160)
+			cut_from(b, at, 157, "...");
 	}
 }
 
@@ -158,13 +191,15 @@ add_payload_summary(struct lt_buf *b, const cJSON *rec, const char *kind)
 	    cJSON_IsBool(ok))
 		lt_buf_adds(b, cJSON_IsTrue(ok) ? " ok" : " error");
 	if (!strcmp(kind, "wadm.cmd") && p->child && p->child->string) {
-		lt_buf_addf(b, " %s", p->child->string);
+		lt_buf_addch(b, ' ');
+		lt_buf_add_texts(b, p->child->string);
 		p = p->child;
 	}
 	if (!strcmp(kind, "wadm.status") &&
 	    (st = cJSON_GetObjectItemCaseSensitive(p, "status")) &&
 	    lt_json_str(st, "type")) {
-		lt_buf_addf(b, " status=%s", lt_json_str(st, "type"));
+		lt_buf_adds(b, " status=");
+		lt_buf_add_texts(b, lt_json_str(st, "type"));
 		if (lt_json_str(st, "message") && *lt_json_str(st, "message"))
 			lt_buf_add_field(b, "message", lt_json_str(st, "message"),
 			    strlen(lt_json_str(st, "message")));
@@ -232,7 +267,9 @@ lt_timeline_other(const cJSON *rec, const char *kind,
 		color = col->bold;
 	}
 	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
-	lt_buf_addf(out, "%s%s  -- %s:", color, t, kind);
+	lt_buf_addf(out, "%s%s  -- ", color, t);
+	lt_buf_add_texts(out, kind);
+	lt_buf_addch(out, ':');
 	for (i = 0; keys[i]; i++)
 		add_member(out, rec, keys[i]);
 	add_payload_summary(out, rec, kind);
@@ -259,6 +296,45 @@ lt_timeline_line(const cJSON *rec, const struct lt_colors *col,
 	}
 }
 
+/* The subject of a message, escaped, between SGR sequences. */
+static void
+add_subject(struct lt_buf *b, const char *on, const char *subject,
+    const char *off)
+{
+	lt_buf_adds(b, on);
+	lt_buf_add_texts(b, subject);
+	lt_buf_adds(b, off);
+}
+
+/* A reply (with its request's subject and latency), a request or a
+ * plain message (with its JetStream role) and two blanks. */
+static void
+msg_head(struct lt_buf *b, const struct lt_msg_line *m,
+    const struct lt_colors *c, const char *lat)
+{
+	if (m->request_subject) {
+		lt_buf_addf(b, "%srep #%llu%s  %s  ", c->green,
+		    (unsigned long long)m->pair, m->nreplies > 1 ? "+" : "",
+		    lat);
+		add_subject(b, c->bold, m->request_subject, c->reset);
+		lt_buf_adds(b, "  ");
+		if (m->role) {	/* a pulled message */
+			add_subject(b, "", m->role, " ");
+			add_subject(b, "", m->subject, "  ");
+		}
+		return;
+	}
+	if (m->pair) {
+		lt_buf_addf(b, "%sreq #%llu%s  ", c->cyan,
+		    (unsigned long long)m->pair, c->reset);
+	} else if (m->role) {
+		add_subject(b, c->dim, m->role, c->reset);
+		lt_buf_adds(b, "  ");
+	}
+	add_subject(b, c->bold, m->subject, c->reset);
+	lt_buf_adds(b, "  ");
+}
+
 void
 lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
     const struct lt_colors *c, size_t max)
@@ -272,34 +348,23 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 	else
 		lt_duration_format(m->latency_ns, lat, sizeof(lat));
 	if (m->request_subject && m->unanswered) {
-		lt_buf_addf(b, "%sunanswered #%llu%s  %s  no reply%s%s", c->red,
-		    (unsigned long long)m->pair, c->reset, m->request_subject,
-		    m->window ? " within " : "", m->window ? m->window : "");
+		lt_buf_addf(b, "%sunanswered #%llu%s  ", c->red,
+		    (unsigned long long)m->pair, c->reset);
+		add_subject(b, "", m->request_subject, "  no reply");
+		lt_buf_adds(b, m->window ? " within " : "");
+		lt_buf_add_texts(b, m->window);
 		return;
 	}
 	if (m->request_subject && m->no_responders) {
-		lt_buf_addf(b, "%s503 #%llu  %s  %s  no responders%s", c->red,
-		    (unsigned long long)m->pair, lat, m->request_subject,
-		    c->reset);
+		lt_buf_addf(b, "%s503 #%llu  %s  ", c->red,
+		    (unsigned long long)m->pair, lat);
+		add_subject(b, "", m->request_subject, "  no responders");
+		lt_buf_adds(b, c->reset);
 		return;
 	}
-	if (m->request_subject) {
-		lt_buf_addf(b, "%srep #%llu%s  %s  %s%s%s  ", c->green,
-		    (unsigned long long)m->pair, m->nreplies > 1 ? "+" : "",
-		    lat, c->bold, m->request_subject, c->reset);
-		if (m->role)	/* a pulled message */
-			lt_buf_addf(b, "%s %s  ", m->role, m->subject);
-	} else if (m->pair)
-		lt_buf_addf(b, "%sreq #%llu%s  %s%s%s  ", c->cyan,
-		    (unsigned long long)m->pair, c->reset, c->bold, m->subject,
-		    c->reset);
-	else if (m->role)
-		lt_buf_addf(b, "%s%s%s  %s%s%s  ", c->dim, m->role, c->reset,
-		    c->bold, m->subject, c->reset);
-	else
-		lt_buf_addf(b, "%s%s%s  ", c->bold, m->subject, c->reset);
+	msg_head(b, m, c, lat);
 	if (!m->pair && m->reply)
-		lt_buf_addf(b, "-> %s  ", m->reply);
+		add_subject(b, "-> ", m->reply, "  ");
 	payload_text(b, m->data ? m->data : "", m->data ? m->len :
 	    0, max);
 }

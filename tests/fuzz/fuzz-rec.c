@@ -1,12 +1,17 @@
 /* fuzz-rec: reading a recording file (latticectl(5)) record by record,
- * including bad and truncated lines. */
+ * including bad and truncated lines; each record's timeline line and the
+ * markdown report hold nothing a terminal would obey. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "latticectl/output.h"
 #include "latticectl/rec.h"
+#include "latticectl/report.h"
+#include "latticectl/timeline.h"
+#include "fuzz-check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,12 +23,29 @@ remove_tmp(void)
 	unlink(path);
 }
 
+static void
+check_rendering(const cJSON *recs)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	const cJSON *rec;
+
+	cJSON_ArrayForEach(rec, recs) {
+		lt_buf_reset(&b);
+		lt_timeline_line(rec, lt_output_colors(false), &b);
+		fuzz_check_text(b.buf, b.len, false);
+	}
+	lt_buf_reset(&b);
+	lt_report_markdown(recs, "fuzz", &b);
+	fuzz_check_text(b.buf, b.len, true);
+	lt_buf_release(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lt_rec_reader *rd;
 	struct lt_error err = LT_ERROR_INIT;
-	cJSON *rec;
+	cJSON *rec, *recs;
 	FILE *fp;
 	int rc;
 
@@ -42,9 +64,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (lt_rec_reader_open(&rd, path, &err) != 0)
 		return 0;
+	recs = cJSON_CreateArray();
 	while ((rc = lt_rec_reader_next(rd, &rec, &err)) != 0)
 		if (rc > 0)
-			cJSON_Delete(rec);
+			cJSON_AddItemToArray(recs, rec);
+	check_rendering(recs);
+	cJSON_Delete(recs);
 	(void)lt_rec_reader_truncated(rd);
 	(void)lt_rec_reader_complete(rd);
 	lt_rec_reader_close(rd);

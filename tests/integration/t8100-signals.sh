@@ -57,6 +57,14 @@ done
 wait_for "watch blocked on its full stdout" 20 pipe_full
 ok $? "watch is blocked writing to a full pipe"
 kill -INT "$pid"
+# Two SIGINTs sent before the first is taken are one signal: send the
+# second once the first is no longer pending (the process's ShdPnd mask).
+sigint_taken() {
+	local m
+	m=$(awk '/^ShdPnd:/ { print $2 }' /proc/"$pid"/status) || return 1
+	[ $((16#$m & 2)) = 0 ]
+}
+wait_for "first SIGINT taken" 10 sigint_taken
 ok "$(kill -0 "$pid"; echo $?)" "first SIGINT: still draining (stdout blocked)"
 kill -INT "$pid"
 wait_pid "$pid" 10

@@ -1,5 +1,6 @@
 /* test-json.c: the compacting validator that copies payloads into
- * recordings (lt_json_compact). */
+ * recordings (lt_json_compact), and JSON text from trees (lt_json_print). */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,9 +106,31 @@ names(void)
 	    "names: not JSON before the flagged name");
 }
 
+/* A tree cJSON parsed from bytes that are not UTF-8 (a host's reply) is
+ * written as UTF-8, DEL, C1 and bidi controls escaped. */
+static void
+test_print(void)
+{
+	cJSON *j = cJSON_Parse("{\"n\":\"a\xff\xc2\x9b\xe2\x80\xae\x7f"
+	    "\xc3\xa9\","
+	    "\"k\\u001b\":[1]}");
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_json_print(j, false, &b);
+	is_str(lt_buf_str(&b), "{\"n\":\"a\\ufffd\\u009b\\u202e\\u007f"
+	    "\xc3\xa9\",\"k\\u001b\":[1]}",
+	    "print: not UTF-8 as U+FFFD, controls escaped");
+	lt_buf_reset(&b);
+	lt_json_print(NULL, true, &b);
+	is_str(lt_buf_str(&b), "null", "print: no tree is null");
+	lt_buf_release(&b);
+	cJSON_Delete(j);
+}
+
 int
 main(void)
 {
+	test_print();
 	good("{\"a\":1,\"b\":[true,false,null]}", "{\"a\":1,\"b\":[true,false,null]}",
 	    "compact input copied whole");
 	good(" {\n\t\"a\" : [ 1 , 2.5e-3 ] ,\r\n\"b\":{ } } ", "{\"a\":[1,2.5e-3],\"b\":{}}",

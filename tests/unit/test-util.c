@@ -104,8 +104,10 @@ json_str_reference(struct lt_buf *b, const char *s, size_t len)
 			lt_buf_adds(b, "\\r");
 		else if (c == '\t')
 			lt_buf_adds(b, "\\t");
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			lt_buf_addf(b, "\\u%04x", c);
+		else if (c >= 0x80)	/* alone here: not UTF-8 */
+			lt_buf_adds(b, "\\ufffd");
 		else
 			lt_buf_addch(b, (char)c);
 	}
@@ -125,6 +127,14 @@ test_buf_field(void)
 	is_str(lt_buf_str(&b), " a=plain b=\"\" c=\"two words\" "
 	    "d=\"say \\\"hi\\\"\" e=\"tab\\there\"",
 	    "text fields: quoted when empty or holding a blank or a quote");
+	lt_buf_reset(&b);
+	lt_buf_add_field(&b, "h\x1b]0;x\x07", "N1\nTIME  host_started", 21);
+	lt_buf_add_field(&b, "u", "caf\xc3\xa9", 5);
+	lt_buf_add_field(&b, "r", "a\xe2\x80\xae" "b", 5);
+	is_str(lt_buf_str(&b), " h\\x1b]0;x\\x07=\"N1\\nTIME  host_started\" "
+	    "u=caf\xc3\xa9 r=\"a\\u202eb\"",
+	    "text fields: controls quoted and escaped, the key too; UTF-8 "
+	    "letters as they are");
 	lt_buf_release(&b);
 }
 

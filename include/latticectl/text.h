@@ -1,0 +1,53 @@
+/* text.h: untrusted text (anything from the wire or from a file) made
+ * safe to show on a terminal. Nothing a lattice participant sends may
+ * move the cursor, set a window title, reorder a line (bidi controls) or
+ * start a line of its own: every control character is shown visibly,
+ * as \x1b, \n or \u202e, and the rest of the text as it is. */
+#ifndef LATTICECTL_TEXT_H
+#define LATTICECTL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "latticectl/buf.h"
+
+/* What lt_text_scan found at a byte that is not printable ASCII. */
+enum lt_text_kind {
+	LT_TEXT_SAFE,		/* UTF-8 that prints as itself */
+	LT_TEXT_CONTROL,	/* C0 or DEL: one byte */
+	LT_TEXT_UNICODE,	/* C1 or a bidi control, valid UTF-8 */
+	LT_TEXT_INVALID,	/* a byte that starts no UTF-8 sequence */
+};
+
+/* The sequence at s (len > 0): its kind, its length in bytes (1 for a
+ * control or an invalid byte) in *n and its code point in *cp. */
+enum lt_text_kind lt_text_classify(const char *s, size_t len, size_t *n,
+    uint32_t *cp);
+
+/* Whether lt_buf_add_text would show s as it is (printable ASCII and
+ * UTF-8 without C1 or bidi controls). Fast on plain ASCII. */
+bool lt_text_is_safe(const char *s, size_t len);
+
+/* Append s for a terminal, on one line: tab, newline and carriage return
+ * as \t, \n, \r, other C0 and DEL as \xNN, C1 and bidi controls
+ * (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) as \uNNNN,
+ * bytes that are not UTF-8 as \xNN; backslashes and everything else as
+ * they are. */
+void lt_buf_add_text(struct lt_buf *b, const char *s, size_t len);
+/* lt_buf_add_text of a NUL-terminated string; NULL adds nothing. */
+void lt_buf_add_texts(struct lt_buf *b, const char *s);
+/* s in double quotes, escaped as lt_buf_add_text does, with \" and \\
+ * for quotes and backslashes: a value that is one token of a line. */
+void lt_buf_add_text_quoted(struct lt_buf *b, const char *s, size_t len);
+/* Append s over several lines: each newline in s starts a new line that
+ * begins with prefix (as 'git diff' prefixes every line of a change), so
+ * a value cannot forge a line of the layout around it; tabs stay tabs,
+ * the rest is escaped as lt_buf_add_text does. */
+void lt_buf_add_text_lines(struct lt_buf *b, const char *s, size_t len,
+    const char *prefix);
+/* A NUL-terminated copy of s escaped by lt_buf_add_text, in scratch
+ * (reset first); s itself when it needs no escape. Borrowed. */
+const char *lt_text(struct lt_buf *scratch, const char *s);
+
+#endif

@@ -33,7 +33,14 @@ struct lt_ctl {
 	const char *lattice;	/* "default" */
 	int64_t timeout_ns;	/* single replies; 0: the connection's --timeout */
 	int64_t gather_ns;	/* scatter/gather window (ping); 0: same */
+	int64_t quiet_ns;	/* end the window once this passes after a
+				 * reply with no other; 0: the whole window */
 };
+
+/* The quiet gap of hosts, inventory and doctor without --wait (their
+ * --help and man pages say 300ms): natscli's default --reply-timeout,
+ * which 'nats req --replies N' waits for each reply after the first. */
+#define LT_CTL_QUIET_NS (300 * 1000000LL)
 
 /* Fill ctl; NULL prefix/lattice mean the defaults. */
 void lt_ctl_init(struct lt_ctl *ctl, struct lt_conn *c, const char *prefix,
@@ -84,8 +91,9 @@ struct lt_ctl_hosts {
 };
 
 /* Scatter/gather host.ping: collect every reply until ctl->gather_ns
- * passes (the auction-style timeout; a no-responders status ends it
- * early). Zero hosts is not an error (out->n == 0). */
+ * passes (the auction-style timeout), or ctl->quiet_ns after a reply
+ * with no other (a no-responders status ends it early). Zero hosts is
+ * not an error (out->n == 0). */
 int lt_ctl_ping(struct lt_ctl *ctl, struct lt_ctl_hosts *out,
     struct lt_error *err);
 void lt_ctl_hosts_release(struct lt_ctl_hosts *h);

@@ -41,13 +41,16 @@ struct lt_diff {
 	size_t n, alloc;
 	size_t added, removed, changed;
 	size_t deleted, purged;		/* removed with that marker in B */
+	size_t unknown;			/* keys not compared: a side has
+					 * them with op LT_KV_UNKNOWN */
 };
 
-#define LT_DIFF_INIT { NULL, 0, 0, 0, 0, 0, 0, 0 }
+#define LT_DIFF_INIT { NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /* Compare sorted snapshots a (older) and b. Fills d (LT_DIFF_INIT), which
- * borrows entries from a and b: keep them until lt_diff_release. Returns
- * the number of differences. */
+ * borrows entries from a and b: keep them until lt_diff_release. Keys
+ * whose state a side does not know are counted in d->unknown, not
+ * compared. Returns the number of differences. */
 size_t lt_diff_snapshots(const struct lt_snapshot *a,
     const struct lt_snapshot *b, struct lt_diff *d);
 void lt_diff_release(struct lt_diff *d);

@@ -24,11 +24,14 @@ int lt_req(struct lt_conn *c, const char *subject, const void *data,
     struct lt_buf *reply, struct lt_error *err);
 
 /* Scatter/gather: publish with a fresh inbox and collect every reply until
- * timeout_ns passes, an empty (no-responders) reply arrives, or max replies
- * (0: no limit). fn is called for each reply body. Returns the number of
- * replies, or -1 on error. */
+ * timeout_ns passes (0: the configured --timeout), an empty
+ * (no-responders) reply arrives, max replies came (0: no limit), or, when
+ * quiet_ns > 0, quiet_ns pass after a reply without another (the first
+ * reply may take the whole timeout, so a slow responder still answers;
+ * 0: always wait the whole timeout). fn is called for each reply body.
+ * Returns the number of replies, or -1 on error. */
 int lt_req_gather(struct lt_conn *c, const char *subject, const void *data,
-    size_t len, int64_t timeout_ns, int max,
+    size_t len, int64_t timeout_ns, int64_t quiet_ns, int max,
     void (*fn)(void *ud, const char *data, size_t len), void *ud,
     struct lt_error *err);
 

@@ -30,8 +30,7 @@
 static const struct lt_opt doctor_opts[] = {
 	{ "monitor", 'm', LT_OPT_ARG, "URL",
 	    "the server's HTTP monitoring endpoint (http://host:8222)", NULL },
-	{ "wait", 0, LT_OPT_ARG, "DUR",
-	    "how long to collect ping replies (default: --timeout)", NULL },
+	{ "wait", 0, LT_OPT_ARG, "DUR", HOSTS_WAIT_HELP, NULL },
 	{ "since", 0, LT_OPT_ARG, "DUR",
 	    "fail unless wasmbus_events keeps DUR of history", NULL },
 	LT_OPT_END

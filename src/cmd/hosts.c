@@ -15,14 +15,12 @@
 #include "banned.h"
 
 static const struct lt_opt hosts_opts[] = {
-	{ "wait", 0, LT_OPT_ARG, "DUR",
-	    "how long to collect ping replies (default: --timeout)", NULL },
+	{ "wait", 0, LT_OPT_ARG, "DUR", HOSTS_WAIT_HELP, NULL },
 	LT_OPT_END
 };
 
 static const struct lt_opt inventory_opts[] = {
-	{ "wait", 0, LT_OPT_ARG, "DUR",
-	    "how long to collect ping replies (default: --timeout)", NULL },
+	{ "wait", 0, LT_OPT_ARG, "DUR", HOSTS_WAIT_HELP, NULL },
 	{ "no-config-check", 0, 0, NULL,
 	    "do not look up referenced configs in CONFIGDATA", NULL },
 	LT_OPT_END
@@ -46,6 +44,8 @@ hosts_ctl_init(const struct lt_ctx *ctx, struct lt_ctl *ctl)
 	lt_ctl_init(ctl, ctx->conn, lt_config_get(ctx->cfg, LT_S_CTL_PREFIX),
 	    lt_config_get(ctx->cfg, LT_S_LATTICE));
 	ctl->gather_ns = wait;
+	if (!lt_args_has(ctx->args, "wait"))
+		ctl->quiet_ns = LT_CTL_QUIET_NS;
 }
 
 /* hosts' and inventory's check: usage errors before main connects. */
@@ -501,9 +501,9 @@ const struct lt_cmd cmd_hosts_entry = {
 	.name = "hosts",
 	.summary = "list the hosts that answer a ping",
 	.usage = "[--wait DUR] [-o text|wide|json|ndjson]",
-	.description = "Publishes host.ping and collects every reply until "
-	    "--wait (default --timeout)\npasses, as wash does for auctions. "
-	    "Read-only.",
+	.description = "Publishes host.ping and collects the replies until "
+	    "300ms pass without one\n(the first may take all of --timeout), "
+	    "or for all of --wait. Read-only.",
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = hosts_opts,
@@ -517,11 +517,12 @@ const struct lt_cmd cmd_inventory_entry = {
 	.summary = "what each host runs: images, revisions, configs",
 	.usage = "[HOST] [--wait DUR] [--no-config-check] [-o text|wide|json|"
 	    "ndjson]",
-	.description = "HOST is a host id, an id prefix (4+ characters) or a "
-	    "friendly name.\nConfigs referenced by links and by wadm's "
-	    "deployed manifest are looked up in\nCONFIGDATA_<lattice>; "
-	    "missing ones are marked MISSING. Read-only.\nExit 5 when some "
-	    "hosts answered ping but not host.get.",
+	.description = "HOST is a host id (asked directly, without a ping), "
+	    "an id prefix (4+\ncharacters) or a friendly name. Configs "
+	    "referenced by links and by wadm's\ndeployed manifest are looked "
+	    "up in CONFIGDATA_<lattice>; missing ones are marked\nMISSING. "
+	    "Read-only. Exit 5 when some hosts answered ping but not "
+	    "host.get.",
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = inventory_opts,

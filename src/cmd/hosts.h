@@ -6,11 +6,17 @@
 #include "cmd.h"
 #include "latticectl/ctl.h"
 
+/* The help of --wait, for hosts, inventory and doctor. */
+#define HOSTS_WAIT_HELP "collect ping replies for all of DUR (default: " \
+	"stop 300ms after the last)"
+
 /* For a command's check: -1 with a usage error when --wait is not a
  * duration. */
 int hosts_check_wait(const struct lt_ctx *ctx, struct lt_error *err);
 /* The ctl client over ctx->conn (open) for --ctl-prefix and --lattice,
- * gathering ping replies for --wait (vetted by hosts_check_wait). */
+ * gathering ping replies for all of --wait (vetted by hosts_check_wait)
+ * or, without it, until LT_CTL_QUIET_NS pass after a reply with no
+ * other, within --timeout. */
 void hosts_ctl_init(const struct lt_ctx *ctx, struct lt_ctl *ctl);
 
 #endif

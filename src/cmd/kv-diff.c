@@ -28,6 +28,7 @@ struct side {
 	struct lt_kv_walk walk;
 	bool is_file;
 	struct lt_snapshot s;
+	int64_t history;	/* revisions the bucket keeps; 0: not asked */
 };
 
 /* Masking strength: none < secrets < all. */
@@ -139,14 +140,16 @@ compare_mode(const struct lt_ctx *ctx, struct side *sd, enum lt_redact_mode m)
 	return want;
 }
 
+/* A point with unknown keys: how many revisions the bucket keeps, to say
+ * why (best effort: 0 when the server does not say). */
 static void
-warn_unknown(const struct side *sd, const struct lt_snapshot *s)
+note_history(struct lt_kv *kv, struct side *sd)
 {
-	if (s->unknown)
-		fprintf(stderr, "latticectl: kv diff: warning: at %s the state of "
-		    "%llu key%s is unknown (the bucket no longer holds those "
-		    "revisions); they are left out\n", sd->spec,
-		    (unsigned long long)s->unknown, s->unknown == 1 ? "" : "s");
+	struct lt_error e = LT_ERROR_INIT;
+	struct lt_kv_info info;
+
+	if (sd->s.unknown && lt_kv_info(kv, &info, &e) == 0)
+		sd->history = info.history;
 }
 
 static int
@@ -162,7 +165,7 @@ load_live(struct lt_ctx *ctx, const struct kv_target *t, struct side *sd,
 	if (lt_kv_snapshot(*kv, &sd->walk, &sd->s, err) < 0)
 		return -1;
 	kv_progress_end(ctx);
-	warn_unknown(sd, &sd->s);
+	note_history(*kv, sd);
 	return 0;
 }
 
@@ -275,12 +278,45 @@ summary(const struct lt_ctx *ctx, const struct side *sd, const struct lt_diff *d
 		return;
 	fprintf(stderr, "latticectl: kv diff: %s (%zu keys, rev %llu) -> %s "
 	    "(%zu keys, rev %llu): %zu added, %zu removed (%zu deleted, %zu "
-	    "purged), %zu changed\n", sd[0].s.source,
+	    "purged), %zu changed", sd[0].s.source,
 	    lt_snapshot_count_live(&sd[0].s),
 	    (unsigned long long)sd[0].s.revision, sd[1].s.source,
 	    lt_snapshot_count_live(&sd[1].s),
 	    (unsigned long long)sd[1].s.revision, d->added, d->removed,
 	    d->deleted, d->purged, d->changed);
+	if (d->unknown)
+		fprintf(stderr, ", %zu not compared", d->unknown);
+	fputc('\n', stderr);
+}
+
+/* Exit 5: keys whose state a side cannot tell (a point rebuilt from a
+ * history that no longer holds them, or a snapshot file written from
+ * one) were left out, so the differences shown are not the whole answer. */
+static int
+partial(const struct side *sd, const struct lt_diff *d, struct lt_error *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct side *x = &sd[i];
+
+		if (x->s.unknown == 0)
+			continue;
+		lt_buf_addf(&b, "%s%s %s%s%s the state of %llu key%s is unknown "
+		    "(%s)", b.len ? "; " : "", x->is_file ? "in" : "at",
+		    x->is_file ? "'" : "", x->spec, x->is_file ? "'" : "",
+		    (unsigned long long)x->s.unknown, x->s.unknown == 1 ? "" :
+		    "s", x->history == 1 ? "the bucket keeps only the last "
+		    "value of each key" : x->is_file ? "the bucket no longer "
+		    "held those revisions" : "the bucket no longer holds those "
+		    "revisions");
+	}
+	lt_error_set(err, LT_E_PARTIAL, "%s: %zu key%s not compared, so the "
+	    "differences shown are partial", lt_buf_str(&b), d->unknown,
+	    d->unknown == 1 ? "" : "s");
+	lt_buf_release(&b);
+	return err->code;
 }
 
 static int
@@ -328,7 +364,10 @@ run_diff(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	}
 	if (rc == 0)
 		summary(ctx, sd, &d);
-	rc = rc < 0 ? err->code : d.n > 0 ? LT_E_DIFF : 0;
+	if (rc < 0)
+		rc = err->code;
+	else
+		rc = d.unknown ? partial(sd, &d, err) : d.n > 0 ? LT_E_DIFF : 0;
 	lt_diff_release(&d);
 	lt_snapshot_release(&sd[0].s);
 	lt_snapshot_release(&sd[1].s);
@@ -342,7 +381,8 @@ const struct lt_cmd cmd_kv_diff = {
 	.description = "A and B are snapshot files ('-' for stdin), or "
 	    "@REVISION / @TIME points rebuilt\nfrom the bucket's history; "
 	    "without B (or with --live) A is compared with the\nbucket now. "
-	    "Exit 0 no difference, 1 differences. Read-only.",
+	    "Exit 0 no difference, 1 differences, 5 when the state of some "
+	    "keys\nat a point is unknown (they are not compared). Read-only.",
 	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = diff_opts,
 	.min_args = 1,

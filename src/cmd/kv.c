@@ -560,6 +560,23 @@ history_out(struct lt_ctx *ctx, const struct kv_target *t,
 	return rc;
 }
 
+/* A bucket that keeps one revision per key (hosts create CONFIGDATA so)
+ * has no history to show: say so, lest one row read as "never changed". */
+static void
+note_last_value_only(const struct lt_ctx *ctx, struct lt_kv *kv,
+    const char *bucket)
+{
+	struct lt_error e = LT_ERROR_INIT;
+	struct lt_kv_info info;
+
+	if (ctx->cfg->quiet || lt_kv_info(kv, &info, &e) < 0 ||
+	    info.history > 1)
+		return;
+	fprintf(stderr, "latticectl: kv history: note: bucket '%s' keeps only "
+	    "the last value of each key (history 1): earlier values are not "
+	    "kept\n", bucket);
+}
+
 static int
 run_history(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
@@ -577,6 +594,8 @@ run_history(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		lt_error_set(err, LT_E_RUNTIME, "key '%s' has no history in "
 		    "bucket '%s'", argv[0], t.bucket);
 	rc = n > 0 ? history_out(ctx, &t, v, n, err) : -1;
+	if (rc == 0)
+		note_last_value_only(ctx, kv, t.bucket);
 	lt_kv_entries_free(v, n > 0 ? (size_t)n : 0);
 	lt_kv_close(kv);
 	return rc < 0 ? err->code : 0;

@@ -272,8 +272,8 @@ lt_ctl_ping(struct lt_ctl *ctl, struct lt_ctl_hosts *out, struct lt_error *err)
 	memset(out, 0, sizeof(*out));
 	g.start = lt_mono_ns();
 	rc = lt_req_gather(ctl->conn, subject, "", 0,
-	    ctl->gather_ns ? ctl->gather_ns : ctl->timeout_ns, 0,
-	    on_ping_reply, &g, err);
+	    ctl->gather_ns ? ctl->gather_ns : ctl->timeout_ns, ctl->quiet_ns,
+	    0, on_ping_reply, &g, err);
 	free(subject);
 	if (rc < 0) {
 		lt_ctl_hosts_release(out);

@@ -165,8 +165,10 @@ compare_key(struct lt_diff *d, const struct lt_snapshot_entry *a,
 {
 	struct lt_diff_item *it;
 
-	if ((a && a->op == LT_KV_UNKNOWN) || (b && b->op == LT_KV_UNKNOWN))
-		return;	/* a rebuilt point cannot say: not compared */
+	if ((a && a->op == LT_KV_UNKNOWN) || (b && b->op == LT_KV_UNKNOWN)) {
+		d->unknown++;	/* a rebuilt point cannot say: not compared */
+		return;
+	}
 	if (present(a) && present(b)) {
 		if (lt_diff_values_equal(a, b))
 			return;

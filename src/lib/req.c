@@ -68,9 +68,53 @@ new_inbox(struct lt_conn *c)
 	return inbox;
 }
 
+/* How long the next reply may take, in ms (0 or less: stop): until the
+ * deadline, and once a reply has come, until quiet_ns pass after it. */
+static int64_t
+next_wait_ms(int64_t deadline, int64_t last, int64_t quiet_ns)
+{
+	int64_t end = deadline;
+
+	if (last > 0 && quiet_ns > 0 && last + quiet_ns < end)
+		end = last + quiet_ns;
+	return (end - lt_mono_ns()) / 1000000;
+}
+
+/* Collect on sub: 0 on a timeout, a no-responders status or max
+ * replies, else the nats.c error. *n counts the replies passed to fn. */
+static natsStatus
+collect(natsSubscription *sub, int64_t deadline, int64_t quiet_ns, int max,
+    void (*fn)(void *ud, const char *data, size_t len), void *ud, int *n)
+{
+	int64_t last = 0, left;
+	natsStatus s = NATS_OK;
+	natsMsg *m;
+
+	while (max <= 0 || *n < max) {
+		left = next_wait_ms(deadline, last, quiet_ns);
+		if (left <= 0)
+			return NATS_OK;
+		m = NULL;
+		s = natsSubscription_NextMsg(&m, sub, left);
+		if (s == NATS_TIMEOUT)
+			return NATS_OK;
+		if (s != NATS_OK)
+			return s;
+		last = lt_mono_ns();
+		if (natsMsg_GetDataLength(m) == 0) {	/* no responders */
+			natsMsg_Destroy(m);
+			return NATS_OK;
+		}
+		fn(ud, natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m));
+		natsMsg_Destroy(m);
+		(*n)++;
+	}
+	return NATS_OK;
+}
+
 int
 lt_req_gather(struct lt_conn *c, const char *subject, const void *data,
-    size_t len, int64_t timeout_ns, int max,
+    size_t len, int64_t timeout_ns, int64_t quiet_ns, int max,
     void (*fn)(void *ud, const char *data, size_t len), void *ud,
     struct lt_error *err)
 {
@@ -86,27 +130,8 @@ lt_req_gather(struct lt_conn *c, const char *subject, const void *data,
 	if (s == NATS_OK)
 		s = natsConnection_PublishRequest(nc, subject, inbox, data,
 		    (int)len);
-	while (s == NATS_OK && (max <= 0 || n < max)) {
-		int64_t left = (deadline - lt_mono_ns()) / 1000000;
-		natsMsg *m = NULL;
-
-		if (left <= 0)
-			break;
-		s = natsSubscription_NextMsg(&m, sub, left);
-		if (s == NATS_TIMEOUT) {
-			s = NATS_OK;
-			break;
-		}
-		if (s != NATS_OK)
-			break;
-		if (natsMsg_GetDataLength(m) == 0) {	/* no responders */
-			natsMsg_Destroy(m);
-			break;
-		}
-		fn(ud, natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m));
-		natsMsg_Destroy(m);
-		n++;
-	}
+	if (s == NATS_OK)
+		s = collect(sub, deadline, quiet_ns, max, fn, ud, &n);
 	natsSubscription_Destroy(sub);
 	free(inbox);
 	if (s != NATS_OK)

@@ -109,6 +109,20 @@ is "$(lt kv history plain -o ndjson | jq -sr 'map(.op) | join(",")')" "put,delet
 like "$(lt kv history hello-custom_config)" "<redacted:" "kv history masks secret fields"
 exit_code 6 "kv history: unknown key" lt kv history nope
 exit_code 2 "kv history: -o raw is refused" lt kv history plain -o raw
+is "$(lt kv history plain 2>&1 >/dev/null)" "" "kv history, history 5: no note"
+# A bucket that keeps only the last value (history 1, as hosts create
+# CONFIGDATA): kv history says so on stderr, once.
+T kv-create H1 --history 1 >/dev/null
+T kv-put H1 k 'one' >/dev/null
+T kv-put H1 k 'two' >/dev/null
+exit_code 0 "kv history on a history-1 bucket" lt kv history k --bucket H1
+is "$(awk 'NR > 1 { print $2, $5 }' "$TEST_DIR/last.out")" "put two" "history 1: the last value alone"
+is "$(cat "$TEST_DIR/last.err")" "latticectl: kv history: note: bucket 'H1' keeps only the last value of each key (history 1): earlier values are not kept" \
+    "history 1: a one-line note on stderr"
+exit_code 0 "kv history on a history-1 bucket, -o json" lt kv history k --bucket H1 -o json
+is "$(jq -r '[.entries[].op] | join(",")' "$TEST_DIR/last.out")" "put" "-o json: stdout stays the document"
+like "$(cat "$TEST_DIR/last.err")" "keeps only the last value" "-o json: the note on stderr"
+is "$(lt -q kv history k --bucket H1 2>&1 >/dev/null)" "" "-q: no note"
 
 # odd keys, binary and 1 MiB values
 for k in a.b.c x=y p/q _u -dash; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t3100-kv-diff: kv diff of snapshot files, the live bucket and points
 # rebuilt from history (@REVISION, @TIME): added, removed (delete vs
-# purge), changed keys and JSON fields, masking, exit codes, bad files,
+# purge), changed keys and JSON fields, masking, exit codes (5 when a
+# point cannot say what some keys held), bad files,
 # LATTICECTL_EXTERNAL_DIFF, and the #4704 story (a config purged during an
 # image bump).
 . "$LT_SRCDIR/tests/lib/lib.sh"
@@ -92,19 +93,26 @@ is "$(jq -c '[.schema, .summary.changed]' "$S/last.out")" '["latticectl.kv-diff-
     "-o ndjson, no difference: the summary line alone"
 
 # points rebuilt from history
-exit_code 1 "@REVISION vs live" lt kv diff "@$rev_before"
+# A point before the purge cannot say what the purged key held: the
+# differences are printed and the exit status is 5 (partial), never 0 or 1.
+exit_code 5 "@REVISION vs live: one key unknown, partial" lt kv diff "@$rev_before"
 lt kv diff "$S/before.snap" 2>/dev/null | grep -v -e '^- to-purge' -e '^    - {"p":1}' >"$S/file-live.out"
 is "$(cat "$S/last.out")" "$(cat "$S/file-live.out")" "@REVISION rebuilds the state the snapshot saw (but the purged key)"
 like "$(cat "$S/last.err")" "at @$rev_before the state of 1 key is unknown" "the purged key's earlier state is unknown: warned"
-exit_code 0 "@REVISION equals the snapshot taken then" lt kv diff "@$rev_before" "$S/before.snap"
-exit_code 0 "@TIME equals the snapshot taken then" lt kv diff "@$t_before" "$S/before.snap"
-exit_code 1 "@TIME vs live" lt kv diff "@$t_before"
+like "$(tail -n 1 "$S/last.err")" "^latticectl: kv diff: at @$rev_before the state of 1 key is unknown .*1 key not compared" \
+    "the last line says why the answer is partial"
+like "$(cat "$S/last.err")" "[0-9]+ changed, 1 not compared" "the summary counts the key not compared"
+exit_code 5 "@REVISION equals the snapshot taken then but for the unknown key" lt kv diff "@$rev_before" "$S/before.snap"
+is "$(cat "$S/last.out")" "" "nothing differs among the keys compared"
+exit_code 5 "@TIME equals the snapshot taken then but for the unknown key" lt kv diff "@$t_before" "$S/before.snap"
+exit_code 5 "@TIME vs live: partial" lt kv diff "@$t_before"
 lt kv snapshot --at "@$rev_before" -f "$S/at.snap" 2>/dev/null
-exit_code 0 "kv snapshot --at writes the rebuilt state" lt kv diff "$S/at.snap" "$S/before.snap"
+exit_code 5 "kv snapshot --at writes the rebuilt state, unknown key included" lt kv diff "$S/at.snap" "$S/before.snap"
+like "$(tail -n 1 "$S/last.err")" "in '$S/at.snap' the state of 1 key is unknown" "a file's unknown keys: partial too"
 is "$(head -n 1 "$S/at.snap" | jq -r '.source + " " + (.unknown_keys|tostring)')" "@$rev_before 1" "the rebuilt snapshot records its point and unknown keys"
 is "$(grep '"key":"to-purge"' "$S/at.snap" | jq -r .op)" "unknown" "the unknown key is written with op unknown"
-exit_code 0 "@10m (a duration ago) before the bucket existed: empty vs empty" lt kv diff @10m @10m
-exit_code 1 "@REVISION @now" lt kv diff "@$rev_before" @now
+exit_code 5 "@10m (a duration ago) before the bucket existed: empty vs empty, but the purged key is unknown" lt kv diff @10m @10m
+exit_code 5 "@REVISION @now" lt kv diff "@$rev_before" @now
 is "$(cat "$S/last.out")" "$(lt kv diff "@$rev_before" 2>/dev/null)" "@now is the live bucket"
 exit_code 2 "bad point" lt kv diff @nonsense
 exit_code 2 "point in the future" lt kv diff @2999-01-01T00:00:00Z
@@ -114,8 +122,16 @@ T kv-create H1 --history 1
 T kv-put H1 a '{"v":1}'
 T kv-put H1 b '{"v":1}'
 T kv-put H1 a '{"v":2}'
-exit_code 0 "history-1 bucket: @1 vs live, nothing comparable" lt kv diff @1 --bucket H1
-like "$(cat "$S/last.err")" "state of 2 keys is unknown" "history-1 bucket: a warning names the unknown keys"
+# (issue 19: this said "0 changed" and exited 0, which a script reads as
+# "no difference")
+exit_code 5 "history-1 bucket: @1 vs live, nothing comparable: partial" lt kv diff @1 --bucket H1
+like "$(cat "$S/last.err")" "0 changed, 2 not compared" "history-1 bucket: the summary says 2 keys were not compared"
+like "$(tail -n 1 "$S/last.err")" "^latticectl: kv diff: at @1 the state of 2 keys is unknown \(the bucket keeps only the last value of each key\): 2 keys not compared" \
+    "history-1 bucket: the error says why"
+exit_code 5 "history-1 bucket, -o json: partial" lt kv diff @1 @now --bucket H1 -o json
+is "$(jq -c '[.a.unknown_keys, .summary.changed]' "$S/last.out")" "[2,0]" "-o json: the unknown keys and what it knows"
+exit_code 5 "history-1 bucket, -q: still partial" lt -q kv diff @1 @now --bucket H1
+exit_code 1 "history-1 bucket, @now vs a file: every key known" lt kv diff @now "$S/before.snap" --bucket H1
 
 # bad files
 head -n 3 "$S/before.snap" >"$S/trunc.snap"

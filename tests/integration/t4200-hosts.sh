@@ -2,7 +2,9 @@
 # t4200-hosts: 'hosts' and 'inventory' against latticesim with 3 hosts, one
 # running a component whose config the #4704 upgrade purged from CONFIGDATA; -o wide/json; exit 4 when nobody answers, 5 when a host answers
 # ping but not host.get; a label named password and an annotation named
-# token are masked.
+# token are masked. Without --wait, gathering ends 300ms after the last
+# ping reply: 3 and 20 hosts all listed, a 1s-slow lattice still answers,
+# --wait waits all of it; a full host id is asked without a ping.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -130,6 +132,55 @@ like "$(jq -r --arg h "$first" '.hosts[] | select(.id == $h) | .labels.password'
 exit_code 0 "inventory -o json with the annotation" lt inventory "$first" --wait 1s -o json
 like "$(jq -r '.hosts[0].components[] | select(.id == "sec_comp") | .annotations.token' "$TEST_DIR/last.out")" \
     '^<redacted:[0-9a-f]{8}>$' "the annotation is a mask"
+
+# Without --wait, gathering ping replies stops 300ms after the last one
+# (within --timeout): every host is still listed, with 3 hosts and with
+# 20; --wait DUR waits all of DUR.
+exit_code 0 "hosts without --wait" lt hosts -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$ids" "without --wait: all 3 hosts"
+exit_code 0 "inventory without --wait" lt inventory -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$ids" "inventory without --wait: all 3 hosts"
+bg "$LT_SIM" -s "$NATS_URL" --lattice many --hosts 20 --no-wadm 2>"$TEST_DIR/many.log"
+wait_for "20-host sim" 30 grep -q "ready:" "$TEST_DIR/many.log"
+many=$(host_ids many | sort)
+is "$(wc -l <<<"$many")" 20 "20 hosts answer ping"
+exit_code 0 "20 hosts without --wait" lt -x many hosts -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$many" "all 20 hosts listed"
+exit_code 0 "inventory of 20 hosts without --wait" lt -x many inventory -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$many" "20 inventories"
+exit_code 1 "doctor on 20 hosts (no wadm) without --wait" lt -x many doctor -o json
+is "$(jq -r '.checks[] | select(.check == "hosts") | .reason' "$TEST_DIR/last.out")" \
+    "20 hosts answered ping (version 1.8.0)" "doctor counts all 20 hosts"
+name=$(lt -x many hosts -o json | jq -r '.hosts[7].friendly_name')
+exit_code 0 "inventory by friendly name without --wait" lt -x many inventory "$name" -o json
+is "$(jq -r '[.hosts[].friendly_name] | join(" ")' "$TEST_DIR/last.out")" "$name" "that host only"
+
+# A full host id is asked directly (host.get.ID), without a ping.
+one=$(head -1 <<<"$many")
+pings() { grep -c "ctl host.ping host " "$TEST_DIR/many.log"; }
+before=$(pings)
+exit_code 0 "inventory FULL-ID" lt -x many inventory "$one" -o json
+is "$(jq -r '.hosts[0].id' "$TEST_DIR/last.out")" "$one" "that host's inventory"
+wait_for "the host.get" 10 grep -q "ctl host.get.$one host ${one:0:8}" "$TEST_DIR/many.log"
+is "$(pings)" "$before" "no host was pinged"
+
+# A slow lattice still answers: the first reply may take all of --timeout.
+bg "$LT_SIM" -s "$NATS_URL" --lattice slow --hosts 1 --no-wadm --reply-delay 1s 2>"$TEST_DIR/slow.log"
+wait_for "slow sim" 20 grep -q "ready:" "$TEST_DIR/slow.log"
+slow=$(sed -n 's/.*host \(N[A-Z0-9]*\) (.*) started.*/\1/p' "$TEST_DIR/slow.log")
+exit_code 0 "a host answering after 1s, without --wait" lt -x slow hosts -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out")" "$slow" "the slow host is listed"
+# A host answering long after the others may be missed without --wait
+# (the documented trade-off); --wait DUR collects for all of DUR.
+bg "$LT_SIM" -s "$NATS_URL" --lattice slow --hosts 2 --no-wadm 2>"$TEST_DIR/fast.log"
+wait_for "fast sim" 20 grep -q "ready:" "$TEST_DIR/fast.log"
+fast=$(sed -n 's/.*host \(N[A-Z0-9]*\) (.*) started.*/\1/p' "$TEST_DIR/fast.log" | sort)
+exit_code 0 "--wait 3s: one slow and two fast hosts" lt -x slow hosts --wait 3s -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$(sort <<<"$fast
+$slow")" "--wait 3s lists the slow host too"
+exit_code 0 "one slow and two fast hosts, without --wait" lt -x slow hosts -o json
+is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | grep -vxF "$slow" | sort)" "$fast" \
+    "without --wait: the fast hosts at least"
 
 # Nobody answers: exit 4.
 exit_code 4 "hosts on an empty lattice" lt -x empty hosts --wait 300ms

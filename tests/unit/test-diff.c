@@ -119,6 +119,7 @@ test_snapshots(void)
 	it = item(&d, "vanished");
 	ok(it && it->b == NULL, "gone without a marker");
 	ok(item(&d, "unknown-later") == NULL, "an unknown side is not compared");
+	is_int((int)d.unknown, 1, "but counted as not compared");
 	ok(item(&d, "marker-only") == NULL, "absent on both sides: nothing");
 	it = item(&d, "changed");
 	ok(it && it->nfields == 2, "changed map: its fields");

@@ -21,15 +21,6 @@ prompts_at_least() { [ "$(prompts)" -ge "$1" ]; }
 trap 'tm kill-server 2>/dev/null; _cleanup' EXIT
 
 # start_shell: a shell in a fresh tmux session; its status goes to rc file.
-# On a loaded machine a starting tmux server now and then dies before it
-# answers ("server exited unexpectedly", about 1 run in 8 under load, never
-# alone; tmux is the harness here, not what is tested): try again.
-new_session() {
-	tm has-session -t "$SESS" 2>/dev/null && return 0
-	tm new-session -d -s "$SESS" -x 200 -y 60 \
-	    "env -u NATS_URL XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' NO_COLOR=1 \
-	    '$LATTICECTL' -s '$NATS_URL' shell; echo \$? > '$TEST_DIR/shell.rc'; sleep 600"
-}
 # The old session is killed only once the new one exists: killing the last
 # session first makes the tmux server exit while new-session may already be
 # talking to it ("server exited unexpectedly").
@@ -37,7 +28,9 @@ start_shell() {
 	local old=$SESS
 	rm -f "$TEST_DIR/shell.rc"
 	SESS=lt$((${old#lt} + 1))
-	wait_for "tmux session $SESS" 20 new_session
+	tm new-session -d -s "$SESS" -x 200 -y 60 \
+	    "env XDG_STATE_HOME='$XDG_STATE_HOME' HOME='$HOME' NO_COLOR=1 \
+	    '$LATTICECTL' -s '$NATS_URL' shell; echo \$? > '$TEST_DIR/shell.rc'; sleep 600"
 	[ -z "$old" ] || tm kill-session -t "$old" 2>/dev/null
 	wait_for "prompt" 10 prompts_at_least 1
 }

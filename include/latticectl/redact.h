@@ -107,7 +107,8 @@ bool lt_redact_is_mask(const char *s, size_t n);
 /* Whether redacting a payload could make text appear that was not in it:
  * text that fits inside a mask or reaches across a mask's edge (holds '<'
  * or '>': a mask may replace part of a string, as in "Password=x;"), or
- * spans a URL whose user information is removed. When false, a payload without the text keeps lacking it. */
+ * spans a URL whose user information is removed. When false, a payload
+ * without the text keeps lacking it. */
 bool lt_redact_may_create(const char *text);
 
 /* ---- message payloads (watch, sub, recordings) ---- */
@@ -132,8 +133,8 @@ bool lt_redact_subject_is_secrets(const char *subject);
  * reply (request_subject: the subject of its request, else NULL) to a
  * config request on a secret name or to a secrets backend's request, the
  * request's subject, so the reply is masked like the request (the value
- * of a secret config is the secret); else subject. Replies to registry.put carry no credentials:
- * they keep their own subject. Recordings (lt_rec_redact, from a record's
+ * of a secret config is the secret); else subject. Replies to
+ * registry.put carry no credentials: they keep their own subject. Recordings (lt_rec_redact, from a record's
  * request_subject) and sub's screen both decide this way. */
 const char *lt_redact_subject(const char *subject,
     const char *request_subject);

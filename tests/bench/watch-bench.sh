@@ -80,6 +80,7 @@ round() {
 	run aenv ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N" --envelope
 	run text subscribed "" -- "$LT" "${W[@]}" --count "$N"
 	run ndjson subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N"
+	rm -f "$dir/rec.ltrec"	# a recording never replaces a file
 	run record subscribed "" -- "$LT" "${W[@]}" -o ndjson --count "$N" --record "$dir/rec.ltrec"
 	run filter subscribed "--for-every 100 bench-target" -- \
 	    "$LT" "${W[@]}" --for component/bench-target --count $((N / 100))

@@ -137,6 +137,8 @@ build_filter(struct show *s, struct lt_error *err)
 		s->filtered = true;
 		lt_filter_add_grep(s->filter, v);
 	}
+	if (rc == 0)
+		lt_filter_type_warnings(s->filter, lt_cmd_warn, s->ctx);
 	s->events_only = lt_args_has(a, "events-only");
 	return rc;
 }

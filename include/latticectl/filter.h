@@ -51,8 +51,8 @@ int lt_filter_add_for(struct lt_filter *f, const char *spec,
  * numbers by exact value (lt_json_cmp); a string field compares with an
  * unquoted VALUE's text. "type = NAME" and "type != NAME" with a NAME
  * without a dot compare the short type name (component_scaled matches
- * com.wasmcloud.lattice.component_scaled). A bad expression (a missing VALUE, NaN, +5) is
- * LT_E_USAGE naming the bad token. */
+ * com.wasmcloud.lattice.component_scaled). A bad expression (a missing
+ * VALUE, NaN, +5) is LT_E_USAGE naming the bad token. */
 int lt_filter_add_where(struct lt_filter *f, const char *expr,
     struct lt_error *err);
 /* Case-sensitive substring of the raw payload. */

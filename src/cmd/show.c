@@ -81,6 +81,27 @@ emit(struct show *s, const char *text, struct lt_error *err)
 	return 0;
 }
 
+/* Whether a meta record's argv ran "watch" (not "kv watch"): the first
+ * command name in it. */
+static bool
+watch_argv(const cJSON *argv)
+{
+	static const char *const cmds[] = { "kv", "sub", "replay", NULL };
+	const cJSON *arg;
+	int i;
+
+	cJSON_ArrayForEach(arg, argv) {
+		if (!cJSON_IsString(arg))
+			continue;
+		if (!strcmp(arg->valuestring, "watch"))
+			return true;
+		for (i = 0; cmds[i]; i++)
+			if (!strcmp(arg->valuestring, cmds[i]))
+				return false;
+	}
+	return false;
+}
+
 /* A watch recording's lattice (from its meta record) and how many host
  * events it holds, for the line that says it holds none. */
 static void
@@ -88,16 +109,13 @@ note_origin(struct show *s, const cJSON *rec, const char *kind)
 {
 	const char *subject = lt_json_str(rec, "subject");
 	const char *lattice = lt_json_str(rec, "lattice");
-	const cJSON *arg;
 
 	if (!strcmp(kind, "event") && subject &&
 	    lt_str_has_prefix(subject, "wasmbus.evt."))
 		s->host_events++;
-	if (strcmp(kind, "meta") || s->watched || !lattice)
-		return;
-	cJSON_ArrayForEach(arg, cJSON_GetObjectItem(rec, "argv"))
-		if (cJSON_IsString(arg) && !strcmp(arg->valuestring, "watch"))
-			s->watched = lt_xstrdup(lattice);
+	if (!strcmp(kind, "meta") && !s->watched && lattice &&
+	    watch_argv(cJSON_GetObjectItem(rec, "argv")))
+		s->watched = lt_xstrdup(lattice);
 }
 
 /* Decide and render one record. Returns 1 to stop quietly, -1 on error. */

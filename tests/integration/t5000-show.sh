@@ -165,7 +165,8 @@ is "$(lt show "$R" --where type=config_set | grep -c .)" 1 "--where type=NAME: t
 
 # A watch recording of a lattice where nothing published says so.
 lt -x nobody watch --idle 200ms --record "$TEST_DIR/nohost.ltrec" 2>"$TEST_DIR/we.err"
-is "$?" 0 "watch of an empty lattice recorded: $(cat "$TEST_DIR/we.err")"
+rc=$?; [ "$rc" = 0 ] || sed 's/^/# /' "$TEST_DIR/we.err"
+is "$rc" 0 "watch of an empty lattice recorded"
 lt show "$TEST_DIR/nohost.ltrec" >/dev/null 2>"$TEST_DIR/se.err"
 is "$?" 0 "an empty watch recording: exit 0"
 like "$(cat "$TEST_DIR/se.err")" "show: .*nohost\.ltrec: no host published an event on lattice 'nobody' while it was recorded" \

@@ -38,6 +38,13 @@ v1_runs() { "$LATTICECTL" inventory --wait 1s 2>/dev/null | grep -q "component .
 wait_for "v1's component runs with its config" 20 v1_runs
 exit_code 0 "inventory of a healthy deploy exits 0" lt inventory --wait 1s
 unlike "$(cat "$TEST_DIR/last.out")" MISSING "nothing missing"
+# doctor: a check per deployed app, passing on a healthy deploy.
+app_status() {
+	jq -r --arg c "app/$APP" '.checks[] | select(.check == $c) | "\(.status) \(.reason)"' "$TEST_DIR/last.out"
+}
+exit_code 0 "doctor on a healthy deploy" lt doctor --wait 1s -o json
+like "$(app_status)" "^pass wadm says deployed \(v0\.0\.1\); the hosts run its 2 components with the manifest's images, its 2 configs are in CONFIGDATA_default$" \
+    "doctor: the app passes, and says what it compared"
 # The #4704 upgrade (wadm 0.21): v2 purges the config v2 still references;
 # the sim's wadm then scales the component to 0 and starts 0.0.2 without it.
 like "$(T req wadm.api.default.model.put "@$M/upgrade-v2.yaml")" '"result":"newversion"' "put v2"
@@ -47,6 +54,13 @@ purged_under_component() {
 }
 wait_for "the component runs without config '$CFG'" 30 purged_under_component
 ok $? "the upgrade left the component running without config '$CFG'"
+exit_code 1 "doctor after the upgrade" lt doctor --wait 1s
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  app/$APP +wadm says deployed \(v0\.0\.2\) but config '$CFG' is missing from CONFIGDATA_default$" \
+    "doctor: the app fails, naming the missing config"
+like "$(grep -A1 "^FAIL  app/" "$TEST_DIR/last.out" | tail -1)" "^ +fix: put the config back" "with the next step"
+like "$(cat "$TEST_DIR/last.err")" "doctor: 1 check failed" "the only failure"
+exit_code 1 "doctor after the upgrade, -o json" lt doctor --wait 1s -o json
+like "$(app_status)" "^fail wadm says deployed" "json: the app check fails"
 bg "$LT_SIM" -s "$NATS_URL" --hosts 2 --no-wadm --heartbeat 1s 2>"$TEST_DIR/sim2.log"
 wait_for "two more hosts" 20 grep -q "ready:" "$TEST_DIR/sim2.log"
 three_hosts() { [ "$(host_ids default | wc -l)" = 3 ]; }
@@ -240,5 +254,25 @@ like "$(grep ' component ' "$TEST_DIR/last.out")" " 1e308 .* 1844674407370955161
 exit_code 0 "the same, -o json" lt -x odd inventory --wait 500ms --no-config-check -o json
 like "$(tr -d ' \t\n' <"$TEST_DIR/last.out")" '"revision":18446744073709551617,"max_instances":1e308' \
     "json: the numbers as the host wrote them"
+
+# doctor compares the hosts with the deployed manifest: a wadm that says
+# deployed (fixture replies) while the only host runs another image of the
+# component and not the provider.
+W=$FIXTURES/wadm
+bg "$LT_SIM" -s "$NATS_URL" --lattice img --hosts 1 --no-wadm 2>"$TEST_DIR/img.log"
+wait_for "img sim" 20 grep -q "ready:" "$TEST_DIR/img.log"
+img=$(sed -n 's/.*host \(N[A-Z0-9]*\) (.*) started.*/\1/p' "$TEST_DIR/img.log")
+for f in model.list:model.get model.status:model.status.$APP model.get:model.get.$APP; do
+	jq -c .reply "$W/${f%%:*}.json" >"$TEST_DIR/${f%%:*}.reply"
+	bg "$LT_HELPER" -s "$NATS_URL" responder "wadm.api.img.${f#*:}" - "@$TEST_DIR/${f%%:*}.reply" >"$TEST_DIR/${f%%:*}.out"
+	wait_for "fake wadm: ${f#*:}" 10 grep -q ready "$TEST_DIR/${f%%:*}.out"
+done
+like "$(T req "wasmbus.ctl.v1.img.component.scale.$img" "{\"component_ref\":\"localhost:5000/test/http-hello-world:0.0.9\",\"component_id\":\"$COMP\",\"annotations\":{},\"count\":1,\"host_id\":\"$img\",\"config\":[]}")" \
+    '"success":true' "the host runs the component with image :0.0.9"
+img_runs() { "$LATTICECTL" -x img inventory --wait 500ms --no-config-check 2>/dev/null | grep -q ":0\.0\.9"; }
+wait_for "the :0.0.9 component" 20 img_runs
+exit_code 1 "doctor: the hosts do not run the manifest" lt -x img doctor --wait 500ms -o json
+like "$(app_status)" "^fail wadm says deployed \(v0\.0\.2\) but .*'$COMP' on [a-z]+-[a-z]+-[0-9]+ runs localhost:5000/test/http-hello-world:0\.0\.9, the manifest says localhost:5000/test/http-hello-world:0\.0\.1; 'rust_hello_world-httpserver' runs on no host" \
+    "names the other image and the provider that runs nowhere"
 
 done_testing

@@ -105,4 +105,8 @@ int lt_ctx_connect(struct lt_ctx *ctx, struct lt_error *err);
 /* Print "latticectl: <msg>" style usage error hint and return 2. */
 int lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err);
 
+/* "latticectl <cmd>: warning: <msg>" on stderr unless -q; ctx is the
+ * struct lt_ctx (a callback's user data, as lt_filter_type_warnings'). */
+void lt_cmd_warn(void *ctx, const char *msg);
+
 #endif

@@ -166,6 +166,19 @@ lt_cmd_usage_error(const struct lt_ctx *ctx, const struct lt_error *err)
 	return LT_E_USAGE;
 }
 
+void
+lt_cmd_warn(void *ud, const char *msg)
+{
+	const struct lt_ctx *ctx = ud;
+	struct lt_buf text = LT_BUF_INIT;
+
+	if (ctx->cfg->quiet)
+		return;
+	fprintf(stderr, "latticectl: %s: warning: %s\n", ctx->cmd_path,
+	    lt_text(&text, msg));
+	lt_buf_release(&text);
+}
+
 int
 lt_ctx_connect(struct lt_ctx *ctx, struct lt_error *err)
 {

@@ -60,6 +60,10 @@ const char *lt_event_host(const struct lt_event *ev);
 void lt_event_format_text(const struct lt_event *ev, int64_t recv_ns,
     bool wide, const struct lt_colors *col, struct lt_buf *out);
 
+/* The event types wasmCloud 1.x hosts and wadm publish, short names
+ * ("component_scaled"), NULL-terminated. */
+extern const char *const lt_event_types[];
+
 /* Short id of a host or other nkey: the first 8 characters. */
 void lt_event_short_id(const char *id, char *out, size_t outlen);
 

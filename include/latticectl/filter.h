@@ -14,7 +14,7 @@
  * by watch and show so both spell and document them the same way. */
 #define LT_FILTER_OPTS \
 	{ "type", 't', LT_OPT_ARG | LT_OPT_MULTI, "TYPES", \
-	    "event types, comma separated globs", NULL }, \
+	    "event types, comma separated globs; !T excludes", NULL }, \
 	{ "for", 0, LT_OPT_ARG | LT_OPT_MULTI, "KIND/ID", \
 	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID", NULL }, \
 	{ "where", 'w', LT_OPT_ARG | LT_OPT_MULTI, "EXPR", \
@@ -27,9 +27,19 @@ struct lt_filter;
 struct lt_filter *lt_filter_create(void);
 void lt_filter_destroy(struct lt_filter *f);
 
-/* Comma-separated type globs: "component_scaled,config_*". */
+/* Comma-separated type globs: "component_scaled,config_*"; a glob after
+ * '!' excludes ("!host_heartbeat,!health_check_*"). An event passes when
+ * it matches some included glob (or none is given) and no excluded one. */
 int lt_filter_add_types(struct lt_filter *f, const char *list,
     struct lt_error *err);
+
+/* Calls fn with one message ("unknown event type 'compnent_scaled' (did
+ * you mean 'component_scaled'?)") for each --type glob that matches no
+ * type of lt_event_types. Unknown types are still used as given (a newer
+ * host may publish them). */
+typedef void (*lt_filter_warn_fn)(void *ud, const char *msg);
+void lt_filter_type_warnings(const struct lt_filter *f, lt_filter_warn_fn fn,
+    void *ud);
 /* "component/ID", "host/ID" (a prefix of the id or the friendly name),
  * "app/NAME", "config/NAME", "provider/ID". */
 int lt_filter_add_for(struct lt_filter *f, const char *spec,
@@ -39,8 +49,10 @@ int lt_filter_add_for(struct lt_filter *f, const char *spec,
  * (data.annotations["wasmcloud.dev/appspec"]); ~ is a POSIX ERE. For
  * = != < > VALUE is JSON (else a string) and compares in jq's order,
  * numbers by exact value (lt_json_cmp); a string field compares with an
- * unquoted VALUE's text. A bad expression (a missing VALUE, NaN, +5) is
- * LT_E_USAGE naming the bad token. */
+ * unquoted VALUE's text. "type = NAME" and "type != NAME" with a NAME
+ * without a dot compare the short type name (component_scaled matches
+ * com.wasmcloud.lattice.component_scaled). A bad expression (a missing
+ * VALUE, NaN, +5) is LT_E_USAGE naming the bad token. */
 int lt_filter_add_where(struct lt_filter *f, const char *expr,
     struct lt_error *err);
 /* Case-sensitive substring of the raw payload. */
@@ -69,6 +81,9 @@ bool lt_filter_match_status(const struct lt_filter *f, const char *app,
  * that the server filters by --type: one per glob, a glob with wildcards
  * other than a trailing '*' token widens to the lattice's '>'. Returns the
  * count; subjects[i] are owned by the caller (free each). */
+/* True when the subjects cover every event of the lattice ('>'): no
+ * included --type, or one only the client can match. */
+bool lt_filter_whole_lattice(const struct lt_filter *f);
 int lt_filter_subjects(const struct lt_filter *f, const char *prefix,
     const char *lattice, char ***subjects);
 

@@ -34,6 +34,8 @@ struct show {
 	const struct lt_colors *col;
 	bool filtered, events_only;
 	uint64_t shown, skipped_unknown, bad_lines;
+	uint64_t host_events;		/* from wasmbus.evt.{L}, shown or not */
+	char *watched;			/* a watch recording's lattice */
 	struct lt_buf line;
 };
 
@@ -79,6 +81,43 @@ emit(struct show *s, const char *text, struct lt_error *err)
 	return 0;
 }
 
+/* Whether a meta record's argv ran "watch" (not "kv watch"): the first
+ * command name in it. */
+static bool
+watch_argv(const cJSON *argv)
+{
+	static const char *const cmds[] = { "kv", "sub", "replay", NULL };
+	const cJSON *arg;
+	int i;
+
+	cJSON_ArrayForEach(arg, argv) {
+		if (!cJSON_IsString(arg))
+			continue;
+		if (!strcmp(arg->valuestring, "watch"))
+			return true;
+		for (i = 0; cmds[i]; i++)
+			if (!strcmp(arg->valuestring, cmds[i]))
+				return false;
+	}
+	return false;
+}
+
+/* A watch recording's lattice (from its meta record) and how many host
+ * events it holds, for the line that says it holds none. */
+static void
+note_origin(struct show *s, const cJSON *rec, const char *kind)
+{
+	const char *subject = lt_json_str(rec, "subject");
+	const char *lattice = lt_json_str(rec, "lattice");
+
+	if (!strcmp(kind, "event") && subject &&
+	    lt_str_has_prefix(subject, "wasmbus.evt."))
+		s->host_events++;
+	if (!strcmp(kind, "meta") && !s->watched && lattice &&
+	    watch_argv(cJSON_GetObjectItem(rec, "argv")))
+		s->watched = lt_xstrdup(lattice);
+}
+
 /* Decide and render one record. Returns 1 to stop quietly, -1 on error. */
 static int
 handle(struct show *s, const cJSON *rec, struct lt_error *err)
@@ -94,6 +133,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		return 0;
 	}
 	lt_buf_reset(&s->line);
+	note_origin(s, rec, kind);
 	if (!strcmp(kind, "event")) {
 		pass = render_event(s, rec, !nd);
 	} else if (!strcmp(kind, "meta") || !strcmp(kind, "end")) {
@@ -137,6 +177,8 @@ build_filter(struct show *s, struct lt_error *err)
 		s->filtered = true;
 		lt_filter_add_grep(s->filter, v);
 	}
+	if (rc == 0)
+		lt_filter_type_warnings(s->filter, lt_cmd_warn, s->ctx);
 	s->events_only = lt_args_has(a, "events-only");
 	return rc;
 }
@@ -159,6 +201,10 @@ summary(struct show *s, const char *path, struct lt_rec_reader *rd)
 	else if (!lt_rec_reader_complete(rd))
 		fprintf(stderr, "latticectl: show: warning: %s: no end record "
 		    "(the recording was interrupted)\n", path);
+	if (s->watched && s->host_events == 0 && !s->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: show: %s: no host published an "
+		    "event on lattice '%s' while it was recorded\n", path,
+		    lt_text(&s->line, s->watched));
 }
 
 static int
@@ -198,6 +244,7 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		summary(&s, argv[0], rd);
 	lt_rec_reader_close(rd);
 	lt_filter_destroy(s.filter);
+	free(s.watched);
 	lt_buf_release(&s.line);
 	return rc < 0 ? err->code : 0;
 }

@@ -64,6 +64,8 @@ struct watch {
 	bool decode_all;		/* false: ndjson fast path */
 	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
 	uint64_t max_count, max_pending, shown, invalid, filtered;
+	uint64_t heard;			/* messages from wasmbus.evt.{L} */
+	bool whole_lattice;		/* subscribed to all of them */
 	int64_t drain_until;		/* after a signal: lt_mono_ns, or 0 */
 	uint64_t discarded;		/* received, not shown: past it */
 	struct lt_gap_tracker gt;
@@ -330,6 +332,8 @@ on_msg(struct watch *w, const struct lt_msg *m)
 		on_status(w, received(m, &stamped));
 		return;
 	}
+	if (m->sub_id != ID_WADM_EVT)
+		w->heard++;
 	if (!lt_filter_may_match_unredacted(w->filter, m->data,
 	    (size_t)m->len)) {	/* the cheap test first */
 		w->filtered++;
@@ -375,6 +379,19 @@ write_summary(struct watch *w)
 	    (unsigned long long)w->filtered);
 }
 
+/* A watch of the whole lattice that heard nothing at all: no host is
+ * there, or the lattice name is wrong (hosts would say "no responders"). */
+static void
+write_silence(struct watch *w)
+{
+	if (w->ctx->cfg->quiet || w->heard || !w->whole_lattice)
+		return;
+	fprintf(stderr, "latticectl: watch: no host published an event on "
+	    "lattice '%s' (is the lattice name right? 'latticectl hosts' "
+	    "lists the hosts that answer)\n",
+	    lt_config_get(w->ctx->cfg, LT_S_LATTICE));
+}
+
 static cJSON *
 summary_json(struct watch *w)
 {
@@ -414,6 +431,8 @@ build_filters(struct watch *w, struct lt_error *err)
 			return -1;
 	for (i = 0; (v = lt_args_nth(a, "grep", i)); i++)
 		lt_filter_add_grep(w->filter, v);
+	lt_filter_type_warnings(w->filter, lt_cmd_warn, w->ctx);
+	w->whole_lattice = lt_filter_whole_lattice(w->filter);
 	if ((v = lt_args_get(a, "until")))
 		return parse_until(&w->until, v, err);
 	return 0;
@@ -878,8 +897,10 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		*err = w.werr;
 		rc = err->code;
 	}
-	if (rc == 0 || rc == LT_E_TIMEOUT)
+	if (rc == 0 || rc == LT_E_TIMEOUT) {
 		write_summary(&w);
+		write_silence(&w);
+	}
 	teardown(&w, rc, err);
 	return rc;
 }

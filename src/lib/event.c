@@ -14,6 +14,16 @@ static const char *const type_prefixes[] = {
 	"com.wasmcloud.lattice.", "com.wadm.", NULL
 };
 
+const char *const lt_event_types[] = {
+	"component_scaled", "component_scale_failed", "config_deleted",
+	"config_set", "health_check_failed", "health_check_passed",
+	"health_check_status", "host_heartbeat", "host_started",
+	"host_stopped", "labels_changed", "linkdef_deleted", "linkdef_set",
+	"linkdef_set_failed", "manifest_published", "manifest_unpublished",
+	"provider_start_failed", "provider_started", "provider_stopped",
+	NULL
+};
+
 /* Lattice token of wasmbus.evt.{L}.{type} or wadm.evt.{L}.{type}. */
 static void
 subject_lattice(struct lt_event *ev, const char *subject)

@@ -29,13 +29,16 @@ struct where {
 	char *value;
 	cJSON *operand;		/* value as JSON, for = != < > */
 	bool quoted;		/* value was a "quoted" JSON string */
+	bool short_type;	/* type = NAME, != NAME: the short name */
 	regex_t re;
 	bool has_re;
 };
 
 struct lt_filter {
-	char **types;
+	char **types;		/* --type T: included */
 	int ntypes;
+	char **xtypes;		/* --type '!T': excluded */
+	int nxtypes;
 	struct { enum for_kind kind; char *id; } *fors;
 	int nfors;
 	struct where *wheres;
@@ -63,6 +66,9 @@ lt_filter_destroy(struct lt_filter *f)
 		return;
 	for (i = 0; i < f->ntypes; i++)
 		free(f->types[i]);
+	for (i = 0; i < f->nxtypes; i++)
+		free(f->xtypes[i]);
+	free(f->xtypes);
 	for (i = 0; i < f->nfors; i++)
 		free(f->fors[i].id);
 	for (i = 0; i < f->nwheres; i++) {
@@ -85,21 +91,87 @@ int
 lt_filter_add_types(struct lt_filter *f, const char *list,
     struct lt_error *err)
 {
-	char *copy = lt_xstrdup(list), *rest = copy, *tok;
+	char *copy = lt_xstrdup(list), *rest = copy, *tok, *name;
 
 	while ((tok = strsep(&rest, ","))) {
-		if (*tok == '\0' || strpbrk(tok, " .>")) {
+		name = tok + (*tok == '!');
+		if (*name == '\0' || strpbrk(name, " .>!")) {
 			lt_error_set(err, LT_E_USAGE, "invalid event type '%s'%s",
-			    tok, *tok ? "" : " (empty element in the list)");
+			    tok, *name ? "" : " (empty element in the list)");
 			free(copy);
 			return -1;
 		}
-		*PUSH(f->types, f->ntypes) = lt_xstrdup(tok);
+		if (name != tok)
+			*PUSH(f->xtypes, f->nxtypes) = lt_xstrdup(name);
+		else
+			*PUSH(f->types, f->ntypes) = lt_xstrdup(name);
 	}
 	free(copy);
-	if (f->ntypes == 0)
-		return lt_error_set(err, LT_E_USAGE, "empty --type");
 	return 0;
+}
+
+/* The known type nearest to name (within 2 edits), or NULL. */
+static const char *
+nearest_type(const char *name)
+{
+	const char *best = NULL;
+	int i, d, bestd = 3;
+
+	for (i = 0; lt_event_types[i]; i++) {
+		d = lt_edit_distance(name, lt_event_types[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = lt_event_types[i];
+		}
+	}
+	return best;
+}
+
+static bool
+glob_knows(const char *glob)
+{
+	int i;
+
+	for (i = 0; lt_event_types[i]; i++)
+		if (lt_glob_match(glob, lt_event_types[i]))
+			return true;
+	return false;
+}
+
+static void
+warn_type(const char *glob, bool only, lt_filter_warn_fn fn, void *ud)
+{
+	const char *near = nearest_type(glob);
+	struct lt_buf msg = LT_BUF_INIT;
+	int i;
+
+	lt_buf_addf(&msg, "unknown event type '%s'", glob);
+	if (near) {
+		lt_buf_addf(&msg, " (did you mean '%s'?)", near);
+	} else {
+		lt_buf_addf(&msg, " (known:");
+		for (i = 0; lt_event_types[i]; i++)
+			lt_buf_addf(&msg, " %s", lt_event_types[i]);
+		lt_buf_addch(&msg, ')');
+	}
+	if (only)
+		lt_buf_addf(&msg, "; no known event can match");
+	fn(ud, lt_buf_str(&msg));
+	lt_buf_release(&msg);
+}
+
+void
+lt_filter_type_warnings(const struct lt_filter *f, lt_filter_warn_fn fn,
+    void *ud)
+{
+	int i;
+
+	for (i = 0; i < f->ntypes; i++)
+		if (!glob_knows(f->types[i]))
+			warn_type(f->types[i], f->ntypes == 1, fn, ud);
+	for (i = 0; i < f->nxtypes; i++)
+		if (!glob_knows(f->xtypes[i]))
+			warn_type(f->xtypes[i], false, fn, ud);
 }
 
 int
@@ -428,6 +500,8 @@ lt_filter_add_where(struct lt_filter *f, const char *expr,
 		cJSON_Delete(w.operand);
 		return -1;
 	}
+	w.short_type = !strcmp(w.path, "type") && (w.op == OP_EQ ||
+	    w.op == OP_NE) && w.value[0] != '"' && !strchr(w.value, '.');
 	if ((w.op == OP_RE || w.op == OP_NRE) &&
 	    check_regex(expr, w.value, err) < 0) {
 		free(w.path);
@@ -581,6 +655,8 @@ where_matches(const struct where *w, const struct lt_event *ev)
 
 	if (w->op == OP_EXISTS || w->op == OP_NEXISTS)
 		return (v != NULL) == (w->op == OP_EXISTS);
+	if (w->short_type && v != NULL && ev->status == LT_EV_OK)
+		return !strcmp(ev->type, w->value) == (w->op == OP_EQ);
 	if (v == NULL)
 		return w->op == OP_NE || w->op == OP_NRE;
 	switch (w->op) {
@@ -600,11 +676,13 @@ static bool
 type_matches(const struct lt_filter *f, const char *type)
 {
 	int i;
+	bool in = f->ntypes == 0;
 
-	for (i = 0; i < f->ntypes; i++)
-		if (lt_glob_match(f->types[i], type))
-			return true;
-	return f->ntypes == 0;
+	for (i = 0; i < f->ntypes && !in; i++)
+		in = lt_glob_match(f->types[i], type);
+	for (i = 0; i < f->nxtypes && in; i++)
+		in = !lt_glob_match(f->xtypes[i], type);
+	return in;
 }
 
 bool
@@ -647,17 +725,25 @@ server_glob(const char *g)
 	return strcmp(g, "*") == 0 || strpbrk(g, "*?[") == NULL;
 }
 
-int
-lt_filter_subjects(const struct lt_filter *f, const char *prefix,
-    const char *lattice, char ***subjects)
+bool
+lt_filter_whole_lattice(const struct lt_filter *f)
 {
-	int i, n = 0;
+	int i;
 	bool widen = f->ntypes == 0;
 
 	for (i = 0; i < f->ntypes; i++)
 		if (!server_glob(f->types[i]))
 			widen = true;
-	if (widen) {
+	return widen;
+}
+
+int
+lt_filter_subjects(const struct lt_filter *f, const char *prefix,
+    const char *lattice, char ***subjects)
+{
+	int i, n = 0;
+
+	if (lt_filter_whole_lattice(f)) {
 		*subjects = lt_xcalloc(1, sizeof(char *));
 		(*subjects)[0] = lt_xasprintf("%s.%s.>", prefix, lattice);
 		return 1;

@@ -214,4 +214,52 @@ is "$(cat "$TEST_DIR/pipe.rc")" 0 "watch | head -n1 exits 0"
 is "$(grep -c . "$TEST_DIR/pipe.head")" 1 "head got its line"
 unlike "$(cat "$TEST_DIR/pipe.err")" "Broken pipe|error" "no error on a closed pipe"
 
+# Typos: an unknown --type is a warning naming the nearest known type (the
+# watch still runs and exits 0); -q silences it.
+lt watch --type compnent_scaled --idle 200ms >/dev/null 2>"$TEST_DIR/typo.err"
+is "$?" 0 "an unknown --type: exit 0"
+like "$(cat "$TEST_DIR/typo.err")" \
+    "watch: warning: unknown event type 'compnent_scaled' \(did you mean 'component_scaled'\?\); no known event can match" \
+    "an unknown --type is named with the nearest known type"
+lt watch --type 'nosuch*,config_set' --idle 200ms >/dev/null 2>"$TEST_DIR/typo2.err"
+like "$(cat "$TEST_DIR/typo2.err")" "unknown event type 'nosuch\*' \(known: component_scaled .*host_heartbeat.*\)$" \
+    "a glob far from every type lists the known types"
+unlike "$(cat "$TEST_DIR/typo2.err")" "config_set'|no known event can match" \
+    "a known type beside it is not warned about"
+lt -q watch --type compnent_scaled --idle 200ms >/dev/null 2>"$TEST_DIR/typoq.err"
+is "$(cat "$TEST_DIR/typoq.err")" "" "-q: no warning"
+
+# '!T' excludes a type, alone or with inclusions and globs.
+watch_run excl "$E" -- --type '!host_heartbeat,!health_check_*' --count 15 -o ndjson
+is "$WAIT_RC" 0 "--type '!T,!G*': exits after the 15 other events"
+is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/excl.out" | grep -c 'heartbeat\|health')" 0 \
+    "no excluded type is shown"
+like "$(cat "$TEST_DIR/excl.err")" '4 filtered out' "the 4 excluded events are counted as filtered"
+unlike "$(cat "$TEST_DIR/excl.err")" 'warning' "known excluded types: no warning"
+watch_run exin "$E" -- --type 'health_check_*' --type '!health_check_status' --idle 1s -o ndjson
+is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/exin.out" | sort | tr '\n' ' ')" \
+    "com.wasmcloud.lattice.health_check_failed com.wasmcloud.lattice.health_check_passed " \
+    "an exclusion narrows an included glob"
+exit_code 2 "a lone '!' is refused" lt watch --type '!'
+
+# --where type=NAME takes the short type name.
+watch_run wshort "$E" -- --where type=component_scaled --count 2 -o ndjson
+is "$WAIT_RC" 0 "--where type=component_scaled matches"
+is "$(jq -r 'select(.kind=="event") | .event.type' "$TEST_DIR/wshort.out" | sort -u)" \
+    "com.wasmcloud.lattice.component_scaled" "... only that type"
+
+# Nothing heard on the lattice: one line at exit says so (not with -q, not
+# when events came, not when --type narrowed the subscription).
+lt -x nobody watch --idle 300ms >/dev/null 2>"$TEST_DIR/empty.err"
+is "$?" 0 "an empty lattice: exit 0"
+like "$(cat "$TEST_DIR/empty.err")" \
+    "watch: no host published an event on lattice 'nobody' \(is the lattice name right\? 'latticectl hosts' lists" \
+    "an empty lattice is named"
+lt -q -x nobody watch --idle 300ms >/dev/null 2>"$TEST_DIR/emptyq.err"
+is "$(cat "$TEST_DIR/emptyq.err")" "" "-q: not said"
+unlike "$(cat "$TEST_DIR/text.err")" 'no host published' "not said when events came"
+lt -x nobody watch --type host_started --idle 300ms >/dev/null 2>"$TEST_DIR/emptyt.err"
+unlike "$(cat "$TEST_DIR/emptyt.err")" 'no host published' \
+    "not said when --type narrowed what the server sends"
+
 done_testing

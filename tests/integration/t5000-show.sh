@@ -153,4 +153,23 @@ for f in random.bin text.txt empty.ltrec; do
 	    "report $f: not a latticectl recording"
 done
 
+# The filters' typo warnings and exclusions are watch's too.
+lt show "$R" --type '!host_heartbeat,!health_check_*' >"$TEST_DIR/sx.out" 2>"$TEST_DIR/sx.err"
+is "$(grep -c . "$TEST_DIR/sx.out")" 15 "--type '!T': the 15 other events"
+is "$(cat "$TEST_DIR/sx.err")" "" "known types: no warning"
+lt show "$R" --type compnent_scaled >/dev/null 2>"$TEST_DIR/st.err"
+is "$?" 0 "an unknown --type: exit 0"
+like "$(cat "$TEST_DIR/st.err")" "show: warning: unknown event type 'compnent_scaled' \(did you mean 'component_scaled'\?\)" \
+    "show names the nearest known type"
+is "$(lt show "$R" --where type=config_set | grep -c .)" 1 "--where type=NAME: the short name"
+
+# A watch recording of a lattice where nothing published says so.
+lt -x nobody watch --idle 200ms --record "$TEST_DIR/nohost.ltrec" 2>"$TEST_DIR/we.err"
+is "$?" 0 "watch of an empty lattice recorded: $(cat "$TEST_DIR/we.err")"
+lt show "$TEST_DIR/nohost.ltrec" >/dev/null 2>"$TEST_DIR/se.err"
+is "$?" 0 "an empty watch recording: exit 0"
+like "$(cat "$TEST_DIR/se.err")" "show: .*nohost\.ltrec: no host published an event on lattice 'nobody' while it was recorded" \
+    "show says no host published"
+is "$(lt -q show "$TEST_DIR/nohost.ltrec" 2>&1)" "" "-q: not said"
+
 done_testing

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "latticectl/buf.h"
 #include "latticectl/filter.h"
 #include "latticectl/util.h"
 #include "tap.h"
@@ -294,9 +295,103 @@ test_unredacted(void)
 	}
 }
 
+/* Whether a filter of types (and --where expr, when not NULL) matches
+ * the component_scaled event. */
+static bool
+types_on(const char *types, const char *expr)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	struct lt_event ev;
+	bool r;
+
+	if ((types && lt_filter_add_types(f, types, &err) < 0) ||
+	    (expr && lt_filter_add_where(f, expr, &err) < 0))
+		ok(0, "accepted: %s %s (%s)", types, expr, err.msg);
+	lt_event_decode(&ev, "wasmbus.evt.default.component_scaled", scaled,
+	    strlen(scaled));
+	r = lt_filter_match(f, &ev);
+	lt_event_release(&ev);
+	lt_filter_destroy(f);
+	return r;
+}
+
+/* '!T' excludes; inclusions, exclusions and globs combine. */
+static void
+test_exclude(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+
+	ok(!types_on("!component_scaled", NULL), "!T excludes T");
+	ok(types_on("!host_heartbeat", NULL), "!T keeps the others");
+	ok(!types_on("component_*,!component_scaled", NULL),
+	    "an exclusion beats a glob that includes");
+	ok(types_on("component_*,!*_failed", NULL),
+	    "an exclusion glob that does not match keeps");
+	ok(!types_on("!component_*", NULL), "an exclusion glob");
+	ok(lt_filter_add_types(f, "!", &err) < 0 &&
+	    strstr(err.msg, "empty element"), "a lone '!' is refused");
+	ok(lt_filter_add_types(f, "!!x", &err) < 0, "'!!x' is refused");
+	ok(lt_filter_add_types(f, "!host_heartbeat", &err) == 0 &&
+	    lt_filter_whole_lattice(f), "only exclusions: the whole lattice");
+	lt_filter_destroy(f);
+}
+
+/* --where type=NAME: the short name; a full name or a regex as before. */
+static void
+test_where_type(void)
+{
+	ok(types_on(NULL, "type=component_scaled"), "type=short name");
+	ok(!types_on(NULL, "type!=component_scaled"), "type!=short name");
+	ok(types_on(NULL, "type!=host_heartbeat"), "type!=another");
+	ok(!types_on(NULL, "type=host_heartbeat"), "type=another");
+	ok(types_on(NULL, "type=com.wasmcloud.lattice.component_scaled"),
+	    "type=the full name");
+	ok(types_on(NULL, "type~scaled$"), "type~regex on the full name");
+}
+
+static void
+collect(void *ud, const char *msg)
+{
+	struct lt_buf *b = ud;
+
+	lt_buf_addf(b, "%s\n", msg);
+}
+
+/* Warnings name the nearest known type, or list them; known types and
+ * globs that match one are not warned about. */
+static void
+test_warnings(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_filter_add_types(f, "compnent_scaled", &err);
+	lt_filter_type_warnings(f, collect, &b);
+	is_str(lt_buf_str(&b), "unknown event type 'compnent_scaled' (did you "
+	    "mean 'component_scaled'?); no known event can match\n",
+	    "a typo: the nearest type, and that nothing can match");
+	lt_filter_add_types(f, "config_*,!host_heartbeat,!xyzzy", &err);
+	lt_buf_reset(&b);
+	lt_filter_type_warnings(f, collect, &b);
+	ok(strstr(lt_buf_str(&b), "'compnent_scaled' (did you mean "
+	    "'component_scaled'?)\n") && !strstr(lt_buf_str(&b), "config_*") &&
+	    !strstr(lt_buf_str(&b), "'host_heartbeat'") &&
+	    strstr(lt_buf_str(&b), "'xyzzy' (known: component_scaled "),
+	    "not the only type; known ones silent; far ones list: %s",
+	    lt_buf_str(&b));
+	lt_buf_release(&b);
+	lt_filter_destroy(f);
+}
+
 int
 main(void)
 {
+	test_exclude();
+	test_where_type();
+	test_warnings();
 	test_matching();
 	test_compare();
 	test_bad_operands();

@@ -22,6 +22,7 @@
 
 struct cJSON;
 struct lt_conn;
+struct lt_manifest;
 
 #define LT_CTL_DEFAULT_PREFIX "wasmbus.ctl"
 
@@ -197,6 +198,11 @@ int lt_ctl_config_get(struct lt_ctl *ctl, const char *name,
  * error. */
 int lt_ctl_config_exists(struct lt_ctl *ctl, const char *name,
     struct lt_error *err);
+/* The manifest of app at version, from wadm's model.get.{app} (a
+ * read-only query): 0 with *out (caller destroys), or -1 (no wadm, no
+ * such version, a manifest that does not parse). */
+int lt_ctl_wadm_manifest(struct lt_ctl *ctl, const char *app,
+    const char *version, struct lt_manifest **out, struct lt_error *err);
 /* link.get: 0 with *links an owned array (never NULL), or -1. */
 int lt_ctl_link_get(struct lt_ctl *ctl, struct cJSON **links,
     struct lt_error *err);

@@ -49,6 +49,11 @@ void lt_table_init(struct lt_table *t, int ncols);
 /* Add one row; takes ncols strings (copied, escaped by lt_buf_add_text:
  * a cell is one line, whatever the wire put in it); NULL prints as "-". */
 void lt_table_add(struct lt_table *t, const char *const *row);
+/* Replace the cell at row, col with text that is already escaped (built
+ * with lt_buf_add_text) and may hold colours from lt_output_colors; the
+ * colours take no width. */
+void lt_table_set_escaped(struct lt_table *t, int row, int col,
+    const char *text);
 enum lt_write lt_table_print(const struct lt_table *t, FILE *fp);
 void lt_table_release(struct lt_table *t);
 

@@ -1,7 +1,8 @@
 /* doctor.c: 'latticectl doctor': checks the NATS server and the lattice
  * for known hazards and prints pass/warn/fail with a one-line reason and
  * the fix: server version, JetStream, the CONFIGDATA/LATTICEDATA buckets,
- * wadm and hosts answering, wasmbus_events retention, and through the
+ * wadm and hosts answering, each deployed app against the hosts and
+ * CONFIGDATA (doctor-apps.c), wasmbus_events retention, and through the
  * server's monitoring port (--monitor) slow consumers and connections that
  * sit in a host or wadm queue group without being one (they steal
  * requests). Read-only. */
@@ -10,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hosts.h"
+#include "doctor.h"
 #include "latticectl/buf.h"
 #include "latticectl/classify.h"
 #include "latticectl/conn.h"
@@ -36,13 +37,11 @@ static const struct lt_opt doctor_opts[] = {
 	LT_OPT_END
 };
 
-enum status { ST_PASS, ST_WARN, ST_FAIL, ST_SKIP };
-
 static const char *const status_names[] = { "pass", "warn", "fail", "skip" };
 
 struct check {
 	char name[96];
-	enum status st;
+	enum doctor_status st;
 	char reason[640];
 	char fix[320];
 };
@@ -59,11 +58,11 @@ struct doctor {
 };
 
 static void
-add(struct doctor *d, const char *name, enum status st, const char *fix,
+add(struct doctor *d, const char *name, enum doctor_status st, const char *fix,
     const char *fmt, ...) LT_PRINTF(5, 6);
 
 static void
-add(struct doctor *d, const char *name, enum status st, const char *fix,
+add(struct doctor *d, const char *name, enum doctor_status st, const char *fix,
     const char *fmt, ...)
 {
 	struct check *c;
@@ -78,6 +77,14 @@ add(struct doctor *d, const char *name, enum status st, const char *fix,
 	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
 	va_end(ap);
 	snprintf(c->fix, sizeof(c->fix), "%s", fix ? fix : "");
+}
+
+/* doctor_add_fn for doctor-apps.c. */
+static void
+add_check(void *ud, const char *name, enum doctor_status st,
+    const char *fix, const char *reason)
+{
+	add(ud, name, st, fix, "%s", reason);
 }
 
 static void
@@ -237,7 +244,7 @@ check_events(struct doctor *d)
 {
 	struct lt_error e = LT_ERROR_INIT;
 	struct lt_stream_info si;
-	enum status missing = d->since_ns ? ST_FAIL : ST_WARN;
+	enum doctor_status missing = d->since_ns ? ST_FAIL : ST_WARN;
 	int rc;
 
 	if (!d->js) {
@@ -692,6 +699,7 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	    "there");
 	check_wadm(&d);
 	check_hosts(&d);
+	doctor_check_apps(ctx, &d.ctl, &d.hosts, add_check, &d);
 	check_events(&d);
 	if (monitor)
 		check_monitor(&d, monitor);
@@ -717,10 +725,12 @@ const struct lt_cmd cmd_doctor_entry = {
 	.summary = "check the lattice and the NATS server for known hazards",
 	.usage = "[--monitor URL] [--wait DUR] [--since DUR] [-o text|json|ndjson]",
 	.description = "Checks: server version, JetStream, CONFIGDATA and "
-	    "LATTICEDATA buckets, wadm,\nhosts, wasmbus_events retention (vs --since); "
-	    "with --monitor also slow consumers and\nconnections in a host "
-	    "or wadm queue group that are not hosts or wadm (they\nsteal "
-	    "requests). Read-only. Exit 1 when any check fails.",
+	    "LATTICEDATA buckets, wadm,\nhosts, each deployed app (wadm's "
+	    "status against the images the hosts run\nand the configs its "
+	    "manifest references), wasmbus_events retention (vs\n--since); "
+	    "with --monitor also slow consumers and connections in a host or"
+	    "\nwadm queue group that are not hosts or wadm (they steal "
+	    "requests). Read-only.\nExit 1 when any check fails.",
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = doctor_opts,

@@ -356,17 +356,21 @@ add_references(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 	cJSON_Delete(links);
 }
 
+/* The CONFIGS cell, escaped, MISSING in red when colours are on. */
 static void
-configs_text(const struct lt_ctl_workload *w, struct lt_buf *b)
+configs_text(const struct lt_ctl_workload *w, const struct lt_colors *col,
+    struct lt_buf *b)
 {
 	size_t i;
 
 	for (i = 0; i < w->nconfigs; i++) {
 		const struct lt_ctl_config_ref *r = &w->configs[i];
 
-		lt_buf_addf(b, "%s%s", i ? "," : "", r->name);
+		if (i)
+			lt_buf_addch(b, ',');
+		lt_buf_add_texts(b, r->name);
 		if (r->state == LT_CTL_CONFIG_MISSING)
-			lt_buf_adds(b, "(MISSING)");
+			lt_buf_addf(b, "%s(MISSING)%s", col->red, col->reset);
 		else if (r->state == LT_CTL_CONFIG_UNCHECKED)
 			lt_buf_adds(b, "(?)");
 	}
@@ -374,22 +378,24 @@ configs_text(const struct lt_ctl_workload *w, struct lt_buf *b)
 
 static void
 add_workload_row(struct lt_table *t, const char *host,
-    const struct lt_ctl_workload *w)
+    const struct lt_ctl_workload *w, const struct lt_colors *col)
 {
 	struct lt_buf cfg = LT_BUF_INIT;
 	char max[24], rev[24];
 	const char *app = lt_json_str(w->annotations, "wasmcloud.dev/appspec");
 
-	configs_text(w, &cfg);
+	configs_text(w, col, &cfg);
 	snprintf(max, sizeof(max), "%lld", (long long)w->max_instances);
 	snprintf(rev, sizeof(rev), "%lld", (long long)w->revision);
 	/* (a count no integer holds as the host wrote it: 1e308) */
 	lt_table_add(t, (const char *const[]){ host,
 	    w->kind == LT_CTL_COMPONENT ? "component" : "provider", w->id,
 	    w->image_ref, w->kind != LT_CTL_COMPONENT ? NULL :
-	    w->max_instances_text ? w->max_instances_text : max,
-	    cfg.len ? cfg.buf : NULL, w->revision_text ? w->revision_text : rev,
-	    app, *w->name ? w->name : NULL });
+	    w->max_instances_text ? w->max_instances_text : max, NULL,
+	    w->revision_text ? w->revision_text : rev, app,
+	    *w->name ? w->name : NULL });
+	if (cfg.len)
+		lt_table_set_escaped(t, t->nrows - 1, 5, cfg.buf);
 	lt_buf_release(&cfg);
 }
 
@@ -397,6 +403,7 @@ static int
 print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 {
 	bool wide = ctx->format == LT_FMT_WIDE;
+	const struct lt_colors *col = lt_output_colors(ctx->color_out);
 	struct lt_table t;
 	size_t i, j;
 	int rows;
@@ -411,9 +418,9 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 		    x->host.friendly_name;
 
 		for (j = 0; j < x->ncomponents; j++)
-			add_workload_row(&t, host, &x->components[j]);
+			add_workload_row(&t, host, &x->components[j], col);
 		for (j = 0; j < x->nproviders; j++)
-			add_workload_row(&t, host, &x->providers[j]);
+			add_workload_row(&t, host, &x->providers[j], col);
 	}
 	rows = t.nrows;
 	w = rows > 1 ? lt_table_print(&t, ctx->out) : LT_WRITE_OK;
@@ -489,6 +496,8 @@ run_inventory(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		rc = output_error(err) < 0 ? err->code : 0;
 	else if (inv.n < inv.asked)
 		rc = partial(&inv, err);
+	else if (inv.missing)
+		rc = LT_E_DIFF;
 	if (inv.missing && !ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: inventory: %zu referenced config%s "
 		    "missing from CONFIGDATA_%s\n", inv.missing,
@@ -521,8 +530,8 @@ const struct lt_cmd cmd_inventory_entry = {
 	    "an id prefix (4+\ncharacters) or a friendly name. Configs "
 	    "referenced by links and by wadm's\ndeployed manifest are looked "
 	    "up in CONFIGDATA_<lattice>; missing ones are marked\nMISSING. "
-	    "Read-only. Exit 5 when some hosts answered ping but not "
-	    "host.get.",
+	    "Read-only. Exit 1 when a referenced config is missing, 5 when "
+	    "some\nhosts answered ping but not host.get.",
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = inventory_opts,

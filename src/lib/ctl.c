@@ -761,6 +761,33 @@ add_manifest_refs(struct lt_ctl_inventory *inv, const struct lt_manifest *m)
 	}
 }
 
+int
+lt_ctl_wadm_manifest(struct lt_ctl *ctl, const char *app, const char *version,
+    struct lt_manifest **out, struct lt_error *err)
+{
+	cJSON *doc, *man, *req = cJSON_CreateObject();
+	char *tail = lt_xasprintf("model.get.%s", app), *body, *text;
+	int rc = -1;
+
+	*out = NULL;
+	cJSON_AddStringToObject(req, "version", version);
+	body = cJSON_PrintUnformatted(req);
+	doc = wadm_query(ctl, tail, body, err);
+	man = cJSON_GetObjectItemCaseSensitive(doc, "manifest");
+	text = lt_json_print_kept(man, false);
+	if (text)
+		rc = lt_manifest_parse(text, strlen(text), app, out, err);
+	else if (doc)
+		lt_error_set(err, LT_E_RUNTIME, "wadm model.get '%s' %s: no "
+		    "manifest in the reply", app, version);
+	cJSON_free(text);
+	cJSON_Delete(doc);
+	cJSON_Delete(req);
+	cJSON_free(body);
+	free(tail);
+	return rc;
+}
+
 /* Fetch app's deployed manifest and add its references. 1 when read. */
 static int
 manifest_refs_for(struct lt_ctl *ctl, struct lt_ctl_inventory *inv,
@@ -769,30 +796,12 @@ manifest_refs_for(struct lt_ctl *ctl, struct lt_ctl_inventory *inv,
 	struct lt_error e = LT_ERROR_INIT;
 	struct lt_manifest *m = NULL;
 	const char *ver = deployed_version(list, app);
-	cJSON *doc, *man, *req;
-	char *tail, *body, *text;
-	int ok = 0;
 
-	if (ver == NULL)
+	if (ver == NULL || lt_ctl_wadm_manifest(ctl, app, ver, &m, &e) < 0)
 		return 0;
-	req = cJSON_CreateObject();
-	cJSON_AddStringToObject(req, "version", ver);
-	body = cJSON_PrintUnformatted(req);
-	tail = lt_xasprintf("model.get.%s", app);
-	doc = wadm_query(ctl, tail, body, &e);
-	man = cJSON_GetObjectItemCaseSensitive(doc, "manifest");
-	text = lt_json_print_kept(man, false);
-	if (text && lt_manifest_parse(text, strlen(text), app, &m, &e) == 0) {
-		add_manifest_refs(inv, m);
-		ok = 1;
-	}
+	add_manifest_refs(inv, m);
 	lt_manifest_destroy(m);
-	cJSON_free(text);
-	cJSON_Delete(doc);
-	cJSON_Delete(req);
-	cJSON_free(body);
-	free(tail);
-	return ok;
+	return 1;
 }
 
 /* Apps named by the appspec annotations, each once. */

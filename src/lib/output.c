@@ -96,6 +96,35 @@ lt_table_add(struct lt_table *t, const char *const *row)
 	t->nrows++;
 }
 
+void
+lt_table_set_escaped(struct lt_table *t, int row, int col, const char *text)
+{
+	char **cell = &t->cells[row * t->ncols + col];
+
+	free(*cell);
+	*cell = lt_xstrdup(text);
+}
+
+/* A cell's width: its bytes but for the SGR sequences (ESC [ ... m) a
+ * caller coloured it with; escaped text holds no ESC of its own. */
+static size_t
+cell_width(const char *s)
+{
+	size_t n = 0;
+
+	while (*s) {
+		if (*s == '\033') {
+			while (*s && *s != 'm')
+				s++;
+			s += *s == 'm';
+			continue;
+		}
+		n++;
+		s++;
+	}
+	return n;
+}
+
 enum lt_write
 lt_table_print(const struct lt_table *t, FILE *fp)
 {
@@ -104,7 +133,7 @@ lt_table_print(const struct lt_table *t, FILE *fp)
 
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			size_t n = strlen(t->cells[r * t->ncols + c]);
+			size_t n = cell_width(t->cells[r * t->ncols + c]);
 
 			if (n > w[c])
 				w[c] = n;
@@ -116,7 +145,8 @@ lt_table_print(const struct lt_table *t, FILE *fp)
 			if (c == t->ncols - 1)
 				fprintf(fp, "%s\n", cell);
 			else
-				fprintf(fp, "%-*s  ", (int)w[c], cell);
+				fprintf(fp, "%s%*s  ", cell,
+				    (int)(w[c] - cell_width(cell)), "");
 		}
 	}
 	free(w);

@@ -34,6 +34,17 @@ like "$(T req wadm.api.default.model.put "@$M/upgrade-v1.yaml")" '"result":"crea
 like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "deploy v1"
 wait_for "v1 deployed" 20 status_is deployed
 ok $? "v1 deployed"
+v1_runs() { "$LATTICECTL" inventory --wait 1s 2>/dev/null | grep -q "component .*:0\.0\.1 .*$CFG "; }
+wait_for "v1's component runs with its config" 20 v1_runs
+exit_code 0 "inventory of a healthy deploy exits 0" lt inventory --wait 1s
+unlike "$(cat "$TEST_DIR/last.out")" MISSING "nothing missing"
+# doctor: a check per deployed app, passing on a healthy deploy.
+app_status() {
+	jq -r --arg c "app/$APP" '.checks[] | select(.check == $c) | "\(.status) \(.reason)"' "$TEST_DIR/last.out"
+}
+exit_code 0 "doctor on a healthy deploy" lt doctor --wait 1s -o json
+like "$(app_status)" "^pass wadm says deployed \(v0\.0\.1\); the hosts run its 2 components with the manifest's images, its 2 configs are in CONFIGDATA_default$" \
+    "doctor: the app passes, and says what it compared"
 # The #4704 upgrade (wadm 0.21): v2 purges the config v2 still references;
 # the sim's wadm then scales the component to 0 and starts 0.0.2 without it.
 like "$(T req wadm.api.default.model.put "@$M/upgrade-v2.yaml")" '"result":"newversion"' "put v2"
@@ -43,6 +54,13 @@ purged_under_component() {
 }
 wait_for "the component runs without config '$CFG'" 30 purged_under_component
 ok $? "the upgrade left the component running without config '$CFG'"
+exit_code 1 "doctor after the upgrade" lt doctor --wait 1s
+like "$(cat "$TEST_DIR/last.out")" "^FAIL  app/$APP +wadm says deployed \(v0\.0\.2\) but config '$CFG' is missing from CONFIGDATA_default$" \
+    "doctor: the app fails, naming the missing config"
+like "$(grep -A1 "^FAIL  app/" "$TEST_DIR/last.out" | tail -1)" "^ +fix: put the config back" "with the next step"
+like "$(cat "$TEST_DIR/last.err")" "doctor: 1 check failed" "the only failure"
+exit_code 1 "doctor after the upgrade, -o json" lt doctor --wait 1s -o json
+like "$(app_status)" "^fail wadm says deployed" "json: the app check fails"
 bg "$LT_SIM" -s "$NATS_URL" --hosts 2 --no-wadm --heartbeat 1s 2>"$TEST_DIR/sim2.log"
 wait_for "two more hosts" 20 grep -q "ready:" "$TEST_DIR/sim2.log"
 three_hosts() { [ "$(host_ids default | wc -l)" = 3 ]; }
@@ -78,7 +96,7 @@ is "$(ndjson_shape)" "3 latticectl.host/1 latticectl.hosts-summary/1 invalid_rep
 is "$(head -3 "$TEST_DIR/last.out" | jq -r .id | sort)" "$ids" "ndjson: the same hosts"
 
 # inventory
-exit_code 0 "inventory" lt inventory --wait 1s
+exit_code 1 "inventory with a missing config exits 1" lt inventory --wait 1s
 out=$(cat "$TEST_DIR/last.out")
 like "$(head -1 <<<"$out")" '^HOST +KIND +ID +IMAGE +MAX +CONFIGS +REVISION$' "inventory: header, upper case, with REVISION"
 like "$out" "component +$COMP +localhost:5000/test/http-hello-world:0\.0\.2 +1 +$CFG\(MISSING\) +0$" \
@@ -88,23 +106,31 @@ like "$out" 'provider +rust_hello_world-httpserver +ghcr\.io/wasmcloud/http-serv
 is "$(grep -c "$COMP" <<<"$out")" 1 "the component runs on one of the 3 hosts"
 like "$(cat "$TEST_DIR/last.err")" "1 referenced config is missing from CONFIGDATA_default" "stderr counts the missing config"
 host=$(awk -v c="$COMP" '$3 == c {print $1}' <<<"$out")
-exit_code 0 "inventory HOST -o wide" lt inventory "$host" --wait 1s -o wide
+exit_code 1 "inventory HOST -o wide" lt inventory "$host" --wait 1s -o wide
 like "$(head -1 "$TEST_DIR/last.out")" 'CONFIGS +REVISION +APP +NAME$' "wide: revision, app and name columns"
 like "$(cat "$TEST_DIR/last.out")" "^N[A-Z0-9]{55} +component +$COMP .* $CFG\(MISSING\) +0 +$APP +http-hello-world" \
     "wide: full host id, revision, app"
-exit_code 0 "inventory HOST -o json" lt inventory "$host" --wait 1s -o json
+exit_code 1 "inventory HOST -o json: exit 1 too" lt inventory "$host" --wait 1s -o json
 is "$(jq -r '.hosts[0].components[0].configs[] | "\(.name) \(.via) \(.state)"' "$TEST_DIR/last.out")" \
     "$CFG manifest missing" "json: config reference, where it came from, missing"
 is "$(jq -r '.hosts[0].components[0] | "\(.image_ref) \(.max_instances) \(.revision) \(.annotations["wasmcloud.dev/appspec"])"' "$TEST_DIR/last.out")" \
     "localhost:5000/test/http-hello-world:0.0.2 1 0 $APP" "json: image, max instances, revision, annotations"
 is "$(jq -r '"\(.missing_configs) \(.failed | length) \(.hosts | length)"' "$TEST_DIR/last.out")" "1 0 1" \
     "json: one missing config, no failures, one host"
-exit_code 0 "inventory HOST -o ndjson" lt inventory "$host" --wait 1s -o ndjson
+exit_code 1 "inventory HOST -o ndjson" lt inventory "$host" --wait 1s -o ndjson
 is "$(ndjson_shape)" "1 latticectl.inventory-host/1 latticectl.inventory-summary/1 failed lattice missing_configs" \
     "ndjson: the host's inventory, then the summary line"
+exit_code 1 "inventory HOST, colour off" lt --color never inventory "$host" --wait 1s
+plain=$(cat "$TEST_DIR/last.out")
+unlike "$plain" $'\e' "--color never: no escape sequence"
+exit_code 1 "inventory HOST --color always" lt --color always inventory "$host" --wait 1s
+like "$(cat "$TEST_DIR/last.out")" "$CFG"$'\e\\[31m\\(MISSING\\)\e\\[0m +0$' \
+    "--color always: MISSING in red"
+is "$(sed $'s/\e\\[[0-9]*m//g' "$TEST_DIR/last.out")" "$plain" \
+    "--color always: the same table, columns aligned, once colours are taken out"
 exit_code 0 "inventory --no-config-check" lt inventory "$host" --wait 1s --no-config-check
 unlike "$(cat "$TEST_DIR/last.out")" MISSING "--no-config-check marks nothing"
-exit_code 0 "inventory by host id prefix" lt inventory "$(head -1 <<<"$ids" | cut -c1-8)" --wait 1s -o json
+exit_code 0 "inventory by host id prefix" lt inventory "$(head -1 <<<"$ids" | cut -c1-8)" --wait 1s --no-config-check -o json
 is "$(jq -r '.hosts[0].id' "$TEST_DIR/last.out")" "$(head -1 <<<"$ids")" "the prefix selects that host"
 exit_code 2 "inventory of an unknown host" lt inventory no-such-host --wait 500ms
 like "$(cat "$TEST_DIR/last.err")" "no host matches 'no-such-host'" "names the unknown host"
@@ -129,7 +155,7 @@ unlike "$(cat "$TEST_DIR/sec.all")" "$LABEL_PW|$ANN_TOK" "hosts and inventory ne
 exit_code 0 "hosts -o json with the label" lt hosts --wait 1s -o json
 like "$(jq -r --arg h "$first" '.hosts[] | select(.id == $h) | .labels.password' "$TEST_DIR/last.out")" \
     '^<redacted:[0-9a-f]{8}>$' "the label is a mask"
-exit_code 0 "inventory -o json with the annotation" lt inventory "$first" --wait 1s -o json
+exit_code 0 "inventory -o json with the annotation" lt inventory "$first" --wait 1s --no-config-check -o json
 like "$(jq -r '.hosts[0].components[] | select(.id == "sec_comp") | .annotations.token' "$TEST_DIR/last.out")" \
     '^<redacted:[0-9a-f]{8}>$' "the annotation is a mask"
 
@@ -138,7 +164,7 @@ like "$(jq -r '.hosts[0].components[] | select(.id == "sec_comp") | .annotations
 # 20; --wait DUR waits all of DUR.
 exit_code 0 "hosts without --wait" lt hosts -o json
 is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$ids" "without --wait: all 3 hosts"
-exit_code 0 "inventory without --wait" lt inventory -o json
+exit_code 1 "inventory without --wait (a config is missing)" lt inventory -o json
 is "$(jq -r '.hosts[].id' "$TEST_DIR/last.out" | sort)" "$ids" "inventory without --wait: all 3 hosts"
 bg "$LT_SIM" -s "$NATS_URL" --lattice many --hosts 20 --no-wadm 2>"$TEST_DIR/many.log"
 wait_for "20-host sim" 30 grep -q "ready:" "$TEST_DIR/many.log"
@@ -228,5 +254,25 @@ like "$(grep ' component ' "$TEST_DIR/last.out")" " 1e308 .* 1844674407370955161
 exit_code 0 "the same, -o json" lt -x odd inventory --wait 500ms --no-config-check -o json
 like "$(tr -d ' \t\n' <"$TEST_DIR/last.out")" '"revision":18446744073709551617,"max_instances":1e308' \
     "json: the numbers as the host wrote them"
+
+# doctor compares the hosts with the deployed manifest: a wadm that says
+# deployed (fixture replies) while the only host runs another image of the
+# component and not the provider.
+W=$FIXTURES/wadm
+bg "$LT_SIM" -s "$NATS_URL" --lattice img --hosts 1 --no-wadm 2>"$TEST_DIR/img.log"
+wait_for "img sim" 20 grep -q "ready:" "$TEST_DIR/img.log"
+img=$(sed -n 's/.*host \(N[A-Z0-9]*\) (.*) started.*/\1/p' "$TEST_DIR/img.log")
+for f in model.list:model.get model.status:model.status.$APP model.get:model.get.$APP; do
+	jq -c .reply "$W/${f%%:*}.json" >"$TEST_DIR/${f%%:*}.reply"
+	bg "$LT_HELPER" -s "$NATS_URL" responder "wadm.api.img.${f#*:}" - "@$TEST_DIR/${f%%:*}.reply" >"$TEST_DIR/${f%%:*}.out"
+	wait_for "fake wadm: ${f#*:}" 10 grep -q ready "$TEST_DIR/${f%%:*}.out"
+done
+like "$(T req "wasmbus.ctl.v1.img.component.scale.$img" "{\"component_ref\":\"localhost:5000/test/http-hello-world:0.0.9\",\"component_id\":\"$COMP\",\"annotations\":{},\"count\":1,\"host_id\":\"$img\",\"config\":[]}")" \
+    '"success":true' "the host runs the component with image :0.0.9"
+img_runs() { "$LATTICECTL" -x img inventory --wait 500ms --no-config-check 2>/dev/null | grep -q ":0\.0\.9"; }
+wait_for "the :0.0.9 component" 20 img_runs
+exit_code 1 "doctor: the hosts do not run the manifest" lt -x img doctor --wait 500ms -o json
+like "$(app_status)" "^fail wadm says deployed \(v0\.0\.2\) but .*'$COMP' on [a-z]+-[a-z]+-[0-9]+ runs localhost:5000/test/http-hello-world:0\.0\.9, the manifest says localhost:5000/test/http-hello-world:0\.0\.1; 'rust_hello_world-httpserver' runs on no host" \
+    "names the other image and the provider that runs nowhere"
 
 done_testing

@@ -165,6 +165,10 @@ int lt_ctl_inventory_get(struct lt_ctl *ctl, const char *host_id,
 int lt_ctl_inventory_from_json(struct lt_ctl_inventory *out,
     const struct cJSON *obj, struct lt_error *err);
 void lt_ctl_inventory_release(struct lt_ctl_inventory *inv);
+/* The component or provider id runs in inv (as inv's own, like strchr's
+ * result), or NULL; NULL id finds nothing. */
+struct lt_ctl_workload *lt_ctl_inventory_find(
+    const struct lt_ctl_inventory *inv, const char *id);
 /* The inventory with each workload's configs ({name, via, state}).
  * Caller deletes. */
 struct cJSON *lt_ctl_inventory_to_json(const struct lt_ctl_inventory *inv);

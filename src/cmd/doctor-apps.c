@@ -23,20 +23,6 @@ struct apps {
 	size_t nmissing, nimages, ncomponents, nconfigs;
 };
 
-static const struct lt_ctl_workload *
-find_on(const struct lt_ctl_inventory *inv, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < inv->ncomponents; i++)
-		if (!strcmp(inv->components[i].id, id))
-			return &inv->components[i];
-	for (i = 0; i < inv->nproviders; i++)
-		if (!strcmp(inv->providers[i].id, id))
-			return &inv->providers[i];
-	return NULL;
-}
-
 /* Where the component runs, against the manifest's image. */
 static void
 check_image(struct apps *a, const struct lt_manifest_component *c)
@@ -45,7 +31,7 @@ check_image(struct apps *a, const struct lt_manifest_component *c)
 	size_t i, hosts = 0;
 
 	for (i = 0; i < a->ninv; i++) {
-		if ((w = find_on(&a->inv[i], c->id)) == NULL)
+		if ((w = lt_ctl_inventory_find(&a->inv[i], c->id)) == NULL)
 			continue;
 		hosts++;
 		if (strcmp(w->image_ref, c->image) == 0)

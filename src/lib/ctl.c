@@ -545,8 +545,8 @@ lt_ctl_inventory_to_json(const struct lt_ctl_inventory *inv)
 	return o;
 }
 
-static struct lt_ctl_workload *
-find_workload(struct lt_ctl_inventory *inv, const char *id)
+struct lt_ctl_workload *
+lt_ctl_inventory_find(const struct lt_ctl_inventory *inv, const char *id)
 {
 	size_t i;
 
@@ -581,10 +581,10 @@ lt_ctl_inventory_add_link_configs(struct lt_ctl_inventory *inv,
 	const cJSON *l;
 
 	cJSON_ArrayForEach(l, links) {
-		add_name_array(find_workload(inv, lt_json_str(l, "source_id")),
+		add_name_array(lt_ctl_inventory_find(inv, lt_json_str(l, "source_id")),
 		    cJSON_GetObjectItemCaseSensitive(l, "source_config"),
 		    LT_CTL_VIA_LINK_SOURCE);
-		add_name_array(find_workload(inv, lt_json_str(l, "target")),
+		add_name_array(lt_ctl_inventory_find(inv, lt_json_str(l, "target")),
 		    cJSON_GetObjectItemCaseSensitive(l, "target_config"),
 		    LT_CTL_VIA_LINK_TARGET);
 	}
@@ -736,7 +736,7 @@ add_manifest_refs(struct lt_ctl_inventory *inv, const struct lt_manifest *m)
 
 	for (i = 0; i < m->ncomponents; i++) {
 		const struct lt_manifest_component *c = &m->components[i];
-		struct lt_ctl_workload *w = find_workload(inv, c->id);
+		struct lt_ctl_workload *w = lt_ctl_inventory_find(inv, c->id);
 
 		for (j = 0; w && j < c->config.n; j++)
 			lt_ctl_workload_add_config(w, c->config.v[j].stored_name,
@@ -746,7 +746,7 @@ add_manifest_refs(struct lt_ctl_inventory *inv, const struct lt_manifest *m)
 			    LT_CTL_VIA_MANIFEST);
 		for (j = 0; j < c->nlinks; j++) {
 			const struct lt_manifest_link *l = &c->links[j];
-			struct lt_ctl_workload *t = find_workload(inv,
+			struct lt_ctl_workload *t = lt_ctl_inventory_find(inv,
 			    l->target_id);
 
 			for (k = 0; w && k < l->source_config.n; k++)

@@ -387,27 +387,6 @@ argv_format(int argc, char **argv)
 	return parse_format(v);
 }
 
-/* For "unknown option '--NAME'": the nearest global option name (within
- * 2 edits) as a hint; "" otherwise. */
-static const char *
-nearest_global(const char *msg, char *buf, size_t len)
-{
-	static const char pre[] = "unknown option '--";
-	const struct lt_opt *o;
-	char name[64];
-
-	buf[0] = '\0';
-	if (strncmp(msg, pre, sizeof(pre) - 1))
-		return buf;
-	msg += sizeof(pre) - 1;
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(msg, "'"), msg);
-	for (o = lt_global_opts; o->name && !buf[0]; o++)
-		if (!(o->flags & LT_OPT_HIDDEN) &&
-		    lt_edit_distance(name, o->name) <= 2)
-			snprintf(buf, len, " (did you mean '--%s'?)", o->name);
-	return buf;
-}
-
 /* The words before a command (or before a group's subcommand) are global
  * options: an unknown one is a usage error that names it, never the word
  * after it, which would have been taken for the command ('latticectl
@@ -420,15 +399,13 @@ check_leading_opts(int n, char **argv, const char *group, int argc,
 	struct lt_args args = LT_ARGS_INIT;
 	struct lt_error err = LT_ERROR_INIT;
 	enum lt_format f;
-	char hint[96];
 	int rc = lt_args_parse(&args, NULL, lt_global_opts, n, argv, &err);
 
 	lt_args_release(&args);
 	if (rc == 0)
 		return 0;
-	fprintf(stderr, "latticectl: %s%s%s%s. See 'latticectl %s%s--help'.\n",
-	    group ? group : "", group ? ": " : "", err.msg,
-	    nearest_global(err.msg, hint, sizeof(hint)), group ? group : "",
+	fprintf(stderr, "latticectl: %s%s%s. See 'latticectl %s%s--help'.\n",
+	    group ? group : "", group ? ": " : "", err.msg, group ? group : "",
 	    group ? " " : "");
 	f = argv_format(argc, all);
 	if (f == LT_FMT_JSON || f == LT_FMT_NDJSON)

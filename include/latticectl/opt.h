@@ -72,6 +72,10 @@ int lt_args_enum(const struct lt_args *args, const char *name, int *out,
 
 /* Find an option by long name in a table, or NULL. */
 const struct lt_opt *lt_opt_find(const struct lt_opt *table, const char *name);
+/* The first option of table within 2 edits of name that is not hidden and
+ * has every flag of want (0: any), or NULL: the "did you mean" hint. */
+const struct lt_opt *lt_opt_nearest(const struct lt_opt *table,
+    const char *name, unsigned want);
 /* The option a command-line word names: "--name" or "-c" (no "=value");
  * NULL when none. */
 const struct lt_opt *lt_opt_find_word(const struct lt_opt *table,

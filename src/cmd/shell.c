@@ -335,11 +335,9 @@ long_option(const char *w, bool *near)
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(w + 2, "="), w + 2);
 	if ((o = lt_opt_find(lt_global_opts, name)) != NULL)
 		return o;
-	for (o = lt_global_opts; o->name; o++)
-		if ((o->flags & LT_OPT_CONN) &&
-		    lt_edit_distance(name, o->name) <= 2)
-			return *near = true, o;
-	return NULL;
+	if ((o = lt_opt_nearest(lt_global_opts, name, LT_OPT_CONN)) != NULL)
+		*near = true;
+	return o;
 }
 
 /* The connection option (LT_OPT_CONN) a word of a command line names:

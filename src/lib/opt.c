@@ -17,6 +17,17 @@ lt_opt_find(const struct lt_opt *table, const char *name)
 }
 
 const struct lt_opt *
+lt_opt_nearest(const struct lt_opt *table, const char *name, unsigned want)
+{
+	for (; table && table->name; table++)
+		if (!(table->flags & LT_OPT_HIDDEN) &&
+		    (table->flags & want) == want &&
+		    lt_edit_distance(name, table->name) <= 2)
+			return table;
+	return NULL;
+}
+
+const struct lt_opt *
 lt_opt_find_word(const struct lt_opt *table, const char *word)
 {
 	if (word[0] != '-' || word[1] == '\0' || strchr(word, '='))
@@ -87,6 +98,27 @@ add_positional(struct lt_args *args, char *arg)
 }
 
 /* Handle "--name" or "--name=value"; may consume the next argv element. */
+/* "unknown option '--NAME'", with the nearest option of either table
+ * (within 2 edits) as a hint; never the word after it, which may be the
+ * secret a mistyped --password was given. */
+static int
+unknown_long(const struct lt_opt *cmd, const struct lt_opt *global,
+    const char *name, size_t len, struct lt_error *err)
+{
+	char word[64];
+	const struct lt_opt *near;
+
+	snprintf(word, sizeof(word), "%.*s", (int)len, name);
+	near = lt_opt_nearest(cmd, word, 0);
+	if (near == NULL)
+		near = lt_opt_nearest(global, word, 0);
+	if (near)
+		return lt_error_set(err, LT_E_USAGE, "unknown option '--%.*s' "
+		    "(did you mean '--%s'?)", (int)len, name, near->name);
+	return lt_error_set(err, LT_E_USAGE, "unknown option '--%.*s'",
+	    (int)len, name);
+}
+
 static int
 parse_long(struct lt_args *args, const struct lt_opt *cmd,
     const struct lt_opt *global, char **argv, int *i, struct lt_error *err)
@@ -96,8 +128,7 @@ parse_long(struct lt_args *args, const struct lt_opt *cmd,
 	const struct lt_opt *o = find_long(cmd, global, name, len);
 
 	if (o == NULL)
-		return lt_error_set(err, LT_E_USAGE, "unknown option '--%.*s'",
-		    (int)len, name);
+		return unknown_long(cmd, global, name, len, err);
 	if (!(o->flags & LT_OPT_ARG)) {
 		if (eq)
 			return lt_error_set(err, LT_E_USAGE,

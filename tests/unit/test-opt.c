@@ -31,10 +31,30 @@ test_find(void)
 	ok(lt_opt_find_word(NULL, "-o") == NULL, "NULL table for a word");
 }
 
+/* An unknown option names the nearest one, never the word after it. */
+static void
+test_unknown(void)
+{
+	struct lt_args args = LT_ARGS_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	char *argv[] = { "--cuont", "SECRET", NULL };
+
+	ok(lt_opt_nearest(table, "verbse", 0) == &table[2], "nearest: 1 edit");
+	ok(lt_opt_nearest(table, "verbse", LT_OPT_ARG) == NULL,
+	    "nearest: flags must match");
+	ok(lt_opt_nearest(table, "xyzzy", 0) == NULL, "nearest: too far");
+	ok(lt_args_parse(&args, table, NULL, 2, argv, &err) < 0,
+	    "--cuont is refused");
+	is_str(err.msg, "unknown option '--cuont' (did you mean '--count'?)",
+	    "the hint, without the next word");
+	lt_args_release(&args);
+}
+
 int
 main(void)
 {
 	test_find();
+	test_unknown();
 	done_testing();
 	return 0;
 }

@@ -77,13 +77,13 @@ bool lt_filter_match(const struct lt_filter *f, const struct lt_event *ev);
 bool lt_filter_match_status(const struct lt_filter *f, const char *app,
     const char *raw, size_t len);
 
+/* True when the subjects cover every event of the lattice ('>'): no
+ * included --type, or one only the client can match. */
+bool lt_filter_whole_lattice(const struct lt_filter *f);
 /* The subjects to subscribe to for lattice (or "*" for all lattices) so
  * that the server filters by --type: one per glob, a glob with wildcards
  * other than a trailing '*' token widens to the lattice's '>'. Returns the
  * count; subjects[i] are owned by the caller (free each). */
-/* True when the subjects cover every event of the lattice ('>'): no
- * included --type, or one only the client can match. */
-bool lt_filter_whole_lattice(const struct lt_filter *f);
 int lt_filter_subjects(const struct lt_filter *f, const char *prefix,
     const char *lattice, char ***subjects);
 

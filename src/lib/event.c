@@ -285,14 +285,11 @@ static void
 add_padded(struct lt_buf *out, const char *s, size_t width)
 {
 	static const char blanks[] = "                        ";
-	size_t at = out->len, n;
+	size_t at = out->len;
 
 	lt_buf_add_texts(out, s);
-	for (; out->len - at < width; ) {	/* once: width <= 24 */
-		n = width - (out->len - at);
-		lt_buf_add(out, blanks, n < sizeof(blanks) ? n :
-		    sizeof(blanks) - 1);
-	}
+	if (out->len - at < width && width < sizeof(blanks))
+		lt_buf_add(out, blanks, width - (out->len - at));
 }
 
 static void

@@ -71,8 +71,10 @@ next_number(struct numscan *s, const char **tok, size_t *n)
 	return false;
 }
 
-/* Texts cJSON prints back unchanged need no copy: [1-9] and up to eight
- * more digits, or a lone 0. */
+/* Texts cJSON prints back unchanged need no copy: a lone 0, or an integer
+ * of at most 15 digits without a leading zero, maybe negative (cJSON
+ * prints integers with %d, or %1.15g beyond int: all their digits). Event
+ * times in ms and most counts are such integers. */
 static bool
 prints_the_same(const char *t, size_t n)
 {
@@ -80,7 +82,11 @@ prints_the_same(const char *t, size_t n)
 
 	if (n == 1 && t[0] == '0')
 		return true;
-	if (n > 9 || t[0] < '1' || t[0] > '9')
+	if (n > 1 && t[0] == '-') {
+		t++;
+		n--;
+	}
+	if (n > 15 || t[0] < '1' || t[0] > '9')
 		return false;
 	for (i = 1; i < n; i++)
 		if (!isdigit((unsigned char)t[i]))
@@ -374,7 +380,10 @@ lt_json_cmp(const cJSON *a, const cJSON *b)
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
 	switch (ra) {
-	case 3:
+	case 3:	/* no kept text: both doubles hold their numbers exactly */
+		if (!a->valuestring && !b->valuestring)
+			return a->valuedouble < b->valuedouble ? -1 :
+			    a->valuedouble > b->valuedouble;
 		return lt_json_num_cmp(lt_json_number_text(a, ta, sizeof(ta)),
 		    lt_json_number_text(b, tb, sizeof(tb)));
 	case 4:

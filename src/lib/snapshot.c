@@ -868,10 +868,8 @@ lt_snapshot_read_fp(struct lt_snapshot *s, FILE *fp, const char *name,
 		    strerror(errno));
 	if (rc == 0)
 		rc = check_complete(&r, err);
-	if (rc == 0)
+	if (rc == 0)	/* sorts the entries, then refuses a repeated key */
 		rc = check_unique(&r, err);
-	if (rc == 0)
-		lt_snapshot_sort(s);
 	return rc;
 }
 

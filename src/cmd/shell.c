@@ -16,6 +16,7 @@
 #include "latticectl/conn.h"
 #include "latticectl/ctl.h"
 #include "latticectl/feed.h"
+#include "latticectl/file.h"
 #include "latticectl/kv.h"
 #include "latticectl/redact.h"
 #include "latticectl/sig.h"
@@ -31,19 +32,29 @@ static const struct lt_opt shell_opts[] = {
 	LT_OPT_END,
 };
 
+/* Written by the rules of every file (file.h): no symlink followed, no
+ * FIFO to block on, a new copy renamed into place; 0600 whatever the old
+ * file's mode was (the lines may name servers and buckets). */
 static void
 history_save(History *h, const char *path)
 {
+	struct lt_file f = LT_FILE_INIT;
+	struct lt_error err = LT_ERROR_INIT;
 	HistEvent ev;
-	int fd;
 
-	/* Create it 0600 before libedit's fopen (which follows the umask). */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
+	if (lt_file_open(&f, path, LT_FILE_FORCE | LT_FILE_SECRET, &err) < 0) {
+		fprintf(stderr, "latticectl: shell: history not saved: %s\n",
+		    err.msg);
 		return;
-	(void)fchmod(fd, 0600);
-	close(fd);
-	history(h, &ev, H_SAVE, path);
+	}
+	(void)fchmod(fileno(f.fp), 0600);
+	if (history(h, &ev, H_SAVE_FP, f.fp) < 0) {
+		lt_file_abort(&f);
+		return;
+	}
+	if (lt_file_close(&f, &err) < 0)
+		fprintf(stderr, "latticectl: shell: history not saved: %s\n",
+		    err.msg);
 }
 
 /* Completion candidates --------------------------------------------------*/

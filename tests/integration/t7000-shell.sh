@@ -163,4 +163,16 @@ tm send-keys -t "$SESS" C-c "exit" Enter
 wait_for "shell exit by 'exit'" 10 test -s "$TEST_DIR/shell.rc"
 is "$(cat "$TEST_DIR/shell.rc")" "0" "'exit' leaves with status 0"
 
+# The history file is written by the rules of every file: a symbolic link
+# in its place is not followed (its target keeps its bytes).
+H2=$TEST_DIR/st2/latticectl/history
+mkdir -p "$(dirname "$H2")"
+echo KEEP >"$TEST_DIR/target"
+ln -s "$TEST_DIR/target" "$H2"
+echo version | XDG_STATE_HOME=$TEST_DIR/st2 "$LATTICECTL" -s "$NATS_URL" \
+    shell >/dev/null 2>"$TEST_DIR/hist.err"
+is "$(cat "$TEST_DIR/target")" "KEEP" "a history symlink's target is untouched"
+like "$(cat "$TEST_DIR/hist.err")" "history not saved: .*symbolic link" \
+    "and the shell says why the history was not saved"
+
 done_testing

@@ -398,6 +398,7 @@ check_leading_opts(int n, char **argv, const char *group, int argc,
 {
 	struct lt_args args = LT_ARGS_INIT;
 	struct lt_error err = LT_ERROR_INIT;
+	struct lt_buf scratch = LT_BUF_INIT;
 	enum lt_format f;
 	int rc = lt_args_parse(&args, NULL, lt_global_opts, n, argv, &err);
 
@@ -405,8 +406,9 @@ check_leading_opts(int n, char **argv, const char *group, int argc,
 	if (rc == 0)
 		return 0;
 	fprintf(stderr, "latticectl: %s%s%s. See 'latticectl %s%s--help'.\n",
-	    group ? group : "", group ? ": " : "", err.msg, group ? group : "",
-	    group ? " " : "");
+	    group ? group : "", group ? ": " : "", lt_text(&scratch, err.msg),
+	    group ? group : "", group ? " " : "");
+	lt_buf_release(&scratch);
 	f = argv_format(argc, all);
 	if (f == LT_FMT_JSON || f == LT_FMT_NDJSON)
 		print_json_error(LT_E_USAGE, &err);

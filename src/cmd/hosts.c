@@ -304,6 +304,7 @@ collect(struct lt_ctx *ctx, struct lt_ctl *ctl, const char *sel,
 static void
 check_configs(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 {
+	struct lt_buf scratch = LT_BUF_INIT;
 	cJSON *seen = cJSON_CreateObject(), *st;
 	struct lt_error e = LT_ERROR_INIT;
 	size_t i, j, k;
@@ -334,7 +335,8 @@ check_configs(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 	if (inv->unchecked && !ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: inventory: warning: %zu config "
 		    "references could not be checked (%s)\n", inv->unchecked,
-		    e.msg);
+		    lt_text(&scratch, e.msg));	/* may quote a reply */
+	lt_buf_release(&scratch);
 	cJSON_Delete(seen);
 }
 
@@ -342,13 +344,15 @@ check_configs(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 static void
 add_references(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 {
+	struct lt_buf scratch = LT_BUF_INIT;
 	struct lt_error e = LT_ERROR_INIT;
 	cJSON *links = NULL;
 	size_t i;
 
 	if (lt_ctl_link_get(ctl, &links, &e) < 0 && !ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: inventory: warning: link.get: %s; "
-		    "link configs not shown\n", e.msg);
+		    "link configs not shown\n", lt_text(&scratch, e.msg));
+	lt_buf_release(&scratch);
 	for (i = 0; i < inv->n; i++) {
 		lt_ctl_inventory_add_link_configs(&inv->v[i], links);
 		lt_ctl_inventory_add_manifest_configs(ctl, &inv->v[i], &e);

@@ -12,6 +12,7 @@
 
 #include "kv.h"
 #include "latticectl/diff.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -173,12 +174,16 @@ static void
 warn_buckets(const struct kv_target *t, const struct side *sd)
 {
 	const char *a = sd[0].s.bucket, *b = sd[1].s.bucket;
+	struct lt_buf ea = LT_BUF_INIT, eb = LT_BUF_INIT;
 
-	if (a && b && strcmp(a, b))
+	if (a && b && strcmp(a, b))	/* names read from snapshot files */
 		fprintf(stderr, "latticectl: kv diff: warning: comparing bucket "
-		    "'%s' (%s) with bucket '%s' (%s)%s\n", a, sd[0].s.source, b,
-		    sd[1].s.source, t->bucket_given || (sd[0].is_file &&
-		    sd[1].is_file) ? "" : " (use --bucket)");
+		    "'%s' (%s) with bucket '%s' (%s)%s\n", lt_text(&ea, a),
+		    sd[0].s.source, lt_text(&eb, b), sd[1].s.source,
+		    t->bucket_given || (sd[0].is_file && sd[1].is_file) ? "" :
+		    " (use --bucket)");
+	lt_buf_release(&ea);
+	lt_buf_release(&eb);
 }
 
 /* Files first (a bad file is exit 6 before any connection), then the

@@ -480,7 +480,7 @@ md_text(struct lt_buf *out, const char *s, size_t max)
 	lt_buf_add_texts(&t, s);
 	n = lt_utf8_cut(lt_buf_str(&t), t.len, max);
 	for (i = 0; i < n; i++) {
-		if (t.buf[i] == ' ' && (i + 1 == t.len || t.buf[i + 1] == ' '))
+		if (t.buf[i] == ' ' && (i + 1 == n || t.buf[i + 1] == ' '))
 			continue;	/* column padding */
 		lt_buf_addch(out, mermaid_safe(t.buf[i]) ? t.buf[i] : ' ');
 	}
@@ -649,7 +649,7 @@ md_config_cell(const cJSON *snap, const char *name, struct lt_buf *out)
 		return;
 	}
 	lt_buf_addf(out, "rev %.0f", lt_json_num(e, "revision", 0));
-	if (!v || !(text = cJSON_PrintUnformatted(v)))
+	if (!v || !(text = lt_json_print_kept(v, false)))
 		return;
 	lt_buf_add_texts(&t, text);
 	cJSON_free(text);

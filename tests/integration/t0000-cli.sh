@@ -51,6 +51,9 @@ done
 exit_code 2 "a mistyped global option" lt --pasword "$OPW" watch
 is "$(cat "$TEST_DIR/last.err")" "latticectl: unknown option '--pasword' (did you mean '--password'?). See 'latticectl --help'." \
     "one line with the nearest option"
+exit_code 2 "an unknown global option holding ESC" lt $'--pa\e]0;x\asword' watch
+is "$(tr -d '\n' <"$TEST_DIR/last.err" | tr -dc '\000-\037\177' | wc -c)" 0 \
+    "its name is shown escaped (no raw control bytes)"
 
 exit_code 2 "unknown option after -o json" lt -o json watch --bogus
 is "$(tail -1 "$TEST_DIR/last.err" | jq -r .code)" 2 "unknown option: JSON error object"

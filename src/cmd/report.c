@@ -20,9 +20,9 @@ static const char *const formats[] = { "markdown", "html", "ndjson", NULL };
 static const struct lt_opt report_opts[] = {
 	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson",
 	    formats },
-	{ "file", 'f', LT_OPT_ARG, "FILE", "write the report to FILE "
+	{ "file", 'f', LT_OPT_ARG, "OUT", "write the report to OUT "
 	    "(default stdout, also -)", NULL },
-	{ "force", 0, 0, NULL, "replace FILE if it exists", NULL },
+	{ "force", 0, 0, NULL, "replace OUT if it exists", NULL },
 	LT_REDACT_OPTS,
 	LT_OPT_END
 };
@@ -124,7 +124,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_report_entry = {
 	.name = "report",
 	.summary = "a bug-report body (markdown or HTML) from a recording",
-	.usage = "FILE [--format markdown|html|ndjson] [-f FILE [--force]]",
+	.usage = "FILE [--format markdown|html|ndjson] [-f OUT [--force]]",
 	.description = "markdown: environment table, findings, a mermaid "
 	    "sequenceDiagram per phase and the timeline in a collapsed "
 	    "<details>; html: one self-contained file with the findings and a "

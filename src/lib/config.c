@@ -320,6 +320,9 @@ lt_config_inherit(struct lt_config *cfg, const struct lt_config *from)
 	if (cfg->src[LT_S_TIMEOUT] != LT_SRC_FLAG)
 		cfg->timeout_ns = from->timeout_ns;
 	cfg->no_context = from->no_context;
+	cfg->quiet |= from->quiet;	/* 'latticectl -q shell': quiet lines */
+	if (cfg->verbose == 0)
+		cfg->verbose = from->verbose;
 }
 
 void

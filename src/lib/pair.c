@@ -378,10 +378,14 @@ int
 lt_pair_take_held(struct lt_pair *p, const char *reply,
     struct lt_pair_match *out)
 {
-	size_t hslot = find_slot(&p->heldt, reply);
-	size_t rslot = find_slot(&p->reqs, reply);
-	struct entry *h = p->heldt.slot[hslot];
+	size_t hslot, rslot;
+	struct entry *h;
 
+	if (p->st.held == 0)	/* the usual case: no hashing per request */
+		return 0;
+	hslot = find_slot(&p->heldt, reply);
+	rslot = find_slot(&p->reqs, reply);
+	h = p->heldt.slot[hslot];
 	if (h == NULL || p->reqs.slot[rslot] == NULL)
 		return 0;
 	if (h->next)

@@ -70,7 +70,7 @@ like "$(cat last.err)" "'dir.snap' is a directory" "a directory is refused"
 mkfifo fifo.snap
 bg cat fifo.snap >fifo.snap.out
 fifo_reader=$LAST_PID
-exit_code 0 "kv snapshot -f FIFO" lt kv snapshot -f fifo.snap
+exit_code 0 "kv snapshot -f FIFO" timeout 20 "$LATTICECTL" kv snapshot -f fifo.snap
 wait_pid "$fifo_reader" 20
 is "$(ftype fifo.snap)" "fifo" "a FIFO is written in place, never replaced"
 is "$(tail -n +2 fifo.snap.out)" "$(cat snap.body)" "the reader got the snapshot"

@@ -175,4 +175,10 @@ is "$(cat "$TEST_DIR/target")" "KEEP" "a history symlink's target is untouched"
 like "$(cat "$TEST_DIR/hist.err")" "history not saved: .*symbolic link" \
     "and the shell says why the history was not saved"
 
+# Settings given to shell are every line's defaults: -q too.
+echo "watch --idle 100ms" | "$LATTICECTL" -q -s "$NATS_URL" --no-context \
+    shell --no-history >/dev/null 2>"$TEST_DIR/q.err"
+unlike "$(cat "$TEST_DIR/q.err")" "watch: [0-9]+ events" \
+    "'latticectl -q shell': a line's watch prints no summary"
+
 done_testing

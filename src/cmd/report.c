@@ -1,11 +1,14 @@
-/* report.c: 'latticectl report FILE --format markdown|html|ndjson': a bug
- * report body from a recording (report.h), on stdout or --output FILE. */
+/* report.c: 'latticectl report FILE --format markdown|html|ndjson|otlp':
+ * a bug report body from a recording (report.h), or its OpenTelemetry
+ * traces and logs (otlp.h), on stdout or --output FILE, or exported to an
+ * OTLP endpoint. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "otlp.h"
 #include "latticectl/file.h"
 #include "latticectl/json.h"
 #include "latticectl/output.h"
@@ -15,14 +18,17 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
-static const char *const formats[] = { "markdown", "html", "ndjson", NULL };
+static const char *const formats[] = { "markdown", "html", "ndjson", "otlp",
+    NULL };
+enum { FMT_MARKDOWN, FMT_HTML, FMT_NDJSON, FMT_OTLP };
 
 static const struct lt_opt report_opts[] = {
-	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson",
-	    formats },
+	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html, ndjson or "
+	    "otlp", formats },
 	{ "file", 'f', LT_OPT_ARG, "OUT", "write the report to OUT "
 	    "(default stdout, also -)", NULL },
 	{ "force", 0, 0, NULL, "replace OUT if it exists", NULL },
+	CMD_OTLP_OPT,
 	LT_REDACT_OPTS,
 	LT_OPT_END
 };
@@ -91,6 +97,35 @@ write_out(const struct lt_ctx *ctx, enum lt_redact_mode m,
 	return rc;
 }
 
+/* --format otlp: the two OTLP/JSON requests, written out (stdout, or
+ * -f OUT) unless there is an endpoint to export to; with one, OUT (when
+ * given) is written first, so it is not lost when the export fails. */
+static int
+report_otlp(struct lt_ctx *ctx, enum lt_redact_mode m, const cJSON *recs,
+    struct lt_error *err)
+{
+	struct lt_otlp_target t = LT_OTLP_TARGET_INIT;
+	struct lt_buf b = LT_BUF_INIT;
+	struct lt_otlp o;
+	int on, rc = 0;
+
+	if ((on = cmd_otlp_target(ctx, &t, err)) < 0) {
+		lt_otlp_target_release(&t);
+		return -1;
+	}
+	if (on == 0 || lt_args_get(ctx->args, "file")) {
+		lt_otlp_build(recs, &o);
+		lt_otlp_format(&o, &b);
+		lt_otlp_release(&o);
+		rc = write_out(ctx, m, &b, err);
+		lt_buf_release(&b);
+	}
+	if (rc == 0 && on)
+		rc = cmd_otlp_export(ctx, &t, recs, err);
+	lt_otlp_target_release(&t);
+	return rc;
+}
+
 static int
 run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
@@ -104,11 +139,21 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	if (lt_args_enum(ctx->args, "format", &fmt, err) < 0 ||
 	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		return err->code;
+	if (fmt != FMT_OTLP && lt_args_get(ctx->args, "otlp-endpoint")) {
+		lt_error_set(err, LT_E_USAGE, "--otlp-endpoint needs --format "
+		    "otlp");
+		return err->code;
+	}
 	if (!(recs = load(argv[0], m, err)))
 		return err->code;
-	if (fmt == 0)
+	if (fmt == FMT_OTLP) {
+		rc = report_otlp(ctx, m, recs, err);
+		cJSON_Delete(recs);
+		return rc < 0 ? err->code : 0;
+	}
+	if (fmt == FMT_MARKDOWN)
 		lt_report_markdown(recs, argv[0], &b);
-	else if (fmt == 1)
+	else if (fmt == FMT_HTML)
 		lt_report_html(recs, argv[0], &b);
 	else
 		cJSON_ArrayForEach(rec, recs) {
@@ -124,11 +169,14 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_report_entry = {
 	.name = "report",
 	.summary = "a bug-report body (markdown or HTML) from a recording",
-	.usage = "FILE [--format markdown|html|ndjson] [-f OUT [--force]]",
+	.usage = "FILE [--format markdown|html|ndjson|otlp] [-f OUT [--force]] "
+	    "[--otlp-endpoint URL]",
 	.description = "markdown: environment table, findings, a mermaid "
 	    "sequenceDiagram per phase and the timeline in a collapsed "
 	    "<details>; html: one self-contained file with the findings and a "
-	    "swimlane timeline (wadm, each host, kv, probe). Read-only.",
+	    "swimlane timeline (wadm, each host, kv, probe); otlp: "
+	    "OpenTelemetry traces and logs (OTLP/JSON), written out or "
+	    "exported with --otlp-endpoint. Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
 	.formats = LT_FORMAT(LT_FMT_TEXT),	/* --format picks the kind */
 	.opts = report_opts,

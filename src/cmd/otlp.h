@@ -1,0 +1,28 @@
+/* otlp.h (commands): the --otlp-endpoint option that report, replay and
+ * watch share, and the one export step they call (otlp.c). */
+#ifndef LATTICECTL_CMD_OTLP_H
+#define LATTICECTL_CMD_OTLP_H
+
+#include "cmd.h"
+#include "latticectl/otlp.h"
+
+struct cJSON;
+
+#define CMD_OTLP_OPT \
+	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", "export as OpenTelemetry " \
+	    "traces and logs to URL/v1/traces and URL/v1/logs (default " \
+	    "$OTEL_EXPORTER_OTLP_ENDPOINT; none: off)", NULL }
+
+/* The export target from --otlp-endpoint and the environment: 1 when
+ * there is one, 0 when not, -1 with err (exit 2) when it is malformed.
+ * Release t with lt_otlp_target_release in every case. */
+int cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
+    struct lt_error *err);
+
+/* Build recs (redacted records) and export them to t within --timeout;
+ * says on stderr (unless -q) how many spans and log records went where.
+ * -1 with err as lt_otlp_export fails, prefixed "otlp export". */
+int cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
+    const struct cJSON *recs, struct lt_error *err);
+
+#endif

@@ -214,6 +214,7 @@ record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
 	lt_buf_reset(&w->fields);
 	lt_buf_adds(&w->fields, "\"subject\":");
 	lt_buf_add_json_str(&w->fields, m->subject, strlen(m->subject));
+	lt_rec_add_traceparent(&w->fields, m);
 	if (m->stream_seq) {
 		lt_buf_adds(&w->fields, ",\"stream_seq\":");
 		lt_buf_add_u64(&w->fields, m->stream_seq);
@@ -263,6 +264,7 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	struct lt_event ev;
 
 	lt_event_decode(&ev, m->subject, m->data, (size_t)m->len);
+	ev.traceparent = lt_rec_traceparent(m);
 	if (!lt_filter_match(w->filter, &ev)) {
 		w->filtered++;
 		lt_event_release(&ev);

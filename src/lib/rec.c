@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "latticectl/conn.h"
+#include "latticectl/feed.h"
 #include "latticectl/file.h"
 #include "latticectl/json.h"
+#include "latticectl/otlp.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -595,4 +597,24 @@ lt_rec_reader_close(struct lt_rec_reader *rd)
 		fclose(rd->fp);
 	lt_buf_release(&rd->line);
 	free(rd);
+}
+
+const char *
+lt_rec_traceparent(const struct lt_msg *m)
+{
+	const char *tp = lt_msg_header(m, "traceparent");
+
+	return lt_otlp_traceparent_ok(tp) ? tp : NULL;
+}
+
+void
+lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m)
+{
+	const char *tp = lt_rec_traceparent(m);
+
+	if (tp == NULL)
+		return;
+	lt_buf_adds(b, ",\"traceparent\":\"");	/* checked: hex and dashes */
+	lt_buf_adds(b, tp);
+	lt_buf_addch(b, '"');
 }

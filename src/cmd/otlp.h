@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "latticectl/otlp.h"
+#include "latticectl/redact.h"
 
 struct cJSON;
 
@@ -12,6 +13,12 @@ struct cJSON;
 	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", "export as OpenTelemetry " \
 	    "traces and logs to URL/v1/traces and URL/v1/logs (default " \
 	    "$OTEL_EXPORTER_OTLP_ENDPOINT; none: off)", NULL }
+
+/* Every readable record of path (a cJSON array, caller deletes), read
+ * in redaction mode m; damaged lines and a cut last line are warned about
+ * on stderr. NULL with err when path cannot be read or holds no record. */
+struct cJSON *cmd_read_records(const struct lt_ctx *ctx, const char *path,
+    enum lt_redact_mode m, struct lt_error *err);
 
 /* The export target from --otlp-endpoint and the environment: 1 when
  * there is one, 0 when not, -1 with err (exit 2) when it is malformed.
@@ -24,5 +31,15 @@ int cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
  * -1 with err as lt_otlp_export fails, prefixed "otlp export". */
 int cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
     const struct cJSON *recs, struct lt_error *err);
+
+/* After a recording command (replay, watch --record) wrote path and is
+ * about to return status rc (0, 1, or -1 with err set): export the
+ * recording as read back from path (so the ids are those 'report
+ * --format otlp' gives). Returns rc when the export worked or rc was
+ * -1 (the export's failure is then one line on stderr), else -1 with err
+ * set by the export. A recording that is not a regular file (a FIFO)
+ * cannot be read back: that is the failure. */
+int cmd_otlp_after(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
+    const char *path, int rc, struct lt_error *err);
 
 #endif

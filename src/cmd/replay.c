@@ -13,6 +13,7 @@
 #include "replay.h"
 #include "latticectl/findings.h"
 #include "latticectl/json.h"
+#include "otlp.h"
 #include "latticectl/timeline.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
@@ -28,6 +29,7 @@ static const struct lt_opt replay_opts[] = {
 	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },
 	{ "yes", 'y', 0, NULL, "do not ask before deploying (required "
 	    "without a terminal)", NULL },
+	CMD_OTLP_OPT,
 	LT_REDACT_OPT_SHOW,
 	LT_OPT_END
 };
@@ -387,8 +389,9 @@ live(struct replay *r, int *nerr, struct lt_error *err)
 static int
 run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	struct lt_otlp_target ot = LT_OTLP_TARGET_INIT;
 	struct replay r;
-	int rc, nerr = 0;
+	int rc, nerr = 0, otlp;
 
 	(void)argc;
 	memset(&r, 0, sizeof(r));
@@ -400,11 +403,16 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	r.recs = cJSON_CreateArray();
 	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
 	    LT_REDACT_SECRETS;
-	rc = load(&r, argv, err);
+	rc = (otlp = cmd_otlp_target(ctx, &ot, err)) < 0 ? -1 :
+	    load(&r, argv, err);
 	if (rc == 0 && lt_args_has(ctx->args, "dry-run"))
 		plan(&r, ctx->out);
 	else if (rc == 0 && (rc = confirm(&r, err)) == 0)
 		rc = live(&r, &nerr, err);
+	if (otlp > 0 && r.rec && !lt_args_has(ctx->args, "dry-run"))
+		rc = cmd_otlp_after(ctx, &ot, r.path, rc < 0 ? -1 : nerr ? 1 : 0,
+		    err) < 0 ? -1 : rc;	/* findings still count */
+	lt_otlp_target_release(&ot);
 	cJSON_Delete(r.recs);
 	free(r.path);
 	lt_manifest_destroy(r.old);

@@ -33,39 +33,6 @@ static const struct lt_opt report_opts[] = {
 	LT_OPT_END
 };
 
-/* Every readable record of path, in order; damage is warned about. */
-static cJSON *
-load(const char *path, enum lt_redact_mode m, struct lt_error *err)
-{
-	struct lt_rec_reader *rd;
-	struct lt_error lerr = LT_ERROR_INIT;
-	cJSON *recs, *rec;
-	int n;
-
-	if (lt_rec_reader_open(&rd, path, err) < 0)
-		return NULL;
-	lt_rec_reader_set_redaction(rd, m);
-	recs = cJSON_CreateArray();
-	while ((n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
-		if (n < 0) {
-			fprintf(stderr, "latticectl: report: warning: %s\n",
-			    lerr.msg);
-			lt_error_clear(&lerr);
-			continue;
-		}
-		cJSON_AddItemToArray(recs, rec);
-	}
-	if (lt_rec_reader_truncated(rd))
-		fprintf(stderr, "latticectl: report: warning: %s: the last line "
-		    "is truncated (the recording was cut off)\n", path);
-	if (lt_rec_reader_check(rd, path, err) < 0) {
-		cJSON_Delete(recs);
-		recs = NULL;
-	}
-	lt_rec_reader_close(rd);
-	return recs;
-}
-
 /* b to path (stdout when NULL) by file.h's rules; a reader of stdout
  * that went away is a quiet success. */
 static int
@@ -144,7 +111,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		    "otlp");
 		return err->code;
 	}
-	if (!(recs = load(argv[0], m, err)))
+	if (!(recs = cmd_read_records(ctx, argv[0], m, err)))
 		return err->code;
 	if (fmt == FMT_OTLP) {
 		rc = report_otlp(ctx, m, recs, err);

@@ -1,5 +1,5 @@
 // otlp-receiver.cjs: an OTLP/HTTP receiver on loopback for the OTLP tests
-// (t6500). Each POST on /v1/traces or /v1/logs is decoded with the
+// (t6500). Each POST on a path ending in traces or logs is decoded with the
 // OpenTelemetry project's own message definitions (npm
 // @opentelemetry/otlp-transformer, its generated protobufjs types, found
 // through OTLP_NODE_DIR): the OTLP/JSON body (hex trace and span ids, as
@@ -20,10 +20,14 @@ const path = require('path');
 const dir = process.env.OTLP_NODE_DIR;
 const root = require(path.join(dir, 'node_modules/@opentelemetry/otlp-transformer/build/src/generated/root.js'));
 const P = root.opentelemetry.proto;
-const types = {
-	'/v1/traces': P.collector.trace.v1.ExportTraceServiceRequest,
-	'/v1/logs': P.collector.logs.v1.ExportLogsServiceRequest,
-};
+// by the path's end: a signal's own endpoint may have any path
+function typeOf(url) {
+	if (url.endsWith('traces'))
+		return P.collector.trace.v1.ExportTraceServiceRequest;
+	if (url.endsWith('logs'))
+		return P.collector.logs.v1.ExportLogsServiceRequest;
+	return null;
+}
 const ID_KEYS = new Set(['traceId', 'spanId', 'parentSpanId']);
 
 const [logPath, ...script] = process.argv.slice(2);
@@ -83,7 +87,7 @@ function compare(sent, got, where) {
 }
 
 function decode(url, text) {
-	const T = types[url];
+	const T = typeOf(url);
 	if (!T)
 		throw new Error(`unknown path ${url}`);
 	const sent = JSON.parse(text);

@@ -13,12 +13,6 @@ T() {
 	"$LT_HELPER" -s "$NATS_URL" "$@"
 }
 
-# skip DESC REASON: a TAP test point skipped.
-skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1 # SKIP $2"
-}
-
 # jq over the records of sub's ndjson output NAME.
 recs() {
 	jq -s "$2" "$TEST_DIR/$1.out"

@@ -147,6 +147,12 @@ check() {
 	ok $? "$desc"
 }
 
+# skip DESC REASON: a TAP test point skipped.
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
 # is GOT WANT DESC
 is() {
 	if [ "$1" = "$2" ]; then

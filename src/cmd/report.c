@@ -135,7 +135,8 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 const struct lt_cmd cmd_report_entry = {
 	.name = "report",
-	.summary = "a bug-report body (markdown or HTML) from a recording",
+	.summary = "a bug-report body (markdown or HTML) or OpenTelemetry "
+	    "traces from a recording",
 	.usage = "FILE [--format markdown|html|ndjson|otlp] [-f OUT [--force]] "
 	    "[--otlp-endpoint URL]",
 	.description = "markdown: environment table, findings, a mermaid "

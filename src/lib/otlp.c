@@ -100,20 +100,19 @@ trace_id(const cJSON *meta, char *out)
 {
 	struct lt_buf b = LT_BUF_INIT;
 	const cJSON *a;
+	const char *parts[3];
+	int i;
 
+	parts[0] = lt_json_str(meta, "t");
+	parts[1] = lt_json_str(meta, "lattice");
+	parts[2] = lt_json_str(cJSON_GetObjectItemCaseSensitive(meta, "server"),
+	    "id");
 	lt_buf_adds(&b, "latticectl.otlp/1");
-	if (meta) {
-		lt_buf_addf(&b, "\n%s\n%s\n%s", lt_json_str(meta, "t") ?
-		    lt_json_str(meta, "t") : "", lt_json_str(meta, "lattice") ?
-		    lt_json_str(meta, "lattice") : "",
-		    lt_json_str(cJSON_GetObjectItemCaseSensitive(meta, "server"),
-		    "id") ? lt_json_str(cJSON_GetObjectItemCaseSensitive(meta,
-		    "server"), "id") : "");
-		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(meta,
-		    "argv"))
-			if (cJSON_IsString(a))
-				lt_buf_addf(&b, "\n%s", a->valuestring);
-	}
+	for (i = 0; i < 3; i++)
+		lt_buf_addf(&b, "\n%s", parts[i] ? parts[i] : "");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(meta, "argv"))
+		if (cJSON_IsString(a))
+			lt_buf_addf(&b, "\n%s", a->valuestring);
 	derive_id(lt_buf_str(&b), 16, out);
 	lt_buf_release(&b);
 }
@@ -147,53 +146,44 @@ lt_otlp_traceparent_ok(const char *s)
 
 /* ---- attribute values ---- */
 
+/* A new KeyValue of key in attrs; returns its (empty) AnyValue. */
+static cJSON *
+attr_value(cJSON *attrs, const char *key)
+{
+	cJSON *kv = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(kv, "key", key);
+	cJSON_AddItemToArray(attrs, kv);
+	return cJSON_AddObjectToObject(kv, "value");
+}
+
 static void
 attr_str(cJSON *attrs, const char *key, const char *v)
 {
-	cJSON *kv, *val;
-
-	if (v == NULL)
-		return;
-	kv = cJSON_CreateObject();
-	cJSON_AddStringToObject(kv, "key", key);
-	val = cJSON_AddObjectToObject(kv, "value");
-	cJSON_AddStringToObject(val, "stringValue", v);
-	cJSON_AddItemToArray(attrs, kv);
+	if (v != NULL)
+		cJSON_AddStringToObject(attr_value(attrs, key), "stringValue", v);
 }
 
 static void
 attr_int(cJSON *attrs, const char *key, int64_t v)
 {
 	char num[24];
-	cJSON *kv = cJSON_CreateObject(), *val;
 
 	snprintf(num, sizeof(num), "%lld", (long long)v);
-	cJSON_AddStringToObject(kv, "key", key);
-	val = cJSON_AddObjectToObject(kv, "value");
-	cJSON_AddStringToObject(val, "intValue", num);	/* int64 as a string */
-	cJSON_AddItemToArray(attrs, kv);
+	/* int64 as a string, as the JSON mapping writes it */
+	cJSON_AddStringToObject(attr_value(attrs, key), "intValue", num);
 }
 
 static void
 attr_double(cJSON *attrs, const char *key, double v)
 {
-	cJSON *kv = cJSON_CreateObject(), *val;
-
-	cJSON_AddStringToObject(kv, "key", key);
-	val = cJSON_AddObjectToObject(kv, "value");
-	cJSON_AddNumberToObject(val, "doubleValue", v);
-	cJSON_AddItemToArray(attrs, kv);
+	cJSON_AddNumberToObject(attr_value(attrs, key), "doubleValue", v);
 }
 
 static void
 attr_bool(cJSON *attrs, const char *key, bool v)
 {
-	cJSON *kv = cJSON_CreateObject(), *val;
-
-	cJSON_AddStringToObject(kv, "key", key);
-	val = cJSON_AddObjectToObject(kv, "value");
-	cJSON_AddBoolToObject(val, "boolValue", v);
-	cJSON_AddItemToArray(attrs, kv);
+	cJSON_AddBoolToObject(attr_value(attrs, key), "boolValue", v);
 }
 
 /* v as compact JSON text, cut at DATA_MAX bytes (on a UTF-8 boundary). */

@@ -280,18 +280,18 @@ rejected(const struct lt_http_result *res)
 	    "partialSuccess");
 	const char *keys[] = { "rejectedSpans", "rejectedLogRecords", NULL };
 	const cJSON *v;
-	int64_t n = 0;
+	double d, n = 0;
 	int i;
 
-	for (i = 0; keys[i]; i++) {
+	for (i = 0; keys[i]; i++) {	/* int64 as a string, or a number */
 		v = cJSON_GetObjectItemCaseSensitive(ps, keys[i]);
-		if (cJSON_IsString(v))
-			n += strtoll(v->valuestring, NULL, 10);
-		else if (cJSON_IsNumber(v))
-			n += (int64_t)v->valuedouble;
+		d = cJSON_IsString(v) ? strtod(v->valuestring, NULL) :
+		    cJSON_IsNumber(v) ? v->valuedouble : 0;
+		if (d > 0 && d < 1e15)	/* the receiver's text is hostile */
+			n += d;
 	}
 	cJSON_Delete(doc);
-	return n;
+	return (int64_t)n;
 }
 
 /* The refusal: the status and the first line of what the receiver said,

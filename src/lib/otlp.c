@@ -231,12 +231,20 @@ rec_time(const cJSON *rec)
 	return ns;
 }
 
+/* A whole number member of rec (seq, pair, revision), 0 when absent or
+ * out of range (a hostile 1e999). */
+static uint64_t
+rec_u64(const cJSON *rec, const char *key)
+{
+	double d = lt_json_num(rec, key, 0);
+
+	return d > 0 && d < 1e18 ? (uint64_t)d : 0;
+}
+
 static uint64_t
 rec_seq(const cJSON *rec)
 {
-	double d = lt_json_num(rec, "seq", 0);
-
-	return d > 0 && d < 1e18 ? (uint64_t)d : 0;
+	return rec_u64(rec, "seq");
 }
 
 static int
@@ -436,7 +444,7 @@ on_request(struct builder *b, const cJSON *rec, bool wadm)
 	    sizeof(arg));
 	sp = new_span(b, "request", rec_seq(rec), b->phase, name,
 	    ours ? KIND_CLIENT : KIND_INTERNAL, rec_time(rec));
-	b->spans[sp].pair = (uint64_t)lt_json_num(rec, "pair", 0);
+	b->spans[sp].pair = rec_u64(rec, "pair");
 	messaging_attrs(b->spans[sp].attrs, rec);
 	attr_str(b->spans[sp].attrs, "messaging.operation.type", "send");
 	attr_bool(b->spans[sp].attrs, "latticectl.observed", !ours);
@@ -466,7 +474,7 @@ span_of_pair(const struct builder *b, uint64_t pair)
 static void
 on_reply(struct builder *b, const cJSON *rec)
 {
-	int sp = span_of_pair(b, (uint64_t)lt_json_num(rec, "pair", 0));
+	int sp = span_of_pair(b, rec_u64(rec, "pair"));
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
 	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(p, "success");
 	const char *msg = lt_json_str(p, "message");
@@ -668,7 +676,7 @@ on_kv(struct builder *b, const cJSON *rec)
 	attr_str(attrs, "latticectl.kv.op", op);
 	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rec, "revision")))
 		attr_int(attrs, "latticectl.kv.revision",
-		    (int64_t)lt_json_num(rec, "revision", 0));
+		    (int64_t)rec_u64(rec, "revision"));
 	attr_int(attrs, "latticectl.record.seq", (int64_t)rec_seq(rec));
 	keys[0] = (char *)(key ? key : "");
 	attach(b, rec, name, attrs, NULL, op && strcmp(op, "put") ? 13 : 9,
@@ -692,7 +700,7 @@ on_other(struct builder *b, const cJSON *rec, const char *kind)
 	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rec,
 	    "http_status")))
 		attr_int(a, "http.response.status_code",
-		    (int64_t)lt_json_num(rec, "http_status", 0));
+		    (int64_t)rec_u64(rec, "http_status"));
 	cJSON_AddItemToArray(b->spans[b->phase].events, ev);
 }
 
@@ -799,7 +807,8 @@ apply_findings(struct builder *b)
 		n = 0;
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(f,
 		    "evidence")) {
-			if (!cJSON_IsNumber(e) || (sp = owner_of(b,
+			if (!cJSON_IsNumber(e) || e->valuedouble < 1 ||
+			    e->valuedouble >= 1e18 || (sp = owner_of(b,
 			    (uint64_t)e->valuedouble)) <= 0)
 				continue;
 			for (j = 0; j < n && marked[j] != sp; j++)

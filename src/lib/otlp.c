@@ -21,6 +21,7 @@ enum { STATUS_UNSET = 0, STATUS_ERROR = 2 };
 #define MAX_KEYS 8
 #define MATCH_WINDOW_NS (10 * 1000000000LL) /* an event follows its request */
 #define MATCH_DEPTH 64		/* request spans looked back at */
+#define PAIR_DEPTH 8192		/* spans looked back at for a reply */
 #define DATA_MAX 4096		/* bytes of an event's data kept */
 
 struct span {
@@ -382,20 +383,14 @@ keys_from(struct span *s, const cJSON *o)
 {
 	static const char *const names[] = { "component_id", "provider_id",
 	    "config_name", "source_id", "model_name", NULL };
-	const cJSON *ann;
-	char app[160];
 	int i;
 
 	if (!cJSON_IsObject(o))
 		return;
 	for (i = 0; names[i]; i++)
 		add_key(s, lt_json_str(o, names[i]));
-	ann = cJSON_GetObjectItemCaseSensitive(o, "annotations");
-	if (lt_json_str(ann, "wasmcloud.dev/appspec")) {
-		snprintf(app, sizeof(app), "%s", lt_json_str(ann,
-		    "wasmcloud.dev/appspec"));
-		add_key(s, app);
-	}
+	add_key(s, lt_json_str(cJSON_GetObjectItemCaseSensitive(o,
+	    "annotations"), "wasmcloud.dev/appspec"));
 }
 
 /* Request subjects: {prefix}.v1.{L}.{noun}.{verb}[.{arg}] and
@@ -458,12 +453,14 @@ on_request(struct builder *b, const cJSON *rec, bool wadm)
 	link_traceparent(b, sp, rec);
 }
 
+/* The request span of pair: among the last PAIR_DEPTH spans (a reply
+ * follows its request closely; an unpaired reply costs no full scan). */
 static int
 span_of_pair(const struct builder *b, uint64_t pair)
 {
-	int i;
+	int i, stop = b->nspans > PAIR_DEPTH ? b->nspans - PAIR_DEPTH : 0;
 
-	for (i = b->nspans - 1; pair && i > 0; i--)
+	for (i = b->nspans - 1; pair && i > stop; i--)
 		if (b->spans[i].pair == pair)
 			return i;
 	return -1;
@@ -568,7 +565,8 @@ match_span(const struct builder *b, int64_t t, char *const *keys, int n)
 	const struct span *s;
 	int i, looked = 0;
 
-	for (i = b->nspans - 1; i > 0 && looked < MATCH_DEPTH; i--) {
+	/* the open phase's spans are the ones after it */
+	for (i = b->nspans - 1; i > b->phase && looked < MATCH_DEPTH; i--) {
 		s = &b->spans[i];
 		if (s->parent != b->phase || (s->pair == 0 && s->kind !=
 		    KIND_PRODUCER))

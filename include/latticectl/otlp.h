@@ -28,6 +28,14 @@ struct lt_otlp {
  * are derived from the meta record and the records' seq numbers, so the
  * same recording always gives the same ids. Never fails. */
 void lt_otlp_build(const struct cJSON *recs, struct lt_otlp *out);
+/* lt_otlp_build, keeping only the spans and log records of the phases
+ * whose phase record's seq is in [from, until); until 0 means to the end,
+ * the root span and whatever lies in no phase included. A replay exports
+ * each phase when the next begins, and the rest at the end: the phases
+ * together give what lt_otlp_build gives (the findings, known at the end,
+ * mark only spans of the last phase). nspans may be 0. */
+void lt_otlp_build_range(const struct cJSON *recs, uint64_t from,
+    uint64_t until, struct lt_otlp *out);
 void lt_otlp_release(struct lt_otlp *o);
 
 /* Append the two requests as JSON lines (the traces, then the logs when
@@ -68,7 +76,8 @@ struct lt_otlp_stats {
 				 * rejected (partialSuccess) */
 };
 
-/* POST o's traces to t->traces_url and its logs to t->logs_url, in
+/* POST o's traces (when it has spans) to t->traces_url and its logs to
+ * t->logs_url, in
  * batches of at most LT_OTLP_BATCH spans or log records each, within
  * timeout_ns in all. 429, 502, 503 and 504 are retried with exponential
  * backoff, or after the receiver's Retry-After, while time remains.

@@ -61,14 +61,15 @@ cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
 
 int
 cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
-    const struct cJSON *recs, struct lt_error *err)
+    const struct cJSON *recs, uint64_t from, uint64_t until,
+    struct lt_error *err)
 {
 	struct lt_otlp o;
 	struct lt_otlp_stats st;
 	char *where;
 	int rc;
 
-	lt_otlp_build(recs, &o);
+	lt_otlp_build_range(recs, from, until, &o);
 	rc = lt_otlp_export(t, &o, ctx->cfg->timeout_ns, &st, err);
 	if (rc < 0) {
 		lt_error_prefix(err, "otlp export");
@@ -89,33 +90,40 @@ cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
 	return rc;
 }
 
-static int
-export_file(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
-    const char *path, struct lt_error *err)
+bool
+cmd_otlp_readable(const char *path)
 {
 	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int
+export_file(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
+    const char *path, uint64_t from, struct lt_error *err)
+{
 	cJSON *recs;
 	int rc;
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+	if (!cmd_otlp_readable(path))
 		return lt_error_set(err, LT_E_RUNTIME, "otlp export: cannot read "
 		    "the recording '%s' back (not a regular file); export it "
 		    "later with 'latticectl report FILE --format otlp'", path);
 	/* as report reads it: secrets masked even in a --show-secrets file */
 	if (!(recs = cmd_read_records(ctx, path, LT_REDACT_SECRETS, err)))
 		return lt_error_prefix(err, "otlp export");
-	rc = cmd_otlp_export(ctx, t, recs, err);
+	rc = cmd_otlp_export(ctx, t, recs, from, 0, err);
 	cJSON_Delete(recs);
 	return rc;
 }
 
 int
 cmd_otlp_after(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
-    const char *path, int rc, struct lt_error *err)
+    const char *path, uint64_t from, int rc, struct lt_error *err)
 {
 	struct lt_error lerr = LT_ERROR_INIT;
 
-	if (export_file(ctx, t, path, rc < 0 ? &lerr : err) == 0)
+	if (export_file(ctx, t, path, from, rc < 0 ? &lerr : err) == 0)
 		return rc;
 	if (rc < 0) {
 		fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path, lerr.msg);

@@ -26,20 +26,26 @@ struct cJSON *cmd_read_records(const struct lt_ctx *ctx, const char *path,
 int cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
     struct lt_error *err);
 
-/* Build recs (redacted records) and export them to t within --timeout;
- * says on stderr (unless -q) how many spans and log records went where.
- * -1 with err as lt_otlp_export fails, prefixed "otlp export". */
+/* Build the phases [from, until) of recs (redacted records; 0, 0: all,
+ * lt_otlp_build_range) and export them to t within --timeout; says on
+ * stderr (unless -q) how many spans and log records went where. -1 with
+ * err as lt_otlp_export fails, prefixed "otlp export". */
 int cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
-    const struct cJSON *recs, struct lt_error *err);
+    const struct cJSON *recs, uint64_t from, uint64_t until,
+    struct lt_error *err);
 
 /* After a recording command (replay, watch --record) wrote path and is
  * about to return status rc (0, 1, or -1 with err set): export the
  * recording as read back from path (so the ids are those 'report
- * --format otlp' gives). Returns rc when the export worked or rc was
- * -1 (the export's failure is then one line on stderr), else -1 with err
- * set by the export. A recording that is not a regular file (a FIFO)
- * cannot be read back: that is the failure. */
+ * --format otlp' gives), from the phase whose record is seq from on (0:
+ * all; replay exported the phases before as they ended). Returns rc when
+ * the export worked or rc was -1 (the export's failure is then one line on
+ * stderr), else -1 with err set by the export. A recording that is not a
+ * regular file (a FIFO) cannot be read back: that is the failure. */
 int cmd_otlp_after(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
-    const char *path, int rc, struct lt_error *err);
+    const char *path, uint64_t from, int rc, struct lt_error *err);
+
+/* Whether path is a regular file, which can be read back for export. */
+bool cmd_otlp_readable(const char *path);
 
 #endif

@@ -33,6 +33,8 @@ struct open_req {
 	const char *kind;	/* of its replies: ctl.reply, wadm.reply */
 };
 
+struct lt_otlp_target;
+
 struct replay {
 	struct lt_ctx *ctx;
 	const char *lattice;
@@ -60,6 +62,11 @@ struct replay {
 	char lost[160];			/* the server disconnected from last */
 	enum lt_redact_mode redact;	/* --show-secrets */
 	struct lt_error werr;
+	/* --otlp-endpoint: where to (NULL: no export), and the seq of the
+	 * first phase record not exported yet (0 before the first phase) */
+	const struct lt_otlp_target *otlp;
+	uint64_t otlp_from;
+	bool otlp_later;	/* a phase's export failed: all at the end */
 };
 
 /* replay-capture.c */

@@ -88,7 +88,7 @@ report_otlp(struct lt_ctx *ctx, enum lt_redact_mode m, const cJSON *recs,
 		lt_buf_release(&b);
 	}
 	if (rc == 0 && on)
-		rc = cmd_otlp_export(ctx, &t, recs, err);
+		rc = cmd_otlp_export(ctx, &t, recs, 0, 0, err);
 	lt_otlp_target_release(&t);
 	return rc;
 }

@@ -931,7 +931,7 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	teardown(&w, rc, err);
 	/* at the end of the run; a failed watch keeps its own status */
 	if (w.rec && otlp_target(ctx, &t, err) > 0 && cmd_otlp_after(ctx, &t,
-	    lt_args_get(ctx->args, "record"), rc >= 2 ? -1 : rc, err) < 0 &&
+	    lt_args_get(ctx->args, "record"), 0, rc >= 2 ? -1 : rc, err) < 0 &&
 	    rc < 2)
 		rc = (int)err->code;
 	lt_otlp_target_release(&t);

@@ -394,7 +394,7 @@ lt_otlp_export(const struct lt_otlp_target *t, const struct lt_otlp *o,
 	int64_t deadline = lt_mono_ns() + timeout_ns;
 
 	memset(st, 0, sizeof(*st));
-	if (post_batches(t->traces_url, t->traces_headers, o->traces,
+	if (o->nspans > 0 && post_batches(t->traces_url, t->traces_headers, o->traces,
 	    "resourceSpans", "scopeSpans", "spans", deadline, st, err) < 0)
 		return -1;
 	if (o->logs && post_batches(t->logs_url, t->logs_headers, o->logs,

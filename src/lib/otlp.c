@@ -27,7 +27,8 @@ enum { STATUS_UNSET = 0, STATUS_ERROR = 2 };
 struct span {
 	char id[17];
 	int parent;		/* index, -1 for the root */
-	int phase;		/* the phase (or root) span it lies in */
+	uint64_t phase_seq;	/* the seq of the phase record it lies in
+				 * (a phase span: its own), 0 outside any */
 	char *name;
 	int kind;
 	int64_t start, end;
@@ -52,9 +53,11 @@ struct builder {
 	size_t nowners, oalloc;
 	int phase;		/* the open phase span, or 0 (root) */
 	cJSON *logs;		/* logRecords */
+	uint64_t *log_phase;	/* each log record's phase_seq */
+	size_t nlog_phase;
 	const cJSON *findings[256];
+	uint64_t finding_phase[256];	/* the phase_seq it was found in */
 	int nfindings;
-	int nlinks;
 };
 
 /* ---- ids ---- */
@@ -262,8 +265,7 @@ new_span(struct builder *b, const char *what, uint64_t seq, int parent,
 	memset(s, 0, sizeof(*s));
 	span_id(b, what, seq, s->id);
 	s->parent = parent;
-	s->phase = parent < 0 ? 0 : (b->spans[parent].parent < 0 ? parent :
-	    b->spans[parent].phase);
+	s->phase_seq = parent < 0 ? 0 : b->spans[parent].phase_seq;
 	s->name = lt_xstrdup(name);
 	s->kind = kind;
 	s->start = s->end = t;
@@ -355,7 +357,6 @@ link_traceparent(struct builder *b, int span, const cJSON *rec)
 	attr_int(a, "latticectl.record.seq", (int64_t)rec_seq(rec));
 	attr_str(a, "messaging.destination.name", lt_json_str(rec, "subject"));
 	cJSON_AddItemToArray(b->spans[span].links, l);
-	b->nlinks++;
 }
 
 /* ---- what a record is about ---- */
@@ -535,6 +536,7 @@ on_phase(struct builder *b, const cJSON *rec)
 	snprintf(name, sizeof(name), "phase %s", phase ? phase : "?");
 	sp = new_span(b, "phase", rec_seq(rec), 0, name, KIND_INTERNAL,
 	    rec_time(rec));
+	b->spans[sp].phase_seq = rec_seq(rec);
 	attr_str(b->spans[sp].attrs, "latticectl.phase", phase);
 	attr_int(b->spans[sp].attrs, "latticectl.record.seq",
 	    (int64_t)rec_seq(rec));
@@ -623,6 +625,9 @@ attach(struct builder *b, const cJSON *rec, const char *name,
 		cJSON_AddStringToObject(lr, "traceId", b->trace_id);
 		cJSON_AddStringToObject(lr, "spanId", b->spans[sp].id);
 		cJSON_AddItemToArray(b->logs, lr);
+		b->log_phase = lt_xrealloc(b->log_phase, (b->nlog_phase + 1) *
+		    sizeof(*b->log_phase));
+		b->log_phase[b->nlog_phase++] = b->spans[sp].phase_seq;
 	}
 	own(b, rec_seq(rec), sp);
 	link_traceparent(b, sp, rec);
@@ -791,8 +796,10 @@ finding_event(struct span *s, const cJSON *f, int64_t t)
 		set_error(s, lt_json_str(f, "title"));
 }
 
-/* Each finding: an event on the root and on every span its evidence
- * belongs to, which an error finding marks ERROR. */
+/* Each finding: an event on the root and on every span of its phase its
+ * evidence belongs to, which an error finding marks ERROR. Spans of
+ * earlier phases are left as they are: replay exports a phase when it
+ * ends, before the findings (evidence there stays in the list). */
 static void
 apply_findings(struct builder *b)
 {
@@ -807,7 +814,8 @@ apply_findings(struct builder *b)
 		    "evidence")) {
 			if (!cJSON_IsNumber(e) || e->valuedouble < 1 ||
 			    e->valuedouble >= 1e18 || (sp = owner_of(b,
-			    (uint64_t)e->valuedouble)) <= 0)
+			    (uint64_t)e->valuedouble)) <= 0 ||
+			    b->spans[sp].phase_seq != b->finding_phase[i])
 				continue;
 			for (j = 0; j < n && marked[j] != sp; j++)
 				;
@@ -903,8 +911,11 @@ dispatch(struct builder *b, const cJSON *rec, const char *kind)
 		on_kv(b, rec);
 	else if (!strcmp(kind, "finding")) {
 		if (b->nfindings < (int)(sizeof(b->findings) /
-		    sizeof(b->findings[0])))
+		    sizeof(b->findings[0]))) {
+			b->finding_phase[b->nfindings] =
+			    b->spans[b->phase].phase_seq;
 			b->findings[b->nfindings++] = rec;
+		}
 		own(b, rec_seq(rec), 0);
 	} else
 		on_other(b, rec, kind);
@@ -925,31 +936,62 @@ release_spans(struct builder *b)
 	}
 	free(b->spans);
 	free(b->owners);
+	free(b->log_phase);
+}
+
+/* Whether what lies in phase p is in [from, until) (until 0: to the end,
+ * with the root and whatever lies in no phase). */
+static bool
+in_range(uint64_t p, uint64_t from, uint64_t until)
+{
+	if (p == 0)
+		return until == 0;
+	return p >= from && (until == 0 || p < until);
 }
 
 static void
-assemble(struct builder *b, const cJSON *meta, struct lt_otlp *out)
+assemble(struct builder *b, const cJSON *meta, uint64_t from,
+    uint64_t until, struct lt_otlp *out)
 {
-	cJSON *spans = cJSON_CreateArray();
+	cJSON *spans = cJSON_CreateArray(), *logs = cJSON_CreateArray(), *l;
+	size_t n;
 	int i;
 
-	for (i = 0; i < b->nspans; i++)
+	for (i = 0; i < b->nspans; i++) {
+		if (!in_range(b->spans[i].phase_seq, from, until))
+			continue;
+		out->nlinks += cJSON_GetArraySize(b->spans[i].links);
 		cJSON_AddItemToArray(spans, span_json(b, &b->spans[i]));
+	}
 	out->traces = request(meta, "resourceSpans", "scopeSpans", "spans",
 	    spans);
-	out->nspans = b->nspans;
-	out->nlinks = b->nlinks;
-	out->nlogs = cJSON_GetArraySize(b->logs);
+	out->nspans = cJSON_GetArraySize(spans);
+	for (n = 0; n < b->nlog_phase; n++) {
+		l = cJSON_DetachItemFromArray(b->logs, 0);
+		if (in_range(b->log_phase[n], from, until))
+			cJSON_AddItemToArray(logs, l);
+		else
+			cJSON_Delete(l);
+	}
+	cJSON_Delete(b->logs);
+	out->nlogs = cJSON_GetArraySize(logs);
 	if (out->nlogs > 0)
 		out->logs = request(meta, "resourceLogs", "scopeLogs",
-		    "logRecords", b->logs);
+		    "logRecords", logs);
 	else
-		cJSON_Delete(b->logs);
+		cJSON_Delete(logs);
 	memcpy(out->trace_id, b->trace_id, sizeof(out->trace_id));
 }
 
 void
 lt_otlp_build(const cJSON *recs, struct lt_otlp *out)
+{
+	lt_otlp_build_range(recs, 0, 0, out);
+}
+
+void
+lt_otlp_build_range(const cJSON *recs, uint64_t from, uint64_t until,
+    struct lt_otlp *out)
 {
 	struct builder b;
 	const cJSON *rec, *meta = NULL;
@@ -982,7 +1024,7 @@ lt_otlp_build(const cJSON *recs, struct lt_otlp *out)
 	}
 	root_finish(&b, meta, app, old, new);
 	apply_findings(&b);
-	assemble(&b, meta, out);
+	assemble(&b, meta, from, until, out);
 	release_spans(&b);
 }
 

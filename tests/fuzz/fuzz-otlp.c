@@ -61,6 +61,18 @@ check_output(const struct lt_otlp *o)
 	lt_buf_release(&b);
 }
 
+/* A middle range holds no root and may hold nothing at all. */
+static void
+check_range(const struct lt_otlp *o)
+{
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_otlp_format(o, &b);
+	if (b.len == 0 || o->nspans < 0)
+		abort();
+	lt_buf_release(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -83,6 +95,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	lt_otlp_build(recs, &o);
 	check_output(&o);
+	lt_otlp_release(&o);
+	lt_otlp_build_range(recs, 3, 9, &o);	/* a replay's live export */
+	check_range(&o);
 	lt_otlp_release(&o);
 	cJSON_Delete(recs);
 	free(text);

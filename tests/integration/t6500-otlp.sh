@@ -87,8 +87,13 @@ lt -x o21 --timeout 20s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --yes -
 is "$?" 1 "replay with --otlp-endpoint: findings still exit 1"
 like "$(cat "$TEST_DIR/r.err")" 'latticectl: replay: exported [0-9]+ spans, [0-9]+ log records, [1-9][0-9]* links in trace [0-9a-f]{32} to http://127\.0\.0\.1:[0-9]+/v1/traces' \
     "... and says what it exported where"
-is "$(reqs live '[.[] | .path] | join(" ")')" "/v1/traces /v1/logs" "one traces and one logs request"
-is "$(reqs live '[.[] | select(.error)] | length')" 0 "both decode with the OTLP definitions"
+# each phase goes when the next begins, the last with the root at the end
+is "$(reqs live '[.[] | select(.path == "/v1/traces") | [.body.resourceSpans[0].scopeSpans[0].spans[] | select(.name | startswith("phase ") or startswith("replay ")) | .name] | join("+")] | join(" | ")')" \
+    "phase baseline | phase deploy-old | replay rust-hello-world v0.0.1 -> v0.0.2+phase deploy-new" \
+    "live: a traces request per phase as it ends, the root with the last"
+is "$(reqs live '[.[] | select(.error)] | length')" 0 "every request decodes with the OTLP definitions"
+like "$(reqs live '[.[] | .path] | join(" ")')" '^/v1/traces( /v1/logs)? /v1/traces( /v1/logs)? /v1/traces /v1/logs$' \
+    "... each phase's log records after its spans"
 like "$(jq -c 'select(.kind=="ctl.reply" and .traceparent)' "$F" | head -1)" \
     '"traceparent":"00-[0-9a-f]{32}-[0-9a-f]{16}-01"' "the recording keeps the hosts' traceparent"
 
@@ -175,7 +180,7 @@ while read -r verdict name; do
 done <"$TEST_DIR/verdicts"
 
 TRACE=$(reqs live '.[0].body.resourceSpans[0].scopeSpans[0].spans[0].traceId')
-SPANS=$(reqs live '[.[0].body.resourceSpans[0].scopeSpans[0].spans[].spanId] | sort | join(",")')
+SPANS=$(reqs live '[.[] | select(.path == "/v1/traces") | .body.resourceSpans[0].scopeSpans[0].spans[].spanId] | sort | join(",")')
 
 # --- re-export: same ids, so a backend sees the same trace ---
 start_receiver again
@@ -185,7 +190,7 @@ is "$(cat "$TEST_DIR/last.out")" "" "... nothing on stdout when exporting"
 is "$(reqs again '[.[] | .path] | join(" ")')" "/base/v1/traces /base/v1/logs" "... to the base URL's /v1/traces and /v1/logs"
 is "$(reqs again '.[0].body.resourceSpans[0].scopeSpans[0].spans[0].traceId')" "$TRACE" "... the same trace id"
 is "$(reqs again '[.[0].body.resourceSpans[0].scopeSpans[0].spans[].spanId] | sort | join(",")')" "$SPANS" \
-    "... the same span ids"
+    "... the same span ids as the phases exported live"
 is "$(reqs again '.[0].headers["api-key"] + " " + .[0].headers["x-tenant"] + " " + .[0].headers["content-type"]')" \
     "s=cret,value t1 application/json" "... with the headers, URL-decoded"
 unlike "$(cat "$TEST_DIR/last.err")" 'cret' "... which are never printed"

@@ -198,6 +198,31 @@ test_ids(const cJSON *recs, const struct lt_otlp *o)
 	lt_buf_release(&b);
 }
 
+/* A phase at a time, as replay exports live: together, the whole. */
+static void
+test_range(const cJSON *recs, const struct lt_otlp *all)
+{
+	struct lt_otlp old, rest;
+
+	lt_otlp_build_range(recs, 2, 5, &old);
+	lt_otlp_build_range(recs, 5, 0, &rest);
+	is_int(old.nspans, 2, "range [deploy-old, deploy-new): its phase span "
+	    "and its request");
+	ok(span_named(&old, "phase deploy-old") && !span_named(&old,
+	    "replay rust-hello-world v0.0.1 -> v0.0.2"), "... not the root");
+	ok(old.logs == NULL, "... no log record (it had none)");
+	is_int(old.nspans + rest.nspans, all->nspans, "the ranges together "
+	    "hold every span");
+	is_int(rest.nlogs, all->nlogs, "... and every log record");
+	is_str(lt_json_str(span_named(&rest, "ctl config.del"), "spanId"),
+	    lt_json_str(span_named(all, "ctl config.del"), "spanId"),
+	    "... under the same ids");
+	is_int(status(span_named(&rest, "ctl config.del")), 2,
+	    "... the last phase with its finding statuses");
+	lt_otlp_release(&old);
+	lt_otlp_release(&rest);
+}
+
 static void
 test_traceparent(void)
 {
@@ -303,6 +328,7 @@ main(void)
 	test_events_findings(&o);
 	test_links(&o);
 	test_ids(recs, &o);
+	test_range(recs, &o);
 	lt_otlp_release(&o);
 	cJSON_Delete(recs);
 	test_traceparent();

@@ -113,7 +113,7 @@ like "$(lt __complete commands config)" "^show	" "subcommands"
 # -o names a format the command writes; the others are usage errors,
 # caught before anything connects.
 exit_code 2 "report -o ndjson" lt report /dev/null -o ndjson
-like "$(cat "$TEST_DIR/last.err")" "-o ndjson is not an output of report \(it takes -o text; usage: report FILE \[--format markdown\|html\|ndjson\]" \
+like "$(cat "$TEST_DIR/last.err")" "-o ndjson is not an output of report \(it takes -o text; usage: report FILE \[--format markdown\|html\|ndjson\|otlp\]" \
     "names the format, what the command takes and its usage (--format)"
 exit_code 2 "kv snapshot -o json" lt -s nats://127.0.0.1:1 kv snapshot -o json
 like "$(cat "$TEST_DIR/last.err")" "-o json is not an output of kv snapshot" "kv snapshot writes its own format only"

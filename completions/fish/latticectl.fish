@@ -6,7 +6,7 @@
 function __latticectl_typed
 	set -l words (commandline -opc)
 	set -e words[1]
-	printf '%s\n' $words
+	set -q words[1]; and printf '%s\n' $words
 end
 
 function __latticectl_options

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "values.h"
+#include "latticectl/conn.h"
 #include "latticectl/ctl.h"
 #include "latticectl/event.h"
 #include "latticectl/json.h"
@@ -75,13 +76,20 @@ struct lt_values_cached {
 	struct lt_words w;
 };
 
-/* What is left of the deadline; 0 once it has passed. */
+/* What is left of the deadline, at least 1ms (0 would mean the
+ * connection's --timeout to the calls). */
 static int64_t
 left(int64_t deadline)
 {
 	int64_t ns = deadline - lt_mono_ns();
 
-	return ns > 0 ? ns : 0;
+	return ns > 1000000 ? ns : 1000000;
+}
+
+static bool
+passed(int64_t deadline)
+{
+	return lt_mono_ns() >= deadline;
 }
 
 static void
@@ -116,7 +124,7 @@ fetch_hosts(const struct lt_values *vs, enum names what, int64_t deadline,
 			continue;
 		}
 		ctl.timeout_ns = left(deadline);
-		if (ctl.timeout_ns == 0 || lt_ctl_inventory_get(&ctl,
+		if (passed(deadline) || lt_ctl_inventory_get(&ctl,
 		    hosts.v[i].id, &inv, &err) < 0)
 			continue;
 		for (j = 0; what == N_COMPONENTS && j < inv.ncomponents; j++)
@@ -222,7 +230,8 @@ names(struct lt_values *vs, enum names what, const char *bucket,
 		lt_words_release(&c->w);
 		c->at_ns = 0;
 	}
-	if (vs->conn == NULL || (!c && left(deadline) == 0)) {
+	if (vs->conn == NULL || !lt_conn_is_up(vs->conn) ||
+	    (!c && passed(deadline))) {
 		free(key);
 		return NULL;
 	}
@@ -235,7 +244,7 @@ names(struct lt_values *vs, enum names what, const char *bucket,
 		c->key = key;
 		key = NULL;
 	}
-	if (c->at_ns == 0) {
+	if (c->at_ns == 0 && !passed(deadline)) {
 		fetch(vs, what, bucket, deadline, &c->w);
 		c->at_ns = lt_mono_ns();
 	}

@@ -379,6 +379,18 @@ add_commands(const char *word, struct lt_words *out)
 			    (*c)->name, NULL }, 0);
 }
 
+/* The sources that are lists of live names. */
+static const struct {
+	enum lt_values_src src;
+	enum names what;
+} live[] = {
+	{ LT_VALUES_HOSTS, N_HOSTS },
+	{ LT_VALUES_APPS, N_APPS },
+	{ LT_VALUES_CONFIGS, N_CONFIGS },
+	{ LT_VALUES_BUCKETS, N_BUCKETS },
+	{ LT_VALUES_KEYS, N_KEYS },
+};
+
 void
 lt_values_add(struct lt_values *vs, enum lt_values_src src,
     const char *const *choices, const char *bucket, const char *word,
@@ -397,19 +409,14 @@ lt_values_add(struct lt_values *vs, enum lt_values_src src,
 		add_contexts(word, out);
 		break;
 	case LT_VALUES_HOSTS:
-		add_names(out, "", word, names(vs, N_HOSTS, NULL, deadline));
-		break;
 	case LT_VALUES_APPS:
-		add_names(out, "", word, names(vs, N_APPS, NULL, deadline));
-		break;
 	case LT_VALUES_CONFIGS:
-		add_names(out, "", word, names(vs, N_CONFIGS, NULL, deadline));
-		break;
 	case LT_VALUES_BUCKETS:
-		add_names(out, "", word, names(vs, N_BUCKETS, NULL, deadline));
-		break;
 	case LT_VALUES_KEYS:
-		add_names(out, "", word, names(vs, N_KEYS, bucket, deadline));
+		for (size_t i = 0; i < LT_ARRAY_SIZE(live); i++)
+			if (live[i].src == src)
+				add_names(out, "", word, names(vs, live[i].what,
+				    bucket, deadline));
 		break;
 	case LT_VALUES_TYPES:
 		add_types(word, out);
@@ -461,7 +468,8 @@ lt_values_of_args(const struct lt_cmd *c)
 bool
 lt_values_live(enum lt_values_src src)
 {
-	return src == LT_VALUES_HOSTS || src == LT_VALUES_APPS ||
-	    src == LT_VALUES_CONFIGS || src == LT_VALUES_BUCKETS ||
-	    src == LT_VALUES_KEYS || src == LT_VALUES_FOR;
+	for (size_t i = 0; i < LT_ARRAY_SIZE(live); i++)
+		if (live[i].src == src)
+			return true;
+	return src == LT_VALUES_FOR;
 }

@@ -2,7 +2,8 @@
 # t7000-shell: 'latticectl shell' under tmux against a real nats-server:
 # commands through lt_dispatch, ^C stops the command not the shell, history
 # file (0600, persists, no secrets), tab completion, connection options
-# refused, config show shows the session's settings, ^D exits.
+# refused, config show shows the session's settings, a nested shell is
+# refused, ^R searches the history, 'clear', ^D exits.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
@@ -96,6 +97,15 @@ ok $? "completes a bucket name"
 tm send-keys -t "$SESS" C-c "kv get --bucket KVCOMPLETE_x hello-c" Tab
 wait_for "key completed" 10 pane_has "^latticectl> kv get --bucket KVCOMPLETE_x hello-custom_config$"
 ok $? "completes a key of the bucket given"
+tm send-keys -t "$SESS" C-c "watch --for host/${host%?}" Tab
+wait_for "--for host/ completed" 10 pane_has "^latticectl> watch --for host/$host$"
+ok $? "completes --for host/ID"
+tm send-keys -t "$SESS" C-c "watch --for ho" Tab
+wait_for "--for kind completed" 10 pane_has "^latticectl> watch --for host/$"
+ok $? "completes a --for kind, with no space after it"
+tm send-keys -t "$SESS" C-c "watch --type config_set,component_scale_f" Tab
+wait_for "--type completed" 10 pane_has "^latticectl> watch --type config_set,component_scale_failed$"
+ok $? "completes the last event type of a list"
 tm send-keys -t "$SESS" C-c
 
 # Connection options are refused in one line that names the option but
@@ -140,6 +150,34 @@ wait_for "prompt after hosts" 10 prompts_at_least $((n + 1))
 tm send-keys -t "$SESS" "version" Enter
 wait_for "version after hosts" 10 eval '[ "$(pane | grep -c "^latticectl [0-9]")" -ge 3 ]'
 ok $? "^C during hosts leaves the shell running"
+
+# 'shell' does not nest: one line, and the shell goes on.
+nest() { [ "$(pane | grep -c "already in the shell")" -ge "$1" ]; }
+tm send-keys -t "$SESS" "shell" Enter
+wait_for "nested shell refused" 10 nest 1
+tm send-keys -t "$SESS" "-q shell --no-history" Enter
+wait_for "nested shell with options refused" 10 nest 2
+is "$(pane | grep "already in the shell" | sort -u)" \
+    "latticectl: shell: already in the shell: 'shell' does not nest (exit leaves this one)" \
+    "a nested shell is refused in one clear line"
+
+# ^R searches the history back as it is typed; Enter runs what it found.
+versions() { pane | grep -c "^latticectl [0-9]"; }
+n=$(versions)
+tm send-keys -t "$SESS" C-r "vers"
+tm send-keys -t "$SESS" Enter
+wait_for "the line ^R found ran" 10 eval '[ "$(versions)" -gt '"$n"' ]'
+ok $? "^R finds 'version' in the history and Enter runs it"
+
+# 'clear' clears the screen: what is on it now is gone, the prompt stays.
+screen() { tm capture-pane -p -t "$SESS"; }
+like "$(screen)" "^latticectl [0-9]" "the screen shows earlier output"
+tm send-keys -t "$SESS" "clear" Enter
+wait_for "screen cleared" 10 eval '! screen | grep -q "^latticectl [0-9]"'
+ok $? "'clear' clears the screen"
+like "$(screen | head -1)" "^latticectl> ?$" "the prompt is at the top"
+tm send-keys -t "$SESS" "version" Enter
+wait_for "version after clear" 10 eval 'screen | grep -q "^latticectl [0-9]"'
 
 # ^D exits with status 0; the history file is 0600 and has the lines.
 tm send-keys -t "$SESS" C-d

@@ -371,7 +371,7 @@ complete_args(struct lt_ctx *ctx, int argc, char **argv)
 
 	parse_line(&l, argc - 1, argv, glob);
 	src = lt_complete_word(&vs, argc - 1, argv, argv[argc - 1], &out);
-	if (lt_values_live(src) && (vs.conn = words_connect(&l, &cfg))) {
+	if (lt_values_live(src, argv[argc - 1]) && (vs.conn = words_connect(&l, &cfg))) {
 		vs.lattice = lt_config_get(&cfg, LT_S_LATTICE);
 		vs.ctl_prefix = lt_config_get(&cfg, LT_S_CTL_PREFIX);
 		vs.timeout_ns = LT_VALUES_TIMEOUT_NS;

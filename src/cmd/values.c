@@ -466,10 +466,12 @@ lt_values_of_args(const struct lt_cmd *c)
 }
 
 bool
-lt_values_live(enum lt_values_src src)
+lt_values_live(enum lt_values_src src, const char *word)
 {
+	if (src == LT_VALUES_FOR)	/* ids once the kind is typed */
+		return strchr(word, '/') != NULL;
 	for (size_t i = 0; i < LT_ARRAY_SIZE(live); i++)
 		if (live[i].src == src)
 			return true;
-	return src == LT_VALUES_FOR;
+	return false;
 }

@@ -66,7 +66,8 @@ void lt_values_add(struct lt_values *vs, enum lt_values_src src,
 enum lt_values_src lt_values_of_opt(const struct lt_opt *o);
 enum lt_values_src lt_values_of_args(const struct lt_cmd *c);
 
-/* Whether src asks the lattice (a connection is worth opening). */
-bool lt_values_live(enum lt_values_src src);
+/* Whether src asks the lattice for word (a connection is worth
+ * opening). */
+bool lt_values_live(enum lt_values_src src, const char *word);
 
 #endif

@@ -72,7 +72,7 @@ find_any_opt(const struct lt_cmd *const *table, const char *name)
 /* What the words typed so far name: a command, a subcommand, how many
  * positional words there were, the option whose value comes next (the
  * last word), the lattice and bucket given, and the global options with
- * their values (when glob is not NULL: room for every word). */
+ * their values (when glob is not NULL: room for two per word). */
 struct line {
 	const struct lt_cmd *cmd, *sub;
 	int npos;
@@ -365,7 +365,7 @@ complete_args(struct lt_ctx *ctx, int argc, char **argv)
 	struct lt_words out = LT_WORDS_INIT;
 	struct lt_values vs = { 0 };
 	const struct lt_cmd *c;
-	char **glob = lt_xcalloc((size_t)argc + 1, sizeof(char *));
+	char **glob = lt_xcalloc(2 * (size_t)argc + 1, sizeof(char *));
 	enum lt_values_src src;
 	struct line l;
 

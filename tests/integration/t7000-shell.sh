@@ -65,47 +65,37 @@ wait_for "version again" 10 eval '[ "$(pane | grep -c "^latticectl [0-9]")" -ge 
 unlike "$(pane)" "bogus'" "^C at the prompt discards the line"
 
 # Tab completion: command, option, enum value, subcommand.
-tm send-keys -t "$SESS" "vers" Tab
-wait_for "command completed" 5 pane_has "^latticectl> version$"
-ok $? "completes a command name"
-tm send-keys -t "$SESS" C-c "watch --cou" Tab
-wait_for "option completed" 5 pane_has "^latticectl> watch --count$"
-ok $? "completes an option"
-tm send-keys -t "$SESS" C-c "watch -o nd" Tab
-wait_for "value completed" 5 pane_has "^latticectl> watch -o ndjson$"
-ok $? "completes an enum value"
-tm send-keys -t "$SESS" C-c "config s" Tab
-wait_for "subcommand completed" 5 pane_has "^latticectl> config show$"
-ok $? "completes a subcommand"
+# tab TYPED LINE DESC: Tab after TYPED on a cleared line leaves LINE (a
+# regex; tmux drops the blank after a completed word) at the prompt.
+tab() {
+	tm send-keys -t "$SESS" C-c "$1" Tab
+	wait_for "$3" 10 pane_has "^latticectl> $2$"
+	ok $? "$3"
+}
+tab "vers" "version" "completes a command name"
+tab "watch --cou" "watch --count" "completes an option"
+tab "watch -o nd" "watch -o ndjson" "completes an enum value"
+tab "config s" "config show" "completes a subcommand"
 tm send-keys -t "$SESS" C-c
 
 # A live value: host ids from a ping on the shell's connection.
 start_sim
 host=$(host_ids default | head -1)
 like "$host" "^N" "the simulator's hosts answer ping"
-tm send-keys -t "$SESS" "inventory ${host%?}" Tab
-wait_for "host id completed" 10 pane_has "^latticectl> inventory $host$"
-ok $? "completes a live host id"
-tm send-keys -t "$SESS" C-c
+tab "inventory ${host%?}" "inventory $host" "completes a live host id"
 
 # Live kv values: bucket names and a bucket's keys.
 "$LT_HELPER" kv-create KVCOMPLETE_x >/dev/null
 "$LT_HELPER" kv-put KVCOMPLETE_x hello-custom_config '{}' >/dev/null
-tm send-keys -t "$SESS" "kv ls KVCOMP" Tab
-wait_for "bucket completed" 10 pane_has "^latticectl> kv ls KVCOMPLETE_x$"
-ok $? "completes a bucket name"
-tm send-keys -t "$SESS" C-c "kv get --bucket KVCOMPLETE_x hello-c" Tab
-wait_for "key completed" 10 pane_has "^latticectl> kv get --bucket KVCOMPLETE_x hello-custom_config$"
-ok $? "completes a key of the bucket given"
-tm send-keys -t "$SESS" C-c "watch --for host/${host%?}" Tab
-wait_for "--for host/ completed" 10 pane_has "^latticectl> watch --for host/$host$"
-ok $? "completes --for host/ID"
-tm send-keys -t "$SESS" C-c "watch --for ho" Tab
-wait_for "--for kind completed" 10 pane_has "^latticectl> watch --for host/$"
+tab "kv ls KVCOMP" "kv ls KVCOMPLETE_x" "completes a bucket name"
+tab "kv get --bucket KVCOMPLETE_x hello-c" \
+    "kv get --bucket KVCOMPLETE_x hello-custom_config" "completes a key of the bucket given"
+tab "watch --for host/${host%?}" "watch --for host/$host" "completes --for host/ID"
+tm send-keys -t "$SESS" C-c "watch --for ho" Tab "Z"
+wait_for "--for kind completed" 10 pane_has "^latticectl> watch --for host/Z$"
 ok $? "completes a --for kind, with no space after it"
-tm send-keys -t "$SESS" C-c "watch --type config_set,component_scale_f" Tab
-wait_for "--type completed" 10 pane_has "^latticectl> watch --type config_set,component_scale_failed$"
-ok $? "completes the last event type of a list"
+tab "watch --type config_set,component_scale_f" \
+    "watch --type config_set,component_scale_failed" "completes the last event type of a list"
 tm send-keys -t "$SESS" C-c
 
 # Connection options are refused in one line that names the option but

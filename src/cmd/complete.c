@@ -19,9 +19,9 @@
  * skipped, wherever they are ('-x prod kv get'), so the scripts need not
  * know which options take a value. 'args' reads the connection settings
  * among the words (-s, --context, -x, ...) as the command would, and asks
- * the lattice within LT_VALUES_TIMEOUT_NS for the connect and as long for
- * the names; a watchdog ends it silently (exit 0, nothing) at
- * WATCHDOG_NS whatever blocks, so a Tab never hangs. */
+ * the lattice within lt_values_timeout() (1s) for the connect and as long
+ * for the names; a watchdog ends it silently (exit 0, nothing) after twice
+ * that and WATCHDOG_SLACK_NS whatever blocks, so a Tab never hangs. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,8 +34,8 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
-/* The hard bound of 'args': the connect, then the names. */
-#define WATCHDOG_NS (2 * LT_VALUES_TIMEOUT_NS + 500 * 1000000LL)
+/* The hard bound of 'args' beyond the connect and the names. */
+#define WATCHDOG_SLACK_NS (500 * 1000000LL)
 
 static void
 list_cmds(FILE *fp, const struct lt_cmd *const *table)
@@ -321,8 +321,8 @@ lt_complete_word(struct lt_values *vs, int argc, char **argv, const char *cur,
 static void *
 watchdog(void *arg)
 {
-	struct timespec ts = { WATCHDOG_NS / 1000000000LL,
-	    WATCHDOG_NS % 1000000000LL };
+	int64_t ns = 2 * lt_values_timeout() + WATCHDOG_SLACK_NS;
+	struct timespec ts = { ns / 1000000000LL, ns % 1000000000LL };
 
 	(void)arg;
 	while (nanosleep(&ts, &ts) != 0)
@@ -348,8 +348,8 @@ words_connect(const struct line *l, struct lt_config *cfg)
 		return NULL;
 	}
 	lt_args_release(&args);
-	if (cfg->timeout_ns > LT_VALUES_TIMEOUT_NS)
-		cfg->timeout_ns = LT_VALUES_TIMEOUT_NS;
+	if (cfg->timeout_ns > lt_values_timeout())
+		cfg->timeout_ns = lt_values_timeout();
 	if (pthread_create(&t, NULL, watchdog, NULL) == 0)
 		pthread_detach(t);
 	if (lt_conn_open(&conn, cfg, "__complete", &err) < 0)
@@ -374,7 +374,7 @@ complete_args(struct lt_ctx *ctx, int argc, char **argv)
 	if (lt_values_live(src, argv[argc - 1]) && (vs.conn = words_connect(&l, &cfg))) {
 		vs.lattice = lt_config_get(&cfg, LT_S_LATTICE);
 		vs.ctl_prefix = lt_config_get(&cfg, LT_S_CTL_PREFIX);
-		vs.timeout_ns = LT_VALUES_TIMEOUT_NS;
+		vs.timeout_ns = lt_values_timeout();
 		lt_words_release(&out);
 		src = lt_complete_word(&vs, argc - 1, argv, argv[argc - 1],
 		    &out);

@@ -58,7 +58,7 @@ history_save(History *h, const char *path)
 /* Completion ------------------------------------------------------------ */
 
 /* Live names (host ids, buckets, keys, apps...) are asked on the shell's
- * connection, within LT_VALUES_TIMEOUT_NS, and kept this long. */
+ * connection, within lt_values_timeout(), and kept this long. */
 #define NAMES_TTL_NS (10 * 1000000000LL)
 
 /* What completion needs from the running shell (EL_CLIENTDATA). */
@@ -334,7 +334,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	sh.vs.conn = ctx->conn;
 	sh.vs.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
 	sh.vs.ctl_prefix = lt_config_get(ctx->cfg, LT_S_CTL_PREFIX);
-	sh.vs.timeout_ns = LT_VALUES_TIMEOUT_NS;
+	sh.vs.timeout_ns = lt_values_timeout();
 	sh.vs.ttl_ns = NAMES_TTL_NS;
 	el = shell_editline(h, &sh);
 	while (!quit && (line = el_gets(el, &n)) != NULL && n > 0)

@@ -17,9 +17,18 @@
 #include "latticectl/wadm.h"
 #include "banned.h"
 
-/* The quiet gap that ends a ping gather here: a completion cannot wait
- * hosts' LT_CTL_QUIET_NS. */
-#define VALUES_QUIET_NS (150 * 1000000LL)
+int64_t
+lt_values_timeout(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	const char *v = getenv("LATTICECTL_COMPLETE_TIMEOUT");
+	int64_t ns = 0;
+
+	if (v && *v && lt_parse_duration(v, &ns, &err) == 0 && ns > 0 &&
+	    ns <= 30 * 1000000000LL)
+		return ns;
+	return LT_VALUES_TIMEOUT_NS;
+}
 
 void
 lt_words_add(struct lt_words *w, const char *s)
@@ -98,7 +107,7 @@ ctl_for(const struct lt_values *vs, struct lt_ctl *ctl, int64_t deadline)
 	lt_ctl_init(ctl, vs->conn, vs->ctl_prefix, vs->lattice);
 	ctl->timeout_ns = left(deadline);
 	ctl->gather_ns = ctl->timeout_ns;
-	ctl->quiet_ns = VALUES_QUIET_NS;
+	ctl->quiet_ns = LT_CTL_QUIET_NS;
 }
 
 /* Host ids and friendly names; or, with kind, the ids of the components

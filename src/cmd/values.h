@@ -18,8 +18,10 @@
 #include "cmd.h"
 
 /* How long completion waits for the lattice: the connect (__complete) and
- * then every live source of one word together. */
+ * then every live source of one word together. LATTICECTL_COMPLETE_TIMEOUT
+ * (a duration up to 30s) replaces it; lt_values_timeout says which. */
 #define LT_VALUES_TIMEOUT_NS (1000 * 1000000LL)
+int64_t lt_values_timeout(void);
 
 /* A list of owned strings. */
 struct lt_words {

@@ -8,6 +8,7 @@
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
 command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
+export LATTICECTL_COMPLETE_TIMEOUT=5s	# live names on a loaded machine
 start_nats
 
 SOCK=$TEST_DIR/tmux.sock

@@ -35,6 +35,8 @@ is "$(bcomp latticectl "${S[@]}" watch --for '' | tr '\n' ' ')" \
     "app/ component/ config/ host/ provider/ " "bash: --for kinds"
 is "$(bcomp latticectl "${S[@]}" watch --for = "host/${name:0:3}")" "host/$name" \
     "bash: --for=VALUE as bash splits it without bash-completion"
+is "$(bcomp latticectl "${S[@]}" watch "--for=host/${name:0:3}")" "--for=host/$name" \
+    "bash: --for=VALUE as one word"
 is "$(bcomp latticectl "${S[@]}" -x other inventory '')" "" \
     "bash: -x typed on the line names the lattice asked"
 

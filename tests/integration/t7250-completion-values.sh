@@ -185,6 +185,10 @@ is "$(bcomp latticectl watch --type 'config_set,!host_h')" 'config_set,!host_hea
 is "$(bcomp latticectl watch --until linkdef_set_)" "linkdef_set_failed" "bash: --until offers types"
 touch rec.ndjson
 is "$(bcomp latticectl show r)" "rec.ndjson" "bash: show takes file names"
+if command -v fish >/dev/null; then
+	is "$(fcomp 'latticectl show r')" "rec.ndjson" "fish: show takes file names"
+	is "$(fcomp 'latticectl hosts r')" "" "fish: hosts takes none"
+fi
 is "$(bcomp latticectl help vers)" "version" "bash: help takes command names"
 is "$(bcomp latticectl hosts '')" "" "bash: no file names for a command without arguments"
 is "$(bcomp latticectl "${S[@]}" watch --count '')" "" "bash: nor for an option's free value"

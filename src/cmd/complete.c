@@ -76,6 +76,7 @@ find_any_opt(const struct lt_cmd *const *table, const char *name)
 struct line {
 	const struct lt_cmd *cmd, *sub;
 	int npos;
+	const char *arg1;		/* the word after the command */
 	const struct lt_opt *pending;
 	const char *lattice, *bucket;
 	char **glob;
@@ -153,6 +154,8 @@ parse_line(struct line *l, int argc, char **argv, char **glob)
 			l->cmd = lt_cmd_find(lt_commands, w);
 		else if (l->npos == 1 && l->cmd)
 			l->sub = lt_cmd_find(l->cmd->subcmds, w);
+		if (l->npos == 1)
+			l->arg1 = w;
 		l->npos++;
 	}
 }
@@ -308,6 +311,10 @@ lt_complete_word(struct lt_values *vs, int argc, char **argv, const char *cur,
 		src = LT_VALUES_COMMANDS;
 	} else if (c == NULL || (c->max_args >= 0 && used >= c->max_args)) {
 		src = LT_VALUES_NONE;	/* nothing more to type */
+	} else if (lt_values_of_args(c) == LT_VALUES_COMMANDS && used == 1) {
+		c = lt_cmd_find(lt_commands, l.arg1);	/* help kv <Tab> */
+		add_names(c ? c->subcmds : NULL, cur, out);
+		src = LT_VALUES_COMMANDS;
 	} else {
 		src = lt_values_of_args(c);
 		lt_values_add(vs, src, NULL, l.bucket, cur, out);

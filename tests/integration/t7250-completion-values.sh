@@ -190,6 +190,7 @@ if command -v fish >/dev/null; then
 	is "$(fcomp 'latticectl hosts r')" "" "fish: hosts takes none"
 fi
 is "$(bcomp latticectl help vers)" "version" "bash: help takes command names"
+is "$(bcomp latticectl help kv sn)" "snapshot" "bash: and then a group's subcommands"
 is "$(bcomp latticectl hosts '')" "" "bash: no file names for a command without arguments"
 is "$(bcomp latticectl "${S[@]}" watch --count '')" "" "bash: nor for an option's free value"
 rm rec.ndjson

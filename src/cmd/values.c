@@ -221,7 +221,7 @@ fetch(const struct lt_values *vs, enum names what, const char *bucket,
 }
 
 /* The names, from the cache while they are fresh, else asked now (when
- * the deadline allows); NULL without a connection. */
+ * the deadline allows); NULL without a connection that is up. */
 static const struct lt_words *
 names(struct lt_values *vs, enum names what, const char *bucket,
     int64_t deadline)
@@ -254,8 +254,10 @@ names(struct lt_values *vs, enum names what, const char *bucket,
 		key = NULL;
 	}
 	if (c->at_ns == 0 && !passed(deadline)) {
+		lt_words_release(&c->w);
 		fetch(vs, what, bucket, deadline, &c->w);
-		c->at_ns = lt_mono_ns();
+		if (c->w.n)	/* nothing (or no answer) is asked again */
+			c->at_ns = lt_mono_ns();
 	}
 	free(key);
 	return &c->w;

@@ -32,7 +32,11 @@ changes(FILE *fp, const char *from, const struct lt_manifest *a,
 {
 	struct lt_buf out = LT_BUF_INIT;
 
-	fprintf(fp, "changes from %s to %s:\n", from, to);
+	struct lt_buf t = LT_BUF_INIT;
+
+	fprintf(fp, "changes from %s %s to %s %s:\n", from, lt_text(&t,
+	    ver(a)), to, ver(b));
+	lt_buf_release(&t);
 	if (lt_manifest_diff(a, b, "  ", &out) == 0)
 		fprintf(fp, "  none in images, configs, secrets, links or "
 		    "scalers\n");
@@ -47,22 +51,27 @@ now(struct replay *r, FILE *fp)
 {
 	struct lt_buf t = LT_BUF_INIT;
 	const cJSON *v;
+	int i = 0, n;
 
 	if (!r->stored) {
 		fprintf(fp, "  now: not asked (--dry-run connects to nothing)\n");
 		return;
 	}
 	if (r->deployed)
-		fprintf(fp, "  now: %s %s is deployed (status %s); wadm stores",
+		fprintf(fp, "  now: %s %s is deployed (status %s);\n       wadm stores",
 		    r->new->name, lt_text(&t, r->deployed), r->status_now ?
 		    lt_text(&t, r->status_now) : "unknown");
 	else
 		fprintf(fp, "  now: %s is not deployed; wadm stores",
 		    r->new->name);
-	cJSON_ArrayForEach(v, r->stored)
-		fprintf(fp, "%s %s", v == r->stored->child ? "" : ",",
-		    lt_text(&t, v->valuestring));
-	fprintf(fp, "%s\n", r->stored->child ? "" : " no version");
+	n = cJSON_GetArraySize(r->stored);
+	fprintf(fp, "%s", n == 0 ? " no version\n" : "");
+	cJSON_ArrayForEach(v, r->stored)	/* the last 3 */
+		if (i++ >= n - 3)
+			fprintf(fp, "%s %s", i > n - 2 && i > 1 ? "," : "",
+			    lt_text(&t, v->valuestring));
+	if (n > 0)
+		fprintf(fp, "%s\n", n > 3 ? " (the last 3 of them)" : "");
 	lt_buf_release(&t);
 }
 
@@ -77,15 +86,14 @@ replay_plan(struct replay *r, FILE *fp)
 	now(r, fp);
 	fprintf(fp, "  1. record events, ctl, wadm, CONFIGDATA_%s; baseline "
 	    "checkpoint\n", r->lattice);
-	fprintf(fp, "  2. put and deploy OLD as %s %s; wait up to %s for "
-	    "deployed/failed;\n     settle %s; checkpoint\n", r->old->name,
-	    ver(r->old), wait, settle);
+	fprintf(fp, "  2. put and deploy OLD as %s %s;\n     wait up to %s "
+	    "for deployed/failed (--wait), settle %s, checkpoint\n",
+	    r->old->name, ver(r->old), wait, settle);
 	fprintf(fp, "  3. put and deploy NEW as %s %s; the same\n",
 	    r->new->name, ver(r->new));
 	fprintf(fp, "  4. findings against NEW\n");
 	if (r->current)
-		changes(fp, r->deployed ? r->deployed : "deployed", r->current,
-		    "OLD", r->old);
+		changes(fp, "the deployed", r->current, "OLD", r->old);
 	changes(fp, "OLD", r->old, "NEW", r->new);
 }
 

@@ -440,7 +440,8 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
 	    LT_REDACT_SECRETS;
 	rc = load(&r, argv, err);
-	if (rc == 0 && lt_args_has(ctx->args, "dry-run"))
+	if (rc == 0 && lt_args_has(ctx->args, "dry-run") &&
+	    (rc = replay_versions(&r, err)) == 0)	/* offline: the suffix */
 		replay_plan(&r, ctx->out);
 	else if (rc == 0 && (rc = can_confirm(&r, err)) == 0)
 		rc = live(&r, &nerr, err);

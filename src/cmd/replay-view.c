@@ -49,18 +49,20 @@ changes(FILE *fp, const char *from, const struct lt_manifest *a,
 static void
 now(struct replay *r, FILE *fp)
 {
-	struct lt_buf t = LT_BUF_INIT;
+	struct lt_buf t = LT_BUF_INIT, st = LT_BUF_INIT;
 	const cJSON *v;
 	int i = 0, n;
 
 	if (!r->stored) {
-		fprintf(fp, "  now: not asked (--dry-run connects to nothing)\n");
+		fprintf(fp, "  now: %s\n", lt_args_has(r->ctx->args, "dry-run") ?
+		    "not asked (--dry-run connects to nothing)" :
+		    "unknown (wadm did not answer model.versions)");
 		return;
 	}
 	if (r->deployed)
 		fprintf(fp, "  now: %s %s is deployed (status %s);\n       wadm stores",
 		    r->new->name, lt_text(&t, r->deployed), r->status_now ?
-		    lt_text(&t, r->status_now) : "unknown");
+		    lt_text(&st, r->status_now) : "unknown");
 	else
 		fprintf(fp, "  now: %s is not deployed; wadm stores",
 		    r->new->name);
@@ -72,6 +74,7 @@ now(struct replay *r, FILE *fp)
 			    lt_text(&t, v->valuestring));
 	if (n > 0)
 		fprintf(fp, "%s\n", n > 3 ? " (the last 3 of them)" : "");
+	lt_buf_release(&st);
 	lt_buf_release(&t);
 }
 
@@ -217,16 +220,13 @@ field(struct lt_buf *b, const char *key, const cJSON *v)
 	if (!v || cJSON_IsNull(v) || cJSON_IsObject(v) || cJSON_IsArray(v))
 		return;
 	lt_json_scalar_text(v, &t);
-	s = lt_text(&t, lt_buf_str(&t));
+	s = lt_buf_str(&t);
 	n = strlen(s);
 	for (i = 0; i < LT_ARRAY_SIZE(labels); i++)
 		if (!strcmp(key, labels[i][0]))
 			key = labels[i][1];
-	lt_buf_addf(b, " %s=", key);
-	if (!strcmp(key, "host") && n == 56)	/* a host id: its first 8 */
-		lt_buf_addf(b, "%.8s", s);
-	else
-		lt_buf_adds(b, s);
+	/* a host id: its first 8 */
+	lt_buf_add_field(b, key, s, !strcmp(key, "host") && n == 56 ? 8 : n);
 	lt_buf_release(&t);
 }
 
@@ -506,13 +506,9 @@ finding(FILE *fp, const cJSON *rec, const char *path,
 		lt_buf_adds(&ev, ev.len ? "," : "");
 		lt_json_scalar_text(n, &ev);
 	}
-	if (ev.len) {
-		lt_buf_reset(&head);
-		lt_buf_addf(&head, "records %s: latticectl show ", ev.buf);
-		lt_buf_add_texts(&head, path);
-		lt_buf_addf(&head, " --record %s", ev.buf);
-		wrap(fp, "  evidence: ", head.buf, "    ");
-	}
+	if (ev.len)	/* a command to copy: not wrapped */
+		fprintf(fp, "  evidence: latticectl show %s --record %s\n",
+		    lt_text(&t, path), ev.buf);
 	if ((s = lt_json_str(rec, "next")))
 		wrap(fp, "  next: ", lt_text(&t, s), "    ");
 	lt_buf_release(&t);

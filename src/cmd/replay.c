@@ -158,7 +158,12 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 		rc = wadm(r, LT_WADM_STATUS, m->name, "", 0, &st, err);
 		wait_ns(r, 0);
 		if (rc < 0 && (r->gt.gaps != gaps || r->gt.disconnected_at)) {
-			rc = 0;	/* lost with the connection: ask again */
+			/* lost with the connection: ask again, while a
+			 * server may still take it back (--timeout) */
+			if (r->gt.disconnected_at && lt_now_ns() -
+			    r->gt.disconnected_at > r->ctx->cfg->timeout_ns)
+				break;
+			rc = 0;
 			continue;
 		}
 		if (rc < 0)

@@ -309,7 +309,6 @@ wadm_reply(struct lt_buf *b, const cJSON *rec)
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
 	const char *res = lt_json_str(p, "result");
 	const char *msg = lt_json_str(p, "message");
-
 	const char *req = lt_json_str(rec, "request_subject");
 	const char *op = req ? strstr(req, ".model.") : NULL;
 

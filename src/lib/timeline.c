@@ -259,9 +259,9 @@ void
 lt_timeline_other(const cJSON *rec, const char *kind,
     const struct lt_colors *col, struct lt_buf *out)
 {
-	static const char *const keys[] = { "phase", "app", "name", "severity", "id",
-	    "title", "subject", "from", "bucket", "key", "op", "revision", "host",
-	    "status", "latency_ms", "pair", "url", "http_status", "body",
+	static const char *const keys[] = { "phase", "app", "name", "severity",
+	    "id", "title", "subject", "from", "bucket", "key", "op", "revision",
+	    "host", "status", "latency_ms", "pair", "url", "http_status", "body",
 	    "reason", "duration_ms", "dropped", "detail", "error", "lattice",
 	    "version", "evidence", "events", NULL };
 	char t[32];

@@ -365,8 +365,10 @@ start(struct replay *r, struct lt_error *err)
 	}
 	if (rc == 0 && *r->suffix && !ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: replay: deploying as %s %s and %s "
-		    "(--version-suffix %s)\n", r->new->name, r->old->version,
-		    r->new->version, lt_args_get(ctx->args, "version-suffix"));
+		    "(--version-suffix %s)\n", r->new->name, r->old->version ?
+		    r->old->version : "(no version)", r->new->version ?
+		    r->new->version : "(no version)", lt_args_get(ctx->args,
+		    "version-suffix"));
 	if (rc == 0)
 		rc = confirm(r, err);
 	if (rc == 0)

@@ -19,16 +19,18 @@
 #include "latticectl/wadm.h"
 #include "banned.h"
 
+static const char *const suffix_choices[] = { "auto", NULL };
+
 static const struct lt_opt replay_opts[] = {
 	{ "probe", 0, LT_OPT_ARG, "URL", "HTTP GET after each phase", NULL },
 	{ "wait", 0, LT_OPT_ARG, "DUR",
-	    "wait up to DUR for each deploy to be deployed or failed (120s)",
+	    "wait up to DUR for each deploy to be deployed or failed (2m)",
 	    NULL },
 	{ "settle", 0, LT_OPT_ARG, "DUR",
 	    "keep recording after each deploy settles (3s)", NULL },
 	{ "version-suffix", 0, LT_OPT_ARG, "SUFFIX",
 	    "deploy OLD and NEW as VERSION-SUFFIX; auto: -r2, -r3... when "
-	    "wadm stores the versions already", NULL },
+	    "wadm stores the versions already", suffix_choices },
 	{ "record", 0, LT_OPT_ARG, "FILE",
 	    "recording (replay-<app>-<time>.ltrec)", NULL },
 	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },

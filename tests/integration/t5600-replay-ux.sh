@@ -183,4 +183,10 @@ is "$(wider "$TEST_DIR/plan.out")" "" "the plan fits 80 columns"
 lt replay "$V1" "$V1" --dry-run >"$TEST_DIR/same.out"
 like "$(cat "$TEST_DIR/same.out")" 'none in images, configs, secrets, links or scalers' "no difference: said"
 
+# --- completion of the new options (the scripts ask __complete) ---
+is "$(lt __complete options -- replay | cut -f1 | grep -E '^--(wait|version-suffix)=' | tr '\n' ' ')" \
+    "--wait= --version-suffix= " "completion: replay's --wait and --version-suffix"
+is "$(lt __complete values -- replay --version-suffix)" auto "completion: --version-suffix auto"
+is "$(lt __complete options -- show | cut -f1 | grep -c '^--record=')" 1 "completion: show --record"
+
 done_testing

@@ -2,8 +2,9 @@
 # t6500-otlp: OpenTelemetry export. A replay against latticesim (hosts
 # sending W3C traceparent headers) exported live with --otlp-endpoint to
 # a receiver on loopback that decodes every request with the OpenTelemetry
-# project's own OTLP definitions (npm @opentelemetry/otlp-transformer);
-# the trace's structure against the recording; re-export by 'report';
+# project's own OTLP definitions (npm @opentelemetry/otlp-transformer), a
+# phase at a time; the trace's structure against the recording; re-export
+# by 'report'; a phase's export refused mid-replay (all of it at the end);
 # watch --record; the exporter environment; the failure cases (refused
 # connection, 503 then 200, 429/502/504, Retry-After past --timeout, 400
 # not retried, a receiver that never answers); traceparent in show, sub
@@ -234,6 +235,24 @@ exit_code 3 "watch: an unreachable endpoint" lt -x o21 watch --count 1 --record 
     --otlp-endpoint "http://127.0.0.1:$P"
 like "$(cat "$TEST_DIR/last.err")" "the recording is kept: .*w2.ltrec" "... the recording is kept"
 is "$(jq -r .kind "$TEST_DIR/w2.ltrec" | tail -1)" end "... complete"
+kill "$SIM_PID"
+
+# --- a phase's export refused mid-replay: all of it at the end ---
+start_sim --lattice o22 --wadm-mode 0.21 --heartbeat 1s --wadm-backoff 1s --traceparent
+start_receiver flaky 400
+F2=$TEST_DIR/r2.ltrec
+lt -x o22 --timeout 20s replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --yes --settle 1s \
+    --record "$F2" --otlp-endpoint "$RECV" >"$TEST_DIR/r2.out" 2>"$TEST_DIR/r2.err"
+is "$?" 1 "a refused phase export: the replay goes on (findings: exit 1)"
+like "$(cat "$TEST_DIR/r2.err")" "latticectl: replay: warning: otlp export: .* refused the export: HTTP 400[^;]*; trying again when the replay ends" \
+    "... with one warning"
+is "$(reqs flaky '[.[] | .path] | join(" ")')" "/v1/traces /v1/traces /v1/logs" \
+    "... no other phase export, then everything at the end"
+start_receiver flaky2
+lt report "$F2" --format otlp --otlp-endpoint "$RECV" 2>/dev/null
+is "$(reqs flaky '[.[1].body.resourceSpans[0].scopeSpans[0].spans[].spanId] | sort | join(",")')" \
+    "$(reqs flaky2 '[.[0].body.resourceSpans[0].scopeSpans[0].spans[].spanId] | sort | join(",")')" \
+    "... the same spans as report exports"
 kill "$SIM_PID"
 
 # --- retries ---

@@ -129,7 +129,8 @@ cmd_otlp_after(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
 		fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path, lerr.msg);
 		return rc;
 	}
-	fprintf(stderr, "latticectl: %s: the recording is kept: %s\n",
-	    ctx->cmd_path, path);
-	return -1;
+	/* one line: what failed, and that nothing recorded is lost */
+	snprintf(lerr.msg, sizeof(lerr.msg), "%s", err->msg);
+	return lt_error_set(err, err->code, "%s (the recording is kept: %s)",
+	    lerr.msg, path);
 }

@@ -233,7 +233,10 @@ is "$(reqs watch '.[0].body.resourceSpans[0].scopeSpans[0].spans[0].links | leng
 P=$(dead_port)
 exit_code 3 "watch: an unreachable endpoint" lt -x o21 watch --count 1 --record "$TEST_DIR/w2.ltrec" \
     --otlp-endpoint "http://127.0.0.1:$P"
-like "$(cat "$TEST_DIR/last.err")" "the recording is kept: .*w2.ltrec" "... the recording is kept"
+like "$(cat "$TEST_DIR/last.err")" "^latticectl: watch: otlp export: 'http://127.0.0.1:$P/v1/traces': .* \\(the recording is kept: .*w2.ltrec\\)$" \
+    "... one line: what failed, and that the recording is kept"
+is "$(grep -vc '^latticectl: watch: [0-9]* events\? (' "$TEST_DIR/last.err")" 1 \
+    "... and nothing more than watch's summary"
 is "$(jq -r .kind "$TEST_DIR/w2.ltrec" | tail -1)" end "... complete"
 kill "$SIM_PID"
 

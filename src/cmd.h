@@ -26,6 +26,11 @@ enum lt_cmd_flag {
 #define LT_FORMAT(f) (1u << (f))
 #define LT_FORMATS_NOT_RAW (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
 	LT_FORMAT(LT_FMT_JSON) | LT_FORMAT(LT_FMT_NDJSON))
+/* A stream of records (watch, sub, kv watch, show): -o json, one
+ * document, is refused in favour of -o ndjson (docs/architecture.md,
+ * Output). */
+#define LT_FORMATS_STREAM (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
+	LT_FORMAT(LT_FMT_NDJSON) | LT_FORMAT(LT_FMT_RAW))
 #define LT_FORMATS_TEXT_JSON (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_JSON) | \
 	LT_FORMAT(LT_FMT_NDJSON))
 
@@ -40,6 +45,8 @@ struct lt_ctx {
 	char **orig_argv;		/* recordings' meta records */
 	enum lt_format format;
 	bool color_out, color_err;
+	size_t width;			/* text cut to this many columns,
+					 * 0: not cut (lt_output_width) */
 	FILE *out, *err;
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hosts.h"
+#include "latticectl/event.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
 #include "latticectl/text.h"
@@ -111,11 +112,12 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 	bool wide = ctx->format == LT_FMT_WIDE;
 	struct lt_table t;
 	struct lt_buf labels = LT_BUF_INIT;
-	char up[32], lat[32];
+	char up[32], lat[32], id[16];
 	size_t i;
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 7 : 5);
+	lt_table_fit(&t, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&t, wide ? (const char *const[]){ "HOST ID", "NAME",
 	    "VERSION", "UPTIME", "LABELS", "LATTICE", "LATENCY" } :
 	    (const char *const[]){ "HOST ID", "NAME", "VERSION", "UPTIME",
@@ -127,7 +129,9 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 		labels_text(x->labels, wide, &labels);
 		uptime_text(x, up, sizeof(up));
 		lt_duration_format(x->latency_ns, lat, sizeof(lat));
-		lt_table_add(&t, (const char *const[]){ x->id, x->friendly_name,
+		lt_event_short_id(x->id, id, sizeof(id));
+		lt_table_add(&t, (const char *const[]){ wide ? x->id : id,
+		    x->friendly_name,
 		    *x->version ? x->version : NULL, up,
 		    labels.len ? labels.buf : NULL, x->lattice, lat });
 	}
@@ -414,6 +418,7 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 9 : 7);
+	lt_table_fit(&t, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&t, (const char *const[]){ "HOST", "KIND", "ID", "IMAGE",
 	    "MAX", "CONFIGS", "REVISION", "APP", "NAME" });
 	for (i = 0; i < inv->n; i++) {
@@ -426,7 +431,7 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 		for (j = 0; j < x->nproviders; j++)
 			add_workload_row(&t, host, &x->providers[j], col);
 	}
-	rows = t.nrows;
+	rows = t.nrows;		/* the header is row 0 */
 	w = rows > 1 ? lt_table_print(&t, ctx->out) : LT_WRITE_OK;
 	lt_table_release(&t);
 	if (rows <= 1 && !ctx->cfg->quiet)

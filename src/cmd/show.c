@@ -37,6 +37,7 @@ struct show {
 	uint64_t host_events;		/* from wasmbus.evt.{L}, shown or not */
 	char *watched;			/* a watch recording's lattice */
 	struct lt_buf line;
+	struct lt_lines lines;		/* text output */
 };
 
 /* Kinds that frame the timeline and stay visible under event filters. */
@@ -68,16 +69,22 @@ render_event(struct show *s, const cJSON *rec, bool print)
 	return pass;
 }
 
+/* A write to stdout failed: 1 when its reader left, else -1. */
+static int
+emit_failed(struct show *s, struct lt_error *err)
+{
+	if (errno == EPIPE || lt_output_reader_gone(s->ctx->out))
+		return 1;
+	lt_error_set(err, LT_E_RUNTIME, "cannot write output: %s",
+	    strerror(errno));
+	return -1;
+}
+
 static int
 emit(struct show *s, const char *text, struct lt_error *err)
 {
-	if (fputs(text, s->ctx->out) == EOF || fputc('\n', s->ctx->out) == EOF) {
-		if (errno == EPIPE || lt_output_reader_gone(s->ctx->out))
-			return 1;
-		lt_error_set(err, LT_E_RUNTIME, "cannot write output: %s",
-		    strerror(errno));
-		return -1;
-	}
+	if (fputs(text, s->ctx->out) == EOF || fputc('\n', s->ctx->out) == EOF)
+		return emit_failed(s, err);
 	return 0;
 }
 
@@ -154,7 +161,10 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		lt_buf_release(&text);
 		return rc;
 	}
-	return emit(s, s->line.buf ? s->line.buf : "", err);
+	if (lt_lines_put(&s->lines, lt_timeline_time(rec), &s->line) ==
+	    LT_WRITE_OK)
+		return 0;
+	return emit_failed(s, err);
 }
 
 static int
@@ -219,6 +229,7 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	(void)argc;
 	s.col = lt_output_colors(ctx->color_out);
+	lt_lines_init(&s.lines, ctx->out, ctx->width);
 	if (build_filter(&s, err) < 0 ||
 	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		rc = -1;
@@ -259,7 +270,7 @@ const struct lt_cmd cmd_show_entry = {
 	    "lines. Filters select events; phase, gap and finding lines stay. "
 	    "-o ndjson re-emits the records that pass. Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
-	.formats = LT_FORMATS_NOT_RAW,
+	.formats = LT_FORMATS_STREAM & ~LT_FORMAT(LT_FMT_RAW),
 	.opts = show_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -26,6 +26,8 @@ enum lt_cmd_flag {
 #define LT_FORMAT(f) (1u << (f))
 #define LT_FORMATS_NOT_RAW (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
 	LT_FORMAT(LT_FMT_JSON) | LT_FORMAT(LT_FMT_NDJSON))
+/* What a command takes when its entry names no formats. */
+#define LT_FORMATS_ALL (LT_FORMATS_NOT_RAW | LT_FORMAT(LT_FMT_RAW))
 /* A stream of records (watch, sub, kv watch, show): -o json, one
  * document, is refused in favour of -o ndjson (docs/architecture.md,
  * Output). */
@@ -57,7 +59,8 @@ struct lt_cmd {
 	const char *usage;		/* after "latticectl <name> " */
 	const char *description;	/* a few lines for --help, or NULL */
 	int flags;
-	unsigned formats;		/* LT_FORMATS bits -o accepts; 0: all */
+	unsigned formats;		/* LT_FORMATS bits -o accepts; 0:
+					 * LT_FORMATS_ALL */
 	const struct lt_opt *opts;
 	int min_args, max_args;		/* max -1: no limit */
 	const struct lt_cmd *const *subcmds;	/* NULL-terminated */

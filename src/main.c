@@ -328,18 +328,18 @@ check_format(const struct lt_cmd *cmd, const char *path,
     const struct lt_ctx *ctx, struct lt_error *err)
 {
 	const char *const *names = format_names();
+	unsigned formats = cmd->formats ? cmd->formats : LT_FORMATS_ALL;
 	struct lt_buf ok = LT_BUF_INIT;
 	size_t f;
 
-	if (cmd->formats == 0 || (cmd->formats & LT_FORMAT(ctx->format)))
+	if (formats & LT_FORMAT(ctx->format))
 		return 0;
 	for (f = 0; names[f]; f++)
-		if (cmd->formats & LT_FORMAT(f)) {
+		if (formats & LT_FORMAT(f)) {
 			lt_buf_adds(&ok, ok.len ? ", " : "");
 			lt_buf_adds(&ok, names[f]);
 		}
-	if (ctx->format == LT_FMT_JSON && (cmd->formats &
-	    LT_FORMAT(LT_FMT_NDJSON)))
+	if (ctx->format == LT_FMT_JSON && (formats & LT_FORMAT(LT_FMT_NDJSON)))
 		lt_error_set(err, LT_E_USAGE, "-o json is one JSON document, "
 		    "but %s writes JSON lines: use -o ndjson", path);
 	else

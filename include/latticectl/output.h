@@ -15,6 +15,8 @@ enum lt_format {
 	LT_FMT_JSON,
 	LT_FMT_NDJSON,
 	LT_FMT_RAW,
+	LT_FMT_MARKDOWN,	/* report only */
+	LT_FMT_HTML,		/* report only */
 };
 
 /* Colour (docs/architecture.md, Output): "always", "never", or "auto" (fd

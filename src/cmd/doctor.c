@@ -608,14 +608,14 @@ check_json(const struct doctor *d, int i, bool line)
 	return o;
 }
 
-/* Write o (taken) as one compact line, or pretty for -o json. */
+/* Write o (taken) as one compact line. */
 static enum lt_write
-write_json(struct doctor *d, cJSON *o, bool pretty)
+write_json(struct doctor *d, cJSON *o)
 {
 	struct lt_buf text = LT_BUF_INIT;
 	enum lt_write w;
 
-	lt_json_print(o, pretty, &text);
+	lt_json_print(o, false, &text);
 	lt_buf_addch(&text, '\n');
 	w = lt_output_write(d->ctx->out, text.buf, text.len);
 	lt_buf_release(&text);
@@ -643,13 +643,13 @@ print_json(struct doctor *d)
 		if (!nd)
 			cJSON_AddItemToArray(arr, check_json(d, i, false));
 		else if (w == LT_WRITE_OK)
-			w = write_json(d, check_json(d, i, true), false);
+			w = write_json(d, check_json(d, i, true));
 	}
 	sum = cJSON_AddObjectToObject(doc, "summary");
 	for (i = 0; i < 4; i++)
 		cJSON_AddNumberToObject(sum, status_names[i], counts[i]);
 	if (w == LT_WRITE_OK)
-		w = write_json(d, doc, !nd);
+		w = write_json(d, doc);
 	else
 		cJSON_Delete(doc);
 	return w == LT_WRITE_FAILED ? -1 : 0;

@@ -162,15 +162,15 @@ static const struct schemas hosts_schemas = { "latticectl.hosts/1",
 static const struct schemas inventory_schemas = { "latticectl.inventory/1",
 	"latticectl.inventory-host/1", "latticectl.inventory-summary/1" };
 
-/* Write o as one line (ndjson) or pretty (json), with its schema added. */
+/* Write o as one line, its schema first. */
 static enum lt_write
 write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 {
 	struct lt_buf text = LT_BUF_INIT;
 	enum lt_write w;
 
-	cJSON_AddStringToObject(o, "schema", schema);
-	lt_json_print(o, ctx->format == LT_FMT_JSON, &text);
+	lt_json_add_schema(o, schema);
+	lt_json_print(o, false, &text);
 	w = write_line(ctx, lt_buf_str(&text));
 	lt_buf_release(&text);
 	return w;

@@ -13,7 +13,7 @@
 #include "banned.h"
 
 static const char *const output_choices[] = {
-	"text", "wide", "json", "ndjson", "raw", NULL
+	"text", "wide", "json", "ndjson", "raw", "markdown", "html", NULL
 };
 static const char *const color_choices[] = { "auto", "always", "never", NULL };
 static const char *const time_choices[] = { "utc", "local", NULL };

@@ -75,7 +75,7 @@ void lt_table_release(struct lt_table *t);
 
 /* Text lines of a stream (watch, sub, kv watch, show): each cut to width
  * (0: not cut) and, before the first line and whenever the day of a
- * line's time changes, a date line "== 2026-11-24 UTC" (lt_time_day, in
+ * line's time changes, a date line "# 2026-11-24 UTC" (lt_time_day, in
  * text output's zone). */
 struct lt_lines {
 	FILE *fp;

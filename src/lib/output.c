@@ -73,7 +73,7 @@ lt_lines_put(struct lt_lines *l, int64_t t_ns, struct lt_buf *line)
 
 	if (day != l->day) {
 		lt_time_format_day(t_ns, date, sizeof(date));
-		if (fprintf(l->fp, "== %s\n", date) < 0)
+		if (fprintf(l->fp, "# %s\n", date) < 0)
 			return classify(l->fp);
 		l->day = day;
 	}

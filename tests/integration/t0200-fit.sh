@@ -55,14 +55,14 @@ ev() { # SEQ TIME TYPE DATA
 } >"$TEST_DIR/midnight.ltrec"
 
 out=$(TZ=UTC0 lt show "$TEST_DIR/midnight.ltrec")
-is "$(printf '%s\n' "$out" | grep -c '^== ')" 2 "a date line first and one where the day changes"
-like "$out" $'^== 2026-11-24 UTC\n23:59:59\\.500  config_set' "UTC by default: the date line names the zone"
-like "$out" $'\n== 2026-11-25 UTC\n00:00:00\\.250  config_set' "the new day's line comes before its first event"
+is "$(printf '%s\n' "$out" | grep -c '^# ')" 2 "a date line first and one where the day changes"
+like "$out" $'^# 2026-11-24 UTC\n23:59:59\\.500  config_set' "UTC by default: the date line names the zone"
+like "$out" $'\n# 2026-11-25 UTC\n00:00:00\\.250  config_set' "the new day's line comes before its first event"
 out=$(TZ=JST-9 lt show "$TEST_DIR/midnight.ltrec")
-like "$out" '^== 2026-11-24 UTC' "TZ alone changes nothing: text times are UTC"
+like "$out" '^# 2026-11-24 UTC' "TZ alone changes nothing: text times are UTC"
 out=$(TZ=JST-9 lt --local show "$TEST_DIR/midnight.ltrec")
-like "$out" $'^== 2026-11-25 JST \\(\\+0900\\)\n08:59:59\\.500  config_set' "--local: local times, the zone in the date line"
-is "$(printf '%s\n' "$out" | grep -c '^== ')" 1 "--local: the same local day, one date line"
+like "$out" $'^# 2026-11-25 JST \\(\\+0900\\)\n08:59:59\\.500  config_set' "--local: local times, the zone in the date line"
+is "$(printf '%s\n' "$out" | grep -c '^# ')" 1 "--local: the same local day, one date line"
 is "$(TZ=JST-9 LATTICECTL_TIME=local lt show "$TEST_DIR/midnight.ltrec")" "$out" "LATTICECTL_TIME=local is --local"
 like "$(LATTICECTL_TIME=local lt config show --sources)" "time +local +env \(LATTICECTL_TIME\)" "config show names the time setting"
 exit_code 2 "LATTICECTL_TIME=mars" env LATTICECTL_TIME=mars "$LATTICECTL" version
@@ -143,7 +143,7 @@ unlike "$(term)" '…' "doctor wraps its reasons"
 
 onterm 80 lt watch --count 4 --record "$TEST_DIR/w.ltrec"
 fits "watch" 80
-like "$(term)" '^== [0-9]{4}-[0-9]{2}-[0-9]{2} UTC' "watch starts with a date line"
+like "$(term)" '^# [0-9]{4}-[0-9]{2}-[0-9]{2} UTC' "watch starts with a date line"
 like "$(term)" '…' "watch: long lines end in …"
 like "$(lt show "$TEST_DIR/w.ltrec")" 'uptime=[0-9.]+s components=' "heartbeat uptime as a duration"
 onterm 80 lt show "$TEST_DIR/w.ltrec"

@@ -84,6 +84,26 @@ help_add(struct lt_buf *b, const char *text, size_t indent)
 	free(copy);
 }
 
+/* A usage line, wrapped between its [...] groups, never inside one. */
+static void
+help_usage(struct lt_buf *b, const char *path, const char *usage)
+{
+	char *line = lt_xasprintf("usage: latticectl %s %s", path, usage), *p;
+	size_t at = b->len, depth = 0;
+
+	for (p = line; *p; p++) {
+		depth += *p == '[';
+		depth -= *p == ']' && depth > 0;
+		if (*p == ' ' && depth > 0)
+			*p = '\x01';	/* no break here */
+	}
+	help_add(b, line, 19 + strlen(path));
+	for (; at < b->len; at++)
+		if (b->buf[at] == '\x01')
+			b->buf[at] = ' ';
+	free(line);
+}
+
 /* "  NAME         summary" rows of a command list. */
 static void
 help_row(struct lt_buf *b, const char *name, const char *summary)
@@ -133,13 +153,11 @@ print_cmd_help(FILE *fp, const struct lt_cmd *cmd, const char *path)
 {
 	const struct lt_cmd *const *sub;
 	struct lt_buf b = LT_BUF_INIT;
-	char *usage = lt_xasprintf("usage: latticectl %s %s", path, cmd->usage);
 	char *summary = lt_xasprintf("\n%s  [impact:%s]", cmd->summary,
 	    cmd->flags & LT_CMD_WRITES ? "rw" : "ro");
 
-	help_add(&b, usage, 19 + strlen(path));
+	help_usage(&b, path, cmd->usage);
 	help_add(&b, summary, 0);
-	free(usage);
 	free(summary);
 	if (cmd->description) {
 		lt_buf_addch(&b, '\n');
@@ -334,6 +352,9 @@ check_format(const struct lt_cmd *cmd, const char *path,
 
 	if (formats & LT_FORMAT(ctx->format))
 		return 0;
+	if (ctx->format == LT_FMT_TEXT &&
+	    ctx->cfg->src[LT_S_OUTPUT] == LT_SRC_DEFAULT)
+		return 0;	/* no -o: the command's own default (report) */
 	for (f = 0; names[f]; f++)
 		if (formats & LT_FORMAT(f)) {
 			lt_buf_adds(&ok, ok.len ? ", " : "");

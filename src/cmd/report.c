@@ -154,9 +154,9 @@ const struct lt_cmd cmd_report_entry = {
 	    "<details>; html: one self-contained file with the findings and a "
 	    "swimlane timeline (wadm, each host, kv, probe). Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
-	/* text: the default, markdown; --format says the same as -o */
-	.formats = LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_MARKDOWN) |
-	    LT_FORMAT(LT_FMT_HTML) | LT_FORMAT(LT_FMT_NDJSON),
+	/* without -o: markdown (--format says the same as -o) */
+	.formats = LT_FORMAT(LT_FMT_MARKDOWN) | LT_FORMAT(LT_FMT_HTML) |
+	    LT_FORMAT(LT_FMT_NDJSON),
 	.opts = report_opts,
 	.min_args = 1,
 	.max_args = 1,

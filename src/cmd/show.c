@@ -48,10 +48,10 @@ is_frame_kind(const char *kind)
 	    !strcmp(kind, "gap");
 }
 
-/* An event record: decode, filter, format like watch. Returns true when
- * it passes the filter. */
+/* An event record: decode, filter, format like watch; *t_ns becomes the
+ * time its line shows. Returns true when it passes the filter. */
 static bool
-render_event(struct show *s, const cJSON *rec, bool print)
+render_event(struct show *s, const cJSON *rec, bool print, int64_t *t_ns)
 {
 	struct lt_event ev;
 	char *data = NULL;
@@ -61,6 +61,7 @@ render_event(struct show *s, const cJSON *rec, bool print)
 		return false;
 	pass = lt_filter_may_match(s->filter, data, strlen(data)) &&
 	    lt_filter_match(s->filter, &ev);
+	*t_ns = lt_event_shown_time(&ev, *t_ns);
 	if (pass && print)
 		lt_event_format_text(&ev, lt_timeline_time(rec),
 		    s->ctx->format == LT_FMT_WIDE, s->col, &s->line);
@@ -132,6 +133,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	const char *kind = lt_json_str(rec, "kind");
 	bool nd = s->ctx->format == LT_FMT_NDJSON ||
 	    s->ctx->format == LT_FMT_JSON;
+	int64_t t = lt_timeline_time(rec);
 	bool pass;
 	int rc;
 
@@ -142,7 +144,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	lt_buf_reset(&s->line);
 	note_origin(s, rec, kind);
 	if (!strcmp(kind, "event")) {
-		pass = render_event(s, rec, !nd);
+		pass = render_event(s, rec, !nd, &t);
 	} else if (!strcmp(kind, "meta") || !strcmp(kind, "end")) {
 		pass = nd && !s->filtered && !s->events_only;
 	} else {
@@ -161,7 +163,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		lt_buf_release(&text);
 		return rc;
 	}
-	if (lt_lines_put(&s->lines, lt_timeline_time(rec), &s->line) ==
+	if (lt_lines_put(&s->lines, t, &s->line) ==
 	    LT_WRITE_OK)
 		return 0;
 	return emit_failed(s, err);

@@ -423,8 +423,13 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 	    "MAX", "CONFIGS", "REVISION", "APP", "NAME" });
 	for (i = 0; i < inv->n; i++) {
 		const struct lt_ctl_inventory *x = &inv->v[i];
-		const char *host = wide || !*x->host.friendly_name ? x->host.id :
-		    x->host.friendly_name;
+		const char *host = wide ? x->host.id : x->host.friendly_name;
+		char id[16];
+
+		if (!*host) {	/* no name: the short id, as hosts shows it */
+			lt_event_short_id(x->host.id, id, sizeof(id));
+			host = id;
+		}
 
 		for (j = 0; j < x->ncomponents; j++)
 			add_workload_row(&t, host, &x->components[j], col);

@@ -46,8 +46,10 @@ enum lt_values_src {
 #define LT_FORMAT(f) (1u << (f))
 #define LT_FORMATS_NOT_RAW (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
 	LT_FORMAT(LT_FMT_JSON) | LT_FORMAT(LT_FMT_NDJSON))
-/* What a command takes when its entry names no formats. */
+/* What a command takes when its entry names no formats, and the formats
+ * of command c. */
 #define LT_FORMATS_ALL (LT_FORMATS_NOT_RAW | LT_FORMAT(LT_FMT_RAW))
+#define LT_CMD_FORMATS(c) ((c)->formats ? (c)->formats : LT_FORMATS_ALL)
 /* A stream of records (watch, sub, kv watch, show): -o json, one
  * document, is refused in favour of -o ndjson (docs/architecture.md,
  * Output). */

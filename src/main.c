@@ -346,7 +346,7 @@ check_format(const struct lt_cmd *cmd, const char *path,
     const struct lt_ctx *ctx, struct lt_error *err)
 {
 	const char *const *names = format_names();
-	unsigned formats = cmd->formats ? cmd->formats : LT_FORMATS_ALL;
+	unsigned formats = LT_CMD_FORMATS(cmd);
 	struct lt_buf ok = LT_BUF_INIT;
 	size_t f;
 

@@ -1,5 +1,6 @@
 /* wadm.c: wadm API subjects, reply decoding and calls (wadm.h). */
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/buf.h"
@@ -16,6 +17,7 @@ static const char *const op_names[] = {
 	[LT_WADM_UNDEPLOY] = "model.undeploy",
 	[LT_WADM_STATUS] = "model.status",
 	[LT_WADM_GET] = "model.get",
+	[LT_WADM_VERSIONS] = "model.versions",
 };
 
 /* The results that mean success, per operation. */
@@ -25,6 +27,7 @@ static const char *const ok_results[][3] = {
 	[LT_WADM_UNDEPLOY] = { "acknowledged", NULL, NULL },
 	[LT_WADM_STATUS] = { "ok", NULL, NULL },
 	[LT_WADM_GET] = { "success", "ok", NULL },
+	[LT_WADM_VERSIONS] = { "success", "ok", NULL },
 };
 
 const char *
@@ -152,4 +155,36 @@ lt_wadm_call(struct lt_conn *c, const char *lattice, enum lt_wadm_op op,
 	lt_buf_release(&reply);
 	free(subject);
 	return rc;
+}
+
+int
+lt_wadm_versions(struct lt_conn *c, const char *lattice, const char *app,
+    char **deployed, char **latest, struct lt_error *err)
+{
+	struct lt_error e = LT_ERROR_INIT;
+	cJSON *reply = NULL;
+	const cJSON *v;
+	const char *ver;
+
+	*deployed = *latest = NULL;
+	if (lt_wadm_call(c, lattice, LT_WADM_VERSIONS, app, "", 0, 0, &reply,
+	    &e) < 0) {
+		if (strstr(e.msg, ": notfound: "))
+			return lt_error_set(err, LT_E_RUNTIME, "no application "
+			    "'%s' on lattice %s", app, lattice);
+		*err = e;
+		return -1;
+	}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(reply,
+	    "versions")) {
+		if ((ver = lt_json_str(v, "version")) == NULL)
+			continue;
+		free(*latest);
+		*latest = lt_xstrdup(ver);	/* creation order: last wins */
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v,
+		    "deployed")) && *deployed == NULL)
+			*deployed = lt_xstrdup(ver);
+	}
+	cJSON_Delete(reply);
+	return 0;
 }

@@ -171,7 +171,8 @@ lt_wadm_versions(struct lt_conn *c, const char *lattice, const char *app,
 	    &e) < 0) {
 		if (strstr(e.msg, ": notfound: "))
 			return lt_error_set(err, LT_E_RUNTIME, "no application "
-			    "'%s' on lattice %s", app, lattice);
+			    "'%s' on lattice %s ('latticectl app' lists them)",
+			    app, lattice);
 		*err = e;
 		return -1;
 	}

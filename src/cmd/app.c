@@ -414,7 +414,7 @@ run_app(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 const struct lt_cmd cmd_app_entry = {
 	.name = "app",
-	.summary = "wadm's applications, or one against what the hosts run",
+	.summary = "the applications wadm knows, or one against what the hosts run",
 	.usage = "[NAME] [--wait DUR] [-o text|json|ndjson]",
 	.description = "Without NAME: wadm's applications with their deployed "
 	    "and latest versions and\nstatus. With NAME: wadm's status and "

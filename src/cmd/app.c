@@ -331,7 +331,8 @@ print_app(struct lt_ctx *ctx, const struct lt_app *a, const char *lattice)
 	return 0;
 }
 
-/* The one line on stderr that says why the exit status is 1. */
+/* The one line on stderr that says why the exit status is 1 (every part
+ * of it from the wire, so escaped whole). */
 static void
 say_why(struct lt_ctx *ctx, const struct lt_app *a, const char *lattice)
 {
@@ -339,11 +340,13 @@ say_why(struct lt_ctx *ctx, const struct lt_app *a, const char *lattice)
 
 	if (ctx->cfg->quiet)
 		return;
-	lt_app_problems_text(a, lattice, &why);
-	if (why.len == 0)
-		lt_buf_addf(&why, "%s", a->message);
-	fprintf(stderr, "latticectl: app: %s: wadm says %s (%s); %s\n",
-	    lt_text(&text, a->name), a->status, a->version, lt_buf_str(&why));
+	lt_buf_addf(&why, "%s: wadm says %s (%s); ", a->name, a->status,
+	    a->version);
+	if (a->missing || a->other_images || a->nowhere)
+		lt_app_problems_text(a, lattice, &why);
+	else
+		lt_buf_adds(&why, a->message);
+	fprintf(stderr, "latticectl: app: %s\n", lt_text(&text, why.buf));
 	lt_buf_release(&why);
 	lt_buf_release(&text);
 }

@@ -139,6 +139,42 @@ exit_code 1 "doctor agrees" lt doctor --wait 1s
 like "$(grep -A1 "^FAIL  app/$APP" "$TEST_DIR/last.out" | tail -1)" "fix: .*'latticectl app $APP' shows who references it" \
     "doctor's next step names 'latticectl app'"
 
+# Hostile text: a fake wadm on lattice hx whose status, scalers and
+# manifest (an explicit component id, an image) hold escape sequences
+# and a newline; every one is shown escaped, never obeyed.
+python3 - "$TEST_DIR" <<'PY'
+import json, sys
+d = sys.argv[1]
+evil = "x\u001b[2J\nFORGED"
+man = {"apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+    "metadata": {"name": "evil", "annotations": {"version": "v1"}},
+    "spec": {"components": [{"name": "c", "type": "component",
+        "properties": {"image": "img" + evil, "id": "id" + evil},
+        "traits": [{"type": "spreadscaler", "properties": {"instances": 1}}]}]}}
+replies = {
+    "versions": {"result": "success", "message": "", "versions": [{"version": "v1", "deployed": True}]},
+    "status": {"result": "ok", "message": "", "status": {"status": {"type": "deployed", "message": "m" + evil},
+        "scalers": [{"id": "1", "kind": "SpreadScaler", "name": "s" + evil, "status": {"type": "deployed"}}]}},
+    "get": {"result": "success", "message": "", "manifest": man},
+}
+for k, v in replies.items():
+    open(f"{d}/evil-{k}.json", "w").write(json.dumps(v))
+PY
+for op in versions status get; do
+	bg "$LT_HELPER" -s "$NATS_URL" responder "wadm.api.hx.model.$op.evil" - "@$TEST_DIR/evil-$op.json" >"$TEST_DIR/evil-$op.out"
+	wait_for "fake wadm $op" 10 grep -q ready "$TEST_DIR/evil-$op.out"
+done
+exit_code 1 "hostile wadm: exit 1 (runs nowhere while deployed)" lt -x hx app evil --timeout 1s --color never
+raw_ctl() { LC_ALL=C grep -c $'\x1b' "$@"; }
+is "$(raw_ctl "$TEST_DIR/last.out" "$TEST_DIR/last.err")" "$TEST_DIR/last.out:0
+$TEST_DIR/last.err:0" "no raw escape byte on stdout or stderr"
+unlike "$(cat "$TEST_DIR/last.out" "$TEST_DIR/last.err")" '(^|'$'\n'')FORGED' "no forged line"
+like "$(cat "$TEST_DIR/last.out")" 'idx\\x1b\[2J\\nFORGED' "the id, escaped"
+like "$(cat "$TEST_DIR/last.err")" "'idx\\\\x1b\[2J\\\\nFORGED' runs on no host" "stderr: escaped too"
+exit_code 1 "hostile wadm -o json" lt -x hx app evil --timeout 1s -o json
+is "$(pyj 'j["components"][0]["image"]')" "imgx$(printf '\033')[2J
+FORGED" "json: the text as wadm sent it, JSON-escaped"
+
 # completion knows the command and its option
 like "$(lt __complete commands -- 2>/dev/null | cut -f1 | tr '\n' ' ')" '(^| )app ' "completion: the command"
 like "$(lt __complete options -- app 2>/dev/null | cut -f1 | tr '\n' ' ')" '--wait' "completion: its option"

@@ -68,14 +68,16 @@ struct lt_app {
 	size_t missing_links;
 };
 
-/* Gather app: versions (an unknown app is LT_E_RUNTIME "no application
- * 'NAME' on lattice L"; no wadm is LT_E_TIMEOUT), status, the manifest of
- * version (NULL: the deployed one, else the latest), where each
+/* Gather app: its versions (model.versions; an unknown app is
+ * LT_E_RUNTIME "no application 'NAME' on lattice L", no wadm
+ * LT_E_TIMEOUT) unless the caller knows the deployed version (deployed
+ * not NULL, from wadm's list: then latest stays NULL), its status, the
+ * manifest of the deployed version (else the latest), where each
  * workload runs in inv (ninv inventories), its configs in CONFIGDATA
  * (unless check_configs is false: all unchecked), and, when links is
  * not NULL (a link.get array), its links. -1 with err when wadm cannot
  * say; out is then released. */
-int lt_app_gather(struct lt_ctl *ctl, const char *name, const char *version,
+int lt_app_gather(struct lt_ctl *ctl, const char *name, const char *deployed,
     const struct lt_ctl_inventory *inv, size_t ninv,
     const struct cJSON *links, bool check_configs, struct lt_app *out,
     struct lt_error *err);

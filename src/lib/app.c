@@ -227,7 +227,7 @@ collect_links(struct lt_app *a, const cJSON *links)
 }
 
 int
-lt_app_gather(struct lt_ctl *ctl, const char *name, const char *version,
+lt_app_gather(struct lt_ctl *ctl, const char *name, const char *deployed,
     const struct lt_ctl_inventory *inv, size_t ninv, const cJSON *links,
     bool check, struct lt_app *a, struct lt_error *err)
 {
@@ -235,12 +235,14 @@ lt_app_gather(struct lt_ctl *ctl, const char *name, const char *version,
 
 	memset(a, 0, sizeof(*a));
 	a->name = lt_xstrdup(name);
-	if (lt_wadm_versions(ctl->conn, ctl->lattice, name, &a->deployed,
+	if (deployed)
+		a->deployed = lt_xstrdup(deployed);
+	else if (lt_wadm_versions(ctl->conn, ctl->lattice, name, &a->deployed,
 	    &a->latest, err) < 0)
 		goto fail;
 	get_status(ctl, a);
-	a->version = lt_xstrdup(version ? version : a->deployed ? a->deployed :
-	    a->latest ? a->latest : "");
+	a->version = lt_xstrdup(a->deployed ? a->deployed : a->latest ?
+	    a->latest : "");
 	if (lt_ctl_wadm_manifest(ctl, name, a->version, &a->manifest, err) < 0)
 		goto fail;
 	a->workloads = lt_xcalloc(a->manifest->ncomponents + 1,

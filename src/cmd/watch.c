@@ -328,11 +328,14 @@ learn(struct watch *w, const struct lt_msg *m)
 {
 	struct lt_event ev;
 
-	if (lt_filter_app(w->filter, 0) == NULL ||
+	if ((lt_filter_app(w->filter, 0) == NULL && (w->until == NULL ||
+	    lt_filter_app(w->until, 0) == NULL)) ||
 	    !lt_str_has_suffix(m->subject, ".manifest_published"))
 		return;
 	lt_event_decode(&ev, m->subject, m->data, (size_t)m->len);
 	lt_filter_learn_event(w->filter, &ev);
+	if (w->until)
+		lt_filter_learn_event(w->until, &ev);
 	lt_event_release(&ev);
 }
 
@@ -602,7 +605,8 @@ subscribe(struct watch *w, struct lt_error *err)
 			rc = open_sub(w, st, NULL, ID_WADM_STATUS, err);
 		free(s);
 		free(st);
-	} else if (lt_filter_app(w->filter, 0)) {
+	} else if (lt_filter_app(w->filter, 0) ||
+	    (w->until && lt_filter_app(w->until, 0))) {
 		char *s = lt_xasprintf("wadm.evt.%s.manifest_published", lattice);
 
 		rc = open_sub(w, s, NULL, ID_WADM_LEARN, err);
@@ -870,6 +874,8 @@ learn_version(struct watch *w, const char *app, const char *version,
 		cJSON_AddStringToObject(rec, "kind", "wadm.reply");
 		cJSON_AddItemReferenceToObject(rec, "payload", reply);
 		lt_filter_learn_record(w->filter, rec);
+		if (w->until)
+			lt_filter_learn_record(w->until, rec);
 		cJSON_Delete(rec);
 		record_reply(w, subject, reply);
 	}

@@ -29,8 +29,8 @@ bg_lt wa watch --for "app/$APP" --until config_deleted --timeout 90s -o ndjson -
 like "$(cat "$TEST_DIR/wa.err")" "warning: --for app/$APP: no application '$APP' on lattice default" \
     "wadm does not know the app yet: said once, on stderr"
 WA=$LAST_PID
-# C: everything, for show.
-bg_lt wc watch --wadm --until config_deleted --timeout 90s --record "$TEST_DIR/all.ltrec" -o ndjson
+# C: everything, for show, until the app's config_deleted (--until learns too).
+bg_lt wc watch --wadm --until "config_deleted:app/$APP" --timeout 90s --record "$TEST_DIR/all.ltrec" -o ndjson
 WC=$LAST_PID
 
 like "$(T req wadm.api.default.model.put "@$M/shared-config-v1.yaml")" '"result":"created"' "put another app"

@@ -102,6 +102,7 @@ like "$(T req "wadm.api.default.model.deploy.$APP")" '"result":"acknowledged"' "
 purged() { "$LATTICECTL" inventory --wait 1s 2>/dev/null | grep -q "component .*:0\.0\.2 .*$CFG(MISSING)"; }
 wait_for "the component runs without config '$CFG'" 30 purged
 ok $? "the upgrade left the component running without its config"
+wait_for "wadm says v2 is deployed" 30 status_is deployed
 exit_code 1 "after the upgrade: exit 1" lt app "$APP" --color always
 out=$(cat "$TEST_DIR/last.out")
 like "$out" "$CFG +http-component +wadm +${RED}MISSING" "MISSING, in red"

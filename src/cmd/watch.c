@@ -1023,8 +1023,8 @@ const struct lt_cmd cmd_watch_entry = {
 	.description = "Subscribes (plain, never a queue group) to "
 	    "wasmbus.evt.<lattice>.<type>.\n--since reads the wasmbus_events "
 	    "stream through an ordered consumer first.\nRead-only: never "
-	    "replies or acks; publishes only, with --for app/NAME, its read-only\n"
-	    "wadm queries (model.versions, model.get) at start.",
+	    "replies or acks; with --for app/NAME it publishes only its\n"
+	    "read-only wadm queries (model.versions, model.get) at start.",
 	.flags = LT_CMD_ANY_LATTICE,
 	.opts = watch_opts,
 	.max_args = 0,

@@ -22,6 +22,26 @@ enum lt_cmd_flag {
 	LT_CMD_NO_LATTICE = (1 << 4),	/* never uses the lattice: any -x */
 };
 
+/* Where the values of a word come from, for completion (src/cmd/values.h):
+ * a command's positional arguments (struct lt_cmd .arg_values) or an
+ * option's value (lt_values_of_opt). */
+enum lt_values_src {
+	LT_VALUES_DEFAULT,	/* arguments: file names, none when it takes
+				 * none */
+	LT_VALUES_NONE,		/* nothing to offer (free text) */
+	LT_VALUES_FILES,	/* file names (the shell script's own) */
+	LT_VALUES_CHOICES,	/* the option's enum choices */
+	LT_VALUES_COMMANDS,	/* command names (help) */
+	LT_VALUES_CONTEXTS,	/* natscli context names */
+	LT_VALUES_HOSTS,	/* host ids and friendly names (host.ping) */
+	LT_VALUES_APPS,		/* wadm application names */
+	LT_VALUES_CONFIGS,	/* config names (keys of CONFIGDATA_{L}) */
+	LT_VALUES_BUCKETS,	/* KV bucket names */
+	LT_VALUES_KEYS,		/* keys of --bucket (default CONFIGDATA_{L}) */
+	LT_VALUES_TYPES,	/* event types, comma-separated globs */
+	LT_VALUES_FOR,		/* --for KIND/ID */
+};
+
 /* The -o formats a command accepts: LT_FORMAT(LT_FMT_TEXT) | ... */
 #define LT_FORMAT(f) (1u << (f))
 #define LT_FORMATS_NOT_RAW (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
@@ -54,6 +74,7 @@ struct lt_cmd {
 	const struct lt_opt *opts;
 	int min_args, max_args;		/* max -1: no limit */
 	const struct lt_cmd *const *subcmds;	/* NULL-terminated */
+	enum lt_values_src arg_values;	/* what its arguments complete to */
 	/* Optional: validate the options and arguments before main
 	 * connects, so a usage error is exit 2 even with no server. 0, or
 	 * -1 with err set (its code is the exit status). ctx->conn is not

@@ -19,8 +19,11 @@ enum lt_wadm_op {
 	LT_WADM_DEPLOY,		/* model.deploy.NAME, body {"version":V} */
 	LT_WADM_UNDEPLOY,	/* model.undeploy.NAME */
 	LT_WADM_STATUS,		/* model.status.NAME */
-	LT_WADM_GET,		/* model.get.NAME (without NAME: the list) */
-	LT_WADM_VERSIONS,	/* model.versions.NAME */
+	LT_WADM_GET,		/* model.get.NAME, body {"version":V} or empty;
+				 * without NAME: the list */
+	LT_WADM_VERSIONS,	/* model.versions.NAME; "notfound" (an app
+				 * wadm does not know, versions []) is an
+				 * answer, not a failure */
 };
 
 /* "model.deploy" */

@@ -431,6 +431,7 @@ const struct lt_cmd cmd_app_entry = {
 	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = app_opts,
 	.max_args = 1,
+	.arg_values = LT_VALUES_APPS,
 	.check = check_app,
 	.run = run_app,
 };

@@ -532,6 +532,7 @@ const struct lt_cmd cmd_inventory_entry = {
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = inventory_opts,
 	.max_args = 1,
+	.arg_values = LT_VALUES_HOSTS,
 	.check = check_hosts,
 	.run = run_inventory,
 };

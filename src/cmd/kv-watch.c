@@ -344,5 +344,6 @@ const struct lt_cmd cmd_kv_watch = {
 	    "filters keys. Read-only.",
 	.opts = watch_opts,
 	.max_args = 1,
+	.arg_values = LT_VALUES_KEYS,
 	.run = run_watch,
 };

@@ -735,6 +735,7 @@ static const struct lt_cmd cmd_kv_ls = {
 	.usage = "[BUCKET] [--bucket BUCKET] [--all]",
 	.opts = ls_opts,
 	.max_args = 1,
+	.arg_values = LT_VALUES_BUCKETS,
 	.run = run_ls,
 };
 
@@ -745,6 +746,7 @@ static const struct lt_cmd cmd_kv_get = {
 	.opts = get_opts,
 	.min_args = 1,
 	.max_args = 1,
+	.arg_values = LT_VALUES_KEYS,
 	.run = run_get,
 };
 
@@ -756,6 +758,7 @@ static const struct lt_cmd cmd_kv_history = {
 	.opts = history_opts,
 	.min_args = 1,
 	.max_args = 1,
+	.arg_values = LT_VALUES_KEYS,
 	.run = run_history,
 };
 

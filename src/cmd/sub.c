@@ -970,5 +970,6 @@ const struct lt_cmd cmd_sub_entry = {
 	.opts = sub_opts,
 	.min_args = 1,
 	.max_args = -1,
+	.arg_values = LT_VALUES_NONE,	/* subjects */
 	.run = run_sub,
 };

@@ -21,13 +21,13 @@ static const char *const op_names[] = {
 };
 
 /* The results that mean success, per operation. */
-static const char *const ok_results[][3] = {
+static const char *const ok_results[][4] = {
 	[LT_WADM_PUT] = { "created", "newversion", NULL },
 	[LT_WADM_DEPLOY] = { "acknowledged", NULL, NULL },
 	[LT_WADM_UNDEPLOY] = { "acknowledged", NULL, NULL },
 	[LT_WADM_STATUS] = { "ok", NULL, NULL },
 	[LT_WADM_GET] = { "success", "ok", NULL },
-	[LT_WADM_VERSIONS] = { "success", "ok", NULL },
+	[LT_WADM_VERSIONS] = { "success", "ok", "notfound" },
 };
 
 const char *
@@ -161,20 +161,18 @@ int
 lt_wadm_versions(struct lt_conn *c, const char *lattice, const char *app,
     char **deployed, char **latest, struct lt_error *err)
 {
-	struct lt_error e = LT_ERROR_INIT;
 	cJSON *reply = NULL;
 	const cJSON *v;
 	const char *ver;
 
 	*deployed = *latest = NULL;
 	if (lt_wadm_call(c, lattice, LT_WADM_VERSIONS, app, "", 0, 0, &reply,
-	    &e) < 0) {
-		if (strstr(e.msg, ": notfound: "))
-			return lt_error_set(err, LT_E_RUNTIME, "no application "
-			    "'%s' on lattice %s ('latticectl app' lists them)",
-			    app, lattice);
-		*err = e;
+	    err) < 0)
 		return -1;
+	if (!strcmp(lt_json_str(reply, "result"), "notfound")) {
+		cJSON_Delete(reply);
+		return lt_error_set(err, LT_E_RUNTIME, "no application '%s' on "
+		    "lattice %s ('latticectl app' lists them)", app, lattice);
 	}
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(reply,
 	    "versions")) {

@@ -18,8 +18,10 @@ is "$WAIT_RC" 0 "watch --record wrote the recording"
 # Offline rendering matches what watch printed live (events only).
 lt show "$R" >"$TEST_DIR/show.out" 2>"$TEST_DIR/show.err"
 is "$?" 0 "show exits 0 on a complete recording"
-is "$(cat "$TEST_DIR/show.out")" "$(cat "$TEST_DIR/rec.out")" \
-    "show prints the same lines watch printed live"
+# (show puts each record's number first: "#N ")
+is "$(sed -E 's/^#[0-9]+ +//' "$TEST_DIR/show.out")" "$(cat "$TEST_DIR/rec.out")" \
+    "show prints the same lines watch printed live, after the record numbers"
+like "$(head -n 1 "$TEST_DIR/show.out")" '^#2     [0-9]' "the first event is record #2 (after meta)"
 is "$(cat "$TEST_DIR/show.err")" "" "no warning for a complete recording"
 
 # Filters are watch's.
@@ -74,7 +76,7 @@ printf '' | "$LT_HELPER" -s "$NATS_URL" pub demo.empty - >/dev/null
 printf 'line one\nline two' | "$LT_HELPER" -s "$NATS_URL" pub demo.lines - >/dev/null
 wait_pid "$LAST_PID" 10
 is "$WAIT_RC" 0 "sub --record wrote the recording"
-out=$(lt show "$S" 2>/dev/null)
+out=$(lt show "$S" 2>/dev/null | sed -E 's/^#[0-9]+ +//')
 is "$out" "$(cat "$TEST_DIR/subrec.out")" "show prints sub's messages as sub printed them live"
 like "$out" '^[0-9:.]+  demo\.json  \{"x":1,"password":"[^"]*"\}$' "a JSON payload, compacted"
 unlike "$out" 'hunter2' "the secret stays redacted"

@@ -98,6 +98,7 @@ struct lt_cmd {
 };
 
 /* Keep sorted; main.c's table follows this list. */
+extern const struct lt_cmd cmd_app_entry;
 extern const struct lt_cmd cmd_complete_entry;
 extern const struct lt_cmd cmd_config_entry;
 extern const struct lt_cmd cmd_doctor_entry;

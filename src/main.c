@@ -19,6 +19,7 @@
 
 /* Sorted by name; names match exactly or by alias. */
 const struct lt_cmd *const lt_commands[] = {
+	&cmd_app_entry,
 	&cmd_complete_entry,
 	&cmd_config_entry,
 	&cmd_doctor_entry,

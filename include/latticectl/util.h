@@ -82,6 +82,8 @@ const char *lt_memfind(const char *hay, size_t haylen, const char *needle,
 /* Case-insensitive substring test. */
 bool lt_str_icontains(const char *hay, const char *needle);
 bool lt_str_has_prefix(const char *s, const char *prefix);
+/* s (NULL: false) ends with suffix. */
+bool lt_str_has_suffix(const char *s, const char *suffix);
 /* Levenshtein distance of two short strings (99 when b is 64 bytes or
  * longer): how far a mistyped name is from a known one. */
 int lt_edit_distance(const char *a, const char *b);

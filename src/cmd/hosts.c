@@ -150,17 +150,11 @@ write_line(struct lt_ctx *ctx, const char *text)
 	return w == LT_WRITE_OK ? lt_output_write(ctx->out, "\n", 1) : w;
 }
 
-/* The schema names of a command's JSON output: the -o json document, and
- * under -o ndjson a line per element of its array, then a summary line
- * with the rest of the document. */
-struct schemas {
-	const char *doc, *item, *summary;
-};
-
-static const struct schemas hosts_schemas = { "latticectl.hosts/1",
+static const struct hosts_schemas hosts_schemas = { "latticectl.hosts/1",
 	"latticectl.host/1", "latticectl.hosts-summary/1" };
-static const struct schemas inventory_schemas = { "latticectl.inventory/1",
-	"latticectl.inventory-host/1", "latticectl.inventory-summary/1" };
+static const struct hosts_schemas inventory_schemas = {
+	"latticectl.inventory/1", "latticectl.inventory-host/1",
+	"latticectl.inventory-summary/1" };
 
 /* Write o as one line, its schema first. */
 static enum lt_write
@@ -176,16 +170,14 @@ write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 	return w;
 }
 
-/* Print doc (taken) as json or ndjson (struct schemas). A closed pipe is a
- * quiet success. */
-static int
-print_json(struct lt_ctx *ctx, cJSON *doc, const char *array,
-    const struct schemas *sc)
+int
+hosts_print_json(struct lt_ctx *ctx, cJSON *doc, const char *array,
+    const struct hosts_schemas *sc)
 {
 	cJSON *it;
 	enum lt_write w = LT_WRITE_OK;
 
-	if (ctx->format == LT_FMT_JSON) {
+	if (ctx->format == LT_FMT_JSON || array == NULL) {
 		w = write_json(ctx, doc, sc->doc);
 	} else {
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, array))
@@ -227,7 +219,7 @@ run_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			cJSON_AddItemToArray(arr, lt_ctl_host_to_json(&h.v[i]));
 		cJSON_AddNumberToObject(doc, "invalid_replies", (double)h.invalid);
 		cJSON_AddNumberToObject(doc, "refused_replies", (double)h.refused);
-		rc = print_json(ctx, doc, "hosts", &hosts_schemas);
+		rc = hosts_print_json(ctx, doc, "hosts", &hosts_schemas);
 	} else {
 		rc = print_hosts_table(ctx, &h);
 	}
@@ -459,7 +451,7 @@ print_inventory(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 		cJSON_AddItemToArray(arr, lt_ctl_inventory_to_json(&inv->v[i]));
 	cJSON_AddItemToObject(doc, "failed", cJSON_Duplicate(inv->failed, true));
 	cJSON_AddNumberToObject(doc, "missing_configs", (double)inv->missing);
-	return print_json(ctx, doc, "hosts", &inventory_schemas);
+	return hosts_print_json(ctx, doc, "hosts", &inventory_schemas);
 }
 
 /* Exit 5 naming the hosts that answered ping but not host.get. */

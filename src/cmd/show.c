@@ -210,6 +210,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	}
 	lt_buf_reset(&s->line);
 	note_origin(s, rec, kind);
+	lt_filter_learn_record(s->filter, rec);	/* --for app/NAME */
 	if (!picked(s, rec))
 		return 0;
 	if (!nd)

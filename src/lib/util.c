@@ -506,6 +506,14 @@ lt_str_has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+bool
+lt_str_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = s ? strlen(s) : 0, k = strlen(suffix);
+
+	return s && n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
 size_t
 lt_utf8_cut(const char *s, size_t len, size_t max)
 {

@@ -46,6 +46,15 @@ enum lt_values_src {
 #define LT_FORMAT(f) (1u << (f))
 #define LT_FORMATS_NOT_RAW (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
 	LT_FORMAT(LT_FMT_JSON) | LT_FORMAT(LT_FMT_NDJSON))
+/* What a command takes when its entry names no formats, and the formats
+ * of command c. */
+#define LT_FORMATS_ALL (LT_FORMATS_NOT_RAW | LT_FORMAT(LT_FMT_RAW))
+#define LT_CMD_FORMATS(c) ((c)->formats ? (c)->formats : LT_FORMATS_ALL)
+/* A stream of records (watch, sub, kv watch, show): -o json, one
+ * document, is refused in favour of -o ndjson (docs/architecture.md,
+ * Output). */
+#define LT_FORMATS_STREAM (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
+	LT_FORMAT(LT_FMT_NDJSON) | LT_FORMAT(LT_FMT_RAW))
 #define LT_FORMATS_TEXT_JSON (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_JSON) | \
 	LT_FORMAT(LT_FMT_NDJSON))
 
@@ -60,6 +69,8 @@ struct lt_ctx {
 	char **orig_argv;		/* recordings' meta records */
 	enum lt_format format;
 	bool color_out, color_err;
+	size_t width;			/* text cut to this many columns,
+					 * 0: not cut (lt_output_width) */
 	FILE *out, *err;
 };
 
@@ -70,7 +81,8 @@ struct lt_cmd {
 	const char *usage;		/* after "latticectl <name> " */
 	const char *description;	/* a few lines for --help, or NULL */
 	int flags;
-	unsigned formats;		/* LT_FORMATS bits -o accepts; 0: all */
+	unsigned formats;		/* LT_FORMATS bits -o accepts; 0:
+					 * LT_FORMATS_ALL */
 	const struct lt_opt *opts;
 	int min_args, max_args;		/* max -1: no limit */
 	const struct lt_cmd *const *subcmds;	/* NULL-terminated */
@@ -86,6 +98,7 @@ struct lt_cmd {
 };
 
 /* Keep sorted; main.c's table follows this list. */
+extern const struct lt_cmd cmd_app_entry;
 extern const struct lt_cmd cmd_complete_entry;
 extern const struct lt_cmd cmd_config_entry;
 extern const struct lt_cmd cmd_doctor_entry;

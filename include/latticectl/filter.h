@@ -23,7 +23,9 @@
 	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT", \
 	    "only events whose payload contains TEXT", NULL }
 
+struct cJSON;
 struct lt_filter;
+struct lt_manifest;
 
 struct lt_filter *lt_filter_create(void);
 void lt_filter_destroy(struct lt_filter *f);
@@ -46,6 +48,29 @@ void lt_filter_type_warnings(const struct lt_filter *f, lt_filter_warn_fn fn,
  * trace id of the event's traceparent, lt_event.traceparent). */
 int lt_filter_add_for(struct lt_filter *f, const char *spec,
     struct lt_error *err);
+/* The n-th app/NAME of --for (0 first), or NULL past the last. */
+const char *lt_filter_app(const struct lt_filter *f, int n);
+
+/* What an app/NAME of --for owns, learned from its manifests. An event
+ * about any of it matches app/NAME too, and the raw test looks for it:
+ * its components' and providers' ids (as component_id, provider_id, and
+ * a link's source_id or target) and the CONFIGDATA names of its configs
+ * and secret references (config_name), under the names wadm derives
+ * (lt_manifest_managed_name). What every version taught is kept, so an
+ * upgrade's cleanup of an older version's config still matches.
+ *
+ * lt_filter_learn_manifest learns from m when an app/NAME names
+ * m->name; lt_filter_learn_event from a manifest_published event (its
+ * data is the manifest); lt_filter_learn_record from a recording record:
+ * such an event, a wadm.request on model.put (its payload) or a
+ * wadm.reply carrying a manifest (model.get). Each returns how many
+ * names were new (0 when the app is not asked for or the manifest does
+ * not parse). */
+int lt_filter_learn_manifest(struct lt_filter *f,
+    const struct lt_manifest *m);
+int lt_filter_learn_event(struct lt_filter *f, const struct lt_event *ev);
+int lt_filter_learn_record(struct lt_filter *f, const struct cJSON *rec);
+
 /* "PATH OP VALUE" with OP one of = != ~ !~ < >, or "PATH exists",
  * "PATH !exists". PATH is dotted into the CloudEvent
  * (data.annotations["wasmcloud.dev/appspec"]); ~ is a POSIX ERE. For

@@ -11,7 +11,8 @@
  *
  * Naming rules (wadm crates/wadm/src/scaler/convert.rs): a config entry
  * with 'properties' is wadm-managed and stored as '{manifest}-{config}',
- * each part lower-cased with every non-alphanumeric byte turned into '_';
+ * each part lower-cased with every non-alphanumeric character turned into
+ * '_' (one for a multi-byte UTF-8 character);
  * an entry without properties is referenced verbatim. Component ids are
  * '{manifest}-{component}' by the same rule unless 'id:' is given. Secrets
  * are stored as 'SECRET_{manifest}-{secret}' (same rule). */
@@ -169,8 +170,9 @@ struct lt_buf;
 size_t lt_manifest_diff(const struct lt_manifest *a,
     const struct lt_manifest *b, const char *indent, struct lt_buf *out);
 
-/* wadm's sanitising rule for one name part: lower-case, every byte that
- * is not an ASCII letter or digit becomes '_'. New string, caller frees. */
+/* wadm's sanitising rule for one name part: lower-case, every character
+ * (a UTF-8 sequence counts once) that is not an ASCII letter or digit
+ * becomes '_'. New string, caller frees. */
 char *lt_manifest_sanitize(const char *s);
 /* '{sanitised manifest}-{sanitised name}': a managed config name or a
  * derived component id. New string, caller frees. */

@@ -19,7 +19,8 @@ enum lt_wadm_op {
 	LT_WADM_DEPLOY,		/* model.deploy.NAME, body {"version":V} */
 	LT_WADM_UNDEPLOY,	/* model.undeploy.NAME */
 	LT_WADM_STATUS,		/* model.status.NAME */
-	LT_WADM_GET,		/* model.get.NAME, body {"version":V} or empty */
+	LT_WADM_GET,		/* model.get.NAME, body {"version":V} or empty;
+				 * without NAME: the list */
 	LT_WADM_VERSIONS,	/* model.versions.NAME; "notfound" (an app
 				 * wadm does not know, versions []) is an
 				 * answer, not a failure */
@@ -60,5 +61,14 @@ void lt_wadm_status_format_text(const char *subject, const char *data,
 int lt_wadm_call(struct lt_conn *c, const char *lattice, enum lt_wadm_op op,
     const char *name, const char *body, size_t len, int64_t timeout_ns,
     struct cJSON **out, struct lt_error *err);
+
+/* The deployed and the latest version of app (model.versions.NAME, a
+ * read-only query): 0 with *deployed (NULL when no version is deployed)
+ * and *latest (NULL when wadm knows no version), both new strings the
+ * caller frees; -1 as lt_wadm_call, or LT_E_RUNTIME "no application
+ * 'NAME' on lattice L" when wadm answers notfound (not-found is exit 6,
+ * as a missing KV key). */
+int lt_wadm_versions(struct lt_conn *c, const char *lattice,
+    const char *app, char **deployed, char **latest, struct lt_error *err);
 
 #endif

@@ -179,8 +179,8 @@ list_values(FILE *fp, int n, char **words)
 	if (o == NULL || o->choices == NULL)
 		o = find_any_opt(lt_commands, name);
 	for (v = o ? o->choices : NULL; v && *v; v++)
-		if (!c || !c->formats || strcmp(o->name, "output") ||
-		    (c->formats & LT_FORMAT(v - o->choices)))
+		if (!c || strcmp(o->name, "output") ||
+		    (LT_CMD_FORMATS(c) & LT_FORMAT(v - o->choices)))
 			fprintf(fp, "%s\n", *v);
 	return 0;
 }
@@ -201,8 +201,7 @@ add_formats(const struct lt_cmd *c, const struct lt_opt *o, const char *cur,
     struct lt_words *out)
 {
 	for (const char *const *v = o->choices; *v; v++)
-		if ((!c || !c->formats ||
-		    (c->formats & LT_FORMAT(v - o->choices))) &&
+		if ((!c || (LT_CMD_FORMATS(c) & LT_FORMAT(v - o->choices))) &&
 		    !strncmp(*v, cur, strlen(cur)))
 			lt_words_add(out, *v);
 }

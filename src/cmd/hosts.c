@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hosts.h"
+#include "latticectl/event.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
 #include "latticectl/text.h"
@@ -111,11 +112,12 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 	bool wide = ctx->format == LT_FMT_WIDE;
 	struct lt_table t;
 	struct lt_buf labels = LT_BUF_INIT;
-	char up[32], lat[32];
+	char up[32], lat[32], id[16];
 	size_t i;
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 7 : 5);
+	lt_table_fit(&t, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&t, wide ? (const char *const[]){ "HOST ID", "NAME",
 	    "VERSION", "UPTIME", "LABELS", "LATTICE", "LATENCY" } :
 	    (const char *const[]){ "HOST ID", "NAME", "VERSION", "UPTIME",
@@ -127,7 +129,9 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 		labels_text(x->labels, wide, &labels);
 		uptime_text(x, up, sizeof(up));
 		lt_duration_format(x->latency_ns, lat, sizeof(lat));
-		lt_table_add(&t, (const char *const[]){ x->id, x->friendly_name,
+		lt_event_short_id(x->id, id, sizeof(id));
+		lt_table_add(&t, (const char *const[]){ wide ? x->id : id,
+		    x->friendly_name,
 		    *x->version ? x->version : NULL, up,
 		    labels.len ? labels.buf : NULL, x->lattice, lat });
 	}
@@ -146,42 +150,34 @@ write_line(struct lt_ctx *ctx, const char *text)
 	return w == LT_WRITE_OK ? lt_output_write(ctx->out, "\n", 1) : w;
 }
 
-/* The schema names of a command's JSON output: the -o json document, and
- * under -o ndjson a line per element of its array, then a summary line
- * with the rest of the document. */
-struct schemas {
-	const char *doc, *item, *summary;
-};
-
-static const struct schemas hosts_schemas = { "latticectl.hosts/1",
+static const struct hosts_schemas hosts_schemas = { "latticectl.hosts/1",
 	"latticectl.host/1", "latticectl.hosts-summary/1" };
-static const struct schemas inventory_schemas = { "latticectl.inventory/1",
-	"latticectl.inventory-host/1", "latticectl.inventory-summary/1" };
+static const struct hosts_schemas inventory_schemas = {
+	"latticectl.inventory/1", "latticectl.inventory-host/1",
+	"latticectl.inventory-summary/1" };
 
-/* Write o as one line (ndjson) or pretty (json), with its schema added. */
+/* Write o as one line, its schema first. */
 static enum lt_write
 write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 {
 	struct lt_buf text = LT_BUF_INIT;
 	enum lt_write w;
 
-	cJSON_AddStringToObject(o, "schema", schema);
-	lt_json_print(o, ctx->format == LT_FMT_JSON, &text);
+	lt_json_add_schema(o, schema);
+	lt_json_print(o, false, &text);
 	w = write_line(ctx, lt_buf_str(&text));
 	lt_buf_release(&text);
 	return w;
 }
 
-/* Print doc (taken) as json or ndjson (struct schemas). A closed pipe is a
- * quiet success. */
-static int
-print_json(struct lt_ctx *ctx, cJSON *doc, const char *array,
-    const struct schemas *sc)
+int
+hosts_print_json(struct lt_ctx *ctx, cJSON *doc, const char *array,
+    const struct hosts_schemas *sc)
 {
 	cJSON *it;
 	enum lt_write w = LT_WRITE_OK;
 
-	if (ctx->format == LT_FMT_JSON) {
+	if (ctx->format == LT_FMT_JSON || array == NULL) {
 		w = write_json(ctx, doc, sc->doc);
 	} else {
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, array))
@@ -223,7 +219,7 @@ run_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			cJSON_AddItemToArray(arr, lt_ctl_host_to_json(&h.v[i]));
 		cJSON_AddNumberToObject(doc, "invalid_replies", (double)h.invalid);
 		cJSON_AddNumberToObject(doc, "refused_replies", (double)h.refused);
-		rc = print_json(ctx, doc, "hosts", &hosts_schemas);
+		rc = hosts_print_json(ctx, doc, "hosts", &hosts_schemas);
 	} else {
 		rc = print_hosts_table(ctx, &h);
 	}
@@ -414,19 +410,25 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 9 : 7);
+	lt_table_fit(&t, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&t, (const char *const[]){ "HOST", "KIND", "ID", "IMAGE",
 	    "MAX", "CONFIGS", "REVISION", "APP", "NAME" });
 	for (i = 0; i < inv->n; i++) {
 		const struct lt_ctl_inventory *x = &inv->v[i];
-		const char *host = wide || !*x->host.friendly_name ? x->host.id :
-		    x->host.friendly_name;
+		const char *host = wide ? x->host.id : x->host.friendly_name;
+		char id[16];
+
+		if (!*host) {	/* no name: the short id, as hosts shows it */
+			lt_event_short_id(x->host.id, id, sizeof(id));
+			host = id;
+		}
 
 		for (j = 0; j < x->ncomponents; j++)
 			add_workload_row(&t, host, &x->components[j], col);
 		for (j = 0; j < x->nproviders; j++)
 			add_workload_row(&t, host, &x->providers[j], col);
 	}
-	rows = t.nrows;
+	rows = t.nrows;		/* the header is row 0 */
 	w = rows > 1 ? lt_table_print(&t, ctx->out) : LT_WRITE_OK;
 	lt_table_release(&t);
 	if (rows <= 1 && !ctx->cfg->quiet)
@@ -449,7 +451,7 @@ print_inventory(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 		cJSON_AddItemToArray(arr, lt_ctl_inventory_to_json(&inv->v[i]));
 	cJSON_AddItemToObject(doc, "failed", cJSON_Duplicate(inv->failed, true));
 	cJSON_AddNumberToObject(doc, "missing_configs", (double)inv->missing);
-	return print_json(ctx, doc, "hosts", &inventory_schemas);
+	return hosts_print_json(ctx, doc, "hosts", &inventory_schemas);
 }
 
 /* Exit 5 naming the hosts that answered ping but not host.get. */

@@ -23,8 +23,8 @@ static const char *const formats[] = { "markdown", "html", "ndjson", "otlp",
 enum { FMT_MARKDOWN, FMT_HTML, FMT_NDJSON, FMT_OTLP };
 
 static const struct lt_opt report_opts[] = {
-	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html, ndjson or "
-	    "otlp", formats },
+	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson "
+	    "(the same as -o FMT), or otlp", formats },
 	{ "file", 'f', LT_OPT_ARG, "OUT", "write the report to OUT "
 	    "(default stdout, also -)", NULL },
 	{ "force", 0, 0, NULL, "replace OUT if it exists", NULL },
@@ -62,6 +62,30 @@ write_out(const struct lt_ctx *ctx, enum lt_redact_mode m,
 	    lt_output_reader_gone(stdout)))
 		return 0;
 	return rc;
+}
+
+/* The kind of report (an index of formats): --format, or -o, which says
+ * the same; markdown when neither does. */
+static int
+report_format(const struct lt_ctx *ctx, int *fmt, struct lt_error *err)
+{
+	static const enum lt_format by_o[] = { LT_FMT_MARKDOWN, LT_FMT_HTML,
+		LT_FMT_NDJSON };
+	int i, o = -1;
+
+	*fmt = 0;
+	for (i = 0; i < 3; i++)
+		if (ctx->format == by_o[i])
+			o = i;
+	if (lt_args_enum(ctx->args, "format", fmt, err) < 0)
+		return -1;
+	if (o >= 0 && lt_args_has(ctx->args, "format") && o != *fmt)
+		return lt_error_set(err, LT_E_USAGE, "--format %s and -o %s ask "
+		    "for different reports: give one", formats[*fmt],
+		    formats[o]);
+	if (o >= 0)
+		*fmt = o;
+	return 0;
 }
 
 /* --format otlp: the two OTLP/JSON requests, written out (stdout, or
@@ -103,7 +127,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	int fmt = 0, rc;
 
 	(void)argc;
-	if (lt_args_enum(ctx->args, "format", &fmt, err) < 0 ||
+	if (report_format(ctx, &fmt, err) < 0 ||
 	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		return err->code;
 	if (fmt != FMT_OTLP && lt_args_get(ctx->args, "otlp-endpoint")) {
@@ -137,8 +161,8 @@ const struct lt_cmd cmd_report_entry = {
 	.name = "report",
 	.summary = "a bug-report body (markdown or HTML) or OpenTelemetry "
 	    "traces from a recording",
-	.usage = "FILE [--format markdown|html|ndjson|otlp] [-f OUT [--force]] "
-	    "[--otlp-endpoint URL]",
+	.usage = "FILE [-o markdown|html|ndjson] [--format otlp "
+	    "[--otlp-endpoint URL]] [-f OUT [--force]]",
 	.description = "markdown: environment table, findings, a mermaid "
 	    "sequenceDiagram per phase and the timeline in a collapsed "
 	    "<details>; html: one self-contained file with the findings and a "
@@ -146,7 +170,9 @@ const struct lt_cmd cmd_report_entry = {
 	    "OpenTelemetry traces and logs (OTLP/JSON), written out or "
 	    "exported with --otlp-endpoint. Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
-	.formats = LT_FORMAT(LT_FMT_TEXT),	/* --format picks the kind */
+	/* without -o: markdown (--format says the same as -o) */
+	.formats = LT_FORMAT(LT_FMT_MARKDOWN) | LT_FORMAT(LT_FMT_HTML) |
+	    LT_FORMAT(LT_FMT_NDJSON),
 	.opts = report_opts,
 	.min_args = 1,
 	.max_args = 1,

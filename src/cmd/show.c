@@ -49,6 +49,7 @@ struct show {
 	uint64_t host_events;		/* from wasmbus.evt.{L}, shown or not */
 	char *watched;			/* a watch recording's lattice */
 	struct lt_buf line;
+	struct lt_lines lines;		/* text output */
 };
 
 /* Kinds that frame the timeline and stay visible under event filters. */
@@ -59,10 +60,10 @@ is_frame_kind(const char *kind)
 	    !strcmp(kind, "gap");
 }
 
-/* An event record: decode, filter, format like watch. Returns true when
- * it passes the filter. */
+/* An event record: decode, filter, format like watch; *t_ns becomes the
+ * time its line shows. Returns true when it passes the filter. */
 static bool
-render_event(struct show *s, const cJSON *rec, bool print)
+render_event(struct show *s, const cJSON *rec, bool print, int64_t *t_ns)
 {
 	struct lt_event ev;
 	char *data = NULL;
@@ -72,6 +73,7 @@ render_event(struct show *s, const cJSON *rec, bool print)
 		return false;
 	pass = lt_filter_may_match(s->filter, data, strlen(data)) &&
 	    lt_filter_match(s->filter, &ev);
+	*t_ns = lt_event_shown_time(&ev, *t_ns);
 	if (pass && print)
 		lt_event_format_text(&ev, lt_timeline_time(rec),
 		    s->ctx->format == LT_FMT_WIDE, s->col, &s->line);
@@ -80,16 +82,22 @@ render_event(struct show *s, const cJSON *rec, bool print)
 	return pass;
 }
 
+/* A write to stdout failed: 1 when its reader left, else -1. */
+static int
+emit_failed(struct show *s, struct lt_error *err)
+{
+	if (errno == EPIPE || lt_output_reader_gone(s->ctx->out))
+		return 1;
+	lt_error_set(err, LT_E_RUNTIME, "cannot write output: %s",
+	    strerror(errno));
+	return -1;
+}
+
 static int
 emit(struct show *s, const char *text, struct lt_error *err)
 {
-	if (fputs(text, s->ctx->out) == EOF || fputc('\n', s->ctx->out) == EOF) {
-		if (errno == EPIPE || lt_output_reader_gone(s->ctx->out))
-			return 1;
-		lt_error_set(err, LT_E_RUNTIME, "cannot write output: %s",
-		    strerror(errno));
-		return -1;
-	}
+	if (fputs(text, s->ctx->out) == EOF || fputc('\n', s->ctx->out) == EOF)
+		return emit_failed(s, err);
 	return 0;
 }
 
@@ -192,6 +200,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	const char *kind = lt_json_str(rec, "kind");
 	bool nd = s->ctx->format == LT_FMT_NDJSON ||
 	    s->ctx->format == LT_FMT_JSON;
+	int64_t t = lt_timeline_time(rec);
 	bool pass;
 	int rc;
 
@@ -201,12 +210,13 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	}
 	lt_buf_reset(&s->line);
 	note_origin(s, rec, kind);
+	lt_filter_learn_record(s->filter, rec);	/* --for app/NAME */
 	if (!picked(s, rec))
 		return 0;
 	if (!nd)
 		lt_timeline_seq(rec, &s->line);
 	if (!strcmp(kind, "event")) {
-		pass = render_event(s, rec, !nd);
+		pass = render_event(s, rec, !nd, &t);
 	} else if (!strcmp(kind, "meta") || !strcmp(kind, "end")) {
 		pass = nd && !s->filtered && !s->events_only;
 	} else {
@@ -226,7 +236,10 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		lt_buf_release(&text);
 		return rc;
 	}
-	return emit(s, s->line.buf ? s->line.buf : "", err);
+	if (lt_lines_put(&s->lines, t, &s->line) ==
+	    LT_WRITE_OK)
+		return 0;
+	return emit_failed(s, err);
 }
 
 static int
@@ -291,6 +304,7 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	(void)argc;
 	s.col = lt_output_colors(ctx->color_out);
+	lt_lines_init(&s.lines, ctx->out, ctx->width);
 	if (build_filter(&s, err) < 0 || parse_picks(&s, err) < 0 ||
 	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		rc = -1;
@@ -333,7 +347,7 @@ const struct lt_cmd cmd_show_entry = {
 	    "stay; --record N[,M|A-B] picks records by number. "
 	    "-o ndjson re-emits the records that pass. Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
-	.formats = LT_FORMATS_NOT_RAW,
+	.formats = LT_FORMATS_STREAM & ~LT_FORMAT(LT_FMT_RAW),
 	.opts = show_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -29,6 +29,8 @@
 /* Subscription ids: event subjects count from 0; wadm's own (--wadm) */
 #define ID_WADM_EVT MAX_SUBS
 #define ID_WADM_STATUS (MAX_SUBS + 1)
+/* manifest_published only, for what --for app/NAME owns (without --wadm) */
+#define ID_WADM_LEARN (MAX_SUBS + 2)
 
 static const struct lt_opt watch_opts[] = {
 	LT_FILTER_OPTS,
@@ -79,6 +81,7 @@ struct watch {
 	struct type_count types[64];
 	int ntypes;
 	struct lt_buf line, fields;
+	struct lt_lines lines;		/* text output */
 	struct lt_error werr;		/* first write failure */
 };
 
@@ -119,10 +122,11 @@ stdout_failed(struct watch *w)
 	w->done = true;
 }
 
+/* w->line, showing the time t_ns, on stdout. */
 static void
-emit_text(struct watch *w, const char *text)
+emit_text(struct watch *w, int64_t t_ns)
 {
-	if (fputs(text, w->ctx->out) == EOF || fputc('\n', w->ctx->out) == EOF)
+	if (lt_lines_put(&w->lines, t_ns, &w->line) != LT_WRITE_OK)
 		stdout_failed(w);
 }
 
@@ -155,7 +159,7 @@ emit_gap(struct watch *w, const struct lt_gap *g)
 		return;
 	lt_buf_reset(&w->line);
 	lt_gap_format_text(g, recovered, w->col, &w->line);
-	emit_text(w, w->line.buf);
+	emit_text(w, g->t_ns);
 }
 
 static void
@@ -241,7 +245,7 @@ display(struct watch *w, const struct lt_msg *m, const struct lt_event *ev)
 		lt_buf_reset(&w->line);
 		lt_event_format_text(ev, m->recv_ns, w->ctx->format == LT_FMT_WIDE,
 		    w->col, &w->line);
-		emit_text(w, w->line.buf);
+		emit_text(w, lt_event_shown_time(ev, m->recv_ns));
 		break;
 	default:
 		break;	/* ndjson goes through record_event */
@@ -302,7 +306,7 @@ on_status(struct watch *w, const struct lt_msg *m)
 		lt_buf_reset(&w->line);
 		lt_wadm_status_format_text(r->subject, r->data, (size_t)r->len,
 		    r->recv_ns, w->col, &w->line);
-		emit_text(w, w->line.buf);
+		emit_text(w, r->recv_ns);
 	} else if (w->ctx->format == LT_FMT_RAW) {
 		display(w, r, NULL);
 	}
@@ -323,6 +327,24 @@ received(const struct lt_msg *m, struct lt_msg *copy)
 	return copy;
 }
 
+/* A manifest_published event teaches --for app/NAME what a new version
+ * owns, before any filter looks at it (lt_filter_learn_event). */
+static void
+learn(struct watch *w, const struct lt_msg *m)
+{
+	struct lt_event ev;
+
+	if ((lt_filter_app(w->filter, 0) == NULL && (w->until == NULL ||
+	    lt_filter_app(w->until, 0) == NULL)) ||
+	    !lt_str_has_suffix(m->subject, ".manifest_published"))
+		return;
+	lt_event_decode(&ev, m->subject, m->data, (size_t)m->len);
+	lt_filter_learn_event(w->filter, &ev);
+	if (w->until)
+		lt_filter_learn_event(w->until, &ev);
+	lt_event_release(&ev);
+}
+
 /* Filters, output and recording all see the redacted payload. Without
  * decoding (ndjson, no filter) it is redacted as it is copied. */
 static void
@@ -336,6 +358,10 @@ on_msg(struct watch *w, const struct lt_msg *m)
 		on_status(w, received(m, &stamped));
 		return;
 	}
+	if (m->sub_id == ID_WADM_EVT || m->sub_id == ID_WADM_LEARN)
+		learn(w, m);
+	if (m->sub_id == ID_WADM_LEARN)
+		return;
 	if (m->sub_id != ID_WADM_EVT)
 		w->heard++;
 	if (!lt_filter_may_match_unredacted(w->filter, m->data,
@@ -585,6 +611,12 @@ subscribe(struct watch *w, struct lt_error *err)
 			rc = open_sub(w, st, NULL, ID_WADM_STATUS, err);
 		free(s);
 		free(st);
+	} else if (lt_filter_app(w->filter, 0) ||
+	    (w->until && lt_filter_app(w->until, 0))) {
+		char *s = lt_xasprintf("wadm.evt.%s.manifest_published", lattice);
+
+		rc = open_sub(w, s, NULL, ID_WADM_LEARN, err);
+		free(s);
 	}
 	if (rc < 0 || lt_conn_flush(w->ctx->conn, err) < 0)
 		return -1;
@@ -809,6 +841,85 @@ loop(struct watch *w, struct lt_error *err)
 	return err->code == LT_E_TIMEOUT ? -1 : 0;
 }
 
+/* Record a wadm reply latticectl asked for, so that show --for app/NAME
+ * learns from the recording what this watch learned. */
+static void
+record_reply(struct watch *w, const char *subject, const cJSON *reply)
+{
+	cJSON *f = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddStringToObject(f, "subject", subject);
+	cJSON_AddItemToObject(f, "payload", cJSON_Duplicate(reply, true));
+	cJSON_AddStringToObject(f, "from", "latticectl");
+	text = lt_json_print_kept(f, false);
+	lt_buf_reset(&w->fields);
+	lt_buf_add(&w->fields, text + 1, strlen(text) - 2);	/* no braces */
+	write_fields(w, "wadm.reply", lt_now_ns(), &w->fields, false);
+	cJSON_free(text);
+	cJSON_Delete(f);
+}
+
+/* The manifest of app at version (model.get, read-only): learned, and
+ * recorded. */
+static int
+learn_version(struct watch *w, const char *app, const char *version,
+    struct lt_error *e)
+{
+	const char *lattice = lt_config_get(w->ctx->cfg, LT_S_LATTICE);
+	cJSON *reply = NULL, *body = cJSON_CreateObject(), *rec;
+	char *text, *subject = lt_wadm_subject(lattice, LT_WADM_GET, app);
+	int rc;
+
+	cJSON_AddStringToObject(body, "version", version);
+	text = cJSON_PrintUnformatted(body);
+	rc = lt_wadm_call(w->ctx->conn, lattice, LT_WADM_GET, app, text,
+	    strlen(text), 0, &reply, e);
+	if (rc == 0) {
+		rec = cJSON_CreateObject();
+		cJSON_AddStringToObject(rec, "kind", "wadm.reply");
+		cJSON_AddItemReferenceToObject(rec, "payload", reply);
+		lt_filter_learn_record(w->filter, rec);
+		if (w->until)
+			lt_filter_learn_record(w->until, rec);
+		cJSON_Delete(rec);
+		record_reply(w, subject, reply);
+	}
+	cJSON_Delete(reply);
+	cJSON_Delete(body);
+	cJSON_free(text);
+	free(subject);
+	return rc;
+}
+
+/* What each --for app/NAME owns, from wadm's deployed and latest
+ * manifests; later versions come with manifest_published events. */
+static void
+learn_apps(struct watch *w)
+{
+	const char *lattice = lt_config_get(w->ctx->cfg, LT_S_LATTICE), *app;
+	struct lt_error e = LT_ERROR_INIT;
+	char *dep, *last, *msg;
+	int i, rc;
+
+	for (i = 0; (app = lt_filter_app(w->filter, i)); i++) {
+		rc = lt_wadm_versions(w->ctx->conn, lattice, app, &dep, &last, &e);
+		if (rc == 0 && dep)
+			rc = learn_version(w, app, dep, &e);
+		if (rc == 0 && last && (!dep || strcmp(dep, last)))
+			rc = learn_version(w, app, last, &e);
+		if (rc < 0) {
+			msg = lt_xasprintf("--for app/%s: %s; its components, "
+			    "configs and links are known once wadm publishes a "
+			    "manifest for it", app, e.msg);
+			lt_cmd_warn(w->ctx, msg);
+			free(msg);
+		}
+		free(dep);
+		free(last);
+	}
+}
+
 static int
 setup(struct watch *w, struct lt_error *err)
 {
@@ -826,8 +937,6 @@ setup(struct watch *w, struct lt_error *err)
 	if (w->max_pending == 0)
 		return lt_error_set(err, LT_E_USAGE, "--max-pending must be at "
 		    "least 1");
-	if (w->ctx->format == LT_FMT_JSON)
-		w->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
 	if (lt_ctx_connect(w->ctx, err) < 0)
 		return -1;
 	if (w->until && cfg->src[LT_S_TIMEOUT] != LT_SRC_DEFAULT)
@@ -837,9 +946,10 @@ setup(struct watch *w, struct lt_error *err)
 	lt_feed_set_handler(w->feed, on_direct, w, LT_FEED_NO_CLOCK);
 	lt_conn_set_feed(w->ctx->conn, w->feed);
 	lt_sig_set_feed(w->feed);
-	if (open_outputs(w, err) < 0 || subscribe(w, err) < 0)
+	if (open_outputs(w, err) < 0)
 		return -1;
-	return 0;
+	learn_apps(w);
+	return subscribe(w, err);
 }
 
 static void
@@ -917,6 +1027,7 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	lt_lines_init(&w.lines, ctx->out, ctx->width);
 	rc = setup(&w, err) < 0 ? err->code : 0;
 	if (rc == 0 && loop(&w, err) < 0)
 		rc = err->code;
@@ -946,8 +1057,10 @@ const struct lt_cmd cmd_watch_entry = {
 	.description = "Subscribes (plain, never a queue group) to "
 	    "wasmbus.evt.<lattice>.<type>.\n--since reads the wasmbus_events "
 	    "stream through an ordered consumer first.\nRead-only: never "
-	    "publishes, replies or acks.",
+	    "replies or acks; with --for app/NAME it publishes only its\n"
+	    "read-only wadm queries (model.versions, model.get) at start.",
 	.flags = LT_CMD_ANY_LATTICE,
+	.formats = LT_FORMATS_STREAM,
 	.opts = watch_opts,
 	.max_args = 0,
 	.check = check_watch,

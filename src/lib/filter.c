@@ -12,6 +12,7 @@
 #include "latticectl/filter.h"
 #include "latticectl/redact.h"
 #include "latticectl/json.h"
+#include "latticectl/manifest.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -41,7 +42,12 @@ struct lt_filter {
 	int ntypes;
 	char **xtypes;		/* --type '!T': excluded */
 	int nxtypes;
-	struct { enum for_kind kind; char *id; } *fors;
+	struct for_spec {
+		enum for_kind kind;
+		char *id;
+		char **owned;	/* app/NAME: the names it owns, learned */
+		int nowned;
+	} *fors;
 	int nfors;
 	struct where *wheres;
 	int nwheres;
@@ -62,7 +68,7 @@ lt_filter_create(void)
 void
 lt_filter_destroy(struct lt_filter *f)
 {
-	int i;
+	int i, k;
 
 	if (f == NULL)
 		return;
@@ -71,8 +77,12 @@ lt_filter_destroy(struct lt_filter *f)
 	for (i = 0; i < f->nxtypes; i++)
 		free(f->xtypes[i]);
 	free(f->xtypes);
-	for (i = 0; i < f->nfors; i++)
+	for (i = 0; i < f->nfors; i++) {
 		free(f->fors[i].id);
+		for (k = 0; k < f->fors[i].nowned; k++)
+			free(f->fors[i].owned[k]);
+		free(f->fors[i].owned);
+	}
 	for (i = 0; i < f->nwheres; i++) {
 		free(f->wheres[i].path);
 		free(f->wheres[i].value);
@@ -194,7 +204,7 @@ lt_filter_add_for(struct lt_filter *f, const char *spec, struct lt_error *err)
 		return lt_error_set(err, LT_E_USAGE, "invalid --for kind '%s' "
 		    "(use component, host, app, config, provider or trace)",
 		    kind);
-	PUSH(f->fors, f->nfors);
+	memset(PUSH(f->fors, f->nfors), 0, sizeof(*f->fors));
 	f->fors[f->nfors - 1].kind = (enum for_kind)k;
 	f->fors[f->nfors - 1].id = lt_xstrdup(slash + 1);
 	f->raw_unsafe |= lt_redact_may_create(slash + 1);
@@ -561,6 +571,18 @@ greps_in(const struct lt_filter *f, const char *raw, size_t len)
 	return true;
 }
 
+/* One of the names an app/NAME learned is in raw. */
+static bool
+owned_in(const struct for_spec *fs, const char *raw, size_t len)
+{
+	int i;
+
+	for (i = 0; i < fs->nowned; i++)
+		if (contains(raw, len, fs->owned[i]))
+			return true;
+	return false;
+}
+
 bool
 lt_filter_may_match(const struct lt_filter *f, const char *raw, size_t len)
 {
@@ -571,7 +593,8 @@ lt_filter_may_match(const struct lt_filter *f, const char *raw, size_t len)
 		return false;
 	for (i = 0; i < f->nfors && !any; i++)	/* a trace id is in a header */
 		any = f->fors[i].kind == FOR_TRACE ||
-		    contains(raw, len, f->fors[i].id);
+		    contains(raw, len, f->fors[i].id) ||
+		    owned_in(&f->fors[i], raw, len);
 	return any;
 }
 
@@ -619,11 +642,39 @@ trace_id_has_prefix(const struct lt_event *ev, const char *id)
 }
 
 static bool
-for_matches(const struct lt_event *ev, enum for_kind kind, const char *id)
+owned_has(const struct for_spec *fs, const cJSON *v)
+{
+	int i;
+
+	for (i = 0; cJSON_IsString(v) && i < fs->nowned; i++)
+		if (!strcmp(v->valuestring, fs->owned[i]))
+			return true;
+	return false;
+}
+
+/* An event about something app/NAME owns: a component or provider by id
+ * (also as a link's source or target) or a config by name. */
+static bool
+app_owns(const struct for_spec *fs, const cJSON *d)
+{
+	static const char *const members[] = { "component_id",
+	    "provider_id", "source_id", "target", "config_name", NULL };
+	int i;
+
+	for (i = 0; fs->nowned && members[i]; i++)
+		if (owned_has(fs, cJSON_GetObjectItemCaseSensitive(d,
+		    members[i])))
+			return true;
+	return false;
+}
+
+static bool
+for_matches(const struct lt_event *ev, const struct for_spec *fs)
 {
 	cJSON *d = ev->data;
+	const char *id = fs->id;
 
-	switch (kind) {
+	switch (fs->kind) {
 	case FOR_COMPONENT:
 		return str_eq(cJSON_GetObjectItem(d, "component_id"), id) ||
 		    str_eq(cJSON_GetObjectItem(d, "source_id"), id) ||
@@ -639,7 +690,8 @@ for_matches(const struct lt_event *ev, enum for_kind kind, const char *id)
 		    "annotations[\"wasmcloud.dev/appspec\"]"), id) ||
 		    str_eq(lt_json_path(d, "metadata.name"), id) ||
 		    (lt_str_has_prefix(ev->type, "manifest_") &&
-		    str_eq(cJSON_GetObjectItem(d, "name"), id));
+		    str_eq(cJSON_GetObjectItem(d, "name"), id)) ||
+		    app_owns(fs, d);
 	case FOR_TRACE:
 		return trace_id_has_prefix(ev, id);
 	case FOR_CONFIG:
@@ -648,6 +700,83 @@ for_matches(const struct lt_event *ev, enum for_kind kind, const char *id)
 		    array_has(cJSON_GetObjectItem(d, "target_config"), id);
 	}
 	return false;
+}
+
+const char *
+lt_filter_app(const struct lt_filter *f, int n)
+{
+	int i;
+
+	for (i = 0; i < f->nfors; i++)
+		if (f->fors[i].kind == FOR_APP && n-- == 0)
+			return f->fors[i].id;
+	return NULL;
+}
+
+/* Add name to what fs owns, once. Returns 1 when it is new. */
+static int
+own(struct lt_filter *f, struct for_spec *fs, const char *name)
+{
+	int i;
+
+	if (name == NULL || *name == '\0')
+		return 0;
+	for (i = 0; i < fs->nowned; i++)
+		if (!strcmp(fs->owned[i], name))
+			return 0;
+	*PUSH(fs->owned, fs->nowned) = lt_xstrdup(name);
+	f->raw_unsafe |= lt_redact_may_create(name);
+	return 1;
+}
+
+static int
+own_configs(struct lt_filter *f, struct for_spec *fs,
+    const struct lt_manifest_configs *cs, const struct lt_manifest_secrets *ss)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < cs->n; i++)
+		n += own(f, fs, cs->v[i].stored_name);
+	for (i = 0; i < ss->n; i++)
+		n += own(f, fs, ss->v[i].stored_name);
+	return n;
+}
+
+/* What one component (or provider) of the manifest adds to fs. A
+ * reference to another application (no image) is that one's. */
+static int
+own_component(struct lt_filter *f, struct for_spec *fs,
+    const struct lt_manifest_component *c)
+{
+	const struct lt_manifest_link *l;
+	size_t i;
+	int n;
+
+	if (c->image == NULL)
+		return 0;
+	n = own(f, fs, c->id) + own_configs(f, fs, &c->config, &c->secrets);
+	for (i = 0; i < c->nlinks; i++) {
+		l = &c->links[i];
+		n += own_configs(f, fs, &l->source_config, &l->source_secrets);
+		n += own_configs(f, fs, &l->target_config, &l->target_secrets);
+	}
+	return n;
+}
+
+int
+lt_filter_learn_manifest(struct lt_filter *f, const struct lt_manifest *m)
+{
+	size_t c;
+	int i, n = 0;
+
+	for (i = 0; m && m->name && i < f->nfors; i++) {
+		if (f->fors[i].kind != FOR_APP || strcmp(f->fors[i].id, m->name))
+			continue;
+		for (c = 0; c < m->ncomponents; c++)
+			n += own_component(f, &f->fors[i], &m->components[c]);
+	}
+	return n;
 }
 
 /* jq's order of the field and the value, except that a string field
@@ -729,7 +858,7 @@ lt_filter_match(const struct lt_filter *f, const struct lt_event *ev)
 		return false;
 	for (i = 0; i < f->nfors && !any; i++)
 		any = ev->status == LT_EV_OK &&
-		    for_matches(ev, f->fors[i].kind, f->fors[i].id);
+		    for_matches(ev, &f->fors[i]);
 	if (!any)
 		return false;
 	for (i = 0; i < f->nwheres; i++)

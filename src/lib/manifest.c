@@ -311,17 +311,46 @@ to_json(struct ctx *c, yaml_node_t *n, int depth)
 
 /* ---- names ---- */
 
+/* The bytes of the UTF-8 character at p: 1 for ASCII and for a byte that
+ * starts no valid sequence. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 :
+	    *p >= 0xc2 && *p < 0xe0 ? 2 : 1, i;
+
+	if (*p >= 0xf5)
+		return 1;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+/* wadm's rule (compute_component_id): Rust's to_lowercase, then each
+ * character (not byte) that is not an ASCII letter or digit becomes '_'.
+ * Two characters only lower-case into ASCII: the Kelvin sign (to 'k')
+ * and I with dot above (to 'i' and a combining dot, so "i_"). */
 char *
 lt_manifest_sanitize(const char *s)
 {
-	char *out = lt_xstrdup(s), *p;
+	struct lt_buf out = LT_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 
-	for (p = out; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		*p = isalnum(ch) && ch < 0x80 ? (char)tolower(ch) : '_';
+	while (*p) {
+		n = utf8_len(p);
+		if (n == 1 && isalnum(*p) && *p < 0x80)
+			lt_buf_addch(&out, (char)tolower(*p));
+		else if (n == 3 && !memcmp(p, "\xe2\x84\xaa", 3))
+			lt_buf_addch(&out, 'k');	/* KELVIN SIGN */
+		else if (n == 2 && !memcmp(p, "\xc4\xb0", 2))
+			lt_buf_adds(&out, "i_");	/* I WITH DOT ABOVE */
+		else
+			lt_buf_addch(&out, '_');
+		p += n;
 	}
-	return out;
+	return out.buf ? lt_buf_detach(&out) : lt_xstrdup("");
 }
 
 char *

@@ -371,6 +371,14 @@ md_row(struct lt_buf *out, const char *head, const char *a, const char *b)
 	lt_buf_adds(out, " |\n");
 }
 
+/* When the recording started: its first record's time, RFC 3339 UTC as
+ * recordings carry it (latticectl(5)), or "?". */
+static const char *
+recorded_at(const cJSON *recs)
+{
+	return str_or(cJSON_GetArrayItem(recs, 0), "t", "?");
+}
+
 static void
 md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 {
@@ -409,6 +417,7 @@ md_env(const cJSON *recs, const char *source, struct lt_buf *out)
 	md_row(out, "| server", str_or(server, "name", "?"),
 	    str_or(server, "version", "?"));
 	md_row(out, "| lattice", str_or(meta, "lattice", "?"), NULL);
+	md_row(out, "| recorded", recorded_at(recs), "(UTC)");
 	lt_buf_addf(out, "| hosts | %s |\n", hosts.buf ? hosts.buf : "(none "
 	    "recorded)");
 	md_row(out, "| wadm", str_or(meta, "wadm_version",
@@ -881,7 +890,10 @@ lt_report_html(const cJSON *recs, const char *source, struct lt_buf *out)
 	lt_buf_adds(out, html_head);
 	lt_buf_adds(out, "<h1>latticectl report</h1>\n<p>Recording: <code>");
 	html_esc(out, source);
-	lt_buf_addf(out, "</code>, %d records</p>\n", cJSON_GetArraySize(recs));
+	lt_buf_adds(out, "</code>, recorded <time>");
+	html_esc(out, recorded_at(recs));
+	lt_buf_addf(out, "</time> (UTC), %d records</p>\n",
+	    cJSON_GetArraySize(recs));
 	html_findings(recs, out);
 	lt_buf_adds(out, "<h2>Timeline</h2>\n<table class=\"lanes\">\n<tr>"
 	    "<th>time</th>");

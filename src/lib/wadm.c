@@ -1,5 +1,6 @@
 /* wadm.c: wadm API subjects, reply decoding and calls (wadm.h). */
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/buf.h"
@@ -154,4 +155,35 @@ lt_wadm_call(struct lt_conn *c, const char *lattice, enum lt_wadm_op op,
 	lt_buf_release(&reply);
 	free(subject);
 	return rc;
+}
+
+int
+lt_wadm_versions(struct lt_conn *c, const char *lattice, const char *app,
+    char **deployed, char **latest, struct lt_error *err)
+{
+	cJSON *reply = NULL;
+	const cJSON *v;
+	const char *ver;
+
+	*deployed = *latest = NULL;
+	if (lt_wadm_call(c, lattice, LT_WADM_VERSIONS, app, "", 0, 0, &reply,
+	    err) < 0)
+		return -1;
+	if (!strcmp(lt_json_str(reply, "result"), "notfound")) {
+		cJSON_Delete(reply);
+		return lt_error_set(err, LT_E_RUNTIME, "no application '%s' on "
+		    "lattice %s ('latticectl app' lists them)", app, lattice);
+	}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(reply,
+	    "versions")) {
+		if ((ver = lt_json_str(v, "version")) == NULL)
+			continue;
+		free(*latest);
+		*latest = lt_xstrdup(ver);	/* creation order: last wins */
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v,
+		    "deployed")) && *deployed == NULL)
+			*deployed = lt_xstrdup(ver);
+	}
+	cJSON_Delete(reply);
+	return 0;
 }

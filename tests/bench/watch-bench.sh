@@ -9,7 +9,8 @@
 # rate is the publisher's). Not run in CI.
 #
 #   tests/bench/watch-bench.sh [EVENTS]   (default 500000; BUILD_DIR=build-rel)
-#   BENCH_ONLY="ndjson filter" runs those consumers (and bare) only;
+#   BENCH_ONLY="ndjson filter" runs those consumers (and bare) only
+#   ("app": --for app/NAME, the component id learned from a fake wadm);
 #   BENCH_ROUNDS=3 runs every consumer that many times, in turns, and
 #   reports the median ratio (each round's consumer against that round's
 #   bare run) with the lowest and highest, and the highest peak RSS: on
@@ -73,6 +74,30 @@ PY
 }
 
 W=(-v -s "$NATS_URL" watch --max-pending 16777216 --color never)
+# A fake wadm that knows bench-app, whose component has the id
+# bench-target: 'app' learns it at start (model.versions, model.get), so
+# its raw test looks for the learned id as 'filter' looks for its own.
+fake_wadm() {
+	python3 - "$dir" <<'PY'
+import json, sys
+man = {"apiVersion": "core.oam.dev/v1beta1", "kind": "Application",
+    "metadata": {"name": "bench-app", "annotations": {"version": "v1"}},
+    "spec": {"components": [{"name": "c", "type": "component",
+        "properties": {"image": "x/bench:1", "id": "bench-target"}}]}}
+json.dump({"result": "success", "message": "", "versions":
+    [{"version": "v1", "deployed": True}]}, open(sys.argv[1] + "/versions.json", "w"))
+json.dump({"result": "success", "message": "", "manifest": man},
+    open(sys.argv[1] + "/get.json", "w"))
+PY
+	local op
+	for op in versions get; do
+		"$B/tests/helper/lt-test-tool" -s "$NATS_URL" responder \
+		    "wadm.api.default.model.$op.bench-app" - "@$dir/$op.json" >"$dir/$op.out" &
+		demo_pids+=($!)
+		until grep -q ready "$dir/$op.out"; do sleep 0.05; done
+	done
+}
+fake_wadm
 round() {
 	run bare ready "" -- "$BENCH" -s "$NATS_URL" sub 'wasmbus.evt.default.>' --count "$N"
 	run asub ready "" -- "$BENCH" -s "$NATS_URL" asub 'wasmbus.evt.default.>' --count "$N"
@@ -89,6 +114,8 @@ round() {
 	run filter100 subscribed "--for-every 1 bench-target" -- \
 	    "$LT" "${W[@]}" --for component/bench-target -o ndjson --count "$N"
 	FILES=("${all[@]}")
+	run app subscribed "--for-every 100 bench-target" -- \
+	    "$LT" "${W[@]}" --for app/bench-app --count $((N / 100))
 	run where subscribed "--for-every 100 bench-target" -- \
 	    "$LT" "${W[@]}" --where 'data.component_id = bench-target' --count $((N / 100))
 }
@@ -101,7 +128,7 @@ done
 # line r of NAME.res is round r: ratios are bare's that round over NAME's
 printf '%-10s %13s %8s %11s %13s %8s %11s %10s\n' consumer "events/cpu-s" ratio \
     "(low-high)" "events/s" ratio "(low-high)" "peak RSS"
-for n in bare asub acopy aenv text ndjson record filter filter100 where; do
+for n in bare asub acopy aenv text ndjson record filter app filter100 where; do
 	[ -f "$dir/$n.res" ] || continue
 	paste -d ' ' "$dir/bare.res" "$dir/$n.res" | awk -v n="$n" -v N="$N" '
 	    NF != 8 { next }
@@ -135,7 +162,8 @@ echo " is N over the consumer's user+sys time, events/s N over the wall time fro
 echo " publish to the consumer's exit; 'asub' is bare through an asynchronous"
 echo " subscription, as latticectl receives; 'acopy' is asub writing every payload"
 echo " to a file, the least an ndjson writer pays; 'aenv' writes the same records as"
-echo " ndjson, the payload unchecked: ndjson's ceiling; 'filter' shows 1 in 100 events, 'filter100'"
+echo " ndjson, the payload unchecked: ndjson's ceiling; 'filter' shows 1 in 100 events, 'app'"
+echo " the same 1 in 100 through --for app/NAME and the component id it learned from wadm, 'filter100'"
 echo " every event as ndjson through --for, 'where' 1 in 100 through --where (each event"
 echo " decoded). Peak RSS includes"
 echo " the backlog nats.c buffers while a consumer is slower than the publisher.)"

@@ -1,8 +1,12 @@
 /* fuzz-filter: the filter language. The input is "WHERE\nTYPES\nFOR\n"
- * followed by a payload the accepted filter is matched against. */
+ * followed by a payload the accepted filter is matched against, after
+ * learning what an app owns from it (as an event, and as a recording
+ * record: a hostile manifest). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "latticectl/event.h"
 #include "latticectl/filter.h"
@@ -32,6 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lt_filter *f = lt_filter_create();
 	struct lt_error err = LT_ERROR_INIT;
 	struct lt_event ev;
+	cJSON *rec;
 	char **subjects = NULL;
 	int n;
 
@@ -43,9 +48,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)lt_filter_add_types(f, types, &err);
 	if (*forspec)
 		(void)lt_filter_add_for(f, forspec, &err);
+	(void)lt_filter_add_for(f, "app/rust-hello-world", &err);
+	lt_event_decode(&ev, "wasmbus.evt.default.x", p,
+	    (size_t)(end - p));
+	(void)lt_filter_learn_event(f, &ev);
+	rec = cJSON_ParseWithLength(p, (size_t)(end - p));
+	(void)lt_filter_learn_record(f, rec);
+	cJSON_Delete(rec);
 	lt_filter_add_grep(f, "host");
 	(void)lt_filter_may_match(f, p, (size_t)(end - p));
-	lt_event_decode(&ev, "wasmbus.evt.default.x", p, (size_t)(end - p));
 	(void)lt_filter_match(f, &ev);
 	lt_event_release(&ev);
 	n = lt_filter_subjects(f, "wasmbus.evt", "default", &subjects);

@@ -71,7 +71,7 @@ contains "$out" "summary: 4 errors, 0 warnings against rust-hello-world v0.0.2
   report:    latticectl report $F -f issue.md" "the closing summary names the files"
 
 # --- show: record numbers ---
-shown=$(lt show "$F" --record "$ev")
+shown=$(lt show "$F" --record "$ev" | undated /dev/stdin)
 is "$(sed 's/ .*//' <<<"$shown" | tr '\n' ' ')" "$(tr ',' '\n' <<<"$ev" | sed 's/^/#/' | tr '\n' ' ')" \
     "show --record prints exactly the evidence records, each after its number"
 like "$shown" 'DeleteConfig config_name=rust_hello_world-custom_config' "... the command among them"

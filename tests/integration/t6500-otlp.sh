@@ -210,9 +210,9 @@ is "$(head -c 17 "$TEST_DIR/last.out")" '{"resourceSpans":' "... and writes to s
 # --- traceparent in show, the filters and sub ---
 TP=$(jq -r 'select(.kind=="event" and .traceparent) | .traceparent' "$F" | head -1)
 ID=${TP:3:32}
-like "$(lt show "$F" -o wide --type '!host_heartbeat' | grep -v -- ' -- ' | head -1)" " trace=[0-9a-f]{32}" "show -o wide: the trace id"
-is "$(lt show "$F" --where "trace=$ID" | grep -cv -- ' -- ')" 1 "show --where trace=ID selects the one event"
-is "$(lt show "$F" --for "trace/${ID:0:12}" | grep -cv -- ' -- ')" 1 "show --for trace/PREFIX too"
+like "$(lt show "$F" -o wide --type '!host_heartbeat' | grep -v -e ' -- ' -e '^# ' | head -1)" " trace=[0-9a-f]{32}" "show -o wide: the trace id"
+is "$(lt show "$F" --where "trace=$ID" | grep -cv -e ' -- ' -e '^# ')" 1 "show --where trace=ID selects the one event"
+is "$(lt show "$F" --for "trace/${ID:0:12}" | grep -cv -e ' -- ' -e '^# ')" 1 "show --for trace/PREFIX too"
 exit_code 2 "--for with an unknown kind names trace among the kinds" lt show "$F" --for nope/x
 like "$(cat "$TEST_DIR/last.err")" 'provider or trace' "... in its message"
 bg_lt s sub "wasmbus.evt.o21.host_heartbeat" -o wide --count 1

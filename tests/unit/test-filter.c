@@ -1,11 +1,15 @@
 /* test-filter.c: --type, --for, --where, --grep and server subjects. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/buf.h"
 #include "latticectl/filter.h"
+#include "latticectl/manifest.h"
 #include "latticectl/util.h"
 #include "tap.h"
+
+#include <cjson/cJSON.h>
 
 static const char scaled[] = "{\"specversion\":\"1.0\",\"id\":\"1\","
     "\"type\":\"com.wasmcloud.lattice.component_scaled\","
@@ -416,6 +420,162 @@ test_trace(void)
 	lt_filter_destroy(w);
 }
 
+/* The fixture rel into b (empty when it cannot be read). */
+static void
+read_fixture(const char *rel, struct lt_buf *b)
+{
+	char path[512], chunk[4096];
+	FILE *fp = fopen(fixture_path(path, sizeof(path), rel), "rb");
+	size_t n;
+
+	lt_buf_reset(b);
+	while (fp && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		lt_buf_add(b, chunk, n);
+	if (fp)
+		fclose(fp);
+	lt_buf_addch(b, '\0');
+	b->len--;
+	ok(b->len > 0, "fixture %s read", rel);
+}
+
+/* A CloudEvent of type t with data d: whether f keeps it, raw test and
+ * full test both. */
+static bool
+app_keeps(struct lt_filter *f, const char *t, const char *d)
+{
+	char *raw = lt_xasprintf("{\"specversion\":\"1.0\",\"type\":"
+	    "\"com.wasmcloud.lattice.%s\",\"source\":\"NX\",\"data\":%s}",
+	    t, d);
+	struct lt_event ev;
+	bool may = lt_filter_may_match(f, raw, strlen(raw)), r;
+
+	lt_event_decode(&ev, "wasmbus.evt.default.x", raw, strlen(raw));
+	r = lt_filter_match(f, &ev);
+	if (r && !may)
+		ok(0, "the raw test dropped a kept %s", t);
+	lt_event_release(&ev);
+	free(raw);
+	return r && may;
+}
+
+#define CFG_SET "{\"config_name\":\"rust_hello_world-custom_config\"}"
+#define LINK_SET "{\"source_id\":\"rust_hello_world-httpserver\"," \
+	"\"target\":\"rust_hello_world-http_component\",\"name\":" \
+	"\"default\",\"source_config\":[\"rust_hello_world-default_http\"]}"
+
+/* --for app/NAME covers what the manifest says the app owns: its
+ * components, providers, configs and links, under wadm's names. */
+static void
+test_app_learn(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	struct lt_manifest *m = NULL, *other = NULL;
+	char path[512];
+
+	lt_filter_add_for(f, "app/rust-hello-world", &err);
+	lt_filter_add_for(f, "component/x", &err);
+	is_str(lt_filter_app(f, 0), "rust-hello-world", "the first app/NAME");
+	ok(lt_filter_app(f, 1) == NULL, "... and no other");
+	ok(!app_keeps(f, "config_set", CFG_SET),
+	    "app: a config_set is not the app's before a manifest says so");
+	lt_manifest_read(fixture_path(path, sizeof(path),
+	    "manifests/upgrade-v2.yaml"), &m, &err);
+	lt_manifest_read(fixture_path(path, sizeof(path),
+	    "manifests/shared-config-v1.yaml"), &other, &err);
+	ok(m && other, "fixtures read (%s)", err.msg);
+	is_int(lt_filter_learn_manifest(f, other), 0,
+	    "another app's manifest teaches nothing");
+	is_int(lt_filter_learn_manifest(f, m), 4,
+	    "2 ids and 2 configs learned");
+	is_int(lt_filter_learn_manifest(f, m), 0, "... once");
+	ok(app_keeps(f, "config_set", CFG_SET), "app: its config_set");
+	ok(app_keeps(f, "config_deleted", CFG_SET), "app: its config_deleted");
+	ok(app_keeps(f, "linkdef_set", LINK_SET), "app: its link");
+	ok(app_keeps(f, "linkdef_deleted", "{\"source_id\":"
+	    "\"rust_hello_world-httpserver\",\"target\":\"t\"}"),
+	    "app: a link deleted from its provider");
+	ok(app_keeps(f, "provider_started", "{\"provider_id\":"
+	    "\"rust_hello_world-httpserver\"}"), "app: its provider");
+	ok(app_keeps(f, "component_scale_failed", "{\"component_id\":"
+	    "\"rust_hello_world-http_component\"}"), "app: its component");
+	ok(!app_keeps(f, "config_set", "{\"config_name\":"
+	    "\"shared_config-shared\"}"), "app: not another app's config");
+	ok(!app_keeps(f, "linkdef_set", "{\"source_id\":\"a-b\","
+	    "\"target\":\"a-c\",\"source_config\":"
+	    "[\"rust_hello_world-default_http\"]}"),
+	    "app: not another app's link (sharing a config name)");
+	lt_manifest_destroy(m);
+	lt_manifest_destroy(other);
+	lt_filter_destroy(f);
+}
+
+/* Manifests that go by: a manifest_published event, a recorded model.put
+ * request (JSON or YAML text) and a model.get reply. */
+static void
+test_app_learn_sources(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	struct lt_buf b = LT_BUF_INIT;
+	struct lt_event ev;
+	cJSON *rec, *ce;
+
+	lt_filter_add_for(f, "app/rust-hello-world", &err);
+	read_fixture("events/wadm.manifest_published.json", &b);
+	lt_event_decode(&ev, "wadm.evt.default.manifest_published", b.buf,
+	    b.len);
+	is_int(lt_filter_learn_event(f, &ev), 4, "event: manifest_published");
+	ok(app_keeps(f, "config_deleted", CFG_SET), "event: then its config");
+	lt_filter_destroy(f);
+
+	f = lt_filter_create();
+	lt_filter_add_for(f, "app/rust-hello-world", &err);
+	ce = cJSON_Parse(b.buf);
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "kind", "event");
+	cJSON_AddItemToObject(rec, "event", ce);
+	is_int(lt_filter_learn_record(f, rec), 4, "record: the event");
+	cJSON_Delete(rec);
+	is_int(lt_filter_learn_event(f, &ev), 0, "... known already");
+	lt_filter_destroy(f);
+
+	f = lt_filter_create();
+	lt_filter_add_for(f, "app/rust-hello-world", &err);
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "kind", "wadm.reply");
+	cJSON_AddItemToObject(rec, "payload", cJSON_CreateObject());
+	cJSON_AddItemToObject(cJSON_GetObjectItem(rec, "payload"), "manifest",
+	    cJSON_Duplicate(cJSON_GetObjectItem(ev.root, "data"), true));
+	is_int(lt_filter_learn_record(f, rec), 4, "record: a model.get reply");
+	cJSON_Delete(rec);
+	lt_filter_destroy(f);
+	lt_event_release(&ev);
+
+	f = lt_filter_create();
+	lt_filter_add_for(f, "app/link-config", &err);
+	read_fixture("manifests/link-config-v1.yaml", &b);
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "kind", "wadm.request");
+	cJSON_AddStringToObject(rec, "subject", "wadm.api.default.model.put");
+	cJSON_AddStringToObject(rec, "payload", b.buf);
+	is_int(lt_filter_learn_record(f, rec), 3,
+	    "record: a model.put of YAML text");
+	ok(app_keeps(f, "config_set",
+	    "{\"config_name\":\"link_config-default_http\"}"),
+	    "... then its link's source config");
+	cJSON_ReplaceItemInObject(rec, "subject",
+	    cJSON_CreateString("wadm.api.default.model.get"));
+	lt_filter_destroy(f);
+	f = lt_filter_create();
+	lt_filter_add_for(f, "app/link-config", &err);
+	is_int(lt_filter_learn_record(f, rec), 0,
+	    "record: a request other than model.put teaches nothing");
+	cJSON_Delete(rec);
+	lt_buf_release(&b);
+	lt_filter_destroy(f);
+}
+
 int
 main(void)
 {
@@ -431,5 +591,7 @@ main(void)
 	test_status();
 	test_regex_bounds();
 	test_subjects();
+	test_app_learn();
+	test_app_learn_sources();
 	done_testing();
 }

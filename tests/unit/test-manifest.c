@@ -126,6 +126,15 @@ test_json_and_names(void)
 	s = lt_manifest_managed_name("rust-hello-world", "Custom.Config");
 	is_str(s, "rust_hello_world-custom_config", "managed_name");
 	free(s);
+	/* wadm replaces characters, not bytes, after Rust's to_lowercase */
+	s = lt_manifest_managed_name("caf\xc3\xa9 \xf0\x9f\x9a\x80",
+	    "\xe2\x84\xaa" "m \xc4\xb0" "d");
+	is_str(s, "caf___-km_i_d", "managed_name: one '_' per UTF-8 character; "
+	    "KELVIN SIGN and I WITH DOT lower-case into ASCII");
+	free(s);
+	s = lt_manifest_sanitize("a\xff\xc3");
+	is_str(s, "a__", "sanitize: a byte that starts no character is one");
+	free(s);
 }
 
 #define HEAD "apiVersion: core.oam.dev/v1beta1\nkind: Application\n"

@@ -10,7 +10,8 @@
  * click. Above LT_REPORT_HTML_MAX records only a window around the
  * findings is drawn, and the page says so.
  *
- * All text is hostile: HTML text and attributes get entities, the
+ * All text is hostile: HTML text and attributes get entities (U+2028
+ * and U+2029 too, so no raw one is anywhere in the page), the
  * embedded JSON has <, >, & and U+2028/U+2029 as \u escapes, so nothing
  * can end the <script> element or the string it is in. */
 #include <cjson/cJSON.h>
@@ -72,7 +73,12 @@ html_esc(struct lt_buf *out, const char *s)
 			lt_buf_adds(out, "&quot;");
 		else if (c == '\'')
 			lt_buf_adds(out, "&#39;");
-		else
+		else if (c == '\xe2' && i + 2 < t.len && t.buf[i + 1] == '\x80' &&
+		    (t.buf[i + 2] == '\xa8' || t.buf[i + 2] == '\xa9')) {
+			lt_buf_addf(out, "&#x%x;", t.buf[i + 2] == '\xa8' ?
+			    0x2028 : 0x2029);	/* line ends to JavaScript */
+			i += 2;
+		} else
 			lt_buf_addch(out, c);
 	}
 	lt_buf_release(&t);

@@ -403,7 +403,7 @@ md_counts(const struct rscan *s, struct lt_buf *out)
 /* ---- sequence diagrams ---- */
 
 /* The arrow of rec (on lane) in a diagram; with seq, its message starts
- * with "#SEQ ". Sets the lane's bit in *used. */
+ * with "[SEQ] " ('#' would start an entity in mermaid). */
 static void
 md_arrow(const struct rscan *s, const cJSON *rec, int lane, bool seq,
     struct lt_buf *out)
@@ -417,7 +417,7 @@ md_arrow(const struct rscan *s, const cJSON *rec, int lane, bool seq,
 
 	md_participant(s->lane[lane], who, sizeof(who));
 	if (seq)
-		lt_buf_addf(&l, "#%s ", lt_json_num_text(rec, "seq", "?", buf,
+		lt_buf_addf(&l, "[%s] ", lt_json_num_text(rec, "seq", "?", buf,
 		    sizeof(buf)));
 	rs_label(rec, &l);
 	if (!strcmp(kind, "ctl.request"))
@@ -531,6 +531,9 @@ md_finding_record(struct md_pass *p, const cJSON *rec, int lane)
 		}
 		if (!d->arrows)
 			md_diagram_head(p->s, &d->body);
+		else if (seq > d->last + 1)
+			lt_buf_addf(&d->body, "    Note over wadm: %llu records "
+			    "later\n", (unsigned long long)(seq - d->last - 1));
 		md_arrow(p->s, rec, lane, true, &d->body);
 		d->arrows++;
 		d->last = seq;
@@ -681,6 +684,7 @@ static int
 md_timeline(struct md_pass *p, struct lt_buf *report)
 {
 	struct lt_buf inl = LT_BUF_INIT, c = LT_BUF_INIT;
+	const char *base;
 
 	if (!p->tlf) {
 		lt_buf_addf(&inl, "<details><summary>Timeline (%llu records)"
@@ -701,7 +705,9 @@ md_timeline(struct md_pass *p, struct lt_buf *report)
 	lt_buf_addf(report, "### Timeline\n\nThe whole timeline (%llu records, "
 	    "one line each) does not fit in an issue: it is in ",
 	    (unsigned long long)p->s->nrecs);
-	md_code(report, clip(&c, p->tlname, MD_FIELD_MAX), false);
+	base = strrchr(p->tlname, '/');
+	md_code(report, clip(&c, base ? base + 1 : p->tlname, MD_FIELD_MAX),
+	    false);
 	lt_buf_adds(report, ", next to this report; attach it.\n");
 	lt_buf_release(&c);
 	return 0;

@@ -25,7 +25,6 @@
 #include "banned.h"
 
 #define ROW 20			/* px per record */
-#define TOP 36			/* the lane names */
 #define GUTTER 160		/* seq and time */
 #define COL 160			/* px per participant */
 #define LABEL_MAX 48		/* bytes of a label drawn */
@@ -33,17 +32,21 @@
 #define JSON_MAX 4096		/* bytes of a record embedded whole */
 #define HEAD_ROWS 200		/* window mode: the first records */
 #define CONTEXT 20		/* window mode: records around evidence */
-#define REPEAT_NAMES 40		/* lane names again every this many rows */
+#define CHUNK_ROWS 250		/* rows per <svg>: off-screen ones are
+				 * skipped by the browser (content-visibility) */
 
 enum { P_SELF = -3, P_CLIENT = -2 };
 
 struct html {
 	const struct rscan *s;
-	struct lt_buf svg, table, json;
+	struct lt_buf svg, back, out;	/* the open chunk's marks and bands;
+					 * finished chunks */
+	struct lt_buf table, json;
 	FILE *fp;
 	bool all;			/* every record drawn */
 	int nparts, self, client;	/* participant columns */
 	uint64_t rows, skipped, drawn;	/* rows drawn, records not drawn */
+	uint64_t chunk_row;		/* the open chunk's first row */
 	uint64_t phase_row;
 	char phase[64];
 	bool in_phase;
@@ -135,12 +138,13 @@ static const char html_style[] =
     "color:var(--fg)}\na{color:var(--mark)}\n"
     "li.error{color:var(--err)}li.warning{color:var(--warn)}\n"
     ".wrap{overflow:auto;max-height:85vh;border:1px solid var(--line)}\n"
-    "svg.tl{display:block}\nsvg.tl text{fill:var(--fg);"
+    "svg.tl{display:block}\n.chunk{content-visibility:auto}\n"
+    "svg.head{position:sticky;top:0;background:var(--bg);z-index:1}\nsvg.tl text{fill:var(--fg);"
     "font:11px monospace}\nsvg.tl text.dim{fill:var(--dim)}\n"
     "svg.tl .life{stroke:var(--line);stroke-dasharray:4 3}\n"
     "svg.tl .req line{stroke:var(--req)}svg.tl .rep line{stroke:var(--rep);"
     "stroke-dasharray:5 3}\nsvg.tl line{stroke-width:1.5}\n"
-    "svg.tl circle{fill:var(--mark)}\nsvg.tl .band{fill:var(--band);"
+    "svg.tl circle{fill:var(--mark)}#ah path{fill:var(--dim)}\nsvg.tl .band{fill:var(--band);"
     "opacity:.45;pointer-events:none}\nsvg.tl .gap rect{fill:var(--gap)}\n"
     "svg.tl .finding path{fill:var(--err)}svg.tl .ev circle,"
     "svg.tl .ev line{stroke:var(--err);stroke-width:3}\n"
@@ -156,21 +160,20 @@ static const char html_style[] =
     "table.counts td{padding:0 .6em 0 0;vertical-align:top}\n";
 
 /* Zoom, filters and the record panel; nothing else needs it. */
+/* Zoom, filters and the record panel; nothing else needs it. The
+ * records are parsed on the first click, not while the page opens. */
 static const char html_script[] =
-    "(function(){var d=document,svg=d.getElementById('tl'),"
-    "z=d.getElementById('zoom'),w=+svg.getAttribute('width'),h=0,k=1;\n"
-    "var recs=JSON.parse(d.getElementById('recs').textContent),"
+    "(function(){var d=document,tl=d.getElementById('tl'),k=1,recs=null,"
     "pre=d.getElementById('detail'),c=d.getElementById('controls');\n"
-    "c.hidden=false;h=svg.getBoundingClientRect().height;\n"
-    "function zoom(f){k=Math.min(4,Math.max(0.1,k*f));"
-    "z.setAttribute('transform','scale('+k+')');"
-    "svg.setAttribute('width',w*k);svg.style.height=(h*k)+'px';}\n"
+    "c.hidden=false;\n"
+    "function zoom(f){k=Math.min(4,Math.max(0.1,k*f));tl.style.zoom=k;}\n"
     "d.getElementById('zin').onclick=function(){zoom(1.25)};\n"
     "d.getElementById('zout').onclick=function(){zoom(0.8)};\n"
     "c.addEventListener('change',function(e){var t=e.target;"
-    "if(t.dataset.hide)svg.classList.toggle(t.dataset.hide,!t.checked);});\n"
-    "svg.addEventListener('click',function(e){var a=e.target.closest("
+    "if(t.dataset.hide)tl.classList.toggle(t.dataset.hide,!t.checked);});\n"
+    "tl.addEventListener('click',function(e){var a=e.target.closest("
     "'a.m');if(!a)return;e.preventDefault();"
+    "if(!recs)recs=JSON.parse(d.getElementById('recs').textContent);"
     "var o=d.querySelector('a.sel');if(o)o.classList.remove('sel');"
     "a.classList.add('sel');var r=recs[a.dataset.seq];"
     "pre.hidden=false;pre.textContent=typeof r==='string'?r:"
@@ -232,10 +235,11 @@ lane_names(struct html *h, int y, const char *cls)
 	lt_buf_adds(&h->svg, "\n");
 }
 
+/* The middle of row in its chunk. */
 static int
-ypos(uint64_t row)
+ypos(const struct html *h, uint64_t row)
 {
-	return TOP + (int)row * ROW + ROW / 2;
+	return (int)(row - h->chunk_row) * ROW + ROW / 2;
 }
 
 /* ---- one record ---- */
@@ -262,9 +266,11 @@ phase_end(struct html *h)
 {
 	if (!h->in_phase)
 		return;
-	lt_buf_addf(&h->svg, "<rect class=\"band\" x=\"0\" y=\"%d\" width=\"%d\" "
-	    "height=\"%d\"/>\n", ypos(h->phase_row) - ROW / 2,
-	    GUTTER + h->nparts * COL, (int)(h->rows - h->phase_row) * ROW);
+	if (h->rows > h->phase_row)
+		lt_buf_addf(&h->back, "<rect class=\"band\" x=\"0\" y=\"%d\" "
+		    "width=\"%d\" height=\"%d\"/>\n", ypos(h, h->phase_row) -
+		    ROW / 2, GUTTER + h->nparts * COL, (int)(h->rows -
+		    h->phase_row) * ROW);
 	h->in_phase = false;
 }
 
@@ -451,6 +457,8 @@ json_row(struct html *h, const cJSON *rec, const char *seq)
 	lt_buf_release(&cut);
 }
 
+static void chunk_close(struct html *h);
+
 static int
 html_record(void *ctx, const cJSON *rec)
 {
@@ -470,13 +478,11 @@ html_record(void *ctx, const cJSON *rec)
 	if (h->skipped) {
 		lt_buf_addf(&h->svg, "<text class=\"dim\" x=\"%d\" y=\"%d\">... "
 		    "%llu records not drawn</text>\n", GUTTER + 20,
-		    ypos(h->rows) + 4, (unsigned long long)h->skipped);
+		    ypos(h, h->rows) + 4, (unsigned long long)h->skipped);
 		h->skipped = 0;
 		h->rows++;
 	}
-	if (h->rows % REPEAT_NAMES == 0 && h->rows)
-		lane_names(h, ypos(h->rows) - ROW / 2 + 2, "dim");
-	y = ypos(h->rows);
+	y = ypos(h, h->rows);
 	lane = rs_lane(h->s, rec);
 	lt_time_format_short(lt_timeline_time(rec), t, sizeof(t));
 	lt_buf_addf(&h->svg, "<text class=\"dim\" x=\"4\" y=\"%d\">#%s %s"
@@ -489,7 +495,8 @@ html_record(void *ctx, const cJSON *rec)
 	json_row(h, rec, seq);
 	h->rows++;
 	h->drawn++;
-	rs_flush(&h->svg, h->fp, 1 << 16);
+	if (h->rows - h->chunk_row >= CHUNK_ROWS)
+		chunk_close(h);
 	return 0;
 }
 
@@ -636,37 +643,65 @@ html_intro(const struct html *h, const char *source, struct lt_buf *out)
 	html_controls(h, out);
 }
 
+/* The diagram's frame: a scrolling box whose content (zoomed as a whole)
+ * is a sticky row of lane names and then the chunks. */
 static void
 svg_start(struct html *h)
 {
-	int width = GUTTER + h->nparts * COL;
+	lt_buf_addf(&h->out, "<div class=\"wrap\"><div id=\"tl\">"
+	    "<svg class=\"tl head\" width=\"%d\" height=\"28\" role=\"img\" "
+	    "aria-label=\"lanes\"><defs><marker id=\"ah\" viewBox=\"0 0 8 8\" "
+	    "refX=\"7\" refY=\"4\" markerUnits=\"userSpaceOnUse\" "
+	    "markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path "
+	    "d=\"M0 0L8 4L0 8z\"/></marker></defs>\n", GUTTER + h->nparts * COL);
+	lane_names(h, 18, "lane");
+	lt_buf_add(&h->out, h->svg.buf, h->svg.len);
+	lt_buf_reset(&h->svg);
+	lt_buf_adds(&h->out, "</svg>\n");
+}
 
-	lt_buf_addf(&h->svg, "<div class=\"wrap\"><svg class=\"tl\" id=\"tl\" "
-	    "width=\"%d\" role=\"img\" aria-label=\"sequence diagram\">"
-	    "<defs><marker id=\"ah\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" "
-	    "markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" "
-	    "markerHeight=\"8\" orient=\"auto\"><path "
-	    "d=\"M0 0L8 4L0 8z\" fill=\"currentColor\"/></marker></defs>"
-	    "<g id=\"zoom\">\n", width);
-	lane_names(h, 20, "lane");
+/* The open chunk as an <svg> of its own: the phase band so far behind
+ * the marks, then the lifelines. */
+static void
+chunk_close(struct html *h)
+{
+	int i, width = GUTTER + h->nparts * COL;
+	int height = (int)(h->rows - h->chunk_row) * ROW;
+
+	if (h->rows == h->chunk_row)
+		return;
+	if (h->in_phase) {
+		phase_end(h);
+		h->in_phase = true;
+		h->phase_row = h->rows;	/* goes on in the next chunk */
+	}
+	lt_buf_addf(&h->out, "<div class=\"chunk\" style=\"contain-intrinsic-"
+	    "size:auto %dpx auto %dpx\"><svg class=\"tl\" width=\"%d\" "
+	    "height=\"%d\">\n", width, height, width, height);
+	for (i = 0; i < h->nparts; i++)
+		lt_buf_addf(&h->out, "<line class=\"life\" x1=\"%d\" y1=\"0\" "
+		    "x2=\"%d\" y2=\"%d\"/>", xof(i), xof(i), height);
+	lt_buf_add(&h->out, lt_buf_str(&h->back), h->back.len);
+	lt_buf_add(&h->out, lt_buf_str(&h->svg), h->svg.len);
+	lt_buf_adds(&h->out, "</svg></div>\n");
+	lt_buf_reset(&h->back);
+	lt_buf_reset(&h->svg);
+	h->chunk_row = h->rows;
+	rs_flush(&h->out, h->fp, 1 << 16);
 }
 
 static void
 svg_end(struct html *h)
 {
-	int i, height = TOP + (int)h->rows * ROW + ROW;
-
-	phase_end(h);
-	if (h->skipped)
+	if (h->skipped) {
 		lt_buf_addf(&h->svg, "<text class=\"dim\" x=\"%d\" y=\"%d\">... "
 		    "%llu records not drawn</text>\n", GUTTER + 20,
-		    ypos(h->rows++) + 4, (unsigned long long)h->skipped);
-	height = TOP + (int)h->rows * ROW + ROW;
-	for (i = 0; i < h->nparts; i++)
-		lt_buf_addf(&h->svg, "<line class=\"life\" x1=\"%d\" y1=\"%d\" "
-		    "x2=\"%d\" y2=\"%d\"/>", xof(i), TOP - 8, xof(i), height);
-	lt_buf_addf(&h->svg, "\n</g></svg></div>\n<style>#tl{height:%dpx}"
-	    "</style>\n<pre id=\"detail\" hidden></pre>\n", height);
+		    ypos(h, h->rows) + 4, (unsigned long long)h->skipped);
+		h->rows++;
+	}
+	phase_end(h);
+	chunk_close(h);
+	lt_buf_adds(&h->out, "</div></div>\n<pre id=\"detail\" hidden></pre>\n");
 }
 
 int
@@ -705,7 +740,7 @@ lt_report_html(const struct lt_report_src *src, const char *source,
 	rc = rs_each(src, html_record, &h, err);
 	if (rc == 0) {
 		svg_end(&h);
-		rs_flush(&h.svg, h.fp, 0);
+		rs_flush(&h.out, h.fp, 0);
 		lt_buf_adds(&h.table, "</table></details>\n<script "
 		    "type=\"application/json\" id=\"recs\">");
 		rs_flush(&h.table, h.fp, 0);
@@ -715,6 +750,8 @@ lt_report_html(const struct lt_report_src *src, const char *source,
 		rs_flush(&h.json, h.fp, 0);
 	}
 	lt_buf_release(&h.svg);
+	lt_buf_release(&h.back);
+	lt_buf_release(&h.out);
 	lt_buf_release(&h.table);
 	lt_buf_release(&h.json);
 	lt_buf_release(&b);

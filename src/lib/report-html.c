@@ -307,7 +307,11 @@ mark_label(const cJSON *rec, struct lt_buf *l)
 {
 	char buf[64];
 
-	if (cJSON_GetObjectItemCaseSensitive(rec, "latency_ms"))
+	double ms = lt_json_num(rec, "latency_ms", -1);
+
+	if (ms >= 0 && ms < 1e9)	/* else as written (1e999) */
+		lt_buf_addf(l, "%.1f ms: ", ms);
+	else if (cJSON_GetObjectItemCaseSensitive(rec, "latency_ms"))
 		lt_buf_addf(l, "%s ms: ", lt_json_num_text(rec, "latency_ms",
 		    "?", buf, sizeof(buf)));
 	rs_label(rec, l);

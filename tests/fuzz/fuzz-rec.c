@@ -27,10 +27,13 @@ remove_tmp(void)
 static FILE *
 open_timeline(void *ctx, const char **name, struct lt_error *err)
 {
-	(void)ctx;
+	FILE **fp = ctx;
+
 	(void)err;
 	*name = "fuzz.timeline.txt";
-	return fopen("/dev/null", "w");
+	if (!(*fp = fopen("/dev/null", "w")))
+		abort();
+	return *fp;
 }
 
 static void
@@ -39,7 +42,8 @@ check_rendering(const cJSON *recs)
 	struct lt_buf b = LT_BUF_INIT;
 	struct lt_report_array it;
 	struct lt_report_src src;
-	struct lt_report_out out = { NULL, open_timeline, NULL };
+	FILE *tl = NULL;
+	struct lt_report_out out = { NULL, open_timeline, &tl };
 	struct lt_error err = LT_ERROR_INIT;
 	const cJSON *rec;
 	char *text = NULL;
@@ -57,6 +61,8 @@ check_rendering(const cJSON *recs)
 	if (lt_report_markdown(&src, "fuzz", &out, &err) < 0)
 		abort();
 	fclose(out.fp);
+	if (tl)
+		fclose(tl);
 	if (len > LT_REPORT_MD_MAX)
 		abort();
 	fuzz_check_text(text, len, true);

@@ -562,12 +562,16 @@ md_record(void *ctx, const cJSON *rec)
 {
 	struct md_pass *p = ctx;
 	const char *kind = rs_str(rec, "kind", "");
-	int lane = rs_lane(p->s, rec);
 	bool known = lt_timeline_known_kind(kind);
+	int lane = -1, f;
 
-	if (p->per_phase && (!strcmp(kind, "phase") || (lane >= 0 && known)))
+	/* a lane costs an event's decoding: only for a record drawn */
+	if (known && (p->per_phase || (p->s->nev && rs_near(p->s,
+	    rs_seq(rec), MD_CONTEXT, &f, 1))))
+		lane = rs_lane(p->s, rec);
+	if (p->per_phase && (!strcmp(kind, "phase") || lane >= 0))
 		md_phase_record(p, rec, kind, lane);
-	if (lane >= 0 && known && p->s->nev)
+	if (lane >= 0 && p->s->nev)
 		md_finding_record(p, rec, lane);
 	if (strcmp(kind, "meta") && strcmp(kind, "end") && known)
 		return md_timeline_record(p, rec);

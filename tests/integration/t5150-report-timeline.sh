@@ -81,6 +81,23 @@ if [ -n "$CHROME" ]; then
 	like "$dom" 'id="m11" data-seq="11" data-kind="finding" href="#m4"' "the finding links to its first evidence"
 	check "screenshot at 1400 px" [ -s "$ART/report-hostile-1400.png" ]
 	chrome report-hostile-390 390
+	# The script: a click on a mark shows its whole record, the buttons
+	# zoom, a box hides a lane (a copy of the page clicks for us).
+	{ cat "$TEST_DIR/h.html"; cat <<'JS'; } >"$TEST_DIR/click.html"
+<script>
+document.getElementById('m5').dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}));
+document.getElementById('zin').click();
+document.querySelector('#controls input[data-hide="hl1"]').click();
+</script>
+JS
+	PAGE=$TEST_DIR/click.html
+	chrome click 1400
+	dom=$(cat "$TEST_DIR/click.dom")
+	like "$dom" '<div id="tl" class="hl1" style="zoom: 1.25;">' "zoom in and a lane hidden"
+	like "$dom" '<pre id="detail">\{' "a click shows the record"
+	like "$dom" '"component_id": "&lt;/script&gt;&lt;script&gt;document.title=' "the whole record, as text"
+	like "$dom" 'class="m l1 k[0-9]+ ev sel"' "the clicked mark is selected"
+	unlike "$(grep CONSOLE "$TEST_DIR/click.log")" '.' "no console message"
 	check "screenshot at phone width" [ -s "$ART/report-hostile-390.png" ]
 else
 	ok 0 "chromium is installed (scripts/setup.sh)"

@@ -30,6 +30,7 @@
 #define LABEL_MAX 48		/* bytes of a label drawn */
 #define TITLE_MAX 600		/* bytes of a label in a <title> */
 #define JSON_MAX 4096		/* bytes of a record embedded whole */
+#define CELL_MAX 1000		/* bytes of a record's line in the table */
 #define HEAD_ROWS 200		/* window mode: the first records */
 #define CONTEXT 20		/* window mode: records around evidence */
 #define CHUNK_ROWS 250		/* rows per <svg>: off-screen ones are
@@ -425,13 +426,13 @@ table_row(struct html *h, const cJSON *rec, const char *kind, int lane,
 	    "%s</td>", seq, kind, seq, t);
 	if (lane < 0) {
 		lt_buf_addf(&h->table, "<td colspan=\"%d\">", h->s->nlanes);
-		html_esc(&h->table, lt_buf_str(&l));
+		html_esc_cut(&h->table, lt_buf_str(&l), CELL_MAX);
 		lt_buf_adds(&h->table, "</td>");
 	}
 	for (i = 0; lane >= 0 && i < h->s->nlanes; i++) {
 		lt_buf_adds(&h->table, "<td>");
 		if (i == lane)
-			html_esc(&h->table, lt_buf_str(&l));
+			html_esc_cut(&h->table, lt_buf_str(&l), CELL_MAX);
 		lt_buf_adds(&h->table, "</td>");
 	}
 	lt_buf_adds(&h->table, "</tr>\n");

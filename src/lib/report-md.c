@@ -15,13 +15,15 @@
 #include "report-priv.h"
 #include "banned.h"
 
-/* Section budgets in bytes; with the headings they stay under
- * LT_REPORT_MD_MAX. */
+/* Section budgets in bytes; with the headings, the environment (at most
+ * about 9,000) and the notes they stay under LT_REPORT_MD_MAX
+ * (fuzz-rec checks). */
 #define MD_ENV_HOSTS 16		/* hosts listed in the environment */
-#define MD_FIELD_MAX 300	/* bytes of any one quoted value */
-#define MD_FINDINGS_MAX 14000
-#define MD_COUNTS_MAX 6000
-#define MD_DIAGRAMS_MAX 26000
+#define MD_FIELD_MAX 120	/* bytes of a quoted value (escaped: up to 5x) */
+#define MD_HOSTS_MAX 4000
+#define MD_FINDINGS_MAX 12000
+#define MD_COUNTS_MAX 5000
+#define MD_DIAGRAMS_MAX 24000
 #define MD_CONFIGS_MAX 6000
 #define MD_PHASE_RECORDS 300	/* at most this many: a diagram per phase */
 #define MD_FINDING_DIAGRAMS 12
@@ -268,22 +270,25 @@ md_env(const struct rscan *s, const char *source, struct lt_buf *out)
 	const cJSON *server = cJSON_GetObjectItemCaseSensitive(s->meta,
 	    "server"), *h;
 	struct lt_buf hosts = LT_BUF_INIT, c = LT_BUF_INIT, c2 = LT_BUF_INIT;
+	struct lt_buf item = LT_BUF_INIT;
 	char a[40], b[40], d[32];
 	int n = 0;
 
 	cJSON_ArrayForEach(h, s->hosts) {
-		if (n++ == MD_ENV_HOSTS)
-			continue;
-		lt_buf_adds(&hosts, hosts.len ? "<br>" : "");
-		md_code(&hosts, clip(&c, cJSON_GetArrayItem(h, 0)->valuestring,
+		lt_buf_adds(&item, hosts.len ? "<br>" : "");
+		md_code(&item, clip(&c, cJSON_GetArrayItem(h, 0)->valuestring,
 		    MD_FIELD_MAX), true);
-		md_row_text(&hosts, " ", clip(&c, cJSON_GetArrayItem(h,
+		md_row_text(&item, " ", clip(&c, cJSON_GetArrayItem(h,
 		    1)->valuestring, MD_FIELD_MAX));
-		md_row_text(&hosts, " ", clip(&c, cJSON_GetArrayItem(h,
+		md_row_text(&item, " ", clip(&c, cJSON_GetArrayItem(h,
 		    2)->valuestring, MD_FIELD_MAX));
+		if (n == MD_ENV_HOSTS || !fit(&hosts, &item, MD_HOSTS_MAX))
+			break;
+		n++;
 	}
-	if (n > MD_ENV_HOSTS)
-		lt_buf_addf(&hosts, "<br>and %d more", n - MD_ENV_HOSTS);
+	if (n < cJSON_GetArraySize(s->hosts))
+		lt_buf_addf(&hosts, "<br>and %d more",
+		    cJSON_GetArraySize(s->hosts) - n);
 	md_row(out, "| | |\n|---|---|\n| tool", clip(&c, rs_str(s->meta,
 	    "tool", "latticectl"), MD_FIELD_MAX), clip(&c2,
 	    rs_str(s->meta, "version", "?"), MD_FIELD_MAX));
@@ -310,6 +315,7 @@ md_env(const struct rscan *s, const char *source, struct lt_buf *out)
 	lt_buf_release(&hosts);
 	lt_buf_release(&c);
 	lt_buf_release(&c2);
+	lt_buf_release(&item);
 }
 
 /* ---- findings ---- */
@@ -611,6 +617,11 @@ md_diagrams(struct md_pass *p, struct lt_buf *out)
 			left++;
 	}
 	left += n > MD_FINDING_DIAGRAMS ? n - MD_FINDING_DIAGRAMS : 0;
+	if (!sec.len && !left)
+		lt_buf_addf(&sec, "### Sequence diagrams\n\nThe %llu records are "
+		    "too many to draw here, and there is no finding to draw the "
+		    "evidence of: the timeline has them all.\n\n",
+		    (unsigned long long)s->drawable);
 	lt_buf_add(out, lt_buf_str(&sec), sec.len);
 	if (left)
 		lt_buf_addf(out, "The evidence of %d more findings is not drawn "
@@ -641,7 +652,7 @@ md_configdata(const struct rscan *s, struct lt_buf *out)
 	if (names->child) {
 		lt_buf_adds(&sec, "### Configs at each checkpoint\n\n| config |");
 		cJSON_ArrayForEach(ph, s->snap_phases) {
-			md_row_text(&sec, " ", clip(&c, ph->valuestring, 64));
+			md_row_text(&sec, " ", clip(&c, ph->valuestring, 24));
 			lt_buf_adds(&sec, " |");
 		}
 		lt_buf_adds(&sec, "\n|---|");
@@ -651,7 +662,7 @@ md_configdata(const struct rscan *s, struct lt_buf *out)
 	}
 	cJSON_ArrayForEach(name, names) {
 		lt_buf_adds(&item, "| ");
-		md_code(&item, clip(&c, name->string, 128), true);
+		md_code(&item, clip(&c, name->string, MD_FIELD_MAX), true);
 		lt_buf_adds(&item, " |");
 		lt_buf_reset(&prev);
 		cJSON_ArrayForEach(snap, s->snaps) {

@@ -327,13 +327,16 @@ rs_label(const cJSON *rec, struct lt_buf *out)
 
 /* ---- the first pass ---- */
 
+/* One more record under name, cut as the table keeps it. */
 static void
 count(struct rs_counts *c, const char *name)
 {
+	char cut[sizeof(c->name[0])];
 	int i;
 
+	snprintf(cut, sizeof(cut), "%s", name);
 	for (i = 0; i < c->len; i++)
-		if (!strcmp(c->name[i], name)) {
+		if (!strcmp(c->name[i], cut)) {
 			c->n[i]++;
 			return;
 		}
@@ -341,7 +344,7 @@ count(struct rs_counts *c, const char *name)
 		c->other++;
 		return;
 	}
-	snprintf(c->name[c->len], sizeof(c->name[0]), "%s", name);
+	memcpy(c->name[c->len], cut, sizeof(cut));
 	c->n[c->len++] = 1;
 }
 

@@ -191,6 +191,29 @@ any_host_lane(const struct rscan *s, char *out, size_t len)
 	snprintf(out, len, "%s", "hosts");
 }
 
+/* The host lt_event_host finds in an event record after
+ * lt_timeline_event (data's host_id of a CloudEvent, else a source that
+ * looks like a host id), read from the record's tree instead of printing
+ * and parsing the event again: the first pass does it for every event.
+ * false for an event not embedded as JSON. */
+static bool
+event_host(const cJSON *rec, const char **host)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "event");
+	const char *source = lt_json_str(e, "source");
+	bool ce;
+
+	if (!cJSON_IsObject(e) || lt_json_str(rec, "encoding"))
+		return false;
+	ce = lt_json_str(e, "type") && source &&
+	    cJSON_IsString(cJSON_GetObjectItem(e, "specversion"));
+	*host = ce ? lt_json_str(cJSON_GetObjectItem(e, "data"), "host_id") :
+	    NULL;
+	if (!*host && source && source[0] == 'N')
+		*host = source;
+	return true;
+}
+
 /* The lane name of a record; "" for records that span every lane. */
 static void
 lane_name(const struct rscan *s, const cJSON *rec, char *out, size_t len)
@@ -210,7 +233,10 @@ lane_name(const struct rscan *s, const cJSON *rec, char *out, size_t len)
 		struct lt_event ev;
 		char *data;
 
-		if (lt_timeline_event(rec, &ev, &data)) {
+		if (event_host(rec, &host)) {
+			if (host && *host)
+				host_lane(host, out, len);
+		} else if (lt_timeline_event(rec, &ev, &data)) {
 			if (lt_event_host(&ev) && *lt_event_host(&ev))
 				host_lane(lt_event_host(&ev), out, len);
 			lt_event_release(&ev);

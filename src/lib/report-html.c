@@ -49,7 +49,6 @@ struct html {
 	uint64_t rows, skipped, drawn;	/* rows drawn, records not drawn */
 	uint64_t chunk_row;		/* the open chunk's first row */
 	uint64_t phase_row;
-	char phase[64];
 	bool in_phase;
 };
 

@@ -23,7 +23,8 @@ ROUNDS=${BENCH_ROUNDS:-3}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/report-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
-# timed NAME CMD...: run CMD under /usr/bin/time -v; sets SECS and MIB.
+# timed NAME CMD...: run CMD under /usr/bin/time -v; sets SECS (wall), CPU
+# (user+sys, steadier on a shared machine) and MIB (peak RSS).
 timed() {
 	local name=$1
 	shift
@@ -31,24 +32,27 @@ timed() {
 	SECS=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":");
 	    s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' \
 	    "$dir/$name.time")
+	CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' \
+	    "$dir/$name.time")
 	MIB=$(awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }' \
 	    "$dir/$name.time")
 }
 size() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 
+x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
 echo "| records | file | show | markdown (report, timeline file) | html |"
 echo "|---|---|---|---|---|"
 for n in "$@"; do
 	rec=$dir/r$n.ltrec
 	python3 tests/bench/gen-recording.py "$n" "$rec" --hosts 4 --findings 4
 	timed show "$LATTICECTL" show "$rec"
-	show="$SECS s, $MIB MiB"
-	base=$SECS
+	show="$SECS s, CPU $CPU s, $MIB MiB"
+	base=$SECS base_cpu=$CPU
 	timed md "$LATTICECTL" report "$rec" -f "$dir/r$n.md"
-	md="$SECS s ($(awk -v a="$SECS" -v b="$base" 'BEGIN { printf "%.1fx", a / b }') show), $MIB MiB; $(wc -m <"$dir/r$n.md") chars"
+	md="$SECS s ($(x "$SECS" "$base")), CPU $CPU s ($(x "$CPU" "$base_cpu")), $MIB MiB; $(wc -m <"$dir/r$n.md") chars"
 	[ -e "$dir/r$n.timeline.txt" ] && md="$md + $(size "$dir/r$n.timeline.txt")"
 	timed html "$LATTICECTL" report "$rec" --format html -f "$dir/r$n.html"
-	html="$SECS s ($(awk -v a="$SECS" -v b="$base" 'BEGIN { printf "%.1fx", a / b }') show), $MIB MiB; $(size "$dir/r$n.html")"
+	html="$SECS s ($(x "$SECS" "$base")), CPU $CPU s ($(x "$CPU" "$base_cpu")), $MIB MiB; $(size "$dir/r$n.html")"
 	echo "| $n | $(size "$rec") | $show | $md | $html |"
 	rm -f "$rec" "$dir/r$n.timeline.txt"
 done

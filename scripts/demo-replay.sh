@@ -2,9 +2,11 @@
 # demo-replay.sh BUILDDIR [OUTDIR]: the wasmCloud #4704 story end to end
 # against a running nats-server (NATS_URL, with JetStream): start latticesim
 # in wadm 0.21 mode with HTTP, replay the example v1 -> v2 upgrade with an
-# HTTP probe, write the markdown and HTML reports to OUTDIR (default: a new
-# temporary directory) and print the findings. Exit status: replay's (1 when
-# it found errors, as it does here).
+# HTTP probe, print what replay prints (the phases, commands, failures, the
+# findings with their next steps and a summary), write the whole timeline
+# and the markdown and HTML reports to OUTDIR (default: a new temporary
+# directory). Exit status: replay's (1 when it found errors, as it does
+# here).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:?usage: demo-replay.sh BUILDDIR [OUTDIR]}
@@ -36,17 +38,16 @@ done
 probe="http://127.0.0.1:$(cat "$out/probe.port")/"
 
 echo "== latticectl replay upgrade-v1.yaml upgrade-v2.yaml --probe $probe (lattice $lattice)"
-"$lt" -s "$NATS_URL" -x "$lattice" --timeout 20s replay \
+"$lt" -s "$NATS_URL" -x "$lattice" replay \
     "$man/upgrade-v1.yaml" "$man/upgrade-v2.yaml" --probe "$probe" --yes \
-    --settle 3s --record "$out/replay.ltrec" >"$out/timeline.txt"
-rc=$?
+    --settle 3s --record "$out/replay.ltrec" | tee "$out/replay.txt"
+rc=${PIPESTATUS[0]}
+"$lt" show "$out/replay.ltrec" >"$out/timeline.txt"
 "$lt" report "$out/replay.ltrec" --format markdown -f "$out/report.md"
 "$lt" report "$out/replay.ltrec" --format html -f "$out/report.html"
-echo "== findings"
-grep -- '-- finding:' "$out/timeline.txt"
 echo "== files"
 echo "recording: $out/replay.ltrec ($(wc -l <"$out/replay.ltrec") records)"
-echo "timeline:  $out/timeline.txt"
+echo "timeline:  $out/timeline.txt (every record)"
 echo "markdown:  $out/report.md"
 echo "html:      $out/report.html"
 exit $rc

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(
 	build-essential pkg-config meson ninja-build
 	libnats-dev libcjson-dev libedit-dev libcurl4-openssl-dev libyaml-dev libssl-dev
-	nats-server scdoc python3 curl tmux
+	nats-server scdoc python3 curl tmux zsh fish
 	clang libclang-rt-14-dev
 	chromium
 )

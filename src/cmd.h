@@ -22,10 +22,39 @@ enum lt_cmd_flag {
 	LT_CMD_NO_LATTICE = (1 << 4),	/* never uses the lattice: any -x */
 };
 
+/* Where the values of a word come from, for completion (src/cmd/values.h):
+ * a command's positional arguments (struct lt_cmd .arg_values) or an
+ * option's value (lt_values_of_opt). */
+enum lt_values_src {
+	LT_VALUES_DEFAULT,	/* arguments: file names, none when it takes
+				 * none */
+	LT_VALUES_NONE,		/* nothing to offer (free text) */
+	LT_VALUES_FILES,	/* file names (the shell script's own) */
+	LT_VALUES_CHOICES,	/* the option's enum choices */
+	LT_VALUES_COMMANDS,	/* command names (help) */
+	LT_VALUES_CONTEXTS,	/* natscli context names */
+	LT_VALUES_HOSTS,	/* host ids and friendly names (host.ping) */
+	LT_VALUES_APPS,		/* wadm application names */
+	LT_VALUES_CONFIGS,	/* config names (keys of CONFIGDATA_{L}) */
+	LT_VALUES_BUCKETS,	/* KV bucket names */
+	LT_VALUES_KEYS,		/* keys of --bucket (default CONFIGDATA_{L}) */
+	LT_VALUES_TYPES,	/* event types, comma-separated globs */
+	LT_VALUES_FOR,		/* --for KIND/ID */
+};
+
 /* The -o formats a command accepts: LT_FORMAT(LT_FMT_TEXT) | ... */
 #define LT_FORMAT(f) (1u << (f))
 #define LT_FORMATS_NOT_RAW (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
 	LT_FORMAT(LT_FMT_JSON) | LT_FORMAT(LT_FMT_NDJSON))
+/* What a command takes when its entry names no formats, and the formats
+ * of command c. */
+#define LT_FORMATS_ALL (LT_FORMATS_NOT_RAW | LT_FORMAT(LT_FMT_RAW))
+#define LT_CMD_FORMATS(c) ((c)->formats ? (c)->formats : LT_FORMATS_ALL)
+/* A stream of records (watch, sub, kv watch, show): -o json, one
+ * document, is refused in favour of -o ndjson (docs/architecture.md,
+ * Output). */
+#define LT_FORMATS_STREAM (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_WIDE) | \
+	LT_FORMAT(LT_FMT_NDJSON) | LT_FORMAT(LT_FMT_RAW))
 #define LT_FORMATS_TEXT_JSON (LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_JSON) | \
 	LT_FORMAT(LT_FMT_NDJSON))
 
@@ -40,6 +69,8 @@ struct lt_ctx {
 	char **orig_argv;		/* recordings' meta records */
 	enum lt_format format;
 	bool color_out, color_err;
+	size_t width;			/* text cut to this many columns,
+					 * 0: not cut (lt_output_width) */
 	FILE *out, *err;
 };
 
@@ -50,10 +81,12 @@ struct lt_cmd {
 	const char *usage;		/* after "latticectl <name> " */
 	const char *description;	/* a few lines for --help, or NULL */
 	int flags;
-	unsigned formats;		/* LT_FORMATS bits -o accepts; 0: all */
+	unsigned formats;		/* LT_FORMATS bits -o accepts; 0:
+					 * LT_FORMATS_ALL */
 	const struct lt_opt *opts;
 	int min_args, max_args;		/* max -1: no limit */
 	const struct lt_cmd *const *subcmds;	/* NULL-terminated */
+	enum lt_values_src arg_values;	/* what its arguments complete to */
 	/* Optional: validate the options and arguments before main
 	 * connects, so a usage error is exit 2 even with no server. 0, or
 	 * -1 with err set (its code is the exit status). ctx->conn is not

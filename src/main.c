@@ -64,11 +64,61 @@ suggest(const struct lt_cmd *const *table, const char *name)
 	}
 }
 
+/* Help text is wrapped to 80 columns, whatever the terminal. */
+#define HELP_WIDTH 80
+
+/* text (lines separated by newlines) into b, each line wrapped with its
+ * continuation lines indented by indent columns. */
 static void
-print_opts(FILE *fp, const struct lt_opt *o)
+help_add(struct lt_buf *b, const char *text, size_t indent)
+{
+	char *copy = lt_xstrdup(text), *line = copy, *nl;
+
+	do {
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		lt_text_wrap(b, line, 0, indent, HELP_WIDTH);
+		lt_buf_addch(b, '\n');
+		line = nl + 1;
+	} while (nl);
+	free(copy);
+}
+
+/* A usage line, wrapped between its [...] groups, never inside one. */
+static void
+help_usage(struct lt_buf *b, const char *path, const char *usage)
+{
+	char *line = lt_xasprintf("usage: latticectl %s %s", path, usage), *p;
+	size_t at = b->len, depth = 0;
+
+	for (p = line; *p; p++) {
+		depth += *p == '[';
+		depth -= *p == ']' && depth > 0;
+		if (*p == ' ' && depth > 0)
+			*p = '\x01';	/* no break here */
+	}
+	help_add(b, line, 19 + strlen(path));
+	for (; at < b->len; at++)
+		if (b->buf[at] == '\x01')
+			b->buf[at] = ' ';
+	free(line);
+}
+
+/* "  NAME         summary" rows of a command list. */
+static void
+help_row(struct lt_buf *b, const char *name, const char *summary)
+{
+	char *row = lt_xasprintf("  %-12s %s", name, summary);
+
+	help_add(b, row, 15);
+	free(row);
+}
+
+static void
+print_opts(struct lt_buf *b, const struct lt_opt *o)
 {
 	for (; o && o->name; o++) {
-		char left[64], shortopt[8] = "    ";
+		char left[64], shortopt[8] = "    ", *row;
 
 		if (o->flags & LT_OPT_HIDDEN)
 			continue;
@@ -76,58 +126,77 @@ print_opts(FILE *fp, const struct lt_opt *o)
 			snprintf(shortopt, sizeof(shortopt), "-%c, ", o->shortopt);
 		snprintf(left, sizeof(left), "%s--%s%s%s", shortopt, o->name,
 		    o->metavar ? " " : "", o->metavar ? o->metavar : "");
-		fprintf(fp, "  %-30s %s\n", left, o->help);
+		row = lt_xasprintf("  %-30s %s", left, o->help);
+		help_add(b, row, 33);
+		free(row);
 	}
 }
 
 static void
-print_exit_codes(FILE *fp)
+print_exit_codes(struct lt_buf *b)
 {
-	fprintf(fp, "\nExit status: 0 ok, 1 differences or expectation failed, "
-	    "2 usage,\n  3 connect/auth, 4 timeout or no responders, "
-	    "5 partial answers, 6 other failure.\n");
+	help_add(b, "\nExit status: 0 ok, 1 differences or expectation failed, "
+	    "2 usage, 3 connect/auth, 4 timeout or no responders, 5 partial "
+	    "answers, 6 other failure.", 2);
+}
+
+/* b to fp, released. */
+static void
+help_out(FILE *fp, struct lt_buf *b)
+{
+	fputs(lt_buf_str(b), fp);
+	lt_buf_release(b);
 }
 
 static void
 print_cmd_help(FILE *fp, const struct lt_cmd *cmd, const char *path)
 {
 	const struct lt_cmd *const *sub;
+	struct lt_buf b = LT_BUF_INIT;
+	char *summary = lt_xasprintf("\n%s  [impact:%s]", cmd->summary,
+	    cmd->flags & LT_CMD_WRITES ? "rw" : "ro");
 
-	fprintf(fp, "usage: latticectl %s %s\n\n%s  [impact:%s]\n", path,
-	    cmd->usage, cmd->summary, cmd->flags & LT_CMD_WRITES ? "rw" : "ro");
-	if (cmd->description)
-		fprintf(fp, "\n%s\n", cmd->description);
+	help_usage(&b, path, cmd->usage);
+	help_add(&b, summary, 0);
+	free(summary);
+	if (cmd->description) {
+		lt_buf_addch(&b, '\n');
+		help_add(&b, cmd->description, 0);
+	}
 	if (cmd->subcmds) {
-		fprintf(fp, "\nCommands:\n");
+		lt_buf_adds(&b, "\nCommands:\n");
 		for (sub = cmd->subcmds; *sub; sub++)
-			fprintf(fp, "  %-12s %s\n", (*sub)->name, (*sub)->summary);
+			help_row(&b, (*sub)->name, (*sub)->summary);
 	}
 	if (cmd->opts && cmd->opts->name) {
-		fprintf(fp, "\nOptions:\n");
-		print_opts(fp, cmd->opts);
+		lt_buf_adds(&b, "\nOptions:\n");
+		print_opts(&b, cmd->opts);
 	}
-	fprintf(fp, "\nGlobal options are listed by 'latticectl --help'; "
-	    "they may come before or after the command.\n");
-	print_exit_codes(fp);
+	help_add(&b, "\nGlobal options are listed by 'latticectl --help'; "
+	    "they may come before or after the command.", 0);
+	print_exit_codes(&b);
+	help_out(fp, &b);
 }
 
 static void
 print_main_help(FILE *fp)
 {
 	const struct lt_cmd *const *c;
+	struct lt_buf b = LT_BUF_INIT;
 
-	fprintf(fp, "usage: latticectl [global options] <command> [options] "
+	help_add(&b, "usage: latticectl [global options] <command> [options] "
 	    "[args]\n\nDebug wasmCloud lattices over NATS: watch events, "
 	    "snapshot and diff config,\nsubscribe safely, replay manifest "
-	    "upgrades and report what went wrong.\n\nCommands:\n");
+	    "upgrades and report what went wrong.\n\nCommands:", 0);
 	for (c = lt_commands; *c; c++)
 		if (!((*c)->flags & LT_CMD_HIDDEN))
-			fprintf(fp, "  %-12s %s\n", (*c)->name, (*c)->summary);
-	fprintf(fp, "\nGlobal options:\n");
-	print_opts(fp, lt_global_opts);
-	fprintf(fp, "\nRun 'latticectl <command> --help' for a command's "
-	    "options, 'latticectl help <command>' for its manual.\n");
-	print_exit_codes(fp);
+			help_row(&b, (*c)->name, (*c)->summary);
+	lt_buf_adds(&b, "\nGlobal options:\n");
+	print_opts(&b, lt_global_opts);
+	help_add(&b, "\nRun 'latticectl <command> --help' for a command's "
+	    "options, 'latticectl help <command>' for its manual.", 0);
+	print_exit_codes(&b);
+	help_out(fp, &b);
 }
 
 /* Index of the first positional argument, skipping global options and
@@ -277,19 +346,27 @@ check_format(const struct lt_cmd *cmd, const char *path,
     const struct lt_ctx *ctx, struct lt_error *err)
 {
 	const char *const *names = format_names();
+	unsigned formats = LT_CMD_FORMATS(cmd);
 	struct lt_buf ok = LT_BUF_INIT;
 	size_t f;
 
-	if (cmd->formats == 0 || (cmd->formats & LT_FORMAT(ctx->format)))
+	if (formats & LT_FORMAT(ctx->format))
 		return 0;
+	if (ctx->format == LT_FMT_TEXT &&
+	    ctx->cfg->src[LT_S_OUTPUT] == LT_SRC_DEFAULT)
+		return 0;	/* no -o: the command's own default (report) */
 	for (f = 0; names[f]; f++)
-		if (cmd->formats & LT_FORMAT(f)) {
+		if (formats & LT_FORMAT(f)) {
 			lt_buf_adds(&ok, ok.len ? ", " : "");
 			lt_buf_adds(&ok, names[f]);
 		}
-	lt_error_set(err, LT_E_USAGE, "-o %s is not an output of %s (it takes "
-	    "-o %s; usage: %s%s%s)", names[ctx->format], path, lt_buf_str(&ok),
-	    path, *cmd->usage ? " " : "", cmd->usage);
+	if (ctx->format == LT_FMT_JSON && (formats & LT_FORMAT(LT_FMT_NDJSON)))
+		lt_error_set(err, LT_E_USAGE, "-o json is one JSON document, "
+		    "but %s writes JSON lines: use -o ndjson", path);
+	else
+		lt_error_set(err, LT_E_USAGE, "-o %s is not an output of %s (it "
+		    "takes -o %s; usage: %s%s%s)", names[ctx->format], path,
+		    lt_buf_str(&ok), path, *cmd->usage ? " " : "", cmd->usage);
 	lt_buf_release(&ok);
 	return -1;
 }
@@ -335,6 +412,8 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 	ctx.format = parse_format(lt_config_get(&cfg, LT_S_OUTPUT));
 	ctx.color_out = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 1);
 	ctx.color_err = lt_output_use_color(lt_config_get(&cfg, LT_S_COLOR), 2);
+	ctx.width = ctx.format == LT_FMT_TEXT ? lt_output_width(1) : 0;
+	lt_time_set_local(!strcmp(lt_config_get(&cfg, LT_S_TIME), "local"));
 	if (check_lattice(cmd, path, &cfg, &err) < 0 ||
 	    check_format(cmd, path, &ctx, &err) < 0) {
 		rc = report(&ctx, LT_E_USAGE, &err);

@@ -28,6 +28,7 @@ enum lt_setting {
 	LT_S_CTL_PREFIX,
 	LT_S_OUTPUT,
 	LT_S_COLOR,
+	LT_S_TIME,		/* text output's zone: utc or local */
 	LT_S__COUNT
 };
 
@@ -46,9 +47,10 @@ struct lt_config {
 	bool quiet;
 	int verbose;
 	int64_t timeout_ns;		/* parsed LT_S_TIMEOUT */
+	bool no_headers;		/* --no-headers */
 };
 
-#define LT_CONFIG_INIT { { NULL }, { LT_SRC_DEFAULT }, { NULL }, false, false, 0, 0 }
+#define LT_CONFIG_INIT { { NULL }, { LT_SRC_DEFAULT }, { NULL }, false, false, 0, 0, false }
 
 /* The global options table (-s, --context, ..., -q, -v). */
 extern const struct lt_opt lt_global_opts[];
@@ -71,8 +73,11 @@ const char *lt_setting_name(enum lt_setting s);
 bool lt_setting_is_secret(enum lt_setting s);
 const char *lt_source_name(enum lt_source src);
 
-/* Print every setting with its source; secrets print as "(set)". */
-void lt_config_show(const struct lt_config *cfg, FILE *out, bool sources);
+/* Print every setting (with its source when sources) as a table cut to
+ * width columns (0: not cut; lt_table_fit), without its header under
+ * --no-headers; secrets print as "(set)". -1 when the write failed. */
+int lt_config_show(const struct lt_config *cfg, FILE *out, bool sources,
+    size_t width);
 /* One JSON object of the same. Caller frees with cJSON_Delete. */
 struct cJSON *lt_config_to_json(const struct lt_config *cfg);
 

@@ -44,6 +44,9 @@ const struct lt_server_info *lt_conn_server(struct lt_conn *c);
 /* URL of the server currently connected to; out needs 256 bytes. */
 void lt_conn_url(struct lt_conn *c, char *out, size_t outlen);
 const struct lt_config *lt_conn_config(struct lt_conn *c);
+/* Connected now (not reconnecting or closed): a request can be answered
+ * at once. */
+bool lt_conn_is_up(struct lt_conn *c);
 /* Round trip to the server: every earlier subscription is in place. */
 int lt_conn_flush(struct lt_conn *c, struct lt_error *err);
 /* Messages and bytes received on this connection so far. */

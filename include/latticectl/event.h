@@ -54,6 +54,9 @@ int lt_event_severity(const struct lt_event *ev);
 /* The host the event is about: data.host_id, else source. Borrowed. */
 const char *lt_event_host(const struct lt_event *ev);
 
+/* The time ev's text line shows: its own, else recv_ns. */
+int64_t lt_event_shown_time(const struct lt_event *ev, int64_t recv_ns);
+
 /* Append one line (no newline) for ev: time, type, host short id, then
  * type-specific fields in a fixed order. wide adds id, lattice, full host
  * and app. recv_ns is used when the event has no time. */

@@ -45,6 +45,9 @@ void lt_json_scalar_text(const struct cJSON *v, struct lt_buf *out);
  * controls \uNNNN (cJSON prints a string's bytes as it parsed them). For
  * every JSON document latticectl writes from a tree. */
 void lt_json_print(const struct cJSON *v, bool pretty, struct lt_buf *out);
+/* Make "schema": schema the first member of object o (every document and
+ * line of machine output starts with it, docs/architecture.md, Output). */
+void lt_json_add_schema(struct cJSON *o, const char *schema);
 
 /* ---- numbers as written (json-num.c) ---- */
 

@@ -154,6 +154,21 @@ const struct lt_manifest_component *lt_manifest_find_id(
  * scaler:{kind, instances, spread:[...]}, links:[...]}]}. */
 struct cJSON *lt_manifest_to_json(const struct lt_manifest *m);
 
+/* Set metadata.annotations.version (in the model and the document, which
+ * is what model.put sends), creating the annotations when absent. */
+void lt_manifest_set_version(struct lt_manifest *m, const char *version);
+
+struct lt_buf;
+/* What deploying b in place of a changes, as text lines each starting
+ * with indent: per component (matched by name) added or removed
+ * components, image and id ("- old" / "+ new" lines), configs and
+ * secrets added or removed, the names of config properties whose value
+ * changed (never the values), links added, removed or changed, the
+ * scaler (kind, instances, spreads). Names are escaped (lt_text).
+ * Returns the number of changes (0: nothing that matters differs). */
+size_t lt_manifest_diff(const struct lt_manifest *a,
+    const struct lt_manifest *b, const char *indent, struct lt_buf *out);
+
 /* wadm's sanitising rule for one name part: lower-case, every byte that
  * is not an ASCII letter or digit becomes '_'. New string, caller frees. */
 char *lt_manifest_sanitize(const char *s);

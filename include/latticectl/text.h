@@ -50,4 +50,25 @@ void lt_buf_add_text_lines(struct lt_buf *b, const char *s, size_t len,
  * (reset first); s itself when it needs no escape. Borrowed. */
 const char *lt_text(struct lt_buf *scratch, const char *s);
 
+/* Terminal width (docs/architecture.md, Output): shown text is what the
+ * functions above wrote, possibly with colours from lt_output_colors. */
+/* Columns code point cp takes: 0 (combining marks, zero-width
+ * characters, variation selectors), 2 (East Asian wide and fullwidth,
+ * emoji) or 1. */
+int lt_text_cp_width(uint32_t cp);
+/* Columns len bytes of shown text take: SGR colour sequences take none,
+ * a wide character two. */
+size_t lt_text_width(const char *s, size_t len);
+/* Cut the shown text in b after byte from to at most width columns: when
+ * it is wider, it ends with U+2026 (...) in the last column, cut between
+ * characters and never inside an escape (\x1b, \u202e, \n) or a colour
+ * sequence, and a colour left open is reset. Returns whether it cut. */
+bool lt_text_fit(struct lt_buf *b, size_t from, size_t width);
+/* Append the shown text s (one line) to b, where the line so far takes
+ * col columns, breaking it at blanks so that no line is wider than width;
+ * each new line starts with indent blanks. A word wider than a line is
+ * broken between characters (never inside an escape). */
+void lt_text_wrap(struct lt_buf *b, const char *s, size_t col, size_t indent,
+    size_t width);
+
 #endif

@@ -57,6 +57,9 @@ void lt_timeline_other(const struct cJSON *rec, const char *kind,
  * *data). Returns false when the record has no event payload. */
 bool lt_timeline_event(const struct cJSON *rec, struct lt_event *ev,
     char **data);
+/* Append "#SEQ " (seq left-aligned in 5 columns): the record number
+ * findings cite as evidence. */
+void lt_timeline_seq(const struct cJSON *rec, struct lt_buf *out);
 /* Append "#SEQ  " and the record's line (an event as watch shows it, any
  * other kind through lt_timeline_other). */
 void lt_timeline_line(const struct cJSON *rec, const struct lt_colors *col,

@@ -28,7 +28,9 @@ int lt_parse_uint(const char *s, uint64_t max, uint64_t *out,
  * them. what names the option ("--output"). */
 int lt_parse_enum(const char *s, const char *const *choices, const char *what,
     struct lt_error *err);
-/* Format a duration for people: "850ms", "12.3s", "4m05s", "2h10m". */
+/* Format a duration for people, the one format of every duration text
+ * output shows (uptimes, ages, latencies, windows): "250us", "850ms",
+ * "12.3s", "4m05s", "2h10m", "3d04h". */
 void lt_duration_format(int64_t ns, char *out, size_t outlen);
 
 /* Wall clock and monotonic clock in nanoseconds. */
@@ -37,8 +39,22 @@ int64_t lt_mono_ns(void);
 /* Format ns since the epoch as RFC 3339 UTC with nanoseconds
  * ("2026-11-24T10:00:00.123456789Z"). out needs 40 bytes. */
 void lt_time_format(int64_t ns, char *out, size_t outlen);
-/* Same, "HH:MM:SS.mmm" for text output. out needs 16 bytes. */
+/* Text output's times are UTC unless lt_time_set_local(true) (--local,
+ * docs/architecture.md, Output); machine output is always UTC. */
+void lt_time_set_local(bool local);
+bool lt_time_is_local(void);
+/* "HH:MM:SS.mmm" for text lines, in text output's zone. out needs 16
+ * bytes. */
 void lt_time_format_short(int64_t ns, char *out, size_t outlen);
+/* The day of ns in text output's zone, as a number that changes exactly
+ * when the date does. */
+int64_t lt_time_day(int64_t ns);
+/* The date line's text: "2026-11-24 UTC", or with --local
+ * "2026-11-24 CET (+0100)". out needs 48 bytes. */
+void lt_time_format_day(int64_t ns, char *out, size_t outlen);
+/* A table cell: "2026-11-24 10:00:00Z", or with --local
+ * "2026-11-24 11:00:00 CET". out needs 48 bytes. */
+void lt_time_format_table(int64_t ns, char *out, size_t outlen);
 /* Parse RFC 3339 ("2026-11-24T10:00:00Z", fractional seconds and offsets
  * accepted) into ns since the epoch. Returns -1 on bad input. */
 int lt_time_parse(const char *s, int64_t *ns);

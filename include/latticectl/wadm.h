@@ -19,7 +19,10 @@ enum lt_wadm_op {
 	LT_WADM_DEPLOY,		/* model.deploy.NAME, body {"version":V} */
 	LT_WADM_UNDEPLOY,	/* model.undeploy.NAME */
 	LT_WADM_STATUS,		/* model.status.NAME */
-	LT_WADM_GET,		/* model.get.NAME */
+	LT_WADM_GET,		/* model.get.NAME, body {"version":V} or empty */
+	LT_WADM_VERSIONS,	/* model.versions.NAME; "notfound" (an app
+				 * wadm does not know, versions []) is an
+				 * answer, not a failure */
 };
 
 /* "model.deploy" */

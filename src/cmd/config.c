@@ -23,7 +23,9 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		cJSON_Delete(j);
 		return 0;
 	}
-	lt_config_show(ctx->cfg, ctx->out, lt_args_has(ctx->args, "sources"));
+	if (lt_config_show(ctx->cfg, ctx->out, lt_args_has(ctx->args,
+	    "sources"), ctx->width) < 0)
+		return lt_error_set(err, LT_E_RUNTIME, "cannot write output");
 	return 0;
 }
 

@@ -562,31 +562,56 @@ check_monitor(struct doctor *d, const char *base)
 	cJSON_Delete(connz);
 }
 
+/* Text after the status and name columns (29 wide), escaped (reasons
+ * quote clients' names) and, on a terminal, wrapped to its width under
+ * that column: a check's reason is its result, so it is not cut. */
+static void
+add_wrapped(const struct doctor *d, struct lt_buf *line, const char *s)
+{
+	struct lt_buf text = LT_BUF_INIT;
+
+	lt_buf_add_texts(&text, s);
+	if (d->ctx->width > 40)
+		lt_text_wrap(line, lt_buf_str(&text), 29, 29, d->ctx->width);
+	else
+		lt_buf_adds(line, lt_buf_str(&text));
+	lt_buf_addch(line, '\n');
+	lt_buf_release(&text);
+}
+
 static int
 print_text(struct doctor *d)
 {
 	const struct lt_colors *c = lt_output_colors(d->ctx->color_out);
 	const char *col[] = { c->green, c->yellow, c->red, c->dim };
-	FILE *out = d->ctx->out;
-	struct lt_buf name = LT_BUF_INIT, text = LT_BUF_INIT;
+	struct lt_buf line = LT_BUF_INIT, name = LT_BUF_INIT;
+	enum lt_write w = LT_WRITE_OK;
 	int i;
 
-	for (i = 0; i < d->n; i++) {	/* reasons quote clients' names */
+	for (i = 0; i < d->n && w == LT_WRITE_OK; i++) {
 		const struct check *k = &d->v[i];
 		char st[8];
 
 		snprintf(st, sizeof(st), "%s", status_names[k->st]);
 		for (char *p = st; *p; p++)
 			*p = (char)(*p - 'a' + 'A');
-		fprintf(out, "%s%-4s%s  %-22s %s\n", col[k->st], st, c->reset,
-		    lt_text(&name, k->name), lt_text(&text, k->reason));
-		if (k->fix[0] && (k->st == ST_WARN || k->st == ST_FAIL))
-			fprintf(out, "      %-22s fix: %s\n", "",
-			    lt_text(&text, k->fix));
+		lt_buf_reset(&line);
+		lt_buf_addf(&line, "%s%-4s%s  %-22s ", col[k->st], st, c->reset,
+		    lt_text(&name, k->name));
+		add_wrapped(d, &line, k->reason);
+		if (k->fix[0] && (k->st == ST_WARN || k->st == ST_FAIL)) {
+			lt_buf_reset(&name);
+			lt_buf_addf(&name, "fix: %s", k->fix);
+			lt_buf_addf(&line, "%29s", "");
+			add_wrapped(d, &line, name.buf);
+		}
+		w = lt_output_write(d->ctx->out, line.buf, line.len);
 	}
+	lt_buf_release(&line);
 	lt_buf_release(&name);
-	lt_buf_release(&text);
-	return lt_output_flush(out) == LT_WRITE_FAILED ? -1 : 0;
+	if (w == LT_WRITE_OK)
+		w = lt_output_flush(d->ctx->out);
+	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
 /* One check as JSON: in the document's "checks", or a line of its own
@@ -608,14 +633,14 @@ check_json(const struct doctor *d, int i, bool line)
 	return o;
 }
 
-/* Write o (taken) as one compact line, or pretty for -o json. */
+/* Write o (taken) as one compact line. */
 static enum lt_write
-write_json(struct doctor *d, cJSON *o, bool pretty)
+write_json(struct doctor *d, cJSON *o)
 {
 	struct lt_buf text = LT_BUF_INIT;
 	enum lt_write w;
 
-	lt_json_print(o, pretty, &text);
+	lt_json_print(o, false, &text);
 	lt_buf_addch(&text, '\n');
 	w = lt_output_write(d->ctx->out, text.buf, text.len);
 	lt_buf_release(&text);
@@ -643,13 +668,13 @@ print_json(struct doctor *d)
 		if (!nd)
 			cJSON_AddItemToArray(arr, check_json(d, i, false));
 		else if (w == LT_WRITE_OK)
-			w = write_json(d, check_json(d, i, true), false);
+			w = write_json(d, check_json(d, i, true));
 	}
 	sum = cJSON_AddObjectToObject(doc, "summary");
 	for (i = 0; i < 4; i++)
 		cJSON_AddNumberToObject(sum, status_names[i], counts[i]);
 	if (w == LT_WRITE_OK)
-		w = write_json(d, doc, !nd);
+		w = write_json(d, doc);
 	else
 		cJSON_Delete(doc);
 	return w == LT_WRITE_FAILED ? -1 : 0;

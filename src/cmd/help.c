@@ -74,5 +74,6 @@ const struct lt_cmd cmd_help_entry = {
 	.usage = "[command [subcommand]]",
 	.flags = LT_CMD_NO_LATTICE,	/* never uses it */
 	.max_args = 2,
+	.arg_values = LT_VALUES_COMMANDS,
 	.run = run_help,
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hosts.h"
+#include "latticectl/event.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
 #include "latticectl/text.h"
@@ -111,11 +112,12 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 	bool wide = ctx->format == LT_FMT_WIDE;
 	struct lt_table t;
 	struct lt_buf labels = LT_BUF_INIT;
-	char up[32], lat[32];
+	char up[32], lat[32], id[16];
 	size_t i;
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 7 : 5);
+	lt_table_fit(&t, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&t, wide ? (const char *const[]){ "HOST ID", "NAME",
 	    "VERSION", "UPTIME", "LABELS", "LATTICE", "LATENCY" } :
 	    (const char *const[]){ "HOST ID", "NAME", "VERSION", "UPTIME",
@@ -127,7 +129,9 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 		labels_text(x->labels, wide, &labels);
 		uptime_text(x, up, sizeof(up));
 		lt_duration_format(x->latency_ns, lat, sizeof(lat));
-		lt_table_add(&t, (const char *const[]){ x->id, x->friendly_name,
+		lt_event_short_id(x->id, id, sizeof(id));
+		lt_table_add(&t, (const char *const[]){ wide ? x->id : id,
+		    x->friendly_name,
 		    *x->version ? x->version : NULL, up,
 		    labels.len ? labels.buf : NULL, x->lattice, lat });
 	}
@@ -158,15 +162,15 @@ static const struct schemas hosts_schemas = { "latticectl.hosts/1",
 static const struct schemas inventory_schemas = { "latticectl.inventory/1",
 	"latticectl.inventory-host/1", "latticectl.inventory-summary/1" };
 
-/* Write o as one line (ndjson) or pretty (json), with its schema added. */
+/* Write o as one line, its schema first. */
 static enum lt_write
 write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
 {
 	struct lt_buf text = LT_BUF_INIT;
 	enum lt_write w;
 
-	cJSON_AddStringToObject(o, "schema", schema);
-	lt_json_print(o, ctx->format == LT_FMT_JSON, &text);
+	lt_json_add_schema(o, schema);
+	lt_json_print(o, false, &text);
 	w = write_line(ctx, lt_buf_str(&text));
 	lt_buf_release(&text);
 	return w;
@@ -414,19 +418,25 @@ print_inventory_table(struct lt_ctx *ctx, const struct inv *inv)
 	enum lt_write w;
 
 	lt_table_init(&t, wide ? 9 : 7);
+	lt_table_fit(&t, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&t, (const char *const[]){ "HOST", "KIND", "ID", "IMAGE",
 	    "MAX", "CONFIGS", "REVISION", "APP", "NAME" });
 	for (i = 0; i < inv->n; i++) {
 		const struct lt_ctl_inventory *x = &inv->v[i];
-		const char *host = wide || !*x->host.friendly_name ? x->host.id :
-		    x->host.friendly_name;
+		const char *host = wide ? x->host.id : x->host.friendly_name;
+		char id[16];
+
+		if (!*host) {	/* no name: the short id, as hosts shows it */
+			lt_event_short_id(x->host.id, id, sizeof(id));
+			host = id;
+		}
 
 		for (j = 0; j < x->ncomponents; j++)
 			add_workload_row(&t, host, &x->components[j], col);
 		for (j = 0; j < x->nproviders; j++)
 			add_workload_row(&t, host, &x->providers[j], col);
 	}
-	rows = t.nrows;
+	rows = t.nrows;		/* the header is row 0 */
 	w = rows > 1 ? lt_table_print(&t, ctx->out) : LT_WRITE_OK;
 	lt_table_release(&t);
 	if (rows <= 1 && !ctx->cfg->quiet)
@@ -540,6 +550,7 @@ const struct lt_cmd cmd_inventory_entry = {
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = inventory_opts,
 	.max_args = 1,
+	.arg_values = LT_VALUES_HOSTS,
 	.check = check_hosts,
 	.run = run_inventory,
 };

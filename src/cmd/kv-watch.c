@@ -40,6 +40,7 @@ struct kvw {
 	size_t prefix_len;	/* "$KV.<bucket>." */
 	bool done, stdout_closed;
 	struct lt_buf line, fields;
+	struct lt_lines lines;		/* text output */
 	struct lt_error werr;
 };
 
@@ -67,14 +68,13 @@ record(struct kvw *w, const char *kind, int64_t t, bool redacted)
 		write_failed(w, false);
 }
 
+/* w->line, showing the time t_ns, on stdout (text formats). */
 static void
-emit_text(struct kvw *w)
+emit_text(struct kvw *w, int64_t t_ns)
 {
 	if (w->nd)
 		return;
-	lt_buf_addch(&w->line, '\n');
-	if (lt_output_write(w->ctx->out, w->line.buf, w->line.len) !=
-	    LT_WRITE_OK)
+	if (lt_lines_put(&w->lines, t_ns, &w->line) != LT_WRITE_OK)
 		write_failed(w, true);
 }
 
@@ -87,7 +87,7 @@ on_gap(struct kvw *w, const struct lt_gap *g)
 	record(w, "gap", g->t_ns, false);
 	lt_buf_reset(&w->line);
 	lt_gap_format_text(g, true, w->col, &w->line);
-	emit_text(w);
+	emit_text(w, g->t_ns);
 }
 
 static void
@@ -127,7 +127,7 @@ change_text(struct kvw *w, const struct lt_kv_entry *e,
 		lt_buf_adds(&w->line, "  ");
 		lt_snapshot_value_text(se, false, &w->line);
 	}
-	emit_text(w);
+	emit_text(w, e->created_ns);
 }
 
 static void
@@ -276,8 +276,6 @@ setup(struct kvw *w, struct lt_error *err)
 	    lt_args_uint(ctx->args, "count", UINT64_MAX, &w->max_count, err) < 0 ||
 	    lt_args_duration(ctx->args, "idle", &w->idle_ns, err) < 0)
 		return -1;	/* usage errors */
-	if (ctx->format == LT_FMT_JSON)
-		ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
 	w->col = lt_output_colors(ctx->color_out && ctx->format <= LT_FMT_WIDE);
 	if (kv_target_open(ctx, &w->t, &kv, err) < 0)
 		return -1;
@@ -319,6 +317,7 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	lt_lines_init(&w.lines, ctx->out, ctx->width);
 	w.glob = argc > 0 ? argv[0] : NULL;
 	rc = setup(&w, err) < 0 ? err->code : 0;
 	if (rc == 0)
@@ -342,7 +341,9 @@ const struct lt_cmd cmd_kv_watch = {
 	.description = "Reads the bucket's stream through an ordered consumer "
 	    "starting after its last\nrevision; KEY-GLOB ('*', '?', '[...]') "
 	    "filters keys. Read-only.",
+	.formats = LT_FORMATS_STREAM & ~LT_FORMAT(LT_FMT_RAW),
 	.opts = watch_opts,
 	.max_args = 1,
+	.arg_values = LT_VALUES_KEYS,
 	.run = run_watch,
 };

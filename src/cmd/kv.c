@@ -14,7 +14,6 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
-#define CELL_MAX 60	/* value cells are cut to this on a tty */
 
 int
 kv_target_parse(struct lt_ctx *ctx, struct kv_target *t, struct lt_error *err)
@@ -94,15 +93,6 @@ print_buf(struct lt_ctx *ctx, const struct lt_buf *b, struct lt_error *err)
 	if (w == LT_WRITE_OK)
 		w = lt_output_flush(ctx->out);
 	return out_status(ctx, w, err);
-}
-
-static void
-cut_cell(const struct lt_ctx *ctx, struct lt_buf *b)
-{
-	if (b->len <= CELL_MAX || !isatty(fileno(ctx->out)))
-		return;
-	b->len = lt_utf8_cut(b->buf, b->len, CELL_MAX);
-	lt_buf_adds(b, "...");
 }
 
 static void
@@ -254,6 +244,7 @@ list_buckets(struct lt_ctx *ctx, const struct kv_target *t,
 	    err) < 0)
 		return -1;
 	lt_table_init(&tab, 7);
+	lt_table_fit(&tab, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&tab, (const char *const[]){ "BUCKET", "KEYS", "VALUES",
 	    "BYTES", "HISTORY", "TTL", "REPLICAS" });
 	lt_buf_adds(&b, doc ? "{\"schema\":\"latticectl.kv-buckets/1\","
@@ -292,9 +283,8 @@ key_row(const struct lt_ctx *ctx, struct lt_table *t,
 	snprintf(rev, sizeof(rev), "%llu", (unsigned long long)e->revision);
 	snprintf(size, sizeof(size), "%zu", e->raw_len);
 	format_age(e->created_ns, age, sizeof(age));
-	lt_time_format(e->created_ns, created, sizeof(created));
+	lt_time_format_table(e->created_ns, created, sizeof(created));
 	lt_snapshot_value_text(e, false, &v);
-	cut_cell(ctx, &v);
 	if (ctx->format == LT_FMT_WIDE)
 		lt_table_add(t, (const char *const[]){ e->key, rev,
 		    lt_kv_op_name(e->op), age, size, created, lt_buf_str(&v) });
@@ -329,6 +319,7 @@ keys_table(struct lt_ctx *ctx, const struct lt_snapshot *s,
 	int rc;
 
 	lt_table_init(&tab, ctx->format == LT_FMT_WIDE ? 7 : 5);
+	lt_table_fit(&tab, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&tab, (const char *const[]){ "KEY", "REVISION", "OP",
 	    "AGE", "SIZE", "CREATED", "VALUE" });
 	for (i = 0; i < s->n; i++)
@@ -512,9 +503,8 @@ history_row(struct lt_ctx *ctx, const struct kv_target *t,
 
 	snprintf(rev, sizeof(rev), "%llu", (unsigned long long)e->revision);
 	snprintf(size, sizeof(size), "%zu", e->len);
-	lt_time_format(e->created_ns, when, sizeof(when));
+	lt_time_format_table(e->created_ns, when, sizeof(when));
 	kv_value_text(t, e, false, &v);
-	cut_cell(ctx, &v);
 	lt_table_add(tab, (const char *const[]){ rev, lt_kv_op_name(e->op),
 	    when, e->op == LT_KV_PUT ? size : "-",
 	    e->op == LT_KV_PUT ? lt_buf_str(&v) : "-" });
@@ -551,6 +541,7 @@ history_out(struct lt_ctx *ctx, const struct kv_target *t,
 	if (json_format(ctx))
 		return history_json(ctx, t, v, n, err);
 	lt_table_init(&tab, 5);
+	lt_table_fit(&tab, ctx->width, !ctx->cfg->no_headers);
 	lt_table_add(&tab, (const char *const[]){ "REVISION", "OP", "CREATED",
 	    "SIZE", "VALUE" });
 	for (i = 0; i < n; i++)
@@ -735,6 +726,7 @@ static const struct lt_cmd cmd_kv_ls = {
 	.usage = "[BUCKET] [--bucket BUCKET] [--all]",
 	.opts = ls_opts,
 	.max_args = 1,
+	.arg_values = LT_VALUES_BUCKETS,
 	.run = run_ls,
 };
 
@@ -745,6 +737,7 @@ static const struct lt_cmd cmd_kv_get = {
 	.opts = get_opts,
 	.min_args = 1,
 	.max_args = 1,
+	.arg_values = LT_VALUES_KEYS,
 	.run = run_get,
 };
 
@@ -756,6 +749,7 @@ static const struct lt_cmd cmd_kv_history = {
 	.opts = history_opts,
 	.min_args = 1,
 	.max_args = 1,
+	.arg_values = LT_VALUES_KEYS,
 	.run = run_history,
 };
 
@@ -766,7 +760,8 @@ static const struct lt_cmd cmd_kv_snapshot = {
 	.description = "Streams the bucket through one ordered watcher (never "
 	    "a request per key).\nThe file format is described in "
 	    "latticectl(5). Read-only.",
-	.formats = LT_FORMAT(LT_FMT_TEXT),	/* the snapshot format only */
+	/* the snapshot format only: JSON lines */
+	.formats = LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_NDJSON),
 	.opts = snapshot_opts,
 	.max_args = 0,
 	.run = run_snapshot,

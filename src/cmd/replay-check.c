@@ -262,7 +262,8 @@ preflight_jetstream(struct replay *r, struct lt_error *err)
 	return lt_error_prefix(err, "JetStream check");
 }
 
-/* JetStream is on, hosts answer ping, wadm answers its API. */
+/* JetStream is on, hosts answer ping, wadm answers its API (its answer
+ * is the app's status now). */
 int
 replay_preflight(struct replay *r, struct lt_error *err)
 {
@@ -283,6 +284,155 @@ replay_preflight(struct replay *r, struct lt_error *err)
 	    r->new->name, "", 0, 0, &reply, &e) < 0 && e.code == LT_E_TIMEOUT)
 		return lt_error_set(err, LT_E_TIMEOUT, "wadm is not running on "
 		    "lattice %s", r->lattice);
+	if (lt_wadm_status_type(reply))
+		r->status_now = lt_xstrdup(lt_wadm_status_type(reply));
 	cJSON_Delete(reply);
 	return 0;
+}
+
+/* The manifest of the version deployed now (model.get, read-only). */
+static void
+read_current(struct replay *r)
+{
+	struct lt_error e = LT_ERROR_INIT;
+	cJSON *reply = NULL, *body = cJSON_CreateObject();
+	char *text, *doc;
+
+	cJSON_AddStringToObject(body, "version", r->deployed);
+	text = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	if (lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_GET, r->new->name,
+	    text, strlen(text), 0, &reply, &e) == 0 &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(reply,
+	    "manifest"))) {
+		doc = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+		    reply, "manifest"));
+		if (lt_manifest_parse(doc, strlen(doc), "the deployed manifest",
+		    &r->current, &e) < 0)
+			r->current = NULL;
+		cJSON_free(doc);
+	}
+	cJSON_free(text);
+	cJSON_Delete(reply);
+}
+
+/* What wadm holds of the app now (model.versions, model.get; read-only):
+ * the versions it stores, the deployed one and its manifest. Nothing
+ * when wadm does not say (an older wadm): model.put then decides. */
+void
+replay_current(struct replay *r)
+{
+	struct lt_error e = LT_ERROR_INIT;
+	cJSON *reply = NULL, *v;
+
+	if (lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_VERSIONS,
+	    r->new->name, "", 0, 0, &reply, &e) < 0)
+		return;
+	r->stored = cJSON_CreateArray();
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(reply,
+	    "versions")) {
+		const char *name = lt_json_str(v, "version");
+
+		if (!name)
+			continue;
+		cJSON_AddItemToArray(r->stored, cJSON_CreateString(name));
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v,
+		    "deployed"))) {
+			free(r->deployed);
+			r->deployed = lt_xstrdup(name);
+		}
+	}
+	cJSON_Delete(reply);
+	if (r->deployed)
+		read_current(r);
+}
+
+/* Does wadm store version (of the app) already? */
+static bool
+stored(const struct replay *r, const char *version)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, r->stored)
+		if (version && cJSON_IsString(v) && !strcmp(v->valuestring,
+		    version))
+			return true;
+	return false;
+}
+
+/* Append "-suffix" to both manifests' versions (those that have one). */
+static void
+add_suffix(struct replay *r, const char *suffix)
+{
+	struct lt_manifest *m[2] = { r->old, r->new };
+	int i;
+
+	snprintf(r->suffix, sizeof(r->suffix), "%s", suffix);
+	for (i = 0; i < 2; i++)
+		if (m[i]->version) {
+			char *v = lt_xasprintf("%s-%s", m[i]->version, suffix);
+
+			lt_manifest_set_version(m[i], v);
+			free(v);
+		}
+}
+
+/* "auto": the first "rN" (N from 2) under which wadm stores neither
+ * version; "" when it stores neither as they are. */
+static void
+auto_suffix(struct replay *r, char *out, size_t len)
+{
+	int n;
+
+	out[0] = '\0';
+	if (!stored(r, r->old->version) && !stored(r, r->new->version))
+		return;
+	for (n = 2; n < 100000; n++) {
+		char *a = lt_xasprintf("%s-r%d", r->old->version ?
+		    r->old->version : "", n);
+		char *b = lt_xasprintf("%s-r%d", r->new->version ?
+		    r->new->version : "", n);
+		bool taken = stored(r, a) || stored(r, b);
+
+		free(a);
+		free(b);
+		if (!taken) {
+			snprintf(out, len, "r%d", n);
+			return;
+		}
+	}
+}
+
+/* --version-suffix, then: wadm refuses to put a version it stores, so
+ * say so before anything is sent, with the way out (exit 6). */
+int
+replay_versions(struct replay *r, struct lt_error *err)
+{
+	const char *opt = lt_args_get(r->ctx->args, "version-suffix");
+	const char *v;
+	char suffix[40];
+
+	if (opt && !strcmp(opt, "auto"))
+		auto_suffix(r, suffix, sizeof(suffix));
+	else
+		snprintf(suffix, sizeof(suffix), "%s", opt ? opt : "");
+	if (*suffix)
+		add_suffix(r, suffix);
+	v = stored(r, r->old->version) ? r->old->version :
+	    stored(r, r->new->version) ? r->new->version : NULL;
+	if (v)
+		return replay_stored_error(r, v, err);
+	return 0;
+}
+
+/* The one line for a version wadm already stores. */
+int
+replay_stored_error(struct replay *r, const char *version,
+    struct lt_error *err)
+{
+	return lt_error_set(err, LT_E_RUNTIME, "wadm already stores %s %s "
+	    "(an earlier replay?); nothing was deployed: re-run with "
+	    "--version-suffix auto (deploys %s-r2...), or delete that version "
+	    "first (wash app delete %s %s)", r->new->name, version, version,
+	    r->new->name, version);
 }

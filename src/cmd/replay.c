@@ -19,10 +19,18 @@
 #include "latticectl/wadm.h"
 #include "banned.h"
 
+static const char *const suffix_choices[] = { "auto", NULL };
+
 static const struct lt_opt replay_opts[] = {
 	{ "probe", 0, LT_OPT_ARG, "URL", "HTTP GET after each phase", NULL },
+	{ "wait", 0, LT_OPT_ARG, "DUR",
+	    "wait up to DUR for each deploy to be deployed or failed (2m)",
+	    NULL },
 	{ "settle", 0, LT_OPT_ARG, "DUR",
 	    "keep recording after each deploy settles (3s)", NULL },
+	{ "version-suffix", 0, LT_OPT_ARG, "SUFFIX",
+	    "deploy OLD and NEW as VERSION-SUFFIX; auto: -r2, -r3... when "
+	    "wadm stores the versions already", suffix_choices },
 	{ "record", 0, LT_OPT_ARG, "FILE",
 	    "recording (replay-<app>-<time>.ltrec)", NULL },
 	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },
@@ -47,12 +55,17 @@ wadm(struct replay *r, enum lt_wadm_op op, const char *name,
 }
 
 static void
-phase(struct replay *r, const char *name)
+phase(struct replay *r, const char *name, const struct lt_manifest *m)
 {
 	cJSON *f = cJSON_CreateObject();
 
 	r->phase = name;
 	cJSON_AddStringToObject(f, "phase", name);
+	if (m) {	/* what this phase puts and deploys */
+		cJSON_AddStringToObject(f, "app", m->name);
+		if (m->version)
+			cJSON_AddStringToObject(f, "version", m->version);
+	}
 	replay_note(r, "phase", f);
 	if (!r->ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: replay: %s: starts at %.1fs, "
@@ -101,22 +114,36 @@ check_conn(struct replay *r, int rc, struct lt_error *err)
 	    (double)(lt_now_ns() - r->gt.disconnected_at) / 1e9);
 }
 
-/* put + deploy m, wait for deployed/failed or --timeout, settle,
+/* model.put m; a version wadm stores already (put there since the
+ * preflight looked) is said as the preflight says it. */
+static int
+put(struct replay *r, const struct lt_manifest *m, struct lt_error *err)
+{
+	char *text = lt_json_print_kept(m->doc, false);
+	int rc = wadm(r, LT_WADM_PUT, NULL, text, strlen(text), NULL, err);
+
+	cJSON_free(text);
+	if (rc < 0 && m->version && strstr(err->msg, "already exists")) {
+		lt_error_clear(err);
+		replay_stored_error(r, m->version, err);
+	}
+	return rc;
+}
+
+/* put + deploy m, wait for deployed/failed or --wait, settle,
  * checkpoint. */
 static int
 deploy(struct replay *r, const char *name, const struct lt_manifest *m,
     struct lt_error *err)
 {
 	struct lt_buf body = LT_BUF_INIT;
-	char *text = lt_json_print_kept(m->doc, false);
-	int64_t deadline = lt_mono_ns() + r->ctx->cfg->timeout_ns;
+	int64_t deadline = lt_mono_ns() + r->wait_ns;
 	char type[32] = "";
 	cJSON *st = NULL;
 	int rc;
 
-	phase(r, name);
-	rc = wadm(r, LT_WADM_PUT, NULL, text, strlen(text), NULL, err);
-	cJSON_free(text);
+	phase(r, name, m);
+	rc = put(r, m, err);
 	if (m->version)
 		lt_buf_addf(&body, "{\"version\":\"%s\"}", m->version);
 	if (rc == 0)
@@ -133,7 +160,12 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 		rc = wadm(r, LT_WADM_STATUS, m->name, "", 0, &st, err);
 		wait_ns(r, 0);
 		if (rc < 0 && (r->gt.gaps != gaps || r->gt.disconnected_at)) {
-			rc = 0;	/* lost with the connection: ask again */
+			/* lost with the connection: ask again, while a
+			 * server may still take it back (--timeout) */
+			if (r->gt.disconnected_at && lt_now_ns() -
+			    r->gt.disconnected_at > r->ctx->cfg->timeout_ns)
+				break;
+			rc = 0;
 			continue;
 		}
 		if (rc < 0)
@@ -148,9 +180,13 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 		return lt_error_prefix(err, "during %s", name);
 	if (strcmp(type, "deployed") && strcmp(type, "failed")) {
 		struct lt_buf word = LT_BUF_INIT;	/* wadm's word */
+		char d[32];
 
-		fprintf(stderr, "latticectl: replay: %s: still %s after "
-		    "--timeout\n", m->name, lt_text(&word, type));
+		lt_duration_format(r->wait_ns, d, sizeof(d));
+		fprintf(stderr, "latticectl: replay: %s %s: still %s after "
+		    "--wait %s; going on (a longer --wait gives wadm more "
+		    "time)\n", m->name, m->version ? m->version : "",
+		    lt_text(&word, type), d);
 		lt_buf_release(&word);
 	}
 	wait_ns(r, r->settle_ns);
@@ -179,21 +215,6 @@ last_phase(struct replay *r)
 	return out;
 }
 
-static void
-print_timeline(struct replay *r)
-{
-	const struct lt_colors *col = lt_output_colors(r->ctx->color_out);
-	struct lt_buf line = LT_BUF_INIT;
-	const cJSON *rec;
-
-	cJSON_ArrayForEach(rec, r->recs) {
-		lt_buf_reset(&line);
-		lt_timeline_line(rec, col, &line);
-		fprintf(r->ctx->out, "%s\n", line.buf);
-	}
-	lt_buf_release(&line);
-}
-
 static int
 evaluate(struct replay *r)
 {
@@ -211,6 +232,19 @@ evaluate(struct replay *r)
 	return nerr;
 }
 
+/* --version-suffix: auto, or what a version may end with. */
+static int
+check_suffix(const char *s, struct lt_error *err)
+{
+	size_t n = s ? strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.") : 0;
+
+	if (!s || (*s && !s[n] && n <= 32))
+		return 0;
+	return lt_error_set(err, LT_E_USAGE, "--version-suffix: '%s' is not "
+	    "auto or up to 32 letters, digits and dots", s);
+}
+
 static int
 load(struct replay *r, char **argv, struct lt_error *err)
 {
@@ -221,26 +255,28 @@ load(struct replay *r, char **argv, struct lt_error *err)
 		return lt_error_set(err, LT_E_USAGE, "OLD is application '%s' "
 		    "but NEW is '%s': replay upgrades one application",
 		    r->old->name, r->new->name);
-	return lt_args_duration(r->ctx->args, "settle", &r->settle_ns, err);
-}
-
-static void
-plan(struct replay *r, FILE *fp)
-{
-	fprintf(fp, "replay plan on lattice %s (nothing sent with --dry-run):\n"
-	    "  1. record events, ctl, wadm, CONFIGDATA_%s; baseline checkpoint\n"
-	    "  2. model.put %s %s; model.deploy; wait deployed/failed; settle; "
-	    "checkpoint\n"
-	    "  3. model.put %s %s; model.deploy; wait; settle; checkpoint\n"
-	    "  4. findings against %s %s\n", r->lattice, r->lattice,
-	    r->old->name, r->old->version ? r->old->version : "",
-	    r->new->name, r->new->version ? r->new->version : "",
-	    r->new->name, r->new->version ? r->new->version : "");
+	if (lt_args_duration(r->ctx->args, "settle", &r->settle_ns, err) < 0 ||
+	    lt_args_duration(r->ctx->args, "wait", &r->wait_ns, err) < 0)
+		return -1;
+	return check_suffix(lt_args_get(r->ctx->args, "version-suffix"), err);
 }
 
 /* A deploy needs --yes, or a yes on a terminal (latticectl-replay(1);
  * docs/architecture.md, Errors and exit codes): without a terminal to ask
  * on, nothing is sent and the user is told to pass --yes (exit 2). */
+static int
+can_confirm(struct replay *r, struct lt_error *err)
+{
+	if (lt_args_has(r->ctx->args, "yes") || (isatty(STDIN_FILENO) &&
+	    isatty(STDERR_FILENO)))
+		return 0;
+	return lt_error_set(err, LT_E_USAGE, "replay deploys to lattice "
+	    "'%s' and there is no terminal to confirm on; pass --yes "
+	    "(or --dry-run)", r->lattice);
+}
+
+/* The plan, what is deployed now and what will change, then the
+ * question (after can_confirm and the read-only preflight). */
 static int
 confirm(struct replay *r, struct lt_error *err)
 {
@@ -248,11 +284,7 @@ confirm(struct replay *r, struct lt_error *err)
 
 	if (lt_args_has(r->ctx->args, "yes"))
 		return 0;
-	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-		return lt_error_set(err, LT_E_USAGE, "replay deploys to lattice "
-		    "'%s' and there is no terminal to confirm on; pass --yes "
-		    "(or --dry-run)", r->lattice);
-	plan(r, stderr);
+	replay_plan(r, stderr);
 	fprintf(stderr, "deploy to lattice %s? [y/N] ", r->lattice);
 	if (fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' ||
 	    answer[0] == 'Y'))
@@ -310,7 +342,8 @@ aborted(struct replay *r, const struct lt_error *err)
 	    "is %s (no end record)\n", r->path);
 }
 
-/* Connect, check the lattice, open the recording, subscribe. */
+/* Connect, check the lattice and what wadm holds of the app (read-only),
+ * settle the versions, ask; then open the recording, subscribe. */
 static int
 start(struct replay *r, struct lt_error *err)
 {
@@ -328,6 +361,18 @@ start(struct replay *r, struct lt_error *err)
 		r->t0 = lt_mono_ns();
 		rc = replay_preflight(r, err);
 	}
+	if (rc == 0) {
+		replay_current(r);
+		rc = replay_versions(r, err);
+	}
+	if (rc == 0 && *r->suffix && !ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: replay: deploying as %s %s and %s "
+		    "(--version-suffix %s)\n", r->new->name, r->old->version ?
+		    r->old->version : "(no version)", r->new->version ?
+		    r->new->version : "(no version)", lt_args_get(ctx->args,
+		    "version-suffix"));
+	if (rc == 0)
+		rc = confirm(r, err);
 	if (rc == 0)
 		rc = open_record(r, err);
 	if (rc == 0) {
@@ -354,7 +399,7 @@ finish(struct replay *r, int rc)
 		lt_feed_close(r->feed);
 	}
 	if (r->rec)
-		print_timeline(r);
+		replay_print(r);
 	if (r->rec && rc == 0)
 		lt_rec_close(r->rec, NULL, NULL);
 	else
@@ -370,7 +415,7 @@ live(struct replay *r, int *nerr, struct lt_error *err)
 	int rc = start(r, err);
 
 	if (rc == 0) {
-		phase(r, "baseline");
+		phase(r, "baseline", NULL);
 		replay_checkpoint(r, r->new);
 		rc = deploy(r, "deploy-old", r->old, err);
 	}
@@ -381,6 +426,8 @@ live(struct replay *r, int *nerr, struct lt_error *err)
 	else if (r->rec && r->feed)
 		aborted(r, err);
 	finish(r, rc);
+	if (r->rec)
+		replay_summary(r, rc, *nerr);
 	return rc;
 }
 
@@ -394,6 +441,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx;
 	r.settle_ns = 3000000000LL;
+	r.wait_ns = 120000000000LL;
 	r.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
 	snprintf(r.inbox, sizeof(r.inbox), "%s.>", lt_config_get(ctx->cfg,
 	    LT_S_INBOX_PREFIX));
@@ -401,11 +449,16 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
 	    LT_REDACT_SECRETS;
 	rc = load(&r, argv, err);
-	if (rc == 0 && lt_args_has(ctx->args, "dry-run"))
-		plan(&r, ctx->out);
-	else if (rc == 0 && (rc = confirm(&r, err)) == 0)
+	if (rc == 0 && lt_args_has(ctx->args, "dry-run") &&
+	    (rc = replay_versions(&r, err)) == 0)	/* offline: the suffix */
+		replay_plan(&r, ctx->out);
+	else if (rc == 0 && (rc = can_confirm(&r, err)) == 0)
 		rc = live(&r, &nerr, err);
 	cJSON_Delete(r.recs);
+	cJSON_Delete(r.stored);
+	free(r.deployed);
+	free(r.status_now);
+	lt_manifest_destroy(r.current);
 	free(r.path);
 	lt_manifest_destroy(r.old);
 	lt_manifest_destroy(r.new);
@@ -422,9 +475,11 @@ const struct lt_cmd cmd_replay_entry = {
 	.description = "Deploys OLD then NEW through wadm while recording "
 	    "events, control-interface requests and replies, wadm commands "
 	    "and status and CONFIGDATA changes; checkpoints inventories, "
-	    "configs and --probe after each phase; prints the timeline and "
-	    "the findings. Exit 1 when a finding is an error. Changes the "
-	    "lattice (asks first on a tty).",
+	    "configs and --probe after each phase; prints the phases, "
+	    "commands and failures (-v: every record), the findings with "
+	    "their next steps and the files written. Exit 1 when a finding "
+	    "is an error. Changes the lattice (shows what deploys now and "
+	    "what will change, and asks first on a tty).",
 	.flags = LT_CMD_WRITES,
 	.formats = LT_FORMAT(LT_FMT_TEXT),	/* the timeline; --record for more */
 	.opts = replay_opts,

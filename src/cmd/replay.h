@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cmd.h"
 #include "latticectl/ctl.h"
@@ -60,6 +61,13 @@ struct replay {
 	char lost[160];			/* the server disconnected from last */
 	enum lt_redact_mode redact;	/* --show-secrets */
 	struct lt_error werr;
+	int64_t wait_ns;		/* --wait: for deployed or failed */
+	/* the app before the replay (read-only wadm calls) */
+	char *status_now;		/* model.status type, or NULL */
+	cJSON *stored;			/* model.versions, or NULL: unknown */
+	char *deployed;			/* the version deployed, or NULL */
+	struct lt_manifest *current;	/* its manifest (model.get), or NULL */
+	char suffix[40];		/* --version-suffix applied, or "" */
 };
 
 /* replay-capture.c */
@@ -83,9 +91,25 @@ void replay_expect_mine(struct replay *r, const char *tail);
 
 /* replay-check.c */
 
-/* JetStream is on, hosts answer ping, wadm answers its API. */
+/* JetStream is on, hosts answer ping, wadm answers its API (status_now). */
 int replay_preflight(struct replay *r, struct lt_error *err);
+/* stored, deployed and current from wadm (read-only). */
+void replay_current(struct replay *r);
+/* Apply --version-suffix; a version wadm stores already is an error
+ * naming it and the way out (replay_stored_error). */
+int replay_versions(struct replay *r, struct lt_error *err);
+int replay_stored_error(struct replay *r, const char *version,
+    struct lt_error *err);
 /* Inventories of every host, the snapshot for m, the probe. */
 void replay_checkpoint(struct replay *r, const struct lt_manifest *m);
+
+/* replay-view.c */
+
+/* The plan: what is deployed now, the steps, what each deploy changes. */
+void replay_plan(struct replay *r, FILE *fp);
+/* After the run: the short timeline and the findings (-v: every record). */
+void replay_print(struct replay *r);
+/* The closing lines: the verdict and the files written (rc: the run's). */
+void replay_summary(struct replay *r, int rc, int nerr);
 
 #endif

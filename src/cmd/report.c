@@ -23,8 +23,8 @@
 static const char *const formats[] = { "markdown", "html", "ndjson", NULL };
 
 static const struct lt_opt report_opts[] = {
-	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson",
-	    formats },
+	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson "
+	    "(the same as -o FMT)", formats },
 	{ "file", 'f', LT_OPT_ARG, "OUT", "write the report to OUT "
 	    "(default stdout, also -)", NULL },
 	{ "force", 0, 0, NULL, "replace OUT (and its timeline file) if it "
@@ -227,6 +227,30 @@ write_ndjson(const struct lt_report_src *src, FILE *fp, struct lt_error *err)
 	return n < 0 ? -1 : src->rewind(src->ctx, err);	/* the check */
 }
 
+/* The kind of report (an index of formats): --format, or -o, which says
+ * the same; markdown when neither does. */
+static int
+report_format(const struct lt_ctx *ctx, int *fmt, struct lt_error *err)
+{
+	static const enum lt_format by_o[] = { LT_FMT_MARKDOWN, LT_FMT_HTML,
+		LT_FMT_NDJSON };
+	int i, o = -1;
+
+	*fmt = 0;
+	for (i = 0; i < 3; i++)
+		if (ctx->format == by_o[i])
+			o = i;
+	if (lt_args_enum(ctx->args, "format", fmt, err) < 0)
+		return -1;
+	if (o >= 0 && lt_args_has(ctx->args, "format") && o != *fmt)
+		return lt_error_set(err, LT_E_USAGE, "--format %s and -o %s ask "
+		    "for different reports: give one", formats[*fmt],
+		    formats[o]);
+	if (o >= 0)
+		*fmt = o;
+	return 0;
+}
+
 static int
 run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
@@ -237,7 +261,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	int fmt = 0, rc;
 
 	(void)argc;
-	if (lt_args_enum(ctx->args, "format", &fmt, err) < 0 ||
+	if (report_format(ctx, &fmt, err) < 0 ||
 	    lt_redact_mode_from_args(ctx->args, &in.m, err) < 0)
 		return err->code;
 	if (input_open(&in, argv[0], err) < 0) {
@@ -270,7 +294,7 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_report_entry = {
 	.name = "report",
 	.summary = "a bug-report body (markdown or HTML) from a recording",
-	.usage = "FILE [--format markdown|html|ndjson] [-f OUT [--force]]",
+	.usage = "FILE [-o markdown|html|ndjson] [-f OUT [--force]]",
 	.description = "markdown, for a GitHub issue (at most 65,536 "
 	    "characters): environment, findings, counts, mermaid sequence "
 	    "diagrams and the timeline (in a file next to the report when it "
@@ -278,7 +302,9 @@ const struct lt_cmd cmd_report_entry = {
 	    "an SVG sequence diagram (a lane per participant) and the records "
 	    "in a collapsed table. Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
-	.formats = LT_FORMAT(LT_FMT_TEXT),	/* --format picks the kind */
+	/* without -o: markdown (--format says the same as -o) */
+	.formats = LT_FORMAT(LT_FMT_MARKDOWN) | LT_FORMAT(LT_FMT_HTML) |
+	    LT_FORMAT(LT_FMT_NDJSON),
 	.opts = report_opts,
 	.min_args = 1,
 	.max_args = 1,

@@ -11,13 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "complete.h"
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
-#include "latticectl/ctl.h"
 #include "latticectl/feed.h"
 #include "latticectl/file.h"
-#include "latticectl/kv.h"
 #include "latticectl/redact.h"
 #include "latticectl/sig.h"
 #include "latticectl/text.h"
@@ -57,214 +55,24 @@ history_save(History *h, const char *path)
 		    err.msg);
 }
 
-/* Completion candidates --------------------------------------------------*/
+/* Completion ------------------------------------------------------------ */
 
-#define PING_WINDOW_NS (300 * 1000000LL)	/* live host ids: quick ping */
+/* Live names (host ids, buckets, keys, apps...) are asked on the shell's
+ * connection, within lt_values_timeout(), and kept this long. */
+#define NAMES_TTL_NS (10 * 1000000000LL)
 
 /* What completion needs from the running shell (EL_CLIENTDATA). */
 struct shell {
-	struct lt_ctx *ctx;
-	struct lt_ctl_hosts hosts;	/* host ids seen by the last ping */
-	bool pinged;
-	struct lt_kv_info *buckets;	/* kv: bucket names, listed once */
-	size_t nbuckets;
-	bool listed;
-	struct lt_snapshot keys;	/* kv: keys of keys.bucket, read once */
+	struct lt_values vs;
 };
-
-struct cands {
-	const char *prefix;
-	size_t plen;
-	const char *v[512];
-	int n;
-};
-
-/* A live value (a host id, a key) holding something a terminal would
- * obey is not offered: it would be listed and typed in raw. */
-static void
-cand_add(struct cands *c, const char *word)
-{
-	if (c->n < (int)(sizeof(c->v) / sizeof(c->v[0])) &&
-	    !strncmp(word, c->prefix, c->plen) &&
-	    lt_text_is_safe(word, strlen(word)))
-		c->v[c->n++] = word;
-}
-
-static void
-cand_cmds(struct cands *c, const struct lt_cmd *const *table)
-{
-	for (; table && *table; table++)
-		if (!((*table)->flags & LT_CMD_HIDDEN))
-			cand_add(c, (*table)->name);
-}
-
-/* Option names are matched with their dashes stripped from the prefix. */
-static void
-cand_opts(struct cands *c, const struct lt_opt *o)
-{
-	for (; o && o->name; o++)
-		if (!(o->flags & LT_OPT_HIDDEN))
-			cand_add(c, o->name);
-}
-
-static const struct lt_opt *
-find_opt(const struct lt_cmd *cmd, const char *word)
-{
-	const struct lt_opt *o = cmd ? lt_opt_find_word(cmd->opts, word) : NULL;
-
-	return o ? o : lt_opt_find_word(lt_global_opts, word);
-}
-
-/* Fill c for the words before the cursor (the last one being completed).
- * Returns the number of leading characters of the current word that are
- * not part of the candidates ("--" for options). */
-/* Live values: the ids of the hosts that answer a short ping on the
- * shell's connection, asked once per shell. */
-static void
-cand_hosts(struct cands *c, struct shell *sh)
-{
-	struct lt_error err = LT_ERROR_INIT;
-	struct lt_ctl ctl;
-
-	if (!sh || !sh->ctx->conn)
-		return;
-	if (!sh->pinged) {
-		lt_ctl_init(&ctl, sh->ctx->conn,
-		    lt_config_get(sh->ctx->cfg, LT_S_CTL_PREFIX),
-		    lt_config_get(sh->ctx->cfg, LT_S_LATTICE));
-		ctl.gather_ns = PING_WINDOW_NS;
-		sh->pinged = lt_ctl_ping(&ctl, &sh->hosts, &err) == 0;
-	}
-	for (size_t i = 0; sh->pinged && i < sh->hosts.n; i++)
-		cand_add(c, sh->hosts.v[i].id);
-}
-
-/* Live values for kv: the server's bucket names, and the keys of one
- * bucket (read once per bucket, without values). */
-static void
-cand_buckets(struct cands *c, struct shell *sh)
-{
-	struct lt_error err = LT_ERROR_INIT;
-
-	if (!sh || !sh->ctx->conn)
-		return;
-	if (!sh->listed)
-		sh->listed = lt_kv_buckets(sh->ctx->conn, &sh->buckets,
-		    &sh->nbuckets, &err) == 0;
-	for (size_t i = 0; i < sh->nbuckets; i++)
-		cand_add(c, sh->buckets[i].bucket);
-}
-
-static void
-cand_keys(struct cands *c, struct shell *sh, const char *bucket)
-{
-	struct lt_kv_walk walk = { 0, 0, true, NULL, NULL };
-	struct lt_error err = LT_ERROR_INIT;
-	struct lt_kv *kv = NULL;
-	char def[160];
-
-	if (!sh || !sh->ctx->conn)
-		return;
-	if (bucket == NULL) {
-		snprintf(def, sizeof(def), "CONFIGDATA_%s",
-		    lt_config_get(sh->ctx->cfg, LT_S_LATTICE));
-		bucket = def;
-	}
-	if (!sh->keys.bucket || strcmp(sh->keys.bucket, bucket)) {
-		lt_snapshot_release(&sh->keys);
-		if (lt_kv_open(&kv, sh->ctx->conn, bucket, NULL, &err) == 0)
-			lt_kv_snapshot(kv, &walk, &sh->keys, &err);
-		lt_kv_close(kv);
-		if (!sh->keys.bucket)
-			sh->keys.bucket = lt_xstrdup(bucket);
-	}
-	for (size_t i = 0; i < sh->keys.n; i++)
-		if (sh->keys.v[i].op == LT_KV_PUT)
-			cand_add(c, sh->keys.v[i].key);
-}
-
-/* Positional values: host ids for inventory, buckets for kv ls, keys for
- * kv get and kv history. */
-static void
-cand_positional(struct cands *c, const struct lt_cmd *cmd,
-    const struct lt_cmd *sub, int npos, const char *bucket, struct shell *sh)
-{
-	if (npos != 0)
-		return;
-	if (!strcmp(cmd->name, "inventory"))
-		cand_hosts(c, sh);
-	else if (sub && !strcmp(cmd->name, "kv") && !strcmp(sub->name, "ls"))
-		cand_buckets(c, sh);
-	else if (sub && !strcmp(cmd->name, "kv") && (!strcmp(sub->name, "get")
-	    || !strcmp(sub->name, "history")))
-		cand_keys(c, sh, bucket);
-}
-
-static size_t
-complete_words(struct cands *c, int argc, const char *const *argv,
-    const char *cur, struct shell *sh)
-{
-	const char *bucket = NULL;
-	const struct lt_cmd *cmd = NULL, *sub = NULL;
-	const struct lt_opt *prev = NULL;
-	int i, npos = 0;
-
-	for (i = 0; i < argc; i++) {
-		const struct lt_cmd *t = NULL;
-
-		if (argv[i][0] == '-') {
-			prev = find_opt(sub ? sub : cmd, argv[i]);
-			if (prev && !(prev->flags & LT_OPT_ARG))
-				prev = NULL;
-			continue;
-		}
-		if (prev) {
-			if (!strcmp(prev->name, "bucket"))
-				bucket = argv[i];
-			prev = NULL;
-			continue;
-		}
-		if (!cmd)
-			cmd = lt_cmd_find(lt_commands, argv[i]);
-		else if (!sub && (t = lt_cmd_find(cmd->subcmds, argv[i])))
-			sub = t;
-		else
-			npos++;
-	}
-	c->prefix = cur;
-	c->plen = strlen(cur);
-	if (prev && !strcmp(prev->name, "bucket")) {
-		cand_buckets(c, sh);
-		return 0;
-	}
-	if (prev && prev->choices) {
-		for (const char *const *v = prev->choices; *v; v++)
-			cand_add(c, *v);
-		return 0;
-	}
-	if (!strncmp(cur, "--", 2)) {
-		c->prefix = cur + 2;
-		c->plen -= 2;
-		cand_opts(c, (sub ? sub : cmd) ? (sub ? sub : cmd)->opts : NULL);
-		cand_opts(c, lt_global_opts);
-		return 2;
-	}
-	if (!cmd)
-		cand_cmds(c, lt_commands);
-	else if (!sub && cmd->subcmds)
-		cand_cmds(c, cmd->subcmds);
-	else
-		cand_positional(c, cmd, sub, npos, bucket, sh);
-	return 0;
-}
 
 /* Longest common prefix length of the candidates. */
 static size_t
-common_len(const struct cands *c)
+common_len(const struct lt_words *c)
 {
 	size_t n = strlen(c->v[0]);
 
-	for (int i = 1; i < c->n; i++) {
+	for (size_t i = 1; i < c->n; i++) {
 		size_t k = 0;
 
 		while (k < n && c->v[i][k] == c->v[0][k])
@@ -274,17 +82,38 @@ common_len(const struct cands *c)
 	return n;
 }
 
+/* Insert what every candidate shares; one candidate gets a space after
+ * it unless it is a stem ("host/"); several with nothing more to share
+ * are listed under the line. */
+static unsigned char
+complete_insert(EditLine *el, const struct lt_words *c, size_t typed)
+{
+	size_t len = common_len(c);
+	char *ins;
+
+	if (len > typed || c->n == 1) {
+		ins = lt_xasprintf("%.*s%s", (int)(len - typed), c->v[0] + typed,
+		    c->n == 1 && c->v[0][len - 1] != '/' ? " " : "");
+		el_insertstr(el, ins);
+		free(ins);
+		return CC_REFRESH;
+	}
+	fputc('\n', stdout);
+	for (size_t i = 0; i < c->n; i++)
+		printf("%s%s", c->v[i], i + 1 < c->n ? "  " : "\n");
+	return CC_REDISPLAY;
+}
+
 static unsigned char
 el_complete(EditLine *el, int ch)
 {
 	const LineInfo *li = el_line(el);
 	Tokenizer *tok = tok_init(NULL);
+	struct lt_words c = LT_WORDS_INIT;
 	const char **argv = NULL;
 	const char *cur = "";
-	struct cands c = { 0 };
 	int argc = 0, cc = -1, co = 0;
-	size_t skip, len;
-	unsigned char ret = CC_REFRESH;
+	unsigned char ret = CC_ERROR;
 	struct shell *sh = NULL;
 
 	(void)ch;
@@ -297,29 +126,10 @@ el_complete(EditLine *el, int ch)
 		cur = argv[cc];
 		argc = cc;
 	}
-	skip = complete_words(&c, argc, argv, cur, sh);
-	if (c.n == 0) {
-		ret = CC_ERROR;
-	} else {
-		len = common_len(&c);
-		if (len > c.plen) {
-			char *ins = lt_xmalloc(len - c.plen + 2);
-
-			memcpy(ins, c.v[0] + c.plen, len - c.plen);
-			ins[len - c.plen] = c.n == 1 ? ' ' : '\0';
-			ins[len - c.plen + 1] = '\0';
-			el_insertstr(el, ins);
-			free(ins);
-		} else if (c.n > 1) {
-			fputc('\n', stdout);
-			for (int i = 0; i < c.n; i++)
-				printf("%s%s%s", skip ? "--" : "", c.v[i],
-				    i + 1 < c.n ? "  " : "\n");
-			ret = CC_REDISPLAY;
-		} else {
-			el_insertstr(el, " ");
-		}
-	}
+	lt_complete_word(&sh->vs, argc, (char **)argv, cur, &c);
+	if (c.n > 0)
+		ret = complete_insert(el, &c, strlen(cur));
+	lt_words_release(&c);
 	tok_end(tok);
 	return ret;
 }
@@ -408,6 +218,27 @@ history_add(History *h, const char *hpath, const char *line)
 		history_save(h, hpath);
 }
 
+/* 'clear': the terminal's screen, as ^L does (nothing when stdout is not
+ * a terminal). */
+static void
+clear_screen(void)
+{
+	const char *term = getenv("TERM");
+
+	if (isatty(STDOUT_FILENO) && term && strcmp(term, "dumb"))
+		fputs("\033[H\033[2J", stdout);
+	fflush(stdout);
+}
+
+/* The line runs the shell command ('shell', '-q shell --no-history'). */
+static bool
+is_shell(int argc, const char **argv)
+{
+	const struct lt_cmd *sub;
+
+	return lt_complete_cmd(argc, (char **)argv, &sub) == &cmd_shell_entry;
+}
+
 /* Run one line: tokenize, refuse connection options (the line is neither
  * run nor kept), keep it in the history, dispatch on the session. From
  * the moment the line is read (the prompt takes ^C as a key) a first ^C
@@ -438,6 +269,11 @@ run_line(const struct lt_ctx *session, struct lt_feed *idle, History *h,
 	} else if (o == NULL && argc > 0 && (!strcmp(argv[0], "exit") ||
 	    !strcmp(argv[0], "quit"))) {
 		*quit = 1;
+	} else if (o == NULL && argc == 1 && !strcmp(argv[0], "clear")) {
+		clear_screen();
+	} else if (o == NULL && is_shell(argc, argv)) {
+		fprintf(stderr, "latticectl: shell: already in the shell: "
+		    "'shell' does not nest (exit leaves this one)\n");
 	} else if (o == NULL && argc > 0) {
 		(void)lt_dispatch(argc, (char **)argv, session);
 		fflush(stdout);
@@ -462,6 +298,8 @@ shell_editline(History *h, struct shell *sh)
 	 * the signal thread would take as "end the process". */
 	el_set(el, EL_SETTY, "-d", "-isig", NULL);
 	el_set(el, EL_BIND, "^C", "em-kill-line", NULL);
+	/* ^R searches the history back as each character is typed. */
+	el_set(el, EL_BIND, "^R", "em-inc-search-prev", NULL);
 	/* The wide call keeps these (static) strings; el_set would copy
 	 * them and never free the copies (a libedit leak ASan reports). */
 	el_wset(el, EL_ADDFN, L"lt-complete", L"complete a latticectl word",
@@ -477,7 +315,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	bool use_hist = !lt_args_has(ctx->args, "no-history");
 	char *hpath = use_hist ? lt_state_path("history") : NULL;
 	History *h = history_init();
-	struct shell sh = { .ctx = ctx };
+	struct shell sh = { { 0 } };
 	struct lt_feed *idle = lt_feed_create(1);
 	HistEvent ev;
 	EditLine *el;
@@ -493,6 +331,11 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	history(h, &ev, H_SETUNIQUE, 1);
 	if (hpath)
 		history(h, &ev, H_LOAD, hpath);
+	sh.vs.conn = ctx->conn;
+	sh.vs.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
+	sh.vs.ctl_prefix = lt_config_get(ctx->cfg, LT_S_CTL_PREFIX);
+	sh.vs.timeout_ns = lt_values_timeout();
+	sh.vs.ttl_ns = NAMES_TTL_NS;
 	el = shell_editline(h, &sh);
 	while (!quit && (line = el_gets(el, &n)) != NULL && n > 0)
 		if (line[strspn(line, " \t\r\n")] != '\0')
@@ -501,10 +344,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		fputc('\n', stdout);
 	el_end(el);
 	history_end(h);
-	if (sh.pinged)
-		lt_ctl_hosts_release(&sh.hosts);
-	free(sh.buckets);
-	lt_snapshot_release(&sh.keys);
+	lt_values_release(&sh.vs);
 	lt_feed_destroy(idle);
 	free(hpath);
 	return 0;
@@ -516,10 +356,13 @@ const struct lt_cmd cmd_shell_entry = {
 	.usage = "[--no-history]",
 	.description = "Reads command lines (without 'latticectl'), runs them "
 	    "on one shared connection.\nTab completes commands, options and "
-	    "values; ^C stops the running command,\n^D or 'exit' leaves. "
-	    "History: $XDG_STATE_HOME/latticectl/history (no secrets).\n"
-	    "Connection options (-s, --context, credentials, TLS) are given "
-	    "to\n'latticectl ... shell'; a line with one is refused.",
+	    "values (host ids, apps, configs, buckets,\nkeys: asked of the "
+	    "lattice); ^R searches the history; 'clear' clears the screen.\n"
+	    "^C stops the running command, ^D or 'exit' leaves; 'shell' does "
+	    "not nest.\nHistory: $XDG_STATE_HOME/latticectl/history (no "
+	    "secrets).\nConnection options (-s, --context, credentials, TLS) "
+	    "are given to\n'latticectl ... shell'; a line with one is "
+	    "refused.",
 	.opts = shell_opts,
 	.max_args = 0,
 	.run = run_shell,

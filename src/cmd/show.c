@@ -23,13 +23,25 @@ static const struct lt_opt show_opts[] = {
 	LT_FILTER_OPTS,
 	{ "events-only", 0, 0, NULL,
 	    "leave out every record that is not an event", NULL },
+	{ "record", 0, LT_OPT_ARG | LT_OPT_MULTI, "N[,M|A-B]",
+	    "only the records numbered so (the #N column, a finding's "
+	    "evidence)", NULL },
 	LT_REDACT_OPTS,
 	LT_OPT_END
 };
 
 
+#define MAX_PICKS 64
+
+/* --record: the record numbers asked for, as ranges [lo, hi]. */
+struct picks {
+	uint64_t lo[MAX_PICKS], hi[MAX_PICKS];
+	int n;
+};
+
 struct show {
 	struct lt_ctx *ctx;
+	struct picks picks;
 	struct lt_filter *filter;
 	const struct lt_colors *col;
 	bool filtered, events_only;
@@ -37,6 +49,7 @@ struct show {
 	uint64_t host_events;		/* from wasmbus.evt.{L}, shown or not */
 	char *watched;			/* a watch recording's lattice */
 	struct lt_buf line;
+	struct lt_lines lines;		/* text output */
 };
 
 /* Kinds that frame the timeline and stay visible under event filters. */
@@ -47,10 +60,10 @@ is_frame_kind(const char *kind)
 	    !strcmp(kind, "gap");
 }
 
-/* An event record: decode, filter, format like watch. Returns true when
- * it passes the filter. */
+/* An event record: decode, filter, format like watch; *t_ns becomes the
+ * time its line shows. Returns true when it passes the filter. */
 static bool
-render_event(struct show *s, const cJSON *rec, bool print)
+render_event(struct show *s, const cJSON *rec, bool print, int64_t *t_ns)
 {
 	struct lt_event ev;
 	char *data = NULL;
@@ -60,6 +73,7 @@ render_event(struct show *s, const cJSON *rec, bool print)
 		return false;
 	pass = lt_filter_may_match(s->filter, data, strlen(data)) &&
 	    lt_filter_match(s->filter, &ev);
+	*t_ns = lt_event_shown_time(&ev, *t_ns);
 	if (pass && print)
 		lt_event_format_text(&ev, lt_timeline_time(rec),
 		    s->ctx->format == LT_FMT_WIDE, s->col, &s->line);
@@ -68,16 +82,22 @@ render_event(struct show *s, const cJSON *rec, bool print)
 	return pass;
 }
 
+/* A write to stdout failed: 1 when its reader left, else -1. */
+static int
+emit_failed(struct show *s, struct lt_error *err)
+{
+	if (errno == EPIPE || lt_output_reader_gone(s->ctx->out))
+		return 1;
+	lt_error_set(err, LT_E_RUNTIME, "cannot write output: %s",
+	    strerror(errno));
+	return -1;
+}
+
 static int
 emit(struct show *s, const char *text, struct lt_error *err)
 {
-	if (fputs(text, s->ctx->out) == EOF || fputc('\n', s->ctx->out) == EOF) {
-		if (errno == EPIPE || lt_output_reader_gone(s->ctx->out))
-			return 1;
-		lt_error_set(err, LT_E_RUNTIME, "cannot write output: %s",
-		    strerror(errno));
-		return -1;
-	}
+	if (fputs(text, s->ctx->out) == EOF || fputc('\n', s->ctx->out) == EOF)
+		return emit_failed(s, err);
 	return 0;
 }
 
@@ -118,6 +138,61 @@ note_origin(struct show *s, const cJSON *rec, const char *kind)
 		s->watched = lt_xstrdup(lattice);
 }
 
+/* One "N" or "A-B" of --record into p. */
+static int
+add_pick(struct picks *p, const char *item, struct lt_error *err)
+{
+	char lo[32], *dash;
+
+	if (p->n == MAX_PICKS)
+		return lt_error_set(err, LT_E_USAGE, "--record: at most %d "
+		    "numbers or ranges", MAX_PICKS);
+	snprintf(lo, sizeof(lo), "%s", item);
+	if ((dash = strchr(lo, '-')))
+		*dash = '\0';
+	if (strlen(item) >= sizeof(lo) || lt_parse_uint(lo, UINT64_MAX,
+	    &p->lo[p->n], err) < 0 || lt_parse_uint(dash ? dash + 1 : lo,
+	    UINT64_MAX, &p->hi[p->n], err) < 0 || p->hi[p->n] < p->lo[p->n]) {
+		lt_error_clear(err);
+		return lt_error_set(err, LT_E_USAGE, "--record: '%s' is not a "
+		    "record number or a range A-B (A <= B)", item);
+	}
+	p->n++;
+	return 0;
+}
+
+/* --record N[,M|A-B...] (repeatable) into s->picks. */
+static int
+parse_picks(struct show *s, struct lt_error *err)
+{
+	const char *v;
+	int i, rc = 0;
+
+	for (i = 0; rc == 0 && (v = lt_args_nth(s->ctx->args, "record", i));
+	    i++) {
+		char *list = lt_xstrdup(v), *save = NULL, *item;
+
+		for (item = strtok_r(list, ",", &save); rc == 0 && item;
+		    item = strtok_r(NULL, ",", &save))
+			rc = add_pick(&s->picks, item, err);
+		free(list);
+	}
+	return rc;
+}
+
+/* Is the record's number one --record asked for (any, without it)? */
+static bool
+picked(const struct show *s, const cJSON *rec)
+{
+	double seq = lt_json_num(rec, "seq", -1);
+	int i;
+
+	for (i = 0; i < s->picks.n; i++)
+		if (seq >= (double)s->picks.lo[i] && seq <= (double)s->picks.hi[i])
+			return true;
+	return s->picks.n == 0;
+}
+
 /* Decide and render one record. Returns 1 to stop quietly, -1 on error. */
 static int
 handle(struct show *s, const cJSON *rec, struct lt_error *err)
@@ -125,6 +200,7 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	const char *kind = lt_json_str(rec, "kind");
 	bool nd = s->ctx->format == LT_FMT_NDJSON ||
 	    s->ctx->format == LT_FMT_JSON;
+	int64_t t = lt_timeline_time(rec);
 	bool pass;
 	int rc;
 
@@ -134,12 +210,17 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 	}
 	lt_buf_reset(&s->line);
 	note_origin(s, rec, kind);
+	if (!picked(s, rec))
+		return 0;
+	if (!nd)
+		lt_timeline_seq(rec, &s->line);
 	if (!strcmp(kind, "event")) {
-		pass = render_event(s, rec, !nd);
+		pass = render_event(s, rec, !nd, &t);
 	} else if (!strcmp(kind, "meta") || !strcmp(kind, "end")) {
 		pass = nd && !s->filtered && !s->events_only;
 	} else {
-		pass = !s->events_only && (!s->filtered || is_frame_kind(kind));
+		pass = !s->events_only && (!s->filtered || is_frame_kind(kind) ||
+		    s->picks.n);
 		if (pass && !nd)
 			lt_timeline_other(rec, kind, s->col, &s->line);
 	}
@@ -154,7 +235,10 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 		lt_buf_release(&text);
 		return rc;
 	}
-	return emit(s, s->line.buf ? s->line.buf : "", err);
+	if (lt_lines_put(&s->lines, t, &s->line) ==
+	    LT_WRITE_OK)
+		return 0;
+	return emit_failed(s, err);
 }
 
 static int
@@ -219,7 +303,8 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	(void)argc;
 	s.col = lt_output_colors(ctx->color_out);
-	if (build_filter(&s, err) < 0 ||
+	lt_lines_init(&s.lines, ctx->out, ctx->width);
+	if (build_filter(&s, err) < 0 || parse_picks(&s, err) < 0 ||
 	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
 		rc = -1;
 	else if (lt_rec_reader_open(&rd, argv[0], err) < 0)
@@ -256,10 +341,12 @@ const struct lt_cmd cmd_show_entry = {
 	.description = "Reads a recording written by watch --record, sub "
 	    "--record or replay and prints it as a text timeline: events as "
 	    "watch shows them, then ctl, wadm, kv, probe, phase and finding "
-	    "lines. Filters select events; phase, gap and finding lines stay. "
+	    "lines, each after its record number (#N, as findings cite "
+	    "evidence). Filters select events; phase, gap and finding lines "
+	    "stay; --record N[,M|A-B] picks records by number. "
 	    "-o ndjson re-emits the records that pass. Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
-	.formats = LT_FORMATS_NOT_RAW,
+	.formats = LT_FORMATS_STREAM & ~LT_FORMAT(LT_FMT_RAW),
 	.opts = show_opts,
 	.min_args = 1,
 	.max_args = 1,

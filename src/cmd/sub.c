@@ -70,6 +70,7 @@ struct sub {
 	uint64_t deliveries, js_control;	/* JetStream roles seen */
 	int64_t idle_ns, last_msg;
 	struct lt_buf line, fields;
+	struct lt_lines lines;		/* text output */
 	struct lt_error werr;		/* first write failure */
 };
 
@@ -84,11 +85,11 @@ stdout_failed(struct sub *s)
 	s->done = true;
 }
 
+/* s->line, showing the time t_ns (0: none), on stdout. */
 static void
-emit_line(struct sub *s)
+emit_line(struct sub *s, int64_t t_ns)
 {
-	if (fputs(lt_buf_str(&s->line), s->ctx->out) == EOF ||
-	    fputc('\n', s->ctx->out) == EOF)
+	if (lt_lines_put(&s->lines, t_ns, &s->line) != LT_WRITE_OK)
 		stdout_failed(s);
 }
 
@@ -240,7 +241,7 @@ text_headers(struct sub *s, const cJSON *h)
 		lt_buf_addf(&s->line, ":%s ", s->col->reset);
 		lt_buf_add_texts(&s->line, cJSON_IsString(c) ? c->valuestring :
 		    "");
-		emit_line(s);
+		emit_line(s, 0);
 	}
 }
 
@@ -265,7 +266,7 @@ display_text(struct sub *s, const struct view *v,
 
 	lt_buf_reset(&s->line);
 	lt_timeline_msg_text(&s->line, &l, s->col, LT_TIMELINE_PAYLOAD_MAX);
-	emit_line(s);
+	emit_line(s, l.t_ns);
 	if (v->headers && !l.no_responders)
 		text_headers(s, v->headers);
 }
@@ -501,7 +502,7 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 	lt_duration_format(s->ctx->cfg->timeout_ns, win, sizeof(win));
 	lt_buf_reset(&s->line);
 	lt_timeline_msg_text(&s->line, &l, s->col, LT_TIMELINE_PAYLOAD_MAX);
-	emit_line(s);
+	emit_line(s, l.t_ns);
 }
 
 static void
@@ -514,7 +515,7 @@ emit_gap(struct sub *s, const struct lt_gap *g)
 		return;
 	lt_buf_reset(&s->line);
 	lt_gap_format_text(g, false, s->col, &s->line);
-	emit_line(s);
+	emit_line(s, g->t_ns);
 }
 
 static void
@@ -879,8 +880,6 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 	    lt_redact_mode_from_args(a, &s->redact, err) < 0)
 		return -1;
 	s->headers = lt_args_has(a, "headers");
-	if (s->ctx->format == LT_FMT_JSON)
-		s->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
 	s->col = lt_output_colors(s->ctx->color_out &&
 	    s->ctx->format <= LT_FMT_WIDE);
 	if (lt_args_has(a, "match-replies")) {
@@ -937,6 +936,7 @@ run_sub(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
+	lt_lines_init(&s.lines, ctx->out, ctx->width);
 	rc = setup(&s, argc, argv, err) < 0 ? err->code : 0;
 	if (rc == 0)
 		loop(&s);
@@ -967,8 +967,10 @@ const struct lt_cmd cmd_sub_entry = {
 	    "JetStream deliveries, acks, flow control and heartbeats are "
 	    "shown by role,\nnever as requests.",
 	.flags = LT_CMD_ANY_LATTICE,
+	.formats = LT_FORMATS_STREAM,
 	.opts = sub_opts,
 	.min_args = 1,
 	.max_args = -1,
+	.arg_values = LT_VALUES_NONE,	/* subjects */
 	.run = run_sub,
 };

@@ -77,6 +77,7 @@ struct watch {
 	struct type_count types[64];
 	int ntypes;
 	struct lt_buf line, fields;
+	struct lt_lines lines;		/* text output */
 	struct lt_error werr;		/* first write failure */
 };
 
@@ -117,10 +118,11 @@ stdout_failed(struct watch *w)
 	w->done = true;
 }
 
+/* w->line, showing the time t_ns, on stdout. */
 static void
-emit_text(struct watch *w, const char *text)
+emit_text(struct watch *w, int64_t t_ns)
 {
-	if (fputs(text, w->ctx->out) == EOF || fputc('\n', w->ctx->out) == EOF)
+	if (lt_lines_put(&w->lines, t_ns, &w->line) != LT_WRITE_OK)
 		stdout_failed(w);
 }
 
@@ -153,7 +155,7 @@ emit_gap(struct watch *w, const struct lt_gap *g)
 		return;
 	lt_buf_reset(&w->line);
 	lt_gap_format_text(g, recovered, w->col, &w->line);
-	emit_text(w, w->line.buf);
+	emit_text(w, g->t_ns);
 }
 
 static void
@@ -238,7 +240,7 @@ display(struct watch *w, const struct lt_msg *m, const struct lt_event *ev)
 		lt_buf_reset(&w->line);
 		lt_event_format_text(ev, m->recv_ns, w->ctx->format == LT_FMT_WIDE,
 		    w->col, &w->line);
-		emit_text(w, w->line.buf);
+		emit_text(w, lt_event_shown_time(ev, m->recv_ns));
 		break;
 	default:
 		break;	/* ndjson goes through record_event */
@@ -298,7 +300,7 @@ on_status(struct watch *w, const struct lt_msg *m)
 		lt_buf_reset(&w->line);
 		lt_wadm_status_format_text(r->subject, r->data, (size_t)r->len,
 		    r->recv_ns, w->col, &w->line);
-		emit_text(w, w->line.buf);
+		emit_text(w, r->recv_ns);
 	} else if (w->ctx->format == LT_FMT_RAW) {
 		display(w, r, NULL);
 	}
@@ -822,8 +824,6 @@ setup(struct watch *w, struct lt_error *err)
 	if (w->max_pending == 0)
 		return lt_error_set(err, LT_E_USAGE, "--max-pending must be at "
 		    "least 1");
-	if (w->ctx->format == LT_FMT_JSON)
-		w->ctx->format = LT_FMT_NDJSON;	/* a stream has no one document */
 	if (lt_ctx_connect(w->ctx, err) < 0)
 		return -1;
 	if (w->until && cfg->src[LT_S_TIMEOUT] != LT_SRC_DEFAULT)
@@ -890,6 +890,7 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	lt_lines_init(&w.lines, ctx->out, ctx->width);
 	rc = setup(&w, err) < 0 ? err->code : 0;
 	if (rc == 0 && loop(&w, err) < 0)
 		rc = err->code;
@@ -915,6 +916,7 @@ const struct lt_cmd cmd_watch_entry = {
 	    "stream through an ordered consumer first.\nRead-only: never "
 	    "publishes, replies or acks.",
 	.flags = LT_CMD_ANY_LATTICE,
+	.formats = LT_FORMATS_STREAM,
 	.opts = watch_opts,
 	.max_args = 0,
 	.check = check_watch,

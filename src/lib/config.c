@@ -7,14 +7,16 @@
 
 #include "latticectl/buf.h"
 #include "latticectl/config.h"
+#include "latticectl/output.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
 static const char *const output_choices[] = {
-	"text", "wide", "json", "ndjson", "raw", NULL
+	"text", "wide", "json", "ndjson", "raw", "markdown", "html", NULL
 };
 static const char *const color_choices[] = { "auto", "always", "never", NULL };
+static const char *const time_choices[] = { "utc", "local", NULL };
 
 const struct lt_opt lt_global_opts[] = {
 	{ "server", 's', LT_OPT_ARG | LT_OPT_CONN, "URL",
@@ -36,6 +38,8 @@ const struct lt_opt lt_global_opts[] = {
 	{ "ctl-prefix", 0, LT_OPT_ARG, "PREFIX", "control subject prefix (wasmbus.ctl)", NULL },
 	{ "output", 'o', LT_OPT_ARG, "FORMAT", "output format", output_choices },
 	{ "color", 0, LT_OPT_ARG, "WHEN", "colour: auto, always, never", color_choices },
+	{ "local", 0, 0, NULL, "text times in the local zone, not UTC", NULL },
+	{ "no-headers", 0, 0, NULL, "tables without their header row", NULL },
 	{ "quiet", 'q', 0, NULL, "less on stderr", NULL },
 	{ "verbose", 'v', LT_OPT_MULTI, NULL, "more on stderr", NULL },
 	{ "help", 'h', 0, NULL, "show help", NULL },
@@ -68,6 +72,7 @@ static const struct setting_def {
 	[LT_S_CTL_PREFIX] = { "ctl-prefix", { "WASMCLOUD_CTL_TOPIC_PREFIX" }, NULL, "wasmbus.ctl", false },
 	[LT_S_OUTPUT] = { "output", { NULL }, NULL, "text", false },
 	[LT_S_COLOR] = { "color", { "LATTICECTL_COLOR" }, NULL, "auto", false },
+	[LT_S_TIME] = { "time", { "LATTICECTL_TIME" }, NULL, "utc", false },
 };
 
 const char *
@@ -269,7 +274,10 @@ load_flags(struct lt_config *cfg, const struct lt_args *args)
 		if (v)
 			set(cfg, (enum lt_setting)s, v, LT_SRC_FLAG, NULL);
 	}
+	if (lt_args_has(args, "local"))
+		set(cfg, LT_S_TIME, "local", LT_SRC_FLAG, "--local");
 	cfg->no_context = lt_args_has(args, "no-context");
+	cfg->no_headers = lt_args_has(args, "no-headers");
 	cfg->quiet = lt_args_has(args, "quiet");
 	cfg->verbose = lt_args_count(args, "verbose");
 }
@@ -292,6 +300,9 @@ validate(struct lt_config *cfg, struct lt_error *err)
 	    err) < 0)
 		return -1;
 	if (lt_parse_enum(cfg->val[LT_S_COLOR], color_choices, "--color",
+	    err) < 0)
+		return -1;
+	if (lt_parse_enum(cfg->val[LT_S_TIME], time_choices, "LATTICECTL_TIME",
 	    err) < 0)
 		return -1;
 	return 0;
@@ -321,6 +332,7 @@ lt_config_inherit(struct lt_config *cfg, const struct lt_config *from)
 		cfg->timeout_ns = from->timeout_ns;
 	cfg->no_context = from->no_context;
 	cfg->quiet |= from->quiet;	/* 'latticectl -q shell': quiet lines */
+	cfg->no_headers |= from->no_headers;
 	if (cfg->verbose == 0)
 		cfg->verbose = from->verbose;
 }
@@ -355,25 +367,30 @@ shown_value(const struct lt_config *cfg, int s)
 	return v;
 }
 
-void
-lt_config_show(const struct lt_config *cfg, FILE *out, bool sources)
+int
+lt_config_show(const struct lt_config *cfg, FILE *out, bool sources,
+    size_t width)
 {
+	struct lt_table t;
+	enum lt_write w;
 	int s;
 
-	fprintf(out, sources ? "%-14s  %-28s  %s\n" : "%-14s  %s\n",
-	    "SETTING", "VALUE", "SOURCE");
+	lt_table_init(&t, sources ? 3 : 2);
+	lt_table_fit(&t, width, !cfg->no_headers);
+	lt_table_add(&t, (const char *const[]){ "SETTING", "VALUE", "SOURCE" });
 	for (s = 0; s < LT_S__COUNT; s++) {
 		const char *detail = cfg->src_detail[s];
 		char *v = shown_value(cfg, s);
+		char *src = lt_xasprintf("%s%s%s%s", lt_source_name(cfg->src[s]),
+		    detail ? " (" : "", detail ? detail : "", detail ? ")" : "");
 
-		if (!sources)
-			fprintf(out, "%-14s  %s\n", defs[s].name, v);
-		else
-			fprintf(out, "%-14s  %-28s  %s%s%s%s\n", defs[s].name, v,
-			    lt_source_name(cfg->src[s]), detail ? " (" : "",
-			    detail ? detail : "", detail ? ")" : "");
+		lt_table_add(&t, (const char *const[]){ defs[s].name, v, src });
+		free(src);
 		free(v);
 	}
+	w = lt_table_print(&t, out);
+	lt_table_release(&t);
+	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
 cJSON *

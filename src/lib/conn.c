@@ -487,6 +487,12 @@ lt_conn_url(struct lt_conn *c, char *out, size_t outlen)
 	lt_redact_url(out);
 }
 
+bool
+lt_conn_is_up(struct lt_conn *c)
+{
+	return natsConnection_Status(c->nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
 int
 lt_conn_flush(struct lt_conn *c, struct lt_error *err)
 {

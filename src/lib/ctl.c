@@ -475,6 +475,11 @@ lt_ctl_inventory_get(struct lt_ctl *ctl, const char *host_id,
 		    "inventory", host_id);
 	else
 		rc = lt_ctl_inventory_from_json(out, r.response, err);
+	if (rc == 0 && (out->host.lattice == NULL || !*out->host.lattice)) {
+		/* host.get's reply names no lattice: it is the one asked */
+		free(out->host.lattice);
+		out->host.lattice = lt_xstrdup(ctl->lattice);
+	}
 	lt_ctl_reply_release(&r);
 	return rc;
 }

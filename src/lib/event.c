@@ -152,6 +152,12 @@ lt_event_short_id(const char *id, char *out, size_t outlen)
 	snprintf(out, outlen, "%.8s", id && *id ? id : "-");
 }
 
+int64_t
+lt_event_shown_time(const struct lt_event *ev, int64_t recv_ns)
+{
+	return ev->time_ns ? ev->time_ns : recv_ns;
+}
+
 /* Display fields per event type: label and path into data. */
 struct field {
 	const char *label, *path;
@@ -177,8 +183,7 @@ static const struct {
 	{ "health_check_status", { { "provider", "provider_id" } } },
 	{ "host_started", { { "name", "friendly_name" },
 	    { "version", "version" } } },
-	{ "host_heartbeat", { { "name", "friendly_name" },
-	    { "uptime", "uptime_human" } } },
+	{ "host_heartbeat", { { "name", "friendly_name" } } },
 	{ "labels_changed", { { "labels", "labels" } } },
 	{ "linkdef_set", { { "source", "source_id" }, { "target", "target" },
 	    { "wit", "wit_namespace" }, { "pkg", "wit_package" },
@@ -227,12 +232,26 @@ add_field(struct lt_buf *out, const char *label, const cJSON *v)
 	lt_buf_release(&text);
 }
 
+/* The uptime in the one duration format (lt_duration_format) from
+ * uptime_seconds; the host's own uptime_human ("1m 1s") only when the
+ * number is missing. Then the workload counts. */
 static void
-add_heartbeat_counts(struct lt_buf *out, const cJSON *data)
+add_heartbeat_fields(struct lt_buf *out, const cJSON *data)
 {
 	const cJSON *c = cJSON_GetObjectItem(data, "components");
 	const cJSON *p = cJSON_GetObjectItem(data, "providers");
+	const cJSON *up = cJSON_GetObjectItem(data, "uptime_seconds");
+	char d[32];
 
+	if (cJSON_IsNumber(up) && up->valuedouble >= 0 &&
+	    up->valuedouble < 1e9) {
+		lt_duration_format((int64_t)up->valuedouble * 1000000000LL, d,
+		    sizeof(d));
+		lt_buf_add_field(out, "uptime", d, strlen(d));
+	} else {
+		add_field(out, "uptime", cJSON_GetObjectItem(data,
+		    "uptime_human"));
+	}
 	lt_buf_addf(out, " components=%d providers=%d", cJSON_GetArraySize(c),
 	    cJSON_GetArraySize(p));
 }
@@ -251,7 +270,7 @@ add_type_fields(const struct lt_event *ev, struct lt_buf *out)
 			add_field(out, layouts[i].fields[f].label,
 			    lt_json_path(ev->data, layouts[i].fields[f].path));
 		if (!strcmp(ev->type, "host_heartbeat"))
-			add_heartbeat_counts(out, ev->data);
+			add_heartbeat_fields(out, ev->data);
 		return;
 	}
 	cJSON_ArrayForEach(m, ev->data)
@@ -322,7 +341,7 @@ lt_event_format_text(const struct lt_event *ev, int64_t recv_ns, bool wide,
 	    col->green;
 	char t[32], host[16];
 
-	lt_time_format_short(ev->time_ns ? ev->time_ns : recv_ns, t, sizeof(t));
+	lt_time_format_short(lt_event_shown_time(ev, recv_ns), t, sizeof(t));
 	lt_event_short_id(lt_event_host(ev), host, sizeof(host));
 	lt_buf_addf(out, "%s%s%s  %s", col->dim, t, col->reset, color);
 	add_padded(out, ev->type, 24);

@@ -427,6 +427,16 @@ add_utf8_json(struct lt_buf *out, const char *s, size_t len)
 }
 
 void
+lt_json_add_schema(cJSON *o, const char *schema)
+{
+	cJSON *s = cJSON_CreateString(schema);
+
+	cJSON_AddItemToObject(o, "schema", s);
+	cJSON_DetachItemViaPointer(o, s);
+	cJSON_InsertItemInArray(o, 0, s);
+}
+
+void
 lt_json_print(const cJSON *v, bool pretty, struct lt_buf *out)
 {
 	char *text = lt_json_print_kept(v, pretty);

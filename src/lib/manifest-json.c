@@ -6,7 +6,26 @@
 #include <cjson/cJSON.h>
 
 #include "latticectl/manifest.h"
+#include "latticectl/util.h"
 #include "banned.h"
+
+void
+lt_manifest_set_version(struct lt_manifest *m, const char *version)
+{
+	cJSON *md = cJSON_GetObjectItemCaseSensitive(m->doc, "metadata");
+	cJSON *ann = cJSON_GetObjectItemCaseSensitive(md, "annotations");
+
+	free(m->version);
+	m->version = lt_xstrdup(version);
+	if (!cJSON_IsObject(md))
+		return;
+	if (!cJSON_IsObject(ann)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(md, "annotations");
+		ann = cJSON_AddObjectToObject(md, "annotations");
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(ann, "version");
+	cJSON_AddStringToObject(ann, "version", version);
+}
 
 const struct lt_manifest_component *
 lt_manifest_find(const struct lt_manifest *m, const char *name)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "latticectl/output.h"
@@ -25,14 +26,6 @@ lt_output_use_color(const char *when, int fd)
 	return isatty(fd) == 1;
 }
 
-bool
-lt_output_reader_gone(FILE *fp)
-{
-	struct pollfd p = { .fd = fileno(fp), .events = 0, .revents = 0 };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
-}
-
 /* errno may be stale when the error is sticky (another thread's write
  * failed first), so also ask the descriptor whether its reader left. */
 static enum lt_write
@@ -40,6 +33,65 @@ classify(FILE *fp)
 {
 	return errno == EPIPE || lt_output_reader_gone(fp) ?
 	    LT_WRITE_CLOSED : LT_WRITE_FAILED;
+}
+
+size_t
+lt_output_width(int fd)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	char *end;
+	long n;
+
+	if (isatty(fd) != 1)
+		return 0;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols && *cols) {
+		n = strtol(cols, &end, 10);
+		if (*end == '\0' && n > 0 && n <= 10000)
+			return (size_t)n;
+	}
+	return 80;
+}
+
+void
+lt_lines_init(struct lt_lines *l, FILE *fp, size_t width)
+{
+	memset(l, 0, sizeof(*l));
+	l->fp = fp;
+	l->width = width;
+	l->day = INT64_MIN;
+}
+
+enum lt_write
+lt_lines_put(struct lt_lines *l, int64_t t_ns, struct lt_buf *line)
+{
+	int64_t day = t_ns ? lt_time_day(t_ns) : l->day;
+	char date[48];
+	enum lt_write w = LT_WRITE_OK;
+
+	if (day != l->day) {
+		lt_time_format_day(t_ns, date, sizeof(date));
+		if (fprintf(l->fp, "# %s\n", date) < 0)
+			return classify(l->fp);
+		l->day = day;
+	}
+	if (l->width)
+		lt_text_fit(line, 0, l->width);
+	lt_buf_addch(line, '\n');
+	w = lt_output_write(l->fp, line->buf, line->len);
+	line->len--;
+	line->buf[line->len] = '\0';
+	return w;
+}
+
+bool
+lt_output_reader_gone(FILE *fp)
+{
+	struct pollfd p = { .fd = fileno(fp), .events = 0, .revents = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
 enum lt_write
@@ -105,52 +157,88 @@ lt_table_set_escaped(struct lt_table *t, int row, int col, const char *text)
 	*cell = lt_xstrdup(text);
 }
 
-/* A cell's width: its bytes but for the SGR sequences (ESC [ ... m) a
- * caller coloured it with; escaped text holds no ESC of its own. */
+void
+lt_table_fit(struct lt_table *t, size_t width, bool headers)
+{
+	t->width = width;
+	t->no_headers = !headers;
+}
+
+/* A cell's width in columns (lt_text_width: colours take none). */
 static size_t
 cell_width(const char *s)
 {
-	size_t n = 0;
+	return lt_text_width(s, strlen(s));
+}
 
-	while (*s) {
-		if (*s == '\033') {
-			while (*s && *s != 'm')
-				s++;
-			s += *s == 'm';
-			continue;
-		}
-		n++;
-		s++;
+/* Narrow the widest columns, one column at a time, until the row fits
+ * width (two blanks between columns); a column keeps at least min
+ * columns (or its whole width when that is less). */
+static void
+narrow(size_t *w, int ncols, size_t width)
+{
+	const size_t min = 6;
+	size_t total = 2 * (size_t)(ncols - 1);
+	int c, widest;
+
+	for (c = 0; c < ncols; c++)
+		total += w[c];
+	while (total > width) {
+		widest = 0;
+		for (c = 1; c < ncols; c++)
+			if (w[c] > w[widest])
+				widest = c;
+		if (w[widest] <= min)
+			return;
+		w[widest]--;
+		total--;
 	}
-	return n;
+}
+
+static void
+add_cell(struct lt_buf *line, const char *cell, size_t w, bool last)
+{
+	size_t at = line->len, n;
+
+	lt_buf_adds(line, cell);
+	lt_text_fit(line, at, w);
+	n = lt_text_width(line->buf + at, line->len - at);
+	if (last)
+		return;
+	for (; n < w + 2; n++)
+		lt_buf_addch(line, ' ');
 }
 
 enum lt_write
 lt_table_print(const struct lt_table *t, FILE *fp)
 {
 	size_t *w = lt_xcalloc((size_t)t->ncols, sizeof(size_t));
+	struct lt_buf line = LT_BUF_INIT;
+	enum lt_write res = LT_WRITE_OK;
 	int r, c;
 
-	for (r = 0; r < t->nrows; r++)
+	for (r = t->no_headers; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
 			size_t n = cell_width(t->cells[r * t->ncols + c]);
 
 			if (n > w[c])
 				w[c] = n;
 		}
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			const char *cell = t->cells[r * t->ncols + c];
-
-			if (c == t->ncols - 1)
-				fprintf(fp, "%s\n", cell);
-			else
-				fprintf(fp, "%s%*s  ", cell,
-				    (int)(w[c] - cell_width(cell)), "");
-		}
+	if (t->width)
+		narrow(w, t->ncols, t->width);
+	for (r = t->no_headers; r < t->nrows && res == LT_WRITE_OK; r++) {
+		lt_buf_reset(&line);
+		for (c = 0; c < t->ncols; c++)
+			add_cell(&line, t->cells[r * t->ncols + c], w[c],
+			    c == t->ncols - 1);
+		if (t->width)	/* minimum widths may not fit */
+			lt_text_fit(&line, 0, t->width);
+		lt_buf_addch(&line, '\n');
+		res = lt_output_write(fp, line.buf, line.len);
 	}
+	lt_buf_release(&line);
 	free(w);
-	return lt_output_flush(fp);
+	return res == LT_WRITE_OK ? lt_output_flush(fp) : res;
 }
 
 void

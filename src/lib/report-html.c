@@ -614,7 +614,6 @@ static void
 html_intro(const struct html *h, const char *source, struct lt_buf *out)
 {
 	const struct rscan *s = h->s;
-	char a[40], b[40];
 
 	lt_buf_adds(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
@@ -627,12 +626,11 @@ html_intro(const struct html *h, const char *source, struct lt_buf *out)
 	html_esc(out, source);
 	lt_buf_addf(out, "</code>, %llu records%s", (unsigned long long)
 	    s->nrecs, s->complete ? "" : " (incomplete)");
-	if (s->first_t) {
-		lt_time_format(s->first_t, a, sizeof(a));
-		lt_time_format(s->last_t, b, sizeof(b));
-		lt_buf_addf(out, ", %s to %s", a, b);
-	}
-	lt_buf_adds(out, "</p>\n");
+	lt_buf_adds(out, ", recorded <time>");
+	html_esc(out, s->first_text);
+	lt_buf_adds(out, "</time> to <time>");
+	html_esc(out, s->last_text);
+	lt_buf_adds(out, "</time> (UTC)</p>\n");
 	html_findings(s, out);
 	html_counts(s, out);
 	lt_buf_adds(out, "<h2>Timeline</h2>\n");

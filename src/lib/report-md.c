@@ -271,7 +271,7 @@ md_env(const struct rscan *s, const char *source, struct lt_buf *out)
 	    "server"), *h;
 	struct lt_buf hosts = LT_BUF_INIT, c = LT_BUF_INIT, c2 = LT_BUF_INIT;
 	struct lt_buf item = LT_BUF_INIT;
-	char a[40], b[40], d[32];
+	char d[32];
 	int n = 0;
 
 	cJSON_ArrayForEach(h, s->hosts) {
@@ -297,6 +297,7 @@ md_env(const struct rscan *s, const char *source, struct lt_buf *out)
 	    MD_FIELD_MAX));
 	md_row(out, "| lattice", clip(&c, rs_str(s->meta, "lattice", "?"),
 	    MD_FIELD_MAX), NULL);
+	md_row(out, "| recorded", s->first_text, "(UTC)");
 	lt_buf_addf(out, "| hosts | %s |\n", hosts.buf ? hosts.buf : "(none "
 	    "recorded)");
 	md_row(out, "| wadm", clip(&c, rs_str(s->meta, "wadm_version",
@@ -306,10 +307,10 @@ md_env(const struct rscan *s, const char *source, struct lt_buf *out)
 	lt_buf_addf(out, ", %llu records%s |\n", (unsigned long long)s->nrecs,
 	    s->complete ? "" : ", incomplete");
 	if (s->first_t) {
-		lt_time_format(s->first_t, a, sizeof(a));
-		lt_time_format(s->last_t, b, sizeof(b));
 		lt_duration_format(s->last_t - s->first_t, d, sizeof(d));
-		lt_buf_addf(out, "| recorded | %s to %s (%s, UTC) |\n", a, b, d);
+		md_row_text(out, "| last record | ", s->last_text);
+		lt_buf_addf(out, " (UTC; %s from the earliest to the latest "
+		    "record) |\n", d);
 	}
 	lt_buf_adds(out, "\n");
 	lt_buf_release(&hosts);

@@ -39,7 +39,9 @@ struct rscan {
 	bool complete, self, client;	/* end seen; latticectl, another
 					 * wadm client in the diagrams */
 	uint64_t nrecs, drawable;	/* records; those with a lane */
-	int64_t first_t, last_t;
+	int64_t first_t, last_t;	/* earliest and latest, ns */
+	char first_text[64], last_text[64];	/* the first and last
+					 * records' "t" as written */
 	struct cJSON *findings;		/* the first RS_MAX_FINDINGS */
 	uint64_t nfindings;
 	struct rs_evidence *ev;		/* sorted by seq */

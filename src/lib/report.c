@@ -438,7 +438,11 @@ scan_record(struct rscan *s, const cJSON *rec, const char **phase,
 	uint64_t key = pair_key(rec);
 	char lane[64];
 
-	s->nrecs++;
+	if (!s->nrecs++)
+		snprintf(s->first_text, sizeof(s->first_text), "%s",
+		    rs_str(rec, "t", "?"));
+	snprintf(s->last_text, sizeof(s->last_text), "%s", rs_str(rec, "t",
+	    "?"));
 	if (t && (!s->first_t || t < s->first_t))
 		s->first_t = t;
 	if (t > s->last_t)

@@ -259,9 +259,9 @@ void
 lt_timeline_other(const cJSON *rec, const char *kind,
     const struct lt_colors *col, struct lt_buf *out)
 {
-	static const char *const keys[] = { "phase", "name", "severity", "id",
-	    "title", "subject", "from", "bucket", "key", "op", "revision", "host",
-	    "status", "latency_ms", "pair", "url", "http_status", "body",
+	static const char *const keys[] = { "phase", "app", "name", "severity",
+	    "id", "title", "subject", "from", "bucket", "key", "op", "revision",
+	    "host", "status", "latency_ms", "pair", "url", "http_status", "body",
 	    "reason", "duration_ms", "dropped", "detail", "error", "lattice",
 	    "version", "evidence", "events", NULL };
 	char t[32];
@@ -293,15 +293,23 @@ lt_timeline_other(const cJSON *rec, const char *kind,
 }
 
 void
+lt_timeline_seq(const cJSON *rec, struct lt_buf *out)
+{
+	char buf[64];
+
+	lt_buf_addf(out, "#%-5s ", lt_json_num_text(rec, "seq", "0", buf,
+	    sizeof(buf)));
+}
+
+void
 lt_timeline_line(const cJSON *rec, const struct lt_colors *col,
     struct lt_buf *out)
 {
 	const char *kind = lt_json_str(rec, "kind");
 	struct lt_event ev;
-	char *data, buf[64];
+	char *data;
 
-	lt_buf_addf(out, "#%-5s ", lt_json_num_text(rec, "seq", "0", buf,
-	    sizeof(buf)));
+	lt_timeline_seq(rec, out);
 	if (kind && !strcmp(kind, "event") && lt_timeline_event(rec, &ev,
 	    &data)) {
 		lt_event_format_text(&ev, lt_timeline_time(rec), false, col, out);

@@ -196,9 +196,12 @@ lt_duration_format(int64_t ns, char *out, size_t outlen)
 	else if (ms < 3600000)
 		snprintf(out, outlen, "%lldm%02llds", (long long)(ms / 60000),
 		    (long long)(ms / 1000 % 60));
-	else
+	else if (ms < 86400000)
 		snprintf(out, outlen, "%lldh%02lldm", (long long)(ms / 3600000),
 		    (long long)(ms / 60000 % 60));
+	else
+		snprintf(out, outlen, "%lldd%02lldh", (long long)(ms / 86400000),
+		    (long long)(ms / 3600000 % 24));
 }
 
 int64_t
@@ -248,22 +251,94 @@ lt_time_format(int64_t ns, char *out, size_t outlen)
 	out[date_len + 11] = '\0';
 }
 
+/* Text output's zone (lt_time_set_local): UTC unless asked. */
+static bool time_local;
+
+void
+lt_time_set_local(bool local)
+{
+	time_local = local;
+}
+
+bool
+lt_time_is_local(void)
+{
+	return time_local;
+}
+
+/* secs broken down in text output's zone. */
+static void
+shown_tm(time_t secs, struct tm *tm)
+{
+	if (time_local)
+		localtime_r(&secs, tm);
+	else
+		gmtime_r(&secs, tm);
+}
+
 void
 lt_time_format_short(int64_t ns, char *out, size_t outlen)
 {
 	/* one line per event: the clock part is kept per thread */
 	static _Thread_local time_t last = -1;
+	static _Thread_local bool last_local;
 	static _Thread_local char hms[16];
 	time_t secs = (time_t)(ns / 1000000000LL);
 	long long ms = ns / 1000000 % 1000;
 	struct tm tm;
 
-	if (secs != last) {
-		gmtime_r(&secs, &tm);
+	if (secs != last || last_local != time_local) {
+		shown_tm(secs, &tm);
 		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 		last = secs;
+		last_local = time_local;
 	}
 	snprintf(out, outlen, "%s.%03lld", hms, ms < 0 ? 0 : ms);
+}
+
+int64_t
+lt_time_day(int64_t ns)
+{
+	static _Thread_local time_t last = -1;
+	static _Thread_local int64_t day;
+	time_t secs = (time_t)(ns / 1000000000LL);
+	struct tm tm;
+
+	if (!time_local)
+		return (int64_t)(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
+	if (secs != last) {
+		localtime_r(&secs, &tm);
+		day = (int64_t)tm.tm_year * 1000 + tm.tm_yday;
+		last = secs;
+	}
+	return day;
+}
+
+/* ns in text output's zone with strftime: utc_fmt or local_fmt. */
+static void
+format_shown(int64_t ns, const char *utc_fmt, const char *local_fmt,
+    char *out, size_t outlen)
+{
+	time_t secs = (time_t)(ns / 1000000000LL);
+	struct tm tm;
+
+	shown_tm(secs, &tm);
+	if (strftime(out, outlen, time_local ? local_fmt : utc_fmt, &tm) == 0 &&
+	    outlen > 0)
+		out[0] = '\0';
+}
+
+void
+lt_time_format_day(int64_t ns, char *out, size_t outlen)
+{
+	format_shown(ns, "%Y-%m-%d UTC", "%Y-%m-%d %Z (%z)", out, outlen);
+}
+
+void
+lt_time_format_table(int64_t ns, char *out, size_t outlen)
+{
+	format_shown(ns, "%Y-%m-%d %H:%M:%SZ", "%Y-%m-%d %H:%M:%S %Z", out,
+	    outlen);
 }
 
 static int

@@ -16,15 +16,17 @@ static const char *const op_names[] = {
 	[LT_WADM_UNDEPLOY] = "model.undeploy",
 	[LT_WADM_STATUS] = "model.status",
 	[LT_WADM_GET] = "model.get",
+	[LT_WADM_VERSIONS] = "model.versions",
 };
 
 /* The results that mean success, per operation. */
-static const char *const ok_results[][3] = {
+static const char *const ok_results[][4] = {
 	[LT_WADM_PUT] = { "created", "newversion", NULL },
 	[LT_WADM_DEPLOY] = { "acknowledged", NULL, NULL },
 	[LT_WADM_UNDEPLOY] = { "acknowledged", NULL, NULL },
 	[LT_WADM_STATUS] = { "ok", NULL, NULL },
 	[LT_WADM_GET] = { "success", "ok", NULL },
+	[LT_WADM_VERSIONS] = { "success", "ok", "notfound" },
 };
 
 const char *

@@ -107,16 +107,16 @@ like "$(lt __complete commands)" "^config	" "__complete commands"
 unlike "$(lt __complete commands)" "__complete" "hidden commands are not offered"
 like "$(lt __complete options watch)" "--until=" "__complete options watch"
 like "$(lt __complete options watch)" "--lattice=" "global options are offered too"
-is "$(lt __complete values -- --output | tr '\n' ' ')" "text wide json ndjson raw " "__complete values"
+is "$(lt __complete values -- --output | tr '\n' ' ')" "text wide json ndjson raw markdown html " "__complete values"
 like "$(lt __complete commands config)" "^show	" "subcommands"
 
 # -o names a format the command writes; the others are usage errors,
 # caught before anything connects.
-exit_code 2 "report -o ndjson" lt report /dev/null -o ndjson
-like "$(cat "$TEST_DIR/last.err")" "-o ndjson is not an output of report \(it takes -o text; usage: report FILE \[--format markdown\|html\|ndjson\]" \
-    "names the format, what the command takes and its usage (--format)"
+exit_code 2 "report -o wide" lt report /dev/null -o wide
+like "$(cat "$TEST_DIR/last.err")" "-o wide is not an output of report \(it takes -o ndjson, markdown, html; usage: report FILE \[-o markdown\|html\|ndjson\]" \
+    "names the format, what the command takes and its usage"
 exit_code 2 "kv snapshot -o json" lt -s nats://127.0.0.1:1 kv snapshot -o json
-like "$(cat "$TEST_DIR/last.err")" "-o json is not an output of kv snapshot" "kv snapshot writes its own format only"
+like "$(cat "$TEST_DIR/last.err")" "-o json is one JSON document, but kv snapshot writes JSON lines: use -o ndjson" "kv snapshot writes JSON lines: -o ndjson"
 exit_code 2 "doctor -o wide" lt -s nats://127.0.0.1:1 doctor -o wide
 like "$(cat "$TEST_DIR/last.err")" "it takes -o text, json, ndjson" "doctor lists its formats"
 exit_code 2 "hosts -o raw" lt -s nats://127.0.0.1:1 hosts -o raw

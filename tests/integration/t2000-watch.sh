@@ -35,7 +35,7 @@ like "$out" "component_scaled +NCTZ3B57 component=rust_hello_world-http_componen
     "component_scaled: component, image, max instances, short host"
 like "$out" 'config_deleted +NCTZ3B57 config=rust_hello_world-custom_config' "config_deleted names the config"
 like "$out" 'component_scale_failed .* error="Unable to fetch requested config' "failure carries the host's error text"
-cols=$(awk '{ print index($0, $3) }' "$TEST_DIR/text.out" | sort -u | wc -l)
+cols=$(undated "$TEST_DIR/text.out" | awk '{ print index($0, $3) }' | sort -u | wc -l)
 is "$cols" 1 "the third column starts at the same offset on every line"
 err=$(cat "$TEST_DIR/text.err")
 like "$err" 'watch: 19 events' "summary on stderr"
@@ -144,7 +144,7 @@ jq -c '.payload | .status = {"type":"deployed"} | .scalers = []' "$ST" |
     T pub wadm.status.default.rust-hello-world - >/dev/null
 wait_pid "$LAST_PID" 20
 is "$WAIT_RC" 0 "--wadm --count 2 with status messages exits 0"
-out=$(cat "$TEST_DIR/wstat.out")
+out=$(undated "$TEST_DIR/wstat.out")
 is "$(lines "$TEST_DIR/wstat.out")" 2 "one line per status of this lattice (not another lattice's)"
 like "$(head -1 <<<"$out")" '^[0-9:.]+  wadm\.status +- +app=rust-hello-world status=reconciling message="Scaling component on 1 host\(s\)"' \
     "status line: app, status type, message"

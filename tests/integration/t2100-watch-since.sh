@@ -62,7 +62,7 @@ like "$(cat "$TEST_DIR/live.err")" " 0 filtered out" \
 t0=$(date -u -d '-5 minutes' +%Y-%m-%dT%H:%M:%SZ)
 exit_code 0 "--since RFC 3339 time" lt watch --since "$t0" --count 2
 is "$(lines "$TEST_DIR/last.out")" 2 "two text lines"
-like "$(head -1 "$TEST_DIR/last.out")" "config_set" "text rendering of history"
+like "$(undated "$TEST_DIR/last.out" | head -1)" "config_set" "text rendering of history"
 exit_code 2 "--since in the future" lt watch --since 2200-01-01T00:00:00Z --count 1
 exit_code 2 "--since garbage" lt watch --since 5 parsecs
 

@@ -40,7 +40,7 @@ like "$out" "delete  app-one  rev 4$" "delete line"
 like "$out" "purge   other  rev 5$" "purge line"
 like "$(cat "$TEST_DIR/text.err")" "kv watch: 5 changes, 0 gaps" "summary on stderr"
 wait_pid "$gpid" 20
-is "$(awk '{ print $3 }' "$TEST_DIR/glob.out" | tr '\n' ' ')" "app-one app-one " "KEY-GLOB filters keys"
+is "$(undated "$TEST_DIR/glob.out" | awk '{ print $3 }' | tr '\n' ' ')" "app-one app-one " "KEY-GLOB filters keys"
 
 bg_lt nd kv watch -o ndjson --count 2 --record "$TEST_DIR/w.ltrec" --show-secrets
 pid=$LAST_PID
@@ -78,10 +78,12 @@ like "$(lt kv get app-text --show-secrets)" "^connect to nats://h:4222$" \
     "--show-secrets keeps values but not a URL's user information"
 
 exit_code 0 "--idle ends a quiet watch" lt kv watch --idle 300ms
-# a stream has no one document: -o json is -o ndjson, an object per line
-lt kv watch -o json --idle 300ms >"$TEST_DIR/wj.out"
+# a stream has no one document: -o json is refused, -o ndjson is the stream
+exit_code 2 "kv watch -o json" lt kv watch -o json --idle 300ms
+like "$(head -1 "$TEST_DIR/last.err")" "use -o ndjson" "kv watch -o json points at -o ndjson"
+lt kv watch -o ndjson --idle 300ms >"$TEST_DIR/wj.out"
 is "$(python3 -c 'import json, sys; print(" ".join(json.loads(l)["kind"] for l in sys.stdin))' <"$TEST_DIR/wj.out")" \
-    "meta end" "kv watch -o json: one object per line"
+    "meta end" "kv watch -o ndjson: one object per line"
 exit_code 2 "bad --count" lt kv watch --count x
 exit_code 6 "watch of a missing bucket" lt kv watch --bucket NOPE
 

@@ -90,7 +90,7 @@ is "$?" 0 "show reads sub's ndjson output"
 is "$(cat "$TEST_DIR/ndshow.showerr")" "" "complete: no warning (meta first, end last)"
 like "$(cat "$TEST_DIR/ndshow.show")" 'config_set .*rust_hello_world-custom_config' \
     "show renders the event sub printed"
-like "$(cat "$TEST_DIR/ndshow.show")" '^[0-9:.]+  demo\.c  plain$' "and the plain message (kind msg) with its payload"
+like "$(cat "$TEST_DIR/ndshow.show")" '^#[0-9]+ +[0-9:.]+  demo\.c  plain$' "and the plain message (kind msg) with its payload"
 lt show "$TEST_DIR/ndshow.out" -o ndjson >"$TEST_DIR/ndshow.nd"
 is "$(jq -c . "$TEST_DIR/ndshow.out" | sha256sum)" "$(jq -c . "$TEST_DIR/ndshow.nd" | sha256sum)" \
     "show -o ndjson re-emits every record sub wrote"
@@ -113,8 +113,8 @@ like "$(jq -c 'select(.kind=="end")' "$TEST_DIR/pair.out")" '"requests":2,"paire
     "end record counts"
 unlike "$(cat "$TEST_DIR/pair.out")" '_INBOX[^"]*","payload":\{"stream' "no JetStream acks observed"
 sh=$(lt show "$TEST_DIR/pair.out" 2>/dev/null)
-like "$sh" '^[0-9:.]+  req #1  svc\.ping  <empty>$' "show: a paired request as sub shows it live"
-like "$sh" '^[0-9:.]+  rep #1  [0-9.]+[^ ]*s  svc\.ping  \{"success":true,"message":"pong"\}$' \
+like "$sh" '^#[0-9]+ +[0-9:.]+  req #1  svc\.ping  <empty>$' "show: a paired request as sub shows it live"
+like "$sh" '^#[0-9]+ +[0-9:.]+  rep #1  [0-9.]+[^ ]*s  svc\.ping  \{"success":true,"message":"pong"\}$' \
     "show: its reply with the latency and the request's subject"
 like "$(lt report "$TEST_DIR/pair.out" 2>/dev/null)" '#[0-9]+ +[0-9:.]+  rep #1  [^ ]+  svc\.ping  \{"success"' \
     "report's timeline draws them the same way"
@@ -131,7 +131,7 @@ unlike "$(cat "$TEST_DIR/lone.out")" 'svc.other|pong' "unrelated inbox traffic i
 kill -INT "$LAST_PID"
 wait_pid "$LAST_PID" 10
 like "$(cat "$TEST_DIR/lone.err")" '1 requests, 0 paired .*1 unanswered' "summary counts the unanswered request"
-like "$(lt show "$TEST_DIR/lone.ltrec" 2>/dev/null)" '^[0-9:.]+  unanswered #1  quiet\.nobody  no reply$' \
+like "$(lt show "$TEST_DIR/lone.ltrec" 2>/dev/null)" '^#[0-9]+ +[0-9:.]+  unanswered #1  quiet\.nobody  no reply$' \
     "show: the unanswered request as sub noted it"
 
 # A requester whose inbox is outside --inbox-prefix: warned once.

@@ -95,9 +95,9 @@ is "$(recs c '[.[] | select(.request_subject == "$JS.API.CONSUMER.MSG.NEXT.KV_cb
 like "$(cat "$TEST_DIR/c.err")" '[0-9]+ JetStream deliveries and [0-9]+ acks, flow control and heartbeats \(not requests\)' \
     "c: the summary counts them apart from requests"
 out=$(lt show "$TEST_DIR/c.out" 2>/dev/null)
-like "$out" '^[0-9:.]+  delivery  \$KV\.cbkt\.k0  -> \$JS\.ACK\.KV_cbkt\.' "show: a delivery as sub shows it"
-like "$out" '^[0-9:.]+  heartbeat  _INBOX\.' "show: a heartbeat"
-like "$out" '^[0-9:.]+  rep #[0-9]+  [0-9.]+[^ ]*s  \$JS\.API\.CONSUMER\.MSG\.NEXT\.KV_cbkt\.puller  delivery \$KV\.cbkt\.k' \
+like "$out" '^#[0-9]+ +[0-9:.]+  delivery  \$KV\.cbkt\.k0  -> \$JS\.ACK\.KV_cbkt\.' "show: a delivery as sub shows it"
+like "$out" '^#[0-9]+ +[0-9:.]+  heartbeat  _INBOX\.' "show: a heartbeat"
+like "$out" '^#[0-9]+ +[0-9:.]+  rep #[0-9]+  [0-9.]+[^ ]*s  \$JS\.API\.CONSUMER\.MSG\.NEXT\.KV_cbkt\.puller  delivery \$KV\.cbkt\.k' \
     "show: a pulled message as a reply to its pull request"
 
 # Replies the server generates can reach an observer before the request
@@ -110,7 +110,7 @@ is "$(recs o '[.[] | select(.before_request == true and .request_subject == "svc
     "o: 20 replies seen before their request are paired, marked so"
 like "$(recs o '.[] | select(.kind == "end")' | jq -c .)" '"unmatched_replies":0,"before_request":20,"held_evicted":0' \
     "o: end record counts them"
-like "$(lt show "$TEST_DIR/o.out" 2>/dev/null)" '^[0-9:.]+  rep #1  seen before request  svc\.over  \{"answer":0\}' \
+like "$(lt show "$TEST_DIR/o.out" 2>/dev/null)" '^#[0-9]+ +[0-9:.]+  rep #1  seen before request  svc\.over  \{"answer":0\}' \
     "show: 'seen before request' instead of a latency"
 
 # The JavaScript client (nats.js v2), when npm can install it.

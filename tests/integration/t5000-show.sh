@@ -18,16 +18,18 @@ is "$WAIT_RC" 0 "watch --record wrote the recording"
 # Offline rendering matches what watch printed live (events only).
 lt show "$R" >"$TEST_DIR/show.out" 2>"$TEST_DIR/show.err"
 is "$?" 0 "show exits 0 on a complete recording"
-is "$(cat "$TEST_DIR/show.out")" "$(cat "$TEST_DIR/rec.out")" \
-    "show prints the same lines watch printed live"
+# (show puts each record's number first: "#N ")
+is "$(sed -E 's/^#[0-9]+ +//' "$TEST_DIR/show.out")" "$(cat "$TEST_DIR/rec.out")" \
+    "show prints the same lines watch printed live, after the record numbers"
+like "$(undated "$TEST_DIR/show.out" | head -n 1)" '^#2     [0-9]' "the first event is record #2 (after meta)"
 is "$(cat "$TEST_DIR/show.err")" "" "no warning for a complete recording"
 
 # Filters are watch's.
 out=$(lt show "$R" --type 'config_*')
-is "$(printf '%s\n' "$out" | grep -c .)" 2 "--type config_* keeps config_set and config_deleted"
+is "$(printf '%s\n' "$out" | grep -vc '^# 20')" 2 "--type config_* keeps config_set and config_deleted"
 like "$out" 'config_deleted +NCTZ3B57 config=rust_hello_world-custom_config' "the config_deleted line"
 out=$(lt show "$R" --for config/rust_hello_world-custom_config --type config_deleted)
-is "$(printf '%s\n' "$out" | grep -c .)" 1 "--for and --type combine"
+is "$(printf '%s\n' "$out" | grep -vc '^# 20')" 1 "--for and --type combine"
 out=$(lt show "$R" --where 'data.max_instances > 0' --type component_scaled)
 like "$out" 'component_scaled' "--where on a recorded event"
 exit_code 2 "bad --where is a usage error" lt show "$R" --where 'data.x ?? 1'
@@ -74,7 +76,7 @@ printf '' | "$LT_HELPER" -s "$NATS_URL" pub demo.empty - >/dev/null
 printf 'line one\nline two' | "$LT_HELPER" -s "$NATS_URL" pub demo.lines - >/dev/null
 wait_pid "$LAST_PID" 10
 is "$WAIT_RC" 0 "sub --record wrote the recording"
-out=$(lt show "$S" 2>/dev/null)
+out=$(lt show "$S" 2>/dev/null | sed -E 's/^#[0-9]+ +//')
 is "$out" "$(cat "$TEST_DIR/subrec.out")" "show prints sub's messages as sub printed them live"
 like "$out" '^[0-9:.]+  demo\.json  \{"x":1,"password":"[^"]*"\}$' "a JSON payload, compacted"
 unlike "$out" 'hunter2' "the secret stays redacted"
@@ -155,13 +157,13 @@ done
 
 # The filters' typo warnings and exclusions are watch's too.
 lt show "$R" --type '!host_heartbeat,!health_check_*' >"$TEST_DIR/sx.out" 2>"$TEST_DIR/sx.err"
-is "$(grep -c . "$TEST_DIR/sx.out")" 15 "--type '!T': the 15 other events"
+is "$(lines "$TEST_DIR/sx.out")" 15 "--type '!T': the 15 other events"
 is "$(cat "$TEST_DIR/sx.err")" "" "known types: no warning"
 lt show "$R" --type compnent_scaled >/dev/null 2>"$TEST_DIR/st.err"
 is "$?" 0 "an unknown --type: exit 0"
 like "$(cat "$TEST_DIR/st.err")" "show: warning: unknown event type 'compnent_scaled' \(did you mean 'component_scaled'\?\)" \
     "show names the nearest known type"
-is "$(lt show "$R" --where type=config_set | grep -c .)" 1 "--where type=NAME: the short name"
+is "$(lt show "$R" --where type=config_set | grep -vc '^# 20')" 1 "--where type=NAME: the short name"
 
 # A watch recording of a lattice where nothing published says so.
 lt -x nobody watch --idle 200ms --record "$TEST_DIR/nohost.ltrec" 2>"$TEST_DIR/we.err"

@@ -128,7 +128,8 @@ check "the markdown holds at most 65,536 characters ($chars)" [ "$chars" -le 655
 md=$(cat "$TEST_DIR/out/issue.md")
 like "$md" 'it is in `issue\.timeline\.txt`, next to this report' "the report names the timeline file"
 is "$(wc -l <"$TEST_DIR/out/issue.timeline.txt")" $((n - 2)) "the timeline file has a line per record but meta and end"
-like "$md" '\| recorded \| 2026-11-30T00:00:00\.007000000Z to 2026-11-30T[0-9:.]+Z' "full RFC 3339 UTC times"
+like "$md" '\| recorded \| 2026-11-30T00:00:00\.007000000Z \(UTC\) \|' "full RFC 3339 UTC times: the first record's"
+like "$md" '\| last record \| 2026-11-30T00:03:30\.000000000Z \(UTC; 3m29s from' "and the last's"
 like "$md" "\| kind \| meta 1, phase 5, ctl\.request [0-9]+" "counts per kind"
 like "$md" '\| lane \| .*host NCTZAA57 [0-9]+' "counts per host"
 is "$(grep -c '^### Evidence of finding' "$TEST_DIR/out/issue.md")" 3 "a diagram per finding"

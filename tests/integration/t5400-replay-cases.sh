@@ -105,9 +105,9 @@ kill "$SIM_PID"
 # 'reconciling'. v2's link scaler id differs (config names), so the v1
 # link is deleted first, its managed source config too (and re-put).
 start_sim --lattice l21 --wadm-mode 0.21 --heartbeat 1s --wadm-backoff 1s
-replay_run l21 l21 "$D/link-config-v1.yaml" "$D/link-config-v2.yaml" --timeout 5s
+replay_run l21 l21 "$D/link-config-v1.yaml" "$D/link-config-v2.yaml" --wait 5s
 is "$RC" 1 "missing link target config: exit 1"
-like "$(cat "$TEST_DIR/l21.err")" 'link-config: still reconciling after --timeout' \
+like "$(cat "$TEST_DIR/l21.err")" 'link-config v[0-9.]+: still reconciling after --wait 5\.0s; going on' \
     "wadm never reports the app deployed"
 lf=$(findings l21 link-failed)
 is "$(printf '%s\n' "$lf" | grep -c .)" 1 "one link-failed finding for the repeated failures"

@@ -2,11 +2,13 @@
 # t7000-shell: 'latticectl shell' under tmux against a real nats-server:
 # commands through lt_dispatch, ^C stops the command not the shell, history
 # file (0600, persists, no secrets), tab completion, connection options
-# refused, config show shows the session's settings, ^D exits.
+# refused, config show shows the session's settings, a nested shell is
+# refused, ^R searches the history, 'clear', ^D exits.
 . "$LT_SRCDIR/tests/lib/lib.sh"
 . "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
 command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
+export LATTICECTL_COMPLETE_TIMEOUT=5s	# live names on a loaded machine
 start_nats
 
 SOCK=$TEST_DIR/tmux.sock
@@ -64,38 +66,37 @@ wait_for "version again" 10 eval '[ "$(pane | grep -c "^latticectl [0-9]")" -ge 
 unlike "$(pane)" "bogus'" "^C at the prompt discards the line"
 
 # Tab completion: command, option, enum value, subcommand.
-tm send-keys -t "$SESS" "vers" Tab
-wait_for "command completed" 5 pane_has "^latticectl> version$"
-ok $? "completes a command name"
-tm send-keys -t "$SESS" C-c "watch --cou" Tab
-wait_for "option completed" 5 pane_has "^latticectl> watch --count$"
-ok $? "completes an option"
-tm send-keys -t "$SESS" C-c "watch -o nd" Tab
-wait_for "value completed" 5 pane_has "^latticectl> watch -o ndjson$"
-ok $? "completes an enum value"
-tm send-keys -t "$SESS" C-c "config s" Tab
-wait_for "subcommand completed" 5 pane_has "^latticectl> config show$"
-ok $? "completes a subcommand"
+# tab TYPED LINE DESC: Tab after TYPED on a cleared line leaves LINE (a
+# regex; tmux drops the blank after a completed word) at the prompt.
+tab() {
+	tm send-keys -t "$SESS" C-c "$1" Tab
+	wait_for "$3" 10 pane_has "^latticectl> $2$"
+	ok $? "$3"
+}
+tab "vers" "version" "completes a command name"
+tab "watch --cou" "watch --count" "completes an option"
+tab "watch -o nd" "watch -o ndjson" "completes an enum value"
+tab "config s" "config show" "completes a subcommand"
 tm send-keys -t "$SESS" C-c
 
 # A live value: host ids from a ping on the shell's connection.
 start_sim
 host=$(host_ids default | head -1)
 like "$host" "^N" "the simulator's hosts answer ping"
-tm send-keys -t "$SESS" "inventory ${host%?}" Tab
-wait_for "host id completed" 10 pane_has "^latticectl> inventory $host$"
-ok $? "completes a live host id"
-tm send-keys -t "$SESS" C-c
+tab "inventory ${host%?}" "inventory $host" "completes a live host id"
 
 # Live kv values: bucket names and a bucket's keys.
 "$LT_HELPER" kv-create KVCOMPLETE_x >/dev/null
 "$LT_HELPER" kv-put KVCOMPLETE_x hello-custom_config '{}' >/dev/null
-tm send-keys -t "$SESS" "kv ls KVCOMP" Tab
-wait_for "bucket completed" 10 pane_has "^latticectl> kv ls KVCOMPLETE_x$"
-ok $? "completes a bucket name"
-tm send-keys -t "$SESS" C-c "kv get --bucket KVCOMPLETE_x hello-c" Tab
-wait_for "key completed" 10 pane_has "^latticectl> kv get --bucket KVCOMPLETE_x hello-custom_config$"
-ok $? "completes a key of the bucket given"
+tab "kv ls KVCOMP" "kv ls KVCOMPLETE_x" "completes a bucket name"
+tab "kv get --bucket KVCOMPLETE_x hello-c" \
+    "kv get --bucket KVCOMPLETE_x hello-custom_config" "completes a key of the bucket given"
+tab "watch --for host/${host%?}" "watch --for host/$host" "completes --for host/ID"
+tm send-keys -t "$SESS" C-c "watch --for ho" Tab "Z"
+wait_for "--for kind completed" 10 pane_has "^latticectl> watch --for host/Z$"
+ok $? "completes a --for kind, with no space after it"
+tab "watch --type config_set,component_scale_f" \
+    "watch --type config_set,component_scale_failed" "completes the last event type of a list"
 tm send-keys -t "$SESS" C-c
 
 # Connection options are refused in one line that names the option but
@@ -140,6 +141,34 @@ wait_for "prompt after hosts" 10 prompts_at_least $((n + 1))
 tm send-keys -t "$SESS" "version" Enter
 wait_for "version after hosts" 10 eval '[ "$(pane | grep -c "^latticectl [0-9]")" -ge 3 ]'
 ok $? "^C during hosts leaves the shell running"
+
+# 'shell' does not nest: one line, and the shell goes on.
+nest() { [ "$(pane | grep -c "already in the shell")" -ge "$1" ]; }
+tm send-keys -t "$SESS" "shell" Enter
+wait_for "nested shell refused" 10 nest 1
+tm send-keys -t "$SESS" "-q shell --no-history" Enter
+wait_for "nested shell with options refused" 10 nest 2
+is "$(pane | grep "already in the shell" | sort -u)" \
+    "latticectl: shell: already in the shell: 'shell' does not nest (exit leaves this one)" \
+    "a nested shell is refused in one clear line"
+
+# ^R searches the history back as it is typed; Enter runs what it found.
+versions() { pane | grep -c "^latticectl [0-9]"; }
+n=$(versions)
+tm send-keys -t "$SESS" C-r "vers"
+tm send-keys -t "$SESS" Enter
+wait_for "the line ^R found ran" 10 eval '[ "$(versions)" -gt '"$n"' ]'
+ok $? "^R finds 'version' in the history and Enter runs it"
+
+# 'clear' clears the screen: what is on it now is gone, the prompt stays.
+screen() { tm capture-pane -p -t "$SESS"; }
+like "$(screen)" "^latticectl [0-9]" "the screen shows earlier output"
+tm send-keys -t "$SESS" "clear" Enter
+wait_for "screen cleared" 10 eval '! screen | grep -q "^latticectl [0-9]"'
+ok $? "'clear' clears the screen"
+like "$(screen | head -1)" "^latticectl> ?$" "the prompt is at the top"
+tm send-keys -t "$SESS" "version" Enter
+wait_for "version after clear" 10 eval 'screen | grep -q "^latticectl [0-9]"'
 
 # ^D exits with status 0; the history file is 0600 and has the lines.
 tm send-keys -t "$SESS" C-d

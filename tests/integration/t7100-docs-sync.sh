@@ -22,7 +22,9 @@ own_opts() { opts_of "$@" | grep -vxF -- "$globals"; }
 check_formats() {
 	local path="$*" page=$MAN/latticectl-$1.1.scd want got
 	want=$(lt __complete values -- "$@" --output | sort | tr '\n' ' ')
-	got=$(lt "$@" --help 2>&1 | sed -n '1s/.*-o \([a-z|]*\).*/\1/p' | tr '|' '\n' | sort | tr '\n' ' ')
+	# the usage, wrapped to 80 columns, runs to the first blank line
+	got=$(lt "$@" --help 2>&1 | sed -n '1,/^$/p' | tr -s '\n ' ' ' |
+	    sed -n 's/.*-o \([a-z|]*\).*/\1/p' | tr '|' '\n' | sort | tr '\n' ' ')
 	[ -z "$got" ] || is "$got" "$want" "$path: --help's -o lists the formats it takes"
 	[ -f "$page" ] || return 0
 	got=$(sed -n '/^# SYNOPSIS/,/^# /p' "$page" | tr -d '\\\n' |

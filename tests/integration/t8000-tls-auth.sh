@@ -210,7 +210,7 @@ run show 0 "config show with secrets set" -s "$TOK_URL" --token "$TOK" --user al
     --password "$PW" --nkey "$TEST_DIR/user.nk" config show
 run verbose 3 "verbose run with a wrong password" -v -s "$TLS_URL" "${TLS[@]}" \
     --user alice --password "$PW-x" "${W[@]}"
-run json 3 "JSON error object with a wrong token" -o json -s "$TOK_URL" --token "y$TOK" "${W[@]}"
+run json 3 "JSON error object with a wrong token" -o ndjson -s "$TOK_URL" --token "y$TOK" "${W[@]}"
 unlike "$(cat "$all_out")" "PlantedSecret|SUAPLANTED|${NK_SEED:0:20}|SUACSSL3UAHUD|${CREDS_SEED:0:20}" \
     "no planted secret or seed in any output or error"
 

@@ -201,9 +201,15 @@ _not_running() {
 	! kill -0 "$1" 2>/dev/null
 }
 
-# lines FILE: number of lines.
+# lines FILE: how many lines FILE has, not counting the date lines that
+# text output puts first and where the day changes ("# 2026-11-24 UTC").
 lines() {
-	wc -l <"$1" | tr -d ' '
+	echo $(($(wc -l <"$1") - $(grep -c '^# [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$1")))
+}
+
+# undated FILE: FILE without its date lines.
+undated() {
+	grep -v '^# [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] ' "$1"
 }
 
 # start_cluster [N]: N (3) nats-servers with JetStream clustered on

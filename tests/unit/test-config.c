@@ -99,7 +99,7 @@ test_contexts(void)
 	is_str(lt_config_get(&cfg, LT_S_USER), "bob", "user from context");
 	is_str(lt_config_get(&cfg, LT_S_CREDS), "/x/bob.creds",
 	    "file:// stripped from creds");
-	lt_config_show(&cfg, out, true);
+	lt_config_show(&cfg, out, true, 0);
 	rewind(out);
 	text[fread(text, 1, sizeof(text) - 1, out)] = '\0';
 	ok(strstr(text, "s3cret") == NULL && strstr(text, "(set)") != NULL,
@@ -122,7 +122,7 @@ shown_text(const struct lt_config *cfg, bool sources)
 	FILE *out = tmpfile();
 	char text[4096];
 
-	lt_config_show(cfg, out, sources);
+	lt_config_show(cfg, out, sources, 0);
 	rewind(out);
 	text[fread(text, 1, sizeof(text) - 1, out)] = '\0';
 	fclose(out);

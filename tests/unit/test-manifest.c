@@ -267,6 +267,76 @@ test_numbers(void)
 	lt_manifest_destroy(m);
 }
 
+/* lt_manifest_diff: what deploying b in place of a changes. */
+static void
+test_diff(void)
+{
+	static const char a_yaml[] = "apiVersion: core.oam.dev/v1beta1\n"
+	    "kind: Application\nmetadata: {name: app, annotations: {version: v1}}\n"
+	    "spec:\n  components:\n"
+	    "    - name: web\n      type: component\n      properties:\n"
+	    "        image: r/web:1\n"
+	    "        config: [{name: cfg, properties: {greeting: hello, pw: s3cret}}]\n"
+	    "      traits:\n        - {type: spreadscaler, properties: {instances: 1}}\n"
+	    "    - name: srv\n      type: capability\n      properties: {image: r/srv:1}\n"
+	    "      traits:\n        - {type: link, properties: {target: {name: web}, "
+	    "namespace: wasi, package: http, interfaces: [incoming-handler]}}\n"
+	    "    - name: gone\n      type: component\n      properties: {image: r/gone:1}\n";
+	static const char b_yaml[] = "apiVersion: core.oam.dev/v1beta1\n"
+	    "kind: Application\nmetadata: {name: app, annotations: {version: v2}}\n"
+	    "spec:\n  components:\n"
+	    "    - name: web\n      type: component\n      properties:\n"
+	    "        image: r/web:2\n"
+	    "        config: [{name: cfg, properties: {greeting: hello, pw: other}}, {name: extra}]\n"
+	    "      traits:\n        - {type: daemonscaler, properties: {instances: 2}}\n"
+	    "    - name: srv\n      type: capability\n      properties: {image: r/srv:1}\n"
+	    "    - name: new\n      type: component\n      properties: {image: r/new:1}\n";
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_manifest *a = parse(a_yaml, &err), *b = parse(b_yaml, &err);
+	struct lt_buf out = LT_BUF_INIT;
+	size_t n;
+
+	ok(a && b, "diff: both manifests parse (%s)", err.msg);
+	if (!a || !b)
+		return;
+	n = lt_manifest_diff(a, b, "  ", &out);
+	is_str(out.buf,
+	    "  component web:\n"
+	    "    image\n"
+	    "      - r/web:1\n"
+	    "      + r/web:2\n"
+	    "    config cfg: properties changed: pw\n"
+	    "    config extra added\n"
+	    "    scaler\n"
+	    "      - spreadscaler, 1 instance\n"
+	    "      + daemonscaler, 2 instances\n"
+	    "  component srv:\n"
+	    "    link wasi:http/incoming-handler -> web removed\n"
+	    "  component gone:\n"
+	    "    removed, image\n"
+	    "      - r/gone:1\n"
+	    "  component new:\n"
+	    "    added, image\n"
+	    "      + r/new:1\n",
+	    "diff: images, configs (names, not values), scaler, links, "
+	    "components added and removed");
+	ok(n == 7, "diff: 7 changes (%zu)", n);
+	ok(strstr(out.buf, "s3cret") == NULL && strstr(out.buf, "other") ==
+	    NULL, "diff: no config value");
+	lt_buf_reset(&out);
+	ok(lt_manifest_diff(a, a, "", &out) == 0 && out.len == 0,
+	    "diff: a manifest against itself: nothing");
+	lt_manifest_set_version(a, "v1-r2");
+	is_str(a->version, "v1-r2", "set_version: the model");
+	is_str(lt_json_str(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(a->doc, "metadata"),
+	    "annotations"), "version"), "v1-r2", "set_version: the document "
+	    "model.put sends");
+	lt_buf_release(&out);
+	lt_manifest_destroy(a);
+	lt_manifest_destroy(b);
+}
+
 int
 main(void)
 {
@@ -277,6 +347,7 @@ main(void)
 	test_deep();
 	test_duplicates_and_documents();
 	test_numbers();
+	test_diff();
 	done_testing();
 	return 0;
 }

@@ -146,9 +146,70 @@ test_json(void)
 	lt_buf_release(&b);
 }
 
+/* s cut to width columns by lt_text_fit, and whether it cut. */
+static const char *
+fit(struct lt_buf *b, const char *s, size_t width, bool *cut)
+{
+	lt_buf_reset(b);
+	lt_buf_adds(b, s);
+	*cut = lt_text_fit(b, 0, width);
+	return lt_buf_str(b);
+}
+
+#define ELL "\xe2\x80\xa6"	/* … */
+#define NIHON "\xe6\x97\xa5" "\xe6\x9c\xac"
+
+static void
+test_width_and_fit(void)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	bool cut;
+
+	ok(lt_text_width("abc", 3) == 3, "ASCII: a column a byte");
+	ok(lt_text_width(NIHON, 6) == 4, "CJK: two columns each");
+	ok(lt_text_width("e\xcc\x81", 3) == 1, "a combining mark takes none");
+	ok(lt_text_width("\033[31mred\033[0m", 12) == 3,
+	    "colours take none");
+	ok(lt_text_cp_width(0x1f600) == 2 && lt_text_cp_width(0xfe0f) == 0 &&
+	    lt_text_cp_width(0xe9) == 1, "emoji wide, variation selector none");
+	is_str(fit(&b, "abcdef", 6, &cut), "abcdef", "what fits is kept");
+	ok(!cut, "and not cut");
+	is_str(fit(&b, "abcdefg", 6, &cut), "abcde" ELL,
+	    "cut with an ellipsis in the last column");
+	ok(cut, "says it cut");
+	is_str(fit(&b, "ab" NIHON "cd", 5, &cut), "ab\xe6\x97\xa5" ELL,
+	    "a wide character is whole or gone");
+	is_str(fit(&b, "ab" NIHON "cd", 6, &cut), "ab\xe6\x97\xa5" ELL,
+	    "(one column left blank)");
+	is_str(fit(&b, "abc\\x1bdef", 6, &cut), "abc" ELL,
+	    "never inside an \\xNN escape");
+	is_str(fit(&b, "ab\\u202ecdefgh", 9, &cut), "ab\\u202e" ELL,
+	    "a \\uNNNN escape whole");
+	is_str(fit(&b, "ab\\u202ecdefgh", 7, &cut), "ab" ELL, "or not at all");
+	is_str(fit(&b, "a\\\"b\\\"cdef", 4, &cut), "a\\\"" ELL,
+	    "a quoted value's escaped quote whole");
+	is_str(fit(&b, "\033[2mabcdefgh", 4, &cut), "\033[2mabc" ELL
+	    "\033[0m", "an open colour is reset after the cut");
+	is_str(fit(&b, "\033[2mab\033[0mcdefgh", 4, &cut),
+	    "\033[2mab\033[0mc" ELL, "a closed one is not");
+	lt_buf_reset(&b);
+	lt_buf_adds(&b, "keep: abcdefgh");
+	ok(lt_text_fit(&b, 6, 4) && !strcmp(b.buf, "keep: abc" ELL),
+	    "a cell: only the text after from is measured");
+	lt_buf_reset(&b);
+	lt_text_wrap(&b, "one two three four", 0, 2, 9);
+	is_str(lt_buf_str(&b), "one two\n  three\n  four",
+	    "wrap at blanks, continuation indented");
+	lt_buf_reset(&b);
+	lt_text_wrap(&b, "abcdefghij", 0, 0, 4);
+	is_str(lt_buf_str(&b), "abcd\nefgh\nij", "a long word is broken");
+	lt_buf_release(&b);
+}
+
 int
 main(void)
 {
+	test_width_and_fit();
 	test_controls();
 	test_forms();
 	test_exhaustive();

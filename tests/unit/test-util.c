@@ -1,5 +1,7 @@
 /* test-util.c: duration, number and time parsers, UTF-8, globbing, base64. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "latticectl/buf.h"
 #include "latticectl/util.h"
@@ -212,9 +214,48 @@ test_subject_token(void)
 	    "white space, NULL");
 }
 
+/* One duration format everywhere; text times and date lines in UTC
+ * unless local. */
+static void
+test_shown_times(void)
+{
+	char d[48];
+	int64_t t = 1795564799500000000LL;	/* 2026-11-24T23:59:59.5Z */
+
+	lt_duration_format(61LL * 1000000000LL, d, sizeof(d));
+	is_str(d, "1m01s", "1m01s");
+	lt_duration_format(7380LL * 1000000000LL, d, sizeof(d));
+	is_str(d, "2h03m", "2h03m");
+	lt_duration_format(((3 * 24 + 4) * 3600LL + 59) * 1000000000LL, d,
+	    sizeof(d));
+	is_str(d, "3d04h", "days");
+	lt_time_set_local(false);
+	lt_time_format_short(t, d, sizeof(d));
+	is_str(d, "23:59:59.500", "text time, UTC");
+	lt_time_format_day(t, d, sizeof(d));
+	is_str(d, "2026-11-24 UTC", "date line names the zone");
+	lt_time_format_table(t, d, sizeof(d));
+	is_str(d, "2026-11-24 23:59:59Z", "table time with Z");
+	ok(lt_time_day(t) + 1 == lt_time_day(t + 500000000LL),
+	    "the day changes at midnight");
+	setenv("TZ", "JST-9", 1);
+	tzset();
+	lt_time_set_local(true);
+	lt_time_format_short(t, d, sizeof(d));
+	is_str(d, "08:59:59.500", "--local: local time");
+	lt_time_format_day(t, d, sizeof(d));
+	is_str(d, "2026-11-25 JST (+0900)", "--local date line: zone, offset");
+	ok(lt_time_day(t) == lt_time_day(t + 500000000LL),
+	    "--local: no day change at UTC midnight");
+	lt_time_set_local(false);
+	lt_time_format_short(t, d, sizeof(d));
+	is_str(d, "23:59:59.500", "back to UTC (the cache knows the zone)");
+}
+
 int
 main(void)
 {
+	test_shown_times();
 	test_subject_token();
 	test_buf_u64();
 	test_utf8_cut();

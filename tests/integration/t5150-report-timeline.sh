@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # t5150-report-timeline: the HTML report's SVG sequence diagram, checked in
 # headless Chromium (marks per lane, no console error, the script runs,
-# readable without it, screenshots at 1,400 px and phone width kept in the
-# build directory), hostile wire text in every context, and long
+# readable without it, screenshots at 1,400 px, phone width and in the
+# dark scheme kept in build/tests/artifacts), hostile wire text in every context, and long
 # recordings: the markdown report fits a GitHub issue body with the
 # timeline in a file beside it, the HTML report draws a window around the
 # findings, and a pipe is read twice.
@@ -99,6 +99,10 @@ JS
 	like "$dom" 'class="m l1 k[0-9]+ ev sel"' "the clicked mark is selected"
 	unlike "$(grep CONSOLE "$TEST_DIR/click.log")" '.' "no console message"
 	check "screenshot at phone width" [ -s "$ART/report-hostile-390.png" ]
+	PAGE=$TEST_DIR/h.html
+	chrome report-hostile-dark 1400 --force-dark-mode
+	check "screenshot in the dark scheme" [ -s "$ART/report-hostile-dark.png" ]
+	unlike "$(grep CONSOLE "$TEST_DIR/report-hostile-dark.log")" '.' "no console message in the dark scheme"
 else
 	ok 0 "chromium is installed (scripts/setup.sh)"
 fi

@@ -35,7 +35,9 @@ struct lt_report_src {
 
 /* Where a report goes: fp, and for markdown a file for the timeline,
  * opened only when the timeline does not fit in the report: returns it
- * with the name the report quotes, or NULL with err set. */
+ * with the name the report quotes, or NULL with err set, or NULL with err
+ * untouched when there is no place for one (a report on standard output):
+ * the report then says how to get the timeline. */
 struct lt_report_out {
 	FILE *fp;
 	FILE *(*open_timeline)(void *ctx, const char **name,

@@ -138,34 +138,25 @@ input_close(struct input *in)
 struct outputs {
 	const struct lt_ctx *ctx;
 	const char *path;	/* OUT, NULL for stdout */
-	const char *recording;
 	unsigned flags;
 	struct lt_file f, tl;
 	char *tlname;
 };
 
-/* OUT without ".md", or the recording's name without ".ltrec" in the
- * current directory when the report goes to stdout, then
- * ".timeline.txt". */
+/* OUT without ".md", then ".timeline.txt"; none for a report on
+ * standard output (NULL, err untouched: the report says how to get it). */
 static FILE *
 open_timeline(void *ctx, const char **name, struct lt_error *err)
 {
 	struct outputs *o = ctx;
-	const char *base = o->path, *slash;
+	const char *base = o->path;
 	size_t len;
 
-	if (!base) {
-		base = o->recording;
-		slash = strrchr(base, '/');
-		base = slash ? slash + 1 : base;
-	}
+	if (!base)
+		return NULL;
 	len = strlen(base);
 	if (len > 3 && !strcmp(base + len - 3, ".md"))
 		len -= 3;
-	else if (len > 6 && !strcmp(base + len - 6, ".ltrec"))
-		len -= 6;
-	if (!strcmp(base, "-"))
-		base = "recording", len = strlen(base);
 	o->tlname = lt_xmalloc(len + sizeof(".timeline.txt"));
 	memcpy(o->tlname, base, len);
 	memcpy(o->tlname + len, ".timeline.txt", sizeof(".timeline.txt"));
@@ -269,7 +260,6 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		return err->code;
 	}
 	o.ctx = ctx;
-	o.recording = argv[0];
 	o.path = lt_args_get(ctx->args, "file");
 	if (o.path && !strcmp(o.path, "-"))
 		o.path = NULL;
@@ -297,8 +287,8 @@ const struct lt_cmd cmd_report_entry = {
 	.usage = "FILE [-o markdown|html|ndjson] [-f OUT [--force]]",
 	.description = "markdown, for a GitHub issue (at most 65,536 "
 	    "characters): environment, findings, counts, mermaid sequence "
-	    "diagrams and the timeline (in a file next to the report when it "
-	    "does not fit); html: one self-contained file with the findings, "
+	    "diagrams and the timeline (beside -f OUT, as OUT.timeline.txt, "
+	    "when it does not fit); html: one self-contained file with the findings, "
 	    "an SVG sequence diagram (a lane per participant) and the records "
 	    "in a collapsed table. Read-only.",
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */

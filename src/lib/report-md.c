@@ -490,11 +490,31 @@ struct md_pass {
 	struct lt_buf phases, body;
 	/* a diagram per finding */
 	struct md_fdiag fd[MD_FINDING_DIAGRAMS];
-	/* the timeline: in tl while it may fit, else streamed to tlf */
+	/* the timeline: in tl while it may fit, else streamed to tlf, or
+	 * dropped when there is no file for it (nofile) */
 	struct lt_buf tl;
 	FILE *tlf;
 	const char *tlname;
+	bool nofile;
 };
+
+/* Open the timeline file: 0, or -1 on an error (p->failed), or 1 when
+ * there is no place for one (p->nofile; the timeline is dropped). */
+static int
+md_open_timeline(struct md_pass *p)
+{
+	p->err->code = LT_OK;
+	p->tlf = p->out->open_timeline(p->out->ctx, &p->tlname, p->err);
+	if (p->tlf)
+		return 0;
+	if (p->err->code != LT_OK) {
+		p->failed = true;
+		return -1;
+	}
+	p->nofile = true;
+	lt_buf_release(&p->tl);
+	return 1;
+}
 
 static void
 md_phase_record(struct md_pass *p, const cJSON *rec, const char *kind,
@@ -550,15 +570,12 @@ md_finding_record(struct md_pass *p, const cJSON *rec, int lane)
 static int
 md_timeline_record(struct md_pass *p, const cJSON *rec)
 {
+	if (p->nofile)
+		return 0;
 	lt_timeline_line(rec, lt_output_colors(false), &p->tl);
 	lt_buf_addch(&p->tl, '\n');
-	if (!p->tlf && p->tl.len > LT_REPORT_MD_MAX) {
-		if (!(p->tlf = p->out->open_timeline(p->out->ctx, &p->tlname,
-		    p->err))) {
-			p->failed = true;
-			return 1;
-		}
-	}
+	if (!p->tlf && p->tl.len > LT_REPORT_MD_MAX && md_open_timeline(p))
+		return p->failed;
 	if (p->tlf)
 		rs_flush(&p->tl, p->tlf, 1 << 16);
 	return 0;
@@ -702,7 +719,7 @@ md_timeline(struct md_pass *p, struct lt_buf *report)
 	struct lt_buf inl = LT_BUF_INIT, c = LT_BUF_INIT;
 	const char *base;
 
-	if (!p->tlf) {
+	if (!p->tlf && !p->nofile) {
 		lt_buf_addf(&inl, "<details><summary>Timeline (%llu records)"
 		    "</summary>\n\n", (unsigned long long)p->s->nrecs);
 		md_fence(&inl, "", &p->tl);	/* so </details> in it is text */
@@ -713,9 +730,16 @@ md_timeline(struct md_pass *p, struct lt_buf *report)
 			return 0;
 		}
 		lt_buf_release(&inl);
-		if (!(p->tlf = p->out->open_timeline(p->out->ctx, &p->tlname,
-		    p->err)))
+		if (md_open_timeline(p) < 0)
 			return -1;
+	}
+	if (p->nofile) {
+		lt_buf_addf(report, "### Timeline\n\nThe whole timeline (%llu "
+		    "records) does not fit in an issue: `latticectl report` with "
+		    "`-f FILE.md` writes it beside the report as "
+		    "`FILE.timeline.txt`, to attach; `latticectl show` prints it.\n",
+		    (unsigned long long)p->s->nrecs);
+		return 0;
 	}
 	rs_flush(&p->tl, p->tlf, 0);
 	lt_buf_addf(report, "### Timeline\n\nThe whole timeline (%llu records, "

@@ -117,7 +117,7 @@ lt report "$R" -f "$TEST_DIR/h.md"
 md=$(sed '/^<details>/,$d' "$TEST_DIR/h.md")
 unlike "$md" '<script|<img' "markdown: no HTML from the wire"
 
-cd "$TEST_DIR" || exit 1	# report to stdout: the timeline file goes here
+cd "$TEST_DIR" || exit 1	# where a stray timeline file would go
 
 # A long recording: the markdown fits an issue body, the timeline goes to
 # a file next to it; HTML draws a window around the findings.
@@ -148,6 +148,9 @@ check "and no report is left half done" [ ! -e "$TEST_DIR/out/issue.md" ]
 exit_code 0 "--force replaces both" lt report "$BIG" -f "$TEST_DIR/out/issue.md" --force
 cat "$BIG" | lt report - --format markdown >"$TEST_DIR/pipe.md"
 is "$?" 0 "a recording from a pipe is read twice"
+like "$(cat "$TEST_DIR/pipe.md")" 'does not fit in an issue: `latticectl report` with `-f FILE\.md` writes it' \
+    "to stdout the report says how to get the timeline"
+is "$(ls "$TEST_DIR"/*.timeline.txt 2>/dev/null)" "" "and writes no file of its own"
 is "$(sed 's/`-`/`X`/; s/`[^`]*big.ltrec`/`X`/' "$TEST_DIR/pipe.md" | grep -v timeline | md5sum)" \
     "$(sed 's/`[^`]*issue.md`/`X`/; s/`[^`]*big.ltrec`/`X`/' "$TEST_DIR/out/issue.md" | grep -v timeline | md5sum)" \
     "and gives the same report"

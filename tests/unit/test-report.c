@@ -2,7 +2,7 @@
  * recording too long for an issue stays within LT_REPORT_MD_MAX and asks
  * for a timeline file, which gets every line; a short one keeps its
  * timeline inline and opens no file; a failing timeline file fails the
- * report; the HTML escapes a hostile title in every context. */
+ * report, a missing one (stdout) makes it say how to get the timeline; the HTML escapes a hostile title in every context. */
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@ struct sink {
 	size_t len;
 	FILE *fp;
 	int opened;
-	bool fail;
+	bool fail, none;
 };
 
 static FILE *
@@ -27,6 +27,8 @@ open_timeline(void *ctx, const char **name, struct lt_error *err)
 	struct sink *s = ctx;
 
 	s->opened++;
+	if (s->none)
+		return NULL;
 	if (s->fail) {
 		lt_error_set(err, LT_E_RUNTIME, "'t.timeline.txt' exists");
 		return NULL;
@@ -124,6 +126,15 @@ main(void)
 	    "a timeline file refused fails the report");
 	ok(strstr(err.msg, "exists") != NULL, "with its error");
 	lt_error_clear(&err);
+	free(md);
+	md = NULL;
+
+	memset(&tl, 0, sizeof(tl));
+	tl.none = true;
+	is_int(markdown(recs, &md, &len, &tl, &err), 0,
+	    "no place for a timeline file");
+	ok(len <= LT_REPORT_MD_MAX && strstr(md, "`latticectl show` prints it"),
+	    "the report says how to get the timeline");
 	free(md);
 	md = NULL;
 	cJSON_Delete(recs);

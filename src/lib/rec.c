@@ -445,6 +445,7 @@ struct lt_rec_reader {
 	struct lt_buf line;
 	uint64_t lineno, records;
 	bool truncated, complete;
+	bool borrowed;			/* fp is the caller's: not closed */
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
 };
 
@@ -500,6 +501,16 @@ lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
 	*out = lt_xcalloc(1, sizeof(**out));
 	(*out)->fp = fp;
 	return 0;
+}
+
+struct lt_rec_reader *
+lt_rec_reader_open_fp(FILE *fp)
+{
+	struct lt_rec_reader *rd = lt_xcalloc(1, sizeof(*rd));
+
+	rd->fp = fp;
+	rd->borrowed = true;
+	return rd;
 }
 
 /* Read one line into rd->line; false at end of file. *nl tells whether it
@@ -593,7 +604,7 @@ lt_rec_reader_close(struct lt_rec_reader *rd)
 {
 	if (rd == NULL)
 		return;
-	if (rd->fp != stdin)
+	if (rd->fp != stdin && !rd->borrowed)
 		fclose(rd->fp);
 	lt_buf_release(&rd->line);
 	free(rd);

@@ -21,6 +21,7 @@ lt_buf_grow(struct lt_buf *b, size_t extra)
 	while (b->alloc < want)
 		b->alloc *= 2;
 	b->buf = lt_xrealloc(b->buf, b->alloc);
+	b->buf[b->len] = '\0';	/* a first allocation reads as "" */
 }
 
 void

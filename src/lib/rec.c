@@ -524,7 +524,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 {
 	bool nl;
 	cJSON *j;
-	const char *schema;
+	const char *schema, *kind;
 
 	*rec = NULL;
 	for (;;) {
@@ -535,10 +535,11 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 			break;
 	}
 	j = lt_json_parse(rd->line.buf, rd->line.len);
-	schema = cJSON_GetStringValue(cJSON_GetObjectItem(j, "schema"));
-	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) &&
-	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {
-		if (!strcmp(cJSON_GetObjectItem(j, "kind")->valuestring, "end"))
+	/* members by their exact names, as every reader of a record asks */
+	schema = lt_json_str(j, "schema");
+	kind = lt_json_str(j, "kind");
+	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) && kind) {
+		if (!strcmp(kind, "end"))
 			rd->complete = true;
 		rd->records++;
 		redact_read(rd, j);
@@ -547,9 +548,12 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 	}
 	if (!nl)
 		rd->truncated = true;
-	else if (j && schema)
+	else if (j && schema && strcmp(schema, LT_REC_SCHEMA))
 		lt_error_set(err, LT_E_RUNTIME, "line %llu: unsupported "
 		    "schema '%s'", (unsigned long long)rd->lineno, schema);
+	else if (j && schema)
+		lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
+		    "record (no kind)", (unsigned long long)rd->lineno);
 	else
 		lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
 		    "record", (unsigned long long)rd->lineno);

@@ -20,29 +20,11 @@
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "tap.h"
+#include "tmpdir.h"
 
 #define MS 1000000LL
 
-static char dir[PATH_MAX];
 static int64_t t0;	/* 2026-11-24T10:00:00Z */
-
-static const char *
-tmp(const char *name)
-{
-	static char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return path;
-}
-
-static void
-write_file(const char *name, const char *text, size_t len)
-{
-	FILE *fp = fopen(tmp(name), "w");
-
-	if (fp == NULL || fwrite(text, 1, len, fp) != len || fclose(fp) != 0)
-		abort();
-}
 
 #define WRITE(name, lit) write_file((name), (lit), sizeof(lit) - 1)
 
@@ -224,22 +206,6 @@ test_write_read(void)
 	member(NULL, "x");
 }
 
-/* The whole file as a string (caller frees). */
-static char *
-slurp(const char *name)
-{
-	struct lt_buf b = LT_BUF_INIT;
-	FILE *fp = fopen(tmp(name), "r");
-	char chunk[4096];
-	size_t n;
-
-	while (fp && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		lt_buf_add(&b, chunk, n);
-	if (fp)
-		fclose(fp);
-	return lt_buf_detach(&b);
-}
-
 /* Read every record of name with reader mode m into recs (up to max). */
 static int
 read_all(const char *name, enum lt_redact_mode m, cJSON **recs, int max)
@@ -290,7 +256,7 @@ test_redaction(void)
 	lt_rec_write(r, "msg", t0, obj("{\"subject\":\"a\",\"payload\":"
 	    "{\"password\":\"s3cret\",\"user\":\"bob\"}}"), &err);
 	lt_rec_close(r, NULL, &err);
-	text = slurp("red.rec");
+	text = slurp("red.rec", NULL);
 	n = 0;
 	for (const char *p = text; (p = strstr(p, "s3cret")) != NULL; p++)
 		n++;
@@ -568,22 +534,17 @@ cleanup(void)
 		"exists.rec", "link.rec", "batch.rec", "ok.rec", "cut.rec",
 		"nonl.rec", "interrupted.rec", "garbled.rec", "v2.rec",
 		"text.rec", "bin.rec", "empty.rec", "partial.rec", NULL };
-	int i;
 
-	for (i = 0; names[i]; i++)
-		unlink(tmp(names[i]));
-	ok(rmdir(dir) == 0, "temporary directory removed (nothing left)");
+	ok(tmpdir_remove(names) == 0,
+	    "temporary directory removed (nothing left)");
 }
 
 int
 main(void)
 {
-	const char *base = getenv("TMPDIR");
 	static const unsigned char key[32] = { 1, 2, 3 };
 
-	snprintf(dir, sizeof(dir), "%s/test-rec.XXXXXX", base ? base : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		skip_all("no temporary directory");
+	tmpdir_make("test-rec");
 	lt_redact_key_set(key, sizeof(key));
 	if (lt_time_parse("2026-11-24T10:00:00Z", &t0) < 0)
 		return 1;

@@ -328,30 +328,33 @@ argv_word(const char *s)
 	return w;
 }
 
-/* The command line with the values of secret options masked. */
+/* The command line with the values of secret options masked: "--token
+ * X" as "--token" "(secret)", "--token=X" as "--token=(secret)". */
 static cJSON *
 masked_argv(int argc, char **argv)
 {
-	static const char *const secret[] = { "--password", "--token", NULL };
+	static const char *const secret[] = { "--password=(secret)",
+		"--token=(secret)", NULL };
 	cJSON *a = cJSON_CreateArray();
 	bool mask_next = false;
 	int i, j;
 
 	for (i = 0; i < argc; i++) {
-		const char *s = argv[i];
-		bool mask = mask_next;
+		const char *s = argv[i], *word = NULL;
 
+		if (mask_next)
+			word = "(secret)";
 		mask_next = false;
 		for (j = 0; secret[j]; j++) {
-			size_t n = strlen(secret[j]);
+			size_t n = strchr(secret[j], '=') - secret[j];
 
-			if (!strcmp(s, secret[j]))
+			if (!strncmp(s, secret[j], n) && s[n] == '\0')
 				mask_next = true;
-			else if (!strncmp(s, secret[j], n) && s[n] == '=')
-				s = secret[j], mask = true;
+			else if (!strncmp(s, secret[j], n + 1))
+				word = secret[j];
 		}
-		cJSON_AddItemToArray(a, mask ? cJSON_CreateString(s == argv[i] ?
-		    "(secret)" : "--secret=(secret)") : argv_word(s));
+		cJSON_AddItemToArray(a, word ? cJSON_CreateString(word) :
+		    argv_word(s));
 	}
 	return a;
 }

@@ -54,7 +54,7 @@ member(const cJSON *rec, const char *key)
 }
 
 #define ARGV_WANT "[\"latticectl\",\"watch\",\"--password\",\"(secret)\"," \
-	"\"--secret=(secret)\",\"nats://host:4222\",\"--where\",\"data.password="
+	"\"--token=(secret)\",\"nats://host:4222\",\"--where\",\"data.password="
 
 /* The kinds written, in order, with one member each to read back. */
 static const struct {
@@ -239,6 +239,8 @@ test_redaction(void)
 {
 	static const char raw[] = "\"bucket\":\"b\",\"key\":\"db_password\","
 	    "\"value\":\"s3cret\"";
+	static char *meta_argv[] = { "x", "--password=p", "--token", "t",
+		"--tokens", NULL };
 	static const char plain[] = "\"subject\":\"a\",\"payload\":"
 	    "{\"password\":\"s3cret\",\"user\":\"bob\"}";
 	struct lt_error err = LT_ERROR_INIT;
@@ -290,7 +292,7 @@ test_redaction(void)
 	/* written with NONE: secrets on disk, 0600; masked when read */
 	ok(lt_rec_open(&r, tmp("none.rec"), LT_REDACT_NONE, &err) == 0,
 	    "open (none)");
-	lt_rec_write_meta(r, 0, NULL, NULL, NULL, NULL, &err);
+	lt_rec_write_meta(r, 5, meta_argv, NULL, NULL, NULL, &err);
 	lt_rec_write_fields(r, "kv", t0, raw, sizeof(raw) - 1, false, &err);
 	lt_rec_close(r, NULL, &err);
 	{
@@ -304,7 +306,9 @@ test_redaction(void)
 	    "NONE writer, NONE reader: the value as it was");
 	is_str(lt_json_str(recs[0], "redaction"), "none", "meta says none");
 	is_str(lt_json_str(recs[0], "lattice"), "default", "default lattice");
-	is_str(member(recs[0], "argv"), "[]", "empty command line");
+	is_str(member(recs[0], "argv"), "[\"x\",\"--password=(secret)\","
+	    "\"--token\",\"(secret)\",\"--tokens\"]",
+	    "option values masked whatever the mode; the option named");
 	free_all(recs, n);
 	n = read_all("none.rec", LT_REDACT_SECRETS, recs, 8);
 	ok(n == 3 && lt_redact_is_mask(lt_json_str(recs[1], "value"),

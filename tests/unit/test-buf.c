@@ -179,6 +179,15 @@ test_base64(void)
 	lt_buf_release(&d);
 	ok(lt_base64_decode("Zm9v\0mFy", 8, &d) < 0, "a NUL byte refused");
 	lt_buf_release(&d);
+	ok(lt_base64_decode("Zm9vY", 5, &d) < 0,
+	    "a lone last character (6 bits, no byte) refused");
+	lt_buf_release(&d);
+	ok(lt_base64_decode("Zg===", 5, &d) < 0, "three padding characters "
+	    "refused");
+	lt_buf_release(&d);
+	ok(lt_base64_decode("Zg=", 3, &d) == 0 && d.len == 1 && d.buf[0] == 'f',
+	    "short padding accepted");
+	lt_buf_release(&d);
 	lt_buf_release(&b);
 }
 

@@ -37,6 +37,9 @@ struct lt_event {
 	const char *subject;	/* borrowed from the caller */
 	const char *raw;	/* borrowed payload */
 	size_t raw_len;
+	const char *traceparent; /* the message's W3C traceparent header
+				 * (a record's traceparent member), set by
+				 * the caller after decoding; borrowed */
 	char type_buf[128];
 };
 

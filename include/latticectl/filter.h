@@ -16,7 +16,8 @@
 	{ "type", 't', LT_OPT_ARG | LT_OPT_MULTI, "TYPES", \
 	    "event types, comma separated globs; !T excludes", NULL }, \
 	{ "for", 0, LT_OPT_ARG | LT_OPT_MULTI, "KIND/ID", \
-	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID", NULL }, \
+	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID, " \
+	    "trace/ID", NULL }, \
 	{ "where", 'w', LT_OPT_ARG | LT_OPT_MULTI, "EXPR", \
 	    "PATH OP VALUE, OP one of = != ~ !~ < > exists", NULL }, \
 	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT", \
@@ -43,7 +44,8 @@ typedef void (*lt_filter_warn_fn)(void *ud, const char *msg);
 void lt_filter_type_warnings(const struct lt_filter *f, lt_filter_warn_fn fn,
     void *ud);
 /* "component/ID", "host/ID" (a prefix of the id or the friendly name),
- * "app/NAME", "config/NAME", "provider/ID". */
+ * "app/NAME", "config/NAME", "provider/ID", "trace/ID" (a prefix of the
+ * trace id of the event's traceparent, lt_event.traceparent). */
 int lt_filter_add_for(struct lt_filter *f, const char *spec,
     struct lt_error *err);
 /* The n-th app/NAME of --for (0 first), or NULL past the last. */
@@ -76,7 +78,8 @@ int lt_filter_learn_record(struct lt_filter *f, const struct cJSON *rec);
  * numbers by exact value (lt_json_cmp); a string field compares with an
  * unquoted VALUE's text. "type = NAME" and "type != NAME" with a NAME
  * without a dot compare the short type name (component_scaled matches
- * com.wasmcloud.lattice.component_scaled). A bad expression (a missing
+ * com.wasmcloud.lattice.component_scaled). PATH "trace" is the trace id
+ * of the event's traceparent (lt_event.traceparent), absent without. A bad expression (a missing
  * VALUE, NaN, +5) is LT_E_USAGE naming the bad token. */
 int lt_filter_add_where(struct lt_filter *f, const char *expr,
     struct lt_error *err);

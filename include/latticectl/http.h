@@ -1,5 +1,6 @@
-/* http.h: plain HTTP GETs over libcurl, for replay's --probe and doctor's
- * --monitor (the NATS server's monitoring endpoint). The only curl user. */
+/* http.h: plain HTTP GETs and POSTs over libcurl, for replay's --probe,
+ * doctor's --monitor (the NATS server's monitoring endpoint) and the OTLP
+ * export (otlp.h). The only curl user. */
 #ifndef LATTICECTL_HTTP_H
 #define LATTICECTL_HTTP_H
 
@@ -15,6 +16,15 @@ struct lt_http_result {
 	struct lt_buf body;	/* at most max_body bytes */
 	int truncated;		/* body was longer than max_body */
 	char content_type[128];
+	int64_t retry_after_s;	/* Retry-After in seconds, 0 without */
+};
+
+/* A POST body and its request headers ("Name: value" lines, NULL-ended;
+ * the caller checked them: no CR or LF). Borrowed. */
+struct lt_http_post {
+	const char *const *headers;
+	const char *body;
+	size_t len;
 };
 
 /* GET url within timeout_ns, keeping at most max_body bytes of the body.
@@ -23,6 +33,10 @@ struct lt_http_result {
  * for a malformed URL. Release res with lt_http_result_release. */
 int lt_http_get(const char *url, int64_t timeout_ns, size_t max_body,
     struct lt_http_result *res, struct lt_error *err);
+/* lt_http_get, but a POST of post. */
+int lt_http_post(const char *url, const struct lt_http_post *post,
+    int64_t timeout_ns, size_t max_body, struct lt_http_result *res,
+    struct lt_error *err);
 void lt_http_result_release(struct lt_http_result *res);
 
 #endif

@@ -18,6 +18,7 @@
 
 struct cJSON;
 struct lt_conn;
+struct lt_msg;
 
 #define LT_REC_SCHEMA "latticectl.rec/1"
 
@@ -97,6 +98,14 @@ void lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
 void lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
     const char *subject, const char *data, size_t len, enum lt_redact_mode m);
 
+/* The W3C traceparent header of m when it has a well-formed one
+ * (lt_otlp_traceparent_ok), else NULL: the "traceparent" member of the
+ * record of a message (latticectl(5)), which links latticectl's spans to
+ * the hosts' and wadm's traces. Borrowed from m. */
+const char *lt_rec_traceparent(const struct lt_msg *m);
+/* Append ,"traceparent":"..." to b when m has one (lt_rec_traceparent). */
+void lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m);
+
 /* Write the meta record: tool version, command line (secret option values
  * and URL user information masked), server info from c (may be NULL),
  * lattice, the writer's redaction mode (lt_rec_set_redaction) as its name
@@ -117,6 +126,8 @@ struct lt_rec_reader;
 
 int lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
     struct lt_error *err);
+/* Read from fp where it stands; fp stays the caller's (not closed). */
+struct lt_rec_reader *lt_rec_reader_open_fp(FILE *fp);
 /* Records are returned redacted with lt_rec_redact in mode m
  * (LT_REDACT_SECRETS unless set), so a recording made with --show-secrets
  * is still masked when shown; a meta record then names the stricter mode

@@ -41,20 +41,24 @@ struct lt_msg_line {
 	const char *window;		/* unanswered: within this, or NULL */
 	const char *data;
 	size_t len;
+	const char *traceparent;	/* -o wide: its trace id is shown,
+					 * NULL otherwise (checked with
+					 * lt_otlp_traceparent_ok) */
 };
 /* Append "HH:MM:SS.mmm  " and then "rep #P[+]  LATENCY  REQUEST  ",
  * "503 #P  LATENCY  REQUEST  no responders", "unanswered #P  REQUEST  no
  * reply[ within WINDOW]", "req #P  SUBJECT  ", "ROLE  SUBJECT  [-> REPLY
  * ]" or "SUBJECT  [-> REPLY  ]", and (for a message) the payload cell,
- * cut at max bytes. LATENCY is "seen before request" for a reply that
- * came first. */
+ * cut at max bytes, then " trace=ID" with a traceparent. LATENCY is
+ * "seen before request" for a reply that came first. */
 void lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
     const struct lt_colors *c, size_t max);
 /* Append the line for a record that is not an event. */
 void lt_timeline_other(const struct cJSON *rec, const char *kind,
     const struct lt_colors *col, struct lt_buf *out);
 /* Decode an event record into ev (release with lt_event_release and free
- * *data). Returns false when the record has no event payload. */
+ * *data), ev->traceparent borrowed from the record's traceparent member.
+ * Returns false when the record has no event payload. */
 bool lt_timeline_event(const struct cJSON *rec, struct lt_event *ev,
     char **data);
 /* Append "#SEQ " (seq left-aligned in 5 columns): the record number

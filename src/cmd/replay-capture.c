@@ -212,6 +212,8 @@ replay_on_item(void *ud, const struct lt_item *it)
 
 	if (m->sub_id != SUB_KV)	/* kv records name bucket and key */
 		cJSON_AddStringToObject(f, "subject", m->subject);
+	if (lt_rec_traceparent(m))
+		cJSON_AddStringToObject(f, "traceparent", lt_rec_traceparent(m));
 	switch (m->sub_id) {
 	case SUB_EVT:
 		r->events++;

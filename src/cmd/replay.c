@@ -13,6 +13,7 @@
 #include "replay.h"
 #include "latticectl/findings.h"
 #include "latticectl/json.h"
+#include "otlp.h"
 #include "latticectl/timeline.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
@@ -36,6 +37,7 @@ static const struct lt_opt replay_opts[] = {
 	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },
 	{ "yes", 'y', 0, NULL, "do not ask before deploying (required "
 	    "without a terminal)", NULL },
+	CMD_OTLP_OPT,
 	LT_REDACT_OPT_SHOW,
 	LT_OPT_END
 };
@@ -54,10 +56,41 @@ wadm(struct replay *r, enum lt_wadm_op op, const char *name,
 	    out, err);
 }
 
+/* --otlp-endpoint: the phase that ended as the one at seq began, read
+ * back from the recording (under the feed lock, so no record is half
+ * written) and exported; after a failure, everything goes at the end. */
+static void
+export_phase(struct replay *r, uint64_t seq)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	cJSON *recs;
+	int rc = -1;
+
+	if (r->otlp_from == 0 || r->otlp_later || !cmd_otlp_readable(r->path)) {
+		r->otlp_from = r->otlp_from ? r->otlp_from : seq;
+		return;
+	}
+	lt_feed_lock(r->feed);
+	recs = cmd_read_records(r->ctx, r->path, LT_REDACT_SECRETS, &err);
+	lt_feed_unlock(r->feed);
+	if (recs)
+		rc = cmd_otlp_export(r->ctx, r->otlp, recs, r->otlp_from, seq,
+		    &err);
+	cJSON_Delete(recs);
+	if (rc == 0) {
+		r->otlp_from = seq;
+		return;
+	}
+	r->otlp_later = true;
+	fprintf(stderr, "latticectl: replay: warning: %s; trying again when "
+	    "the replay ends\n", err.msg);
+}
+
 static void
 phase(struct replay *r, const char *name, const struct lt_manifest *m)
 {
 	cJSON *f = cJSON_CreateObject();
+	uint64_t seq;
 
 	r->phase = name;
 	cJSON_AddStringToObject(f, "phase", name);
@@ -66,7 +99,9 @@ phase(struct replay *r, const char *name, const struct lt_manifest *m)
 		if (m->version)
 			cJSON_AddStringToObject(f, "version", m->version);
 	}
-	replay_note(r, "phase", f);
+	seq = replay_note(r, "phase", f);
+	if (r->otlp && seq)
+		export_phase(r, seq);
 	if (!r->ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: replay: %s: starts at %.1fs, "
 		    "%llu event%s so far\n", name,
@@ -434,8 +469,9 @@ live(struct replay *r, int *nerr, struct lt_error *err)
 static int
 run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	struct lt_otlp_target ot = LT_OTLP_TARGET_INIT;
 	struct replay r;
-	int rc, nerr = 0;
+	int rc, nerr = 0, otlp;
 
 	(void)argc;
 	memset(&r, 0, sizeof(r));
@@ -448,12 +484,18 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	r.recs = cJSON_CreateArray();
 	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
 	    LT_REDACT_SECRETS;
-	rc = load(&r, argv, err);
+	rc = (otlp = cmd_otlp_target(ctx, &ot, err)) < 0 ? -1 :
+	    load(&r, argv, err);
+	r.otlp = otlp > 0 ? &ot : NULL;
 	if (rc == 0 && lt_args_has(ctx->args, "dry-run") &&
 	    (rc = replay_versions(&r, err)) == 0)	/* offline: the suffix */
 		replay_plan(&r, ctx->out);
 	else if (rc == 0 && (rc = can_confirm(&r, err)) == 0)
 		rc = live(&r, &nerr, err);
+	if (otlp > 0 && r.rec && !lt_args_has(ctx->args, "dry-run"))
+		rc = cmd_otlp_after(ctx, &ot, r.path, r.otlp_from, rc < 0 ? -1 :
+		    nerr ? 1 : 0, err) < 0 ? -1 : rc;	/* findings still count */
+	lt_otlp_target_release(&ot);
 	cJSON_Delete(r.recs);
 	cJSON_Delete(r.stored);
 	free(r.deployed);

@@ -34,6 +34,8 @@ struct open_req {
 	const char *kind;	/* of its replies: ctl.reply, wadm.reply */
 };
 
+struct lt_otlp_target;
+
 struct replay {
 	struct lt_ctx *ctx;
 	const char *lattice;
@@ -68,6 +70,11 @@ struct replay {
 	char *deployed;			/* the version deployed, or NULL */
 	struct lt_manifest *current;	/* its manifest (model.get), or NULL */
 	char suffix[40];		/* --version-suffix applied, or "" */
+	/* --otlp-endpoint: where to (NULL: no export), and the seq of the
+	 * first phase record not exported yet (0 before the first phase) */
+	const struct lt_otlp_target *otlp;
+	uint64_t otlp_from;
+	bool otlp_later;	/* a phase's export failed: all at the end */
 };
 
 /* replay-capture.c */

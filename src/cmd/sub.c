@@ -222,6 +222,7 @@ build_fields(struct sub *s, const struct view *v,
 	}
 	if (v->headers)
 		add_headers(b, v->headers);
+	lt_rec_add_traceparent(b, m);
 	lt_buf_addch(b, ',');
 	add_payload(s, v, is_event ? "event" : "payload");
 }
@@ -262,6 +263,8 @@ display_text(struct sub *s, const struct view *v,
 		.role = role,
 		.no_responders = pm && pm->kind == LT_PAIR_NO_RESPONDERS,
 		.data = m->data, .len = (size_t)m->len,
+		.traceparent = s->ctx->format == LT_FMT_WIDE ?
+		    lt_rec_traceparent(v->m) : NULL,
 	};
 
 	lt_buf_reset(&s->line);

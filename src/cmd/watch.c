@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "otlp.h"
 #include "latticectl/conn.h"
 #include "latticectl/event.h"
 #include "latticectl/feed.h"
@@ -46,6 +47,7 @@ static const struct lt_opt watch_opts[] = {
 	    NULL },
 	{ "max-pending", 0, LT_OPT_ARG, "N",
 	    "client-side buffer in messages before drops (65536)", NULL },
+	CMD_OTLP_OPT,
 	LT_REDACT_OPTS,
 	LT_OPT_END
 };
@@ -218,6 +220,7 @@ record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
 	lt_buf_reset(&w->fields);
 	lt_buf_adds(&w->fields, "\"subject\":");
 	lt_buf_add_json_str(&w->fields, m->subject, strlen(m->subject));
+	lt_rec_add_traceparent(&w->fields, m);
 	if (m->stream_seq) {
 		lt_buf_adds(&w->fields, ",\"stream_seq\":");
 		lt_buf_add_u64(&w->fields, m->stream_seq);
@@ -267,6 +270,7 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	struct lt_event ev;
 
 	lt_event_decode(&ev, m->subject, m->data, (size_t)m->len);
+	ev.traceparent = lt_rec_traceparent(m);
 	if (!lt_filter_match(w->filter, &ev)) {
 		w->filtered++;
 		lt_event_release(&ev);
@@ -980,21 +984,44 @@ teardown(struct watch *w, int rc, struct lt_error *err)
 	(void)err;
 }
 
-/* A bad --since is a usage error (exit 2) before any connection. */
+/* The OTLP export target: with --record only (the recording is what is
+ * exported); the environment alone turns it on only with --record. */
+static int
+otlp_target(struct lt_ctx *ctx, struct lt_otlp_target *t,
+    struct lt_error *err)
+{
+	if (!lt_args_get(ctx->args, "record")) {
+		if (lt_args_get(ctx->args, "otlp-endpoint"))
+			return lt_error_set(err, LT_E_USAGE, "--otlp-endpoint "
+			    "needs --record (the recording is what is exported)");
+		return 0;
+	}
+	return cmd_otlp_target(ctx, t, err);
+}
+
+/* A bad --since or OTLP endpoint is a usage error (exit 2) before any
+ * connection. */
 static int
 check_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	struct lt_otlp_target t = LT_OTLP_TARGET_INIT;
 	const char *since = lt_args_get(ctx->args, "since");
 	int64_t ns;
+	int rc;
 
 	(void)argc;
 	(void)argv;
+	rc = otlp_target(ctx, &t, err);
+	lt_otlp_target_release(&t);
+	if (rc < 0)
+		return -1;
 	return since ? parse_since(since, &ns, err) : 0;
 }
 
 static int
 run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	struct lt_otlp_target t = LT_OTLP_TARGET_INIT;
 	struct watch w;
 	int rc;
 
@@ -1013,6 +1040,12 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		write_silence(&w);
 	}
 	teardown(&w, rc, err);
+	/* at the end of the run; a failed watch keeps its own status */
+	if (w.rec && otlp_target(ctx, &t, err) > 0 && cmd_otlp_after(ctx, &t,
+	    lt_args_get(ctx->args, "record"), 0, rc >= 2 ? -1 : rc, err) < 0 &&
+	    rc < 2)
+		rc = (int)err->code;
+	lt_otlp_target_release(&t);
 	return rc;
 }
 

@@ -329,6 +329,10 @@ add_wide(const struct lt_event *ev, const struct lt_colors *col,
 		lt_buf_adds(out, " app=");
 		lt_buf_add_texts(out, app);
 	}
+	if (ev->traceparent && strlen(ev->traceparent) >= 35) {
+		lt_buf_adds(out, " trace=");	/* checked: hex digits */
+		lt_buf_add(out, ev->traceparent + 3, 32);
+	}
 	lt_buf_adds(out, col->reset);
 }
 

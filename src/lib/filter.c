@@ -16,9 +16,10 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
-enum for_kind { FOR_COMPONENT, FOR_HOST, FOR_APP, FOR_CONFIG, FOR_PROVIDER };
+enum for_kind { FOR_COMPONENT, FOR_HOST, FOR_APP, FOR_CONFIG, FOR_PROVIDER,
+	FOR_TRACE };
 static const char *const for_kinds[] = {
-	"component", "host", "app", "config", "provider", NULL
+	"component", "host", "app", "config", "provider", "trace", NULL
 };
 
 enum where_op { OP_EQ, OP_NE, OP_RE, OP_NRE, OP_LT, OP_GT, OP_EXISTS,
@@ -31,6 +32,7 @@ struct where {
 	cJSON *operand;		/* value as JSON, for = != < > */
 	bool quoted;		/* value was a "quoted" JSON string */
 	bool short_type;	/* type = NAME, != NAME: the short name */
+	bool trace;		/* trace: the traceparent's trace id */
 	regex_t re;
 	bool has_re;
 };
@@ -193,14 +195,15 @@ lt_filter_add_for(struct lt_filter *f, const char *spec, struct lt_error *err)
 
 	if (slash == NULL || slash[1] == '\0' || (size_t)(slash - spec) >= sizeof(kind))
 		return lt_error_set(err, LT_E_USAGE, "invalid --for '%s' (use "
-		    "component/ID, host/ID, app/NAME, config/NAME or "
-		    "provider/ID)", spec);
+		    "component/ID, host/ID, app/NAME, config/NAME, "
+		    "provider/ID or trace/ID)", spec);
 	snprintf(kind, sizeof(kind), "%.*s", (int)(slash - spec), spec);
 	for (k = 0; for_kinds[k] && strcmp(for_kinds[k], kind); k++)
 		;
 	if (for_kinds[k] == NULL)
 		return lt_error_set(err, LT_E_USAGE, "invalid --for kind '%s' "
-		    "(use component, host, app, config or provider)", kind);
+		    "(use component, host, app, config, provider or trace)",
+		    kind);
 	memset(PUSH(f->fors, f->nfors), 0, sizeof(*f->fors));
 	f->fors[f->nfors - 1].kind = (enum for_kind)k;
 	f->fors[f->nfors - 1].id = lt_xstrdup(slash + 1);
@@ -510,6 +513,7 @@ lt_filter_add_where(struct lt_filter *f, const char *expr,
 		cJSON_Delete(w.operand);
 		return -1;
 	}
+	w.trace = !strcmp(w.path, "trace");
 	w.short_type = !strcmp(w.path, "type") && (w.op == OP_EQ ||
 	    w.op == OP_NE) && w.value[0] != '"' && !strchr(w.value, '.');
 	if ((w.op == OP_RE || w.op == OP_NRE) &&
@@ -587,8 +591,9 @@ lt_filter_may_match(const struct lt_filter *f, const char *raw, size_t len)
 
 	if (!greps_in(f, raw, len))
 		return false;
-	for (i = 0; i < f->nfors && !any; i++)
-		any = contains(raw, len, f->fors[i].id) ||
+	for (i = 0; i < f->nfors && !any; i++)	/* a trace id is in a header */
+		any = f->fors[i].kind == FOR_TRACE ||
+		    contains(raw, len, f->fors[i].id) ||
 		    owned_in(&f->fors[i], raw, len);
 	return any;
 }
@@ -624,6 +629,16 @@ host_matches(const struct lt_event *ev, const char *id)
 	const char *name = lt_json_str(ev->data, "friendly_name");
 
 	return (h && lt_str_has_prefix(h, id)) || (name && !strcmp(name, id));
+}
+
+/* The event's trace id (of its traceparent) starts with id. */
+static bool
+trace_id_has_prefix(const struct lt_event *ev, const char *id)
+{
+	size_t n = strlen(id);
+
+	return ev->traceparent && strlen(ev->traceparent) >= 35 && n <= 32 &&
+	    !strncmp(ev->traceparent + 3, id, n);
 }
 
 static bool
@@ -677,6 +692,8 @@ for_matches(const struct lt_event *ev, const struct for_spec *fs)
 		    (lt_str_has_prefix(ev->type, "manifest_") &&
 		    str_eq(cJSON_GetObjectItem(d, "name"), id)) ||
 		    app_owns(fs, d);
+	case FOR_TRACE:
+		return trace_id_has_prefix(ev, id);
 	case FOR_CONFIG:
 		return str_eq(cJSON_GetObjectItem(d, "config_name"), id) ||
 		    array_has(cJSON_GetObjectItem(d, "source_config"), id) ||
@@ -775,10 +792,27 @@ compare(const struct where *w, const cJSON *v)
 	return c < 0 ? -1 : c > 0;
 }
 
+/* "trace": the trace id of the event's traceparent, in scratch. */
+static cJSON *
+trace_value(const struct lt_event *ev, cJSON *scratch, char *id)
+{
+	if (!ev->traceparent || strlen(ev->traceparent) < 35)
+		return NULL;
+	memcpy(id, ev->traceparent + 3, 32);
+	id[32] = '\0';
+	memset(scratch, 0, sizeof(*scratch));
+	scratch->type = cJSON_String;
+	scratch->valuestring = id;
+	return scratch;
+}
+
 static bool
 where_matches(const struct where *w, const struct lt_event *ev)
 {
-	cJSON *v = lt_json_path(ev->root, w->path);
+	cJSON scratch;
+	char id[33];
+	cJSON *v = w->trace ? trace_value(ev, &scratch, id) :
+	    lt_json_path(ev->root, w->path);
 	struct lt_buf text = LT_BUF_INIT;
 	bool r = false;
 

@@ -1,7 +1,7 @@
-/* http.c: GET with a deadline and a body cap over libcurl, which is
- * loaded on first use: with its TLS, Kerberos and LDAP libraries it costs
- * every command about 4 MiB and 3 ms at start, and only replay's probe
- * and doctor's monitor check need it. */
+/* http.c: GET and POST with a deadline and a body cap over libcurl,
+ * which is loaded on first use: with its TLS, Kerberos and LDAP libraries
+ * it costs every command about 4 MiB and 3 ms at start, and only replay's
+ * probe, doctor's monitor check and the OTLP export need it. */
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <pthread.h>
@@ -40,6 +40,8 @@ static struct {
 	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
 	void (*easy_cleanup)(CURL *);
 	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
 } curl;
 static char load_error[256];	/* why it could not be loaded */
 
@@ -79,7 +81,9 @@ init_once(void)
 	    LOAD(lib, easy_perform, "curl_easy_perform") &&
 	    LOAD(lib, easy_getinfo, "curl_easy_getinfo") &&
 	    LOAD(lib, easy_cleanup, "curl_easy_cleanup") &&
-	    LOAD(lib, easy_strerror, "curl_easy_strerror")) {
+	    LOAD(lib, easy_strerror, "curl_easy_strerror") &&
+	    LOAD(lib, slist_append, "curl_slist_append") &&
+	    LOAD(lib, slist_free_all, "curl_slist_free_all")) {
 		curl.global_init(CURL_GLOBAL_DEFAULT);
 		return;
 	}
@@ -103,16 +107,20 @@ curl_error(CURLcode rc, const char *url, struct lt_error *err)
 	}
 }
 
-int
-lt_http_get(const char *url, int64_t timeout_ns, size_t max_body,
-    struct lt_http_result *res, struct lt_error *err)
+/* One request: a GET, or a POST of post (with its headers) when set. */
+static int
+perform(const char *url, const struct lt_http_post *post, int64_t timeout_ns,
+    size_t max_body, struct lt_http_result *res, struct lt_error *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sink sink = { res, max_body };
+	struct curl_slist *hdrs = NULL;
 	char *ctype = NULL;
+	curl_off_t retry = -1;
 	CURLcode rc;
 	CURL *h;
 	int64_t t0 = lt_mono_ns();
+	size_t i;
 
 	memset(res, 0, sizeof(*res));
 	pthread_once(&once, init_once);
@@ -129,6 +137,15 @@ lt_http_get(const char *url, int64_t timeout_ns, size_t max_body,
 	curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
 	curl.easy_setopt(h, CURLOPT_USERAGENT, "latticectl/" LT_VERSION);
+	if (post) {
+		for (i = 0; post->headers && post->headers[i]; i++)
+			hdrs = curl.slist_append(hdrs, post->headers[i]);
+		hdrs = curl.slist_append(hdrs, "Expect:");
+		curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)post->len);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDS, post->body);
+	}
 	rc = curl.easy_perform(h);
 	res->total_ns = lt_mono_ns() - t0;
 	if (rc == CURLE_OK) {
@@ -137,13 +154,32 @@ lt_http_get(const char *url, int64_t timeout_ns, size_t max_body,
 		    ctype)
 			snprintf(res->content_type, sizeof(res->content_type), "%s",
 			    ctype);
+		if (curl.easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry) ==
+		    CURLE_OK && retry > 0)
+			res->retry_after_s = (int64_t)retry;
 	}
 	curl.easy_cleanup(h);
+	curl.slist_free_all(hdrs);
 	if (res->body.buf == NULL)
 		lt_buf_add(&res->body, "", 0);
 	if (rc != CURLE_OK)
 		return curl_error(rc, url, err);
 	return 0;
+}
+
+int
+lt_http_get(const char *url, int64_t timeout_ns, size_t max_body,
+    struct lt_http_result *res, struct lt_error *err)
+{
+	return perform(url, NULL, timeout_ns, max_body, res, err);
+}
+
+int
+lt_http_post(const char *url, const struct lt_http_post *post,
+    int64_t timeout_ns, size_t max_body, struct lt_http_result *res,
+    struct lt_error *err)
+{
+	return perform(url, post, timeout_ns, max_body, res, err);
 }
 
 void

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "latticectl/conn.h"
+#include "latticectl/feed.h"
 #include "latticectl/file.h"
 #include "latticectl/json.h"
+#include "latticectl/otlp.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -446,6 +448,7 @@ struct lt_rec_reader {
 	struct lt_buf line;
 	uint64_t lineno, records;
 	bool truncated, complete;
+	bool borrowed;			/* fp is the caller's: not closed */
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
 };
 
@@ -501,6 +504,16 @@ lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
 	*out = lt_xcalloc(1, sizeof(**out));
 	(*out)->fp = fp;
 	return 0;
+}
+
+struct lt_rec_reader *
+lt_rec_reader_open_fp(FILE *fp)
+{
+	struct lt_rec_reader *rd = lt_xcalloc(1, sizeof(*rd));
+
+	rd->fp = fp;
+	rd->borrowed = true;
+	return rd;
 }
 
 /* Read one line into rd->line; false at end of file. *nl tells whether it
@@ -598,8 +611,28 @@ lt_rec_reader_close(struct lt_rec_reader *rd)
 {
 	if (rd == NULL)
 		return;
-	if (rd->fp != stdin)
+	if (rd->fp != stdin && !rd->borrowed)
 		fclose(rd->fp);
 	lt_buf_release(&rd->line);
 	free(rd);
+}
+
+const char *
+lt_rec_traceparent(const struct lt_msg *m)
+{
+	const char *tp = lt_msg_header(m, "traceparent");
+
+	return lt_otlp_traceparent_ok(tp) ? tp : NULL;
+}
+
+void
+lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m)
+{
+	const char *tp = lt_rec_traceparent(m);
+
+	if (tp == NULL)
+		return;
+	lt_buf_adds(b, ",\"traceparent\":\"");	/* checked: hex and dashes */
+	lt_buf_adds(b, tp);
+	lt_buf_addch(b, '"');
 }

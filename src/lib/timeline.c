@@ -8,6 +8,7 @@
 
 #include "latticectl/event.h"
 #include "latticectl/json.h"
+#include "latticectl/otlp.h"
 #include "latticectl/text.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
@@ -129,6 +130,8 @@ lt_timeline_event(const cJSON *rec, struct lt_event *ev, char **data)
 	if (!*data)
 		return false;
 	lt_event_decode(ev, subject ? subject : "", *data, len);
+	if (lt_otlp_traceparent_ok(lt_json_str(rec, "traceparent")))
+		ev->traceparent = lt_json_str(rec, "traceparent");
 	return true;
 }
 
@@ -391,4 +394,9 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 		add_subject(b, "-> ", m->reply, "  ");
 	payload_text(b, m->data ? m->data : "", m->data ? m->len :
 	    0, max);
+	if (m->traceparent) {
+		lt_buf_addf(b, "  %strace=", c->dim);
+		lt_buf_add(b, m->traceparent + 3, 32);	/* hex digits */
+		lt_buf_adds(b, c->reset);
+	}
 }

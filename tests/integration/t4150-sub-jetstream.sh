@@ -13,12 +13,6 @@ T() {
 	"$LT_HELPER" -s "$NATS_URL" "$@"
 }
 
-# skip DESC REASON: a TAP test point skipped.
-skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n - $1 # SKIP $2"
-}
-
 # jq over the records of sub's ndjson output NAME.
 recs() {
 	jq -s "$2" "$TEST_DIR/$1.out"
@@ -114,10 +108,7 @@ like "$(lt show "$TEST_DIR/o.out" 2>/dev/null)" '^#[0-9]+ +[0-9:.]+  rep #1  see
     "show: 'seen before request' instead of a latency"
 
 # The JavaScript client (nats.js v2), when npm can install it.
-js=$TEST_DIR/npm
-if command -v node >/dev/null && command -v npm >/dev/null &&
-    timeout 120 npm install --prefix "$js" --no-audit --no-fund --silent \
-    nats@2 >"$TEST_DIR/npm.log" 2>&1; then
+if js=$(npm_cached nats-js nats@2); then
 	observe j
 	is "$(NATS_JS_DIR=$js node "$LT_SRCDIR/tests/helper/js-client.cjs" \
 	    "$NATS_URL" 30 2>"$TEST_DIR/js.err")" "done 30" \

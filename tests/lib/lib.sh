@@ -72,6 +72,29 @@ wait_for() {
 	done
 }
 
+# npm_cached NAME PKG...: install the npm packages PKG into
+# $LT_BUILDDIR/npm-cache/NAME once (later runs reuse it; a lock keeps two
+# tests from installing at once) and print that directory. Fails, with
+# npm's last line in $TEST_DIR/npm.log, when node or npm is missing or npm
+# cannot install them (no network): callers skip what needs them.
+npm_cached() {
+	local name=$1 dir
+	shift
+	dir=$LT_BUILDDIR/npm-cache/$name
+	command -v node >/dev/null && command -v npm >/dev/null || {
+		echo "node or npm is not installed" >"$TEST_DIR/npm.log"
+		return 1
+	}
+	mkdir -p "$dir" || return 1
+	(
+		flock -w 300 9 || exit 1
+		[ -f "$dir/.done" ] && exit 0
+		timeout 240 npm install --prefix "$dir" --no-audit --no-fund \
+		    --silent "$@" && touch "$dir/.done"
+	) 9>"$dir.lock" >"$TEST_DIR/npm.log" 2>&1 || return 1
+	echo "$dir"
+}
+
 # start_nats [NAME] [EXTRA ARGS...]: start a nats-server with JetStream on a
 # random loopback port (NATS_JS=0: without); sets NATS_URL (and
 # NATS_MON_URL with -m).
@@ -122,6 +145,12 @@ check() {
 	shift
 	"$@"
 	ok $? "$desc"
+}
+
+# skip DESC REASON: a TAP test point skipped.
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
 }
 
 # is GOT WANT DESC

@@ -33,7 +33,8 @@ usage(FILE *f)
 	    "    [--drop-replies P] [--reply-delay DUR] "
 	    "[--garbage-events RATE]\n"
 	    "    [--kill-host-after DUR] [--mute-inventory N] [--mute-ping N]\n"
-	    "    [--rate N] [--duration DUR] [--event-size BYTES]\n");
+	    "    [--rate N] [--duration DUR] [--event-size BYTES] "
+	    "[--traceparent]\n");
 }
 
 static void
@@ -85,6 +86,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, 'r' },
 	{ "duration", required_argument, NULL, 'u' },
 	{ "event-size", required_argument, NULL, 'z' },
+	{ "traceparent", no_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -116,6 +118,7 @@ parse_opt(struct sim_opts *o, int c, const char *v)
 	case 'r': o->rate = num("--rate", v, 1e9); o->load = true; break;
 	case 'u': o->duration_ns = dur("--duration", v); break;
 	case 'z': o->event_size = (int)num("--event-size", v, 1 << 20); break;
+	case 'T': o->traceparent = true; break;
 	case 'h': usage(stdout); exit(0);
 	default: usage(stderr); exit(2);
 	}

@@ -192,6 +192,30 @@ sim_publish_json(natsConnection *nc, const char *subj, cJSON *j)
 	cJSON_free(body);
 }
 
+void
+sim_publish_traced(natsConnection *nc, struct sim *s, const char *subj,
+    cJSON *j)
+{
+	char *body, tp[64];
+	natsMsg *m = NULL;
+
+	if (!s->o.traceparent) {
+		sim_publish_json(nc, subj, j);
+		return;
+	}
+	/* as a host with OTEL tracing on injects its span's context */
+	snprintf(tp, sizeof(tp), "00-%016llx%016llx-%016llx-01",
+	    (unsigned long long)next_rand(), (unsigned long long)next_rand(),
+	    (unsigned long long)(next_rand() | 1));
+	body = cJSON_PrintUnformatted(j);
+	if (natsMsg_Create(&m, subj, NULL, body, (int)strlen(body)) == NATS_OK &&
+	    natsMsgHeader_Set(m, "traceparent", tp) == NATS_OK)
+		natsConnection_PublishMsg(nc, m);
+	natsMsg_Destroy(m);
+	cJSON_free(body);
+	sim_log("traceparent %s on %s", tp, subj);
+}
+
 /* CloudEvents 1.0 envelope in the host's key order; takes data. */
 void
 sim_publish_event(natsConnection *nc, struct sim *s, const char *source,
@@ -211,7 +235,7 @@ sim_publish_event(natsConnection *nc, struct sim *s, const char *source,
 	cJSON_AddStringToObject(ev, "time", t);
 	cJSON_AddItemToObject(ev, "data", data);
 	subj = lt_xasprintf("wasmbus.evt.%s.%s", s->o.lattice, type);
-	sim_publish_json(nc, subj, ev);
+	sim_publish_traced(nc, s, subj, ev);
 	sim_log("event %s from %.8s", type, source);
 	free(subj);
 	free(ctype);
@@ -247,6 +271,6 @@ sim_reply(struct sim *s, natsConnection *nc, natsMsg *req, bool success,
 	cJSON_AddStringToObject(r, "message", message);
 	if (response != NULL)
 		cJSON_AddItemToObject(r, "response", response);
-	sim_publish_json(nc, reply, r);
+	sim_publish_traced(nc, s, reply, r);
 	cJSON_Delete(r);
 }

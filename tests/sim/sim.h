@@ -34,6 +34,7 @@ struct sim_opts {
 	int64_t kill_after_ns;
 	int mute_inventory;	/* the last N hosts ignore host.get */
 	int mute_ping;		/* the last N hosts ignore host.ping */
+	bool traceparent;	/* events and ctl replies carry one */
 	/* load mode */
 	double rate;		/* 0: unthrottled */
 	int64_t duration_ns;
@@ -120,6 +121,10 @@ void sim_publish_event(natsConnection *nc, struct sim *s, const char *source,
 void sim_reply(struct sim *s, natsConnection *nc, natsMsg *req, bool success,
     const char *message, cJSON *response);
 void sim_publish_json(natsConnection *nc, const char *subj, cJSON *j);
+/* sim_publish_json with a W3C traceparent header (a new random trace and
+ * span id, logged) when --traceparent is on. */
+void sim_publish_traced(natsConnection *nc, struct sim *s, const char *subj,
+    cJSON *j);
 
 /* sim-host.c */
 int sim_host_start(struct sim *s, struct sim_host *h, int index);

@@ -389,6 +389,37 @@ test_warnings(void)
 	lt_filter_destroy(f);
 }
 
+/* trace/ID and trace=ID: the trace id of the message's traceparent, which
+ * is in a header, so the cheap payload test lets the event through. */
+static void
+test_trace(void)
+{
+	static const char tp[] =
+	    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create(), *w = lt_filter_create();
+	struct lt_event ev;
+
+	ok(lt_filter_add_for(f, "trace/4bf92f35", &err) == 0, "--for trace/ID");
+	ok(lt_filter_add_where(w, "trace=4bf92f3577b34da6a3ce929d0e0e4736",
+	    &err) == 0, "--where trace=ID");
+	ok(lt_filter_may_match(f, scaled, strlen(scaled)),
+	    "trace: the payload test does not look for the id");
+	lt_event_decode(&ev, "wasmbus.evt.default.component_scaled", scaled,
+	    strlen(scaled));
+	ok(!lt_filter_match(f, &ev) && !lt_filter_match(w, &ev),
+	    "trace: an event without traceparent does not match");
+	ev.traceparent = tp;
+	ok(lt_filter_match(f, &ev), "--for trace/PREFIX matches its trace");
+	ok(lt_filter_match(w, &ev), "--where trace=ID matches its trace");
+	ev.traceparent = "00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+	ok(!lt_filter_match(f, &ev) && !lt_filter_match(w, &ev),
+	    "trace: another trace does not match");
+	lt_event_release(&ev);
+	lt_filter_destroy(f);
+	lt_filter_destroy(w);
+}
+
 /* The fixture rel into b (empty when it cannot be read). */
 static void
 read_fixture(const char *rel, struct lt_buf *b)
@@ -548,6 +579,7 @@ test_app_learn_sources(void)
 int
 main(void)
 {
+	test_trace();
 	test_exclude();
 	test_where_type();
 	test_warnings();

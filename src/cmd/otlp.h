@@ -1,0 +1,51 @@
+/* otlp.h (commands): the --otlp-endpoint option that report, replay and
+ * watch share, and the one export step they call (otlp.c). */
+#ifndef LATTICECTL_CMD_OTLP_H
+#define LATTICECTL_CMD_OTLP_H
+
+#include "cmd.h"
+#include "latticectl/otlp.h"
+#include "latticectl/redact.h"
+
+struct cJSON;
+
+#define CMD_OTLP_OPT \
+	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", "export as OpenTelemetry " \
+	    "traces and logs to URL/v1/traces and URL/v1/logs (default " \
+	    "$OTEL_EXPORTER_OTLP_ENDPOINT; none: off)", NULL }
+
+/* Every readable record of path (a cJSON array, caller deletes), read
+ * in redaction mode m; damaged lines and a cut last line are warned about
+ * on stderr. NULL with err when path cannot be read or holds no record. */
+struct cJSON *cmd_read_records(const struct lt_ctx *ctx, const char *path,
+    enum lt_redact_mode m, struct lt_error *err);
+
+/* The export target from --otlp-endpoint and the environment: 1 when
+ * there is one, 0 when not, -1 with err (exit 2) when it is malformed.
+ * Release t with lt_otlp_target_release in every case. */
+int cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
+    struct lt_error *err);
+
+/* Build the phases [from, until) of recs (redacted records; 0, 0: all,
+ * lt_otlp_build_range) and export them to t within --timeout; says on
+ * stderr (unless -q) how many spans and log records went where. -1 with
+ * err as lt_otlp_export fails, prefixed "otlp export". */
+int cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
+    const struct cJSON *recs, uint64_t from, uint64_t until,
+    struct lt_error *err);
+
+/* After a recording command (replay, watch --record) wrote path and is
+ * about to return status rc (0, 1, or -1 with err set): export the
+ * recording as read back from path (so the ids are those 'report
+ * --format otlp' gives), from the phase whose record is seq from on (0:
+ * all; replay exported the phases before as they ended). Returns rc when
+ * the export worked or rc was -1 (the export's failure is then one line on
+ * stderr), else -1 with err set by the export. A recording that is not a
+ * regular file (a FIFO) cannot be read back: that is the failure. */
+int cmd_otlp_after(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
+    const char *path, uint64_t from, int rc, struct lt_error *err);
+
+/* Whether path is a regular file, which can be read back for export. */
+bool cmd_otlp_readable(const char *path);
+
+#endif

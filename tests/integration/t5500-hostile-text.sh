@@ -296,6 +296,18 @@ check "app (the list): no raw control byte" clean "$TEST_DIR/apps.out"
 stop_pid "$lpid"
 kill "$SIM_PID"
 
+# replay's plan of manifests (a file from anywhere) whose name and
+# versions hold an OSC title, a clear screen and a bidi override.
+for v in 1 2; do
+	sed 's/^  name: rust-hello-world/  name: "rust\\e]0;pwned\\aworld"/; s/^    version: v0.0.[12]/    version: "v'$v'\\e[2J\\u202e"/' \
+	    "$M/upgrade-v$v.yaml" >"$TEST_DIR/hm$v.yaml"
+done
+lt -x hx replay "$TEST_DIR/hm1.yaml" "$TEST_DIR/hm2.yaml" --dry-run >"$TEST_DIR/plan.out" 2>&1
+is "$?" 0 "replay --dry-run of hostile manifests"
+check "replay's plan: no raw control byte" clean "$TEST_DIR/plan.out"
+like "$(cat "$TEST_DIR/plan.out")" '^  3\. put and deploy NEW as rust\\x1b\]0;pwned\\x07world v2\\x1b\[2J\\u202e; the same$' \
+    "replay's plan: the name and version escaped"
+
 # replay: once it records, a hostile event and a hostile wadm status.
 start_sim --lattice hy --wadm-mode 0.21 --heartbeat 1s
 cat >"$TEST_DIR/ev4.json" <<EOF2

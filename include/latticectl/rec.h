@@ -17,7 +17,7 @@
 #include "latticectl/redact.h"
 
 struct cJSON;
-struct lt_conn;
+struct lt_server_info;
 struct lt_msg;
 
 #define LT_REC_SCHEMA "latticectl.rec/1"
@@ -51,7 +51,7 @@ void lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m);
  * under LT_REDACT_NONE, else lt_redact_json in mode m. A kv record whose
  * key is secret gets its payload masked whole (unless LT_REDACT_NONE).
  * The writer and the reader both use it, and lt_redact_payload,
- * lt_redact_msg_req and lt_redact_headers follow the same rule, so what is
+ * lt_redact_msg_req and lt_redact_payload_json follow the same rule, so what is
  * recorded and what is shown agree. */
 void lt_rec_redact(struct cJSON *rec, const char *kind, enum lt_redact_mode m);
 
@@ -78,7 +78,7 @@ uint64_t lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind,
  * without braces ("\"subject\":\"a\",\"event\":{...}"), already valid
  * JSON. redacted: already redacted in the writer's mode (a payload
  * from lt_redact_msg(_req) then lt_rec_add_payload, or added with
- * lt_rec_add_payload_redacted; headers from lt_redact_headers; a KV value
+ * lt_rec_add_payload_redacted; headers through lt_redact_payload_json; a KV value
  * from lt_redact_kv_value): no second scan; else the writer redacts
  * what needs it. Returns seq, or 0 with err set. */
 uint64_t lt_rec_write_fields(struct lt_rec *r, const char *kind, int64_t t_ns,
@@ -107,11 +107,12 @@ const char *lt_rec_traceparent(const struct lt_msg *m);
 void lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m);
 
 /* Write the meta record: tool version, command line (secret option values
- * and URL user information masked), server info from c (may be NULL),
+ * and URL user information masked), the server (si, as conn.h's
+ * lt_conn_server gives it; may be NULL),
  * lattice, the writer's redaction mode (lt_rec_set_redaction) as its name
  * (lt_redact_mode_name), and the members of extra (taken; may be NULL). */
 uint64_t lt_rec_write_meta(struct lt_rec *r, int argc, char **argv,
-    struct lt_conn *c, const char *lattice, struct cJSON *extra,
+    const struct lt_server_info *si, const char *lattice, struct cJSON *extra,
     struct lt_error *err);
 
 /* Write the end record (with the members of fields, taken, may be NULL),

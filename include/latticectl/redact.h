@@ -229,12 +229,4 @@ const struct lt_msg *lt_redact_msg_req(const struct lt_msg *m,
     const char *request_subject, enum lt_redact_mode mode, struct lt_msg *tmp,
     char **to_free);
 
-/* The headers of m as an object of names with their first values (the
- * "headers" member of a record), redacted like the payload of m
- * (lt_redact_payload_json on lt_redact_subject(m->subject,
- * request_subject)): what sub both prints and records. NULL when m has no
- * headers; the caller frees it with cJSON_Delete. */
-struct cJSON *lt_redact_headers(const struct lt_msg *m,
-    const char *request_subject, enum lt_redact_mode mode);
-
 #endif

@@ -223,7 +223,7 @@ open_outputs(struct kvw *w, struct lt_error *err)
 		lt_rec_set_autoflush(w->nd, false);
 		lt_rec_set_redaction(w->nd, w->t.mode);
 		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, w->t.lattice, NULL, NULL) == 0)
+		    lt_conn_server(ctx->conn), w->t.lattice, NULL, NULL) == 0)
 			write_failed(w, true);
 	}
 	if (path) {
@@ -231,7 +231,7 @@ open_outputs(struct kvw *w, struct lt_error *err)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, w->t.lattice, NULL, err) == 0)
+		    lt_conn_server(ctx->conn), w->t.lattice, NULL, err) == 0)
 			return -1;
 	}
 	return 0;

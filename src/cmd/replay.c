@@ -348,7 +348,8 @@ open_record(struct replay *r, struct lt_error *err)
 	r->path = lt_xstrdup(path);
 	free(def);
 	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
-	    r->ctx->orig_argv, r->ctx->conn, r->lattice, NULL, err) == 0)
+	    r->ctx->orig_argv, lt_conn_server(r->ctx->conn), r->lattice, NULL,
+	    err) == 0)
 		rc = -1;
 	return rc;
 }

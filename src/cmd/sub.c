@@ -156,8 +156,9 @@ view_open(struct view *v, const struct sub *s, const struct lt_msg *m,
 	v->copy = s->ctx->format == LT_FMT_NDJSON;
 	v->m = v->copy ? m : lt_redact_msg_req(m, request_subject, s->redact,
 	    &v->tmp, &v->to_free);
-	if (s->headers)
-		v->headers = lt_redact_headers(m, request_subject, s->redact);
+	if (s->headers && (v->headers = lt_msg_headers_json(m)) != NULL)
+		lt_redact_payload_json(v->headers, lt_redact_subject(m->subject,
+		    request_subject), s->redact);
 }
 
 static void
@@ -227,7 +228,7 @@ build_fields(struct sub *s, const struct view *v,
 	add_payload(s, v, is_event ? "event" : "payload");
 }
 
-/* The headers as recorded (lt_redact_headers): one line each, or one
+/* The headers as recorded (view_open): one line each, or one
  * line for headers masked whole (a reply to a secret config). */
 static void
 text_headers(struct sub *s, const cJSON *h)
@@ -707,7 +708,7 @@ open_outputs(struct sub *s, struct lt_error *err)
 		lt_rec_set_redaction(s->nd, s->redact);
 		/* stdout is a recording too, valid for 'show' */
 		if (lt_rec_write_meta(s->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, NULL, NULL) == 0)
+		    lt_conn_server(ctx->conn), lattice, NULL, NULL) == 0)
 			stdout_failed(s);
 	}
 	if (path == NULL)
@@ -715,8 +716,8 @@ open_outputs(struct sub *s, struct lt_error *err)
 	if (lt_rec_open(&s->rec, path, s->redact, err) < 0)
 		return -1;
 	lt_rec_set_autoflush(s->rec, false);
-	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv, ctx->conn,
-	    lattice, NULL, err) == 0)
+	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv,
+	    lt_conn_server(ctx->conn), lattice, NULL, err) == 0)
 		return -1;
 	return 0;
 }

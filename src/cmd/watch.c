@@ -639,7 +639,7 @@ open_outputs(struct watch *w, struct lt_error *err)
 		lt_rec_set_redaction(w->nd, w->redact);
 		/* stdout is a recording too, valid for 'show' */
 		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, NULL, NULL) == 0)
+		    lt_conn_server(ctx->conn), lattice, NULL, NULL) == 0)
 			stdout_failed(w);
 	}
 	if (path) {
@@ -647,7 +647,7 @@ open_outputs(struct watch *w, struct lt_error *err)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, NULL, err) == 0)
+		    lt_conn_server(ctx->conn), lattice, NULL, err) == 0)
 			return -1;
 	}
 	/* Without filters, ndjson needs no decoding: type counts come from

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "latticectl/conn.h"
-#include "latticectl/feed.h"
 #include "latticectl/file.h"
 #include "latticectl/json.h"
+#include "latticectl/msg.h"
 #include "latticectl/otlp.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
@@ -359,8 +359,9 @@ masked_argv(int argc, char **argv)
 }
 
 uint64_t
-lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
-    const char *lattice, cJSON *extra, struct lt_error *err)
+lt_rec_write_meta(struct lt_rec *r, int argc, char **argv,
+    const struct lt_server_info *si, const char *lattice, cJSON *extra,
+    struct lt_error *err)
 {
 	cJSON *f = cJSON_CreateObject(), *item;
 
@@ -369,8 +370,7 @@ lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
 	cJSON_AddItemToObject(f, "argv", masked_argv(argc, argv));
 	cJSON_AddStringToObject(f, "lattice", lattice ? lattice : "default");
 	cJSON_AddStringToObject(f, "redaction", lt_redact_mode_name(r->redact));
-	if (c) {
-		const struct lt_server_info *si = lt_conn_server(c);
+	if (si) {
 		cJSON *s = cJSON_AddObjectToObject(f, "server");
 
 		cJSON_AddStringToObject(s, "id", si->id);

@@ -28,6 +28,8 @@ struct lt_msg {
 	uint64_t stream_seq;	/* LT_MSG_STREAM only, else 0 */
 	int64_t stream_ns;	/* JetStream store time, else 0 */
 	uint64_t pending;	/* JetStream: messages left in the consumer */
+	bool redacted;		/* data already redacted in the command's
+				 * mode (redact.h, lt_redact_msg) */
 	void *native;		/* the natsMsg; private to src/lib */
 };
 

@@ -13,33 +13,34 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
-/* Write a record and keep a copy; under the feed lock. Returns seq. */
+/* Write a record whose payload members were redacted as they were added
+ * (add_payload), and keep it (taken) for the timeline and the findings;
+ * under the feed lock. Returns seq. */
 static uint64_t
 capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
 {
-	cJSON *copy;
+	struct lt_buf text = LT_BUF_INIT;
 	uint64_t seq;
 	char ts[40];
 
 	if (t == 0)
 		t = lt_now_ns();
-	/* once, in the writer's mode: the timeline prints the copy */
-	lt_rec_redact(fields, kind, r->redact);
-	copy = cJSON_Duplicate(fields, 1);
-	seq = lt_rec_write_redacted_tree(r->rec, kind, t, fields,
+	lt_rec_add_members(&text, fields);
+	seq = lt_rec_write(r->rec, kind, t, text.buf ? text.buf : "", text.len,
 	    r->werr.code ? NULL : &r->werr);
+	lt_buf_release(&text);
 	lt_time_format(t, ts, sizeof(ts));
-	cJSON_AddNumberToObject(copy, "seq", (double)seq);
-	cJSON_AddStringToObject(copy, "t", ts);
-	cJSON_AddStringToObject(copy, "kind", kind);
-	cJSON_AddItemToArray(r->recs, copy);
+	cJSON_AddNumberToObject(fields, "seq", (double)seq);
+	cJSON_AddStringToObject(fields, "t", ts);
+	cJSON_AddStringToObject(fields, "kind", kind);
+	cJSON_AddItemToArray(r->recs, fields);
 	return seq;
 }
 
 /* The members for a message's payload under key, as every recording
  * stores them: JSON as JSON, anything else base64 with
- * "encoding":"base64", redacted before it is encoded (URL user
- * information in text, a secret config's value) as the request subject
+ * "encoding":"base64", redacted once, before it is encoded (URL user
+ * information in text, a secret config's value), as the request subject
  * asks (lt_redact_subject; NULL: the message's own). */
 static void
 add_payload(struct replay *r, cJSON *f, const char *key,
@@ -51,8 +52,7 @@ add_payload(struct replay *r, cJSON *f, const char *key,
 	if (m->len <= 0)
 		return;
 	lt_buf_addch(&b, '{');
-	lt_rec_add_payload_redacted(&b, key, lt_redact_subject(m->subject,
-	    request_subject), m->data, (size_t)m->len, r->redact);
+	lt_rec_add_msg_payload(&b, key, m, request_subject, r->redact);
 	lt_buf_addch(&b, '}');
 	o = lt_json_parse(b.buf, b.len);
 	while (o && (it = o->child)) {
@@ -200,6 +200,10 @@ on_kv(struct replay *r, const struct lt_msg *m, cJSON *f)
 	}
 	if (op == LT_KV_PUT)
 		add_payload(r, f, "value", m, NULL);
+	/* a secret key's value is masked whole, as lt_rec_redact does */
+	if (r->redact != LT_REDACT_NONE && key &&
+	    lt_redact_name_is_secret(key + 1))
+		lt_redact_json_whole(cJSON_GetObjectItemCaseSensitive(f, "value"));
 	capture(r, "kv", m->recv_ns, f);
 }
 
@@ -261,12 +265,14 @@ replay_expect_mine(struct replay *r, const char *tail)
 	free(subject);
 }
 
-/* capture from the main thread */
+/* capture from the main thread: a record latticectl made (snapshot,
+ * inventory, probe, phase, finding...), redacted here, once */
 uint64_t
 replay_note(struct replay *r, const char *kind, cJSON *fields)
 {
 	uint64_t seq;
 
+	lt_rec_redact(fields, kind, r->redact);
 	lt_feed_lock(r->feed);
 	seq = capture(r, kind, 0, fields);
 	lt_feed_unlock(r->feed);

@@ -1083,13 +1083,17 @@ lt_redact_msg_req(const struct lt_msg *m, const char *request_subject,
 {
 	size_t n = 0;
 
-	*to_free = lt_redact_payload(lt_redact_subject(m->subject,
-	    request_subject), m->data, (size_t)m->len, mode, &n);
-	if (*to_free == NULL)
-		return m;
 	*tmp = *m;
-	tmp->data = *to_free;
-	tmp->len = (int)n;
+	tmp->redacted = true;
+	if (m->redacted)
+		*to_free = NULL;	/* redacted once, never twice */
+	else
+		*to_free = lt_redact_payload(lt_redact_subject(m->subject,
+		    request_subject), m->data, (size_t)m->len, mode, &n);
+	if (*to_free != NULL) {
+		tmp->data = *to_free;
+		tmp->len = (int)n;
+	}
 	return tmp;
 }
 

@@ -99,32 +99,6 @@ reply_unseen(struct replay *r, const char *reply, cJSON *f)
 	return true;
 }
 
-/* A slot to keep a request open in: a free one, or one whose request is
- * older than --timeout (so a scatter-gather request such as host.ping has
- * every reply paired), else the oldest, whose later replies then pair with
- * nothing (said once). */
-static struct open_req *
-open_slot(struct replay *r, int64_t now)
-{
-	struct open_req *oldest = &r->open[0];
-	int i;
-
-	for (i = 0; i < MAX_OPEN; i++) {
-		struct open_req *o = &r->open[i];
-
-		if (!o->pair || now - o->t_ns > r->ctx->cfg->timeout_ns)
-			return o;
-		if (o->t_ns < oldest->t_ns)
-			oldest = o;
-	}
-	if (!r->warned_full && !r->ctx->cfg->quiet)
-		fprintf(stderr, "latticectl: replay: warning: more than %d "
-		    "requests within --timeout; replies to the oldest are no "
-		    "longer paired\n", MAX_OPEN);
-	r->warned_full = true;
-	return oldest;
-}
-
 /* A ctl or wadm API request (kind), kept open for its replies (on an
  * inbox we watch) to pair with. */
 static void
@@ -132,7 +106,6 @@ on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
     const char *kind)
 {
 	uint64_t pair = ++r->next_pair;
-	struct open_req *o;
 
 	if (is_mine(r, m->subject))
 		cJSON_AddStringToObject(f, "from", "latticectl");
@@ -141,13 +114,10 @@ on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
 		cJSON_AddStringToObject(f, "reply", m->reply);
 	add_payload(r, f, "payload", m, NULL);
 	if (m->reply && !reply_unseen(r, m->reply, f)) {
-		o = open_slot(r, m->recv_ns);
-		snprintf(o->reply, sizeof(o->reply), "%s", m->reply);
-		snprintf(o->request, sizeof(o->request), "%s", m->subject);
-		o->pair = pair;
-		o->t_ns = m->recv_ns;
-		o->kind = !strcmp(kind, "ctl.request") ? "ctl.reply" :
-		    "wadm.reply";
+		/* requests whose --timeout passed take no more replies */
+		lt_pair_expire(r->pairs, m->recv_ns, NULL, NULL);
+		lt_pair_request(r->pairs, m->subject, m->reply, m->recv_ns,
+		    pair << 1 | (uint64_t)!!strcmp(kind, "ctl.request"));
 	}
 	capture(r, kind, m->recv_ns, f);
 }
@@ -159,23 +129,19 @@ on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
 static void
 on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
 {
-	struct open_req *o = NULL;
-	int i;
+	struct lt_pair_match pm;
 
-	for (i = 0; i < MAX_OPEN && o == NULL; i++)
-		if (r->open[i].pair && !strcmp(r->open[i].reply, m->subject))
-			o = &r->open[i];
-	if (o == NULL) {
+	if (lt_pair_reply(r->pairs, m->subject, m->recv_ns, false, false,
+	    &pm) != 1) {
 		cJSON_Delete(f);
 		return;
 	}
-	cJSON_AddNumberToObject(f, "pair", (double)o->pair);
-	cJSON_AddNumberToObject(f, "latency_ms",
-	    (double)(m->recv_ns - o->t_ns) / 1e6);
+	cJSON_AddNumberToObject(f, "pair", (double)(pm.tag >> 1));
+	cJSON_AddNumberToObject(f, "latency_ms", (double)pm.latency_ns / 1e6);
 	/* a reply is redacted as its request asks (config.get.SECRET_x) */
-	cJSON_AddStringToObject(f, "request_subject", o->request);
-	add_payload(r, f, "payload", m, o->request);
-	capture(r, o->kind, m->recv_ns, f);
+	cJSON_AddStringToObject(f, "request_subject", pm.subject);
+	add_payload(r, f, "payload", m, pm.subject);
+	capture(r, pm.tag & 1 ? "wadm.reply" : "ctl.reply", m->recv_ns, f);
 }
 
 /* A CONFIGDATA change, as 'kv watch --record' writes it: bucket, key, op,

@@ -40,7 +40,8 @@ char *lt_buf_detach(struct lt_buf *b);
 const char *lt_buf_str(const struct lt_buf *b);
 
 /* Decode standard base64 (padding optional) into out. Returns -1 on bad
- * input. */
+ * input: a character outside the alphabet, more than two '=', or a
+ * length that leaves a lone character (no whole byte). */
 int lt_base64_decode(const char *s, size_t len, struct lt_buf *out);
 
 #endif

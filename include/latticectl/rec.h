@@ -129,6 +129,8 @@ struct lt_rec_reader;
 
 int lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
     struct lt_error *err);
+/* Read from fp where it stands; fp stays the caller's (not closed). */
+struct lt_rec_reader *lt_rec_reader_open_fp(FILE *fp);
 /* Records are returned redacted with lt_rec_redact in mode m
  * (LT_REDACT_SECRETS unless set), so a recording made with --show-secrets
  * is still masked when shown; a meta record then names the stricter mode

@@ -48,6 +48,11 @@ size_t lt_text_width(const char *s, size_t len);
  * characters and never inside an escape (\x1b, \u202e, \n) or a colour
  * sequence, and a colour left open is reset. Returns whether it cut. */
 bool lt_text_fit(struct lt_buf *b, size_t from, size_t width);
+/* lt_text_fit, after shortening the longest unquoted " key=value" values
+ * first (down to 12 columns each, "…" where cut): an image reference
+ * (image=, ref=) keeps its end, so the tag stays on screen; any other
+ * value keeps its start. Returns whether anything was cut. */
+bool lt_text_fit_values(struct lt_buf *b, size_t from, size_t width);
 /* Append the shown text s (one line) to b, where the line so far takes
  * col columns, breaking it at blanks so that no line is wider than width;
  * each new line starts with indent blanks. A word wider than a line is

@@ -102,105 +102,6 @@ replay_plan(struct replay *r, FILE *fp)
 
 /* ---- the short timeline ---- */
 
-/* Display columns of s (UTF-8; escaped text holds no controls). */
-static size_t
-cols(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/* The byte offset after the first n columns of s. */
-static size_t
-col_offset(const char *s, size_t len, size_t n)
-{
-	size_t i = 0;
-
-	while (i < len && n > 0) {
-		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		n--;
-	}
-	return i;
-}
-
-/* b (plain text) cut to COLS columns, ending in "…". */
-static void
-cut(struct lt_buf *b)
-{
-	if (!b->buf || cols(b->buf, b->len) <= COLS)
-		return;
-	b->len = col_offset(b->buf, b->len, COLS - 1);
-	b->buf[b->len] = '\0';
-	lt_buf_adds(b, "\xe2\x80\xa6");
-}
-
-/* The longest " key=value" value of b (not a quoted one): its start and
- * length in bytes; false when none is over 12 columns. */
-static bool
-longest_value(const struct lt_buf *b, size_t *at, size_t *len)
-{
-	size_t i, best = 12;
-	bool found = false;
-
-	for (i = 1; i < b->len; i++) {
-		size_t j, n;
-
-		if (b->buf[i] != '=' || b->buf[i + 1] == '"' ||
-		    !memchr(b->buf, ' ', i))
-			continue;
-		for (j = i + 1; j < b->len && b->buf[j] != ' '; j++)
-			;
-		n = cols(b->buf + i + 1, j - i - 1);
-		if (n > best) {
-			best = n;
-			*at = i + 1;
-			*len = j - i - 1;
-			found = true;
-		}
-		i = j;
-	}
-	return found;
-}
-
-/* b (plain text) to COLS columns: the longest values cut first (an image
- * reference keeps its tail, anything else its head, "…" marking the
- * cut, each down to 12 columns), then the line's end. */
-static void
-fit(struct lt_buf *b)
-{
-	size_t at, len;
-
-	while (b->buf && cols(b->buf, b->len) > COLS &&
-	    longest_value(b, &at, &len)) {
-		size_t vc = cols(b->buf + at, len);
-		size_t keep = vc - (cols(b->buf, b->len) - COLS) - 1;
-		bool tail = at > 6 && (!strncmp(b->buf + at - 6, "image=", 6) ||
-		    !strncmp(b->buf + at - 4, "ref=", 4));
-		struct lt_buf v = LT_BUF_INIT;
-		size_t k;
-
-		if (keep < 11 || keep > vc)
-			keep = 11;
-		k = tail ? col_offset(b->buf + at, len, vc - keep) :
-		    col_offset(b->buf + at, len, keep);
-		if (tail)
-			lt_buf_addf(&v, "\xe2\x80\xa6%.*s", (int)(len - k),
-			    b->buf + at + k);
-		else
-			lt_buf_addf(&v, "%.*s\xe2\x80\xa6", (int)k, b->buf + at);
-		lt_buf_adds(&v, b->buf + at + len);
-		b->len = at;
-		lt_buf_adds(b, v.buf);
-		lt_buf_release(&v);
-	}
-	cut(b);
-}
-
 /* " key=value", the value escaped; ids of hosts (56 characters) cut to
  * their first 8, image references to their last 28 ("…tail"). */
 static void
@@ -446,40 +347,18 @@ short_line(struct lt_buf *b, const cJSON *rec, const char *kind)
 	return false;
 }
 
-/* text wrapped at COLS, every line after the first indented. */
+/* first, then text wrapped at COLS, every line after the first indented
+ * by four blanks. */
 static void
-wrap(FILE *fp, const char *first, const char *text, const char *indent)
+wrap(FILE *fp, const char *first, const char *text)
 {
-	size_t w = cols(first, strlen(first)), len = strlen(text);
+	struct lt_buf b = LT_BUF_INIT;
 
-	if (len == 0) {
-		fprintf(fp, "%s\n", first);
-		return;
-	}
-	fputs(first, fp);
-	while (len > 0) {
-		size_t room = COLS > w ? COLS - w : 1, take;
-
-		take = col_offset(text, len, room);
-		if (take < len) {	/* break at the last blank */
-			size_t k = take;
-
-			while (k > 0 && text[k] != ' ')
-				k--;
-			if (k > 0)
-				take = k;
-		}
-		fprintf(fp, "%.*s\n", (int)take, text);
-		text += take;
-		len -= take;
-		while (len > 0 && *text == ' ') {
-			text++;
-			len--;
-		}
-		if (len > 0)
-			fputs(indent, fp);
-		w = strlen(indent);
-	}
+	lt_buf_adds(&b, first);
+	lt_text_wrap(&b, text, lt_text_width(first, strlen(first)), 4, COLS);
+	lt_buf_addch(&b, '\n');
+	fputs(b.buf, fp);
+	lt_buf_release(&b);
 }
 
 /* "error ID: title", the evidence as record numbers with the command
@@ -499,7 +378,7 @@ finding(FILE *fp, const cJSON *rec, const char *path,
 	lt_buf_add_texts(&head, lt_json_str(rec, "id"));
 	lt_buf_adds(&head, ": ");
 	s = lt_json_str(rec, "title");
-	wrap(fp, head.buf, lt_text(&t, s ? s : ""), "    ");
+	wrap(fp, head.buf, lt_text(&t, s ? s : ""));
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(rec,
 	    "evidence")) {
 		lt_buf_adds(&ev, ev.len ? "," : "");
@@ -509,7 +388,7 @@ finding(FILE *fp, const cJSON *rec, const char *path,
 		fprintf(fp, "  evidence: latticectl show %s --record %s\n",
 		    lt_text(&t, path), ev.buf);
 	if ((s = lt_json_str(rec, "next")))
-		wrap(fp, "  next: ", lt_text(&t, s), "    ");
+		wrap(fp, "  next: ", lt_text(&t, s));
 	lt_buf_release(&t);
 	lt_buf_release(&head);
 	lt_buf_release(&ev);
@@ -547,7 +426,7 @@ brief(struct replay *r, const struct lt_colors *col)
 		if (!kind || !strcmp(kind, "finding") ||
 		    !short_line(&line, rec, kind))
 			continue;
-		fit(&line);
+		lt_text_fit_values(&line, 0, COLS);
 		if (!strcmp(kind, "phase"))
 			fprintf(r->ctx->out, "%s%s%s\n", col->bold, line.buf,
 			    col->reset);

@@ -21,6 +21,7 @@ lt_buf_grow(struct lt_buf *b, size_t extra)
 	while (b->alloc < want)
 		b->alloc *= 2;
 	b->buf = lt_xrealloc(b->buf, b->alloc);
+	b->buf[b->len] = '\0';	/* a first allocation reads as "" */
 }
 
 void
@@ -180,10 +181,12 @@ lt_base64_decode(const char *s, size_t len, struct lt_buf *out)
 {
 	unsigned acc = 0;
 	int bits = 0;
-	size_t i;
+	size_t i, pad = 0;
 
-	while (len > 0 && s[len - 1] == '=')
+	while (len > 0 && s[len - 1] == '=' && pad++ < 2)
 		len--;
+	if (len % 4 == 1)	/* 6 bits left over: no byte, a cut input */
+		return -1;
 	for (i = 0; i < len; i++) {
 		int v = b64val(s[i]);
 

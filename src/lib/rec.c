@@ -295,30 +295,33 @@ argv_word(const char *s)
 	return w;
 }
 
-/* The command line with the values of secret options masked. */
+/* The command line with the values of secret options masked: "--token
+ * X" as "--token" "(secret)", "--token=X" as "--token=(secret)". */
 static cJSON *
 masked_argv(int argc, char **argv)
 {
-	static const char *const secret[] = { "--password", "--token", NULL };
+	static const char *const secret[] = { "--password=(secret)",
+		"--token=(secret)", NULL };
 	cJSON *a = cJSON_CreateArray();
 	bool mask_next = false;
 	int i, j;
 
 	for (i = 0; i < argc; i++) {
-		const char *s = argv[i];
-		bool mask = mask_next;
+		const char *s = argv[i], *word = NULL;
 
+		if (mask_next)
+			word = "(secret)";
 		mask_next = false;
 		for (j = 0; secret[j]; j++) {
-			size_t n = strlen(secret[j]);
+			size_t n = strchr(secret[j], '=') - secret[j];
 
-			if (!strcmp(s, secret[j]))
+			if (!strncmp(s, secret[j], n) && s[n] == '\0')
 				mask_next = true;
-			else if (!strncmp(s, secret[j], n) && s[n] == '=')
-				s = secret[j], mask = true;
+			else if (!strncmp(s, secret[j], n + 1))
+				word = secret[j];
 		}
-		cJSON_AddItemToArray(a, mask ? cJSON_CreateString(s == argv[i] ?
-		    "(secret)" : "--secret=(secret)") : argv_word(s));
+		cJSON_AddItemToArray(a, word ? cJSON_CreateString(word) :
+		    argv_word(s));
 	}
 	return a;
 }
@@ -409,6 +412,7 @@ struct lt_rec_reader {
 	struct lt_buf line;
 	uint64_t lineno, records;
 	bool truncated, complete;
+	bool borrowed;			/* fp is the caller's: not closed */
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
 };
 
@@ -466,6 +470,16 @@ lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
 	return 0;
 }
 
+struct lt_rec_reader *
+lt_rec_reader_open_fp(FILE *fp)
+{
+	struct lt_rec_reader *rd = lt_xcalloc(1, sizeof(*rd));
+
+	rd->fp = fp;
+	rd->borrowed = true;
+	return rd;
+}
+
 /* Read one line into rd->line; false at end of file. *nl tells whether it
  * ended with a newline. */
 static bool
@@ -490,7 +504,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 {
 	bool nl;
 	cJSON *j;
-	const char *schema;
+	const char *schema, *kind;
 
 	*rec = NULL;
 	for (;;) {
@@ -501,10 +515,11 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 			break;
 	}
 	j = lt_json_parse(rd->line.buf, rd->line.len);
-	schema = cJSON_GetStringValue(cJSON_GetObjectItem(j, "schema"));
-	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) &&
-	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {
-		if (!strcmp(cJSON_GetObjectItem(j, "kind")->valuestring, "end"))
+	/* members by their exact names, as every reader of a record asks */
+	schema = lt_json_str(j, "schema");
+	kind = lt_json_str(j, "kind");
+	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) && kind) {
+		if (!strcmp(kind, "end"))
 			rd->complete = true;
 		rd->records++;
 		redact_read(rd, j);
@@ -513,9 +528,12 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 	}
 	if (!nl)
 		rd->truncated = true;
-	else if (j && schema)
+	else if (j && schema && strcmp(schema, LT_REC_SCHEMA))
 		lt_error_set(err, LT_E_RUNTIME, "line %llu: unsupported "
 		    "schema '%s'", (unsigned long long)rd->lineno, schema);
+	else if (j && schema)
+		lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
+		    "record (no kind)", (unsigned long long)rd->lineno);
 	else
 		lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
 		    "record", (unsigned long long)rd->lineno);
@@ -557,7 +575,7 @@ lt_rec_reader_close(struct lt_rec_reader *rd)
 {
 	if (rd == NULL)
 		return;
-	if (rd->fp != stdin)
+	if (rd->fp != stdin && !rd->borrowed)
 		fclose(rd->fp);
 	lt_buf_release(&rd->line);
 	free(rd);

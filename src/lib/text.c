@@ -254,6 +254,105 @@ lt_text_fit(struct lt_buf *b, size_t from, size_t width)
 	return true;
 }
 
+/* The longest unquoted " key=value" value of the shown text in b after
+ * byte from: its start and length in bytes and its width; false when none
+ * is wider than min + 1 columns. */
+static bool
+longest_value(const struct lt_buf *b, size_t from, size_t min, size_t *at,
+    size_t *len, size_t *vw)
+{
+	size_t i, j, w, best = min + 1;
+	bool found = false;
+
+	for (i = from + 1; i + 1 < b->len; i++) {
+		if (b->buf[i] != '=' || b->buf[i + 1] == '"' ||
+		    !memchr(b->buf + from, ' ', i - from))
+			continue;
+		for (j = i + 1; j < b->len && b->buf[j] != ' '; j++)
+			;
+		w = lt_text_width(b->buf + i + 1, j - i - 1);
+		if (w > best) {
+			best = w;
+			*at = i + 1;
+			*len = j - i - 1;
+			*vw = w;
+			found = true;
+		}
+		i = j;
+	}
+	return found;
+}
+
+/* The byte offset in s after the units that take the first n columns. */
+static size_t
+skip_cols(const char *s, size_t len, size_t n)
+{
+	const char *p = s, *end = s + len;
+	size_t uw, k;
+
+	while (p < end) {
+		uw = unit(p, end, &k);
+		if (uw > n)
+			break;
+		n -= uw;
+		p += k;
+	}
+	return (size_t)(p - s);
+}
+
+/* An image reference keeps its end (the tag), anything else its start. */
+static bool
+keeps_tail(const struct lt_buf *b, size_t at)
+{
+	return (at >= 6 && !strncmp(b->buf + at - 6, "image=", 6)) ||
+	    (at >= 4 && !strncmp(b->buf + at - 4, "ref=", 4));
+}
+
+/* Shorten the longest values of b after from, each to no less than min
+ * columns and "…", until the text fits width or none is longer. */
+static bool
+shorten_values(struct lt_buf *b, size_t from, size_t width, size_t min)
+{
+	size_t at, len, vw, w, keep, k;
+	struct lt_buf v = LT_BUF_INIT;
+	bool cut = false;
+
+	while ((w = lt_text_width(b->buf + from, b->len - from)) > width &&
+	    longest_value(b, from, min, &at, &len, &vw)) {
+		keep = vw - (w - width) - 1;
+		if (keep < min || keep > vw)
+			keep = min;
+		lt_buf_reset(&v);
+		if (keeps_tail(b, at)) {
+			k = skip_cols(b->buf + at, len, vw - keep);
+			lt_buf_adds(&v, "\xe2\x80\xa6");
+			lt_buf_add(&v, b->buf + at + k, len - k);
+		} else {
+			lt_buf_add(&v, b->buf + at, len);
+			lt_text_fit(&v, 0, keep + 1);
+		}
+		lt_buf_adds(&v, b->buf + at + len);
+		b->len = at;
+		lt_buf_add(b, v.buf, v.len);
+		cut = true;
+	}
+	lt_buf_release(&v);
+	return cut;
+}
+
+bool
+lt_text_fit_values(struct lt_buf *b, size_t from, size_t width)
+{
+	bool cut;
+
+	if (!width || b->len <= from + width)	/* bytes >= columns */
+		return false;
+	/* first every long value down to 12 columns, then to 6 */
+	cut = shorten_values(b, from, width, 11);
+	cut = shorten_values(b, from, width, 5) || cut;
+	return lt_text_fit(b, from, width) || cut;
+}
+
 /* Append one word (no blank in it) at column *col, breaking it where it
  * does not fit a line of its own. */
 static void

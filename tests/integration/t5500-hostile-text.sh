@@ -148,6 +148,7 @@ import re, sys
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 fence, info, problems, fences, cols = None, None, [], [], None
 ok_heading = re.compile(r"^(## latticectl report|### Findings|### Phase: .*|"
+    r"### Counts|### Evidence of finding \d+: `[^`]*`|### Timeline|"
     r"### Configs at each checkpoint)$")
 mermaid = re.compile(r"^(sequenceDiagram|    participant \w+( as [^;#<>{}\"&%`]*)?|"
     r"    (\w+(->>|-->>|-\))\w+|Note over \w+): [^;#<>{}\"&%`]*)$")

@@ -302,7 +302,8 @@ link_rows(const struct lt_app *a, const struct lt_colors *col,
 		lt_table_add(t, (const char *const[]){ lt_json_str(l,
 		    "source_id"), lt_json_str(l, "target"), lt_json_str(l,
 		    "name"), ifs.buf, NULL });
-		set_state(t, 4, !strcmp(st, "missing") ? "MISSING" : st, col);
+		set_state(t, 4, st && !strcmp(st, "missing") ? "MISSING" :
+		    st ? st : "?", col);
 	}
 	lt_buf_release(&ifs);
 }

@@ -30,13 +30,12 @@ static void
 changes(FILE *fp, const char *from, const struct lt_manifest *a,
     const char *to, const struct lt_manifest *b)
 {
-	struct lt_buf out = LT_BUF_INIT;
-
-	struct lt_buf t = LT_BUF_INIT;
+	struct lt_buf out = LT_BUF_INIT, t = LT_BUF_INIT, u = LT_BUF_INIT;
 
 	fprintf(fp, "changes from %s %s to %s %s:\n", from, lt_text(&t,
-	    ver(a)), to, ver(b));
+	    ver(a)), to, lt_text(&u, ver(b)));
 	lt_buf_release(&t);
+	lt_buf_release(&u);
 	if (lt_manifest_diff(a, b, "  ", &out) == 0)
 		fprintf(fp, "  none in images, configs, secrets, links or "
 		    "scalers\n");
@@ -59,13 +58,13 @@ now(struct replay *r, FILE *fp)
 		    "unknown (wadm did not answer model.versions)");
 		return;
 	}
+	fprintf(fp, "  now: %s", lt_text(&t, r->new->name));
 	if (r->deployed)
-		fprintf(fp, "  now: %s %s is deployed (status %s);\n       wadm stores",
-		    r->new->name, lt_text(&t, r->deployed), r->status_now ?
+		fprintf(fp, " %s is deployed (status %s);\n       wadm stores",
+		    lt_text(&t, r->deployed), r->status_now ?
 		    lt_text(&st, r->status_now) : "unknown");
 	else
-		fprintf(fp, "  now: %s is not deployed; wadm stores",
-		    r->new->name);
+		fprintf(fp, " is not deployed; wadm stores");
 	n = cJSON_GetArraySize(r->stored);
 	fprintf(fp, "%s", n == 0 ? " no version\n" : "");
 	cJSON_ArrayForEach(v, r->stored)	/* the last 3 */
@@ -81,6 +80,7 @@ now(struct replay *r, FILE *fp)
 void
 replay_plan(struct replay *r, FILE *fp)
 {
+	struct lt_buf n = LT_BUF_INIT, v = LT_BUF_INIT;
 	char wait[32], settle[32];
 
 	lt_duration_format(r->wait_ns, wait, sizeof(wait));
@@ -91,10 +91,12 @@ replay_plan(struct replay *r, FILE *fp)
 	    "checkpoint\n", r->lattice);
 	fprintf(fp, "  2. put and deploy OLD as %s %s;\n     wait up to %s "
 	    "for deployed/failed (--wait), settle %s, checkpoint\n",
-	    r->old->name, ver(r->old), wait, settle);
+	    lt_text(&n, r->old->name), lt_text(&v, ver(r->old)), wait, settle);
 	fprintf(fp, "  3. put and deploy NEW as %s %s; the same\n",
-	    r->new->name, ver(r->new));
+	    lt_text(&n, r->new->name), lt_text(&v, ver(r->new)));
 	fprintf(fp, "  4. findings against NEW\n");
+	lt_buf_release(&n);
+	lt_buf_release(&v);
 	if (r->current)
 		changes(fp, "the deployed", r->current, "OLD", r->old);
 	changes(fp, "OLD", r->old, "NEW", r->new);
@@ -459,7 +461,7 @@ replay_print(struct replay *r)
 void
 replay_summary(struct replay *r, int rc, int nerr)
 {
-	struct lt_buf t = LT_BUF_INIT;
+	struct lt_buf t = LT_BUF_INIT, v = LT_BUF_INIT;
 	const cJSON *rec;
 	int nwarn = 0;
 	FILE *fp = r->ctx->out;
@@ -474,7 +476,7 @@ replay_summary(struct replay *r, int rc, int nerr)
 	if (rc == 0)
 		fprintf(fp, "summary: %d error%s, %d warning%s against %s %s\n",
 		    nerr, nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s",
-		    r->new->name, ver(r->new));
+		    lt_text(&t, r->new->name), lt_text(&v, ver(r->new)));
 	else
 		fprintf(fp, "summary: the replay stopped (see the error "
 		    "below)\n");
@@ -483,4 +485,5 @@ replay_summary(struct replay *r, int rc, int nerr)
 	fprintf(fp, "  report:    latticectl report %s -f issue.md\n",
 	    lt_text(&t, r->path));
 	lt_buf_release(&t);
+	lt_buf_release(&v);
 }

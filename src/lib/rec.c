@@ -596,7 +596,6 @@ lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m)
 
 	if (tp == NULL)
 		return;
-	lt_buf_adds(b, ",\"traceparent\":\"");	/* checked: hex and dashes */
-	lt_buf_adds(b, tp);
-	lt_buf_addch(b, '"');
+	lt_buf_adds(b, ",\"traceparent\":");
+	lt_buf_add_json_str(b, tp, strlen(tp));
 }

@@ -29,12 +29,6 @@ void lt_buf_add_u64(struct lt_buf *b, uint64_t v);
  * holds no control character, not even DEL, C1 or a bidi control, as it
  * is (they become \uNNNN). */
 void lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len);
-/* " key=value" for text output: the value as it is, or in double quotes
- * escaped for a terminal (lt_buf_add_text_quoted) when it is empty or
- * holds a blank, a quote or anything lt_buf_add_text escapes; the key is
- * escaped too. */
-void lt_buf_add_field(struct lt_buf *b, const char *key, const char *v,
-    size_t len);
 /* Append len bytes as standard base64. */
 void lt_buf_add_base64(struct lt_buf *b, const void *data, size_t len);
 void lt_buf_reset(struct lt_buf *b);

@@ -352,7 +352,8 @@ open_record(struct replay *r, struct lt_error *err)
 	r->path = lt_xstrdup(path);
 	free(def);
 	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
-	    r->ctx->orig_argv, r->ctx->conn, r->lattice, NULL, err) == 0)
+	    r->ctx->orig_argv, lt_conn_server(r->ctx->conn), r->lattice, NULL,
+	    err) == 0)
 		rc = -1;
 	return rc;
 }
@@ -495,6 +496,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	snprintf(r.inbox, sizeof(r.inbox), "%s.>", lt_config_get(ctx->cfg,
 	    LT_S_INBOX_PREFIX));
 	r.recs = cJSON_CreateArray();
+	r.pairs = lt_pair_create(ctx->cfg->timeout_ns);
 	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
 	    LT_REDACT_SECRETS;
 	rc = (otlp = cmd_otlp_target(ctx, &ot, err)) < 0 ? -1 :
@@ -510,6 +512,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		    nerr ? 1 : 0, err) < 0 ? -1 : rc;	/* findings still count */
 	lt_otlp_target_release(&ot);
 	cJSON_Delete(r.recs);
+	lt_pair_destroy(r.pairs);
 	cJSON_Delete(r.stored);
 	free(r.deployed);
 	free(r.status_now);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "latticectl/buf.h"
-#include "latticectl/text.h"
+#include "latticectl/utf8.h"
 #include "latticectl/util.h"
 #include "plain-run.h"
 #include "banned.h"
@@ -136,19 +136,6 @@ lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
 		}
 	}
 	lt_buf_addch(b, '"');
-}
-
-void
-lt_buf_add_field(struct lt_buf *b, const char *key, const char *v, size_t len)
-{
-	lt_buf_addch(b, ' ');
-	lt_buf_add_texts(b, key);
-	lt_buf_addch(b, '=');
-	if (len == 0 || memchr(v, ' ', len) || memchr(v, '"', len) ||
-	    !lt_text_is_safe(v, len))
-		lt_buf_add_text_quoted(b, v, len);
-	else
-		lt_buf_add(b, v, len);
 }
 
 static const char b64[] =

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/text.h"
 #include "tap.h"
 
 /* The JSON literal lt_buf_add_json_str makes of len bytes of s. */

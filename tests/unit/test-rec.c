@@ -1,7 +1,7 @@
 /* test-rec.c: recordings written and read back record by record: every
  * kind, the meta record (masked command line, server-less, extra
- * members), gap and end records, payload encodings, the redacted flag of
- * raw fields, autoflush, refusals when opening; and the reader's
+ * members), gap and end records, payload encodings, the one write path
+ * (members written as given, redacted as they were added), autoflush, refusals when opening; and the reader's
  * handling of blank, garbled, foreign-schema and truncated lines,
  * interrupted files, files that are not recordings, and its own
  * redaction. Files live in a mkdtemp directory, removed at the end. */
@@ -25,6 +25,25 @@
 #define MS 1000000LL
 
 static int64_t t0;	/* 2026-11-24T10:00:00Z */
+
+/* A record from a tree, as replay's own records and meta are written:
+ * redacted in the writer's mode, then its members written (fields taken;
+ * NULL: none). */
+static uint64_t
+write_tree(struct lt_rec *r, const char *kind, int64_t t, cJSON *fields,
+    struct lt_error *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	uint64_t seq;
+
+	if (fields)
+		lt_rec_redact(fields, kind, lt_rec_redaction(r));
+	lt_rec_add_members(&b, fields);
+	seq = lt_rec_write(r, kind, t, b.buf ? b.buf : "", b.len, err);
+	lt_buf_release(&b);
+	cJSON_Delete(fields);
+	return seq;
+}
 
 #define WRITE(name, lit) write_file((name), (lit), sizeof(lit) - 1)
 
@@ -120,7 +139,7 @@ test_write_read(void)
 	    obj("{\"filter\":\"hosts\",\"n\":3}"), &err);
 	is_int(seq, 1, "meta is record 1");
 	for (i = 0, good = 1; i < NKINDS; i++)
-		good &= lt_rec_write(r, kinds[i].kind, t0 + (int64_t)(i + 1) * MS,
+		good &= write_tree(r, kinds[i].kind, t0 + (int64_t)(i + 1) * MS,
 		    obj(kinds[i].fields), &err) == i + 2;
 	ok(good, "every kind written with its seq");
 	memset(&g, 0, sizeof(g));
@@ -128,10 +147,9 @@ test_write_read(void)
 	g.duration_ns = 2500 * MS;
 	snprintf(g.detail, sizeof(g.detail), "nats://host:4222");
 	lt_gap_format_fields(&g, false, &f);
-	seq = lt_rec_write_fields(r, "gap", t0 + 100 * MS, f.buf, f.len, false,
-	    &err);
+	seq = lt_rec_write(r, "gap", t0 + 100 * MS, f.buf, f.len, &err);
 	is_int(seq, NKINDS + 2, "a gap record from raw fields");
-	is_int(lt_rec_write(r, "phase", t0, NULL, &err), NKINDS + 3,
+	is_int(write_tree(r, "phase", t0, NULL, &err), NKINDS + 3,
 	    "a record without fields");
 	is_int(lt_rec_count(r), NKINDS + 3, "count");
 	ok(lt_rec_close(r, obj("{\"reason\":\"interrupted\"}"), &err) == 0,
@@ -241,9 +259,10 @@ test_redaction(void)
 	    "\"value\":\"s3cret\"";
 	static char *meta_argv[] = { "x", "--password=p", "--token", "t",
 		"--tokens", NULL };
-	static const char plain[] = "\"subject\":\"a\",\"payload\":"
-	    "{\"password\":\"s3cret\",\"user\":\"bob\"}";
+	struct lt_buf kv = LT_BUF_INIT, pl = LT_BUF_INIT;
 	struct lt_error err = LT_ERROR_INIT;
+	size_t n_red = 0;
+	char *red;
 	struct lt_rec *r;
 	cJSON *recs[8];
 	char *text;
@@ -251,28 +270,39 @@ test_redaction(void)
 
 	ok(lt_rec_open(&r, tmp("red.rec"), LT_REDACT_SECRETS, &err) == 0,
 	    "open (secrets)");
-	lt_rec_write_fields(r, "kv", t0, raw, sizeof(raw) - 1, false, &err);
-	lt_rec_write_fields(r, "kv", t0, raw, sizeof(raw) - 1, true, &err);
-	lt_rec_write_fields(r, "msg", t0, plain, sizeof(plain) - 1, false,
-	    &err);
-	lt_rec_write(r, "msg", t0, obj("{\"subject\":\"a\",\"payload\":"
+	/* members redacted as they are added: a KV value as kv watch adds
+	 * it, a payload as watch does; the writer itself redacts nothing */
+	lt_buf_adds(&kv, "\"bucket\":\"b\",\"key\":\"db_password\",");
+	red = lt_redact_kv_value("db_password", "s3cret", 6, LT_REDACT_SECRETS,
+	    &n_red);
+	lt_rec_add_payload(&kv, "value", red, n_red);
+	free(red);
+	lt_buf_adds(&pl, "\"subject\":\"a\",");
+	lt_rec_add_payload_redacted(&pl, "payload", "a", "{\"password\":"
+	    "\"s3cret\",\"user\":\"bob\"}", 34, LT_REDACT_SECRETS);
+	lt_rec_write(r, "kv", t0, kv.buf, kv.len, &err);
+	lt_rec_write(r, "kv", t0, raw, sizeof(raw) - 1, &err);
+	lt_rec_write(r, "msg", t0, pl.buf, pl.len, &err);
+	lt_buf_release(&kv);
+	lt_buf_release(&pl);
+	write_tree(r, "msg", t0, obj("{\"subject\":\"a\",\"payload\":"
 	    "{\"password\":\"s3cret\",\"user\":\"bob\"}}"), &err);
 	lt_rec_close(r, NULL, &err);
 	text = slurp("red.rec", NULL);
 	n = 0;
 	for (const char *p = text; (p = strstr(p, "s3cret")) != NULL; p++)
 		n++;
-	is_int(n, 1, "the secret is on disk once: where the writer was told "
-	    "it was redacted already");
+	is_int(n, 1, "the secret is on disk once: where the fields were given "
+	    "as they are");
 	free(text);
 	n = read_all("red.rec", LT_REDACT_NONE, recs, 8);
 	is_int(n, 5, "five records");
 	ok(lt_redact_is_mask(lt_json_str(recs[0], "value"),
 	    strlen(lt_json_str(recs[0], "value"))),
-	    "raw kv fields with a secret key: value masked by the writer");
+	    "a kv value under a secret key, masked as it was added");
 	is_str(lt_json_str(recs[0], "key"), "db_password", "the key stays");
 	is_str(lt_json_str(recs[1], "value"), "s3cret",
-	    "redacted=true: written as given");
+	    "the writer writes the members as given");
 	{
 		cJSON *p2 = cJSON_GetObjectItem(recs[2], "payload");
 		cJSON *p3 = cJSON_GetObjectItem(recs[3], "payload");
@@ -280,7 +310,7 @@ test_redaction(void)
 		const char *m3 = lt_json_str(p3, "password");
 
 		ok(m2 && lt_redact_is_mask(m2, strlen(m2)),
-		    "raw payload: secret member masked");
+		    "a payload added redacted: secret member masked");
 		ok(m3 && m2 && !strcmp(m2, m3),
 		    "tree payload: masked the same way");
 		ok(!strcmp(lt_json_str(p2, "user"), "bob") &&
@@ -293,7 +323,7 @@ test_redaction(void)
 	ok(lt_rec_open(&r, tmp("none.rec"), LT_REDACT_NONE, &err) == 0,
 	    "open (none)");
 	lt_rec_write_meta(r, 5, meta_argv, NULL, NULL, NULL, &err);
-	lt_rec_write_fields(r, "kv", t0, raw, sizeof(raw) - 1, false, &err);
+	lt_rec_write(r, "kv", t0, raw, sizeof(raw) - 1, &err);
 	lt_rec_close(r, NULL, &err);
 	{
 		struct stat st;
@@ -385,8 +415,8 @@ test_open_and_flush(void)
 	ok(lt_rec_open(&r, tmp("batch.rec"), LT_REDACT_SECRETS, &err) == 0,
 	    "open batch.rec");
 	lt_rec_set_autoflush(r, false);
-	lt_rec_write(r, "phase", t0, obj("{\"phase\":\"a\"}"), &err);
-	lt_rec_write(r, "phase", t0, obj("{\"phase\":\"b\"}"), &err);
+	write_tree(r, "phase", t0, obj("{\"phase\":\"a\"}"), &err);
+	write_tree(r, "phase", t0, obj("{\"phase\":\"b\"}"), &err);
 	ok(stat(tmp("batch.rec"), &st) == 0 && st.st_size == 0,
 	    "autoflush off: not written yet");
 	is_int(lt_rec_flush(r), 0, "flush");
@@ -408,7 +438,7 @@ test_open_and_flush(void)
 	fp = tmpfile();
 	r = lt_rec_open_fp(fp);
 	lt_rec_set_redaction(r, LT_REDACT_ALL);
-	lt_rec_write(r, "kv", t0, obj("{\"key\":\"k\",\"value\":{\"n\":5}}"),
+	write_tree(r, "kv", t0, obj("{\"key\":\"k\",\"value\":{\"n\":5}}"),
 	    &err);
 	ok(lt_rec_close(r, NULL, &err) == 0, "close an fp recording");
 	rewind(fp);

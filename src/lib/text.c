@@ -254,12 +254,27 @@ lt_text_fit(struct lt_buf *b, size_t from, size_t width)
 	return true;
 }
 
-/* The longest unquoted " key=value" value of the shown text in b after
- * byte from: its start and length in bytes and its width; false when none
- * is wider than min + 1 columns. */
+#define ELLIPSIS "\xe2\x80\xa6"	/* U+2026 */
+
+/* Whether the n bytes at p hold "…". */
 static bool
-longest_value(const struct lt_buf *b, size_t from, size_t min, size_t *at,
-    size_t *len, size_t *vw)
+has_ellipsis(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++)
+		if (!memcmp(p + i, ELLIPSIS, 3))
+			return true;
+	return false;
+}
+
+/* The longest unquoted " key=value" value of the shown text in b after
+ * byte from (only among those already cut, holding "…", when cut_only):
+ * its start and length in bytes and its width; false when none is wider
+ * than min + 1 columns. */
+static bool
+longest_value(const struct lt_buf *b, size_t from, size_t min, bool cut_only,
+    size_t *at, size_t *len, size_t *vw)
 {
 	size_t i, j, w, best = min + 1;
 	bool found = false;
@@ -271,7 +286,8 @@ longest_value(const struct lt_buf *b, size_t from, size_t min, size_t *at,
 		for (j = i + 1; j < b->len && b->buf[j] != ' '; j++)
 			;
 		w = lt_text_width(b->buf + i + 1, j - i - 1);
-		if (w > best) {
+		if (w > best && (!cut_only ||
+		    has_ellipsis(b->buf + i + 1, j - i - 1))) {
 			best = w;
 			*at = i + 1;
 			*len = j - i - 1;
@@ -308,24 +324,26 @@ keeps_tail(const struct lt_buf *b, size_t at)
 	    (at >= 4 && !strncmp(b->buf + at - 4, "ref=", 4));
 }
 
-/* Shorten the longest values of b after from, each to no less than min
- * columns and "…", until the text fits width or none is longer. */
+/* Shorten the longest values of b after from (with cut_only, of those
+ * already cut), each to no less than min columns and "…", until the text
+ * fits width or none is longer. */
 static bool
-shorten_values(struct lt_buf *b, size_t from, size_t width, size_t min)
+shorten_values(struct lt_buf *b, size_t from, size_t width, size_t min,
+    bool cut_only)
 {
 	size_t at, len, vw, w, keep, k;
 	struct lt_buf v = LT_BUF_INIT;
 	bool cut = false;
 
 	while ((w = lt_text_width(b->buf + from, b->len - from)) > width &&
-	    longest_value(b, from, min, &at, &len, &vw)) {
+	    longest_value(b, from, min, cut_only, &at, &len, &vw)) {
 		keep = vw - (w - width) - 1;
 		if (keep < min || keep > vw)
 			keep = min;
 		lt_buf_reset(&v);
 		if (keeps_tail(b, at)) {
 			k = skip_cols(b->buf + at, len, vw - keep);
-			lt_buf_adds(&v, "\xe2\x80\xa6");
+			lt_buf_adds(&v, ELLIPSIS);
 			lt_buf_add(&v, b->buf + at + k, len - k);
 		} else {
 			lt_buf_add(&v, b->buf + at, len);
@@ -347,9 +365,10 @@ lt_text_fit_values(struct lt_buf *b, size_t from, size_t width)
 
 	if (!width || b->len <= from + width)	/* bytes >= columns */
 		return false;
-	/* first every long value down to 12 columns, then to 6 */
-	cut = shorten_values(b, from, width, 11);
-	cut = shorten_values(b, from, width, 5) || cut;
+	/* every long value down to 12 columns, then those further down to 6
+	 * (a value of 12 columns or less, such as a reason, stays whole) */
+	cut = shorten_values(b, from, width, 11, false);
+	cut = shorten_values(b, from, width, 5, true) || cut;
 	return lt_text_fit(b, from, width) || cut;
 }
 

@@ -233,6 +233,10 @@ test_fit_values(void)
 	    "NAAAAAAA component=rust_" ELL " image=" ELL "rld:0.0.2 max=1",
 	    "then every long value, down to 6 columns if need be");
 	ok(lt_text_width(b.buf, b.len) == 80, "... and the line fits");
+	is_str(fit_values(&b, "-- gap: reason=disconnected duration_ms=2 "
+	    "detail=nats://127.0.0.1:59401", 50), "-- gap: reason=disconnected "
+	    "duration_ms=2 detail=" ELL, "a value of 12 columns stays whole; "
+	    "only values already cut go below 12");
 	is_str(fit_values(&b, line, 30), "12:00:00.000  component_scale" ELL,
 	    "then the line's end");
 	is_str(fit_values(&b, "a x=\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b y", 16),

@@ -33,35 +33,71 @@ static const struct lt_opt report_opts[] = {
 	LT_OPT_END
 };
 
-/* b to path (stdout when NULL) by file.h's rules; a reader of stdout
- * that went away is a quiet success. */
+/* Where the report goes: -f OUT (stdout when not given, or -) by
+ * file.h's rules. */
+struct out {
+	struct lt_file f;
+	bool open, to_stdout;
+	const char *path;
+};
+
+static int
+out_open(const struct lt_ctx *ctx, enum lt_redact_mode m, struct out *o,
+    struct lt_error *err)
+{
+	memset(o, 0, sizeof(*o));
+	o->path = lt_args_get(ctx->args, "file");
+	if (lt_file_open(&o->f, o->path ? o->path : "-", (lt_args_has(ctx->args,
+	    "force") ? LT_FILE_FORCE : 0) | (m == LT_REDACT_NONE ?
+	    LT_FILE_SECRET : 0), err) < 0)
+		return -1;
+	o->open = true;
+	o->to_stdout = o->f.is_stdout;
+	return 0;
+}
+
+/* -1 with err (the file abandoned) when b cannot be written. */
+static int
+out_write(struct out *o, const struct lt_buf *b, struct lt_error *err)
+{
+	int e;
+
+	if (b->len == 0 || fwrite(b->buf, 1, b->len, o->f.fp) == b->len)
+		return 0;
+	e = errno;
+	lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s", o->to_stdout ?
+	    "stdout" : o->path, strerror(e));
+	lt_file_abort(&o->f);
+	o->open = false;
+	errno = e;
+	return -1;
+}
+
+/* Close o after rc (0, or -1 after a failure: then o is abandoned); a
+ * reader of stdout that went away is a quiet success. */
+static int
+out_close(struct out *o, int rc, struct lt_error *err)
+{
+	if (o->open && rc == 0)
+		rc = lt_file_close(&o->f, err);
+	else if (o->open)
+		lt_file_abort(&o->f);
+	o->open = false;
+	if (rc < 0 && o->to_stdout && (errno == EPIPE ||
+	    lt_output_reader_gone(stdout)))
+		return 0;
+	return rc;
+}
+
 static int
 write_out(const struct lt_ctx *ctx, enum lt_redact_mode m,
     const struct lt_buf *b, struct lt_error *err)
 {
-	const char *path = lt_args_get(ctx->args, "file");
-	struct lt_file f;
-	bool to_stdout;
-	int rc, e;
+	struct out o;
 
-	if (lt_file_open(&f, path ? path : "-", (lt_args_has(ctx->args,
-	    "force") ? LT_FILE_FORCE : 0) | (m == LT_REDACT_NONE ?
-	    LT_FILE_SECRET : 0), err) < 0)
+	if (out_open(ctx, m, &o, err) < 0)
 		return -1;
-	to_stdout = f.is_stdout;
-	if (b->len && fwrite(b->buf, 1, b->len, f.fp) != b->len) {
-		e = errno;
-		rc = lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s",
-		    to_stdout ? "stdout" : path, strerror(e));
-		lt_file_abort(&f);
-		errno = e;
-	} else {
-		rc = lt_file_close(&f, err);
-	}
-	if (rc < 0 && to_stdout && (errno == EPIPE ||
-	    lt_output_reader_gone(stdout)))
-		return 0;
-	return rc;
+	return out_close(&o, out_write(&o, b, err), err);
 }
 
 /* The kind of report (an index of formats): --format, or -o, which says
@@ -88,31 +124,57 @@ report_format(const struct lt_ctx *ctx, int *fmt, struct lt_error *err)
 	return 0;
 }
 
-/* --format otlp: the two OTLP/JSON requests, written out (stdout, or
- * -f OUT) unless there is an endpoint to export to; with one, OUT (when
- * given) is written first, so it is not lost when the export fails. */
+struct otlp_out {
+	const struct lt_ctx *ctx;
+	enum lt_redact_mode m;
+	struct out o;
+	struct lt_buf line;
+};
+
+/* A request as a line of OUT, opened with the first. */
 static int
-report_otlp(struct lt_ctx *ctx, enum lt_redact_mode m, const cJSON *recs,
+otlp_line(void *arg, bool logs, cJSON *doc, int n, struct lt_error *err)
+{
+	struct otlp_out *w = arg;
+
+	(void)logs;
+	(void)n;
+	if (!w->o.open && out_open(w->ctx, w->m, &w->o, err) < 0)
+		return -1;
+	lt_buf_reset(&w->line);
+	lt_json_print(doc, false, &w->line);
+	lt_buf_addch(&w->line, '\n');
+	return out_write(&w->o, &w->line, err);
+}
+
+/* --format otlp: the OTLP/JSON requests, a line each, written out as they
+ * are made (stdout, or -f OUT) unless there is an endpoint to export to;
+ * with one, OUT (when given) is written first, so it is not lost when the
+ * export fails. */
+static int
+report_otlp(struct lt_ctx *ctx, enum lt_redact_mode m, const char *path,
     struct lt_error *err)
 {
 	struct lt_otlp_target t = LT_OTLP_TARGET_INIT;
-	struct lt_buf b = LT_BUF_INIT;
-	struct lt_otlp o;
+	struct otlp_out w = { ctx, m, { LT_FILE_INIT, false, false, NULL },
+		LT_BUF_INIT };
+	struct lt_otlp_counts c;
+	struct cmd_rec_source rs;
 	int on, rc = 0;
 
 	if ((on = cmd_otlp_target(ctx, &t, err)) < 0) {
 		lt_otlp_target_release(&t);
 		return -1;
 	}
+	cmd_rec_source(&rs, ctx, path, m);	/* warns once for both */
 	if (on == 0 || lt_args_get(ctx->args, "file")) {
-		lt_otlp_build(recs, &o);
-		lt_otlp_format(&o, &b);
-		lt_otlp_release(&o);
-		rc = write_out(ctx, m, &b, err);
-		lt_buf_release(&b);
+		rc = lt_otlp_stream(&rs.src, 0, 0, otlp_line, &w, &c, err);
+		rc = out_close(&w.o, rc, err);
+		lt_buf_release(&w.line);
 	}
 	if (rc == 0 && on)
-		rc = cmd_otlp_export(ctx, &t, recs, 0, 0, err);
+		rc = cmd_otlp_export(ctx, &t, &rs.src, 0, 0, err);
+	cmd_rec_source_close(&rs);
 	lt_otlp_target_release(&t);
 	return rc;
 }
@@ -135,13 +197,10 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		    "otlp");
 		return err->code;
 	}
+	if (fmt == FMT_OTLP)
+		return report_otlp(ctx, m, argv[0], err) < 0 ? err->code : 0;
 	if (!(recs = cmd_read_records(ctx, argv[0], m, err)))
 		return err->code;
-	if (fmt == FMT_OTLP) {
-		rc = report_otlp(ctx, m, recs, err);
-		cJSON_Delete(recs);
-		return rc < 0 ? err->code : 0;
-	}
 	if (fmt == FMT_MARKDOWN)
 		lt_report_markdown(recs, argv[0], &b);
 	else if (fmt == FMT_HTML)

@@ -36,7 +36,11 @@ struct span {
 	char *name;
 	int kind;
 	int64_t start, end;
-	cJSON *attrs, *events, *links;
+	cJSON *attrs, *events, *links;	/* attrs and events: those not
+					 * yet in the texts */
+	struct lt_buf attrs_text, events_text;	/* items as JSON, comma-
+					 * separated: a twentieth of cJSON's
+					 * memory for a span in the window */
 	int status;
 	char *status_msg;
 	uint64_t pair;		/* request spans: the pair id, else 0 */
@@ -342,6 +346,47 @@ set_error(struct span *s, const char *msg)
 	s->status_msg = lt_xstrdup(msg ? msg : "");
 }
 
+/* The items of array as JSON text at the end of text. */
+static void
+to_text(cJSON *array, struct lt_buf *text)
+{
+	cJSON *it;
+	char *j;
+
+	while ((it = cJSON_DetachItemFromArray(array, 0)) != NULL) {
+		if ((j = lt_json_print_kept(it, false)) != NULL) {
+			if (text->len > 0)
+				lt_buf_addch(text, ',');
+			lt_buf_adds(text, j);
+			cJSON_free(j);
+		}
+		cJSON_Delete(it);
+	}
+}
+
+/* s's new attributes and events into its texts. */
+static void
+compact(struct span *s)
+{
+	to_text(s->attrs, &s->attrs_text);
+	to_text(s->events, &s->events_text);
+}
+
+/* "[" text "]" as a raw item, printed as it is. */
+static cJSON *
+raw_array(const struct lt_buf *text)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	cJSON *r;
+
+	lt_buf_addch(&b, '[');
+	lt_buf_add(&b, text->buf, text->len);
+	lt_buf_addch(&b, ']');
+	r = cJSON_CreateRaw(lt_buf_str(&b));
+	lt_buf_release(&b);
+	return r;
+}
+
 /* The evidence entry of seq, or NULL. */
 static struct owner *
 evidence(const struct builder *b, uint64_t seq)
@@ -491,6 +536,7 @@ on_request(struct builder *b, const cJSON *rec, bool wadm)
 		attr_bool(s->attrs, "latticectl.reply_unseen", true);
 	own(b, rec_seq(rec), s);
 	link_traceparent(s, rec);
+	compact(s);
 }
 
 /* The request span of pair: among the last WINDOW spans (a reply
@@ -534,6 +580,7 @@ on_reply(struct builder *b, const cJSON *rec)
 		set_error(s, msg ? msg : "the reply reports a failure");
 	own(b, rec_seq(rec), s);
 	link_traceparent(s, rec);
+	compact(s);
 }
 
 /* wadm.cmd: a command wadm published for its workers, as a producer span
@@ -559,6 +606,7 @@ on_wadm_cmd(struct builder *b, const cJSON *rec)
 	}
 	own(b, rec_seq(rec), s);
 	link_traceparent(s, rec);
+	compact(s);
 }
 
 static void
@@ -684,6 +732,7 @@ attach(struct builder *b, const cJSON *rec, const char *name,
 	}
 	own(b, rec_seq(rec), s);
 	link_traceparent(s, rec);
+	compact(s);
 }
 
 static void
@@ -915,10 +964,11 @@ span_json(const struct builder *b, struct span *s)
 	cJSON_AddNumberToObject(o, "kind", s->kind);
 	add_time(o, "startTimeUnixNano", s->start);
 	add_time(o, "endTimeUnixNano", s->end < s->start ? s->start : s->end);
-	cJSON_AddItemToObject(o, "attributes", s->attrs);
-	cJSON_AddItemToObject(o, "events", s->events);
+	compact(s);
+	cJSON_AddItemToObject(o, "attributes", raw_array(&s->attrs_text));
+	cJSON_AddItemToObject(o, "events", raw_array(&s->events_text));
 	cJSON_AddItemToObject(o, "links", s->links);
-	s->attrs = s->events = s->links = NULL;
+	s->links = NULL;
 	st = cJSON_AddObjectToObject(o, "status");
 	if (s->status != STATUS_UNSET) {
 		cJSON_AddNumberToObject(st, "code", s->status);
@@ -1004,6 +1054,8 @@ free_span(struct span *s)
 	cJSON_Delete(s->attrs);
 	cJSON_Delete(s->events);
 	cJSON_Delete(s->links);
+	lt_buf_release(&s->attrs_text);
+	lt_buf_release(&s->events_text);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1321,15 +1373,21 @@ gather(void *arg, bool logs, cJSON *doc, int n, struct lt_error *err)
 	struct lt_otlp *o = arg;
 	cJSON **all = logs ? &o->logs : &o->traces, *items, *it;
 
+	struct lt_buf text = LT_BUF_INIT;
+
 	(void)n;
 	(void)err;
+	lt_json_print(doc, false, &text);	/* raw items parsed */
+	doc = lt_json_parse(text.buf, text.len);
+	lt_buf_release(&text);
 	if (*all == NULL) {
-		*all = cJSON_Duplicate(doc, true);
+		*all = doc;
 		return 0;
 	}
 	items = lt_otlp_items(doc, logs);
 	while ((it = cJSON_DetachItemFromArray(items, 0)) != NULL)
 		cJSON_AddItemToArray(lt_otlp_items(*all, logs), it);
+	cJSON_Delete(doc);
 	return 0;
 }
 

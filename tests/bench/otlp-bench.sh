@@ -23,41 +23,37 @@ trap 'rm -rf "$dir"' EXIT
 
 # gen N: the recording of N records on stdout.
 gen() {
-	awk -v n="$1" '
-	function ts(sec, frac) {
-		return sprintf("2026-11-24T%02d:%02d:%02d.%s", int(sec / 3600),
-		    int(sec / 60) % 60, sec % 60, frac)
-	}
-	function renumber(l) {
-		sub(/"seq":[0-9]+/, "\"seq\":" seq, l)
-		sub(/"records":[0-9]+/, "\"records\":" seq, l)
-		return l
-	}
-	{ line[NR] = $0 }
-	/"kind":"phase"/ { lastphase = NR }
-	/"kind":"finding"/ && !first { first = NR }
-	END {
-		tail = NR - first + 1
-		for (seq = 1; seq <= lastphase; seq++)
-			print line[seq]
-		seq--
-		for (b = 0; seq < n - tail; b++)
-			for (i = lastphase + 1; i < first && seq < n - tail; i++) {
-				seq++
-				l = renumber(line[i])
-				if (match(l, /"pair":[0-9]+/))
-					sub(/"pair":[0-9]+/, "\"pair\":" \
-					    (substr(l, RSTART + 7, RLENGTH - 7) + 100 * b), l)
-				if (match(l, /"t":"[^"]*"/))
-					sub(/"t":"[^"]*"/, "\"t\":\"" \
-					    ts(b, substr(l, RSTART + 25, 9)) "Z\"", l)
-				print l
-			}
-		for (i = first; i <= NR; i++) {
-			seq++
-			print renumber(line[i])
-		}
-	}' "$FIX"
+	python3 - "$1" "$FIX" <<'PY'
+import re, sys
+n, lines = int(sys.argv[1]), open(sys.argv[2]).read().splitlines()
+last = max(i for i, l in enumerate(lines) if '"kind":"phase"' in l)
+first = min(i for i, l in enumerate(lines) if '"kind":"finding"' in l)
+head, body, tail = lines[:last + 1], lines[last + 1:first], lines[first:]
+out = sys.stdout
+seq = 0
+
+def put(l, b=None):
+    global seq
+    seq += 1
+    l = re.sub(r'"seq":\d+', '"seq":%d' % seq, l)
+    l = re.sub(r'"records":\d+', '"records":%d' % seq, l)
+    if b is not None:
+        l = re.sub(r'"pair":(\d+)', lambda m: '"pair":%d' % (int(m[1]) + 100 * b), l)
+        l = re.sub(r'"t":"[^"]*\.(\d{9})Z"', lambda m: '"t":"2026-11-24T%02d:%02d:%02d.%sZ"'
+                   % (b // 3600, b // 60 % 60, b % 60, m[1]), l)
+    out.write(l + "\n")
+
+for l in head:
+    put(l)
+b = 0
+while seq < n - len(tail):
+    for l in body:
+        if seq < n - len(tail):
+            put(l, b)
+    b += 1
+for l in tail:
+    put(l)
+PY
 }
 
 # measure FILE ARGS...: "seconds KiB" of one report run.

@@ -795,7 +795,9 @@ on_other(struct builder *b, const cJSON *rec, const char *kind)
 	cJSON *a = NULL, *ev;
 
 	own(b, rec_seq(rec), b->cur);
-	if (strcmp(kind, "gap") && strcmp(kind, "probe"))
+	/* the root and phase spans written are PASS_SHAPE's */
+	if (b->pass != PASS_SHAPE || (strcmp(kind, "gap") &&
+	    strcmp(kind, "probe")))
 		return;
 	ev = new_event(kind, rec_time(rec), &a);
 	attr_int(a, "latticectl.record.seq", (int64_t)rec_seq(rec));
@@ -807,6 +809,7 @@ on_other(struct builder *b, const cJSON *rec, const char *kind)
 		attr_int(a, "http.response.status_code",
 		    (int64_t)rec_u64(rec, "http_status"));
 	cJSON_AddItemToArray(b->cur->events, ev);
+	compact(b->cur);
 }
 
 /* ---- the root span and findings ---- */

@@ -1169,7 +1169,8 @@ evidence_done(struct builder *b)
 {
 	size_t i, n = 0;
 
-	qsort(b->owners, b->nowners, sizeof(*b->owners), cmp_owner);
+	if (b->nowners > 0)	/* qsort wants an array, even of none */
+		qsort(b->owners, b->nowners, sizeof(*b->owners), cmp_owner);
 	for (i = 0; i < b->nowners; i++)
 		if (n == 0 || b->owners[n - 1].seq != b->owners[i].seq)
 			b->owners[n++] = b->owners[i];

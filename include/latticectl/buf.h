@@ -29,12 +29,6 @@ void lt_buf_add_u64(struct lt_buf *b, uint64_t v);
  * holds no control character, not even DEL, C1 or a bidi control, as it
  * is (they become \uNNNN). */
 void lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len);
-/* " key=value" for text output: the value as it is, or in double quotes
- * escaped for a terminal (lt_buf_add_text_quoted) when it is empty or
- * holds a blank, a quote or anything lt_buf_add_text escapes; the key is
- * escaped too. */
-void lt_buf_add_field(struct lt_buf *b, const char *key, const char *v,
-    size_t len);
 /* Append len bytes as standard base64. */
 void lt_buf_add_base64(struct lt_buf *b, const void *data, size_t len);
 void lt_buf_reset(struct lt_buf *b);
@@ -46,7 +40,8 @@ char *lt_buf_detach(struct lt_buf *b);
 const char *lt_buf_str(const struct lt_buf *b);
 
 /* Decode standard base64 (padding optional) into out. Returns -1 on bad
- * input. */
+ * input: a character outside the alphabet, more than two '=', or a
+ * length that leaves a lone character (no whole byte). */
 int lt_base64_decode(const char *s, size_t len, struct lt_buf *out);
 
 #endif

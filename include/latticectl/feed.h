@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "latticectl/msg.h"
+
 enum lt_item_kind {
 	LT_ITEM_MSG,
 	LT_ITEM_DISCONNECTED,
@@ -17,20 +19,6 @@ enum lt_item_kind {
 	LT_ITEM_CLOSED,		/* connection closed for good */
 	LT_ITEM_ERROR,		/* an asynchronous client error (detail) */
 	LT_ITEM_NUDGE,		/* lt_feed_nudge: recompute deadlines */
-};
-
-/* A received message. Strings are borrowed until lt_item_release. */
-struct lt_msg {
-	const char *subject;
-	const char *reply;	/* NULL when none */
-	const char *data;
-	int len;
-	int64_t recv_ns;	/* wall clock at receipt */
-	int sub_id;		/* the id given when subscribing */
-	uint64_t stream_seq;	/* JetStream only, else 0 */
-	int64_t stream_ns;	/* JetStream store time, else 0 */
-	uint64_t pending;	/* JetStream: messages left in the consumer */
-	void *native;		/* the natsMsg; private to src/lib */
 };
 
 struct lt_item {
@@ -69,8 +57,8 @@ void lt_feed_set_handler(struct lt_feed *f, lt_feed_fn fn, void *ud,
 void lt_feed_lock(struct lt_feed *f);
 void lt_feed_unlock(struct lt_feed *f);
 
-/* Producers (nats.c threads). lt_feed_push_msg takes ownership of native
- * and fills msg fields from it (in sub.c). */
+/* Producers (nats.c threads): the feed takes the item's message (sub.c
+ * makes it from nats.c's) and, for a queue, reads the clock (t_ns). */
 void lt_feed_push(struct lt_feed *f, const struct lt_item *item);
 
 /* Pop the next item, waiting until deadline (lt_mono_ns() clock; 0 waits
@@ -89,15 +77,7 @@ void lt_feed_clear_wake(struct lt_feed *f);
 void lt_feed_close(struct lt_feed *f);
 size_t lt_feed_length(struct lt_feed *f);
 
-/* Free what an item holds (the message). */
+/* Free what an item holds (its message: lt_msg_release). */
 void lt_item_release(struct lt_item *item);
-/* Header value of a received message, or NULL. Borrowed. */
-const char *lt_msg_header(const struct lt_msg *m, const char *key);
-/* Header keys of a received message: returns how many and sets *keys to
- * an array the caller frees with free() (the strings are borrowed like the
- * message's); 0 with *keys NULL when there are none. */
-int lt_msg_header_keys(const struct lt_msg *m, const char ***keys);
-/* True for the 503 no-responders status message. */
-bool lt_msg_is_no_responders(const struct lt_msg *m);
 
 #endif

@@ -65,7 +65,10 @@ const char *lt_filter_app(const struct lt_filter *f, int n);
  * such an event, a wadm.request on model.put (its payload) or a
  * wadm.reply carrying a manifest (model.get). Each returns how many
  * names were new (0 when the app is not asked for or the manifest does
- * not parse). */
+ * not parse). An app/NAME learns at most LT_FILTER_OWNED_MAX names: any
+ * participant can publish a manifest_published event, and every message
+ * is looked through for every name. */
+#define LT_FILTER_OWNED_MAX 1024
 int lt_filter_learn_manifest(struct lt_filter *f,
     const struct lt_manifest *m);
 int lt_filter_learn_event(struct lt_filter *f, const struct lt_event *ev);

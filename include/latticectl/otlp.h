@@ -87,7 +87,8 @@ void lt_otlp_format(const struct lt_otlp *o, struct lt_buf *out);
 
 /* Whether s is a W3C traceparent header value this code accepts
  * (version 00 form: 2-32-16-2 lower-case hex digits, ids not all zero;
- * a later version's first 55 characters in that form). */
+ * a later version's first 55 characters in that form, the rest visible
+ * ASCII but for '"' and '\\'). */
 bool lt_otlp_traceparent_ok(const char *s);
 
 /* Where to export, resolved from --otlp-endpoint and the OTLP exporter

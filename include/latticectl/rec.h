@@ -17,7 +17,7 @@
 #include "latticectl/redact.h"
 
 struct cJSON;
-struct lt_conn;
+struct lt_server_info;
 struct lt_msg;
 
 #define LT_REC_SCHEMA "latticectl.rec/1"
@@ -36,10 +36,11 @@ int lt_rec_open(struct lt_rec **out, const char *path, enum lt_redact_mode m,
 /* Write records to an open stream (stdout for 'watch -o ndjson'); fp is
  * not closed by lt_rec_close. */
 struct lt_rec *lt_rec_open_fp(FILE *fp);
-/* Redaction (redact.h) applied to every record before it is written:
- * LT_REDACT_SECRETS unless set. Set it right after opening, before
- * lt_rec_write_meta, which records the writer's mode. Whatever the mode,
- * registry.put credentials are masked. */
+/* The writer's redaction mode (redact.h): LT_REDACT_SECRETS unless set.
+ * Set it right after opening, before lt_rec_write_meta, which records it;
+ * what a command adds to records is redacted in the same mode as it is
+ * added (lt_rec_write). Whatever the mode, registry.put credentials are
+ * masked (lt_redact_payload). */
 void lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m);
 
 /* Redact one record (or the fields of one) of kind in place: each payload
@@ -50,9 +51,9 @@ void lt_rec_set_redaction(struct lt_rec *r, enum lt_redact_mode m);
  * LT_REDACT_NONE), as LT_REDACT_ALL for a request on registry.put even
  * under LT_REDACT_NONE, else lt_redact_json in mode m. A kv record whose
  * key is secret gets its payload masked whole (unless LT_REDACT_NONE).
- * The writer and the reader both use it, and lt_redact_payload,
- * lt_redact_msg_req and lt_redact_headers follow the same rule, so what is
- * recorded and what is shown agree. */
+ * The writer (for trees) and the reader both use it, and
+ * lt_redact_payload, lt_redact_msg_req and lt_redact_payload_json follow
+ * the same rule, so what is recorded and what is shown agree. */
 void lt_rec_redact(struct cJSON *rec, const char *kind, enum lt_redact_mode m);
 
 /* With autoflush off (default on), records are flushed only by
@@ -62,28 +63,22 @@ void lt_rec_set_autoflush(struct lt_rec *r, bool on);
 /* 0, or -1 with errno set (EPIPE when a pipe reader went away). */
 int lt_rec_flush(struct lt_rec *r);
 
-/* Append one record of kind with the members of fields (an object; taken,
- * freed even on failure), redacted with lt_rec_redact in the writer's
- * mode. t_ns 0 means now. Returns the record's seq (>0), or 0 with err set
- * on a write failure. */
+/* The one way a record is written (docs/architecture.md, Recordings):
+ * fields is the text of its members without braces ("\"subject\":\"a\",
+ * \"event\":{...}"), valid JSON, written as it is. Redaction is a
+ * property of what was added, not a step here: a message's payload goes
+ * in through lt_rec_add_msg_payload (redacted unless the message already
+ * is, msg.h), a tree through lt_rec_redact then lt_rec_add_members, a KV
+ * value through lt_redact_kv_value; the rest of a record is latticectl's
+ * own description of it. t_ns 0 means now. Returns the record's seq (>0),
+ * or 0 with err set on a write failure. */
 uint64_t lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
-    struct cJSON *fields, struct lt_error *err);
-/* lt_rec_write for fields the caller has already passed through
- * lt_rec_redact with the writer's mode (replay keeps a copy of each
- * record): no second walk. */
-uint64_t lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind,
-    int64_t t_ns, struct cJSON *fields, struct lt_error *err);
-
-/* Hot-path variant: fields_json is the text of the remaining members
- * without braces ("\"subject\":\"a\",\"event\":{...}"), already valid
- * JSON. redacted: already redacted in the writer's mode (a payload
- * from lt_redact_msg(_req) then lt_rec_add_payload, or added with
- * lt_rec_add_payload_redacted; headers from lt_redact_headers; a KV value
- * from lt_redact_kv_value): no second scan; else the writer redacts
- * what needs it. Returns seq, or 0 with err set. */
-uint64_t lt_rec_write_fields(struct lt_rec *r, const char *kind, int64_t t_ns,
-    const char *fields_json, size_t len, bool redacted,
-    struct lt_error *err);
+    const char *fields, size_t len, struct lt_error *err);
+/* The writer's mode (lt_rec_open, lt_rec_set_redaction). */
+enum lt_redact_mode lt_rec_redaction(const struct lt_rec *r);
+/* Append the members of the object fields to b, without its braces (as
+ * lt_json_print writes them); nothing for NULL or an empty object. */
+void lt_rec_add_members(struct lt_buf *b, const struct cJSON *fields);
 
 /* Append the members for a message payload to b: "payload":<JSON> when the
  * bytes are a JSON document, "payload":"<redacted:...>" when they are a
@@ -97,6 +92,13 @@ void lt_rec_add_payload(struct lt_buf *b, const char *key, const char *data,
  * (the common case): the hot path of 'watch -o ndjson'. */
 void lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
     const char *subject, const char *data, size_t len, enum lt_redact_mode m);
+/* A message's payload under key: as it is when m is already redacted
+ * (lt_redact_msg), else redacted on the way in mode, as the subject of
+ * its request asks for a reply (request_subject; NULL: none,
+ * lt_redact_subject). So each message is redacted exactly once. */
+void lt_rec_add_msg_payload(struct lt_buf *b, const char *key,
+    const struct lt_msg *m, const char *request_subject,
+    enum lt_redact_mode mode);
 
 /* The W3C traceparent header of m when it has a well-formed one
  * (lt_otlp_traceparent_ok), else NULL: the "traceparent" member of the
@@ -107,11 +109,12 @@ const char *lt_rec_traceparent(const struct lt_msg *m);
 void lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m);
 
 /* Write the meta record: tool version, command line (secret option values
- * and URL user information masked), server info from c (may be NULL),
+ * and URL user information masked), the server (si, as conn.h's
+ * lt_conn_server gives it; may be NULL),
  * lattice, the writer's redaction mode (lt_rec_set_redaction) as its name
  * (lt_redact_mode_name), and the members of extra (taken; may be NULL). */
 uint64_t lt_rec_write_meta(struct lt_rec *r, int argc, char **argv,
-    struct lt_conn *c, const char *lattice, struct cJSON *extra,
+    const struct lt_server_info *si, const char *lattice, struct cJSON *extra,
     struct lt_error *err);
 
 /* Write the end record (with the members of fields, taken, may be NULL),
@@ -126,6 +129,8 @@ struct lt_rec_reader;
 
 int lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
     struct lt_error *err);
+/* Read from fp where it stands; fp stays the caller's (not closed). */
+struct lt_rec_reader *lt_rec_reader_open_fp(FILE *fp);
 /* Records are returned redacted with lt_rec_redact in mode m
  * (LT_REDACT_SECRETS unless set), so a recording made with --show-secrets
  * is still masked when shown; a meta record then names the stricter mode

@@ -217,10 +217,11 @@ struct lt_error;
 int lt_redact_mode_from_args(const struct lt_args *a,
     enum lt_redact_mode *out, struct lt_error *err);
 
-/* The message as watch and sub print and filter it: m itself when
- * lt_redact_payload changes nothing, else tmp filled as a copy of m with
- * the redacted payload, which *to_free owns (free it after use; NULL when
- * m is returned). */
+/* The message as watch and sub print, filter and record it: tmp, filled
+ * as a copy of m marked redacted (msg.h), with the payload as
+ * lt_redact_payload leaves it, which *to_free owns when it changed (free
+ * it after use; NULL when m's bytes are kept). A message already marked
+ * is not redacted again. */
 const struct lt_msg *lt_redact_msg(const struct lt_msg *m,
     enum lt_redact_mode mode, struct lt_msg *tmp, char **to_free);
 /* lt_redact_msg for a message that may be a reply: request_subject (NULL
@@ -228,13 +229,5 @@ const struct lt_msg *lt_redact_msg(const struct lt_msg *m,
 const struct lt_msg *lt_redact_msg_req(const struct lt_msg *m,
     const char *request_subject, enum lt_redact_mode mode, struct lt_msg *tmp,
     char **to_free);
-
-/* The headers of m as an object of names with their first values (the
- * "headers" member of a record), redacted like the payload of m
- * (lt_redact_payload_json on lt_redact_subject(m->subject,
- * request_subject)): what sub both prints and records. NULL when m has no
- * headers; the caller frees it with cJSON_Delete. */
-struct cJSON *lt_redact_headers(const struct lt_msg *m,
-    const char *request_subject, enum lt_redact_mode mode);
 
 #endif

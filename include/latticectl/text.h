@@ -11,23 +11,7 @@
 #include <stdint.h>
 
 #include "latticectl/buf.h"
-
-/* What lt_text_scan found at a byte that is not printable ASCII. */
-enum lt_text_kind {
-	LT_TEXT_SAFE,		/* UTF-8 that prints as itself */
-	LT_TEXT_CONTROL,	/* C0 or DEL: one byte */
-	LT_TEXT_UNICODE,	/* C1 or a bidi control, valid UTF-8 */
-	LT_TEXT_INVALID,	/* a byte that starts no UTF-8 sequence */
-};
-
-/* The sequence at s (len > 0): its kind, its length in bytes (1 for a
- * control or an invalid byte) in *n and its code point in *cp. */
-enum lt_text_kind lt_text_classify(const char *s, size_t len, size_t *n,
-    uint32_t *cp);
-
-/* Whether lt_buf_add_text would show s as it is (printable ASCII and
- * UTF-8 without C1 or bidi controls). Fast on plain ASCII. */
-bool lt_text_is_safe(const char *s, size_t len);
+#include "latticectl/utf8.h"
 
 /* Append s for a terminal, on one line: tab, newline and carriage return
  * as \t, \n, \r, other C0 and DEL as \xNN, C1 and bidi controls
@@ -64,11 +48,23 @@ size_t lt_text_width(const char *s, size_t len);
  * characters and never inside an escape (\x1b, \u202e, \n) or a colour
  * sequence, and a colour left open is reset. Returns whether it cut. */
 bool lt_text_fit(struct lt_buf *b, size_t from, size_t width);
+/* lt_text_fit, after shortening the longest unquoted " key=value" values
+ * first (down to 12 columns each, "…" where cut): an image reference
+ * (image=, ref=) keeps its end, so the tag stays on screen; any other
+ * value keeps its start. Returns whether anything was cut. */
+bool lt_text_fit_values(struct lt_buf *b, size_t from, size_t width);
 /* Append the shown text s (one line) to b, where the line so far takes
  * col columns, breaking it at blanks so that no line is wider than width;
  * each new line starts with indent blanks. A word wider than a line is
  * broken between characters (never inside an escape). */
 void lt_text_wrap(struct lt_buf *b, const char *s, size_t col, size_t indent,
     size_t width);
+
+/* " key=value" for text output: the value as it is, or in double quotes
+ * escaped for a terminal (lt_buf_add_text_quoted) when it is empty or
+ * holds a blank, a quote or anything lt_buf_add_text escapes; the key is
+ * escaped too. */
+void lt_buf_add_field(struct lt_buf *b, const char *key, const char *v,
+    size_t len);
 
 #endif

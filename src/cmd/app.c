@@ -10,6 +10,7 @@
 
 #include "hosts.h"
 #include "latticectl/app.h"
+#include "latticectl/event.h"
 #include "latticectl/json.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
@@ -61,10 +62,15 @@ set_state(struct lt_table *t, int col, const char *text,
 	lt_buf_release(&b);
 }
 
+/* Print t within the terminal's width; headed (its first row a header
+ * that --no-headers drops) or not (the key/value block). */
 static int
-print_table(struct lt_ctx *ctx, struct lt_table *t)
+print_table(struct lt_ctx *ctx, struct lt_table *t, bool headed)
 {
-	enum lt_write w = lt_table_print(t, ctx->out);
+	enum lt_write w;
+
+	lt_table_fit(t, ctx->width, !headed || !ctx->cfg->no_headers);
+	w = lt_table_print(t, ctx->out);
 
 	lt_table_release(t);
 	return w == LT_WRITE_FAILED ? -1 : 0;
@@ -137,7 +143,7 @@ print_list(struct lt_ctx *ctx, const char *lattice, const cJSON *models)
 		    st, msg && *msg ? msg : NULL });
 		set_state(&t, 3, st, col);
 	}
-	return print_table(ctx, &t);
+	return print_table(ctx, &t, true);
 }
 
 /* Exit 1 when wadm says an application failed. */
@@ -178,7 +184,7 @@ run_list(struct lt_ctx *ctx, const char *lattice, struct lt_error *err)
 /* The header block: name, status, message, versions. */
 static void
 head_rows(const struct lt_app *a, const struct lt_colors *col,
-    struct lt_table *t)
+    bool wide, struct lt_table *t)
 {
 	lt_table_add(t, (const char *const[]){ "APP", a->name });
 	lt_table_add(t, (const char *const[]){ "STATUS", a->status });
@@ -193,7 +199,7 @@ head_rows(const struct lt_app *a, const struct lt_colors *col,
 
 static void
 scaler_rows(const struct lt_app *a, const struct lt_colors *col,
-    struct lt_table *t)
+    bool wide, struct lt_table *t)
 {
 	const cJSON *s, *st;
 
@@ -213,10 +219,11 @@ scaler_rows(const struct lt_app *a, const struct lt_colors *col,
 
 static void
 workload_rows(const struct lt_app *a, const struct lt_colors *col,
-    struct lt_table *t)
+    bool wide, struct lt_table *t)
 {
 	const struct lt_app_workload *w;
 	const struct lt_app_host *h;
+	char id[16];
 	size_t i, j;
 
 	lt_table_add(t, (const char *const[]){ "NAME", "KIND", "ID", "HOST",
@@ -233,9 +240,11 @@ workload_rows(const struct lt_app *a, const struct lt_colors *col,
 		}
 		for (j = 0; j < w->nhosts; j++) {
 			h = &w->hosts[j];
+			/* text: the name, else the short id, as hosts shows */
+			lt_event_short_id(h->host_id, id, sizeof(id));
 			lt_table_add(t, (const char *const[]){ w->c->name, kind,
-			    w->c->id, *h->friendly_name ? h->friendly_name :
-			    h->host_id, h->image_ref, NULL });
+			    w->c->id, wide ? h->host_id : *h->friendly_name ?
+			    h->friendly_name : id, h->image_ref, NULL });
 			set_state(t, 5, h->other_image ? "OLD IMAGE" : "current",
 			    col);
 		}
@@ -244,7 +253,7 @@ workload_rows(const struct lt_app *a, const struct lt_colors *col,
 
 static void
 config_rows(const struct lt_app *a, const struct lt_colors *col,
-    struct lt_table *t)
+    bool wide, struct lt_table *t)
 {
 	const struct lt_app_config *c;
 	size_t i;
@@ -278,7 +287,7 @@ interface_text(const cJSON *l, struct lt_buf *b)
 
 static void
 link_rows(const struct lt_app *a, const struct lt_colors *col,
-    struct lt_table *t)
+    bool wide, struct lt_table *t)
 {
 	struct lt_buf ifs = LT_BUF_INIT;
 	const cJSON *l;
@@ -293,13 +302,14 @@ link_rows(const struct lt_app *a, const struct lt_colors *col,
 		lt_table_add(t, (const char *const[]){ lt_json_str(l,
 		    "source_id"), lt_json_str(l, "target"), lt_json_str(l,
 		    "name"), ifs.buf, NULL });
-		set_state(t, 4, !strcmp(st, "missing") ? "MISSING" : st, col);
+		set_state(t, 4, st && !strcmp(st, "missing") ? "MISSING" :
+		    st ? st : "?", col);
 	}
 	lt_buf_release(&ifs);
 }
 
 typedef void rows_fn(const struct lt_app *, const struct lt_colors *,
-    struct lt_table *);
+    bool wide, struct lt_table *);
 
 static int
 print_app(struct lt_ctx *ctx, const struct lt_app *a, const char *lattice)
@@ -320,12 +330,12 @@ print_app(struct lt_ctx *ctx, const struct lt_app *a, const char *lattice)
 	}
 	for (i = 0; i < LT_ARRAY_SIZE(parts); i++) {
 		lt_table_init(&t, parts[i].ncols);
-		parts[i].fn(a, col, &t);
+		parts[i].fn(a, col, ctx->format == LT_FMT_WIDE, &t);
 		if (i && lt_output_write(ctx->out, "\n", 1) == LT_WRITE_FAILED) {
 			lt_table_release(&t);
 			return -1;
 		}
-		if (print_table(ctx, &t) < 0)
+		if (print_table(ctx, &t, parts[i].fn != head_rows) < 0)
 			return -1;
 	}
 	return 0;
@@ -418,7 +428,7 @@ run_app(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 const struct lt_cmd cmd_app_entry = {
 	.name = "app",
 	.summary = "the applications wadm knows, or one against what the hosts run",
-	.usage = "[NAME] [--wait DUR] [-o text|json|ndjson]",
+	.usage = "[NAME] [--wait DUR] [-o text|wide|json|ndjson]",
 	.description = "Without NAME: wadm's applications with their deployed "
 	    "and latest versions and\nstatus. With NAME: wadm's status and "
 	    "scalers, the image each host runs for\neach component and "
@@ -428,7 +438,7 @@ const struct lt_cmd cmd_app_entry = {
 	    "missing, or wadm says\ndeployed while a host runs another image; "
 	    "4 without wadm; 6 for an unknown app.",
 	.flags = LT_CMD_CONNECT,
-	.formats = LT_FORMATS_TEXT_JSON,
+	.formats = LT_FORMATS_NOT_RAW,
 	.opts = app_opts,
 	.max_args = 1,
 	.arg_values = LT_VALUES_APPS,

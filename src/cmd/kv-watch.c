@@ -55,16 +55,16 @@ write_failed(struct kvw *w, bool to_stdout)
 	w->done = true;
 }
 
-/* redacted: the fields' value was redacted in the writers' mode as the
- * entry was built (lt_snapshot_add), so the writers need not scan it. */
+/* Write w->fields: a kv record's value was redacted in the writers' mode
+ * as the entry was built (lt_snapshot_add); a gap holds no payload. */
 static void
-record(struct kvw *w, const char *kind, int64_t t, bool redacted)
+record(struct kvw *w, const char *kind, int64_t t)
 {
-	if (w->nd && lt_rec_write_fields(w->nd, kind, t, w->fields.buf,
-	    w->fields.len, redacted, NULL) == 0)
+	if (w->nd && lt_rec_write(w->nd, kind, t, w->fields.buf,
+	    w->fields.len, NULL) == 0)
 		write_failed(w, true);
-	if (w->rec && lt_rec_write_fields(w->rec, kind, t, w->fields.buf,
-	    w->fields.len, redacted, NULL) == 0)
+	if (w->rec && lt_rec_write(w->rec, kind, t, w->fields.buf,
+	    w->fields.len, NULL) == 0)
 		write_failed(w, false);
 }
 
@@ -84,7 +84,7 @@ on_gap(struct kvw *w, const struct lt_gap *g)
 	w->gaps++;
 	lt_buf_reset(&w->fields);
 	lt_gap_format_fields(g, true, &w->fields);
-	record(w, "gap", g->t_ns, false);
+	record(w, "gap", g->t_ns);
 	lt_buf_reset(&w->line);
 	lt_gap_format_text(g, true, w->col, &w->line);
 	emit_text(w, g->t_ns);
@@ -150,7 +150,7 @@ on_change(struct kvw *w, const struct lt_msg *m)
 	se = lt_snapshot_add(&s, e.key, strlen(e.key), e.revision,
 	    e.created_ns, e.op, m->data, (size_t)m->len);
 	change_fields(w, &e, se);
-	record(w, "kv", e.created_ns, true);
+	record(w, "kv", e.created_ns);
 	if (w->ctx->format != LT_FMT_NDJSON)
 		change_text(w, &e, se);
 	lt_snapshot_release(&s);
@@ -223,7 +223,7 @@ open_outputs(struct kvw *w, struct lt_error *err)
 		lt_rec_set_autoflush(w->nd, false);
 		lt_rec_set_redaction(w->nd, w->t.mode);
 		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, w->t.lattice, NULL, NULL) == 0)
+		    lt_conn_server(ctx->conn), w->t.lattice, NULL, NULL) == 0)
 			write_failed(w, true);
 	}
 	if (path) {
@@ -231,7 +231,7 @@ open_outputs(struct kvw *w, struct lt_error *err)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, w->t.lattice, NULL, err) == 0)
+		    lt_conn_server(ctx->conn), w->t.lattice, NULL, err) == 0)
 			return -1;
 	}
 	return 0;

@@ -13,33 +13,34 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
-/* Write a record and keep a copy; under the feed lock. Returns seq. */
+/* Write a record whose payload members were redacted as they were added
+ * (add_payload), and keep it (taken) for the timeline and the findings;
+ * under the feed lock. Returns seq. */
 static uint64_t
 capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
 {
-	cJSON *copy;
+	struct lt_buf text = LT_BUF_INIT;
 	uint64_t seq;
 	char ts[40];
 
 	if (t == 0)
 		t = lt_now_ns();
-	/* once, in the writer's mode: the timeline prints the copy */
-	lt_rec_redact(fields, kind, r->redact);
-	copy = cJSON_Duplicate(fields, 1);
-	seq = lt_rec_write_redacted_tree(r->rec, kind, t, fields,
+	lt_rec_add_members(&text, fields);
+	seq = lt_rec_write(r->rec, kind, t, text.buf ? text.buf : "", text.len,
 	    r->werr.code ? NULL : &r->werr);
+	lt_buf_release(&text);
 	lt_time_format(t, ts, sizeof(ts));
-	cJSON_AddNumberToObject(copy, "seq", (double)seq);
-	cJSON_AddStringToObject(copy, "t", ts);
-	cJSON_AddStringToObject(copy, "kind", kind);
-	cJSON_AddItemToArray(r->recs, copy);
+	cJSON_AddNumberToObject(fields, "seq", (double)seq);
+	cJSON_AddStringToObject(fields, "t", ts);
+	cJSON_AddStringToObject(fields, "kind", kind);
+	cJSON_AddItemToArray(r->recs, fields);
 	return seq;
 }
 
 /* The members for a message's payload under key, as every recording
  * stores them: JSON as JSON, anything else base64 with
- * "encoding":"base64", redacted before it is encoded (URL user
- * information in text, a secret config's value) as the request subject
+ * "encoding":"base64", redacted once, before it is encoded (URL user
+ * information in text, a secret config's value), as the request subject
  * asks (lt_redact_subject; NULL: the message's own). */
 static void
 add_payload(struct replay *r, cJSON *f, const char *key,
@@ -51,8 +52,7 @@ add_payload(struct replay *r, cJSON *f, const char *key,
 	if (m->len <= 0)
 		return;
 	lt_buf_addch(&b, '{');
-	lt_rec_add_payload_redacted(&b, key, lt_redact_subject(m->subject,
-	    request_subject), m->data, (size_t)m->len, r->redact);
+	lt_rec_add_msg_payload(&b, key, m, request_subject, r->redact);
 	lt_buf_addch(&b, '}');
 	o = lt_json_parse(b.buf, b.len);
 	while (o && (it = o->child)) {
@@ -99,32 +99,6 @@ reply_unseen(struct replay *r, const char *reply, cJSON *f)
 	return true;
 }
 
-/* A slot to keep a request open in: a free one, or one whose request is
- * older than --timeout (so a scatter-gather request such as host.ping has
- * every reply paired), else the oldest, whose later replies then pair with
- * nothing (said once). */
-static struct open_req *
-open_slot(struct replay *r, int64_t now)
-{
-	struct open_req *oldest = &r->open[0];
-	int i;
-
-	for (i = 0; i < MAX_OPEN; i++) {
-		struct open_req *o = &r->open[i];
-
-		if (!o->pair || now - o->t_ns > r->ctx->cfg->timeout_ns)
-			return o;
-		if (o->t_ns < oldest->t_ns)
-			oldest = o;
-	}
-	if (!r->warned_full && !r->ctx->cfg->quiet)
-		fprintf(stderr, "latticectl: replay: warning: more than %d "
-		    "requests within --timeout; replies to the oldest are no "
-		    "longer paired\n", MAX_OPEN);
-	r->warned_full = true;
-	return oldest;
-}
-
 /* A ctl or wadm API request (kind), kept open for its replies (on an
  * inbox we watch) to pair with. */
 static void
@@ -132,7 +106,6 @@ on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
     const char *kind)
 {
 	uint64_t pair = ++r->next_pair;
-	struct open_req *o;
 
 	if (is_mine(r, m->subject))
 		cJSON_AddStringToObject(f, "from", "latticectl");
@@ -141,13 +114,10 @@ on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
 		cJSON_AddStringToObject(f, "reply", m->reply);
 	add_payload(r, f, "payload", m, NULL);
 	if (m->reply && !reply_unseen(r, m->reply, f)) {
-		o = open_slot(r, m->recv_ns);
-		snprintf(o->reply, sizeof(o->reply), "%s", m->reply);
-		snprintf(o->request, sizeof(o->request), "%s", m->subject);
-		o->pair = pair;
-		o->t_ns = m->recv_ns;
-		o->kind = !strcmp(kind, "ctl.request") ? "ctl.reply" :
-		    "wadm.reply";
+		/* requests whose --timeout passed take no more replies */
+		lt_pair_expire(r->pairs, m->recv_ns, NULL, NULL);
+		lt_pair_request(r->pairs, m->subject, m->reply, m->recv_ns,
+		    pair << 1 | (uint64_t)!!strcmp(kind, "ctl.request"));
 	}
 	capture(r, kind, m->recv_ns, f);
 }
@@ -159,23 +129,19 @@ on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
 static void
 on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
 {
-	struct open_req *o = NULL;
-	int i;
+	struct lt_pair_match pm;
 
-	for (i = 0; i < MAX_OPEN && o == NULL; i++)
-		if (r->open[i].pair && !strcmp(r->open[i].reply, m->subject))
-			o = &r->open[i];
-	if (o == NULL) {
+	if (lt_pair_reply(r->pairs, m->subject, m->recv_ns, false, false,
+	    &pm) != 1) {
 		cJSON_Delete(f);
 		return;
 	}
-	cJSON_AddNumberToObject(f, "pair", (double)o->pair);
-	cJSON_AddNumberToObject(f, "latency_ms",
-	    (double)(m->recv_ns - o->t_ns) / 1e6);
+	cJSON_AddNumberToObject(f, "pair", (double)(pm.tag >> 1));
+	cJSON_AddNumberToObject(f, "latency_ms", (double)pm.latency_ns / 1e6);
 	/* a reply is redacted as its request asks (config.get.SECRET_x) */
-	cJSON_AddStringToObject(f, "request_subject", o->request);
-	add_payload(r, f, "payload", m, o->request);
-	capture(r, o->kind, m->recv_ns, f);
+	cJSON_AddStringToObject(f, "request_subject", pm.subject);
+	add_payload(r, f, "payload", m, pm.subject);
+	capture(r, pm.tag & 1 ? "wadm.reply" : "ctl.reply", m->recv_ns, f);
 }
 
 /* A CONFIGDATA change, as 'kv watch --record' writes it: bucket, key, op,
@@ -200,6 +166,10 @@ on_kv(struct replay *r, const struct lt_msg *m, cJSON *f)
 	}
 	if (op == LT_KV_PUT)
 		add_payload(r, f, "value", m, NULL);
+	/* a secret key's value is masked whole, as lt_rec_redact does */
+	if (r->redact != LT_REDACT_NONE && key &&
+	    lt_redact_name_is_secret(key + 1))
+		lt_redact_json_whole(cJSON_GetObjectItemCaseSensitive(f, "value"));
 	capture(r, "kv", m->recv_ns, f);
 }
 
@@ -261,12 +231,14 @@ replay_expect_mine(struct replay *r, const char *tail)
 	free(subject);
 }
 
-/* capture from the main thread */
+/* capture from the main thread: a record latticectl made (snapshot,
+ * inventory, probe, phase, finding...), redacted here, once */
 uint64_t
 replay_note(struct replay *r, const char *kind, cJSON *fields)
 {
 	uint64_t seq;
 
+	lt_rec_redact(fields, kind, r->redact);
 	lt_feed_lock(r->feed);
 	seq = capture(r, kind, 0, fields);
 	lt_feed_unlock(r->feed);

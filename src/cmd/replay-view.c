@@ -30,13 +30,12 @@ static void
 changes(FILE *fp, const char *from, const struct lt_manifest *a,
     const char *to, const struct lt_manifest *b)
 {
-	struct lt_buf out = LT_BUF_INIT;
-
-	struct lt_buf t = LT_BUF_INIT;
+	struct lt_buf out = LT_BUF_INIT, t = LT_BUF_INIT, u = LT_BUF_INIT;
 
 	fprintf(fp, "changes from %s %s to %s %s:\n", from, lt_text(&t,
-	    ver(a)), to, ver(b));
+	    ver(a)), to, lt_text(&u, ver(b)));
 	lt_buf_release(&t);
+	lt_buf_release(&u);
 	if (lt_manifest_diff(a, b, "  ", &out) == 0)
 		fprintf(fp, "  none in images, configs, secrets, links or "
 		    "scalers\n");
@@ -59,13 +58,13 @@ now(struct replay *r, FILE *fp)
 		    "unknown (wadm did not answer model.versions)");
 		return;
 	}
+	fprintf(fp, "  now: %s", lt_text(&t, r->new->name));
 	if (r->deployed)
-		fprintf(fp, "  now: %s %s is deployed (status %s);\n       wadm stores",
-		    r->new->name, lt_text(&t, r->deployed), r->status_now ?
+		fprintf(fp, " %s is deployed (status %s);\n       wadm stores",
+		    lt_text(&t, r->deployed), r->status_now ?
 		    lt_text(&st, r->status_now) : "unknown");
 	else
-		fprintf(fp, "  now: %s is not deployed; wadm stores",
-		    r->new->name);
+		fprintf(fp, " is not deployed; wadm stores");
 	n = cJSON_GetArraySize(r->stored);
 	fprintf(fp, "%s", n == 0 ? " no version\n" : "");
 	cJSON_ArrayForEach(v, r->stored)	/* the last 3 */
@@ -81,6 +80,7 @@ now(struct replay *r, FILE *fp)
 void
 replay_plan(struct replay *r, FILE *fp)
 {
+	struct lt_buf n = LT_BUF_INIT, v = LT_BUF_INIT;
 	char wait[32], settle[32];
 
 	lt_duration_format(r->wait_ns, wait, sizeof(wait));
@@ -91,115 +91,18 @@ replay_plan(struct replay *r, FILE *fp)
 	    "checkpoint\n", r->lattice);
 	fprintf(fp, "  2. put and deploy OLD as %s %s;\n     wait up to %s "
 	    "for deployed/failed (--wait), settle %s, checkpoint\n",
-	    r->old->name, ver(r->old), wait, settle);
+	    lt_text(&n, r->old->name), lt_text(&v, ver(r->old)), wait, settle);
 	fprintf(fp, "  3. put and deploy NEW as %s %s; the same\n",
-	    r->new->name, ver(r->new));
+	    lt_text(&n, r->new->name), lt_text(&v, ver(r->new)));
 	fprintf(fp, "  4. findings against NEW\n");
+	lt_buf_release(&n);
+	lt_buf_release(&v);
 	if (r->current)
 		changes(fp, "the deployed", r->current, "OLD", r->old);
 	changes(fp, "OLD", r->old, "NEW", r->new);
 }
 
 /* ---- the short timeline ---- */
-
-/* Display columns of s (UTF-8; escaped text holds no controls). */
-static size_t
-cols(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return n;
-}
-
-/* The byte offset after the first n columns of s. */
-static size_t
-col_offset(const char *s, size_t len, size_t n)
-{
-	size_t i = 0;
-
-	while (i < len && n > 0) {
-		i++;
-		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		n--;
-	}
-	return i;
-}
-
-/* b (plain text) cut to COLS columns, ending in "…". */
-static void
-cut(struct lt_buf *b)
-{
-	if (!b->buf || cols(b->buf, b->len) <= COLS)
-		return;
-	b->len = col_offset(b->buf, b->len, COLS - 1);
-	b->buf[b->len] = '\0';
-	lt_buf_adds(b, "\xe2\x80\xa6");
-}
-
-/* The longest " key=value" value of b (not a quoted one): its start and
- * length in bytes; false when none is over 12 columns. */
-static bool
-longest_value(const struct lt_buf *b, size_t *at, size_t *len)
-{
-	size_t i, best = 12;
-	bool found = false;
-
-	for (i = 1; i < b->len; i++) {
-		size_t j, n;
-
-		if (b->buf[i] != '=' || b->buf[i + 1] == '"' ||
-		    !memchr(b->buf, ' ', i))
-			continue;
-		for (j = i + 1; j < b->len && b->buf[j] != ' '; j++)
-			;
-		n = cols(b->buf + i + 1, j - i - 1);
-		if (n > best) {
-			best = n;
-			*at = i + 1;
-			*len = j - i - 1;
-			found = true;
-		}
-		i = j;
-	}
-	return found;
-}
-
-/* b (plain text) to COLS columns: the longest values cut first (an image
- * reference keeps its tail, anything else its head, "…" marking the
- * cut, each down to 12 columns), then the line's end. */
-static void
-fit(struct lt_buf *b)
-{
-	size_t at, len;
-
-	while (b->buf && cols(b->buf, b->len) > COLS &&
-	    longest_value(b, &at, &len)) {
-		size_t vc = cols(b->buf + at, len);
-		size_t keep = vc - (cols(b->buf, b->len) - COLS) - 1;
-		bool tail = at > 6 && (!strncmp(b->buf + at - 6, "image=", 6) ||
-		    !strncmp(b->buf + at - 4, "ref=", 4));
-		struct lt_buf v = LT_BUF_INIT;
-		size_t k;
-
-		if (keep < 11 || keep > vc)
-			keep = 11;
-		k = tail ? col_offset(b->buf + at, len, vc - keep) :
-		    col_offset(b->buf + at, len, keep);
-		if (tail)
-			lt_buf_addf(&v, "\xe2\x80\xa6%.*s", (int)(len - k),
-			    b->buf + at + k);
-		else
-			lt_buf_addf(&v, "%.*s\xe2\x80\xa6", (int)k, b->buf + at);
-		lt_buf_adds(&v, b->buf + at + len);
-		b->len = at;
-		lt_buf_adds(b, v.buf);
-		lt_buf_release(&v);
-	}
-	cut(b);
-}
 
 /* " key=value", the value escaped; ids of hosts (56 characters) cut to
  * their first 8, image references to their last 28 ("…tail"). */
@@ -446,40 +349,18 @@ short_line(struct lt_buf *b, const cJSON *rec, const char *kind)
 	return false;
 }
 
-/* text wrapped at COLS, every line after the first indented. */
+/* first, then text wrapped at COLS, every line after the first indented
+ * by four blanks. */
 static void
-wrap(FILE *fp, const char *first, const char *text, const char *indent)
+wrap(FILE *fp, const char *first, const char *text)
 {
-	size_t w = cols(first, strlen(first)), len = strlen(text);
+	struct lt_buf b = LT_BUF_INIT;
 
-	if (len == 0) {
-		fprintf(fp, "%s\n", first);
-		return;
-	}
-	fputs(first, fp);
-	while (len > 0) {
-		size_t room = COLS > w ? COLS - w : 1, take;
-
-		take = col_offset(text, len, room);
-		if (take < len) {	/* break at the last blank */
-			size_t k = take;
-
-			while (k > 0 && text[k] != ' ')
-				k--;
-			if (k > 0)
-				take = k;
-		}
-		fprintf(fp, "%.*s\n", (int)take, text);
-		text += take;
-		len -= take;
-		while (len > 0 && *text == ' ') {
-			text++;
-			len--;
-		}
-		if (len > 0)
-			fputs(indent, fp);
-		w = strlen(indent);
-	}
+	lt_buf_adds(&b, first);
+	lt_text_wrap(&b, text, lt_text_width(first, strlen(first)), 4, COLS);
+	lt_buf_addch(&b, '\n');
+	fputs(b.buf, fp);
+	lt_buf_release(&b);
 }
 
 /* "error ID: title", the evidence as record numbers with the command
@@ -499,7 +380,7 @@ finding(FILE *fp, const cJSON *rec, const char *path,
 	lt_buf_add_texts(&head, lt_json_str(rec, "id"));
 	lt_buf_adds(&head, ": ");
 	s = lt_json_str(rec, "title");
-	wrap(fp, head.buf, lt_text(&t, s ? s : ""), "    ");
+	wrap(fp, head.buf, lt_text(&t, s ? s : ""));
 	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(rec,
 	    "evidence")) {
 		lt_buf_adds(&ev, ev.len ? "," : "");
@@ -509,7 +390,7 @@ finding(FILE *fp, const cJSON *rec, const char *path,
 		fprintf(fp, "  evidence: latticectl show %s --record %s\n",
 		    lt_text(&t, path), ev.buf);
 	if ((s = lt_json_str(rec, "next")))
-		wrap(fp, "  next: ", lt_text(&t, s), "    ");
+		wrap(fp, "  next: ", lt_text(&t, s));
 	lt_buf_release(&t);
 	lt_buf_release(&head);
 	lt_buf_release(&ev);
@@ -547,7 +428,7 @@ brief(struct replay *r, const struct lt_colors *col)
 		if (!kind || !strcmp(kind, "finding") ||
 		    !short_line(&line, rec, kind))
 			continue;
-		fit(&line);
+		lt_text_fit_values(&line, 0, COLS);
 		if (!strcmp(kind, "phase"))
 			fprintf(r->ctx->out, "%s%s%s\n", col->bold, line.buf,
 			    col->reset);
@@ -580,7 +461,7 @@ replay_print(struct replay *r)
 void
 replay_summary(struct replay *r, int rc, int nerr)
 {
-	struct lt_buf t = LT_BUF_INIT;
+	struct lt_buf t = LT_BUF_INIT, v = LT_BUF_INIT;
 	const cJSON *rec;
 	int nwarn = 0;
 	FILE *fp = r->ctx->out;
@@ -595,7 +476,7 @@ replay_summary(struct replay *r, int rc, int nerr)
 	if (rc == 0)
 		fprintf(fp, "summary: %d error%s, %d warning%s against %s %s\n",
 		    nerr, nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s",
-		    r->new->name, ver(r->new));
+		    lt_text(&t, r->new->name), lt_text(&v, ver(r->new)));
 	else
 		fprintf(fp, "summary: the replay stopped (see the error "
 		    "below)\n");
@@ -604,4 +485,5 @@ replay_summary(struct replay *r, int rc, int nerr)
 	fprintf(fp, "  report:    latticectl report %s -f issue.md\n",
 	    lt_text(&t, r->path));
 	lt_buf_release(&t);
+	lt_buf_release(&v);
 }

@@ -217,14 +217,18 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 	if (check_conn(r, rc, err) < 0)
 		return lt_error_prefix(err, "during %s", name);
 	if (strcmp(type, "deployed") && strcmp(type, "failed")) {
+		struct lt_buf app = LT_BUF_INIT;	/* the manifest's, */
 		struct lt_buf word = LT_BUF_INIT;	/* wadm's word */
 		char d[32];
 
 		lt_duration_format(r->wait_ns, d, sizeof(d));
-		fprintf(stderr, "latticectl: replay: %s %s: still %s after "
+		lt_buf_add_texts(&app, m->name);
+		lt_buf_adds(&app, " ");
+		lt_buf_add_texts(&app, m->version);
+		fprintf(stderr, "latticectl: replay: %s: still %s after "
 		    "--wait %s; going on (a longer --wait gives wadm more "
-		    "time)\n", m->name, m->version ? m->version : "",
-		    lt_text(&word, type), d);
+		    "time)\n", app.buf, lt_text(&word, type), d);
+		lt_buf_release(&app);
 		lt_buf_release(&word);
 	}
 	wait_ns(r, r->settle_ns);
@@ -351,7 +355,8 @@ open_record(struct replay *r, struct lt_error *err)
 	r->path = lt_xstrdup(path);
 	free(def);
 	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
-	    r->ctx->orig_argv, r->ctx->conn, r->lattice, NULL, err) == 0)
+	    r->ctx->orig_argv, lt_conn_server(r->ctx->conn), r->lattice, NULL,
+	    err) == 0)
 		rc = -1;
 	return rc;
 }
@@ -403,12 +408,21 @@ start(struct replay *r, struct lt_error *err)
 		replay_current(r);
 		rc = replay_versions(r, err);
 	}
-	if (rc == 0 && *r->suffix && !ctx->cfg->quiet)
-		fprintf(stderr, "latticectl: replay: deploying as %s %s and %s "
-		    "(--version-suffix %s)\n", r->new->name, r->old->version ?
-		    r->old->version : "(no version)", r->new->version ?
-		    r->new->version : "(no version)", lt_args_get(ctx->args,
+	if (rc == 0 && *r->suffix && !ctx->cfg->quiet) {
+		struct lt_buf t = LT_BUF_INIT;	/* the manifests' texts */
+
+		lt_buf_add_texts(&t, r->new->name);
+		lt_buf_adds(&t, " ");
+		lt_buf_add_texts(&t, r->old->version ? r->old->version :
+		    "(no version)");
+		lt_buf_adds(&t, " and ");
+		lt_buf_add_texts(&t, r->new->version ? r->new->version :
+		    "(no version)");
+		fprintf(stderr, "latticectl: replay: deploying as %s "
+		    "(--version-suffix %s)\n", t.buf, lt_args_get(ctx->args,
 		    "version-suffix"));
+		lt_buf_release(&t);
+	}
 	if (rc == 0)
 		rc = confirm(r, err);
 	if (rc == 0)
@@ -485,6 +499,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	snprintf(r.inbox, sizeof(r.inbox), "%s.>", lt_config_get(ctx->cfg,
 	    LT_S_INBOX_PREFIX));
 	r.recs = cJSON_CreateArray();
+	r.pairs = lt_pair_create(ctx->cfg->timeout_ns);
 	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
 	    LT_REDACT_SECRETS;
 	rc = (otlp = cmd_otlp_target(ctx, &ot, err)) < 0 ? -1 :
@@ -500,6 +515,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		    nerr ? 1 : 0, err) < 0 ? -1 : rc;	/* findings still count */
 	lt_otlp_target_release(&ot);
 	cJSON_Delete(r.recs);
+	lt_pair_destroy(r.pairs);
 	cJSON_Delete(r.stored);
 	free(r.deployed);
 	free(r.status_now);

@@ -17,22 +17,14 @@
 #include "latticectl/kv.h"
 #include "latticectl/manifest.h"
 #include "latticectl/rec.h"
+#include "latticectl/pair.h"
 #include "latticectl/redact.h"
 #include "latticectl/sub.h"
 
 #define MAX_SUBS 8
-#define MAX_OPEN 1024
 #define MAX_MINE 64
 
 enum { SUB_EVT, SUB_CTL, SUB_WADM, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
-
-struct open_req {
-	char reply[256];
-	char request[256];	/* its subject, which decides redaction */
-	uint64_t pair;
-	int64_t t_ns;
-	const char *kind;	/* of its replies: ctl.reply, wadm.reply */
-};
 
 struct lt_otlp_target;
 
@@ -54,8 +46,9 @@ struct replay {
 	char mine[MAX_MINE][192];
 	unsigned nmine;
 	cJSON *recs;			/* every record written, in order */
-	struct open_req open[MAX_OPEN];
-	bool warned_full;	/* MAX_OPEN requests within --timeout */
+	/* ctl and wadm requests open for their replies, each for --timeout
+	 * after it; a tag is the record's pair id << 1, | 1 for wadm */
+	struct lt_pair *pairs;
 	uint64_t next_pair, events;
 	int64_t settle_ns, t0;
 	const char *phase;

@@ -93,17 +93,17 @@ emit_line(struct sub *s, int64_t t_ns)
 		stdout_failed(s);
 }
 
-/* Write s->fields to stdout (ndjson) and the recording; redacted: built
- * from a message redacted once for both (show_msg), else scanned by the
- * writers (gaps, unanswered requests: no payload). */
+/* Write s->fields to stdout (ndjson) and the recording: a message's
+ * members redacted once for both (show_msg), or a gap's or an unanswered
+ * request's, which hold no payload. */
 static void
-record(struct sub *s, const char *kind, int64_t t, bool redacted)
+record(struct sub *s, const char *kind, int64_t t)
 {
-	if (s->nd && lt_rec_write_fields(s->nd, kind, t, s->fields.buf,
-	    s->fields.len, redacted, NULL) == 0)
+	if (s->nd && lt_rec_write(s->nd, kind, t, s->fields.buf,
+	    s->fields.len, NULL) == 0)
 		stdout_failed(s);
-	if (s->rec && lt_rec_write_fields(s->rec, kind, t, s->fields.buf,
-	    s->fields.len, redacted, s->werr.code ? NULL : &s->werr) == 0)
+	if (s->rec && lt_rec_write(s->rec, kind, t, s->fields.buf,
+	    s->fields.len, s->werr.code ? NULL : &s->werr) == 0)
 		s->done = true;
 }
 
@@ -156,8 +156,9 @@ view_open(struct view *v, const struct sub *s, const struct lt_msg *m,
 	v->copy = s->ctx->format == LT_FMT_NDJSON;
 	v->m = v->copy ? m : lt_redact_msg_req(m, request_subject, s->redact,
 	    &v->tmp, &v->to_free);
-	if (s->headers)
-		v->headers = lt_redact_headers(m, request_subject, s->redact);
+	if (s->headers && (v->headers = lt_msg_headers_json(m)) != NULL)
+		lt_redact_payload_json(v->headers, lt_redact_subject(m->subject,
+		    request_subject), s->redact);
 }
 
 static void
@@ -167,18 +168,6 @@ view_close(struct view *v)
 	free(v->to_free);
 }
 
-static void
-add_payload(struct sub *s, const struct view *v, const char *key)
-{
-	const struct lt_msg *m = v->m;
-
-	if (v->copy)
-		lt_rec_add_payload_redacted(&s->fields, key, lt_redact_subject(
-		    m->subject, v->request_subject), m->data, (size_t)m->len,
-		    s->redact);
-	else
-		lt_rec_add_payload(&s->fields, key, m->data, (size_t)m->len);
-}
 
 static void
 add_headers(struct lt_buf *b, const cJSON *h)
@@ -224,10 +213,11 @@ build_fields(struct sub *s, const struct view *v,
 		add_headers(b, v->headers);
 	lt_rec_add_traceparent(b, m);
 	lt_buf_addch(b, ',');
-	add_payload(s, v, is_event ? "event" : "payload");
+	lt_rec_add_msg_payload(b, is_event ? "event" : "payload", m,
+	    v->request_subject, s->redact);
 }
 
-/* The headers as recorded (lt_redact_headers): one line each, or one
+/* The headers as recorded (view_open): one line each, or one
  * line for headers masked whole (a reply to a secret config). */
 static void
 text_headers(struct sub *s, const cJSON *h)
@@ -345,7 +335,7 @@ show_msg(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
 			kind = record_kind(s, is_reply ? pmp->subject :
 			    m->subject, is_reply, kbuf, sizeof(kbuf));
 		build_fields(s, &v, pmp, role, !strcmp(kind, "event"));
-		record(s, kind, m->recv_ns, true);
+		record(s, kind, m->recv_ns);
 	}
 	view_close(&v);
 }
@@ -498,7 +488,7 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 		    "\"request_subject\":", (unsigned long long)pm->id);
 		lt_buf_add_json_str(&s->fields, pm->subject, strlen(pm->subject));
 		record(s, record_kind(s, pm->subject, true, kbuf, sizeof(kbuf)),
-		    now, false);
+		    now);
 	}
 	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
 		return;
@@ -513,7 +503,7 @@ emit_gap(struct sub *s, const struct lt_gap *g)
 {
 	lt_buf_reset(&s->fields);
 	lt_gap_format_fields(g, false, &s->fields);
-	record(s, "gap", g->t_ns, false);
+	record(s, "gap", g->t_ns);
 	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
 		return;
 	lt_buf_reset(&s->line);
@@ -707,7 +697,7 @@ open_outputs(struct sub *s, struct lt_error *err)
 		lt_rec_set_redaction(s->nd, s->redact);
 		/* stdout is a recording too, valid for 'show' */
 		if (lt_rec_write_meta(s->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, NULL, NULL) == 0)
+		    lt_conn_server(ctx->conn), lattice, NULL, NULL) == 0)
 			stdout_failed(s);
 	}
 	if (path == NULL)
@@ -715,8 +705,8 @@ open_outputs(struct sub *s, struct lt_error *err)
 	if (lt_rec_open(&s->rec, path, s->redact, err) < 0)
 		return -1;
 	lt_rec_set_autoflush(s->rec, false);
-	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv, ctx->conn,
-	    lattice, NULL, err) == 0)
+	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv,
+	    lt_conn_server(ctx->conn), lattice, NULL, err) == 0)
 		return -1;
 	return 0;
 }

@@ -130,17 +130,15 @@ emit_text(struct watch *w, int64_t t_ns)
 		stdout_failed(w);
 }
 
-/* redacted: a message on_msg redacted in the writers' mode (events,
- * wadm.status); else the writer scans it (gaps). */
+/* Write b's members (redacted as they were added) where asked. */
 static void
 write_fields(struct watch *w, const char *kind, int64_t t,
-    const struct lt_buf *b, bool redacted)
+    const struct lt_buf *b)
 {
-	if (w->nd && lt_rec_write_fields(w->nd, kind, t, b->buf, b->len,
-	    redacted, NULL) == 0)
+	if (w->nd && lt_rec_write(w->nd, kind, t, b->buf, b->len, NULL) == 0)
 		stdout_failed(w);
-	if (w->rec && lt_rec_write_fields(w->rec, kind, t, b->buf, b->len,
-	    redacted, w->werr.code ? NULL : &w->werr) == 0)
+	if (w->rec && lt_rec_write(w->rec, kind, t, b->buf, b->len,
+	    w->werr.code ? NULL : &w->werr) == 0)
 		w->done = true;
 }
 
@@ -154,7 +152,7 @@ emit_gap(struct watch *w, const struct lt_gap *g)
 
 	lt_buf_reset(&w->fields);
 	lt_gap_format_fields(g, recovered, &w->fields);
-	write_fields(w, "gap", g->t_ns, &w->fields, false);
+	write_fields(w, "gap", g->t_ns, &w->fields);
 	if (w->nd || w->ctx->format == LT_FMT_RAW)
 		return;
 	lt_buf_reset(&w->line);
@@ -209,11 +207,11 @@ mark_live(struct watch *w, const struct lt_msg *m)
 }
 
 /* Build the record members for a message of kind, its payload under
- * member ("event" for an event), and write them where asked; mode
- * redacts the payload on the way (NONE: already redacted). */
+ * member ("event" for an event), redacted on the way unless m already is,
+ * and write them where asked. */
 static void
 record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
-    const char *member, enum lt_redact_mode mode)
+    const char *member)
 {
 	if (!w->nd && !w->rec)
 		return;
@@ -226,9 +224,8 @@ record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
 		lt_buf_add_u64(&w->fields, m->stream_seq);
 	}
 	lt_buf_addch(&w->fields, ',');
-	lt_rec_add_payload_redacted(&w->fields, member, m->subject, m->data,
-	    (size_t)m->len, mode);
-	write_fields(w, kind, m->recv_ns, &w->fields, true);
+	lt_rec_add_msg_payload(&w->fields, member, m, NULL, w->redact);
+	write_fields(w, kind, m->recv_ns, &w->fields);
 }
 
 static void
@@ -279,7 +276,7 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	if (ev.status != LT_EV_OK)
 		w->invalid++;
 	display(w, m, &ev);
-	record_msg(w, m, "event", "event", LT_REDACT_NONE);
+	record_msg(w, m, "event", "event");
 	count_shown(w, last_token(ev.status == LT_EV_OK ? ev.type : m->subject),
 	    w->until && lt_filter_match(w->until, &ev));
 	lt_event_release(&ev);
@@ -310,7 +307,7 @@ on_status(struct watch *w, const struct lt_msg *m)
 	} else if (w->ctx->format == LT_FMT_RAW) {
 		display(w, r, NULL);
 	}
-	record_msg(w, r, "wadm.status", "payload", LT_REDACT_NONE);
+	record_msg(w, r, "wadm.status", "payload");
 	count_shown(w, "wadm.status", false);
 	free(redacted);
 }
@@ -371,7 +368,7 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	}
 	m = received(m, &stamped);
 	if (!w->decode_all) {
-		record_msg(w, m, "event", "event", w->redact);
+		record_msg(w, m, "event", "event");
 		count_shown(w, last_token(m->subject), false);
 		return;
 	}
@@ -639,7 +636,7 @@ open_outputs(struct watch *w, struct lt_error *err)
 		lt_rec_set_redaction(w->nd, w->redact);
 		/* stdout is a recording too, valid for 'show' */
 		if (lt_rec_write_meta(w->nd, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, NULL, NULL) == 0)
+		    lt_conn_server(ctx->conn), lattice, NULL, NULL) == 0)
 			stdout_failed(w);
 	}
 	if (path) {
@@ -647,7 +644,7 @@ open_outputs(struct watch *w, struct lt_error *err)
 			return -1;
 		lt_rec_set_autoflush(w->rec, false);
 		if (lt_rec_write_meta(w->rec, ctx->orig_argc, ctx->orig_argv,
-		    ctx->conn, lattice, NULL, err) == 0)
+		    lt_conn_server(ctx->conn), lattice, NULL, err) == 0)
 			return -1;
 	}
 	/* Without filters, ndjson needs no decoding: type counts come from
@@ -847,16 +844,14 @@ static void
 record_reply(struct watch *w, const char *subject, const cJSON *reply)
 {
 	cJSON *f = cJSON_CreateObject();
-	char *text;
 
 	cJSON_AddStringToObject(f, "subject", subject);
 	cJSON_AddItemToObject(f, "payload", cJSON_Duplicate(reply, true));
 	cJSON_AddStringToObject(f, "from", "latticectl");
-	text = lt_json_print_kept(f, false);
+	lt_rec_redact(f, "wadm.reply", w->redact);
 	lt_buf_reset(&w->fields);
-	lt_buf_add(&w->fields, text + 1, strlen(text) - 2);	/* no braces */
-	write_fields(w, "wadm.reply", lt_now_ns(), &w->fields, false);
-	cJSON_free(text);
+	lt_rec_add_members(&w->fields, f);
+	write_fields(w, "wadm.reply", lt_now_ns(), &w->fields);
 	cJSON_Delete(f);
 }
 

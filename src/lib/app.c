@@ -212,7 +212,9 @@ collect_links(struct lt_app *a, const cJSON *links)
 		    !is_member(a, lt_json_str(x, "target")))
 			continue;
 		copy = cJSON_Duplicate(x, true);
-		cJSON_AddStringToObject(copy, "state", "present");
+		while (cJSON_GetObjectItemCaseSensitive(copy, "state"))
+			cJSON_DeleteItemFromObjectCaseSensitive(copy, "state");
+		cJSON_AddStringToObject(copy, "state", "present");	/* ours */
 		cJSON_AddItemToArray(a->links, copy);
 	}
 	for (i = 0; i < m->ncomponents; i++)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "latticectl/buf.h"
-#include "latticectl/text.h"
+#include "latticectl/utf8.h"
 #include "latticectl/util.h"
 #include "plain-run.h"
 #include "banned.h"
@@ -21,6 +21,7 @@ lt_buf_grow(struct lt_buf *b, size_t extra)
 	while (b->alloc < want)
 		b->alloc *= 2;
 	b->buf = lt_xrealloc(b->buf, b->alloc);
+	b->buf[b->len] = '\0';	/* a first allocation reads as "" */
 }
 
 void
@@ -137,19 +138,6 @@ lt_buf_add_json_str(struct lt_buf *b, const char *s, size_t len)
 	lt_buf_addch(b, '"');
 }
 
-void
-lt_buf_add_field(struct lt_buf *b, const char *key, const char *v, size_t len)
-{
-	lt_buf_addch(b, ' ');
-	lt_buf_add_texts(b, key);
-	lt_buf_addch(b, '=');
-	if (len == 0 || memchr(v, ' ', len) || memchr(v, '"', len) ||
-	    !lt_text_is_safe(v, len))
-		lt_buf_add_text_quoted(b, v, len);
-	else
-		lt_buf_add(b, v, len);
-}
-
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -193,10 +181,12 @@ lt_base64_decode(const char *s, size_t len, struct lt_buf *out)
 {
 	unsigned acc = 0;
 	int bits = 0;
-	size_t i;
+	size_t i, pad = 0;
 
-	while (len > 0 && s[len - 1] == '=')
+	while (len > 0 && s[len - 1] == '=' && pad++ < 2)
 		len--;
+	if (len % 4 == 1)	/* 6 bits left over: no byte, a cut input */
+		return -1;
 	for (i = 0; i < len; i++) {
 		int v = b64val(s[i]);
 

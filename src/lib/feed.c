@@ -258,3 +258,10 @@ lt_feed_length(struct lt_feed *f)
 	pthread_mutex_unlock(&f->mu);
 	return n;
 }
+
+void
+lt_item_release(struct lt_item *item)
+{
+	if (item->kind == LT_ITEM_MSG)
+		lt_msg_release(&item->msg);
+}

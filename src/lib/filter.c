@@ -713,13 +713,14 @@ lt_filter_app(const struct lt_filter *f, int n)
 	return NULL;
 }
 
-/* Add name to what fs owns, once. Returns 1 when it is new. */
+/* Add name to what fs owns, once, up to LT_FILTER_OWNED_MAX. Returns 1
+ * when it is new. */
 static int
 own(struct lt_filter *f, struct for_spec *fs, const char *name)
 {
 	int i;
 
-	if (name == NULL || *name == '\0')
+	if (name == NULL || *name == '\0' || fs->nowned >= LT_FILTER_OWNED_MAX)
 		return 0;
 	for (i = 0; i < fs->nowned; i++)
 		if (!strcmp(fs->owned[i], name))

@@ -4,6 +4,8 @@
  * with JSON bodies: batches, retries with backoff on 429/502/503/504
  * (Retry-After honoured), everything within one deadline (otlp.h). */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,17 +252,20 @@ sleep_ns(int64_t ns)
 	struct timespec ts = { (time_t)(ns / 1000000000),
 	    (long)(ns % 1000000000) };
 
-	while (nanosleep(&ts, &ts) < 0)
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }
 
-/* The wait before attempt n+1: Retry-After when the receiver gave one,
+/* The wait before attempt n+1: Retry-After when the receiver gave one
+ * (its seconds are hostile: INT64_MAX for more than nanoseconds hold),
  * else 200 ms doubling to at most 5 s, less up to a quarter at random. */
 static int64_t
 backoff(int n, const struct lt_http_result *res)
 {
 	int64_t w = BACKOFF_FIRST_NS;
 
+	if (res->retry_after_s > INT64_MAX / 1000000000LL)
+		return INT64_MAX;
 	if (res->retry_after_s > 0)
 		return res->retry_after_s * 1000000000LL;
 	while (n-- > 1 && w < BACKOFF_MAX_NS)
@@ -346,7 +351,7 @@ post(const char *url, char **headers, const struct lt_buf *body,
 		}
 		wait = backoff(n, &res);
 		lt_http_result_release(&res);
-		if (lt_mono_ns() + wait >= deadline)
+		if (wait >= deadline - lt_mono_ns())
 			return lt_error_set(err, LT_E_TIMEOUT, "'%s': still "
 			    "HTTP %ld after %d attempts, giving up at --timeout",
 			    url, res.status, n);

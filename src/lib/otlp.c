@@ -181,6 +181,9 @@ lt_otlp_traceparent_ok(const char *s)
 		if (i < 3 && *p != '-')
 			return false;
 	}
+	for (p = s + 55; *p; p++)	/* a later version's fields: no control, */
+		if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '\\')
+			return false;	/* blank, quote or backslash either */
 	return true;
 }
 

@@ -78,7 +78,7 @@ lt_lines_put(struct lt_lines *l, int64_t t_ns, struct lt_buf *line)
 		l->day = day;
 	}
 	if (l->width)
-		lt_text_fit(line, 0, l->width);
+		lt_text_fit_values(line, 0, l->width);
 	lt_buf_addch(line, '\n');
 	w = lt_output_write(l->fp, line->buf, line->len);
 	line->len--;

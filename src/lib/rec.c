@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "latticectl/conn.h"
-#include "latticectl/feed.h"
 #include "latticectl/file.h"
 #include "latticectl/json.h"
+#include "latticectl/msg.h"
 #include "latticectl/otlp.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
@@ -24,7 +24,6 @@ struct lt_rec {
 	uint64_t seq;
 	bool failed;
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
-	struct lt_buf redacted;
 	struct lt_buf pending;		/* lines not yet handed to fp */
 };
 
@@ -81,53 +80,6 @@ lt_rec_redact(cJSON *rec, const char *kind, enum lt_redact_mode m)
 	if (kind && !strcmp(kind, "snapshot"))
 		redact_contents(cJSON_GetObjectItemCaseSensitive(rec,
 		    "contents"), subject, m);
-}
-
-/* Whether raw fields need the tree walk: a secret member name, a kv key,
- * a registry.put request, or ALL. */
-static bool
-raw_needs_redaction(const char *kind, const char *fields, size_t len,
-    enum lt_redact_mode m)
-{
-	static const char cred[] = ".registry.put\"";
-
-	if (len == 0)
-		return false;
-	if (lt_memfind(fields, len, cred, sizeof(cred) - 1) != NULL ||
-	    lt_redact_may_change(NULL, fields, len, m))
-		return true;
-	/* kv keys and config names are values, not member names */
-	return m != LT_REDACT_NONE && (!strcmp(kind, "kv") ||
-	    lt_memfind(fields, len, ".config.", 8) != NULL);
-}
-
-/* The raw fields, redacted into r->redacted when needed. */
-static const char *
-redact_raw(struct lt_rec *r, const char *kind, const char *fields,
-    size_t *len)
-{
-	cJSON *j;
-	size_t n;
-
-	if (!raw_needs_redaction(kind, fields, *len, r->redact))
-		return fields;
-	lt_buf_reset(&r->redacted);
-	lt_buf_addch(&r->redacted, '{');
-	lt_buf_add(&r->redacted, fields, *len);
-	lt_buf_addch(&r->redacted, '}');
-	j = lt_json_parse(r->redacted.buf, r->redacted.len);
-	if (j == NULL)
-		return fields;	/* the writer's bug; nothing to walk */
-	lt_rec_redact(j, kind, r->redact);
-	lt_buf_reset(&r->redacted);
-	lt_json_print(j, false, &r->redacted);
-	cJSON_Delete(j);
-	n = r->redacted.len;	/* without braces: */
-	memmove(r->redacted.buf, r->redacted.buf + 1, n - 2);
-	r->redacted.len = n - 2;
-	r->redacted.buf[n - 2] = '\0';
-	*len = n - 2;
-	return r->redacted.buf;
 }
 
 void
@@ -204,18 +156,17 @@ lt_rec_flush(struct lt_rec *r)
 	return rc;
 }
 
-/* Write the prefix, the fields and the newline as one flushed line. */
-static uint64_t
-emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
-    size_t len, bool raw, struct lt_error *err)
+/* The one write path: the prefix, the fields as they are (redacted when
+ * they were added) and the newline, as one line. */
+uint64_t
+lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
+    const char *fields, size_t len, struct lt_error *err)
 {
 	char t[48];
 	uint64_t seq;
 
 	lt_time_format(t_ns ? t_ns : lt_now_ns(), t, sizeof(t));
 	pthread_mutex_lock(&r->mu);
-	if (raw)	/* else redacted by lt_rec_write or the caller */
-		fields = redact_raw(r, kind, fields, &len);
 	seq = ++r->seq;
 	lt_buf_adds(&r->pending, "{\"schema\":\"" LT_REC_SCHEMA "\",\"seq\":");
 	lt_buf_add_u64(&r->pending, seq);
@@ -240,35 +191,37 @@ emit(struct lt_rec *r, const char *kind, int64_t t_ns, const char *fields,
 	return seq;
 }
 
-uint64_t
-lt_rec_write_fields(struct lt_rec *r, const char *kind, int64_t t_ns,
-    const char *fields_json, size_t len, bool redacted, struct lt_error *err)
+enum lt_redact_mode
+lt_rec_redaction(const struct lt_rec *r)
 {
-	return emit(r, kind, t_ns, fields_json, len, !redacted, err);
+	return r->redact;
 }
 
-uint64_t
-lt_rec_write(struct lt_rec *r, const char *kind, int64_t t_ns,
-    cJSON *fields, struct lt_error *err)
+void
+lt_rec_add_members(struct lt_buf *b, const cJSON *fields)
 {
-	lt_rec_redact(fields, kind, r->redact);
-	return lt_rec_write_redacted_tree(r, kind, t_ns, fields, err);
+	size_t mark = b->len;
+
+	if (fields == NULL || fields->child == NULL)
+		return;
+	lt_json_print(fields, false, b);	/* "{...}": keep what is inside */
+	memmove(b->buf + mark, b->buf + mark + 1, b->len - mark - 2);
+	b->len -= 2;
+	b->buf[b->len] = '\0';
 }
 
-uint64_t
-lt_rec_write_redacted_tree(struct lt_rec *r, const char *kind, int64_t t_ns,
-    cJSON *fields, struct lt_error *err)
+/* fields (taken) redacted in r's mode and written. */
+static uint64_t
+write_tree(struct lt_rec *r, const char *kind, cJSON *fields,
+    struct lt_error *err)
 {
 	struct lt_buf text = LT_BUF_INIT;
-	size_t len;
 	uint64_t seq;
 
-	if (fields)
-		lt_json_print(fields, false, &text);
-	len = text.len;
-	/* Strip the object's braces: its members follow the prefix. */
-	seq = emit(r, kind, t_ns, len >= 2 ? text.buf + 1 : "", len >= 2 ?
-	    len - 2 : 0, false, err);
+	lt_rec_redact(fields, kind, r->redact);
+	lt_rec_add_members(&text, fields);
+	seq = lt_rec_write(r, kind, 0, text.buf ? text.buf : "", text.len,
+	    err);
 	lt_buf_release(&text);
 	cJSON_Delete(fields);
 	return seq;
@@ -313,6 +266,18 @@ lt_rec_add_payload_redacted(struct lt_buf *b, const char *key,
 	free(red);
 }
 
+void
+lt_rec_add_msg_payload(struct lt_buf *b, const char *key,
+    const struct lt_msg *m, const char *request_subject,
+    enum lt_redact_mode mode)
+{
+	if (m->redacted)
+		lt_rec_add_payload(b, key, m->data, (size_t)m->len);
+	else
+		lt_rec_add_payload_redacted(b, key, lt_redact_subject(m->subject,
+		    request_subject), m->data, (size_t)m->len, mode);
+}
+
 /* One word of the command line, with URL user information removed and
  * secret name=value pairs masked ("--where data.password=x"). */
 static cJSON *
@@ -330,37 +295,41 @@ argv_word(const char *s)
 	return w;
 }
 
-/* The command line with the values of secret options masked. */
+/* The command line with the values of secret options masked: "--token
+ * X" as "--token" "(secret)", "--token=X" as "--token=(secret)". */
 static cJSON *
 masked_argv(int argc, char **argv)
 {
-	static const char *const secret[] = { "--password", "--token", NULL };
+	static const char *const secret[] = { "--password=(secret)",
+		"--token=(secret)", NULL };
 	cJSON *a = cJSON_CreateArray();
 	bool mask_next = false;
 	int i, j;
 
 	for (i = 0; i < argc; i++) {
-		const char *s = argv[i];
-		bool mask = mask_next;
+		const char *s = argv[i], *word = NULL;
 
+		if (mask_next)
+			word = "(secret)";
 		mask_next = false;
 		for (j = 0; secret[j]; j++) {
-			size_t n = strlen(secret[j]);
+			size_t n = strchr(secret[j], '=') - secret[j];
 
-			if (!strcmp(s, secret[j]))
+			if (!strncmp(s, secret[j], n) && s[n] == '\0')
 				mask_next = true;
-			else if (!strncmp(s, secret[j], n) && s[n] == '=')
-				s = secret[j], mask = true;
+			else if (!strncmp(s, secret[j], n + 1))
+				word = secret[j];
 		}
-		cJSON_AddItemToArray(a, mask ? cJSON_CreateString(s == argv[i] ?
-		    "(secret)" : "--secret=(secret)") : argv_word(s));
+		cJSON_AddItemToArray(a, word ? cJSON_CreateString(word) :
+		    argv_word(s));
 	}
 	return a;
 }
 
 uint64_t
-lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
-    const char *lattice, cJSON *extra, struct lt_error *err)
+lt_rec_write_meta(struct lt_rec *r, int argc, char **argv,
+    const struct lt_server_info *si, const char *lattice, cJSON *extra,
+    struct lt_error *err)
 {
 	cJSON *f = cJSON_CreateObject(), *item;
 
@@ -369,8 +338,7 @@ lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
 	cJSON_AddItemToObject(f, "argv", masked_argv(argc, argv));
 	cJSON_AddStringToObject(f, "lattice", lattice ? lattice : "default");
 	cJSON_AddStringToObject(f, "redaction", lt_redact_mode_name(r->redact));
-	if (c) {
-		const struct lt_server_info *si = lt_conn_server(c);
+	if (si) {
 		cJSON *s = cJSON_AddObjectToObject(f, "server");
 
 		cJSON_AddStringToObject(s, "id", si->id);
@@ -383,7 +351,7 @@ lt_rec_write_meta(struct lt_rec *r, int argc, char **argv, struct lt_conn *c,
 		cJSON_AddItemToObject(f, item->string, item);
 	}
 	cJSON_Delete(extra);
-	return lt_rec_write(r, "meta", 0, f, err);
+	return write_tree(r, "meta", f, err);
 }
 
 uint64_t
@@ -404,7 +372,6 @@ rec_free(struct lt_rec *r)
 	else if (!r->owned && fflush(r->fp) != 0)
 		rc = -1;
 	pthread_mutex_destroy(&r->mu);
-	lt_buf_release(&r->redacted);
 	lt_buf_release(&r->pending);
 	free(r);
 	return rc;
@@ -422,7 +389,7 @@ lt_rec_close(struct lt_rec *r, cJSON *fields, struct lt_error *err)
 	if (fields == NULL)
 		fields = cJSON_CreateObject();
 	cJSON_AddNumberToObject(fields, "records", (double)r->seq + 1);
-	lt_rec_write(r, "end", 0, fields, err);
+	write_tree(r, "end", fields, err);
 	lt_rec_flush(r);
 	failed = r->failed;
 	if (rec_free(r) < 0)
@@ -445,6 +412,7 @@ struct lt_rec_reader {
 	struct lt_buf line;
 	uint64_t lineno, records;
 	bool truncated, complete;
+	bool borrowed;			/* fp is the caller's: not closed */
 	enum lt_redact_mode redact;	/* LT_REDACT_SECRETS unless set */
 };
 
@@ -502,6 +470,16 @@ lt_rec_reader_open(struct lt_rec_reader **out, const char *path,
 	return 0;
 }
 
+struct lt_rec_reader *
+lt_rec_reader_open_fp(FILE *fp)
+{
+	struct lt_rec_reader *rd = lt_xcalloc(1, sizeof(*rd));
+
+	rd->fp = fp;
+	rd->borrowed = true;
+	return rd;
+}
+
 /* Read one line into rd->line; false at end of file. *nl tells whether it
  * ended with a newline. */
 static bool
@@ -526,7 +504,7 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 {
 	bool nl;
 	cJSON *j;
-	const char *schema;
+	const char *schema, *kind;
 
 	*rec = NULL;
 	for (;;) {
@@ -537,10 +515,11 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 			break;
 	}
 	j = lt_json_parse(rd->line.buf, rd->line.len);
-	schema = cJSON_GetStringValue(cJSON_GetObjectItem(j, "schema"));
-	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) &&
-	    cJSON_IsString(cJSON_GetObjectItem(j, "kind"))) {
-		if (!strcmp(cJSON_GetObjectItem(j, "kind")->valuestring, "end"))
+	/* members by their exact names, as every reader of a record asks */
+	schema = lt_json_str(j, "schema");
+	kind = lt_json_str(j, "kind");
+	if (j && schema && !strcmp(schema, LT_REC_SCHEMA) && kind) {
+		if (!strcmp(kind, "end"))
 			rd->complete = true;
 		rd->records++;
 		redact_read(rd, j);
@@ -549,9 +528,12 @@ lt_rec_reader_next(struct lt_rec_reader *rd, cJSON **rec, struct lt_error *err)
 	}
 	if (!nl)
 		rd->truncated = true;
-	else if (j && schema)
+	else if (j && schema && strcmp(schema, LT_REC_SCHEMA))
 		lt_error_set(err, LT_E_RUNTIME, "line %llu: unsupported "
 		    "schema '%s'", (unsigned long long)rd->lineno, schema);
+	else if (j && schema)
+		lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
+		    "record (no kind)", (unsigned long long)rd->lineno);
 	else
 		lt_error_set(err, LT_E_RUNTIME, "line %llu: not a latticectl "
 		    "record", (unsigned long long)rd->lineno);
@@ -593,7 +575,7 @@ lt_rec_reader_close(struct lt_rec_reader *rd)
 {
 	if (rd == NULL)
 		return;
-	if (rd->fp != stdin)
+	if (rd->fp != stdin && !rd->borrowed)
 		fclose(rd->fp);
 	lt_buf_release(&rd->line);
 	free(rd);
@@ -614,7 +596,6 @@ lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m)
 
 	if (tp == NULL)
 		return;
-	lt_buf_adds(b, ",\"traceparent\":\"");	/* checked: hex and dashes */
-	lt_buf_adds(b, tp);
-	lt_buf_addch(b, '"');
+	lt_buf_adds(b, ",\"traceparent\":");
+	lt_buf_add_json_str(b, tp, strlen(tp));
 }

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "latticectl/buf.h"
-#include "latticectl/feed.h"
 #include "latticectl/json.h"
+#include "latticectl/msg.h"
 #include "latticectl/opt.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -1083,13 +1083,17 @@ lt_redact_msg_req(const struct lt_msg *m, const char *request_subject,
 {
 	size_t n = 0;
 
-	*to_free = lt_redact_payload(lt_redact_subject(m->subject,
-	    request_subject), m->data, (size_t)m->len, mode, &n);
-	if (*to_free == NULL)
-		return m;
 	*tmp = *m;
-	tmp->data = *to_free;
-	tmp->len = (int)n;
+	tmp->redacted = true;
+	if (m->redacted)
+		*to_free = NULL;	/* redacted once, never twice */
+	else
+		*to_free = lt_redact_payload(lt_redact_subject(m->subject,
+		    request_subject), m->data, (size_t)m->len, mode, &n);
+	if (*to_free != NULL) {
+		tmp->data = *to_free;
+		tmp->len = (int)n;
+	}
 	return tmp;
 }
 
@@ -1098,30 +1102,6 @@ lt_redact_msg(const struct lt_msg *m, enum lt_redact_mode mode,
     struct lt_msg *tmp, char **to_free)
 {
 	return lt_redact_msg_req(m, NULL, mode, tmp, to_free);
-}
-
-cJSON *
-lt_redact_headers(const struct lt_msg *m, const char *request_subject,
-    enum lt_redact_mode mode)
-{
-	const char **keys = NULL;
-	int n = lt_msg_header_keys(m, &keys), i;
-	cJSON *h;
-
-	if (n <= 0) {
-		free(keys);
-		return NULL;
-	}
-	h = cJSON_CreateObject();
-	for (i = 0; i < n; i++) {
-		const char *v = lt_msg_header(m, keys[i]);
-
-		cJSON_AddStringToObject(h, keys[i], v ? v : "");
-	}
-	free(keys);
-	lt_redact_payload_json(h, lt_redact_subject(m->subject, request_subject),
-	    mode);
-	return h;
 }
 
 /* Remove the user information of the URL whose authority starts at start

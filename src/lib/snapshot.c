@@ -606,6 +606,54 @@ plain_str(struct cursor *c, size_t *len)
 	return start;
 }
 
+/* Whether JSON text holds a \u0000 escape: cJSON would end the string
+ * there (a key or value cut short without a word). */
+static bool
+has_nul_escape(const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && !memcmp(p + 1, "u0000", 5))
+			return true;
+		p += 2;		/* the escaped character too: "\\\\" */
+		if (p >= end)
+			break;
+	}
+	return false;
+}
+
+/* A key up to its closing quote (not consumed), its escapes decoded into
+ * out when it has any ("a\"b": a key lt_buf_add_json_str escaped). NULL
+ * for a key the slow path must see: not a string, or holding \u0000. */
+static const char *
+key_str(struct cursor *c, struct lt_buf *out, size_t *len)
+{
+	const char *start = c->p, *key;
+	cJSON *j;
+
+	if ((key = plain_str(c, len)) != NULL || c->p == c->end ||
+	    *c->p != '\\')
+		return key;
+	while (c->p < c->end && *c->p != '"' && (unsigned char)*c->p >= 0x20)
+		c->p += *c->p == '\\' && c->end - c->p > 1 ? 2 : 1;
+	if (c->p >= c->end || *c->p != '"' ||
+	    has_nul_escape(start, (size_t)(c->p - start)))
+		return NULL;
+	lt_buf_reset(out);
+	lt_buf_addch(out, '"');
+	lt_buf_add(out, start, (size_t)(c->p - start));
+	lt_buf_addch(out, '"');
+	j = lt_json_parse(out->buf, out->len);
+	key = cJSON_GetStringValue(j);
+	lt_buf_reset(out);
+	if (key)
+		lt_buf_adds(out, key);
+	cJSON_Delete(j);
+	*len = out->len;
+	return key ? lt_buf_str(out) : NULL;
+}
+
 static bool
 number(struct cursor *c, uint64_t *out)
 {
@@ -714,53 +762,42 @@ fast_entry(struct reader *r, const char *line, size_t len)
 {
 	struct cursor c = { line, line + len };
 	struct lt_snapshot_entry e;
+	struct lt_buf unescaped = LT_BUF_INIT;
 	const char *key, *op, *t;
 	size_t klen, oplen, tlen;
 	uint64_t size = 0;
+	int rc = -1;
 
 	memset(&e, 0, sizeof(e));
 	while (c.end > c.p && (c.end[-1] == '\n' || c.end[-1] == '\r'))
 		c.end--;
-	if (!eat(&c, "{\"key\":\"") || !(key = plain_str(&c, &klen)) ||
+	if (!eat(&c, "{\"key\":\"") ||
+	    !(key = key_str(&c, &unescaped, &klen)) ||
 	    !eat(&c, "\",\"revision\":") || !number(&c, &e.revision) ||
 	    !eat(&c, ",\"op\":\"") || !(op = plain_str(&c, &oplen)) ||
 	    !eat(&c, "\",\"created\":\"") || !(t = plain_str(&c, &tlen)) ||
 	    !eat(&c, "\"") || !fast_time(t, tlen, &e.created_ns))
-		return -1;
+		goto out;
 	e.op = oplen == 3 && !memcmp(op, "put", 3) ? LT_KV_PUT :
 	    oplen == 6 && !memcmp(op, "delete", 6) ? LT_KV_DELETE :
 	    oplen == 5 && !memcmp(op, "purge", 5) ? LT_KV_PURGE : LT_KV_UNKNOWN;
 	if (e.op == LT_KV_UNKNOWN || (eat(&c, ",\"size\":") &&
 	    !number(&c, &size)))
-		return -1;	/* rare lines go the slow way */
+		goto out;	/* rare lines go the slow way */
 	e.raw_len = (size_t)size;
 	if (!eat(&c, "}") && !(eat(&c, ",\"value\":") && e.op == LT_KV_PUT &&
 	    fast_value(r, &e, &c)))
-		return -1;
+		goto out;
 	if (c.p != c.end && e.value == NULL)
-		return -1;
+		goto out;
 	e.key = lt_snapshot_strdup(r->s, key, klen);
 	*new_entry(r->s) = e;
 	if (e.revision > r->s->revision)
 		r->s->revision = e.revision;
-	return 0;
-}
-
-/* Whether JSON text holds a \u0000 escape: cJSON would end the string
- * there (a key or value cut short without a word). */
-static bool
-has_nul_escape(const char *p, size_t len)
-{
-	const char *end = p + len;
-
-	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		if (end - p >= 6 && !memcmp(p + 1, "u0000", 5))
-			return true;
-		p += 2;		/* the escaped character too: "\\\\" */
-		if (p >= end)
-			break;
-	}
-	return false;
+	rc = 0;
+out:
+	lt_buf_release(&unescaped);
+	return rc;
 }
 
 static int

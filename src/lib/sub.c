@@ -1,5 +1,5 @@
-/* sub.c: core and ordered-stream subscriptions feeding a feed, and the
- * message accessors over nats.c's natsMsg. */
+/* sub.c: core and ordered-stream subscriptions feeding a feed (each
+ * message made from nats.c's: msg.h). */
 #include <limits.h>
 #include <pthread.h>
 #include <string.h>
@@ -54,6 +54,7 @@ on_stream_msg(natsConnection *nc, natsSubscription *ns, natsMsg *m,
 
 	lt_msg_from_nats(&it, m, s->id);
 	if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
+		it.msg.source = LT_MSG_STREAM;
 		it.msg.stream_seq = meta->Sequence.Stream;
 		it.msg.stream_ns = meta->Timestamp;
 		it.msg.pending = meta->NumPending;
@@ -288,46 +289,6 @@ lt_sub_close(struct lt_sub *s)
 	}
 	natsSubscription_Destroy(s->ns);
 	sub_free(s);
-}
-
-void
-lt_item_release(struct lt_item *item)
-{
-	if (item->kind == LT_ITEM_MSG && item->msg.native) {
-		natsMsg_Destroy(item->msg.native);
-		item->msg.native = NULL;
-	}
-}
-
-const char *
-lt_msg_header(const struct lt_msg *m, const char *key)
-{
-	const char *v = NULL;
-
-	if (m->native == NULL ||
-	    natsMsgHeader_Get(m->native, key, &v) != NATS_OK)
-		return NULL;
-	return v;
-}
-
-int
-lt_msg_header_keys(const struct lt_msg *m, const char ***keys)
-{
-	int n = 0;
-
-	*keys = NULL;
-	if (m->native == NULL ||
-	    natsMsgHeader_Keys(m->native, keys, &n) != NATS_OK) {
-		*keys = NULL;
-		return 0;
-	}
-	return n;
-}
-
-bool
-lt_msg_is_no_responders(const struct lt_msg *m)
-{
-	return m->native && natsMsg_IsNoResponders(m->native);
 }
 
 static void

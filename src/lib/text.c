@@ -8,66 +8,6 @@
 #include "plain-run.h"
 #include "banned.h"
 
-static bool
-is_bidi(uint32_t cp)
-{
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 &&
-	    cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c;
-}
-
-static uint32_t
-decode(const unsigned char *p, size_t n)
-{
-	static const unsigned char lead[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
-	uint32_t cp = p[0] & lead[n];
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		cp = cp << 6 | (p[i] & 0x3f);
-	return cp;
-}
-
-enum lt_text_kind
-lt_text_classify(const char *s, size_t len, size_t *n, uint32_t *cp)
-{
-	unsigned char c = (unsigned char)*s;
-
-	*n = 1;
-	*cp = c;
-	if (c < 0x20 || c == 0x7f)
-		return LT_TEXT_CONTROL;
-	if (c < 0x80)
-		return LT_TEXT_SAFE;
-	if ((*n = lt_utf8_seq_len(s, len)) == 0) {
-		*n = 1;
-		return LT_TEXT_INVALID;
-	}
-	*cp = decode((const unsigned char *)s, *n);
-	return *cp < 0xa0 || is_bidi(*cp) ? LT_TEXT_UNICODE : LT_TEXT_SAFE;
-}
-
-bool
-lt_text_is_safe(const char *s, size_t len)
-{
-	const char *p = s, *end = s + len;
-	uint32_t cp;
-	size_t n;
-
-	for (;;) {
-		p = lt_json_plain_run(p, end);
-		if (p == end)
-			return true;
-		if (*p == '"' || *p == '\\') {
-			p++;
-			continue;
-		}
-		if (lt_text_classify(p, (size_t)(end - p), &n, &cp) !=
-		    LT_TEXT_SAFE)
-			return false;
-		p += n;
-	}
-}
-
 static void
 add_escape(struct lt_buf *b, enum lt_text_kind k, uint32_t cp)
 {
@@ -314,6 +254,105 @@ lt_text_fit(struct lt_buf *b, size_t from, size_t width)
 	return true;
 }
 
+/* The longest unquoted " key=value" value of the shown text in b after
+ * byte from: its start and length in bytes and its width; false when none
+ * is wider than min + 1 columns. */
+static bool
+longest_value(const struct lt_buf *b, size_t from, size_t min, size_t *at,
+    size_t *len, size_t *vw)
+{
+	size_t i, j, w, best = min + 1;
+	bool found = false;
+
+	for (i = from + 1; i + 1 < b->len; i++) {
+		if (b->buf[i] != '=' || b->buf[i + 1] == '"' ||
+		    !memchr(b->buf + from, ' ', i - from))
+			continue;
+		for (j = i + 1; j < b->len && b->buf[j] != ' '; j++)
+			;
+		w = lt_text_width(b->buf + i + 1, j - i - 1);
+		if (w > best) {
+			best = w;
+			*at = i + 1;
+			*len = j - i - 1;
+			*vw = w;
+			found = true;
+		}
+		i = j;
+	}
+	return found;
+}
+
+/* The byte offset in s after the units that take the first n columns. */
+static size_t
+skip_cols(const char *s, size_t len, size_t n)
+{
+	const char *p = s, *end = s + len;
+	size_t uw, k;
+
+	while (p < end) {
+		uw = unit(p, end, &k);
+		if (uw > n)
+			break;
+		n -= uw;
+		p += k;
+	}
+	return (size_t)(p - s);
+}
+
+/* An image reference keeps its end (the tag), anything else its start. */
+static bool
+keeps_tail(const struct lt_buf *b, size_t at)
+{
+	return (at >= 6 && !strncmp(b->buf + at - 6, "image=", 6)) ||
+	    (at >= 4 && !strncmp(b->buf + at - 4, "ref=", 4));
+}
+
+/* Shorten the longest values of b after from, each to no less than min
+ * columns and "…", until the text fits width or none is longer. */
+static bool
+shorten_values(struct lt_buf *b, size_t from, size_t width, size_t min)
+{
+	size_t at, len, vw, w, keep, k;
+	struct lt_buf v = LT_BUF_INIT;
+	bool cut = false;
+
+	while ((w = lt_text_width(b->buf + from, b->len - from)) > width &&
+	    longest_value(b, from, min, &at, &len, &vw)) {
+		keep = vw - (w - width) - 1;
+		if (keep < min || keep > vw)
+			keep = min;
+		lt_buf_reset(&v);
+		if (keeps_tail(b, at)) {
+			k = skip_cols(b->buf + at, len, vw - keep);
+			lt_buf_adds(&v, "\xe2\x80\xa6");
+			lt_buf_add(&v, b->buf + at + k, len - k);
+		} else {
+			lt_buf_add(&v, b->buf + at, len);
+			lt_text_fit(&v, 0, keep + 1);
+		}
+		lt_buf_adds(&v, b->buf + at + len);
+		b->len = at;
+		lt_buf_add(b, v.buf, v.len);
+		cut = true;
+	}
+	lt_buf_release(&v);
+	return cut;
+}
+
+bool
+lt_text_fit_values(struct lt_buf *b, size_t from, size_t width)
+{
+	bool cut;
+
+	if (!width || b->len <= from + width)	/* bytes >= columns */
+		return false;
+	/* first every long value down to 12 columns, then to 6 */
+	cut = shorten_values(b, from, width, 11);
+	cut = shorten_values(b, from, width, 5) || cut;
+	return lt_text_fit(b, from, width) || cut;
+}
+
 /* Append one word (no blank in it) at column *col, breaking it where it
  * does not fit a line of its own. */
 static void
@@ -360,4 +399,17 @@ lt_text_wrap(struct lt_buf *b, const char *s, size_t col, size_t indent,
 		add_word(b, p, (size_t)(q - p), indent, width, &col);
 		p = *q ? q + 1 : q;
 	}
+}
+
+void
+lt_buf_add_field(struct lt_buf *b, const char *key, const char *v, size_t len)
+{
+	lt_buf_addch(b, ' ');
+	lt_buf_add_texts(b, key);
+	lt_buf_addch(b, '=');
+	if (len == 0 || memchr(v, ' ', len) || memchr(v, '"', len) ||
+	    !lt_text_is_safe(v, len))
+		lt_buf_add_text_quoted(b, v, len);
+	else
+		lt_buf_add(b, v, len);
 }

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "latticectl/buf.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -69,8 +68,8 @@ lt_xstrndup(const char *s, size_t n)
 char *
 lt_xasprintf(const char *fmt, ...)
 {
-	struct lt_buf b = LT_BUF_INIT;
 	va_list ap;
+	char *p;
 	int n;
 
 	va_start(ap, fmt);
@@ -78,12 +77,11 @@ lt_xasprintf(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		oom(0);
-	lt_buf_grow(&b, (size_t)n);
+	p = lt_xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
-	vsnprintf(b.buf, (size_t)n + 1, fmt, ap);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	b.len = (size_t)n;
-	return lt_buf_detach(&b);
+	return p;
 }
 
 static const struct {
@@ -168,17 +166,19 @@ int
 lt_parse_enum(const char *s, const char *const *choices, const char *what,
     struct lt_error *err)
 {
-	struct lt_buf list = LT_BUF_INIT;
+	char list[512];
+	size_t used = 0;
 	int i;
 
 	for (i = 0; choices[i]; i++)
 		if (!strcmp(s, choices[i]))
 			return i;
-	for (i = 0; choices[i]; i++)
-		lt_buf_addf(&list, "%s%s", i ? ", " : "", choices[i]);
+	list[0] = '\0';
+	for (i = 0; choices[i] && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used,
+		    "%s%s", i ? ", " : "", choices[i]);
 	lt_error_set(err, LT_E_USAGE, "invalid %s '%s' (choose one of: %s)",
-	    what, s, lt_buf_str(&list));
-	lt_buf_release(&list);
+	    what, s, list);
 	return -1;
 }
 

@@ -7,6 +7,7 @@
 #include "latticectl/json.h"
 #include "latticectl/output.h"
 #include "latticectl/req.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
 #include "banned.h"

@@ -1,7 +1,7 @@
 /* payload-bench.c: what 'watch -o ndjson' spends per event on its own,
  * without NATS: the payload is redacted, validated and compacted into the
  * record members (lt_rec_add_payload_redacted), and the record is written
- * to /dev/null (lt_rec_write_redacted, batched as watch does). Files are
+ * to /dev/null (lt_rec_write, batched as watch does). Files are
  * compacted first, as hosts publish them. Not run in CI.
  *
  *   payload-bench [--count N] FILE...   prints microseconds per event */
@@ -94,8 +94,7 @@ main(int argc, char **argv)
 		lt_buf_addch(&fields, ',');
 		lt_rec_add_payload_redacted(&fields, "event", q->subject,
 		    q->data.buf, q->data.len, LT_REDACT_SECRETS);
-		lt_rec_write_fields(r, "event", 1, fields.buf, fields.len, true,
-		    NULL);
+		lt_rec_write(r, "event", 1, fields.buf, fields.len, NULL);
 	}
 	printf("%.3f us per event (%ld events, %d payloads)\n",
 	    (now() - t0) * 1e6 / (double)count, count, n);

@@ -23,21 +23,50 @@ remove_tmp(void)
 	unlink(path);
 }
 
+/* The timeline that does not fit goes nowhere. */
+static FILE *
+open_timeline(void *ctx, const char **name, struct lt_error *err)
+{
+	FILE **fp = ctx;
+
+	(void)err;
+	*name = "fuzz.timeline.txt";
+	if (!(*fp = fopen("/dev/null", "w")))
+		abort();
+	return *fp;
+}
+
 static void
 check_rendering(const cJSON *recs)
 {
 	struct lt_buf b = LT_BUF_INIT;
+	struct lt_report_array it;
+	struct lt_report_src src;
+	FILE *tl = NULL;
+	struct lt_report_out out = { NULL, open_timeline, &tl };
+	struct lt_error err = LT_ERROR_INIT;
 	const cJSON *rec;
+	char *text = NULL;
+	size_t len = 0;
 
 	cJSON_ArrayForEach(rec, recs) {
 		lt_buf_reset(&b);
 		lt_timeline_line(rec, lt_output_colors(false), &b);
 		fuzz_check_text(b.buf, b.len, false);
 	}
-	lt_buf_reset(&b);
-	lt_report_markdown(recs, "fuzz", &b);
-	fuzz_check_text(b.buf, b.len, true);
 	lt_buf_release(&b);
+	lt_report_src_array(&src, &it, recs);
+	if (!(out.fp = open_memstream(&text, &len)))
+		abort();
+	if (lt_report_markdown(&src, "fuzz", &out, &err) < 0)
+		abort();
+	fclose(out.fp);
+	if (tl)
+		fclose(tl);
+	if (len > LT_REPORT_MD_MAX)
+		abort();
+	fuzz_check_text(text, len, true);
+	free(text);
 }
 
 int

@@ -117,6 +117,19 @@ out=$(lt inventory --wait 1s 2>/dev/null)
 like "$out" 'localhost:5000/test/http-hello-world:0\.0\.1' "a pipe gets whole lines"
 unlike "$out" '…' "nothing cut in a pipe"
 
+onterm 80 lt app "$APP" --wait 1s
+fits "app NAME" 80
+like "$(term)" '^APP +rust-hello-world' "app NAME: the key/value block"
+like "$(term)" 'NAME +KIND +ID +HOST +IMAGE +STATE' "app NAME: the workloads' header"
+onterm 80 lt app "$APP" --wait 1s --no-headers
+like "$(term)" '^APP +rust-hello-world' "app NAME --no-headers: the block keeps its first row"
+unlike "$(term)" 'NAME +KIND +ID' "app NAME --no-headers: no table header"
+onterm 80 lt app "$APP" --wait 1s -o wide
+wider "app NAME -o wide" 80
+like "$(term)" 'N[A-Z2-7]{55}|localhost:5000/test/http-hello-world:0\.0\.1' "app NAME -o wide: whole ids and images"
+onterm 80 lt app
+fits "app" 80
+
 onterm 80 lt kv ls
 fits "kv ls" 80
 onterm 80 lt kv ls CONFIGDATA_default -o wide

@@ -6,6 +6,7 @@
 # and never starts a line of its own; JSON output stays UTF-8; the
 # markdown report keeps its fences, tables and <details> intact.
 . "$LT_SRCDIR/tests/lib/lib.sh"
+. "$LT_SRCDIR/tests/integration/lib-sim.sh"
 
 start_nats n1 -m -1
 T() { "$LT_HELPER" -s "$NATS_URL" "$@"; }
@@ -148,6 +149,7 @@ import re, sys
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 fence, info, problems, fences, cols = None, None, [], [], None
 ok_heading = re.compile(r"^(## latticectl report|### Findings|### Phase: .*|"
+    r"### Counts|### Evidence of finding \d+: `[^`]*`|### Timeline|"
     r"### Configs at each checkpoint)$")
 mermaid = re.compile(r"^(sequenceDiagram|    participant \w+( as [^;#<>{}\"&%`]*)?|"
     r"    (\w+(->>|-->>|-\))\w+|Note over \w+): [^;#<>{}\"&%`]*)$")
@@ -254,6 +256,7 @@ stop_pid "$hpid"
 # doctor: a client whose name would print a PASS line of its own.
 bg python3 "$RAW" client $'thief\033[1A\033[2K\nPASS  fake-check             all good' \
     'wadm.api.>' wadm_server >"$TEST_DIR/thief.out"
+thief=$LAST_PID
 wait_for "thief" 10 grep -q ready "$TEST_DIR/thief.out"
 lt doctor --monitor "$NATS_MON_URL" --wait 500ms >"$TEST_DIR/doctor.out" 2>&1
 check "doctor: no raw control byte" clean "$TEST_DIR/doctor.out"
@@ -262,5 +265,114 @@ like "$(cat "$TEST_DIR/doctor.out")" "name 'thief\\\\x1b\[1A\\\\x1b\[2K\\\\nPASS
     "doctor: the name is shown escaped on the thief's line"
 lt doctor --monitor "$NATS_MON_URL" --wait 500ms -o json >"$TEST_DIR/doctor.json" 2>/dev/null
 check "doctor -o json: UTF-8 and no raw control byte" clean "$TEST_DIR/doctor.json"
+stop_pid "$thief"	# it would take wadm's requests below
+
+# app's view and replay's terminal view against latticesim's wadm.
+# app: wadm (no hosts) holds the app; a fake host answers link.get with
+# a link of the app whose fields are hostile and whose "state" member is
+# not even a string (it once hid latticectl's own "state": a crash).
+M=$FIXTURES/manifests
+C=rust_hello_world-http_component
+start_sim --lattice hx --hosts 0 --wadm-mode 0.21
+T req wadm.api.hx.model.put @"$M/upgrade-v2.yaml" >/dev/null
+T req wadm.api.hx.model.deploy.rust-hello-world '{}' >/dev/null
+cat >"$TEST_DIR/links.json" <<EOF2
+{"success":true,"message":"","response":[{"source_id":"$C","target":"t$ESC\nFORGED11","name":"n\u202e","wit_namespace":"wasi\u001b[2J","wit_package":"http\nFORGED12","interfaces":["i\u2066\u0085"],"source_config":[],"target_config":[],"state":5}]}
+EOF2
+bg "$LT_HELPER" -s "$NATS_URL" responder wasmbus.ctl.v1.hx.link.get - @"$TEST_DIR/links.json" \
+    >"$TEST_DIR/links.out" 2>&1
+lpid=$LAST_PID
+wait_for "the link.get responder" 10 grep -q ready "$TEST_DIR/links.out"
+lt -x hx app rust-hello-world >"$TEST_DIR/app.out" 2>"$TEST_DIR/app.err"
+is "$?" 1 "app: a hostile link (state not a string) is shown, no crash (exit 1: wadm says failed)"
+check "app: no raw control byte" clean "$TEST_DIR/app.out"
+check "app's errors: no raw control byte" clean "$TEST_DIR/app.err"
+unlike "$(cat "$TEST_DIR/app.out")" '^(FORGED|09:00:00)' "app: no forged line"
+like "$(cat "$TEST_DIR/app.out")" "^$C +t\\\\x1b\]0;pwned.*present" "app: the lattice's link escaped, present"
+lt -x hx app rust-hello-world -o json >"$TEST_DIR/app.json" 2>/dev/null
+is "$(jq -r '[.links[0].state] | join(",")' "$TEST_DIR/app.json")" present "app -o json: one state, latticectl's"
+lt -x hx app >"$TEST_DIR/apps.out" 2>&1
+check "app (the list): no raw control byte" clean "$TEST_DIR/apps.out"
+stop_pid "$lpid"
+kill "$SIM_PID"
+
+# replay's plan of manifests (a file from anywhere) whose name and
+# versions hold an OSC title, a clear screen and a bidi override.
+for v in 1 2; do
+	sed 's/^  name: rust-hello-world/  name: "rust\\e]0;pwned\\aworld"/; s/^    version: v0.0.[12]/    version: "v'$v'\\e[2J\\u202e"/' \
+	    "$M/upgrade-v$v.yaml" >"$TEST_DIR/hm$v.yaml"
+done
+lt -x hx replay "$TEST_DIR/hm1.yaml" "$TEST_DIR/hm2.yaml" --dry-run >"$TEST_DIR/plan.out" 2>&1
+is "$?" 0 "replay --dry-run of hostile manifests"
+check "replay's plan: no raw control byte" clean "$TEST_DIR/plan.out"
+like "$(cat "$TEST_DIR/plan.out")" '^  3\. put and deploy NEW as rust\\x1b\]0;pwned\\x07world v2\\x1b\[2J\\u202e; the same$' \
+    "replay's plan: the name and version escaped"
+
+# replay: once it records, a hostile event and a hostile wadm status.
+start_sim --lattice hy --wadm-mode 0.21 --heartbeat 1s
+cat >"$TEST_DIR/ev4.json" <<EOF2
+{"specversion":"1.0","id":"e4","type":"com.wasmcloud.lattice.component_scaled","source":"$H","time":"2026-11-30T09:48:48Z","data":{"component_id":"$C$ESC\nFORGED13","host_id":"$H","image_ref":"img\u202e\n09:00:00.000  FORGED14","max_instances":1,"annotations":{}}}
+EOF2
+cat >"$TEST_DIR/st.json" <<EOF2
+{"status":{"type":"failed","message":"m$ESC\nFORGED15 \u202e"},"scalers":[]}
+EOF2
+bg $LT_WRAPPER "$LATTICECTL" -x hy replay "$M/upgrade-v1.yaml" "$M/upgrade-v2.yaml" --yes \
+    --settle 1s --wait 2s --record "$TEST_DIR/hx.ltrec" >"$TEST_DIR/rp.out" 2>"$TEST_DIR/rp.err"
+rpid=$LAST_PID
+wait_for "the replay's first phase" 20 grep -q '"kind":"phase"' "$TEST_DIR/hx.ltrec"
+rawpub wasmbus.evt.hy.component_scaled "$TEST_DIR/ev4.json" || echo "# publish ev4 failed"
+rawpub wadm.status.hy.rust-hello-world "$TEST_DIR/st.json" || echo "# publish status failed"
+wait_pid "$rpid" 60
+ok "$([ "$WAIT_RC" -le 1 ]; echo $?)" "replay ran with the hostile traffic (exit $WAIT_RC)"
+sed 's/^/#   /' "$TEST_DIR/rp.err" | head -3
+check "replay: no raw control byte reaches the terminal" clean "$TEST_DIR/rp.out"
+check "replay's errors: no raw control byte" clean "$TEST_DIR/rp.err"
+unlike "$(cat "$TEST_DIR/rp.out")" '^(FAKE|FORGED|09:00:00)' "replay: no forged line"
+like "$(cat "$TEST_DIR/rp.out")" "component_scaled .*component=\"?${C}\\\\x1b\]" \
+    "replay: the hostile event on its line, escaped"
+like "$(cat "$TEST_DIR/rp.out")" 'wadm\.status rust-hello-world failed message="?m\\x1b\]0;pwned' \
+    "replay: the hostile wadm status, escaped"
+kill "$SIM_PID"
+
+# the HTML report of both hostile recordings: no markup of theirs
+cat "$R" "$TEST_DIR/hx.ltrec" >"$TEST_DIR/all.ltrec"
+for f in "$R" "$TEST_DIR/hx.ltrec"; do
+	lt report "$f" --format html -f "$TEST_DIR/r.html" --force 2>"$TEST_DIR/html.err"
+	is "$?" 0 "report --format html of $(basename "$f")"
+	check "report html: no raw control byte" clean "$TEST_DIR/r.html"
+	python3 - "$TEST_DIR/r.html" >"$TEST_DIR/html.check" <<'PY'
+import html.parser, re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+ours = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2",
+    "p", "div", "button", "label", "input", "span", "svg", "defs", "marker",
+    "path", "rect", "g", "a", "text", "line", "circle", "details", "summary",
+    "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "b", "code",
+    "pre", "br", "select", "option", "nav", "section", "small", "em", "i",
+    "strong", "dl", "dt", "dd", "polygon", "polyline", "tspan", "header",
+    "footer", "main", "fieldset", "legend", "time"}
+class P(html.parser.HTMLParser):
+    def __init__(s):
+        super().__init__()
+        s.bad = []
+        s.scripts = 0
+    def handle_starttag(s, tag, attrs):
+        if tag not in ours:
+            s.bad.append("tag %s" % tag)
+        if tag == "script":
+            s.scripts += 1
+        for k, v in attrs:
+            if k.startswith("on") or (v or "").lower().startswith("javascript:"):
+                s.bad.append("attribute %s=%r" % (k, v))
+p = P()
+p.feed(doc)
+for m in re.finditer(r"<script[^>]*>(.*?)</script>", doc, re.S):
+    if "<" in m.group(1).replace("<\\/", ""):
+        p.bad.append("'<' inside a script")
+print(p.scripts)
+print("\n".join(p.bad))
+PY
+	is "$(tail -n +2 "$TEST_DIR/html.check" | grep -c .)" 0 "report html: no tag, handler or script of the records'"
+	tail -n +2 "$TEST_DIR/html.check" | head -5 | sed 's/^/#   /'
+done
 
 done_testing

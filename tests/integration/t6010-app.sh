@@ -28,7 +28,7 @@ print($1)" "$TEST_DIR/last.out"
 export NATS_URL=nats://127.0.0.1:1
 exit_code 2 "two names" lt app a b
 exit_code 2 "a bad --wait" lt app --wait soon
-exit_code 2 "-o wide is not one of its formats" lt app -o wide
+exit_code 2 "-o raw is not one of its formats" lt app -o raw
 exit_code 3 "no server" lt app
 
 start_nats n1

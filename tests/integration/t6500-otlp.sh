@@ -270,6 +270,12 @@ start_receiver ra 503:30
 exit_code 4 "Retry-After beyond --timeout: gives up" lt --timeout 2s report "$X" --format otlp --otlp-endpoint "$RECV"
 is "$(reqs ra 'length')" 1 "... without a second attempt (Retry-After honoured)"
 like "$(cat "$TEST_DIR/last.err")" "still HTTP 503 after 1 attempts, giving up at --timeout" "... says so"
+# a hostile Retry-After: seconds that overflow nanoseconds (once a
+# negative wait, and a loop on nanosleep's EINVAL that never ended)
+start_receiver rahuge 503:9223372037
+exit_code 4 "a Retry-After past int64 nanoseconds: gives up" timeout 20 $LT_WRAPPER "$LATTICECTL" --timeout 2s report "$X" \
+    --format otlp --otlp-endpoint "$RECV"
+is "$(reqs rahuge 'length')" 1 "... without a second attempt"
 start_receiver r400 400
 exit_code 6 "400: refused" lt --timeout 20s report "$X" --format otlp --otlp-endpoint "$RECV"
 is "$(reqs r400 'length')" 1 "... not retried"

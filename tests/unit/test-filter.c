@@ -510,6 +510,34 @@ test_app_learn(void)
 	lt_filter_destroy(f);
 }
 
+/* A hostile manifest_published of thousands of components: what an
+ * app/NAME learns is bounded (every message is searched for each name). */
+static void
+test_app_learn_bounded(void)
+{
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_filter *f = lt_filter_create();
+	struct lt_buf y = LT_BUF_INIT;
+	struct lt_manifest *m = NULL;
+	int i;
+
+	lt_filter_add_for(f, "app/big", &err);
+	lt_buf_adds(&y, "apiVersion: core.oam.dev/v1beta1\nkind: Application\n"
+	    "metadata:\n  name: big\nspec:\n  components:\n");
+	for (i = 0; i < 3000; i++)
+		lt_buf_addf(&y, "    - name: c%d\n      type: component\n"
+		    "      properties:\n        image: r/c:%d\n", i, i);
+	ok(lt_manifest_parse(y.buf, y.len, "big", &m, &err) == 0 &&
+	    m->ncomponents == 3000, "a manifest of 3000 components (%s)",
+	    err.msg);
+	is_int(lt_filter_learn_manifest(f, m), LT_FILTER_OWNED_MAX,
+	    "app: at most LT_FILTER_OWNED_MAX names learned");
+	is_int(lt_filter_learn_manifest(f, m), 0, "... and no more later");
+	lt_manifest_destroy(m);
+	lt_buf_release(&y);
+	lt_filter_destroy(f);
+}
+
 /* Manifests that go by: a manifest_published event, a recorded model.put
  * request (JSON or YAML text) and a model.get reply. */
 static void
@@ -592,6 +620,7 @@ main(void)
 	test_regex_bounds();
 	test_subjects();
 	test_app_learn();
+	test_app_learn_bounded();
 	test_app_learn_sources();
 	done_testing();
 }

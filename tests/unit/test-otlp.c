@@ -247,6 +247,16 @@ test_traceparent(void)
 	ok(lt_otlp_traceparent_ok(
 	    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"),
 	    "traceparent: a later version may add fields");
+	ok(!lt_otlp_traceparent_ok(
+	    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-\","
+	    "\"kind\":\"finding") && !lt_otlp_traceparent_ok(
+	    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-\\") &&
+	    !lt_otlp_traceparent_ok(
+	    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-\033[2J") &&
+	    !lt_otlp_traceparent_ok(
+	    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-a b"),
+	    "traceparent: a later version's fields hold no quote, backslash, "
+	    "control or blank (the header is written into recordings)");
 	ok(!lt_otlp_traceparent_ok("00-4bf9\"") && !lt_otlp_traceparent_ok(NULL),
 	    "traceparent: short, quoted or missing is invalid");
 }

@@ -206,10 +206,47 @@ test_width_and_fit(void)
 	lt_buf_release(&b);
 }
 
+/* s fitted to width by lt_text_fit_values. */
+static const char *
+fit_values(struct lt_buf *b, const char *s, size_t width)
+{
+	lt_buf_reset(b);
+	lt_buf_adds(b, s);
+	(void)lt_text_fit_values(b, 0, width);
+	return lt_buf_str(b);
+}
+
+static void
+test_fit_values(void)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	const char *line = "12:00:00.000  component_scaled  NAAAAAAA "
+	    "component=rust_hello_world-http_component "
+	    "image=localhost:5000/test/http-hello-world:0.0.2 max=1";
+
+	is_str(fit_values(&b, line, 200), line, "what fits is kept");
+	is_str(fit_values(&b, line, 100), "12:00:00.000  component_scaled  "
+	    "NAAAAAAA component=rust_hello_world-http_c" ELL " image="
+	    ELL "world:0.0.2 max=1", "the longest value goes first, down to "
+	    "12 columns (an image keeps its tag), then the next");
+	is_str(fit_values(&b, line, 80), "12:00:00.000  component_scaled  "
+	    "NAAAAAAA component=rust_" ELL " image=" ELL "rld:0.0.2 max=1",
+	    "then every long value, down to 6 columns if need be");
+	ok(lt_text_width(b.buf, b.len) == 80, "... and the line fits");
+	is_str(fit_values(&b, line, 30), "12:00:00.000  component_scale" ELL,
+	    "then the line's end");
+	is_str(fit_values(&b, "a x=\\x1b\\x1b\\x1b\\x1b\\x1b\\x1b y", 16),
+	    "a x=\\x1b\\x1b" ELL " y", "never inside an escape of a value");
+	is_str(fit_values(&b, "a title=\"a long quoted value here\"", 20),
+	    "a title=\"a long quo" ELL, "a quoted value is cut as the line");
+	lt_buf_release(&b);
+}
+
 int
 main(void)
 {
 	test_width_and_fit();
+	test_fit_values();
 	test_controls();
 	test_forms();
 	test_exhaustive();

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/text.h"
 #include "latticectl/util.h"
 #include "tap.h"
 

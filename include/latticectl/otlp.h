@@ -38,6 +38,49 @@ void lt_otlp_build_range(const struct cJSON *recs, uint64_t from,
     uint64_t until, struct lt_otlp *out);
 void lt_otlp_release(struct lt_otlp *o);
 
+/* Where lt_otlp_stream reads records from: each pass over them calls
+ * open, then next until it gives 0. next gives 1 with *rec (the source's,
+ * valid until the next call; redacted), 0 at the end, -1 with err. */
+struct lt_otlp_source {
+	int (*open)(void *arg, struct lt_error *err);
+	int (*next)(void *arg, const struct cJSON **rec, struct lt_error *err);
+	void *arg;
+};
+
+/* A source over an array of records (a lives as long as src is used). */
+struct lt_otlp_array {
+	const struct cJSON *recs, *at;
+};
+void lt_otlp_source_array(struct lt_otlp_source *src, struct lt_otlp_array *a,
+    const struct cJSON *recs);
+
+/* Takes one request: doc (the builder's, deleted after the call; the
+ * sink may take items out of it) holds n spans (logs false: an
+ * ExportTraceServiceRequest) or n log records (an
+ * ExportLogsServiceRequest), n <= LT_OTLP_BATCH. 0, or -1 with err to
+ * stop. */
+typedef int (*lt_otlp_sink_fn)(void *arg, bool logs, struct cJSON *doc,
+    int n, struct lt_error *err);
+
+struct lt_otlp_counts {
+	int nspans, nlogs, nlinks;
+	char trace_id[33];
+};
+
+/* What lt_otlp_build_range builds, given to sink a request at a time in
+ * the order lt_otlp_format writes them: the trace requests (one with no
+ * span when the range holds none), then the log requests (none when
+ * there are no log records). The records are read in four passes, and
+ * what stays in memory is bounded by the root and phase spans, the last
+ * WINDOW (8192) request spans and 256 findings, whatever the number of
+ * records. -1 with err when the source or the sink failed. */
+int lt_otlp_stream(const struct lt_otlp_source *src, uint64_t from,
+    uint64_t until, lt_otlp_sink_fn sink, void *arg,
+    struct lt_otlp_counts *out, struct lt_error *err);
+
+/* The item array of a request doc: its spans (logs false) or logRecords. */
+struct cJSON *lt_otlp_items(struct cJSON *doc, bool logs);
+
 /* Append the two requests as JSON lines (the traces, then the logs when
  * there are any): the OpenTelemetry Collector's OTLP JSON file format. */
 void lt_otlp_format(const struct lt_otlp *o, struct lt_buf *out);
@@ -77,16 +120,17 @@ struct lt_otlp_stats {
 				 * rejected (partialSuccess) */
 };
 
-/* POST o's traces (when it has spans) to t->traces_url and its logs to
- * t->logs_url, in
- * batches of at most LT_OTLP_BATCH spans or log records each, within
- * timeout_ns in all. 429, 502, 503 and 504 are retried with exponential
- * backoff, or after the receiver's Retry-After, while time remains.
- * -1 with err: LT_E_CONNECT when the endpoint cannot be reached,
- * LT_E_TIMEOUT when time ran out (retrying or waiting for an answer),
- * LT_E_RUNTIME when the receiver refused the data (another status). */
+/* POST one request doc (at most LT_OTLP_BATCH spans or log records:
+ * lt_otlp_stream's) to t->traces_url (logs false) or t->logs_url, by
+ * deadline (lt_mono_ns clock); st adds up. 429, 502, 503 and 504 are
+ * retried with exponential backoff, or after the receiver's Retry-After,
+ * while time remains. -1 with err: LT_E_CONNECT when the endpoint cannot
+ * be reached, LT_E_TIMEOUT when time ran out (retrying or waiting for an
+ * answer), LT_E_RUNTIME when the receiver refused the data (another
+ * status). */
 #define LT_OTLP_BATCH 512
-int lt_otlp_export(const struct lt_otlp_target *t, const struct lt_otlp *o,
-    int64_t timeout_ns, struct lt_otlp_stats *st, struct lt_error *err);
+int lt_otlp_post(const struct lt_otlp_target *t, bool logs,
+    const struct cJSON *doc, int64_t deadline, struct lt_otlp_stats *st,
+    struct lt_error *err);
 
 #endif

@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "otlp.h"
@@ -45,6 +46,78 @@ cmd_read_records(const struct lt_ctx *ctx, const char *path,
 	return recs;
 }
 
+static int
+source_open(void *arg, struct lt_error *err)
+{
+	struct cmd_rec_source *rs = arg;
+
+	cJSON_Delete(rs->rec);
+	rs->rec = NULL;
+	lt_rec_reader_close(rs->rd);
+	rs->rd = NULL;
+	rs->passes++;
+	if (lt_rec_reader_open(&rs->rd, rs->path, err) < 0)
+		return -1;
+	lt_rec_reader_set_redaction(rs->rd, rs->m);
+	return 0;
+}
+
+/* The end of a pass: the first says what was wrong with the file. */
+static int
+source_end(struct cmd_rec_source *rs, struct lt_error *err)
+{
+	if (rs->passes > 1)
+		return 0;
+	if (lt_rec_reader_truncated(rs->rd))
+		fprintf(stderr, "latticectl: %s: warning: %s: the last line "
+		    "is truncated (the recording was cut off)\n",
+		    rs->ctx->cmd_path, rs->path);
+	return lt_rec_reader_check(rs->rd, rs->path, err);
+}
+
+static int
+source_next(void *arg, const cJSON **rec, struct lt_error *err)
+{
+	struct cmd_rec_source *rs = arg;
+	struct lt_error lerr = LT_ERROR_INIT;
+	int n;
+
+	cJSON_Delete(rs->rec);
+	rs->rec = NULL;
+	while ((n = lt_rec_reader_next(rs->rd, &rs->rec, &lerr)) < 0) {
+		if (rs->passes == 1)
+			fprintf(stderr, "latticectl: %s: warning: %s\n",
+			    rs->ctx->cmd_path, lerr.msg);
+		lt_error_clear(&lerr);
+	}
+	if (n == 0)
+		return source_end(rs, err) < 0 ? -1 : 0;
+	*rec = rs->rec;
+	return 1;
+}
+
+void
+cmd_rec_source(struct cmd_rec_source *rs, const struct lt_ctx *ctx,
+    const char *path, enum lt_redact_mode m)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->src.open = source_open;
+	rs->src.next = source_next;
+	rs->src.arg = rs;
+	rs->ctx = ctx;
+	rs->path = path;
+	rs->m = m;
+}
+
+void
+cmd_rec_source_close(struct cmd_rec_source *rs)
+{
+	cJSON_Delete(rs->rec);
+	rs->rec = NULL;
+	lt_rec_reader_close(rs->rd);
+	rs->rd = NULL;
+}
+
 static const char *
 env(const char *name)
 {
@@ -59,18 +132,32 @@ cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
 	    env, err);
 }
 
+struct poster {
+	const struct lt_otlp_target *t;
+	int64_t deadline;
+	struct lt_otlp_stats st;
+};
+
+static int
+post_request(void *arg, bool logs, cJSON *doc, int n, struct lt_error *err)
+{
+	struct poster *p = arg;
+
+	return n == 0 ? 0 : lt_otlp_post(p->t, logs, doc, p->deadline, &p->st,
+	    err);
+}
+
 int
 cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
-    const struct cJSON *recs, uint64_t from, uint64_t until,
+    const struct lt_otlp_source *src, uint64_t from, uint64_t until,
     struct lt_error *err)
 {
-	struct lt_otlp o;
-	struct lt_otlp_stats st;
+	struct poster p = { t, lt_mono_ns() + ctx->cfg->timeout_ns, { 0, 0, 0 } };
+	struct lt_otlp_counts o;
 	char *where;
 	int rc;
 
-	lt_otlp_build_range(recs, from, until, &o);
-	rc = lt_otlp_export(t, &o, ctx->cfg->timeout_ns, &st, err);
+	rc = lt_otlp_stream(src, from, until, post_request, &p, &o, err);
 	if (rc < 0) {
 		lt_error_prefix(err, "otlp export");
 	} else if (!ctx->cfg->quiet) {
@@ -79,14 +166,13 @@ cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
 		fprintf(stderr, "latticectl: %s: exported %d spans, %d log "
 		    "records, %d links in trace %s to %s (%d requests)\n",
 		    ctx->cmd_path, o.nspans, o.nlogs, o.nlinks, o.trace_id, where,
-		    st.requests);
-		if (st.rejected > 0)
+		    p.st.requests);
+		if (p.st.rejected > 0)
 			fprintf(stderr, "latticectl: %s: warning: the receiver "
 			    "rejected %lld spans or log records\n", ctx->cmd_path,
-			    (long long)st.rejected);
+			    (long long)p.st.rejected);
 		free(where);
 	}
-	lt_otlp_release(&o);
 	return rc;
 }
 
@@ -102,7 +188,7 @@ static int
 export_file(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
     const char *path, uint64_t from, struct lt_error *err)
 {
-	cJSON *recs;
+	struct cmd_rec_source rs;
 	int rc;
 
 	if (!cmd_otlp_readable(path))
@@ -110,10 +196,9 @@ export_file(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
 		    "the recording '%s' back (not a regular file); export it "
 		    "later with 'latticectl report FILE --format otlp'", path);
 	/* as report reads it: secrets masked even in a --show-secrets file */
-	if (!(recs = cmd_read_records(ctx, path, LT_REDACT_SECRETS, err)))
-		return lt_error_prefix(err, "otlp export");
-	rc = cmd_otlp_export(ctx, t, recs, from, 0, err);
-	cJSON_Delete(recs);
+	cmd_rec_source(&rs, ctx, path, LT_REDACT_SECRETS);
+	rc = cmd_otlp_export(ctx, t, &rs.src, from, 0, err);
+	cmd_rec_source_close(&rs);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include "latticectl/redact.h"
 
 struct cJSON;
+struct lt_rec_reader;
 
 #define CMD_OTLP_OPT \
 	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", "export as OpenTelemetry " \
@@ -20,18 +21,35 @@ struct cJSON;
 struct cJSON *cmd_read_records(const struct lt_ctx *ctx, const char *path,
     enum lt_redact_mode m, struct lt_error *err);
 
+/* The records of path, read in redaction mode m, as a source for
+ * lt_otlp_stream: damaged lines and a cut last line are warned about on
+ * stderr in the first pass only; a pass fails (err) when path cannot be
+ * read or holds no record. Close with cmd_rec_source_close. */
+struct cmd_rec_source {
+	struct lt_otlp_source src;
+	const struct lt_ctx *ctx;
+	const char *path;
+	enum lt_redact_mode m;
+	struct lt_rec_reader *rd;
+	struct cJSON *rec;
+	int passes;
+};
+void cmd_rec_source(struct cmd_rec_source *rs, const struct lt_ctx *ctx,
+    const char *path, enum lt_redact_mode m);
+void cmd_rec_source_close(struct cmd_rec_source *rs);
+
 /* The export target from --otlp-endpoint and the environment: 1 when
  * there is one, 0 when not, -1 with err (exit 2) when it is malformed.
  * Release t with lt_otlp_target_release in every case. */
 int cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
     struct lt_error *err);
 
-/* Build the phases [from, until) of recs (redacted records; 0, 0: all,
- * lt_otlp_build_range) and export them to t within --timeout; says on
+/* Stream the phases [from, until) of src's records (redacted; 0, 0:
+ * all, lt_otlp_stream) and export them to t within --timeout; says on
  * stderr (unless -q) how many spans and log records went where. -1 with
- * err as lt_otlp_export fails, prefixed "otlp export". */
+ * err as lt_otlp_stream and lt_otlp_post fail, prefixed "otlp export". */
 int cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
-    const struct cJSON *recs, uint64_t from, uint64_t until,
+    const struct lt_otlp_source *src, uint64_t from, uint64_t until,
     struct lt_error *err);
 
 /* After a recording command (replay, watch --record) wrote path and is

@@ -63,6 +63,8 @@ static void
 export_phase(struct replay *r, uint64_t seq)
 {
 	struct lt_error err = LT_ERROR_INIT;
+	struct lt_otlp_source src;
+	struct lt_otlp_array a;
 	cJSON *recs;
 	int rc = -1;
 
@@ -73,8 +75,9 @@ export_phase(struct replay *r, uint64_t seq)
 	lt_feed_lock(r->feed);
 	recs = cmd_read_records(r->ctx, r->path, LT_REDACT_SECRETS, &err);
 	lt_feed_unlock(r->feed);
+	lt_otlp_source_array(&src, &a, recs);
 	if (recs)
-		rc = cmd_otlp_export(r->ctx, r->otlp, recs, r->otlp_from, seq,
+		rc = cmd_otlp_export(r->ctx, r->otlp, &src, r->otlp_from, seq,
 		    &err);
 	cJSON_Delete(recs);
 	if (rc == 0) {

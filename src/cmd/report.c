@@ -248,41 +248,54 @@ report_format(const struct lt_ctx *ctx, int *fmt, struct lt_error *err)
 	return 0;
 }
 
-/* --format otlp: the two OTLP/JSON requests, written out (stdout, or
- * -f OUT) unless there is an endpoint to export to; with one, OUT (when
- * given) is written first, so it is not lost when the export fails. */
+/* A request as a line of OUT (o, opened with the first). */
+static int
+otlp_line(void *arg, bool logs, cJSON *doc, int n, struct lt_error *err)
+{
+	struct outputs *o = arg;
+	struct lt_buf b = LT_BUF_INIT;
+	int rc = 0;
+
+	(void)logs;
+	(void)n;
+	if (!o->f.fp && lt_file_open(&o->f, o->path ? o->path : "-", o->flags,
+	    err) < 0)
+		return -1;
+	lt_json_print(doc, false, &b);
+	lt_buf_addch(&b, '\n');
+	if (fwrite(b.buf, 1, b.len, o->f.fp) != b.len)
+		rc = lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': %s",
+		    o->path ? o->path : "stdout", strerror(errno));
+	lt_buf_release(&b);
+	return rc;
+}
+
+/* --format otlp: the OTLP/JSON requests, a line each, written out as they
+ * are made (stdout, or -f OUT) unless there is an endpoint to export to;
+ * with one, OUT (when given) is written first, so it is not lost when the
+ * export fails. The recording is streamed (otlp.h), never held whole. */
 static int
 report_otlp(struct lt_ctx *ctx, const char *path, struct input *in,
     struct outputs *o, struct lt_error *err)
 {
 	struct lt_otlp_target t = LT_OTLP_TARGET_INIT;
-	struct lt_buf b = LT_BUF_INIT;
-	struct lt_otlp otlp;
-	cJSON *recs = NULL;
+	struct lt_otlp_counts c;
+	struct cmd_rec_source rs;
 	int on, rc = 0;
 
-	if ((on = cmd_otlp_target(ctx, &t, err)) < 0 ||
-	    !(recs = cmd_read_records(ctx, path, in->m, err))) {
+	if ((on = cmd_otlp_target(ctx, &t, err)) < 0) {
 		lt_otlp_target_release(&t);
 		return -1;
 	}
+	cmd_rec_source(&rs, ctx, path, in->m);	/* warns once for both */
 	if (on == 0 || o->path) {
-		lt_otlp_build(recs, &otlp);
-		lt_otlp_format(&otlp, &b);
-		lt_otlp_release(&otlp);
-		if (lt_file_open(&o->f, o->path ? o->path : "-", o->flags,
-		    err) < 0)
-			rc = -1;
-		else if (b.len && fwrite(b.buf, 1, b.len, o->f.fp) != b.len)
-			rc = lt_error_set(err, LT_E_RUNTIME, "cannot write '%s': "
-			    "%s", o->path ? o->path : "stdout", strerror(errno));
+		rc = lt_otlp_stream(&rs.src, 0, 0, otlp_line, o, &c, err);
 		if (o->f.fp)
 			rc = outputs_close(o, rc, err);
-		lt_buf_release(&b);
 	}
 	if (rc == 0 && on)
-		rc = cmd_otlp_export(ctx, &t, recs, 0, 0, err);
-	cJSON_Delete(recs);
+		rc = cmd_otlp_export(ctx, &t, &rs.src, 0, 0, err);
+	cmd_rec_source_close(&rs);
 	lt_otlp_target_release(&t);
 	return rc;
 }

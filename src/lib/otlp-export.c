@@ -359,51 +359,18 @@ post(const char *url, char **headers, const struct lt_buf *body,
 	}
 }
 
-/* The request doc with its item array (the one at path outer[0].inner[0]
- * .key) cut into batches: one body each, posted in order. */
-static int
-post_batches(const char *url, char **headers, const cJSON *doc,
-    const char *outer, const char *inner, const char *key, int64_t deadline,
-    struct lt_otlp_stats *st, struct lt_error *err)
+int
+lt_otlp_post(const struct lt_otlp_target *t, bool logs, const cJSON *doc,
+    int64_t deadline, struct lt_otlp_stats *st, struct lt_error *err)
 {
-	cJSON *copy = cJSON_Duplicate(doc, true), *scope, *items, *batch, *it;
 	struct lt_buf body = LT_BUF_INIT;
-	int rc = 0, n;
+	int rc;
 
-	scope = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(copy, outer),
-	    0), inner), 0);
-	items = cJSON_DetachItemFromObjectCaseSensitive(scope, key);
-	do {
-		batch = cJSON_AddArrayToObject(scope, key);
-		for (n = 0; n < LT_OTLP_BATCH && (it = cJSON_DetachItemFromArray(
-		    items, 0)); n++)
-			cJSON_AddItemToArray(batch, it);
-		lt_buf_reset(&body);
-		lt_json_print(copy, false, &body);
-		rc = post(url, headers, &body, deadline, st, err);
-		if (rc < 0)	/* no user:password@ of the URL in messages */
-			lt_redact_text_urls(err->msg);
-		cJSON_DeleteItemFromObjectCaseSensitive(scope, key);
-	} while (rc == 0 && cJSON_GetArraySize(items) > 0);
-	cJSON_Delete(items);
-	cJSON_Delete(copy);
+	lt_json_print(doc, false, &body);
+	rc = post(logs ? t->logs_url : t->traces_url, logs ? t->logs_headers :
+	    t->traces_headers, &body, deadline, st, err);
+	if (rc < 0)	/* no user:password@ of the URL in messages */
+		lt_redact_text_urls(err->msg);
 	lt_buf_release(&body);
 	return rc;
-}
-
-int
-lt_otlp_export(const struct lt_otlp_target *t, const struct lt_otlp *o,
-    int64_t timeout_ns, struct lt_otlp_stats *st, struct lt_error *err)
-{
-	int64_t deadline = lt_mono_ns() + timeout_ns;
-
-	memset(st, 0, sizeof(*st));
-	if (o->nspans > 0 && post_batches(t->traces_url, t->traces_headers, o->traces,
-	    "resourceSpans", "scopeSpans", "spans", deadline, st, err) < 0)
-		return -1;
-	if (o->logs && post_batches(t->logs_url, t->logs_headers, o->logs,
-	    "resourceLogs", "scopeLogs", "logRecords", deadline, st, err) < 0)
-		return -1;
-	return 0;
 }

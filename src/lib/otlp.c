@@ -21,18 +21,26 @@ enum { STATUS_UNSET = 0, STATUS_ERROR = 2 };
 #define MAX_KEYS 8
 #define MATCH_WINDOW_NS (10 * 1000000000LL) /* an event follows its request */
 #define MATCH_DEPTH 64		/* request spans looked back at */
-#define PAIR_DEPTH 8192		/* spans looked back at for a reply */
+#define WINDOW 8192		/* request spans kept open: a reply pairs, an
+				 * event attaches, only within them */
 #define DATA_MAX 4096		/* bytes of an event's data kept */
+#define MAX_FINDINGS 256
+#define MAX_MARKS 64		/* spans a finding marks */
 
 struct span {
 	char id[17];
-	int parent;		/* index, -1 for the root */
+	char parent[17];	/* the parent's id, "" for the root */
+	uint64_t ord;		/* creation order, the output's; 0: the root */
 	uint64_t phase_seq;	/* the seq of the phase record it lies in
 				 * (a phase span: its own), 0 outside any */
 	char *name;
 	int kind;
 	int64_t start, end;
-	cJSON *attrs, *events, *links;
+	cJSON *attrs, *events, *links;	/* attrs and events: those not
+					 * yet in the texts */
+	struct lt_buf attrs_text, events_text;	/* items as JSON, comma-
+					 * separated: a twentieth of cJSON's
+					 * memory for a span in the window */
 	int status;
 	char *status_msg;
 	uint64_t pair;		/* request spans: the pair id, else 0 */
@@ -40,24 +48,52 @@ struct span {
 	int nkeys;
 };
 
+/* The span a finding's evidence record belongs to. */
 struct owner {
-	uint64_t seq;
-	int span;
+	uint64_t seq, ord, phase_seq;
+	bool set;
 };
 
+struct finding {
+	cJSON *rec;		/* a copy */
+	uint64_t phase_seq;	/* the phase it was found in */
+	uint64_t marks[MAX_MARKS];	/* the ords of the spans it marks */
+	int nmarks;
+};
+
+/* The passes over the recording (lt_otlp_stream): the findings'
+ * evidence; the shape (root and phase spans whole, which spans the
+ * findings mark, how many log records); the spans, written out as the
+ * window moves on; the log records. */
+enum pass { PASS_EVIDENCE, PASS_SHAPE, PASS_SPANS, PASS_LOGS };
+
 struct builder {
+	enum pass pass;
 	char trace_id[33];
-	struct span *spans;
-	int nspans, alloc;
-	struct owner *owners;	/* seq -> span, in record order */
-	size_t nowners, oalloc;
-	int phase;		/* the open phase span, or 0 (root) */
-	cJSON *logs;		/* logRecords */
-	uint64_t *log_phase;	/* each log record's phase_seq */
-	size_t nlog_phase;
-	const cJSON *findings[256];
-	uint64_t finding_phase[256];	/* the phase_seq it was found in */
+	cJSON *meta;		/* a copy of the meta record */
+	uint64_t from, until;	/* the phases written out */
+	struct span root, phase;
+	struct span *cur;	/* the open phase span, else the root */
+	struct span *ring;	/* the last WINDOW request and command spans */
+	uint64_t nreq;		/* request and command spans made */
+	uint64_t phase_req;	/* nreq when the open phase began */
+	uint64_t nord;		/* spans made */
+	struct span shape_root;	/* PASS_SHAPE's root, with every phase span */
+	struct span *phases;	/* (done) of it, written out by PASS_SPANS */
+	size_t nphases, next_phase;
+	struct owner *owners;	/* evidence seqs, sorted */
+	size_t nowners;
+	struct finding findings[MAX_FINDINGS];
 	int nfindings;
+	char *app, *old, *new;	/* the app and its versions */
+	/* output */
+	lt_otlp_sink_fn sink;
+	void *arg;
+	cJSON *batch;		/* spans or log records not yet sent */
+	int nbatch, ntraces_docs;
+	struct lt_otlp_counts *counts;
+	bool failed;
+	struct lt_error *err;
 };
 
 /* ---- ids ---- */
@@ -254,28 +290,40 @@ rec_seq(const cJSON *rec)
 	return rec_u64(rec, "seq");
 }
 
-static int
-new_span(struct builder *b, const char *what, uint64_t seq, int parent,
-    const char *name, int kind, int64_t t)
+static void
+init_span(struct builder *b, struct span *s, const char *what, uint64_t seq,
+    const struct span *parent, const char *name, int kind, int64_t t)
 {
-	struct span *s;
-
-	if (b->nspans == b->alloc) {
-		b->alloc = b->alloc ? 2 * b->alloc : 64;
-		b->spans = lt_xrealloc(b->spans, (size_t)b->alloc * sizeof(*s));
-	}
-	s = &b->spans[b->nspans];
 	memset(s, 0, sizeof(*s));
 	span_id(b, what, seq, s->id);
-	s->parent = parent;
-	s->phase_seq = parent < 0 ? 0 : b->spans[parent].phase_seq;
+	if (parent != NULL) {
+		memcpy(s->parent, parent->id, sizeof(s->parent));
+		s->phase_seq = parent->phase_seq;
+		s->ord = ++b->nord;
+	}
 	s->name = lt_xstrdup(name);
 	s->kind = kind;
 	s->start = s->end = t;
 	s->attrs = cJSON_CreateArray();
 	s->events = cJSON_CreateArray();
 	s->links = cJSON_CreateArray();
-	return b->nspans++;
+}
+
+static void retire(struct builder *b, struct span *s);
+static void end_phase(struct builder *b);
+
+/* A new request or command span in the open phase: the oldest of the
+ * window leaves it, to be written out. */
+static struct span *
+new_span(struct builder *b, const char *what, uint64_t seq, const char *name,
+    int kind, int64_t t)
+{
+	struct span *s = &b->ring[b->nreq % WINDOW];
+
+	if (b->nreq++ >= WINDOW)
+		retire(b, s);
+	init_span(b, s, what, seq, b->cur, name, kind, t);
+	return s;
 }
 
 static void
@@ -301,43 +349,79 @@ set_error(struct span *s, const char *msg)
 	s->status_msg = lt_xstrdup(msg ? msg : "");
 }
 
+/* The items of array as JSON text at the end of text. */
 static void
-own(struct builder *b, uint64_t seq, int span)
+to_text(cJSON *array, struct lt_buf *text)
 {
-	if (seq == 0)
-		return;
-	if (b->nowners == b->oalloc) {
-		b->oalloc = b->oalloc ? 2 * b->oalloc : 256;
-		b->owners = lt_xrealloc(b->owners, b->oalloc * sizeof(*b->owners));
+	cJSON *it;
+	char *j;
+
+	while ((it = cJSON_DetachItemFromArray(array, 0)) != NULL) {
+		if ((j = lt_json_print_kept(it, false)) != NULL) {
+			if (text->len > 0)
+				lt_buf_addch(text, ',');
+			lt_buf_adds(text, j);
+			cJSON_free(j);
+		}
+		cJSON_Delete(it);
 	}
-	b->owners[b->nowners].seq = seq;
-	b->owners[b->nowners++].span = span;
 }
 
-/* The span a record of seq belongs to, or -1. */
-static int
-owner_of(const struct builder *b, uint64_t seq)
+/* s's new attributes and events into its texts. */
+static void
+compact(struct span *s)
+{
+	to_text(s->attrs, &s->attrs_text);
+	to_text(s->events, &s->events_text);
+}
+
+/* "[" text "]" as a raw item, printed as it is. */
+static cJSON *
+raw_array(const struct lt_buf *text)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	cJSON *r;
+
+	lt_buf_addch(&b, '[');
+	lt_buf_add(&b, text->buf, text->len);
+	lt_buf_addch(&b, ']');
+	r = cJSON_CreateRaw(lt_buf_str(&b));
+	lt_buf_release(&b);
+	return r;
+}
+
+/* The evidence entry of seq, or NULL. */
+static struct owner *
+evidence(const struct builder *b, uint64_t seq)
 {
 	size_t lo = 0, hi = b->nowners, mid;
 
-	while (lo < hi) {	/* seqs grow with the file */
+	while (lo < hi) {	/* sorted */
 		mid = (lo + hi) / 2;
 		if (b->owners[mid].seq < seq)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < b->nowners && b->owners[lo].seq == seq)
-		return b->owners[lo].span;
-	for (lo = 0; lo < b->nowners; lo++)	/* out of order */
-		if (b->owners[lo].seq == seq)
-			return b->owners[lo].span;
-	return -1;
+	return lo < b->nowners && b->owners[lo].seq == seq ? &b->owners[lo] :
+	    NULL;
+}
+
+static void
+own(struct builder *b, uint64_t seq, const struct span *s)
+{
+	struct owner *o;
+
+	if (b->pass != PASS_SHAPE || (o = evidence(b, seq)) == NULL || o->set)
+		return;		/* no evidence, or owned already */
+	o->ord = s->ord;
+	o->phase_seq = s->phase_seq;
+	o->set = true;
 }
 
 /* A traceparent on rec links span to the trace that carried it. */
 static void
-link_traceparent(struct builder *b, int span, const cJSON *rec)
+link_traceparent(struct span *s, const cJSON *rec)
 {
 	const char *tp = lt_json_str(rec, "traceparent");
 	char tid[33], sid[17];
@@ -349,7 +433,7 @@ link_traceparent(struct builder *b, int span, const cJSON *rec)
 	tid[32] = '\0';
 	memcpy(sid, tp + 36, 16);
 	sid[16] = '\0';
-	cJSON_ArrayForEach(l, b->spans[span].links)
+	cJSON_ArrayForEach(l, s->links)
 		if (!strcmp(lt_json_str(l, "spanId"), sid) &&
 		    !strcmp(lt_json_str(l, "traceId"), tid))
 			return;
@@ -359,7 +443,7 @@ link_traceparent(struct builder *b, int span, const cJSON *rec)
 	a = cJSON_AddArrayToObject(l, "attributes");
 	attr_int(a, "latticectl.record.seq", (int64_t)rec_seq(rec));
 	attr_str(a, "messaging.destination.name", lt_json_str(rec, "subject"));
-	cJSON_AddItemToArray(b->spans[span].links, l);
+	cJSON_AddItemToArray(s->links, l);
 }
 
 /* ---- what a record is about ---- */
@@ -437,37 +521,38 @@ on_request(struct builder *b, const cJSON *rec, bool wadm)
 	const cJSON *payload = cJSON_GetObjectItemCaseSensitive(rec, "payload");
 	bool ours = lt_json_str(rec, "from") &&
 	    !strcmp(lt_json_str(rec, "from"), "latticectl");
-	int sp;
+	struct span *s;
 
 	request_name(subject ? subject : "", wadm, name, sizeof(name), arg,
 	    sizeof(arg));
-	sp = new_span(b, "request", rec_seq(rec), b->phase, name,
-	    ours ? KIND_CLIENT : KIND_INTERNAL, rec_time(rec));
-	b->spans[sp].pair = rec_u64(rec, "pair");
-	messaging_attrs(b->spans[sp].attrs, rec);
-	attr_str(b->spans[sp].attrs, "messaging.operation.type", "send");
-	attr_bool(b->spans[sp].attrs, "latticectl.observed", !ours);
-	add_key(&b->spans[sp], arg);
-	keys_from(&b->spans[sp], payload);
+	s = new_span(b, "request", rec_seq(rec), name, ours ? KIND_CLIENT :
+	    KIND_INTERNAL, rec_time(rec));
+	s->pair = rec_u64(rec, "pair");
+	messaging_attrs(s->attrs, rec);
+	attr_str(s->attrs, "messaging.operation.type", "send");
+	attr_bool(s->attrs, "latticectl.observed", !ours);
+	add_key(s, arg);
+	keys_from(s, payload);
 	if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(rec, "answered")))
-		set_error(&b->spans[sp], "no reply");
+		set_error(s, "no reply");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "reply_unseen")))
-		attr_bool(b->spans[sp].attrs, "latticectl.reply_unseen", true);
-	own(b, rec_seq(rec), sp);
-	link_traceparent(b, sp, rec);
+		attr_bool(s->attrs, "latticectl.reply_unseen", true);
+	own(b, rec_seq(rec), s);
+	link_traceparent(s, rec);
+	compact(s);
 }
 
-/* The request span of pair: among the last PAIR_DEPTH spans (a reply
+/* The request span of pair: among the last WINDOW spans (a reply
  * follows its request closely; an unpaired reply costs no full scan). */
-static int
+static struct span *
 span_of_pair(const struct builder *b, uint64_t pair)
 {
-	int i, stop = b->nspans > PAIR_DEPTH ? b->nspans - PAIR_DEPTH : 0;
+	uint64_t i, stop = b->nreq > WINDOW ? b->nreq - WINDOW : 0;
 
-	for (i = b->nspans - 1; pair && i > stop; i--)
-		if (b->spans[i].pair == pair)
-			return i;
-	return -1;
+	for (i = b->nreq; pair && i > stop; i--)
+		if (b->ring[(i - 1) % WINDOW].pair == pair)
+			return &b->ring[(i - 1) % WINDOW];
+	return NULL;
 }
 
 /* A reply ends its request's span; a failure (success false, a wadm
@@ -475,18 +560,16 @@ span_of_pair(const struct builder *b, uint64_t pair)
 static void
 on_reply(struct builder *b, const cJSON *rec)
 {
-	int sp = span_of_pair(b, rec_u64(rec, "pair"));
+	struct span *s = span_of_pair(b, rec_u64(rec, "pair"));
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
 	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(p, "success");
 	const char *msg = lt_json_str(p, "message");
 	const char *result = lt_json_str(p, "result");
-	struct span *s;
 
-	if (sp < 0) {
-		own(b, rec_seq(rec), b->phase);
+	if (s == NULL) {
+		own(b, rec_seq(rec), b->cur);
 		return;
 	}
-	s = &b->spans[sp];
 	if (s->end == s->start || rec_time(rec) > s->end)
 		s->end = rec_time(rec);
 	if (cJSON_IsBool(ok))
@@ -498,8 +581,9 @@ on_reply(struct builder *b, const cJSON *rec)
 		    lt_json_num(rec, "latency_ms", 0));
 	if (cJSON_IsFalse(ok) || (result && !strcmp(result, "error")))
 		set_error(s, msg ? msg : "the reply reports a failure");
-	own(b, rec_seq(rec), sp);
-	link_traceparent(b, sp, rec);
+	own(b, rec_seq(rec), s);
+	link_traceparent(s, rec);
+	compact(s);
 }
 
 /* wadm.cmd: a command wadm published for its workers, as a producer span
@@ -511,20 +595,21 @@ on_wadm_cmd(struct builder *b, const cJSON *rec)
 	const char *cmd = cJSON_IsObject(p) && p->child && p->child->string ?
 	    p->child->string : "command";
 	char name[160];
-	int sp;
+	struct span *s;
 
 	snprintf(name, sizeof(name), "wadm.cmd %s", cmd);
-	sp = new_span(b, "wadm.cmd", rec_seq(rec), b->phase, name,
-	    KIND_PRODUCER, rec_time(rec));
-	messaging_attrs(b->spans[sp].attrs, rec);
-	attr_str(b->spans[sp].attrs, "messaging.operation.type", "publish");
-	attr_str(b->spans[sp].attrs, "latticectl.wadm.command", cmd);
+	s = new_span(b, "wadm.cmd", rec_seq(rec), name, KIND_PRODUCER,
+	    rec_time(rec));
+	messaging_attrs(s->attrs, rec);
+	attr_str(s->attrs, "messaging.operation.type", "publish");
+	attr_str(s->attrs, "latticectl.wadm.command", cmd);
 	if (cJSON_IsObject(p) && p->child) {
-		keys_from(&b->spans[sp], p->child);
-		attr_json(b->spans[sp].attrs, "latticectl.wadm.payload", p->child);
+		keys_from(s, p->child);
+		attr_json(s->attrs, "latticectl.wadm.payload", p->child);
 	}
-	own(b, rec_seq(rec), sp);
-	link_traceparent(b, sp, rec);
+	own(b, rec_seq(rec), s);
+	link_traceparent(s, rec);
+	compact(s);
 }
 
 static void
@@ -532,21 +617,23 @@ on_phase(struct builder *b, const cJSON *rec)
 {
 	const char *phase = lt_json_str(rec, "phase");
 	char name[160];
-	int sp;
+	struct span *s = &b->phase;
 
-	if (b->phase > 0)
-		b->spans[b->phase].end = rec_time(rec);
+	if (b->cur == s) {
+		s->end = rec_time(rec);
+		end_phase(b);
+	}
 	snprintf(name, sizeof(name), "phase %s", phase ? phase : "?");
-	sp = new_span(b, "phase", rec_seq(rec), 0, name, KIND_INTERNAL,
+	init_span(b, s, "phase", rec_seq(rec), &b->root, name, KIND_INTERNAL,
 	    rec_time(rec));
-	b->spans[sp].phase_seq = rec_seq(rec);
-	attr_str(b->spans[sp].attrs, "latticectl.phase", phase);
-	attr_int(b->spans[sp].attrs, "latticectl.record.seq",
-	    (int64_t)rec_seq(rec));
+	s->phase_seq = rec_seq(rec);
+	attr_str(s->attrs, "latticectl.phase", phase);
+	attr_int(s->attrs, "latticectl.record.seq", (int64_t)rec_seq(rec));
 	if (lt_json_str(rec, "error"))
-		set_error(&b->spans[sp], lt_json_str(rec, "error"));
-	b->phase = sp;
-	own(b, rec_seq(rec), sp);
+		set_error(s, lt_json_str(rec, "error"));
+	b->cur = s;
+	b->phase_req = b->nreq;
+	own(b, rec_seq(rec), s);
 }
 
 static bool
@@ -564,24 +651,38 @@ shares_key(const struct span *s, char *const *keys, int n)
 /* The request or command span an event or KV change at t follows: in the
  * same phase, begun before t and ended at most MATCH_WINDOW_NS before
  * it, sharing a key; the latest such span, else -1. */
-static int
+static struct span *
 match_span(const struct builder *b, int64_t t, char *const *keys, int n)
 {
-	const struct span *s;
-	int i, looked = 0;
+	struct span *s;
+	uint64_t i, stop = b->nreq > WINDOW ? b->nreq - WINDOW : 0;
+	int looked = 0;
 
-	/* the open phase's spans are the ones after it */
-	for (i = b->nspans - 1; i > b->phase && looked < MATCH_DEPTH; i--) {
-		s = &b->spans[i];
-		if (s->parent != b->phase || (s->pair == 0 && s->kind !=
-		    KIND_PRODUCER))
+	/* the open phase's spans are the ones made since it began */
+	if (stop < b->phase_req)
+		stop = b->phase_req;
+	for (i = b->nreq; i > stop && looked < MATCH_DEPTH; i--) {
+		s = &b->ring[(i - 1) % WINDOW];
+		if (s->pair == 0 && s->kind != KIND_PRODUCER)
 			continue;
 		looked++;
 		if (s->start <= t && t - s->end <= MATCH_WINDOW_NS &&
 		    shares_key(s, keys, n))
-			return i;
+			return s;
 	}
-	return -1;
+	return NULL;
+}
+
+static void emit_item(struct builder *b, bool logs, cJSON *item);
+
+/* Whether what lies in phase p is written out: p in [from, until)
+ * (until 0: to the end, with the root and whatever lies in no phase). */
+static bool
+in_range(const struct builder *b, uint64_t p)
+{
+	if (p == 0)
+		return b->until == 0;
+	return p >= b->from && (b->until == 0 || p < b->until);
 }
 
 /* A span event; *attrs, when not NULL, becomes its attributes (taken),
@@ -607,14 +708,17 @@ attach(struct builder *b, const cJSON *rec, const char *name,
     int nkeys)
 {
 	int64_t t = rec_time(rec);
-	int sp = match_span(b, t, keys, nkeys);
-	cJSON *ev, *lr, *v;
+	struct span *s = match_span(b, t, keys, nkeys);
+	cJSON *lr, *v;
 
-	if (sp >= 0) {
-		ev = new_event(name, t, &attrs);
-		cJSON_AddItemToArray(b->spans[sp].events, ev);
+	if (s != NULL) {
+		cJSON_AddItemToArray(s->events, new_event(name, t, &attrs));
+	} else if (!in_range(b, (s = b->cur)->phase_seq)) {
+		cJSON_Delete(attrs);
+	} else if (b->pass != PASS_LOGS) {
+		b->counts->nlogs += b->pass == PASS_SHAPE;
+		cJSON_Delete(attrs);
 	} else {
-		sp = b->phase;
 		lr = cJSON_CreateObject();
 		add_time(lr, "timeUnixNano", t);
 		add_time(lr, "observedTimeUnixNano", t);
@@ -626,14 +730,12 @@ attach(struct builder *b, const cJSON *rec, const char *name,
 		attr_str(attrs, "event.name", name);
 		cJSON_AddItemToObject(lr, "attributes", attrs);
 		cJSON_AddStringToObject(lr, "traceId", b->trace_id);
-		cJSON_AddStringToObject(lr, "spanId", b->spans[sp].id);
-		cJSON_AddItemToArray(b->logs, lr);
-		b->log_phase = lt_xrealloc(b->log_phase, (b->nlog_phase + 1) *
-		    sizeof(*b->log_phase));
-		b->log_phase[b->nlog_phase++] = b->spans[sp].phase_seq;
+		cJSON_AddStringToObject(lr, "spanId", s->id);
+		emit_item(b, true, lr);
 	}
-	own(b, rec_seq(rec), sp);
-	link_traceparent(b, sp, rec);
+	own(b, rec_seq(rec), s);
+	link_traceparent(s, rec);
+	compact(s);
 }
 
 static void
@@ -695,8 +797,10 @@ on_other(struct builder *b, const cJSON *rec, const char *kind)
 {
 	cJSON *a = NULL, *ev;
 
-	own(b, rec_seq(rec), b->phase);
-	if (strcmp(kind, "gap") && strcmp(kind, "probe"))
+	own(b, rec_seq(rec), b->cur);
+	/* the root and phase spans written are PASS_SHAPE's */
+	if (b->pass != PASS_SHAPE || (strcmp(kind, "gap") &&
+	    strcmp(kind, "probe")))
 		return;
 	ev = new_event(kind, rec_time(rec), &a);
 	attr_int(a, "latticectl.record.seq", (int64_t)rec_seq(rec));
@@ -707,7 +811,8 @@ on_other(struct builder *b, const cJSON *rec, const char *kind)
 	    "http_status")))
 		attr_int(a, "http.response.status_code",
 		    (int64_t)rec_u64(rec, "http_status"));
-	cJSON_AddItemToArray(b->spans[b->phase].events, ev);
+	cJSON_AddItemToArray(b->cur->events, ev);
+	compact(b->cur);
 }
 
 /* ---- the root span and findings ---- */
@@ -732,10 +837,9 @@ command_of(const cJSON *meta)
 /* The app and its versions: replay's model.put requests carry the
  * manifests (old, then new); a watch sees wadm's manifest_published. */
 static void
-note_app(const cJSON *rec, const char **app, const char **old,
-    const char **new)
+note_app(struct builder *b, const cJSON *rec)
 {
-	const char *kind = lt_json_str(rec, "kind"), *subj;
+	const char *kind = lt_json_str(rec, "kind"), *subj, *v;
 	const cJSON *m = NULL, *md;
 
 	subj = lt_json_str(rec, "subject");
@@ -749,37 +853,40 @@ note_app(const cJSON *rec, const char **app, const char **old,
 	md = cJSON_GetObjectItemCaseSensitive(m, "metadata");
 	if (lt_json_str(md, "name") == NULL)
 		return;
-	*app = lt_json_str(md, "name");
-	*new = lt_json_str(cJSON_GetObjectItemCaseSensitive(md, "annotations"),
+	free(b->app);
+	free(b->new);
+	b->app = lt_xstrdup(lt_json_str(md, "name"));
+	v = lt_json_str(cJSON_GetObjectItemCaseSensitive(md, "annotations"),
 	    "version");
-	if (*old == NULL)
-		*old = *new;
+	b->new = v ? lt_xstrdup(v) : NULL;
+	if (b->old == NULL && v)
+		b->old = lt_xstrdup(v);
 }
 
 static void
-root_finish(struct builder *b, const cJSON *meta, const char *app,
-    const char *old, const char *new)
+root_finish(struct builder *b)
 {
-	struct span *r = &b->spans[0];
-	const char *cmd = command_of(meta);
+	struct span *r = &b->root;
+	const char *cmd = command_of(b->meta), *lattice;
+	const char *app = b->app, *old = b->old, *new = b->new;
 	char name[256];
 
+	lattice = lt_json_str(b->meta, "lattice");
 	if (app && old && new && strcmp(old, new))
 		snprintf(name, sizeof(name), "%s %s %s -> %s", cmd, app, old, new);
 	else if (app)
 		snprintf(name, sizeof(name), "%s %s %s", cmd, app, new ? new : "");
 	else
-		snprintf(name, sizeof(name), "%s %s", cmd, lt_json_str(meta,
-		    "lattice") ? lt_json_str(meta, "lattice") : "");
+		snprintf(name, sizeof(name), "%s %s", cmd, lattice ? lattice : "");
 	free(r->name);
 	r->name = lt_xstrdup(name);
 	attr_str(r->attrs, "latticectl.command", cmd);
-	attr_str(r->attrs, "wasmcloud.lattice", lt_json_str(meta, "lattice"));
+	attr_str(r->attrs, "wasmcloud.lattice", lattice);
 	attr_str(r->attrs, "wasmcloud.app", app);
 	attr_str(r->attrs, "wasmcloud.app.version.old", old);
 	attr_str(r->attrs, "wasmcloud.app.version.new", new);
-	if (b->phase > 0 && b->spans[b->phase].end == b->spans[b->phase].start)
-		b->spans[b->phase].end = r->end;
+	if (b->cur == &b->phase && b->phase.end == b->phase.start)
+		b->phase.end = r->end;
 }
 
 static void
@@ -800,33 +907,50 @@ finding_event(struct span *s, const cJSON *f, int64_t t)
 }
 
 /* Each finding: an event on the root and on every span of its phase its
- * evidence belongs to, which an error finding marks ERROR. Spans of
- * earlier phases are left as they are: replay exports a phase when it
- * ends, before the findings (evidence there stays in the list). */
+ * evidence belongs to (at most MAX_MARKS), which an error finding marks
+ * ERROR. Spans of earlier phases are left as they are: replay exports a
+ * phase when it ends, before the findings (evidence there stays in the
+ * list). The spans are known after PASS_SHAPE, the events go on as each
+ * span is written out (after its records: the same as at the end). */
 static void
-apply_findings(struct builder *b)
+find_marks(struct builder *b)
 {
-	const cJSON *f, *e;
-	int i, sp, marked[64], n, j;
+	struct finding *f;
+	const struct owner *o;
+	const cJSON *e;
+	int i, j;
 
 	for (i = 0; i < b->nfindings; i++) {
-		f = b->findings[i];
-		finding_event(&b->spans[0], f, rec_time(f));
-		n = 0;
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(f,
+		f = &b->findings[i];
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(f->rec,
 		    "evidence")) {
 			if (!cJSON_IsNumber(e) || e->valuedouble < 1 ||
-			    e->valuedouble >= 1e18 || (sp = owner_of(b,
-			    (uint64_t)e->valuedouble)) <= 0 ||
-			    b->spans[sp].phase_seq != b->finding_phase[i])
+			    e->valuedouble >= 1e18 || (o = evidence(b,
+			    (uint64_t)e->valuedouble)) == NULL || !o->set ||
+			    o->ord == 0 || o->phase_seq != f->phase_seq)
 				continue;
-			for (j = 0; j < n && marked[j] != sp; j++)
+			for (j = 0; j < f->nmarks && f->marks[j] != o->ord; j++)
 				;
-			if (j < n || n == 64)
-				continue;
-			marked[n++] = sp;
-			finding_event(&b->spans[sp], f, rec_time(f));
+			if (j == f->nmarks && f->nmarks < MAX_MARKS)
+				f->marks[f->nmarks++] = o->ord;
 		}
+	}
+}
+
+/* The findings' events on s, as it is written out. */
+static void
+mark(const struct builder *b, struct span *s)
+{
+	const struct finding *f;
+	int i, j;
+
+	for (i = 0; i < b->nfindings; i++) {
+		f = &b->findings[i];
+		for (j = 0; s->ord != 0 && j < f->nmarks && f->marks[j] != s->ord;
+		    j++)
+			;
+		if (s->ord == 0 || j < f->nmarks)
+			finding_event(s, f->rec, rec_time(f->rec));
 	}
 }
 
@@ -840,17 +964,17 @@ span_json(const struct builder *b, struct span *s)
 
 	cJSON_AddStringToObject(o, "traceId", b->trace_id);
 	cJSON_AddStringToObject(o, "spanId", s->id);
-	if (s->parent >= 0)
-		cJSON_AddStringToObject(o, "parentSpanId",
-		    b->spans[s->parent].id);
+	if (s->parent[0] != '\0')
+		cJSON_AddStringToObject(o, "parentSpanId", s->parent);
 	cJSON_AddStringToObject(o, "name", s->name);
 	cJSON_AddNumberToObject(o, "kind", s->kind);
 	add_time(o, "startTimeUnixNano", s->start);
 	add_time(o, "endTimeUnixNano", s->end < s->start ? s->start : s->end);
-	cJSON_AddItemToObject(o, "attributes", s->attrs);
-	cJSON_AddItemToObject(o, "events", s->events);
+	compact(s);
+	cJSON_AddItemToObject(o, "attributes", raw_array(&s->attrs_text));
+	cJSON_AddItemToObject(o, "events", raw_array(&s->events_text));
 	cJSON_AddItemToObject(o, "links", s->links);
-	s->attrs = s->events = s->links = NULL;
+	s->links = NULL;
 	st = cJSON_AddObjectToObject(o, "status");
 	if (s->status != STATUS_UNSET) {
 		cJSON_AddNumberToObject(st, "code", s->status);
@@ -900,6 +1024,8 @@ request(const cJSON *meta, const char *outer, const char *inner,
 static void
 dispatch(struct builder *b, const cJSON *rec, const char *kind)
 {
+	struct finding *f;
+
 	if (!strcmp(kind, "ctl.request") || !strcmp(kind, "wadm.request"))
 		on_request(b, rec, kind[0] == 'w');
 	else if (!strcmp(kind, "ctl.reply") || !strcmp(kind, "wadm.reply"))
@@ -913,77 +1039,363 @@ dispatch(struct builder *b, const cJSON *rec, const char *kind)
 	else if (!strcmp(kind, "kv"))
 		on_kv(b, rec);
 	else if (!strcmp(kind, "finding")) {
-		if (b->nfindings < (int)(sizeof(b->findings) /
-		    sizeof(b->findings[0]))) {
-			b->finding_phase[b->nfindings] =
-			    b->spans[b->phase].phase_seq;
-			b->findings[b->nfindings++] = rec;
+		if (b->pass == PASS_SHAPE && b->nfindings < MAX_FINDINGS) {
+			f = &b->findings[b->nfindings++];
+			f->rec = cJSON_Duplicate(rec, true);
+			f->phase_seq = b->cur->phase_seq;
 		}
-		own(b, rec_seq(rec), 0);
+		own(b, rec_seq(rec), &b->root);
 	} else
 		on_other(b, rec, kind);
 }
 
-static void
-release_spans(struct builder *b)
-{
-	int i;
+/* ---- the passes ---- */
 
-	for (i = 0; i < b->nspans; i++) {
-		free(b->spans[i].name);
-		free(b->spans[i].status_msg);
-		free_keys(b->spans[i].keys, b->spans[i].nkeys);
-		cJSON_Delete(b->spans[i].attrs);
-		cJSON_Delete(b->spans[i].events);
-		cJSON_Delete(b->spans[i].links);
+static void
+free_span(struct span *s)
+{
+	free(s->name);
+	free(s->status_msg);
+	free_keys(s->keys, s->nkeys);
+	cJSON_Delete(s->attrs);
+	cJSON_Delete(s->events);
+	cJSON_Delete(s->links);
+	lt_buf_release(&s->attrs_text);
+	lt_buf_release(&s->events_text);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The items gathered so far as one request to the sink. */
+static void
+flush(struct builder *b, bool logs)
+{
+	cJSON *doc;
+
+	if (b->batch == NULL)
+		b->batch = cJSON_CreateArray();
+	doc = request(b->meta, logs ? "resourceLogs" : "resourceSpans",
+	    logs ? "scopeLogs" : "scopeSpans", logs ? "logRecords" : "spans",
+	    b->batch);
+	if (!b->failed && b->sink(b->arg, logs, doc, b->nbatch, b->err) < 0)
+		b->failed = true;
+	cJSON_Delete(doc);
+	b->batch = NULL;
+	b->nbatch = 0;
+	b->ntraces_docs += !logs;
+}
+
+static void
+emit_item(struct builder *b, bool logs, cJSON *item)
+{
+	if (b->batch == NULL)
+		b->batch = cJSON_CreateArray();
+	cJSON_AddItemToArray(b->batch, item);
+	if (++b->nbatch == LT_OTLP_BATCH)
+		flush(b, logs);
+}
+
+static void
+write_span(struct builder *b, struct span *s)
+{
+	if (!in_range(b, s->phase_seq))
+		return;
+	mark(b, s);
+	b->counts->nspans++;
+	b->counts->nlinks += cJSON_GetArraySize(s->links);
+	emit_item(b, false, span_json(b, s));
+}
+
+/* The phase spans (PASS_SHAPE's) made before the span of ord. */
+static void
+phases_before(struct builder *b, uint64_t ord)
+{
+	while (b->next_phase < b->nphases && b->phases[b->next_phase].ord < ord)
+		write_span(b, &b->phases[b->next_phase++]);
+}
+
+/* s leaves the window: nothing reaches it any more. */
+static void
+retire(struct builder *b, struct span *s)
+{
+	if (b->pass == PASS_SPANS) {
+		phases_before(b, s->ord);
+		write_span(b, s);
 	}
-	free(b->spans);
-	free(b->owners);
-	free(b->log_phase);
+	free_span(s);
 }
 
-/* Whether what lies in phase p is in [from, until) (until 0: to the end,
- * with the root and whatever lies in no phase). */
-static bool
-in_range(uint64_t p, uint64_t from, uint64_t until)
-{
-	if (p == 0)
-		return until == 0;
-	return p >= from && (until == 0 || p < until);
-}
-
+/* The open phase is over: PASS_SHAPE keeps it whole. */
 static void
-assemble(struct builder *b, const cJSON *meta, uint64_t from,
-    uint64_t until, struct lt_otlp *out)
+end_phase(struct builder *b)
 {
-	cJSON *spans = cJSON_CreateArray(), *logs = cJSON_CreateArray(), *l;
-	size_t n;
-	int i;
+	if (b->pass == PASS_SHAPE) {
+		b->phases = lt_xrealloc(b->phases, (b->nphases + 1) *
+		    sizeof(*b->phases));
+		b->phases[b->nphases++] = b->phase;
+		memset(&b->phase, 0, sizeof(b->phase));
+	} else {
+		free_span(&b->phase);
+	}
+	b->cur = &b->root;
+}
 
-	for (i = 0; i < b->nspans; i++) {
-		if (!in_range(b->spans[i].phase_seq, from, until))
+/* PASS_EVIDENCE: the seqs the first MAX_FINDINGS findings cite. */
+static void
+note_evidence(struct builder *b, const cJSON *rec, const char *kind)
+{
+	const cJSON *e;
+
+	if (strcmp(kind, "finding") || b->nfindings++ >= MAX_FINDINGS)
+		return;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec,
+	    "evidence")) {
+		if (!cJSON_IsNumber(e) || e->valuedouble < 1 ||
+		    e->valuedouble >= 1e18)
 			continue;
-		out->nlinks += cJSON_GetArraySize(b->spans[i].links);
-		cJSON_AddItemToArray(spans, span_json(b, &b->spans[i]));
+		b->owners = lt_xrealloc(b->owners, (b->nowners + 1) *
+		    sizeof(*b->owners));
+		memset(&b->owners[b->nowners], 0, sizeof(*b->owners));
+		b->owners[b->nowners++].seq = (uint64_t)e->valuedouble;
 	}
-	out->traces = request(meta, "resourceSpans", "scopeSpans", "spans",
-	    spans);
-	out->nspans = cJSON_GetArraySize(spans);
-	for (n = 0; n < b->nlog_phase; n++) {
-		l = cJSON_DetachItemFromArray(b->logs, 0);
-		if (in_range(b->log_phase[n], from, until))
-			cJSON_AddItemToArray(logs, l);
-		else
-			cJSON_Delete(l);
+}
+
+static int
+cmp_owner(const void *x, const void *y)
+{
+	const struct owner *a = x, *b = y;
+
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void
+evidence_done(struct builder *b)
+{
+	size_t i, n = 0;
+
+	if (b->nowners > 0)	/* qsort wants an array, even of none */
+		qsort(b->owners, b->nowners, sizeof(*b->owners), cmp_owner);
+	for (i = 0; i < b->nowners; i++)
+		if (n == 0 || b->owners[n - 1].seq != b->owners[i].seq)
+			b->owners[n++] = b->owners[i];
+	b->nowners = n;
+	b->nfindings = 0;
+	trace_id(b->meta, b->trace_id);
+}
+
+static void
+feed(struct builder *b, const cJSON *rec, const char *kind)
+{
+	int64_t t = rec_time(rec);
+
+	if (b->root.start == 0 || (t && t < b->root.start))
+		b->root.start = t;
+	if (t > b->root.end)
+		b->root.end = t;
+	if (b->pass == PASS_SHAPE)
+		note_app(b, rec);
+	if (strcmp(kind, "end"))
+		dispatch(b, rec, kind);
+}
+
+static void
+pass_start(struct builder *b)
+{
+	b->nreq = b->phase_req = b->nord = 0;
+	init_span(b, &b->root, "root", 0, NULL, "recording", KIND_INTERNAL,
+	    b->meta ? rec_time(b->meta) : 0);
+	b->cur = &b->root;
+	if (b->pass == PASS_SPANS) {
+		b->next_phase = 0;
+		write_span(b, &b->shape_root);
 	}
-	cJSON_Delete(b->logs);
-	out->nlogs = cJSON_GetArraySize(logs);
-	if (out->nlogs > 0)
-		out->logs = request(meta, "resourceLogs", "scopeLogs",
-		    "logRecords", logs);
+}
+
+static void
+pass_end(struct builder *b)
+{
+	uint64_t i;
+
+	if (b->pass == PASS_SHAPE)
+		root_finish(b);
+	if (b->cur == &b->phase)
+		end_phase(b);
+	for (i = b->nreq > WINDOW ? b->nreq - WINDOW : 0; i < b->nreq; i++)
+		retire(b, &b->ring[i % WINDOW]);
+	if (b->pass == PASS_SHAPE) {
+		find_marks(b);
+		b->shape_root = b->root;
+		memset(&b->root, 0, sizeof(b->root));
+	}
+	free_span(&b->root);
+	if (b->pass == PASS_SPANS) {
+		phases_before(b, UINT64_MAX);
+		if (b->nbatch > 0 || b->ntraces_docs == 0)
+			flush(b, false);
+	} else if (b->pass == PASS_LOGS && b->nbatch > 0) {
+		flush(b, true);
+	}
+}
+
+/* One pass over the records; the first meta record is the recording's
+ * (PASS_EVIDENCE keeps it), not one to map. */
+static int
+run_pass(struct builder *b, const struct lt_otlp_source *src, enum pass pass)
+{
+	const cJSON *rec;
+	const char *kind;
+	bool meta = false;
+	int n = 0;
+
+	b->pass = pass;
+	if (src->open(src->arg, b->err) < 0)
+		return -1;
+	if (pass != PASS_EVIDENCE)
+		pass_start(b);
+	while (!b->failed && (n = src->next(src->arg, &rec, b->err)) > 0) {
+		if ((kind = lt_json_str(rec, "kind")) == NULL)
+			continue;
+		if (!meta && !strcmp(kind, "meta")) {
+			meta = true;
+			if (pass == PASS_EVIDENCE)
+				b->meta = cJSON_Duplicate(rec, true);
+		} else if (pass == PASS_EVIDENCE) {
+			note_evidence(b, rec, kind);
+		} else {
+			feed(b, rec, kind);
+		}
+	}
+	if (n < 0)
+		b->failed = true;
+	if (pass == PASS_EVIDENCE)
+		evidence_done(b);
 	else
-		cJSON_Delete(logs);
+		pass_end(b);
+	return b->failed ? -1 : 0;
+}
+
+static void
+release(struct builder *b)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < b->nphases; i++)
+		free_span(&b->phases[i]);
+	free(b->phases);
+	free_span(&b->shape_root);
+	free_span(&b->phase);
+	free_span(&b->root);
+	for (j = 0; j < b->nfindings; j++)
+		cJSON_Delete(b->findings[j].rec);
+	cJSON_Delete(b->batch);
+	cJSON_Delete(b->meta);
+	free(b->owners);
+	free(b->ring);
+	free(b->app);
+	free(b->old);
+	free(b->new);
+	free(b);
+}
+
+int
+lt_otlp_stream(const struct lt_otlp_source *src, uint64_t from,
+    uint64_t until, lt_otlp_sink_fn sink, void *arg,
+    struct lt_otlp_counts *out, struct lt_error *err)
+{
+	struct builder *b = lt_xcalloc(1, sizeof(*b));
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	b->from = from;
+	b->until = until;
+	b->sink = sink;
+	b->arg = arg;
+	b->counts = out;
+	b->err = err;
+	b->ring = lt_xcalloc(WINDOW, sizeof(*b->ring));
+	rc = run_pass(b, src, PASS_EVIDENCE);
+	if (rc == 0)
+		rc = run_pass(b, src, PASS_SHAPE);
+	if (rc == 0)
+		rc = run_pass(b, src, PASS_SPANS);
+	if (rc == 0 && out->nlogs > 0)
+		rc = run_pass(b, src, PASS_LOGS);
 	memcpy(out->trace_id, b->trace_id, sizeof(out->trace_id));
+	release(b);
+	return rc;
+}
+
+cJSON *
+lt_otlp_items(cJSON *doc, bool logs)
+{
+	const cJSON *rs = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+	    doc, logs ? "resourceLogs" : "resourceSpans"), 0);
+	cJSON *ss = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(rs,
+	    logs ? "scopeLogs" : "scopeSpans"), 0);
+
+	return cJSON_GetObjectItemCaseSensitive(ss, logs ? "logRecords" :
+	    "spans");
+}
+
+/* ---- the whole of it in memory ---- */
+
+static int
+array_open(void *arg, struct lt_error *err)
+{
+	struct lt_otlp_array *a = arg;
+
+	(void)err;
+	a->at = a->recs ? a->recs->child : NULL;
+	return 0;
+}
+
+static int
+array_next(void *arg, const cJSON **rec, struct lt_error *err)
+{
+	struct lt_otlp_array *a = arg;
+
+	(void)err;
+	if (a->at == NULL)
+		return 0;
+	*rec = a->at;
+	a->at = a->at->next;
+	return 1;
+}
+
+void
+lt_otlp_source_array(struct lt_otlp_source *src, struct lt_otlp_array *a,
+    const cJSON *recs)
+{
+	a->recs = recs;
+	a->at = NULL;
+	src->open = array_open;
+	src->next = array_next;
+	src->arg = a;
+}
+
+/* The sink of lt_otlp_build: every request's items in one. */
+static int
+gather(void *arg, bool logs, cJSON *doc, int n, struct lt_error *err)
+{
+	struct lt_otlp *o = arg;
+	cJSON **all = logs ? &o->logs : &o->traces, *items, *it;
+
+	struct lt_buf text = LT_BUF_INIT;
+
+	(void)n;
+	(void)err;
+	lt_json_print(doc, false, &text);	/* raw items parsed */
+	doc = lt_json_parse(text.buf, text.len);
+	lt_buf_release(&text);
+	if (*all == NULL) {
+		*all = doc;
+		return 0;
+	}
+	items = lt_otlp_items(doc, logs);
+	while ((it = cJSON_DetachItemFromArray(items, 0)) != NULL)
+		cJSON_AddItemToArray(lt_otlp_items(*all, logs), it);
+	cJSON_Delete(doc);
+	return 0;
 }
 
 void
@@ -996,39 +1408,18 @@ void
 lt_otlp_build_range(const cJSON *recs, uint64_t from, uint64_t until,
     struct lt_otlp *out)
 {
-	struct builder b;
-	const cJSON *rec, *meta = NULL;
-	const char *kind, *app = NULL, *old = NULL, *new = NULL;
-	int64_t t;
+	struct lt_otlp_source src;
+	struct lt_otlp_array a;
+	struct lt_otlp_counts c;
+	struct lt_error err = LT_ERROR_INIT;
 
-	memset(&b, 0, sizeof(b));
 	memset(out, 0, sizeof(*out));
-	cJSON_ArrayForEach(rec, recs)
-		if ((kind = lt_json_str(rec, "kind")) && !strcmp(kind, "meta")) {
-			meta = rec;
-			break;
-		}
-	trace_id(meta, b.trace_id);
-	b.logs = cJSON_CreateArray();
-	new_span(&b, "root", 0, -1, "recording", KIND_INTERNAL, meta ?
-	    rec_time(meta) : 0);
-	cJSON_ArrayForEach(rec, recs) {
-		kind = lt_json_str(rec, "kind");
-		t = rec_time(rec);
-		if (kind == NULL || rec == meta)
-			continue;
-		if (b.spans[0].start == 0 || (t && t < b.spans[0].start))
-			b.spans[0].start = t;
-		if (t > b.spans[0].end)
-			b.spans[0].end = t;
-		note_app(rec, &app, &old, &new);
-		if (strcmp(kind, "end"))
-			dispatch(&b, rec, kind);
-	}
-	root_finish(&b, meta, app, old, new);
-	apply_findings(&b);
-	assemble(&b, meta, from, until, out);
-	release_spans(&b);
+	lt_otlp_source_array(&src, &a, recs);
+	lt_otlp_stream(&src, from, until, gather, out, &c, &err);
+	out->nspans = c.nspans;
+	out->nlogs = c.nlogs;
+	out->nlinks = c.nlinks;
+	memcpy(out->trace_id, c.trace_id, sizeof(out->trace_id));
 }
 
 void

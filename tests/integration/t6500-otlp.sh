@@ -297,4 +297,29 @@ start_receiver big
 exit_code 0 "601 spans" lt report "$TEST_DIR/big.ltrec" --format otlp --otlp-endpoint "$RECV"
 is "$(reqs big '[.[] | .body.resourceSpans[0].scopeSpans[0].spans | length] | join(" ")')" "512 89" \
     "... go in batches of at most 512"
+# a file holds the same batches, a request a line, each one the receiver
+# decodes: 601 spans (the root, 600 requests), then 600 log records (KV
+# changes no span shares a key with)
+{
+	cat "$TEST_DIR/big.ltrec"
+	for i in $(seq 602 1201); do
+		printf '{"schema":"latticectl.rec/1","seq":%d,"t":"2026-11-24T08:00:02Z","kind":"kv","bucket":"CONFIGDATA_default","key":"k%d","op":"put","revision":%d}\n' "$i" "$i" "$i"
+	done
+} >"$TEST_DIR/big2.ltrec"
+exit_code 0 "601 spans and 600 log records to a file" lt report "$TEST_DIR/big2.ltrec" --format otlp \
+    -f "$TEST_DIR/big2.otlp"
+is "$(jq -r '(.resourceSpans[0].scopeSpans[0].spans // .resourceLogs[0].scopeLogs[0].logRecords) | length' \
+    "$TEST_DIR/big2.otlp" | tr '\n' ' ')" "512 89 512 88 " "... four lines: the spans' batches, then the log records'"
+is "$(jq -r 'if .resourceSpans then "traces" else "logs" end' "$TEST_DIR/big2.otlp" | tr '\n' ' ')" \
+    "traces traces logs logs " "... traces first"
+start_receiver lines
+while IFS= read -r line; do
+	case $line in '{"resourceSpans"'*) sig=traces ;; *) sig=logs ;; esac
+	printf '%s' "$line" | curl -sS -o /dev/null -H 'Content-Type: application/json' \
+	    --data-binary @- "$RECV/v1/$sig" || fail "POST a line of the file"
+done <"$TEST_DIR/big2.otlp"
+is "$(reqs lines '[.[] | select(.error | not) | .path] | join(" ")')" "/v1/traces /v1/traces /v1/logs /v1/logs" \
+    "... each line decodes in the receiver as a request of its signal"
+is "$(reqs lines '[.[] | (.body.resourceSpans[0].scopeSpans[0].spans // .body.resourceLogs[0].scopeLogs[0].logRecords) | length] | add')" \
+    1201 "... all 601 spans and 600 log records"
 done_testing

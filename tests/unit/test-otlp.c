@@ -327,6 +327,74 @@ test_target(void)
 	lt_otlp_target_release(&t);
 }
 
+/* What a sink saw: the item count of each request, "T" or "L" before. */
+struct seen {
+	struct lt_buf sizes;
+	int calls, fail_at;
+};
+
+static int
+see(void *arg, bool logs, cJSON *doc, int n, struct lt_error *err)
+{
+	struct seen *s = arg;
+
+	lt_buf_addf(&s->sizes, "%s%c%d", s->calls ? " " : "", logs ? 'L' : 'T',
+	    cJSON_GetArraySize(lt_otlp_items(doc, logs)));
+	if (n != cJSON_GetArraySize(lt_otlp_items(doc, logs)))
+		lt_buf_adds(&s->sizes, "(n differs)");
+	if (++s->calls == s->fail_at)
+		return lt_error_set(err, LT_E_RUNTIME, "sink full");
+	return 0;
+}
+
+/* More than a batch: 600 requests, 600 KV changes no span shares a key
+ * with (log records), streamed a request of at most 512 at a time; the
+ * spans first, then the log records; a sink that fails stops it. */
+static void
+test_batches(void)
+{
+	struct lt_otlp_source src;
+	struct lt_otlp_array a;
+	struct lt_otlp_counts c;
+	struct lt_error err = LT_ERROR_INIT;
+	struct seen s = { LT_BUF_INIT, 0, 0 };
+	struct lt_otlp all;
+	cJSON *recs = cJSON_CreateArray();
+	char line[256];
+	int i;
+
+	cJSON_AddItemToArray(recs, cJSON_Parse("{\"seq\":1,\"kind\":\"meta\","
+	    "\"t\":\"2026-11-24T08:00:00Z\",\"lattice\":\"default\"}"));
+	for (i = 2; i <= 1201; i++) {
+		snprintf(line, sizeof(line), i <= 601 ? "{\"seq\":%d,\"t\":"
+		    "\"2026-11-24T08:00:01Z\",\"kind\":\"ctl.request\",\"subject\":"
+		    "\"wasmbus.ctl.v1.default.host.ping\",\"pair\":%d}" :
+		    "{\"seq\":%d,\"t\":\"2026-11-24T08:00:02Z\",\"kind\":\"kv\","
+		    "\"key\":\"k%d\",\"op\":\"put\"}", i, i);
+		cJSON_AddItemToArray(recs, cJSON_Parse(line));
+	}
+	lt_otlp_source_array(&src, &a, recs);
+	is_int(lt_otlp_stream(&src, 0, 0, see, &s, &c, &err), 0, "stream 601 "
+	    "spans and 600 log records");
+	is_str(lt_buf_str(&s.sizes), "T512 T89 L512 L88", "... in requests of "
+	    "at most 512, spans first");
+	ok(c.nspans == 601 && c.nlogs == 600, "... counted");
+	lt_otlp_build(recs, &all);
+	ok(cJSON_GetArraySize(spans(&all)) == 601 && cJSON_GetArraySize(
+	    lt_json_path(all.logs, "resourceLogs[0].scopeLogs[0].logRecords")) ==
+	    600, "lt_otlp_build gathers them in one of each");
+	lt_otlp_release(&all);
+	lt_buf_reset(&s.sizes);
+	s.calls = 0;
+	s.fail_at = 2;
+	is_int(lt_otlp_stream(&src, 0, 0, see, &s, &c, &err), -1,
+	    "a sink that fails stops the stream");
+	is_str(err.msg, "sink full", "... with its error");
+	is_str(lt_buf_str(&s.sizes), "T512 T89", "... after that request");
+	lt_buf_release(&s.sizes);
+	cJSON_Delete(recs);
+}
+
 int
 main(void)
 {
@@ -340,6 +408,7 @@ main(void)
 	test_ids(recs, &o);
 	test_range(recs, &o);
 	lt_otlp_release(&o);
+	test_batches();
 	cJSON_Delete(recs);
 	test_traceparent();
 	test_target();

@@ -1,5 +1,6 @@
 /* otlp.c (commands): --otlp-endpoint for report, replay and watch. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,15 @@ source_open(void *arg, struct lt_error *err)
 	lt_rec_reader_close(rs->rd);
 	rs->rd = NULL;
 	rs->passes++;
-	if (lt_rec_reader_open(&rs->rd, rs->path, err) < 0)
+	if (rs->fp) {
+		if (fseek(rs->fp, 0, SEEK_SET) != 0)
+			return lt_error_set(err, LT_E_RUNTIME, "cannot read "
+			    "recording '%s' again: %s", rs->path,
+			    strerror(errno));
+		rs->rd = lt_rec_reader_open_fp(rs->fp);
+	} else if (lt_rec_reader_open(&rs->rd, rs->path, err) < 0) {
 		return -1;
+	}
 	lt_rec_reader_set_redaction(rs->rd, rs->m);
 	return 0;
 }

@@ -29,6 +29,8 @@ struct cmd_rec_source {
 	struct lt_otlp_source src;
 	const struct lt_ctx *ctx;
 	const char *path;
+	FILE *fp;		/* read from the start each pass, or NULL:
+				 * path opened each pass */
 	enum lt_redact_mode m;
 	struct lt_rec_reader *rd;
 	struct cJSON *rec;

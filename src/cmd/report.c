@@ -287,7 +287,14 @@ report_otlp(struct lt_ctx *ctx, const char *path, struct input *in,
 		lt_otlp_target_release(&t);
 		return -1;
 	}
+	/* a pipe is copied to a temporary file: every pass reads it */
+	if (input_open(in, path, err) < 0) {
+		input_close(in);
+		lt_otlp_target_release(&t);
+		return -1;
+	}
 	cmd_rec_source(&rs, ctx, path, in->m);	/* warns once for both */
+	rs.fp = in->fp;
 	if (on == 0 || o->path) {
 		rc = lt_otlp_stream(&rs.src, 0, 0, otlp_line, o, &c, err);
 		if (o->f.fp)
@@ -296,6 +303,7 @@ report_otlp(struct lt_ctx *ctx, const char *path, struct input *in,
 	if (rc == 0 && on)
 		rc = cmd_otlp_export(ctx, &t, &rs.src, 0, 0, err);
 	cmd_rec_source_close(&rs);
+	input_close(in);
 	lt_otlp_target_release(&t);
 	return rc;
 }

@@ -198,6 +198,9 @@ unlike "$(cat "$TEST_DIR/last.err")" 'cret' "... which are never printed"
 lt report "$F" --format otlp >"$TEST_DIR/local.otlp"
 is "$(head -1 "$TEST_DIR/local.otlp" | jq -r '.resourceSpans[0].scopeSpans[0].spans[0].traceId')" "$TRACE" \
     "report --format otlp writes the same trace"
+# A recording on a pipe is read in every pass (copied first), not once.
+is "$(lt report - --format otlp <"$F" | md5sum)" "$(md5sum <"$TEST_DIR/local.otlp")" \
+    "report - --format otlp of a pipe writes what the file gives"
 start_receiver own
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:1 OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="$RECV/custom/traces" \
     OTEL_EXPORTER_OTLP_LOGS_ENDPOINT="$RECV/custom/logs" \

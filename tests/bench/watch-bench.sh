@@ -94,7 +94,11 @@ PY
 		"$B/tests/helper/lt-test-tool" -s "$NATS_URL" responder \
 		    "wadm.api.default.model.$op.bench-app" - "@$dir/$op.json" >"$dir/$op.out" &
 		demo_pids+=($!)
-		until grep -q ready "$dir/$op.out"; do sleep 0.05; done
+		local tries=200	# 10 s: a responder that never says ready
+		until grep -q ready "$dir/$op.out"; do
+			((--tries > 0)) || { echo "watch-bench: the fake wadm's $op responder did not start" >&2; exit 1; }
+			sleep 0.05
+		done
 	done
 }
 fake_wadm

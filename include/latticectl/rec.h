@@ -105,8 +105,9 @@ void lt_rec_add_msg_payload(struct lt_buf *b, const char *key,
  * record of a message (latticectl(5)), which links latticectl's spans to
  * the hosts' and wadm's traces. Borrowed from m. */
 const char *lt_rec_traceparent(const struct lt_msg *m);
-/* Append ,"traceparent":"..." to b when m has one (lt_rec_traceparent). */
-void lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m);
+/* Append ,"traceparent":"..." to b when tp (lt_rec_traceparent of the
+ * message, looked up once by the caller) is not NULL. */
+void lt_rec_add_traceparent(struct lt_buf *b, const char *tp);
 
 /* Write the meta record: tool version, command line (secret option values
  * and URL user information masked), the server (si, as conn.h's

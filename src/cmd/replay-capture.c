@@ -179,11 +179,12 @@ replay_on_item(void *ud, const struct lt_item *it)
 	struct replay *r = ud;
 	const struct lt_msg *m = &it->msg;
 	cJSON *f = cJSON_CreateObject();
+	const char *tp;
 
 	if (m->sub_id != SUB_KV)	/* kv records name bucket and key */
 		cJSON_AddStringToObject(f, "subject", m->subject);
-	if (lt_rec_traceparent(m))
-		cJSON_AddStringToObject(f, "traceparent", lt_rec_traceparent(m));
+	if ((tp = lt_rec_traceparent(m)))
+		cJSON_AddStringToObject(f, "traceparent", tp);
 	switch (m->sub_id) {
 	case SUB_EVT:
 		r->events++;

@@ -211,7 +211,7 @@ build_fields(struct sub *s, const struct view *v,
 	}
 	if (v->headers)
 		add_headers(b, v->headers);
-	lt_rec_add_traceparent(b, m);
+	lt_rec_add_traceparent(b, lt_rec_traceparent(m));
 	lt_buf_addch(b, ',');
 	lt_rec_add_msg_payload(b, is_event ? "event" : "payload", m,
 	    v->request_subject, s->redact);

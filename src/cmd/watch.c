@@ -208,17 +208,18 @@ mark_live(struct watch *w, const struct lt_msg *m)
 
 /* Build the record members for a message of kind, its payload under
  * member ("event" for an event), redacted on the way unless m already is,
- * and write them where asked. */
+ * and its traceparent tp (lt_rec_traceparent, or NULL), and write them
+ * where asked. */
 static void
 record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
-    const char *member)
+    const char *member, const char *tp)
 {
 	if (!w->nd && !w->rec)
 		return;
 	lt_buf_reset(&w->fields);
 	lt_buf_adds(&w->fields, "\"subject\":");
 	lt_buf_add_json_str(&w->fields, m->subject, strlen(m->subject));
-	lt_rec_add_traceparent(&w->fields, m);
+	lt_rec_add_traceparent(&w->fields, tp);
 	if (m->stream_seq) {
 		lt_buf_adds(&w->fields, ",\"stream_seq\":");
 		lt_buf_add_u64(&w->fields, m->stream_seq);
@@ -276,7 +277,7 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	if (ev.status != LT_EV_OK)
 		w->invalid++;
 	display(w, m, &ev);
-	record_msg(w, m, "event", "event");
+	record_msg(w, m, "event", "event", ev.traceparent);
 	count_shown(w, last_token(ev.status == LT_EV_OK ? ev.type : m->subject),
 	    w->until && lt_filter_match(w->until, &ev));
 	lt_event_release(&ev);
@@ -307,7 +308,7 @@ on_status(struct watch *w, const struct lt_msg *m)
 	} else if (w->ctx->format == LT_FMT_RAW) {
 		display(w, r, NULL);
 	}
-	record_msg(w, r, "wadm.status", "payload");
+	record_msg(w, r, "wadm.status", "payload", lt_rec_traceparent(r));
 	count_shown(w, "wadm.status", false);
 	free(redacted);
 }
@@ -368,7 +369,7 @@ on_msg(struct watch *w, const struct lt_msg *m)
 	}
 	m = received(m, &stamped);
 	if (!w->decode_all) {
-		record_msg(w, m, "event", "event");
+		record_msg(w, m, "event", "event", lt_rec_traceparent(m));
 		count_shown(w, last_token(m->subject), false);
 		return;
 	}

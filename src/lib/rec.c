@@ -590,10 +590,8 @@ lt_rec_traceparent(const struct lt_msg *m)
 }
 
 void
-lt_rec_add_traceparent(struct lt_buf *b, const struct lt_msg *m)
+lt_rec_add_traceparent(struct lt_buf *b, const char *tp)
 {
-	const char *tp = lt_rec_traceparent(m);
-
 	if (tp == NULL)
 		return;
 	lt_buf_adds(b, ",\"traceparent\":");

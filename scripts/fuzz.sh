@@ -19,7 +19,7 @@ if ! command -v clang >/dev/null; then
 	echo "fuzz: clang not found" >&2
 	exit 77
 fi
-all=(ctl event filter manifest otlp payload rec snapshot text wadm)
+all=(ctl event filter findings manifest otlp payload rec snapshot text wadm)
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true -Db_lto=false >/dev/null || exit 1
 fi

@@ -22,6 +22,7 @@ const struct lt_cmd *const lt_commands[] = {
 	&cmd_app_entry,
 	&cmd_complete_entry,
 	&cmd_config_entry,
+	&cmd_diagnose_entry,
 	&cmd_doctor_entry,
 	&cmd_help_entry,
 	&cmd_hosts_entry,
@@ -36,16 +37,6 @@ const struct lt_cmd *const lt_commands[] = {
 	&cmd_watch_entry,
 	NULL
 };
-
-const struct lt_cmd *
-lt_cmd_find(const struct lt_cmd *const *table, const char *name)
-{
-	for (; table && *table; table++)
-		if (!strcmp((*table)->name, name) ||
-		    ((*table)->alias && !strcmp((*table)->alias, name)))
-			return *table;
-	return NULL;
-}
 
 static void
 suggest(const struct lt_cmd *const *table, const char *name)
@@ -372,8 +363,29 @@ check_format(const struct lt_cmd *cmd, const char *path,
 	return -1;
 }
 
-/* Run one resolved command: parse options, resolve settings, check the
- * command's own options, connect when asked (or reuse the session's), run. */
+/* The command's options struct: its defaults with every bound option's
+ * value parsed in (struct lt_cmd opts_size), or NULL with err (a bad
+ * value: a usage error, before any connection). Free it after
+ * lt_opts_release. */
+static void *
+bind_opts(const struct lt_cmd *cmd, const struct lt_args *args,
+    struct lt_error *err)
+{
+	void *opts = lt_xcalloc(1, cmd->opts_size ? cmd->opts_size : 1);
+
+	if (cmd->opts_init)
+		memcpy(opts, cmd->opts_init, cmd->opts_size);
+	if (lt_opts_bind(cmd->opts, args, cmd->opts_size ? opts : NULL,
+	    err) == 0)
+		return opts;
+	lt_opts_release(cmd->opts, opts);
+	free(opts);
+	return NULL;
+}
+
+/* Run one resolved command: parse options, resolve settings, bind the
+ * command's options into its struct and check them, connect when asked
+ * (or reuse the session's), run. */
 static int
 run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
     const struct lt_ctx *session, int orig_argc, char **orig_argv)
@@ -383,6 +395,7 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 	struct lt_config cfg = LT_CONFIG_INIT;
 	struct lt_args args = LT_ARGS_INIT;
 	struct lt_ctx ctx;
+	void *opts = NULL;
 	int rc;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -428,6 +441,12 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 		rc = report(&ctx, LT_E_USAGE, &err);
 		goto out;
 	}
+	opts = bind_opts(cmd, &args, &err);
+	ctx.opts = opts;
+	if (opts == NULL) {
+		rc = report(&ctx, err.code, &err);
+		goto out;
+	}
 	if (cmd->check && cmd->check(&ctx, args.argc, args.argv, &err) < 0) {
 		rc = report(&ctx, err.code, &err);
 		goto out;
@@ -442,6 +461,9 @@ run_cmd(const struct lt_cmd *cmd, const char *path, int argc, char **argv,
 	if (ctx.conn != shared)
 		lt_conn_close(ctx.conn);
 out:
+	if (opts)
+		lt_opts_release(cmd->opts, opts);
+	free(opts);
 	lt_args_release(&args);
 	lt_config_release(&cfg);
 	return rc;

@@ -46,6 +46,22 @@ struct lt_ctl {
 /* Fill ctl; NULL prefix/lattice mean the defaults. */
 void lt_ctl_init(struct lt_ctl *ctl, struct lt_conn *c, const char *prefix,
     const char *lattice);
+
+struct lt_config;
+
+/* The --wait option of hosts, inventory, app and doctor, bound to the
+ * int64_t wait_ns of options struct st (include/latticectl/opt.h), whose
+ * default is LT_OPT_UNSET_NS. */
+#define LT_CTL_WAIT_OPT(st) { "wait", 0, LT_OPT_ARG, "DUR", \
+	"collect ping replies for all of DUR (default: stop 300ms after " \
+	"the last)", NULL, LT_TO_DURATION(st, wait_ns) }
+
+/* lt_ctl_init over c for cfg's --ctl-prefix and --lattice, gathering ping
+ * replies for all of wait_ns or, when it is LT_OPT_UNSET_NS (no --wait),
+ * until LT_CTL_QUIET_NS pass after a reply with no other, within
+ * --timeout (docs/architecture.md, Gathering ping replies). */
+void lt_ctl_init_gather(struct lt_ctl *ctl, struct lt_conn *c,
+    const struct lt_config *cfg, int64_t wait_ns);
 /* "{prefix}.v1.{lattice}.{tail}". Caller frees. */
 char *lt_ctl_subject(const struct lt_ctl *ctl, const char *tail);
 

@@ -49,6 +49,10 @@ struct lt_event {
 void lt_event_decode(struct lt_event *ev, const char *subject,
     const char *data, size_t len);
 void lt_event_release(struct lt_event *ev);
+/* The short name of a CloudEvent type, lt_event.type: the part of
+ * full_type after "com.wasmcloud.lattice." or "com.wadm.", else all of
+ * it. Points into full_type. */
+const char *lt_event_short_type(const char *full_type);
 
 /* Short label for a status ("not-json"). */
 const char *lt_event_status_name(enum lt_event_status st);

@@ -9,6 +9,8 @@
 
 #include "latticectl/error.h"
 #include "latticectl/event.h"
+#include "latticectl/opt.h"
+#include "latticectl/redact.h"
 
 /* The option-table rows for the filters (struct lt_opt, opt.h), shared
  * by watch and show so both spell and document them the same way. */
@@ -23,12 +25,40 @@
 	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT", \
 	    "only events whose payload contains TEXT", NULL }
 
+/* The same rows bound to the struct lt_filter_opts member f of options
+ * struct st (opt.h), for lt_filter_add_opts. */
+struct lt_filter_opts {
+	struct lt_optv type, fors, where, grep;
+};
+
+#define LT_FILTER_OPTS_TO(st, f) \
+	{ "type", 't', LT_OPT_ARG | LT_OPT_MULTI, "TYPES", \
+	    "event types, comma separated globs; !T excludes", NULL, \
+	    LT_TO_LIST(st, f.type) }, \
+	{ "for", 0, LT_OPT_ARG | LT_OPT_MULTI, "KIND/ID", \
+	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID, " \
+	    "trace/ID", NULL, LT_TO_LIST(st, f.fors) }, \
+	{ "where", 'w', LT_OPT_ARG | LT_OPT_MULTI, "EXPR", \
+	    "PATH OP VALUE, OP one of = != ~ !~ < > exists", NULL, \
+	    LT_TO_LIST(st, f.where) }, \
+	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT", \
+	    "only events whose payload contains TEXT", NULL, \
+	    LT_TO_LIST(st, f.grep) }
+
 struct cJSON;
 struct lt_filter;
 struct lt_manifest;
 
 struct lt_filter *lt_filter_create(void);
 void lt_filter_destroy(struct lt_filter *f);
+
+/* Add every --type, then --for, --where and --grep value of o to f, as
+ * lt_filter_add_types and the others below; -1 with err at the first
+ * bad one. */
+int lt_filter_add_opts(struct lt_filter *f, const struct lt_filter_opts *o,
+    struct lt_error *err);
+/* Whether o gives any filter. */
+bool lt_filter_opts_given(const struct lt_filter_opts *o);
 
 /* Comma-separated type globs: "component_scaled,config_*"; a glob after
  * '!' excludes ("!host_heartbeat,!health_check_*"). An event passes when
@@ -102,6 +132,24 @@ bool lt_filter_may_match_unredacted(const struct lt_filter *f,
     const char *raw, size_t len);
 /* Full test on a decoded event. */
 bool lt_filter_match(const struct lt_filter *f, const struct lt_event *ev);
+/* What lt_filter_match_raw says. */
+enum lt_filter_verdict {
+	LT_FILTER_NO,
+	LT_FILTER_YES,
+	LT_FILTER_UNSURE,	/* decode and lt_filter_match */
+};
+
+/* lt_filter_match decided on a message's payload as it arrived, before
+ * redaction and decoding, when a scan of its bytes can: YES or NO is what
+ * lt_filter_match would say of the event lt_event_decode makes of the
+ * payload redacted in mode (received on subject; its traceparent tp, or
+ * NULL); UNSURE when only that can tell (docs/architecture.md, Watch).
+ * YES and NO also mean that redaction leaves the payload as it is and
+ * that it is a CloudEvent: type (size bytes) then holds its lt_event.type. */
+enum lt_filter_verdict lt_filter_match_raw(const struct lt_filter *f,
+    const char *subject, const char *raw, size_t len, const char *tp,
+    enum lt_redact_mode mode, char *type, size_t size);
+
 /* The test for a wadm application status (not a CloudEvent): every --grep
  * text in raw, and, when there is any --for, an app/NAME naming app;
  * --type and --where are about CloudEvents and do not apply. */

@@ -29,6 +29,44 @@ typedef bool (*lt_json_name_fn)(const char *name, size_t n);
 int lt_json_compact_names(const char *data, size_t len, int max_depth,
     lt_json_name_fn flag, struct lt_buf *out);
 
+/* One member of an object (or element of an array: name NULL) as its
+ * bytes: the name between its quotes, escapes undecoded, and the value as
+ * written. */
+struct lt_json_member {
+	const char *name;
+	size_t name_len;
+	bool name_esc;		/* the name holds an escape */
+	const char *value;
+	size_t value_len;
+	int parent;		/* lt_json_check: -1 in the top-level object,
+				 * else the index of the member it is in */
+};
+
+/* The members lt_json_check keeps, in document order: those of the
+ * top-level object and of the objects that are its members' values (up
+ * to max in m; lost tells that there were more). */
+struct lt_json_members {
+	struct lt_json_member *m;
+	int max, n;
+	bool lost;
+};
+
+/* The check of lt_json_compact_names without the copy, and stricter:
+ * 0 only for a document that lt_json_parse reads too, as the same values
+ * (it refuses a number of more than 63 characters, which cJSON cannot
+ * read), and that lt_is_text accepts. -1 otherwise, 1 when a name was
+ * flagged. keep (may be NULL) gets the members of the first two levels
+ * on the way. */
+int lt_json_check(const char *data, size_t len, int max_depth,
+    lt_json_name_fn flag, struct lt_json_members *keep);
+
+/* The members of the object (or the elements of the array) data, which
+ * must be valid JSON (lt_json_check), in document order, without
+ * building a tree: stores the first max in out and returns how many there
+ * are, or -1 when data is no object or array. */
+int lt_json_members(const char *data, size_t len, struct lt_json_member *out,
+    int max);
+
 /* Follow a dotted path ("data.annotations.x", with ["key.with.dots"] for
  * keys that contain dots, and [N] for array indexes). Borrowed, or NULL. */
 struct cJSON *lt_json_path(struct cJSON *root, const char *path);

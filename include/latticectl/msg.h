@@ -15,6 +15,9 @@ struct cJSON;
 enum lt_msg_source {
 	LT_MSG_CORE = 0,	/* a plain core subscription */
 	LT_MSG_STREAM,		/* an ordered stream consumer (stream_* set) */
+	LT_MSG_KV,		/* a KV bucket's stream (session.h): the key
+				 * after "$KV.<bucket>.", the revision in
+				 * stream_seq, KV-Operation header */
 };
 
 struct lt_msg {
@@ -31,9 +34,12 @@ struct lt_msg {
 	bool redacted;		/* data already redacted in the command's
 				 * mode (redact.h, lt_redact_msg) */
 	void *native;		/* the natsMsg; private to src/lib */
+	char *owned;		/* data when redaction changed it (freed by
+				 * lt_msg_release), else NULL */
 };
 
-/* Free what m holds (the native message); m's strings are gone after. */
+/* Free what m holds (the native message, redacted bytes it owns); m's
+ * strings are gone after. */
 void lt_msg_release(struct lt_msg *m);
 
 /* Header value of m, or NULL. Borrowed. */

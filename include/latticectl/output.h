@@ -9,6 +9,8 @@
 
 #include "latticectl/buf.h"
 
+struct cJSON;
+
 enum lt_format {
 	LT_FMT_TEXT,
 	LT_FMT_WIDE,
@@ -88,5 +90,19 @@ void lt_lines_init(struct lt_lines *l, FILE *fp, size_t width);
  * time the line shows, 0 when it shows none. */
 enum lt_write lt_lines_put(struct lt_lines *l, int64_t t_ns,
     struct lt_buf *line);
+
+/* The schema names of a command's JSON output: the -o json document, and
+ * under -o ndjson a line per element of its array, then a summary line
+ * with the rest of the document. */
+struct lt_output_schemas {
+	const char *doc, *item, *summary;
+};
+
+/* Print doc (taken) to fp as one -o json line, or under any other format
+ * as ndjson (struct lt_output_schemas; array NULL: the document on one
+ * line under ndjson too), each object with its schema member. -1 on a
+ * write error; a closed pipe is a quiet 0. */
+int lt_output_json_doc(FILE *fp, enum lt_format f, struct cJSON *doc,
+    const char *array, const struct lt_output_schemas *sc);
 
 #endif

@@ -199,21 +199,33 @@ char *lt_redact_text(const char *text);
 const char *lt_redact_url_host(const char *url);
 
 /* --show-secrets and --redact-all, for commands that print or record
- * payloads; lt_redact_mode_from_args reads them (both at once is a usage
- * error). */
+ * payloads: LT_REDACT_OPTS_TO binds them to the bool show_secrets and
+ * redact_all of options struct st (include/latticectl/opt.h), which
+ * lt_redact_mode_of turns into a mode; unbound, lt_redact_mode_from_args
+ * reads them (both at once is a usage error). */
+#define LT_REDACT_SHOW_HELP "show secret values (registry credentials " \
+	"stay masked)"
+#define LT_REDACT_ALL_HELP "mask every payload value"
 #define LT_REDACT_OPT_SHOW \
-	{ "show-secrets", 0, 0, NULL, \
-	    "show secret values (registry credentials stay masked)", NULL }
+	{ "show-secrets", 0, 0, NULL, LT_REDACT_SHOW_HELP, NULL }
 #define LT_REDACT_OPT_ALL \
-	{ "redact-all", 0, 0, NULL, "mask every payload value", NULL }
+	{ "redact-all", 0, 0, NULL, LT_REDACT_ALL_HELP, NULL }
 #define LT_REDACT_OPTS LT_REDACT_OPT_SHOW, LT_REDACT_OPT_ALL
+#define LT_REDACT_OPTS_TO(st) \
+	{ "show-secrets", 0, 0, NULL, LT_REDACT_SHOW_HELP, NULL, \
+	    LT_TO_FLAG(st, show_secrets) }, \
+	{ "redact-all", 0, 0, NULL, LT_REDACT_ALL_HELP, NULL, \
+	    LT_TO_FLAG(st, redact_all) }
 
 struct lt_args;
 struct lt_msg;
 struct lt_error;
 
-/* The mode the options ask for (SECRETS without either). 0, or -1 with a
- * usage error. */
+/* The mode --show-secrets (show) and --redact-all (all) ask for (SECRETS
+ * without either). 0, or -1 with a usage error. */
+int lt_redact_mode_of(bool show, bool all, enum lt_redact_mode *out,
+    struct lt_error *err);
+/* The same, reading the unbound options from a. */
 int lt_redact_mode_from_args(const struct lt_args *a,
     enum lt_redact_mode *out, struct lt_error *err);
 

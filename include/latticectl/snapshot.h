@@ -61,13 +61,16 @@ struct lt_snapshot {
 				 * (entries with op LT_KV_UNKNOWN) */
 	enum lt_redact_mode redaction;
 	bool meta_only;		/* entries carry no values */
+	bool redacted;		/* values come already redacted in redaction
+				 * (session.h): kept as they are, a mask as a
+				 * mask */
 	struct lt_snapshot_entry *v;
 	size_t n, alloc;
 	struct lt_snapshot_arena *arena;
 };
 
 #define LT_SNAPSHOT_INIT { NULL, NULL, NULL, "", "", "", 0, 0, 0, 0, 0, \
-	LT_REDACT_SECRETS, false, NULL, 0, 0, NULL }
+	LT_REDACT_SECRETS, false, false, NULL, 0, 0, NULL }
 
 void lt_snapshot_init(struct lt_snapshot *s);
 /* Free what s holds; s is LT_SNAPSHOT_INIT again. */

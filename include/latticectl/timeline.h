@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "latticectl/buf.h"
 #include "latticectl/output.h"
@@ -68,5 +69,14 @@ void lt_timeline_seq(const struct cJSON *rec, struct lt_buf *out);
  * other kind through lt_timeline_other). */
 void lt_timeline_line(const struct cJSON *rec, const struct lt_colors *col,
     struct lt_buf *out);
+/* Append a finding record as a person reads it, wrapped at cols:
+ * "SEVERITY ID: title", "  evidence: latticectl show PATH --record N,M"
+ * (a command to copy, never wrapped; with path NULL "  evidence: records
+ * #N, #M"), "  next: step". Every text is escaped for a terminal. */
+void lt_timeline_finding(const struct cJSON *rec, const char *path,
+    const struct lt_colors *c, size_t cols, struct lt_buf *out);
+/* lt_timeline_finding written to fp. */
+void lt_timeline_finding_print(FILE *fp, const struct cJSON *rec,
+    const char *path, const struct lt_colors *c, size_t cols);
 
 #endif

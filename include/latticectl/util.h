@@ -58,6 +58,10 @@ void lt_time_format_table(int64_t ns, char *out, size_t outlen);
 /* Parse RFC 3339 ("2026-11-24T10:00:00Z", fractional seconds and offsets
  * accepted) into ns since the epoch. Returns -1 on bad input. */
 int lt_time_parse(const char *s, int64_t *ns);
+/* A --since value: a duration back from now (5m) or an RFC 3339 time
+ * not in the future, as ns since the epoch. 0, or -1 with a usage error
+ * naming --since. */
+int lt_parse_since(const char *v, int64_t *start_ns, struct lt_error *err);
 
 /* True when len bytes are valid UTF-8 with no NUL and no control bytes
  * other than tab, newline and carriage return. */

@@ -62,6 +62,11 @@ int lt_wadm_call(struct lt_conn *c, const char *lattice, enum lt_wadm_op op,
     const char *name, const char *body, size_t len, int64_t timeout_ns,
     struct cJSON **out, struct lt_error *err);
 
+/* The manifest of app at version (model.get.NAME with {"version":V}, a
+ * read-only query): lt_wadm_call's result, *out the reply. */
+int lt_wadm_get_version(struct lt_conn *c, const char *lattice,
+    const char *app, const char *version, struct cJSON **out,
+    struct lt_error *err);
 /* The deployed and the latest version of app (model.versions.NAME, a
  * read-only query): 0 with *deployed (NULL when no version is deployed)
  * and *latest (NULL when wadm knows no version), both new strings the

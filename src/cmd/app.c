@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hosts.h"
+#include "cmd.h"
+#include "latticectl/ctl.h"
 #include "latticectl/app.h"
 #include "latticectl/event.h"
 #include "latticectl/json.h"
@@ -17,14 +18,20 @@
 #include "latticectl/wadm.h"
 #include "banned.h"
 
+struct app_opts {
+	int64_t wait_ns;	/* --wait, LT_OPT_UNSET_NS: not given */
+};
+
+static const struct app_opts app_defaults = { .wait_ns = LT_OPT_UNSET_NS };
+
 static const struct lt_opt app_opts[] = {
-	{ "wait", 0, LT_OPT_ARG, "DUR", HOSTS_WAIT_HELP, NULL },
+	LT_CTL_WAIT_OPT(struct app_opts),
 	LT_OPT_END
 };
 
-static const struct hosts_schemas list_schemas = { "latticectl.apps/1",
+static const struct lt_output_schemas list_schemas = { "latticectl.apps/1",
 	"latticectl.apps-app/1", "latticectl.apps-summary/1" };
-static const struct hosts_schemas app_schemas = { "latticectl.app/1",
+static const struct lt_output_schemas app_schemas = { "latticectl.app/1",
 	NULL, NULL };
 
 static bool
@@ -130,7 +137,8 @@ print_list(struct lt_ctx *ctx, const char *lattice, const cJSON *models)
 		arr = cJSON_AddArrayToObject(doc, "apps");
 		cJSON_ArrayForEach(m, models)
 			cJSON_AddItemToArray(arr, summary_json(m));
-		return hosts_print_json(ctx, doc, "apps", &list_schemas);
+		return lt_output_json_doc(ctx->out, ctx->format, doc, "apps",
+		    &list_schemas);
 	}
 	lt_table_init(&t, 5);
 	lt_table_add(&t, (const char *const[]){ "NAME", "DEPLOYED", "LATEST",
@@ -326,7 +334,8 @@ print_app(struct lt_ctx *ctx, const struct lt_app *a, const char *lattice)
 	if (json_format(ctx)) {
 		doc = lt_app_to_json(a);
 		cJSON_AddStringToObject(doc, "lattice", lattice);
-		return hosts_print_json(ctx, doc, NULL, &app_schemas);
+		return lt_output_json_doc(ctx->out, ctx->format, doc, NULL,
+		    &app_schemas);
 	}
 	for (i = 0; i < LT_ARRAY_SIZE(parts); i++) {
 		lt_table_init(&t, parts[i].ncols);
@@ -407,19 +416,12 @@ run_one(struct lt_ctx *ctx, struct lt_ctl *ctl, const char *name,
 }
 
 static int
-check_app(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
-{
-	(void)argc;
-	(void)argv;
-	return hosts_check_wait(ctx, err);
-}
-
-static int
 run_app(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	const struct app_opts *o = ctx->opts;
 	struct lt_ctl ctl;
 
-	hosts_ctl_init(ctx, &ctl);
+	lt_ctl_init_gather(&ctl, ctx->conn, ctx->cfg, o->wait_ns);
 	if (argc == 0)
 		return run_list(ctx, ctl.lattice, err);
 	return run_one(ctx, &ctl, argv[0], err);
@@ -440,8 +442,8 @@ const struct lt_cmd cmd_app_entry = {
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = app_opts,
+	LT_CMD_OPTS(struct app_opts, &app_defaults),
 	.max_args = 1,
 	.arg_values = LT_VALUES_APPS,
-	.check = check_app,
 	.run = run_app,
 };

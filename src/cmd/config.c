@@ -6,14 +6,21 @@
 #include "cmd.h"
 #include "banned.h"
 
+struct show_opts {
+	bool sources;
+};
+
 static const struct lt_opt show_opts[] = {
-	{ "sources", 0, 0, NULL, "show where each setting came from", NULL },
+	{ "sources", 0, 0, NULL, "show where each setting came from", NULL,
+	    LT_TO_FLAG(struct show_opts, sources) },
 	LT_OPT_END
 };
 
 static int
 run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	const struct show_opts *o = ctx->opts;
+
 	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON) {
 		cJSON *j = lt_config_to_json(ctx->cfg);
 		char *s = cJSON_PrintUnformatted(j);
@@ -23,8 +30,7 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		cJSON_Delete(j);
 		return 0;
 	}
-	if (lt_config_show(ctx->cfg, ctx->out, lt_args_has(ctx->args,
-	    "sources"), ctx->width) < 0)
+	if (lt_config_show(ctx->cfg, ctx->out, o->sources, ctx->width) < 0)
 		return lt_error_set(err, LT_E_RUNTIME, "cannot write output");
 	return 0;
 }
@@ -36,6 +42,7 @@ static const struct lt_cmd cmd_config_show = {
 	.flags = LT_CMD_NO_LATTICE,	/* shows it, never uses it */
 	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = show_opts,
+	LT_CMD_OPTS(struct show_opts, NULL),
 	.max_args = 0,
 	.run = run_show,
 };

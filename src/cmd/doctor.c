@@ -28,12 +28,25 @@
 #define MONITOR_MAX_BODY (64u << 20)
 #define RETENTION_OK_NS (600LL * 1000000000LL)
 
+struct doctor_opts {
+	const char *monitor;	/* --monitor URL, or NULL */
+	int64_t wait_ns;	/* --wait, LT_OPT_UNSET_NS: not given */
+	const char *since;	/* --since as given, or NULL */
+	int64_t since_ns;	/* parsed by check_doctor; 0: not asked */
+};
+
+static const struct doctor_opts doctor_defaults = {
+	.wait_ns = LT_OPT_UNSET_NS,
+};
+
 static const struct lt_opt doctor_opts[] = {
 	{ "monitor", 'm', LT_OPT_ARG, "URL",
-	    "the server's HTTP monitoring endpoint (http://host:8222)", NULL },
-	{ "wait", 0, LT_OPT_ARG, "DUR", HOSTS_WAIT_HELP, NULL },
+	    "the server's HTTP monitoring endpoint (http://host:8222)", NULL,
+	    LT_TO_STR(struct doctor_opts, monitor) },
+	LT_CTL_WAIT_OPT(struct doctor_opts),
 	{ "since", 0, LT_OPT_ARG, "DUR",
-	    "fail unless wasmbus_events keeps DUR of history", NULL },
+	    "fail unless wasmbus_events keeps DUR of history", NULL,
+	    LT_TO_STR(struct doctor_opts, since) },
 	LT_OPT_END
 };
 
@@ -48,6 +61,7 @@ struct check {
 
 struct doctor {
 	struct lt_ctx *ctx;
+	const struct doctor_opts *o;
 	struct lt_ctl ctl;
 	struct lt_classify cls;
 	struct lt_ctl_hosts hosts;
@@ -216,12 +230,11 @@ static void
 check_retention(struct doctor *d, const struct lt_stream_info *si)
 {
 	int64_t need = d->since_ns ? d->since_ns : RETENTION_OK_NS;
-	const char *since = lt_args_get(d->ctx->args, "since");
 	char age[32], want[64] = "";
 
 	lt_duration_format(si->max_age_ns, age, sizeof(age));
 	if (d->since_ns)
-		snprintf(want, sizeof(want), " %s", since);
+		snprintf(want, sizeof(want), " %s", d->o->since);
 	if (si->max_age_ns == 0 || si->max_age_ns >= need)
 		add(d, "events-history", ST_PASS, NULL, "'wasmbus_events' keeps "
 		    "%s (%llu events): 'watch --since%s' reaches that far",
@@ -680,42 +693,43 @@ print_json(struct doctor *d)
 	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
-/* Usage errors before main connects. */
+/* Usage errors before main connects; --since parsed into since_ns. */
 static int
 check_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
-	const char *monitor = lt_args_get(ctx->args, "monitor");
-	int64_t since = 0;
+	struct doctor_opts *o = ctx->opts;
 
 	(void)argc;
 	(void)argv;
-	if (monitor && !lt_str_has_prefix(monitor, "http://") &&
-	    !lt_str_has_prefix(monitor, "https://"))
+	if (o->monitor && !lt_str_has_prefix(o->monitor, "http://") &&
+	    !lt_str_has_prefix(o->monitor, "https://"))
 		return lt_error_set(err, LT_E_USAGE, "--monitor '%s' is not an "
 		    "http:// or https:// URL (the server's monitoring port, "
-		    "http://host:8222)", monitor);
-	if (lt_args_duration(ctx->args, "since", &since, err) < 0)
-		return -1;
-	if (lt_args_has(ctx->args, "since") && since <= 0)
+		    "http://host:8222)", o->monitor);
+	if (o->since == NULL)
+		return 0;
+	if (lt_parse_duration(o->since, &o->since_ns, err) < 0)
+		return lt_error_prefix(err, "--since");
+	if (o->since_ns <= 0)
 		return lt_error_set(err, LT_E_USAGE, "--since must be longer "
 		    "than 0s");
-	return hosts_check_wait(ctx, err);
+	return 0;
 }
 
 static int
 run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	const struct doctor_opts *o = ctx->opts;
 	struct doctor d;
-	struct lt_error vetted = LT_ERROR_INIT;	/* check_doctor saw it */
-	const char *monitor = lt_args_get(ctx->args, "monitor");
 	int i, fails = 0, rc;
 
 	(void)argc;
 	(void)argv;
 	memset(&d, 0, sizeof(d));
 	d.ctx = ctx;
-	lt_args_duration(ctx->args, "since", &d.since_ns, &vetted);
-	hosts_ctl_init(ctx, &d.ctl);
+	d.o = o;
+	d.since_ns = o->since_ns;
+	lt_ctl_init_gather(&d.ctl, ctx->conn, ctx->cfg, o->wait_ns);
 	lt_classify_init(&d.cls, d.ctl.prefix, d.ctl.lattice,
 	    lt_config_get(ctx->cfg, LT_S_INBOX_PREFIX));
 	check_server(&d);
@@ -726,8 +740,8 @@ run_doctor(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	check_hosts(&d);
 	doctor_check_apps(ctx, &d.ctl, &d.hosts, add_check, &d);
 	check_events(&d);
-	if (monitor)
-		check_monitor(&d, monitor);
+	if (o->monitor)
+		check_monitor(&d, o->monitor);
 	else
 		add(&d, "monitor", ST_SKIP, NULL, "pass --monitor URL to check "
 		    "slow consumers and queue-group thieves");
@@ -759,6 +773,7 @@ const struct lt_cmd cmd_doctor_entry = {
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = doctor_opts,
+	LT_CMD_OPTS(struct doctor_opts, &doctor_defaults),
 	.max_args = 0,
 	.check = check_doctor,
 	.run = run_doctor,

@@ -3,7 +3,8 @@
 #ifndef LATTICECTL_CMD_DOCTOR_H
 #define LATTICECTL_CMD_DOCTOR_H
 
-#include "hosts.h"
+#include "cmd.h"
+#include "latticectl/ctl.h"
 
 enum doctor_status { ST_PASS, ST_WARN, ST_FAIL, ST_SKIP };
 

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hosts.h"
+#include "cmd.h"
+#include "latticectl/ctl.h"
 #include "latticectl/event.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
@@ -15,47 +16,36 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
+/* The options of hosts and inventory (struct lt_cmd opts_size). */
+struct hosts_opts {
+	int64_t wait_ns;	/* --wait, LT_OPT_UNSET_NS: not given */
+	bool no_config_check;
+};
+
+static const struct hosts_opts hosts_defaults = {
+	.wait_ns = LT_OPT_UNSET_NS,
+};
+
 static const struct lt_opt hosts_opts[] = {
-	{ "wait", 0, LT_OPT_ARG, "DUR", HOSTS_WAIT_HELP, NULL },
+	LT_CTL_WAIT_OPT(struct hosts_opts),
 	LT_OPT_END
 };
 
 static const struct lt_opt inventory_opts[] = {
-	{ "wait", 0, LT_OPT_ARG, "DUR", HOSTS_WAIT_HELP, NULL },
+	LT_CTL_WAIT_OPT(struct hosts_opts),
 	{ "no-config-check", 0, 0, NULL,
-	    "do not look up referenced configs in CONFIGDATA", NULL },
+	    "do not look up referenced configs in CONFIGDATA", NULL,
+	    LT_TO_FLAG(struct hosts_opts, no_config_check) },
 	LT_OPT_END
 };
 
-int
-hosts_check_wait(const struct lt_ctx *ctx, struct lt_error *err)
+/* The ctl client over ctx->conn with the --wait ping window. */
+static void
+ctl_init(const struct lt_ctx *ctx, struct lt_ctl *ctl)
 {
-	int64_t wait;
+	const struct hosts_opts *o = ctx->opts;
 
-	return lt_args_duration(ctx->args, "wait", &wait, err);
-}
-
-void
-hosts_ctl_init(const struct lt_ctx *ctx, struct lt_ctl *ctl)
-{
-	struct lt_error vetted = LT_ERROR_INIT;
-	int64_t wait = 0;
-
-	lt_args_duration(ctx->args, "wait", &wait, &vetted);
-	lt_ctl_init(ctl, ctx->conn, lt_config_get(ctx->cfg, LT_S_CTL_PREFIX),
-	    lt_config_get(ctx->cfg, LT_S_LATTICE));
-	ctl->gather_ns = wait;
-	if (!lt_args_has(ctx->args, "wait"))
-		ctl->quiet_ns = LT_CTL_QUIET_NS;
-}
-
-/* hosts' and inventory's check: usage errors before main connects. */
-static int
-check_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
-{
-	(void)argc;
-	(void)argv;
-	return hosts_check_wait(ctx, err);
+	lt_ctl_init_gather(ctl, ctx->conn, ctx->cfg, o->wait_ns);
 }
 
 /* Ping; 0 hosts is exit 4, undecodable replies are reported. */
@@ -141,55 +131,12 @@ print_hosts_table(struct lt_ctx *ctx, const struct lt_ctl_hosts *h)
 	return w == LT_WRITE_FAILED ? -1 : 0;
 }
 
-/* Write text and a newline; LT_WRITE_FAILED on an I/O error. */
-static enum lt_write
-write_line(struct lt_ctx *ctx, const char *text)
-{
-	enum lt_write w = lt_output_write(ctx->out, text, strlen(text));
-
-	return w == LT_WRITE_OK ? lt_output_write(ctx->out, "\n", 1) : w;
-}
-
-static const struct hosts_schemas hosts_schemas = { "latticectl.hosts/1",
-	"latticectl.host/1", "latticectl.hosts-summary/1" };
-static const struct hosts_schemas inventory_schemas = {
+static const struct lt_output_schemas hosts_schemas = {
+	"latticectl.hosts/1", "latticectl.host/1",
+	"latticectl.hosts-summary/1" };
+static const struct lt_output_schemas inventory_schemas = {
 	"latticectl.inventory/1", "latticectl.inventory-host/1",
 	"latticectl.inventory-summary/1" };
-
-/* Write o as one line, its schema first. */
-static enum lt_write
-write_json(struct lt_ctx *ctx, cJSON *o, const char *schema)
-{
-	struct lt_buf text = LT_BUF_INIT;
-	enum lt_write w;
-
-	lt_json_add_schema(o, schema);
-	lt_json_print(o, false, &text);
-	w = write_line(ctx, lt_buf_str(&text));
-	lt_buf_release(&text);
-	return w;
-}
-
-int
-hosts_print_json(struct lt_ctx *ctx, cJSON *doc, const char *array,
-    const struct hosts_schemas *sc)
-{
-	cJSON *it;
-	enum lt_write w = LT_WRITE_OK;
-
-	if (ctx->format == LT_FMT_JSON || array == NULL) {
-		w = write_json(ctx, doc, sc->doc);
-	} else {
-		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, array))
-			if (w == LT_WRITE_OK)
-				w = write_json(ctx, it, sc->item);
-		cJSON_DeleteItemFromObject(doc, array);
-		if (w == LT_WRITE_OK)
-			w = write_json(ctx, doc, sc->summary);
-	}
-	cJSON_Delete(doc);
-	return w == LT_WRITE_FAILED ? -1 : 0;
-}
 
 static int
 output_error(struct lt_error *err)
@@ -208,7 +155,7 @@ run_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	(void)argc;
 	(void)argv;
-	hosts_ctl_init(ctx, &ctl);
+	ctl_init(ctx, &ctl);
 	if (ping(ctx, &ctl, &h, err) < 0)
 		return err->code;
 	if (ctx->format == LT_FMT_JSON || ctx->format == LT_FMT_NDJSON) {
@@ -219,7 +166,8 @@ run_hosts(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 			cJSON_AddItemToArray(arr, lt_ctl_host_to_json(&h.v[i]));
 		cJSON_AddNumberToObject(doc, "invalid_replies", (double)h.invalid);
 		cJSON_AddNumberToObject(doc, "refused_replies", (double)h.refused);
-		rc = hosts_print_json(ctx, doc, "hosts", &hosts_schemas);
+		rc = lt_output_json_doc(ctx->out, ctx->format, doc, "hosts",
+		    &hosts_schemas);
 	} else {
 		rc = print_hosts_table(ctx, &h);
 	}
@@ -451,7 +399,8 @@ print_inventory(struct lt_ctx *ctx, struct lt_ctl *ctl, struct inv *inv)
 		cJSON_AddItemToArray(arr, lt_ctl_inventory_to_json(&inv->v[i]));
 	cJSON_AddItemToObject(doc, "failed", cJSON_Duplicate(inv->failed, true));
 	cJSON_AddNumberToObject(doc, "missing_configs", (double)inv->missing);
-	return hosts_print_json(ctx, doc, "hosts", &inventory_schemas);
+	return lt_output_json_doc(ctx->out, ctx->format, doc, "hosts",
+	    &inventory_schemas);
 }
 
 /* Exit 5 naming the hosts that answered ping but not host.get. */
@@ -490,13 +439,13 @@ run_inventory(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	int rc = 0;
 
 	memset(&inv, 0, sizeof(inv));
-	hosts_ctl_init(ctx, &ctl);
+	ctl_init(ctx, &ctl);
 	if (collect(ctx, &ctl, argc ? argv[0] : NULL, &inv, err) < 0) {
 		inv_release(&inv);
 		return err->code;
 	}
 	add_references(ctx, &ctl, &inv);
-	if (!lt_args_has(ctx->args, "no-config-check"))
+	if (!((const struct hosts_opts *)ctx->opts)->no_config_check)
 		check_configs(ctx, &ctl, &inv);
 	if (print_inventory(ctx, &ctl, &inv) < 0)
 		rc = output_error(err) < 0 ? err->code : 0;
@@ -522,8 +471,8 @@ const struct lt_cmd cmd_hosts_entry = {
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = hosts_opts,
+	LT_CMD_OPTS(struct hosts_opts, &hosts_defaults),
 	.max_args = 0,
-	.check = check_hosts,
 	.run = run_hosts,
 };
 
@@ -541,8 +490,8 @@ const struct lt_cmd cmd_inventory_entry = {
 	.flags = LT_CMD_CONNECT,
 	.formats = LT_FORMATS_NOT_RAW,
 	.opts = inventory_opts,
+	LT_CMD_OPTS(struct hosts_opts, &hosts_defaults),
 	.max_args = 1,
 	.arg_values = LT_VALUES_HOSTS,
-	.check = check_hosts,
 	.run = run_inventory,
 };

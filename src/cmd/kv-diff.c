@@ -17,10 +17,10 @@
 #include "banned.h"
 
 static const struct lt_opt diff_opts[] = {
-	KV_BUCKET_OPT,
+	KV_OPT_BUCKET,
 	{ "live", 0, 0, NULL, "compare A with the bucket now (the default "
-	    "with one argument)", NULL },
-	KV_REDACT_OPTS,
+	    "with one argument)", NULL, LT_TO_FLAG(struct kv_opts, live) },
+	KV_OPTS_REDACT,
 	LT_OPT_END
 };
 
@@ -45,7 +45,7 @@ parse_sides(struct lt_ctx *ctx, int argc, char **argv, struct side *sd,
 {
 	int i;
 
-	if (argc == 2 && lt_args_has(ctx->args, "live"))
+	if (argc == 2 && ((const struct kv_opts *)ctx->opts)->live)
 		return lt_error_set(err, LT_E_USAGE, "--live stands for B; give "
 		    "one of them");
 	for (i = 0; i < 2; i++) {
@@ -355,14 +355,13 @@ run_diff(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	struct side sd[2];
 	struct lt_diff d = LT_DIFF_INIT;
-	struct kv_target t;
+	const struct kv_target *t = &((const struct kv_opts *)ctx->opts)->t;
 	int rc;
 
 	memset(sd, 0, sizeof(sd));
-	if (kv_target_parse(ctx, &t, err) < 0 ||
-	    parse_sides(ctx, argc, argv, sd, err) < 0)
+	if (parse_sides(ctx, argc, argv, sd, err) < 0)
 		return LT_E_USAGE;
-	rc = load_sides(ctx, &t, sd, err);
+	rc = load_sides(ctx, t, sd, err);
 	if (rc == 0) {
 		lt_diff_snapshots(&sd[0].s, &sd[1].s, &d);
 		rc = show(ctx, sd, &d, err);
@@ -390,6 +389,7 @@ const struct lt_cmd cmd_kv_diff = {
 	    "keys\nat a point is unknown (they are not compared). Read-only.",
 	.formats = LT_FORMATS_TEXT_JSON,
 	.opts = diff_opts,
+	KV_CMD_OPTS,
 	.min_args = 1,
 	.max_args = 2,
 	.run = run_diff,

@@ -15,17 +15,33 @@
 #include "banned.h"
 
 
-int
-kv_target_parse(struct lt_ctx *ctx, struct kv_target *t, struct lt_error *err)
+static void
+target_init(struct lt_ctx *ctx, struct kv_target *t, const char *b)
 {
-	const char *b = lt_args_get(ctx->args, "bucket");
-
 	memset(t, 0, sizeof(*t));
 	t->lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
 	t->bucket_given = b != NULL;
 	snprintf(t->bucket, sizeof(t->bucket), b ? "%s" : "CONFIGDATA_%s",
 	    b ? b : t->lattice);
+}
+
+int
+kv_target_parse(struct lt_ctx *ctx, struct kv_target *t, struct lt_error *err)
+{
+	target_init(ctx, t, lt_args_get(ctx->args, "bucket"));
 	return lt_redact_mode_from_args(ctx->args, &t->mode, err);
+}
+
+int
+kv_check(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct kv_opts *o = ctx->opts;
+
+	(void)argc;
+	(void)argv;
+	target_init(ctx, &o->t, o->bucket);
+	return lt_redact_mode_of(o->show_secrets, o->redact_all, &o->t.mode,
+	    err);
 }
 
 int
@@ -175,10 +191,10 @@ entries_out(struct lt_ctx *ctx, const char *bucket, const struct lt_buf *head,
 /* kv ls */
 
 static const struct lt_opt ls_opts[] = {
-	KV_BUCKET_OPT,
+	KV_OPT_BUCKET,
 	{ "all", 'a', 0, NULL, "every bucket on the server, not only the "
-	    "lattice's", NULL },
-	KV_REDACT_OPTS,
+	    "lattice's", NULL, LT_TO_FLAG(struct kv_opts, all) },
+	KV_OPTS_REDACT,
 	LT_OPT_END
 };
 
@@ -235,7 +251,8 @@ list_buckets(struct lt_ctx *ctx, const struct kv_target *t,
 	struct lt_kv_info *v = NULL;
 	struct lt_table tab;
 	struct lt_buf b = LT_BUF_INIT;
-	bool all = lt_args_has(ctx->args, "all"), json = json_format(ctx);
+	bool all = ((const struct kv_opts *)ctx->opts)->all;
+	bool json = json_format(ctx);
 	bool doc = ctx->format == LT_FMT_JSON;
 	size_t i, n = 0, shown = 0;
 	int rc;
@@ -356,10 +373,8 @@ list_keys(struct lt_ctx *ctx, const struct kv_target *t, struct lt_error *err)
 static int
 run_ls(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
-	struct kv_target t;
+	struct kv_target t = ((const struct kv_opts *)ctx->opts)->t;
 
-	if (kv_target_parse(ctx, &t, err) < 0)
-		return LT_E_USAGE;
 	if (argc == 1) {	/* 'kv ls BUCKET', latticectl-kv(1) */
 		snprintf(t.bucket, sizeof(t.bucket), "%s", argv[0]);
 		t.bucket_given = true;
@@ -372,10 +387,10 @@ run_ls(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 /* kv get */
 
 static const struct lt_opt get_opts[] = {
-	KV_BUCKET_OPT,
+	KV_OPT_BUCKET,
 	{ "revision", 'r', LT_OPT_ARG, "N", "that revision instead of the "
-	    "latest", NULL },
-	KV_REDACT_OPTS,
+	    "latest", NULL, LT_TO_UINT(struct kv_opts, revision, UINT64_MAX) },
+	KV_OPTS_REDACT,
 	LT_OPT_END
 };
 
@@ -464,20 +479,18 @@ run_get(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	struct lt_kv_entry e = LT_KV_ENTRY_INIT;
 	struct lt_buf b = LT_BUF_INIT;
 	struct lt_kv *kv = NULL;
-	struct kv_target t;
-	uint64_t rev = 0;
+	const struct kv_opts *o = ctx->opts;
+	const struct kv_target *t = &o->t;
+	uint64_t rev = o->revision;
 	int rc;
 
-	if (kv_target_parse(ctx, &t, err) < 0 ||
-	    lt_args_uint(ctx->args, "revision", UINT64_MAX, &rev, err) < 0)
-		return LT_E_USAGE;
-	if (kv_target_open(ctx, &t, &kv, err) < 0)
+	if (kv_target_open(ctx, t, &kv, err) < 0)
 		return err->code;
 	rc = lt_kv_get(kv, argv[0], rev, &e, err);
 	if (rc == 0 || (rc == 1 && e.op != LT_KV_PUT))
 		rc = not_found(kv, argv[0], rev, &e, err);
 	if (rc == 1) {
-		entry_out(ctx, &t, &e, &b);
+		entry_out(ctx, t, &e, &b);
 		rc = print_buf(ctx, &b, err);
 	}
 	lt_kv_entry_release(&e);
@@ -489,8 +502,8 @@ run_get(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 /* kv history */
 
 static const struct lt_opt history_opts[] = {
-	KV_BUCKET_OPT,
-	KV_REDACT_OPTS,
+	KV_OPT_BUCKET,
+	KV_OPTS_REDACT,
 	LT_OPT_END
 };
 
@@ -573,20 +586,18 @@ run_history(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	struct lt_kv_entry *v = NULL;
 	struct lt_kv *kv = NULL;
-	struct kv_target t;
+	const struct kv_target *t = &((const struct kv_opts *)ctx->opts)->t;
 	int n, rc;
 
-	if (kv_target_parse(ctx, &t, err) < 0)
-		return LT_E_USAGE;
-	if (kv_target_open(ctx, &t, &kv, err) < 0)
+	if (kv_target_open(ctx, t, &kv, err) < 0)
 		return err->code;
 	n = lt_kv_history(kv, argv[0], &v, err);
 	if (n == 0)
 		lt_error_set(err, LT_E_RUNTIME, "key '%s' has no history in "
-		    "bucket '%s'", argv[0], t.bucket);
-	rc = n > 0 ? history_out(ctx, &t, v, n, err) : -1;
+		    "bucket '%s'", argv[0], t->bucket);
+	rc = n > 0 ? history_out(ctx, t, v, n, err) : -1;
 	if (rc == 0)
-		note_last_value_only(ctx, kv, t.bucket);
+		note_last_value_only(ctx, kv, t->bucket);
 	lt_kv_entries_free(v, n > 0 ? (size_t)n : 0);
 	lt_kv_close(kv);
 	return rc < 0 ? err->code : 0;
@@ -595,13 +606,14 @@ run_history(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 /* kv snapshot */
 
 static const struct lt_opt snapshot_opts[] = {
-	KV_BUCKET_OPT,
+	KV_OPT_BUCKET,
 	{ "file", 'f', LT_OPT_ARG, "FILE", "write the snapshot to FILE "
-	    "(default stdout, also -)", NULL },
-	{ "force", 0, 0, NULL, "replace FILE if it exists", NULL },
+	    "(default stdout, also -)", NULL, LT_TO_STR(struct kv_opts, file) },
+	{ "force", 0, 0, NULL, "replace FILE if it exists", NULL,
+	    LT_TO_FLAG(struct kv_opts, force) },
 	{ "at", 0, LT_OPT_ARG, "REVISION|TIME", "the bucket as it was then, "
-	    "rebuilt from its history", NULL },
-	KV_REDACT_OPTS,
+	    "rebuilt from its history", NULL, LT_TO_STR(struct kv_opts, at) },
+	KV_OPTS_REDACT,
 	LT_OPT_END
 };
 
@@ -691,23 +703,20 @@ run_snapshot(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	struct lt_snapshot s = LT_SNAPSHOT_INIT;
 	struct lt_kv_walk walk = { 0, 0, false, kv_progress, ctx };
 	struct lt_file f = LT_FILE_INIT;
-	const char *path = lt_args_get(ctx->args, "file");
-	const char *at = lt_args_get(ctx->args, "at");
-	struct kv_target t;
+	const struct kv_opts *o = ctx->opts;
+	const char *path = o->file, *at = o->at;
 	bool to_stdout;
 	int rc;
 
-	if (kv_target_parse(ctx, &t, err) < 0 ||
-	    (at && kv_parse_point(at, &walk, err) < 0))
+	if (at && kv_parse_point(at, &walk, err) < 0)
 		return LT_E_USAGE;
 	/* Before the walk: a file that is refused wastes no time. */
-	if (lt_file_open(&f, path ? path : "-", (lt_args_has(ctx->args,
-	    "force") ? LT_FILE_FORCE : 0) | (t.mode == LT_REDACT_NONE ?
-	    LT_FILE_SECRET : 0), err) < 0)
+	if (lt_file_open(&f, path ? path : "-", (o->force ? LT_FILE_FORCE :
+	    0) | (o->t.mode == LT_REDACT_NONE ? LT_FILE_SECRET : 0), err) < 0)
 		return err->code;
 	to_stdout = f.is_stdout;
 	s.source = lt_xstrdup(at ? at : "live");
-	rc = take_snapshot(ctx, &t, &walk, &s, err);
+	rc = take_snapshot(ctx, &o->t, &walk, &s, err);
 	if (rc < 0)
 		lt_file_abort(&f);
 	else
@@ -725,6 +734,7 @@ static const struct lt_cmd cmd_kv_ls = {
 	.summary = "list the lattice's buckets, or one bucket's keys",
 	.usage = "[BUCKET] [--bucket BUCKET] [--all]",
 	.opts = ls_opts,
+	KV_CMD_OPTS,
 	.max_args = 1,
 	.arg_values = LT_VALUES_BUCKETS,
 	.run = run_ls,
@@ -735,6 +745,7 @@ static const struct lt_cmd cmd_kv_get = {
 	.summary = "print a key's value (pretty JSON, text, or raw with -o raw)",
 	.usage = "KEY [--revision N] [--bucket BUCKET]",
 	.opts = get_opts,
+	KV_CMD_OPTS,
 	.min_args = 1,
 	.max_args = 1,
 	.arg_values = LT_VALUES_KEYS,
@@ -747,6 +758,7 @@ static const struct lt_cmd cmd_kv_history = {
 	.usage = "KEY [--bucket BUCKET]",
 	.formats = LT_FORMATS_NOT_RAW,	/* kv get --revision N -o raw */
 	.opts = history_opts,
+	KV_CMD_OPTS,
 	.min_args = 1,
 	.max_args = 1,
 	.arg_values = LT_VALUES_KEYS,
@@ -763,6 +775,7 @@ static const struct lt_cmd cmd_kv_snapshot = {
 	/* the snapshot format only: JSON lines */
 	.formats = LT_FORMAT(LT_FMT_TEXT) | LT_FORMAT(LT_FMT_NDJSON),
 	.opts = snapshot_opts,
+	KV_CMD_OPTS,
 	.max_args = 0,
 	.run = run_snapshot,
 };

@@ -7,8 +7,10 @@
 #include "latticectl/kv.h"
 #include "latticectl/redact.h"
 
-#define KV_BUCKET_OPT { "bucket", 0, LT_OPT_ARG, "BUCKET", \
-	"bucket to read (default CONFIGDATA_<lattice>)", NULL }
+#define KV_BUCKET_HELP "bucket to read (default CONFIGDATA_<lattice>)"
+/* Unbound, for kv watch (kv_target_parse). */
+#define KV_BUCKET_OPT { "bucket", 0, LT_OPT_ARG, "BUCKET", KV_BUCKET_HELP, \
+	NULL }
 #define KV_REDACT_OPTS LT_REDACT_OPTS
 
 struct kv_target {
@@ -18,8 +20,29 @@ struct kv_target {
 	enum lt_redact_mode mode;
 };
 
-/* Resolve --bucket (or CONFIGDATA_<lattice>) and --show-secrets /
- * --redact-all (both: a usage error). */
+/* The options of the kv subcommands (struct lt_cmd opts_size): each
+ * binds the rows it has; kv_check fills t from them. */
+struct kv_opts {
+	const char *bucket;		/* --bucket, or NULL */
+	bool show_secrets, redact_all;
+	bool all;			/* ls --all */
+	uint64_t revision;		/* get --revision; 0: the latest */
+	const char *file, *at;		/* snapshot -f, --at */
+	bool force;			/* snapshot --force */
+	bool live;			/* diff --live */
+	struct kv_target t;		/* by kv_check */
+};
+
+#define KV_OPT_BUCKET { "bucket", 0, LT_OPT_ARG, "BUCKET", KV_BUCKET_HELP, \
+	NULL, LT_TO_STR(struct kv_opts, bucket) }
+#define KV_OPTS_REDACT LT_REDACT_OPTS_TO(struct kv_opts)
+#define KV_CMD_OPTS LT_CMD_OPTS(struct kv_opts, NULL), .check = kv_check
+
+/* The check of a kv subcommand: the target from --bucket (or
+ * CONFIGDATA_<lattice>) and --show-secrets / --redact-all (both: a usage
+ * error) into ctx->opts' t. */
+int kv_check(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err);
+/* The same for kv watch, reading the unbound options by name. */
 int kv_target_parse(struct lt_ctx *ctx, struct kv_target *t,
     struct lt_error *err);
 /* Connect and open the target bucket. */

@@ -1,15 +1,15 @@
 /* replay-capture.c: what replay's subscriptions see, as records: events,
  * ctl and wadm API requests paired with their replies on the inbox,
- * wadm commands and status, CONFIGDATA changes, and gaps; every record
- * redacted once and kept for the timeline and the findings. */
+ * wadm commands and status, CONFIGDATA changes (observe.h), and gaps;
+ * every record redacted once and kept for the timeline and the findings. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "replay.h"
-#include "latticectl/classify.h"
 #include "latticectl/text.h"
 #include "latticectl/json.h"
+#include "latticectl/observe.h"
 #include "latticectl/util.h"
 #include "banned.h"
 
@@ -37,32 +37,6 @@ capture(struct replay *r, const char *kind, int64_t t, cJSON *fields)
 	return seq;
 }
 
-/* The members for a message's payload under key, as every recording
- * stores them: JSON as JSON, anything else base64 with
- * "encoding":"base64", redacted once, before it is encoded (URL user
- * information in text, a secret config's value), as the request subject
- * asks (lt_redact_subject; NULL: the message's own). */
-static void
-add_payload(struct replay *r, cJSON *f, const char *key,
-    const struct lt_msg *m, const char *request_subject)
-{
-	struct lt_buf b = LT_BUF_INIT;
-	cJSON *o, *it;
-
-	if (m->len <= 0)
-		return;
-	lt_buf_addch(&b, '{');
-	lt_rec_add_msg_payload(&b, key, m, request_subject, r->redact);
-	lt_buf_addch(&b, '}');
-	o = lt_json_parse(b.buf, b.len);
-	while (o && (it = o->child)) {
-		cJSON_DetachItemViaPointer(o, it);
-		cJSON_AddItemToObject(f, it->string, it);
-	}
-	cJSON_Delete(o);
-	lt_buf_release(&b);
-}
-
 /* Was this request one of latticectl's own (expect_mine)? Consumes it. */
 static bool
 is_mine(struct replay *r, const char *subject)
@@ -78,138 +52,55 @@ is_mine(struct replay *r, const char *subject)
 }
 
 /* A reply subject outside the inbox prefix we watch: its replies cannot
- * be recorded; say so once, and mark the request so that the findings do
- * not call it unanswered. */
-static bool
-reply_unseen(struct replay *r, const char *reply, cJSON *f)
-{
-	if (lt_subject_matches(r->inbox, reply))
-		return false;
-	cJSON_AddTrueToObject(f, "reply_unseen");
-	if (!r->warned_inbox && !r->ctx->cfg->quiet) {
-		struct lt_buf text = LT_BUF_INIT;
-
-		fprintf(stderr, "latticectl: replay: warning: reply subject '%s' "
-		    "is not under the inbox prefix '%.*s'; its replies cannot be "
-		    "recorded (set --inbox-prefix)\n", lt_text(&text, reply),
-		    (int)strlen(r->inbox) - 2, r->inbox);
-		lt_buf_release(&text);
-	}
-	r->warned_inbox = true;
-	return true;
-}
-
-/* A ctl or wadm API request (kind), kept open for its replies (on an
- * inbox we watch) to pair with. */
+ * be recorded; say so once (the record says "reply_unseen", so that the
+ * findings do not call the request unanswered). */
 static void
-on_request(struct replay *r, const struct lt_msg *m, cJSON *f,
-    const char *kind)
+warn_unseen(struct replay *r, const cJSON *f)
 {
-	uint64_t pair = ++r->next_pair;
+	struct lt_buf text = LT_BUF_INIT;
 
-	if (is_mine(r, m->subject))
-		cJSON_AddStringToObject(f, "from", "latticectl");
-	cJSON_AddNumberToObject(f, "pair", (double)pair);
-	if (m->reply)
-		cJSON_AddStringToObject(f, "reply", m->reply);
-	add_payload(r, f, "payload", m, NULL);
-	if (m->reply && !reply_unseen(r, m->reply, f)) {
-		/* requests whose --timeout passed take no more replies */
-		lt_pair_expire(r->pairs, m->recv_ns, NULL, NULL);
-		lt_pair_request(r->pairs, m->subject, m->reply, m->recv_ns,
-		    pair << 1 | (uint64_t)!!strcmp(kind, "ctl.request"));
-	}
-	capture(r, kind, m->recv_ns, f);
-}
-
-/* A message on an inbox: a ctl or wadm reply when it answers an open
- * request (the request stays open: each host answers a host.ping). Other
- * inbox traffic answers requests on subjects we do not record (JetStream
- * and KV API calls, wadm's and ours). */
-static void
-on_inbox(struct replay *r, const struct lt_msg *m, cJSON *f)
-{
-	struct lt_pair_match pm;
-
-	if (lt_pair_reply(r->pairs, m->subject, m->recv_ns, false, false,
-	    &pm) != 1) {
-		cJSON_Delete(f);
+	if (r->warned_inbox || !cJSON_GetObjectItemCaseSensitive(f,
+	    "reply_unseen"))
 		return;
-	}
-	cJSON_AddNumberToObject(f, "pair", (double)(pm.tag >> 1));
-	cJSON_AddNumberToObject(f, "latency_ms", (double)pm.latency_ns / 1e6);
-	/* a reply is redacted as its request asks (config.get.SECRET_x) */
-	cJSON_AddStringToObject(f, "request_subject", pm.subject);
-	add_payload(r, f, "payload", m, pm.subject);
-	capture(r, pm.tag & 1 ? "wadm.reply" : "ctl.reply", m->recv_ns, f);
+	r->warned_inbox = true;
+	if (r->ctx->cfg->quiet)
+		return;
+	fprintf(stderr, "latticectl: replay: warning: reply subject '%s' "
+	    "is not under the inbox prefix '%.*s'; its replies cannot be "
+	    "recorded (set --inbox-prefix)\n", lt_text(&text,
+	    lt_json_str(f, "reply")), (int)strlen(r->inbox) - 2, r->inbox);
+	lt_buf_release(&text);
 }
 
-/* A CONFIGDATA change, as 'kv watch --record' writes it: bucket, key, op,
- * revision and created (from the bucket's stream), value (puts). */
-static void
-on_kv(struct replay *r, const struct lt_msg *m, cJSON *f)
-{
-	enum lt_kv_op op = lt_kv_op_from_header(lt_msg_header(m,
-	    "KV-Operation"));
-	const char *key = strchr(m->subject + 4, '.');	/* $KV.B.key */
-	char bucket[128], t[48];
-
-	snprintf(bucket, sizeof(bucket), "%.*s", key ? (int)(key -
-	    (m->subject + 4)) : 0, m->subject + 4);
-	cJSON_AddStringToObject(f, "bucket", bucket);
-	cJSON_AddStringToObject(f, "key", key ? key + 1 : "");
-	cJSON_AddStringToObject(f, "op", lt_kv_op_name(op));
-	if (m->stream_seq) {
-		cJSON_AddNumberToObject(f, "revision", (double)m->stream_seq);
-		lt_time_format(m->stream_ns, t, sizeof(t));
-		cJSON_AddStringToObject(f, "created", t);
-	}
-	if (op == LT_KV_PUT)
-		add_payload(r, f, "value", m, NULL);
-	/* a secret key's value is masked whole, as lt_rec_redact does */
-	if (r->redact != LT_REDACT_NONE && key &&
-	    lt_redact_name_is_secret(key + 1))
-		lt_redact_json_whole(cJSON_GetObjectItemCaseSensitive(f, "value"));
-	capture(r, "kv", m->recv_ns, f);
-}
+/* What each subscription carries (replay_subscribe's order). */
+static const enum lt_observe_src sources[] = {
+	[SUB_EVT] = LT_OBSERVE_EVENT,
+	[SUB_CTL] = LT_OBSERVE_CTL,
+	[SUB_WADM] = LT_OBSERVE_WADM_API,
+	[SUB_CMD] = LT_OBSERVE_CMD,
+	[SUB_STATUS] = LT_OBSERVE_STATUS,
+	[SUB_KV] = LT_OBSERVE_KV,
+	[SUB_INBOX] = LT_OBSERVE_INBOX,
+};
 
 void
 replay_on_item(void *ud, const struct lt_item *it)
 {
 	struct replay *r = ud;
 	const struct lt_msg *m = &it->msg;
-	cJSON *f = cJSON_CreateObject();
-	const char *tp;
+	enum lt_observe_src src = m->sub_id >= 0 && m->sub_id < SUB_INBOX ?
+	    sources[m->sub_id] : LT_OBSERVE_INBOX;
+	const char *kind;
+	cJSON *f;
 
-	if (m->sub_id != SUB_KV)	/* kv records name bucket and key */
-		cJSON_AddStringToObject(f, "subject", m->subject);
-	if ((tp = lt_rec_traceparent(m)))
-		cJSON_AddStringToObject(f, "traceparent", tp);
-	switch (m->sub_id) {
-	case SUB_EVT:
+	f = lt_observe_msg(r->observe, src, m, (src == LT_OBSERVE_CTL ||
+	    src == LT_OBSERVE_WADM_API) && is_mine(r, m->subject), &kind);
+	if (f == NULL)
+		return;
+	if (src == LT_OBSERVE_EVENT)
 		r->events++;
-		add_payload(r, f, "event", m, NULL);
-		capture(r, "event", m->recv_ns, f);
-		break;
-	case SUB_CTL:
-		on_request(r, m, f, "ctl.request");
-		break;
-	case SUB_WADM:
-		on_request(r, m, f, "wadm.request");
-		break;
-	case SUB_CMD:
-	case SUB_STATUS:
-		add_payload(r, f, "payload", m, NULL);
-		capture(r, m->sub_id == SUB_CMD ? "wadm.cmd" : "wadm.status",
-		    m->recv_ns, f);
-		break;
-	case SUB_KV:
-		on_kv(r, m, f);
-		break;
-	default:
-		on_inbox(r, m, f);
-		break;
-	}
+	warn_unseen(r, f);
+	capture(r, kind, m->recv_ns, f);
 }
 
 /* latticectl is about to send a request on subject. */

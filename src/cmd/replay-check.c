@@ -209,7 +209,7 @@ snapshot(struct replay *r, const struct lt_manifest *m)
 static void
 probe(struct replay *r)
 {
-	const char *url = lt_args_get(r->ctx->args, "probe");
+	const char *url = r->o->probe;
 	struct lt_error e = LT_ERROR_INIT;
 	struct lt_http_result res;
 	cJSON *f;
@@ -295,14 +295,11 @@ static void
 read_current(struct replay *r)
 {
 	struct lt_error e = LT_ERROR_INIT;
-	cJSON *reply = NULL, *body = cJSON_CreateObject();
-	char *text, *doc;
+	cJSON *reply = NULL;
+	char *doc;
 
-	cJSON_AddStringToObject(body, "version", r->deployed);
-	text = cJSON_PrintUnformatted(body);
-	cJSON_Delete(body);
-	if (lt_wadm_call(r->ctx->conn, r->lattice, LT_WADM_GET, r->new->name,
-	    text, strlen(text), 0, &reply, &e) == 0 &&
+	if (lt_wadm_get_version(r->ctx->conn, r->lattice, r->new->name,
+	    r->deployed, &reply, &e) == 0 &&
 	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(reply,
 	    "manifest"))) {
 		doc = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
@@ -312,7 +309,6 @@ read_current(struct replay *r)
 			r->current = NULL;
 		cJSON_free(doc);
 	}
-	cJSON_free(text);
 	cJSON_Delete(reply);
 }
 
@@ -408,7 +404,7 @@ auto_suffix(struct replay *r, char *out, size_t len)
 int
 replay_versions(struct replay *r, struct lt_error *err)
 {
-	const char *opt = lt_args_get(r->ctx->args, "version-suffix");
+	const char *opt = r->o->version_suffix;
 	const char *v;
 	char suffix[40];
 

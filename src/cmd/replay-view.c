@@ -53,7 +53,7 @@ now(struct replay *r, FILE *fp)
 	int i = 0, n;
 
 	if (!r->stored) {
-		fprintf(fp, "  now: %s\n", lt_args_has(r->ctx->args, "dry-run") ?
+		fprintf(fp, "  now: %s\n", r->o->dry_run ?
 		    "not asked (--dry-run connects to nothing)" :
 		    "unknown (wadm did not answer model.versions)");
 		return;
@@ -349,53 +349,6 @@ short_line(struct lt_buf *b, const cJSON *rec, const char *kind)
 	return false;
 }
 
-/* first, then text wrapped at COLS, every line after the first indented
- * by four blanks. */
-static void
-wrap(FILE *fp, const char *first, const char *text)
-{
-	struct lt_buf b = LT_BUF_INIT;
-
-	lt_buf_adds(&b, first);
-	lt_text_wrap(&b, text, lt_text_width(first, strlen(first)), 4, COLS);
-	lt_buf_addch(&b, '\n');
-	fputs(b.buf, fp);
-	lt_buf_release(&b);
-}
-
-/* "error ID: title", the evidence as record numbers with the command
- * that prints them, and the next step; wrapped at COLS. */
-static void
-finding(FILE *fp, const cJSON *rec, const char *path,
-    const struct lt_colors *c)
-{
-	struct lt_buf t = LT_BUF_INIT, head = LT_BUF_INIT, ev = LT_BUF_INIT;
-	const char *sev = lt_json_str(rec, "severity");
-	const char *s;
-	const cJSON *n;
-
-	lt_buf_adds(&head, sev && !strcmp(sev, "error") ? c->red : c->yellow);
-	lt_buf_add_texts(&head, sev ? sev : "?");
-	lt_buf_addf(&head, "%s ", c->reset);
-	lt_buf_add_texts(&head, lt_json_str(rec, "id"));
-	lt_buf_adds(&head, ": ");
-	s = lt_json_str(rec, "title");
-	wrap(fp, head.buf, lt_text(&t, s ? s : ""));
-	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(rec,
-	    "evidence")) {
-		lt_buf_adds(&ev, ev.len ? "," : "");
-		lt_json_scalar_text(n, &ev);
-	}
-	if (ev.len)	/* a command to copy: not wrapped */
-		fprintf(fp, "  evidence: latticectl show %s --record %s\n",
-		    lt_text(&t, path), ev.buf);
-	if ((s = lt_json_str(rec, "next")))
-		wrap(fp, "  next: ", lt_text(&t, s));
-	lt_buf_release(&t);
-	lt_buf_release(&head);
-	lt_buf_release(&ev);
-}
-
 /* Every record, as -v asks (the timeline of the recording). */
 static void
 full(struct replay *r, const struct lt_colors *col)
@@ -441,7 +394,8 @@ brief(struct replay *r, const struct lt_colors *col)
 			if (!any)
 				fprintf(r->ctx->out, "findings:\n");
 			any = true;
-			finding(r->ctx->out, rec, r->path, col);
+			lt_timeline_finding_print(r->ctx->out, rec, r->path,
+			    col, COLS);
 		}
 	lt_buf_release(&line);
 }

@@ -13,7 +13,7 @@
 #include "replay.h"
 #include "latticectl/findings.h"
 #include "latticectl/json.h"
-#include "otlp.h"
+#include "latticectl/export.h"
 #include "latticectl/timeline.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
@@ -22,23 +22,34 @@
 
 static const char *const suffix_choices[] = { "auto", NULL };
 
+static const struct replay_opts replay_defaults = {
+	.wait_ns = 120000000000LL,
+	.settle_ns = 3000000000LL,
+};
+
 static const struct lt_opt replay_opts[] = {
-	{ "probe", 0, LT_OPT_ARG, "URL", "HTTP GET after each phase", NULL },
+	{ "probe", 0, LT_OPT_ARG, "URL", "HTTP GET after each phase", NULL,
+	    LT_TO_STR(struct replay_opts, probe) },
 	{ "wait", 0, LT_OPT_ARG, "DUR",
 	    "wait up to DUR for each deploy to be deployed or failed (2m)",
-	    NULL },
+	    NULL, LT_TO_DURATION(struct replay_opts, wait_ns) },
 	{ "settle", 0, LT_OPT_ARG, "DUR",
-	    "keep recording after each deploy settles (3s)", NULL },
+	    "keep recording after each deploy settles (3s)", NULL,
+	    LT_TO_DURATION(struct replay_opts, settle_ns) },
 	{ "version-suffix", 0, LT_OPT_ARG, "SUFFIX",
 	    "deploy OLD and NEW as VERSION-SUFFIX; auto: -r2, -r3... when "
-	    "wadm stores the versions already", suffix_choices },
+	    "wadm stores the versions already", suffix_choices,
+	    LT_TO_STR(struct replay_opts, version_suffix) },
 	{ "record", 0, LT_OPT_ARG, "FILE",
-	    "recording (replay-<app>-<time>.ltrec)", NULL },
-	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL },
+	    "recording (replay-<app>-<time>.ltrec)", NULL,
+	    LT_TO_STR(struct replay_opts, record) },
+	{ "dry-run", 0, 0, NULL, "print the plan, send nothing", NULL,
+	    LT_TO_FLAG(struct replay_opts, dry_run) },
 	{ "yes", 'y', 0, NULL, "do not ask before deploying (required "
-	    "without a terminal)", NULL },
-	CMD_OTLP_OPT,
-	LT_REDACT_OPT_SHOW,
+	    "without a terminal)", NULL, LT_TO_FLAG(struct replay_opts, yes) },
+	CMD_OTLP_OPT_TO(struct replay_opts),
+	{ "show-secrets", 0, 0, NULL, LT_REDACT_SHOW_HELP, NULL,
+	    LT_TO_FLAG(struct replay_opts, show_secrets) },
 	LT_OPT_END
 };
 
@@ -257,6 +268,26 @@ last_phase(struct replay *r)
 	return out;
 }
 
+/* The findings engine over the window: OLD then NEW as the app's
+ * versions, every record fed, then settled (latticectl-replay(1)). */
+static cJSON *
+findings_of(struct replay *r, const cJSON *window, int *nerr)
+{
+	struct lt_findings *e = lt_findings_new(NULL);
+	const cJSON *rec;
+	cJSON *list;
+
+	lt_findings_add_manifest(e, r->old);
+	lt_findings_add_manifest(e, r->new);
+	cJSON_ArrayForEach(rec, window)
+		lt_findings_feed(e, rec, NULL);
+	lt_findings_settle(e, NULL);
+	list = lt_findings_list(e);
+	*nerr = lt_findings_errors(e);
+	lt_findings_free(e);
+	return list;
+}
+
 static int
 evaluate(struct replay *r)
 {
@@ -266,10 +297,13 @@ evaluate(struct replay *r)
 	lt_feed_lock(r->feed);
 	window = last_phase(r);
 	lt_feed_unlock(r->feed);
-	list = lt_findings_eval(r->new, window, &nerr);
+	list = findings_of(r, window, &nerr);
 	cJSON_Delete(window);
-	cJSON_ArrayForEach(fi, list)
+	cJSON_ArrayForEach(fi, list) {	/* one app: no app, no subject */
+		cJSON_DeleteItemFromObjectCaseSensitive(fi, "app");
+		cJSON_DeleteItemFromObjectCaseSensitive(fi, "subject");
 		replay_note(r, "finding", cJSON_Duplicate(fi, 1));
+	}
 	cJSON_Delete(list);
 	return nerr;
 }
@@ -297,10 +331,18 @@ load(struct replay *r, char **argv, struct lt_error *err)
 		return lt_error_set(err, LT_E_USAGE, "OLD is application '%s' "
 		    "but NEW is '%s': replay upgrades one application",
 		    r->old->name, r->new->name);
-	if (lt_args_duration(r->ctx->args, "settle", &r->settle_ns, err) < 0 ||
-	    lt_args_duration(r->ctx->args, "wait", &r->wait_ns, err) < 0)
-		return -1;
-	return check_suffix(lt_args_get(r->ctx->args, "version-suffix"), err);
+	return 0;
+}
+
+/* Usage errors before anything is read or sent. */
+static int
+check_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	const struct replay_opts *o = ctx->opts;
+
+	(void)argc;
+	(void)argv;
+	return check_suffix(o->version_suffix, err);
 }
 
 /* A deploy needs --yes, or a yes on a terminal (latticectl-replay(1);
@@ -309,7 +351,7 @@ load(struct replay *r, char **argv, struct lt_error *err)
 static int
 can_confirm(struct replay *r, struct lt_error *err)
 {
-	if (lt_args_has(r->ctx->args, "yes") || (isatty(STDIN_FILENO) &&
+	if (r->o->yes || (isatty(STDIN_FILENO) &&
 	    isatty(STDERR_FILENO)))
 		return 0;
 	return lt_error_set(err, LT_E_USAGE, "replay deploys to lattice "
@@ -324,7 +366,7 @@ confirm(struct replay *r, struct lt_error *err)
 {
 	char answer[16] = "";
 
-	if (lt_args_has(r->ctx->args, "yes"))
+	if (r->o->yes)
 		return 0;
 	replay_plan(r, stderr);
 	fprintf(stderr, "deploy to lattice %s? [y/N] ", r->lattice);
@@ -337,7 +379,7 @@ confirm(struct replay *r, struct lt_error *err)
 static int
 open_record(struct replay *r, struct lt_error *err)
 {
-	const char *path = lt_args_get(r->ctx->args, "record");
+	const char *path = r->o->record;
 	char *def = NULL, ts[40];
 	int rc;
 
@@ -419,8 +461,7 @@ start(struct replay *r, struct lt_error *err)
 		lt_buf_add_texts(&t, r->new->version ? r->new->version :
 		    "(no version)");
 		fprintf(stderr, "latticectl: replay: deploying as %s "
-		    "(--version-suffix %s)\n", t.buf, lt_args_get(ctx->args,
-		    "version-suffix"));
+		    "(--version-suffix %s)\n", t.buf, r->o->version_suffix);
 		lt_buf_release(&t);
 	}
 	if (rc == 0)
@@ -487,35 +528,37 @@ static int
 run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	struct lt_otlp_target ot = LT_OTLP_TARGET_INIT;
+	const struct replay_opts *o = ctx->opts;
 	struct replay r;
 	int rc, nerr = 0, otlp;
 
 	(void)argc;
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx;
-	r.settle_ns = 3000000000LL;
-	r.wait_ns = 120000000000LL;
+	r.o = o;
+	r.settle_ns = o->settle_ns;
+	r.wait_ns = o->wait_ns;
 	r.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
 	snprintf(r.inbox, sizeof(r.inbox), "%s.>", lt_config_get(ctx->cfg,
 	    LT_S_INBOX_PREFIX));
 	r.recs = cJSON_CreateArray();
-	r.pairs = lt_pair_create(ctx->cfg->timeout_ns);
-	r.redact = lt_args_has(ctx->args, "show-secrets") ? LT_REDACT_NONE :
-	    LT_REDACT_SECRETS;
+	r.redact = o->show_secrets ? LT_REDACT_NONE : LT_REDACT_SECRETS;
+	r.observe = lt_observe_create(r.inbox, ctx->cfg->timeout_ns,
+	    r.redact);
 	rc = (otlp = cmd_otlp_target(ctx, &ot, err)) < 0 ? -1 :
 	    load(&r, argv, err);
 	r.otlp = otlp > 0 ? &ot : NULL;
-	if (rc == 0 && lt_args_has(ctx->args, "dry-run") &&
+	if (rc == 0 && o->dry_run &&
 	    (rc = replay_versions(&r, err)) == 0)	/* offline: the suffix */
 		replay_plan(&r, ctx->out);
 	else if (rc == 0 && (rc = can_confirm(&r, err)) == 0)
 		rc = live(&r, &nerr, err);
-	if (otlp > 0 && r.rec && !lt_args_has(ctx->args, "dry-run"))
+	if (otlp > 0 && r.rec && !o->dry_run)
 		rc = cmd_otlp_after(ctx, &ot, r.path, r.otlp_from, rc < 0 ? -1 :
 		    nerr ? 1 : 0, err) < 0 ? -1 : rc;	/* findings still count */
 	lt_otlp_target_release(&ot);
 	cJSON_Delete(r.recs);
-	lt_pair_destroy(r.pairs);
+	lt_observe_destroy(r.observe);
 	cJSON_Delete(r.stored);
 	free(r.deployed);
 	free(r.status_now);
@@ -544,7 +587,9 @@ const struct lt_cmd cmd_replay_entry = {
 	.flags = LT_CMD_WRITES,
 	.formats = LT_FORMAT(LT_FMT_TEXT),	/* the timeline; --record for more */
 	.opts = replay_opts,
+	LT_CMD_OPTS(struct replay_opts, &replay_defaults),
 	.min_args = 2,
 	.max_args = 2,
+	.check = check_replay,
 	.run = run_replay,
 };

@@ -17,7 +17,7 @@
 #include "latticectl/kv.h"
 #include "latticectl/manifest.h"
 #include "latticectl/rec.h"
-#include "latticectl/pair.h"
+#include "latticectl/observe.h"
 #include "latticectl/redact.h"
 #include "latticectl/sub.h"
 
@@ -28,8 +28,22 @@ enum { SUB_EVT, SUB_CTL, SUB_WADM, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
 
 struct lt_otlp_target;
 
+/* The options of replay (struct lt_cmd opts_size). */
+struct replay_opts {
+	const char *probe;		/* --probe URL, or NULL */
+	int64_t wait_ns;		/* --wait (2m) */
+	int64_t settle_ns;		/* --settle (3s) */
+	const char *version_suffix;	/* or NULL */
+	const char *record;		/* --record FILE, or NULL: the
+					 * default name */
+	bool dry_run, yes;
+	const char *otlp_endpoint;
+	bool show_secrets;
+};
+
 struct replay {
 	struct lt_ctx *ctx;
+	const struct replay_opts *o;
 	const char *lattice;
 	struct lt_manifest *old, *new;
 	struct lt_rec *rec;
@@ -46,10 +60,10 @@ struct replay {
 	char mine[MAX_MINE][192];
 	unsigned nmine;
 	cJSON *recs;			/* every record written, in order */
-	/* ctl and wadm requests open for their replies, each for --timeout
-	 * after it; a tag is the record's pair id << 1, | 1 for wadm */
-	struct lt_pair *pairs;
-	uint64_t next_pair, events;
+	/* messages into records; ctl and wadm requests pair with their
+	 * replies for --timeout after each */
+	struct lt_observe *observe;
+	uint64_t events;
 	int64_t settle_ns, t0;
 	const char *phase;
 	struct lt_gap_tracker gt;	/* disconnects become gap records */

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "otlp.h"
+#include "latticectl/export.h"
 #include "latticectl/file.h"
 #include "latticectl/json.h"
 #include "latticectl/output.h"
@@ -27,15 +27,27 @@ static const char *const formats[] = { "markdown", "html", "ndjson", "otlp",
     NULL };
 enum { FMT_MARKDOWN, FMT_HTML, FMT_NDJSON, FMT_OTLP };
 
+struct report_opts {
+	int format;		/* --format, -1: not given */
+	const char *file;	/* -f OUT */
+	bool force;
+	const char *otlp_endpoint;
+	bool show_secrets, redact_all;
+};
+
+static const struct report_opts report_defaults = { .format = -1 };
+
 static const struct lt_opt report_opts[] = {
 	{ "format", 0, LT_OPT_ARG, "FMT", "markdown (default), html or ndjson "
-	    "(the same as -o FMT), or otlp", formats },
+	    "(the same as -o FMT), or otlp", formats,
+	    LT_TO_ENUM(struct report_opts, format) },
 	{ "file", 'f', LT_OPT_ARG, "OUT", "write the report to OUT "
-	    "(default stdout, also -)", NULL },
+	    "(default stdout, also -)", NULL,
+	    LT_TO_STR(struct report_opts, file) },
 	{ "force", 0, 0, NULL, "replace OUT (and its timeline file) if it "
-	    "exists", NULL },
-	CMD_OTLP_OPT,
-	LT_REDACT_OPTS,
+	    "exists", NULL, LT_TO_FLAG(struct report_opts, force) },
+	CMD_OTLP_OPT_TO(struct report_opts),
+	LT_REDACT_OPTS_TO(struct report_opts),
 	LT_OPT_END
 };
 
@@ -231,15 +243,14 @@ report_format(const struct lt_ctx *ctx, int *fmt, struct lt_error *err)
 {
 	static const enum lt_format by_o[] = { LT_FMT_MARKDOWN, LT_FMT_HTML,
 		LT_FMT_NDJSON };
+	const struct report_opts *opts = ctx->opts;
 	int i, o = -1;
 
-	*fmt = 0;
+	*fmt = opts->format < 0 ? 0 : opts->format;
 	for (i = 0; i < 3; i++)
 		if (ctx->format == by_o[i])
 			o = i;
-	if (lt_args_enum(ctx->args, "format", fmt, err) < 0)
-		return -1;
-	if (o >= 0 && lt_args_has(ctx->args, "format") && o != *fmt)
+	if (o >= 0 && opts->format >= 0 && o != *fmt)
 		return lt_error_set(err, LT_E_USAGE, "--format %s and -o %s ask "
 		    "for different reports: give one", formats[*fmt],
 		    formats[o]);
@@ -315,22 +326,24 @@ run_report(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	struct outputs o = { 0 };
 	struct lt_report_src src = { input_rewind, input_next, &in };
 	struct lt_report_out out = { NULL, open_timeline, &o };
+	const struct report_opts *opts = ctx->opts;
 	int fmt = 0, rc;
 
 	(void)argc;
 	if (report_format(ctx, &fmt, err) < 0 ||
-	    lt_redact_mode_from_args(ctx->args, &in.m, err) < 0)
+	    lt_redact_mode_of(opts->show_secrets, opts->redact_all, &in.m,
+	    err) < 0)
 		return err->code;
-	if (fmt != FMT_OTLP && lt_args_get(ctx->args, "otlp-endpoint")) {
+	if (fmt != FMT_OTLP && opts->otlp_endpoint) {
 		lt_error_set(err, LT_E_USAGE, "--otlp-endpoint needs --format "
 		    "otlp");
 		return err->code;
 	}
 	o.ctx = ctx;
-	o.path = lt_args_get(ctx->args, "file");
+	o.path = opts->file;
 	if (o.path && !strcmp(o.path, "-"))
 		o.path = NULL;
-	o.flags = (lt_args_has(ctx->args, "force") ? LT_FILE_FORCE : 0) |
+	o.flags = (opts->force ? LT_FILE_FORCE : 0) |
 	    (in.m == LT_REDACT_NONE ? LT_FILE_SECRET : 0);
 	if (fmt == FMT_OTLP)
 		return report_otlp(ctx, argv[0], &in, &o, err) < 0 ?
@@ -374,6 +387,7 @@ const struct lt_cmd cmd_report_entry = {
 	.formats = LT_FORMAT(LT_FMT_MARKDOWN) | LT_FORMAT(LT_FMT_HTML) |
 	    LT_FORMAT(LT_FMT_NDJSON),
 	.opts = report_opts,
+	LT_CMD_OPTS(struct report_opts, &report_defaults),
 	.min_args = 1,
 	.max_args = 1,
 	.run = run_report,

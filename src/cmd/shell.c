@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "complete.h"
+#include "cmd.h"
+#include "latticectl/complete.h"
 #include "latticectl/buf.h"
 #include "latticectl/conn.h"
 #include "latticectl/feed.h"
@@ -24,9 +25,13 @@
 
 #define HISTORY_SIZE 1000
 
+struct shell_opts {
+	bool no_history;
+};
+
 static const struct lt_opt shell_opts[] = {
 	{ "no-history", 0, 0, NULL, "do not read or write the history file",
-	    NULL },
+	    NULL, LT_TO_FLAG(struct shell_opts, no_history) },
 	LT_OPT_END,
 };
 
@@ -236,7 +241,7 @@ is_shell(int argc, const char **argv)
 {
 	const struct lt_cmd *sub;
 
-	return lt_complete_cmd(argc, (char **)argv, &sub) == &cmd_shell_entry;
+	return lt_complete_cmd(lt_commands, argc, (char **)argv, &sub) == &cmd_shell_entry;
 }
 
 /* Run one line: tokenize, refuse connection options (the line is neither
@@ -312,7 +317,7 @@ shell_editline(History *h, struct shell *sh)
 static int
 run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
-	bool use_hist = !lt_args_has(ctx->args, "no-history");
+	bool use_hist = !((const struct shell_opts *)ctx->opts)->no_history;
 	char *hpath = use_hist ? lt_state_path("history") : NULL;
 	History *h = history_init();
 	struct shell sh = { { 0 } };
@@ -331,6 +336,7 @@ run_shell(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	history(h, &ev, H_SETUNIQUE, 1);
 	if (hpath)
 		history(h, &ev, H_LOAD, hpath);
+	sh.vs.cmds = lt_commands;
 	sh.vs.conn = ctx->conn;
 	sh.vs.lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
 	sh.vs.ctl_prefix = lt_config_get(ctx->cfg, LT_S_CTL_PREFIX);
@@ -364,6 +370,7 @@ const struct lt_cmd cmd_shell_entry = {
 	    "are given to\n'latticectl ... shell'; a line with one is "
 	    "refused.",
 	.opts = shell_opts,
+	LT_CMD_OPTS(struct shell_opts, NULL),
 	.max_args = 0,
 	.run = run_shell,
 };

@@ -19,14 +19,22 @@
 #include "latticectl/util.h"
 #include "banned.h"
 
+struct show_opts {
+	struct lt_filter_opts filter;
+	bool events_only;
+	struct lt_optv record;		/* --record N[,M|A-B] */
+	bool show_secrets, redact_all;
+};
+
 static const struct lt_opt show_opts[] = {
-	LT_FILTER_OPTS,
+	LT_FILTER_OPTS_TO(struct show_opts, filter),
 	{ "events-only", 0, 0, NULL,
-	    "leave out every record that is not an event", NULL },
+	    "leave out every record that is not an event", NULL,
+	    LT_TO_FLAG(struct show_opts, events_only) },
 	{ "record", 0, LT_OPT_ARG | LT_OPT_MULTI, "N[,M|A-B]",
 	    "only the records numbered so (the #N column, a finding's "
-	    "evidence)", NULL },
-	LT_REDACT_OPTS,
+	    "evidence)", NULL, LT_TO_LIST(struct show_opts, record) },
+	LT_REDACT_OPTS_TO(struct show_opts),
 	LT_OPT_END
 };
 
@@ -41,6 +49,7 @@ struct picks {
 
 struct show {
 	struct lt_ctx *ctx;
+	const struct show_opts *o;
 	struct picks picks;
 	struct lt_filter *filter;
 	const struct lt_colors *col;
@@ -165,12 +174,10 @@ add_pick(struct picks *p, const char *item, struct lt_error *err)
 static int
 parse_picks(struct show *s, struct lt_error *err)
 {
-	const char *v;
 	int i, rc = 0;
 
-	for (i = 0; rc == 0 && (v = lt_args_nth(s->ctx->args, "record", i));
-	    i++) {
-		char *list = lt_xstrdup(v), *save = NULL, *item;
+	for (i = 0; rc == 0 && i < s->o->record.n; i++) {
+		char *list = lt_xstrdup(s->o->record.v[i]), *save = NULL, *item;
 
 		for (item = strtok_r(list, ",", &save); rc == 0 && item;
 		    item = strtok_r(NULL, ",", &save))
@@ -245,27 +252,13 @@ handle(struct show *s, const cJSON *rec, struct lt_error *err)
 static int
 build_filter(struct show *s, struct lt_error *err)
 {
-	const struct lt_args *a = s->ctx->args;
-	static const char *const multi[] = { "type", "for", "where", NULL };
-	const char *v;
-	int i, k, rc = 0;
-
 	s->filter = lt_filter_create();
-	for (k = 0; multi[k]; k++)
-		for (i = 0; rc == 0 && (v = lt_args_nth(a, multi[k], i)); i++) {
-			s->filtered = true;
-			rc = k == 0 ? lt_filter_add_types(s->filter, v, err) :
-			    k == 1 ? lt_filter_add_for(s->filter, v, err) :
-			    lt_filter_add_where(s->filter, v, err);
-		}
-	for (i = 0; (v = lt_args_nth(a, "grep", i)); i++) {
-		s->filtered = true;
-		lt_filter_add_grep(s->filter, v);
-	}
-	if (rc == 0)
-		lt_filter_type_warnings(s->filter, lt_cmd_warn, s->ctx);
-	s->events_only = lt_args_has(a, "events-only");
-	return rc;
+	s->filtered = lt_filter_opts_given(&s->o->filter);
+	s->events_only = s->o->events_only;
+	if (lt_filter_add_opts(s->filter, &s->o->filter, err) < 0)
+		return -1;
+	lt_filter_type_warnings(s->filter, lt_cmd_warn, s->ctx);
+	return 0;
 }
 
 static void
@@ -295,7 +288,7 @@ summary(struct show *s, const char *path, struct lt_rec_reader *rd)
 static int
 run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
-	struct show s = { .ctx = ctx, .line = LT_BUF_INIT };
+	struct show s = { .ctx = ctx, .o = ctx->opts, .line = LT_BUF_INIT };
 	struct lt_rec_reader *rd = NULL;
 	struct lt_error lerr = LT_ERROR_INIT;
 	enum lt_redact_mode m;
@@ -306,7 +299,7 @@ run_show(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	s.col = lt_output_colors(ctx->color_out);
 	lt_lines_init(&s.lines, ctx->out, ctx->width);
 	if (build_filter(&s, err) < 0 || parse_picks(&s, err) < 0 ||
-	    lt_redact_mode_from_args(ctx->args, &m, err) < 0)
+	    lt_redact_mode_of(s.o->show_secrets, s.o->redact_all, &m, err) < 0)
 		rc = -1;
 	else if (lt_rec_reader_open(&rd, argv[0], err) < 0)
 		rc = -1;
@@ -349,6 +342,7 @@ const struct lt_cmd cmd_show_entry = {
 	.flags = LT_CMD_NO_LATTICE,	/* reads a recording, not a lattice */
 	.formats = LT_FORMATS_STREAM & ~LT_FORMAT(LT_FMT_RAW),
 	.opts = show_opts,
+	LT_CMD_OPTS(struct show_opts, NULL),
 	.min_args = 1,
 	.max_args = 1,
 	.run = run_show,

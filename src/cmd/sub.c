@@ -8,21 +8,17 @@
  * reply that arrives before its request (the server's own replies can) is
  * held a moment by the pair tracker and shown after the request. */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "latticectl/classify.h"
 #include "latticectl/conn.h"
-#include "latticectl/feed.h"
-#include "latticectl/gap.h"
 #include "latticectl/json.h"
 #include "latticectl/pair.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
-#include "latticectl/sig.h"
-#include "latticectl/sub.h"
+#include "latticectl/session.h"
 #include "latticectl/text.h"
 #include "latticectl/timeline.h"
 #include "latticectl/util.h"
@@ -54,57 +50,33 @@ static const struct lt_opt sub_opts[] = {
 struct sub {
 	struct lt_ctx *ctx;
 	struct lt_classify cls;
-	struct lt_feed *feed;
-	struct lt_sub *subs[MAX_SUBS];
-	int nsubs;
+	struct lt_session *ss;
 	char **subjects;		/* what we subscribed to (borrowed) */
 	int nsubjects;
 	struct lt_pair *pair;		/* --match-replies */
 	struct lt_pair *pulls;		/* open pull requests, by consumer */
-	struct lt_rec *rec, *nd;	/* --record file, ndjson stdout */
 	const struct lt_colors *col;
-	struct lt_gap_tracker gt;
-	bool headers, done, stdout_closed, warned_uncovered;
+	bool headers, warned_uncovered;
 	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
-	uint64_t max_count, shown, skipped;
+	uint64_t skipped;
 	uint64_t deliveries, js_control;	/* JetStream roles seen */
-	int64_t idle_ns, last_msg;
 	struct lt_buf line, fields;
-	struct lt_lines lines;		/* text output */
-	struct lt_error werr;		/* first write failure */
 };
-
-/* Note a failed stdout write: EPIPE ends quietly. */
-static void
-stdout_failed(struct sub *s)
-{
-	if (errno != EPIPE && s->werr.code == LT_OK)
-		lt_error_set(&s->werr, LT_E_RUNTIME, "cannot write output: %s",
-		    strerror(errno));
-	s->stdout_closed = true;
-	s->done = true;
-}
 
 /* s->line, showing the time t_ns (0: none), on stdout. */
 static void
 emit_line(struct sub *s, int64_t t_ns)
 {
-	if (lt_lines_put(&s->lines, t_ns, &s->line) != LT_WRITE_OK)
-		stdout_failed(s);
+	lt_session_line(s->ss, t_ns, &s->line);
 }
 
 /* Write s->fields to stdout (ndjson) and the recording: a message's
- * members redacted once for both (show_msg), or a gap's or an unanswered
+ * members (its payload redacted once, by the session), or an unanswered
  * request's, which hold no payload. */
 static void
 record(struct sub *s, const char *kind, int64_t t)
 {
-	if (s->nd && lt_rec_write(s->nd, kind, t, s->fields.buf,
-	    s->fields.len, NULL) == 0)
-		stdout_failed(s);
-	if (s->rec && lt_rec_write(s->rec, kind, t, s->fields.buf,
-	    s->fields.len, s->werr.code ? NULL : &s->werr) == 0)
-		s->done = true;
+	lt_session_write(s->ss, kind, t, &s->fields);
 }
 
 /* "ctl" or "wadm" for subjects whose traffic has its own record kinds. */
@@ -135,27 +107,23 @@ record_kind(const struct sub *s, const char *subject, bool reply,
 	return "msg";
 }
 
-/* One message as shown and recorded, redacted once: the payload before
- * it is shown (text, raw), or as it is copied into the record (ndjson,
- * where nothing else shows it); the headers (--headers) for both. */
+/* One message as shown and recorded: its payload redacted once by the
+ * session (now, for a reply whose request pairing just found:
+ * lt_session_redact), its headers (--headers) redacted by the same rule. */
 struct view {
-	const struct lt_msg *m;		/* payload redacted unless copy */
+	const struct lt_msg *m;
 	const char *request_subject;	/* of a reply; NULL otherwise */
-	bool copy;			/* m is as received */
 	struct cJSON *headers;		/* redacted; NULL without */
-	struct lt_msg tmp;
-	char *to_free;
 };
 
 static void
-view_open(struct view *v, const struct sub *s, const struct lt_msg *m,
+view_open(struct view *v, const struct sub *s, struct lt_msg *m,
     const char *request_subject)
 {
 	memset(v, 0, sizeof(*v));
 	v->request_subject = request_subject;
-	v->copy = s->ctx->format == LT_FMT_NDJSON;
-	v->m = v->copy ? m : lt_redact_msg_req(m, request_subject, s->redact,
-	    &v->tmp, &v->to_free);
+	lt_session_redact(s->ss, m, request_subject);
+	v->m = m;
 	if (s->headers && (v->headers = lt_msg_headers_json(m)) != NULL)
 		lt_redact_payload_json(v->headers, lt_redact_subject(m->subject,
 		    request_subject), s->redact);
@@ -165,9 +133,7 @@ static void
 view_close(struct view *v)
 {
 	cJSON_Delete(v->headers);
-	free(v->to_free);
 }
-
 
 static void
 add_headers(struct lt_buf *b, const cJSON *h)
@@ -224,7 +190,7 @@ text_headers(struct sub *s, const cJSON *h)
 {
 	const cJSON *c;
 
-	for (c = cJSON_IsObject(h) ? h->child : h; c && !s->done;
+	for (c = cJSON_IsObject(h) ? h->child : h; c && !lt_session_done(s->ss);
 	    c = cJSON_IsObject(h) ? c->next : NULL) {
 		lt_buf_reset(&s->line);
 		lt_buf_addf(&s->line, "    %s", s->col->dim);
@@ -272,9 +238,7 @@ display(struct sub *s, const struct view *v, const struct lt_pair_match *pm,
 
 	switch (s->ctx->format) {
 	case LT_FMT_RAW:
-		if (fwrite(m->data, 1, (size_t)m->len, s->ctx->out) !=
-		    (size_t)m->len || fputc('\n', s->ctx->out) == EOF)
-			stdout_failed(s);
+		lt_session_raw(s->ss, m->data, (size_t)m->len);
 		break;
 	case LT_FMT_TEXT:
 	case LT_FMT_WIDE:
@@ -321,7 +285,7 @@ track_request(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
  * reply is redacted as its request's subject asks (lt_redact_subject).
  * role: its JetStream role's name, or NULL. */
 static void
-show_msg(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
+show_msg(struct sub *s, struct lt_msg *m, struct lt_pair_match *pmp,
     bool is_reply, const char *role)
 {
 	struct view v;
@@ -330,7 +294,7 @@ show_msg(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
 
 	view_open(&v, s, m, is_reply ? pmp->subject : NULL);
 	display(s, &v, pmp, role);
-	if (s->nd || s->rec) {
+	if (lt_session_records(s->ss)) {
 		if (role == NULL)	/* a delivery is no event, no ctl */
 			kind = record_kind(s, is_reply ? pmp->subject :
 			    m->subject, is_reply, kbuf, sizeof(kbuf));
@@ -342,20 +306,18 @@ show_msg(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
 
 /* Count, show and record one message; --count ends sub. */
 static void
-emit(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pmp,
+emit(struct sub *s, struct lt_msg *m, struct lt_pair_match *pmp,
     bool is_reply, const char *role)
 {
-	s->shown++;
 	show_msg(s, m, pmp, is_reply, role);
-	if (s->max_count && s->shown >= s->max_count)
-		s->done = true;
+	lt_session_shown(s->ss);
 }
 
 static void
-free_held(struct lt_item *it)
+free_held(struct lt_msg *m)
 {
-	lt_item_release(it);
-	free(it);
+	lt_msg_release(m);
+	free(m);
 }
 
 /* A held reply no request claimed (lt_pair_release_held, or the hold was
@@ -365,28 +327,28 @@ static void
 on_unheld(void *ud, const struct lt_pair_match *pm)
 {
 	struct sub *s = ud;
-	struct lt_item *it = pm->data;
+	struct lt_msg *m = pm->data;
 
 	if (pm->kind != LT_PAIR_UNMATCHED)
 		return;
-	if (it->msg.sub_id == INBOX_SUB || s->done)
+	if (m->sub_id == INBOX_SUB || lt_session_done(s->ss))
 		s->skipped++;
 	else
-		emit(s, &it->msg, NULL, false, NULL);
-	free_held(it);
+		emit(s, m, NULL, false, NULL);
+	free_held(m);
 }
 
 /* Keep a message on an inbox that answers no open request: its request
  * may still come (the server's own replies can overtake it). */
 static void
-hold(struct sub *s, struct lt_item *it)
+hold(struct sub *s, struct lt_msg *m)
 {
-	struct lt_item *h = lt_xmalloc(sizeof(*h));
+	struct lt_msg *h = lt_xmalloc(sizeof(*h));
 
-	*h = *it;
-	lt_pair_hold(s->pair, h->msg.subject, h->msg.recv_ns,
-	    lt_msg_is_no_responders(&h->msg), strlen(h->msg.subject) +
-	    (size_t)h->msg.len, h, on_unheld, s);
+	*h = *m;
+	lt_pair_hold(s->pair, h->subject, h->recv_ns,
+	    lt_msg_is_no_responders(h), strlen(h->subject) + (size_t)h->len, h,
+	    on_unheld, s);
 }
 
 /* After request m was shown: the replies to it that came first. */
@@ -395,8 +357,9 @@ emit_held(struct sub *s, const struct lt_msg *m)
 {
 	struct lt_pair_match pm;
 
-	while (!s->done && lt_pair_take_held(s->pair, m->reply, &pm) == 1) {
-		emit(s, &((struct lt_item *)pm.data)->msg, &pm, true, NULL);
+	while (!lt_session_done(s->ss) &&
+	    lt_pair_take_held(s->pair, m->reply, &pm) == 1) {
+		emit(s, pm.data, &pm, true, NULL);
 		free_held(pm.data);
 	}
 }
@@ -431,17 +394,28 @@ pull_reply(struct sub *s, const struct lt_msg *m, struct lt_pair_match *pm)
 	    pm);
 }
 
-/* Pair (on subjects alone), then show and record. True when the item is
- * kept (held until its request comes). */
-static bool
-on_msg(struct sub *s, struct lt_item *it)
+/* With --match-replies a message may be a reply, whose redaction
+ * follows its request's subject (a secret config's value is masked
+ * whole): pairing decides, in on_msg, before it is shown. */
+static const char *
+request_subject(void *ud, const struct lt_msg *m)
 {
-	const struct lt_msg *m = &it->msg;
+	(void)ud;
+	(void)m;
+	return LT_SESSION_REDACT_LATER;
+}
+
+/* Pair (on subjects alone), then show and record. True when the message
+ * is kept (held until its request comes). */
+static bool
+on_msg(void *ud, struct lt_session *ss, struct lt_msg *m)
+{
+	struct sub *s = ud;
 	enum lt_msg_role role = msg_role(s, m);
 	bool is_reply, inbox, observed = m->sub_id != INBOX_SUB;
 	struct lt_pair_match pm, *pmp = NULL;
 
-	s->last_msg = lt_mono_ns();
+	(void)ss;
 	if (s->pair && role == LT_ROLE_DELIVERY)
 		pmp = pull_reply(s, m, &pm) == 1 ? &pm : NULL;
 	is_reply = pmp != NULL;
@@ -451,7 +425,7 @@ on_msg(struct sub *s, struct lt_item *it)
 		is_reply = lt_pair_reply(s->pair, m->subject, m->recv_ns,
 		    lt_msg_is_no_responders(m), inbox && m->reply, &pm) == 1;
 		if (!is_reply && inbox && !m->reply) {
-			hold(s, it);
+			hold(s, m);
 			return true;
 		}
 		if (!is_reply && m->reply && observed)
@@ -480,7 +454,7 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 
 	if (pm->kind != LT_PAIR_UNANSWERED)
 		return;
-	if (s->nd || s->rec) {
+	if (lt_session_records(s->ss)) {
 		lt_buf_reset(&s->fields);
 		lt_buf_adds(&s->fields, "\"subject\":");
 		lt_buf_add_json_str(&s->fields, pm->reply, strlen(pm->reply));
@@ -496,49 +470,6 @@ on_closed(void *ud, const struct lt_pair_match *pm)
 	lt_buf_reset(&s->line);
 	lt_timeline_msg_text(&s->line, &l, s->col, LT_TIMELINE_PAYLOAD_MAX);
 	emit_line(s, l.t_ns);
-}
-
-static void
-emit_gap(struct sub *s, const struct lt_gap *g)
-{
-	lt_buf_reset(&s->fields);
-	lt_gap_format_fields(g, false, &s->fields);
-	record(s, "gap", g->t_ns);
-	if (s->ctx->format != LT_FMT_TEXT && s->ctx->format != LT_FMT_WIDE)
-		return;
-	lt_buf_reset(&s->line);
-	lt_gap_format_text(g, false, s->col, &s->line);
-	emit_line(s, g->t_ns);
-}
-
-static void
-check_dropped(struct sub *s)
-{
-	struct lt_gap g;
-	int64_t total = 0;
-	int i;
-
-	for (i = 0; i < s->nsubs; i++)
-		total += lt_sub_dropped(s->subs[i]);
-	if (lt_gap_check_dropped(&s->gt, total, lt_now_ns(),
-	    "sub fell behind; the client dropped messages", &g))
-		emit_gap(s, &g);
-}
-
-static void
-on_conn_item(struct sub *s, const struct lt_item *it)
-{
-	struct lt_gap g;
-
-	if (it->kind == LT_ITEM_DISCONNECTED && !s->ctx->cfg->quiet)
-		fprintf(stderr, "latticectl: sub: disconnected from %s, "
-		    "reconnecting\n", it->detail);
-	if (it->kind == LT_ITEM_CLOSED)
-		s->done = true;
-	else if (it->kind == LT_ITEM_SLOW)
-		check_dropped(s);
-	else if (lt_gap_on_item(&s->gt, it, &g))
-		emit_gap(s, &g);
 }
 
 /* Why --queue is refused: the groups hosts and wadm answer in. */
@@ -662,133 +593,65 @@ covered_by_user(const struct sub *s, const char *pattern)
 	return false;
 }
 
+/* Each subject a plain core source tagged with its index; the inbox for
+ * --match-replies unless a subject already covers it. */
 static int
-subscribe(struct sub *s, struct lt_error *err)
+add_sources(struct sub *s, struct lt_error *err)
 {
-	uint64_t pending = 65536;
-	int i, rc = 0;
+	struct lt_session_source src = { LT_SOURCE_CORE, 0, NULL, NULL, 0, 0 };
+	int i;
 
-	if (lt_args_uint(s->ctx->args, "max-pending", 1 << 24, &pending, err) < 0)
-		return -1;
-	for (i = 0; i < s->nsubjects && rc == 0 && s->nsubs < MAX_SUBS; i++)
-		rc = lt_sub_open(&s->subs[s->nsubs++], s->ctx->conn,
-		    s->subjects[i], s->feed, i, (int)pending, err);
-	if (rc == 0 && s->pair && !covered_by_user(s, s->cls.inbox))
-		rc = lt_sub_open(&s->subs[s->nsubs++], s->ctx->conn,
-		    s->cls.inbox, s->feed, INBOX_SUB, (int)pending, err);
-	if (rc < 0 || lt_conn_flush(s->ctx->conn, err) < 0)
-		return -1;
-	if (s->ctx->cfg->verbose)	/* tests wait for this line */
-		fprintf(stderr, "latticectl: sub: subscribed (%d subscriptions)\n",
-		    s->nsubs);
+	for (i = 0; i < s->nsubjects; i++) {
+		src.tag = i;
+		src.subject = s->subjects[i];
+		if (lt_session_add(s->ss, &src, err) < 0)
+			return -1;
+	}
+	if (s->pair && !covered_by_user(s, s->cls.inbox)) {
+		src.tag = INBOX_SUB;
+		src.subject = s->cls.inbox;
+		return lt_session_add(s->ss, &src, err);
+	}
 	return 0;
 }
 
-static int
-open_outputs(struct sub *s, struct lt_error *err)
-{
-	const struct lt_ctx *ctx = s->ctx;
-	const char *path = lt_args_get(ctx->args, "record");
-	const char *lattice = lt_config_get(ctx->cfg, LT_S_LATTICE);
-
-	if (ctx->format == LT_FMT_NDJSON) {
-		s->nd = lt_rec_open_fp(ctx->out);
-		lt_rec_set_autoflush(s->nd, false);
-		lt_rec_set_redaction(s->nd, s->redact);
-		/* stdout is a recording too, valid for 'show' */
-		if (lt_rec_write_meta(s->nd, ctx->orig_argc, ctx->orig_argv,
-		    lt_conn_server(ctx->conn), lattice, NULL, NULL) == 0)
-			stdout_failed(s);
-	}
-	if (path == NULL)
-		return 0;
-	if (lt_rec_open(&s->rec, path, s->redact, err) < 0)
-		return -1;
-	lt_rec_set_autoflush(s->rec, false);
-	if (lt_rec_write_meta(s->rec, ctx->orig_argc, ctx->orig_argv,
-	    lt_conn_server(ctx->conn), lattice, NULL, err) == 0)
-		return -1;
-	return 0;
-}
-
-static void
-flush_outputs(struct sub *s)
-{
-	if (s->nd && lt_rec_flush(s->nd) < 0)
-		stdout_failed(s);
-	else if (!s->nd && lt_output_flush(s->ctx->out) != LT_WRITE_OK)
-		stdout_failed(s);
-	if (s->rec && lt_rec_flush(s->rec) < 0) {
-		if (s->werr.code == LT_OK)
-			lt_error_set(&s->werr, LT_E_RUNTIME, "cannot write "
-			    "recording: %s", strerror(errno));
-		s->done = true;	/* a sub that cannot record stops */
-	}
-}
-
-/* The next deadline on the lt_mono_ns clock: --idle or the end of the
- * oldest open request's window; 0 for none. */
+/* The open requests' and held replies' windows. */
 static int64_t
-next_deadline(const struct sub *s)
+on_tick(void *ud, struct lt_session *ss, bool last)
 {
-	int64_t d = s->idle_ns ? s->last_msg + s->idle_ns : 0;
-	int64_t exp = s->pair ? lt_pair_next_expiry(s->pair) : 0;
+	struct sub *s = ud;
+	int64_t exp, now = lt_now_ns();
 
-	if (exp) {
-		exp = lt_mono_ns() + (exp - lt_now_ns());
-		if (exp <= 0)
-			exp = 1;
-		if (d == 0 || exp < d)
-			d = exp;
-	}
-	return d;
-}
-
-static int
-loop(struct sub *s)
-{
-	struct lt_item it;
-	bool kept;
-	int rc;
-
-	while (!s->done) {
-		rc = lt_feed_next(s->feed, next_deadline(s), &it);
-		if (rc < 0)
-			break;	/* signal: drain and exit 0 */
-		kept = false;
-		if (rc > 0 && it.kind == LT_ITEM_MSG)
-			kept = on_msg(s, &it);
-		else if (rc > 0)
-			on_conn_item(s, &it);
-		if (rc > 0 && !kept)
-			lt_item_release(&it);
-		if (s->pair) {
-			lt_pair_release_held(s->pair, lt_now_ns(), on_unheld,
-			    s);
-			lt_pair_expire(s->pair, lt_now_ns(), on_closed, s);
-			lt_pair_expire(s->pulls, lt_now_ns(), NULL, NULL);
-		}
-		if (rc == 0 || it.backlog == 0)
-			flush_outputs(s);
-		if (rc == 0 && s->idle_ns && s->last_msg + s->idle_ns <= lt_mono_ns())
-			break;
-	}
-	if (s->pair)	/* their requests will not come now */
-		lt_pair_release_held(s->pair, INT64_MAX, on_unheld, s);
-	check_dropped(s);
-	flush_outputs(s);
-	return 0;
+	(void)ss;
+	if (s->pair == NULL)
+		return 0;
+	if (last)	/* their requests will not come now */
+		now = INT64_MAX;
+	lt_pair_release_held(s->pair, now, on_unheld, s);
+	if (last)
+		return 0;
+	lt_pair_expire(s->pair, now, on_closed, s);
+	lt_pair_expire(s->pulls, now, NULL, NULL);
+	if ((exp = lt_pair_next_expiry(s->pair)) == 0)
+		return 0;
+	exp = lt_mono_ns() + (exp - lt_now_ns());
+	return exp <= 0 ? 1 : exp;
 }
 
 static cJSON *
-summary_json(struct sub *s)
+summary_json(void *ud, int rc, bool file)
 {
+	struct sub *s = ud;
 	cJSON *f = cJSON_CreateObject();
 	const struct lt_pair_stats *st = s->pair ? lt_pair_stats(s->pair) : NULL;
+	struct lt_session_stats ss;
 
-	cJSON_AddNumberToObject(f, "messages", (double)s->shown);
-	cJSON_AddNumberToObject(f, "gaps", (double)s->gt.gaps);
-	cJSON_AddNumberToObject(f, "dropped", (double)s->gt.dropped);
+	(void)rc;
+	(void)file;
+	lt_session_stats(s->ss, &ss);
+	cJSON_AddNumberToObject(f, "messages", (double)ss.shown);
+	cJSON_AddNumberToObject(f, "gaps", (double)ss.gaps);
+	cJSON_AddNumberToObject(f, "dropped", (double)ss.dropped);
 	cJSON_AddNumberToObject(f, "deliveries", (double)s->deliveries);
 	cJSON_AddNumberToObject(f, "jetstream_control", (double)s->js_control);
 	if (st) {
@@ -835,10 +698,13 @@ write_pair_summary(const struct lt_pair_stats *st)
 static void
 write_summary(struct sub *s)
 {
+	struct lt_session_stats ss;
+
 	if (s->ctx->cfg->quiet)
 		return;
+	lt_session_stats(s->ss, &ss);
 	fprintf(stderr, "latticectl: sub: %llu messages", (unsigned long long)
-	    s->shown);
+	    ss.shown);
 	if (s->pair)
 		write_pair_summary(lt_pair_stats(s->pair));
 	if (s->deliveries || s->js_control)
@@ -847,7 +713,7 @@ write_summary(struct sub *s)
 		    (unsigned long long)s->deliveries,
 		    (unsigned long long)s->js_control);
 	fprintf(stderr, "; %llu gaps, %llu dropped\n",
-	    (unsigned long long)s->gt.gaps, (unsigned long long)s->gt.dropped);
+	    (unsigned long long)ss.gaps, (unsigned long long)ss.dropped);
 }
 
 static int
@@ -856,6 +722,8 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 	const struct lt_args *a = s->ctx->args;
 	const struct lt_config *cfg = s->ctx->cfg;
 	const char *queue = lt_args_get(a, "queue");
+	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
+	uint64_t pending = 65536;
 
 	lt_classify_init(&s->cls, lt_config_get(cfg, LT_S_CTL_PREFIX),
 	    lt_config_get(cfg, LT_S_LATTICE), lt_config_get(cfg,
@@ -868,9 +736,10 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 		return lt_error_set(err, LT_E_USAGE, "at most %d subjects",
 		    MAX_SUBS - 1);
 	if (check_subjects(s, err) < 0 ||
-	    lt_args_uint(a, "count", UINT64_MAX, &s->max_count, err) < 0 ||
-	    lt_args_duration(a, "idle", &s->idle_ns, err) < 0 ||
-	    lt_redact_mode_from_args(a, &s->redact, err) < 0)
+	    lt_args_uint(a, "count", UINT64_MAX, &sc.max_count, err) < 0 ||
+	    lt_args_duration(a, "idle", &sc.idle_ns, err) < 0 ||
+	    lt_redact_mode_from_args(a, &s->redact, err) < 0 ||
+	    lt_args_uint(a, "max-pending", 1 << 24, &pending, err) < 0)
 		return -1;
 	s->headers = lt_args_has(a, "headers");
 	s->col = lt_output_colors(s->ctx->color_out &&
@@ -878,47 +747,27 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 	if (lt_args_has(a, "match-replies")) {
 		s->pair = lt_pair_create(cfg->timeout_ns);
 		s->pulls = lt_pair_create(cfg->timeout_ns);
+		sc.request_subject = request_subject;
 	}
 	if (lt_ctx_connect(s->ctx, err) < 0)
 		return -1;
-	s->feed = lt_feed_create(4096);
-	s->last_msg = lt_mono_ns();
-	lt_conn_set_feed(s->ctx->conn, s->feed);
-	lt_sig_set_feed(s->feed);
-	if (open_outputs(s, err) < 0 || subscribe(s, err) < 0)
+	sc.name = "sub";
+	sc.ud = s;
+	sc.redact = s->redact;
+	sc.on_msg = on_msg;
+	sc.on_tick = on_tick;
+	sc.max_pending = (int)pending;
+	sc.notices = cfg->quiet ? NULL : stderr;
+	if (lt_session_create(&s->ss, s->ctx->conn, &sc, err) < 0 ||
+	    lt_session_open_outputs(s->ss, s->ctx->out, s->ctx->format, s->col,
+	    s->ctx->width, lt_args_get(a, "record"), s->ctx->orig_argc,
+	    s->ctx->orig_argv, lt_config_get(cfg, LT_S_LATTICE), err) < 0 ||
+	    add_sources(s, err) < 0 || lt_session_start(s->ss, err) < 0)
 		return -1;
+	if (cfg->verbose)	/* tests wait for this line */
+		fprintf(stderr, "latticectl: sub: subscribed (%d subscriptions)\n",
+		    lt_session_nsources(s->ss));
 	return 0;
-}
-
-static void
-teardown(struct sub *s, int rc)
-{
-	int i;
-
-	lt_sig_set_feed(NULL);
-	if (s->feed)
-		lt_feed_close(s->feed);
-	for (i = 0; i < s->nsubs; i++)
-		lt_sub_close(s->subs[i]);
-	if (s->ctx->conn)
-		lt_conn_set_feed(s->ctx->conn, NULL);
-	lt_feed_destroy(s->feed);
-	if (rc == 0)
-		write_summary(s);
-	if (s->rec)
-		lt_rec_close(s->rec, summary_json(s), NULL);
-	if (s->nd && rc == 0 && !s->stdout_closed)
-		lt_rec_close(s->nd, summary_json(s), NULL);
-	else if (s->nd)
-		lt_rec_abandon(s->nd);
-	if (s->pair) {	/* nothing is held after loop(); to be sure */
-		s->done = true;
-		lt_pair_release_held(s->pair, INT64_MAX, on_unheld, s);
-	}
-	lt_pair_destroy(s->pair);
-	lt_pair_destroy(s->pulls);
-	lt_buf_release(&s->line);
-	lt_buf_release(&s->fields);
 }
 
 static int
@@ -929,15 +778,16 @@ run_sub(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
-	lt_lines_init(&s.lines, ctx->out, ctx->width);
 	rc = setup(&s, argc, argv, err) < 0 ? err->code : 0;
-	if (rc == 0)
-		loop(&s);
-	if (rc == 0 && s.werr.code != LT_OK) {
-		*err = s.werr;
+	if (rc == 0 && lt_session_run(s.ss, err) < 0)
 		rc = err->code;
-	}
-	teardown(&s, rc);
+	if (rc == 0)
+		write_summary(&s);
+	lt_session_close(s.ss, rc, summary_json, NULL);
+	lt_pair_destroy(s.pair);
+	lt_pair_destroy(s.pulls);
+	lt_buf_release(&s.line);
+	lt_buf_release(&s.fields);
 	return rc;
 }
 

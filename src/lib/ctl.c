@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "latticectl/buf.h"
+#include "latticectl/config.h"
 #include "latticectl/conn.h"
 #include "latticectl/ctl.h"
 #include "latticectl/json.h"
@@ -26,6 +27,17 @@ lt_ctl_init(struct lt_ctl *ctl, struct lt_conn *c, const char *prefix,
 	ctl->conn = c;
 	ctl->prefix = prefix && *prefix ? prefix : LT_CTL_DEFAULT_PREFIX;
 	ctl->lattice = lattice && *lattice ? lattice : "default";
+}
+
+void
+lt_ctl_init_gather(struct lt_ctl *ctl, struct lt_conn *c,
+    const struct lt_config *cfg, int64_t wait_ns)
+{
+	lt_ctl_init(ctl, c, lt_config_get(cfg, LT_S_CTL_PREFIX),
+	    lt_config_get(cfg, LT_S_LATTICE));
+	ctl->gather_ns = wait_ns < 0 ? 0 : wait_ns;
+	if (wait_ns < 0)
+		ctl->quiet_ns = LT_CTL_QUIET_NS;
 }
 
 char *

@@ -49,11 +49,22 @@ set_type_from_subject(struct lt_event *ev)
 	ev->type = ev->type_buf;
 }
 
+const char *
+lt_event_short_type(const char *full_type)
+{
+	const char *t = full_type;
+	int i;
+
+	for (i = 0; type_prefixes[i]; i++)
+		if (lt_str_has_prefix(full_type, type_prefixes[i]))
+			t = full_type + strlen(type_prefixes[i]);
+	return t;
+}
+
 static void
 decode_cloudevent(struct lt_event *ev)
 {
 	cJSON *r = ev->root;
-	int i;
 
 	ev->full_type = lt_json_str(r, "type");
 	ev->source = lt_json_str(r, "source");
@@ -68,10 +79,7 @@ decode_cloudevent(struct lt_event *ev)
 	ev->id = lt_json_str(r, "id");
 	ev->time = lt_json_str(r, "time");
 	ev->data = cJSON_GetObjectItem(r, "data");
-	ev->type = ev->full_type;
-	for (i = 0; type_prefixes[i]; i++)
-		if (lt_str_has_prefix(ev->full_type, type_prefixes[i]))
-			ev->type = ev->full_type + strlen(type_prefixes[i]);
+	ev->type = lt_event_short_type(ev->full_type);
 	if (ev->time && lt_time_parse(ev->time, &ev->time_ns) < 0)
 		ev->time_ns = 0;
 }

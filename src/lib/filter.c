@@ -631,14 +631,13 @@ host_matches(const struct lt_event *ev, const char *id)
 	return (h && lt_str_has_prefix(h, id)) || (name && !strcmp(name, id));
 }
 
-/* The event's trace id (of its traceparent) starts with id. */
+/* The trace id of the traceparent tp (may be NULL) starts with id. */
 static bool
-trace_id_has_prefix(const struct lt_event *ev, const char *id)
+trace_id_has_prefix(const char *tp, const char *id)
 {
 	size_t n = strlen(id);
 
-	return ev->traceparent && strlen(ev->traceparent) >= 35 && n <= 32 &&
-	    !strncmp(ev->traceparent + 3, id, n);
+	return tp && strlen(tp) >= 35 && n <= 32 && !strncmp(tp + 3, id, n);
 }
 
 static bool
@@ -693,7 +692,7 @@ for_matches(const struct lt_event *ev, const struct for_spec *fs)
 		    str_eq(cJSON_GetObjectItem(d, "name"), id)) ||
 		    app_owns(fs, d);
 	case FOR_TRACE:
-		return trace_id_has_prefix(ev, id);
+		return trace_id_has_prefix(ev->traceparent, id);
 	case FOR_CONFIG:
 		return str_eq(cJSON_GetObjectItem(d, "config_name"), id) ||
 		    array_has(cJSON_GetObjectItem(d, "source_config"), id) ||
@@ -793,34 +792,39 @@ compare(const struct where *w, const cJSON *v)
 	return c < 0 ? -1 : c > 0;
 }
 
-/* "trace": the trace id of the event's traceparent, in scratch. */
+/* A string node over s, in scratch (nothing to free). */
 static cJSON *
-trace_value(const struct lt_event *ev, cJSON *scratch, char *id)
+scratch_string(cJSON *scratch, char *s)
 {
-	if (!ev->traceparent || strlen(ev->traceparent) < 35)
-		return NULL;
-	memcpy(id, ev->traceparent + 3, 32);
-	id[32] = '\0';
 	memset(scratch, 0, sizeof(*scratch));
 	scratch->type = cJSON_String;
-	scratch->valuestring = id;
+	scratch->valuestring = s;
 	return scratch;
 }
 
-static bool
-where_matches(const struct where *w, const struct lt_event *ev)
+/* "trace": the trace id of the traceparent tp, in scratch. */
+static cJSON *
+trace_value(const char *tp, cJSON *scratch, char *id)
 {
-	cJSON scratch;
-	char id[33];
-	cJSON *v = w->trace ? trace_value(ev, &scratch, id) :
-	    lt_json_path(ev->root, w->path);
+	if (!tp || strlen(tp) < 35)
+		return NULL;
+	memcpy(id, tp + 3, 32);
+	id[32] = '\0';
+	return scratch_string(scratch, id);
+}
+
+/* w on the value v its path found (NULL: none) in an event of type
+ * (lt_event.type) that is a CloudEvent when ok. */
+static bool
+where_test(const struct where *w, const cJSON *v, bool ok, const char *type)
+{
 	struct lt_buf text = LT_BUF_INIT;
 	bool r = false;
 
 	if (w->op == OP_EXISTS || w->op == OP_NEXISTS)
 		return (v != NULL) == (w->op == OP_EXISTS);
-	if (w->short_type && v != NULL && ev->status == LT_EV_OK)
-		return !strcmp(ev->type, w->value) == (w->op == OP_EQ);
+	if (w->short_type && v != NULL && ok)
+		return !strcmp(type, w->value) == (w->op == OP_EQ);
 	if (v == NULL)
 		return w->op == OP_NE || w->op == OP_NRE;
 	switch (w->op) {
@@ -834,6 +838,17 @@ where_matches(const struct where *w, const struct lt_event *ev)
 	r = regexec(&w->re, lt_buf_str(&text), 0, NULL, 0) == 0;
 	lt_buf_release(&text);
 	return w->op == OP_RE ? r : !r;
+}
+
+static bool
+where_matches(const struct where *w, const struct lt_event *ev)
+{
+	cJSON scratch;
+	char id[33];
+	cJSON *v = w->trace ? trace_value(ev->traceparent, &scratch, id) :
+	    lt_json_path(ev->root, w->path);
+
+	return where_test(w, v, ev->status == LT_EV_OK, ev->type);
 }
 
 static bool
@@ -866,6 +881,371 @@ lt_filter_match(const struct lt_filter *f, const struct lt_event *ev)
 		if (!where_matches(&f->wheres[i], ev))
 			return false;
 	return true;
+}
+
+/* ---- deciding on the raw payload (lt_filter_match_raw) ----
+ * A scan of the payload's bytes answers as lt_filter_match would on the
+ * event lt_event_decode makes of the redacted payload, or gives up
+ * (UNSURE): only a payload that redaction leaves as it is and that is
+ * JSON cJSON reads alike (lt_json_check) is looked at, and only
+ * the members the filter asks about, found as cJSON finds them. A name
+ * or string value with an escape, more members than a scan keeps, a
+ * member that differs from the name asked for only in case, a value
+ * that is not a string where one is compared: the full test decides. */
+
+#define RAW_MEMBERS 48
+
+typedef enum lt_filter_verdict verdict;
+
+/* Members lt_json_check keeps: the top-level object's and data's. */
+#define RAW_KEPT 128
+
+/* An object's members, or n < 0 when the value is no object. */
+struct raw_obj {
+	struct lt_json_member m[RAW_MEMBERS];
+	int at[RAW_MEMBERS];	/* raw_obj_kept: each one's index in keep */
+	int n;
+	bool unsure;		/* members not kept, or a name with an escape */
+};
+
+struct raw_event {
+	struct raw_obj top, data;
+	const struct lt_json_member *source;
+	const char *type;	/* lt_event.type */
+	const char *traceparent;
+};
+
+static verdict
+v_and(verdict a, verdict b)
+{
+	if (a == LT_FILTER_NO || b == LT_FILTER_NO)
+		return LT_FILTER_NO;
+	return a == LT_FILTER_YES ? b : a;
+}
+
+static verdict
+v_or(verdict a, verdict b)
+{
+	if (a == LT_FILTER_YES || b == LT_FILTER_YES)
+		return LT_FILTER_YES;
+	return a == LT_FILTER_NO ? b : a;
+}
+
+static verdict
+v_bool(bool b)
+{
+	return b ? LT_FILTER_YES : LT_FILTER_NO;
+}
+
+static void
+raw_obj_read(struct raw_obj *o, const char *p, size_t len)
+{
+	int i;
+
+	o->n = *p == '{' ? lt_json_members(p, len, o->m, RAW_MEMBERS) : -1;
+	o->unsure = o->n > RAW_MEMBERS;
+	for (i = 0; i < o->n && i < RAW_MEMBERS && !o->unsure; i++)
+		o->unsure = o->m[i].name_esc;
+}
+
+/* The members of the object value (the kept member parent, or -1 for the
+ * top level) from what lt_json_check kept. */
+static void
+raw_obj_kept(struct raw_obj *o, const struct lt_json_members *keep,
+    int parent, const char *value)
+{
+	int i;
+
+	o->n = *value == '{' ? 0 : -1;
+	o->unsure = keep->lost;
+	for (i = 0; i < keep->n && o->n >= 0 && !o->unsure; i++) {
+		if (keep->m[i].parent != parent)
+			continue;
+		if (o->n == RAW_MEMBERS || keep->m[i].name_esc) {
+			o->unsure = true;
+			break;
+		}
+		o->at[o->n] = i;
+		o->m[o->n++] = keep->m[i];
+	}
+}
+
+/* The member called name, found as cJSON_GetObjectItemCaseSensitive
+ * (fold false) or cJSON_GetObjectItem (fold: the first whose name is the
+ * same but for case; UNSURE when that one differs in case, as tolower
+ * depends on the locale). NO when there is none or o is no object. */
+static verdict
+raw_get(const struct raw_obj *o, const char *name, bool fold,
+    const struct lt_json_member **v)
+{
+	size_t n = strlen(name);
+	int i;
+
+	*v = NULL;
+	if (o->n < 0)
+		return LT_FILTER_NO;
+	if (o->unsure)
+		return LT_FILTER_UNSURE;
+	for (i = 0; i < o->n; i++) {
+		if (o->m[i].name_len != n)
+			continue;
+		if (!memcmp(o->m[i].name, name, n)) {
+			*v = &o->m[i];
+			return LT_FILTER_YES;
+		}
+		if (fold && !strncasecmp(o->m[i].name, name, n))
+			return LT_FILTER_UNSURE;
+	}
+	return LT_FILTER_NO;
+}
+
+/* Whether v is a string without escapes: its text, n bytes at *s. A
+ * string with an escape is UNSURE, any other value NO. */
+static verdict
+raw_plain(const struct lt_json_member *v, const char **s, size_t *n)
+{
+	if (v == NULL || v->value[0] != '"')
+		return LT_FILTER_NO;
+	*s = v->value + 1;
+	*n = v->value_len - 2;
+	return memchr(*s, '\\', *n) ? LT_FILTER_UNSURE : LT_FILTER_YES;
+}
+
+/* str_eq */
+static verdict
+raw_str_eq(const struct lt_json_member *v, const char *want)
+{
+	const char *s;
+	size_t n;
+	verdict r = raw_plain(v, &s, &n);
+
+	if (r != LT_FILTER_YES)
+		return r;
+	return v_bool(n == strlen(want) && !memcmp(s, want, n));
+}
+
+/* str_eq on member name of o */
+static verdict
+raw_member_is(const struct raw_obj *o, const char *name, bool fold,
+    const char *want)
+{
+	const struct lt_json_member *v;
+	verdict r = raw_get(o, name, fold, &v);
+
+	return r == LT_FILTER_YES ? raw_str_eq(v, want) : r;
+}
+
+/* array_has on member name of o (found as cJSON_GetObjectItem) */
+static verdict
+raw_array_has(const struct raw_obj *o, const char *name, const char *want)
+{
+	struct lt_json_member el[RAW_MEMBERS];
+	const struct lt_json_member *v;
+	verdict r = raw_get(o, name, true, &v), any = LT_FILTER_NO;
+	int i, n;
+
+	if (r != LT_FILTER_YES)
+		return r;
+	n = lt_json_members(v->value, v->value_len, el, RAW_MEMBERS);
+	for (i = 0; i < n && i < RAW_MEMBERS; i++)
+		any = v_or(any, raw_str_eq(&el[i], want));
+	return n > RAW_MEMBERS ? v_or(any, LT_FILTER_UNSURE) : any;
+}
+
+/* host_matches: data.host_id, else an nkey source, has id as a prefix,
+ * or data.friendly_name is id. */
+static verdict
+raw_host(const struct raw_event *re, const char *id)
+{
+	const struct lt_json_member *v;
+	const char *h = NULL;
+	size_t n = 0, idn = strlen(id);
+	verdict r = raw_get(&re->data, "host_id", false, &v);
+
+	if (r == LT_FILTER_UNSURE || (r == LT_FILTER_YES &&
+	    (r = raw_plain(v, &h, &n)) == LT_FILTER_UNSURE))
+		return LT_FILTER_UNSURE;
+	if (r == LT_FILTER_NO && re->source->value[1] == 'N') {
+		h = re->source->value + 1;
+		n = re->source->value_len - 2;
+	}
+	r = v_bool(h && n >= idn && !memcmp(h, id, idn));
+	return v_or(r, raw_member_is(&re->data, "friendly_name", false, id));
+}
+
+/* for_matches */
+static verdict
+raw_for(const struct raw_event *re, const struct for_spec *fs)
+{
+	const struct raw_obj *d = &re->data;
+	const char *id = fs->id;
+
+	switch (fs->kind) {
+	case FOR_COMPONENT:
+	case FOR_PROVIDER:
+		return v_or(v_or(raw_member_is(d, fs->kind == FOR_COMPONENT ?
+		    "component_id" : "provider_id", true, id),
+		    raw_member_is(d, "source_id", true, id)),
+		    raw_member_is(d, "target", true, id));
+	case FOR_HOST:
+		return raw_host(re, id);
+	case FOR_TRACE:
+		return v_bool(trace_id_has_prefix(re->traceparent, id));
+	case FOR_CONFIG:
+		return v_or(v_or(raw_member_is(d, "config_name", true, id),
+		    raw_array_has(d, "source_config", id)),
+		    raw_array_has(d, "target_config", id));
+	case FOR_APP:
+		break;	/* nested paths and what the app owns */
+	}
+	return LT_FILTER_UNSURE;
+}
+
+/* lt_json_path(root, path) for a path of plain names: *v the member
+ * found (YES), or none (NO); a nested member points into *o, which the
+ * caller keeps while it reads *v. */
+static verdict
+raw_path(const struct raw_event *re, const char *path, struct raw_obj *o,
+    const struct lt_json_member **v)
+{
+	const struct raw_obj *at = &re->top;
+	const char *seg = path, *dot;
+	char name[256];
+	size_t n;
+	verdict r = LT_FILTER_UNSURE;
+
+	for (;;) {
+		dot = strchr(seg, '.');
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		if (memchr(seg, '[', n) || n >= sizeof(name))
+			return LT_FILTER_UNSURE;	/* as lt_json_path cuts */
+		memcpy(name, seg, n);
+		name[n] = '\0';
+		if ((r = raw_get(at, name, false, v)) != LT_FILTER_YES || !dot)
+			return r;
+		if (at == &re->top && !strcmp(name, "data")) {
+			at = &re->data;	/* the same member: the first "data" */
+		} else {
+			raw_obj_read(o, (*v)->value, (*v)->value_len);
+			if (o->n < 0) {
+				*v = NULL;	/* no object: no member */
+				return LT_FILTER_NO;
+			}
+			at = o;
+		}
+		seg = dot + 1;
+	}
+}
+
+/* where_matches */
+static verdict
+raw_where(const struct where *w, const struct raw_event *re)
+{
+	const struct lt_json_member *m = NULL;
+	struct raw_obj obj;	/* where a nested member *m points into */
+	cJSON scratch, *v = NULL;
+	char id[33], *text = NULL;
+	const char *s;
+	size_t n;
+	verdict r;
+	bool opaque = false;	/* found, but no plain string */
+
+	if (w->trace) {
+		v = trace_value(re->traceparent, &scratch, id);
+	} else if (strchr(w->path, '[')) {
+		return LT_FILTER_UNSURE;
+	} else {
+		if ((r = raw_path(re, w->path, &obj, &m)) == LT_FILTER_UNSURE)
+			return r;
+		if (r == LT_FILTER_YES && raw_plain(m, &s, &n) == LT_FILTER_YES)
+			v = scratch_string(&scratch, text = lt_xstrndup(s, n));
+		else if (r == LT_FILTER_YES)
+			v = &scratch, opaque = true;
+	}
+	if (opaque && w->op != OP_EXISTS && w->op != OP_NEXISTS &&
+	    !w->short_type)
+		r = LT_FILTER_UNSURE;	/* a number, or an escape */
+	else
+		r = v_bool(where_test(w, v, true, re->type));
+	free(text);
+	return r;
+}
+
+/* The CloudEvent lt_event_decode makes of raw (a checked JSON text):
+ * YES when it is one (status LT_EV_OK) whose type fits in type (size
+ * bytes), else UNSURE. */
+static verdict
+raw_decode(struct raw_event *re, const char *raw,
+    const struct lt_json_members *keep, char *type, size_t size)
+{
+	const struct lt_json_member *t, *v;
+	const char *s;
+	size_t n;
+
+	raw_obj_kept(&re->top, keep, -1, raw);
+	if (raw_get(&re->top, "type", false, &t) != LT_FILTER_YES ||
+	    raw_plain(t, &s, &n) != LT_FILTER_YES || n >= size ||
+	    raw_get(&re->top, "source", false, &re->source) != LT_FILTER_YES ||
+	    raw_plain(re->source, &s, &n) != LT_FILTER_YES ||
+	    raw_get(&re->top, "specversion", true, &v) != LT_FILTER_YES ||
+	    raw_plain(v, &s, &n) != LT_FILTER_YES)
+		return LT_FILTER_UNSURE;
+	raw_plain(t, &s, &n);
+	memcpy(type, s, n);
+	type[n] = '\0';
+	s = lt_event_short_type(type);
+	memmove(type, s, strlen(s) + 1);
+	re->type = type;
+	switch (raw_get(&re->top, "data", true, &v)) {
+	case LT_FILTER_YES:
+		raw_obj_kept(&re->data, keep, re->top.at[v - re->top.m],
+		    v->value);
+		break;
+	case LT_FILTER_NO:
+		re->data.n = -1;
+		re->data.unsure = false;
+		break;
+	default:
+		return LT_FILTER_UNSURE;
+	}
+	return LT_FILTER_YES;
+}
+
+/* Whether redaction in mode leaves raw as it is (lt_redact_payload
+ * returns NULL) and raw is JSON that lt_json_parse reads alike. */
+static bool
+raw_kept(const char *subject, const char *raw, size_t len,
+    enum lt_redact_mode mode, struct lt_json_members *keep)
+{
+	return len > 0 && !lt_redact_may_change_values(subject, raw, len, mode) &&
+	    lt_json_check(raw, len, LT_EVENT_MAX_DEPTH, mode == LT_REDACT_SECRETS ?
+	    lt_redact_name_needs_tree_n : NULL, keep) == 0;
+}
+
+enum lt_filter_verdict
+lt_filter_match_raw(const struct lt_filter *f, const char *subject,
+    const char *raw, size_t len, const char *traceparent,
+    enum lt_redact_mode mode, char *type, size_t size)
+{
+	struct lt_json_member kept[RAW_KEPT];
+	struct lt_json_members keep = { kept, RAW_KEPT, 0, false };
+	struct raw_event re;
+	verdict any = f->nfors ? LT_FILTER_NO : LT_FILTER_YES, all;
+	int i;
+
+	if (!raw_kept(subject, raw, len, mode, &keep) ||
+	    raw_decode(&re, raw, &keep, type, size) != LT_FILTER_YES)
+		return LT_FILTER_UNSURE;
+	re.traceparent = traceparent;
+	if (!type_matches(f, re.type) || !greps_in(f, raw, len))
+		return LT_FILTER_NO;
+	all = LT_FILTER_YES;
+	for (i = 0; i < f->nwheres && all != LT_FILTER_NO; i++)
+		all = v_and(all, raw_where(&f->wheres[i], &re));
+	for (i = 0; i < f->nfors && any != LT_FILTER_YES && all != LT_FILTER_NO;
+	    i++)
+		any = v_or(any, raw_for(&re, &f->fors[i]));
+	return v_and(any, all);
 }
 
 bool
@@ -917,4 +1297,30 @@ lt_filter_subjects(const struct lt_filter *f, const char *prefix,
 		(*subjects)[n++] = lt_xasprintf("%s.%s.%s", prefix, lattice,
 		    f->types[i]);
 	return n;
+}
+
+int
+lt_filter_add_opts(struct lt_filter *f, const struct lt_filter_opts *o,
+    struct lt_error *err)
+{
+	int i;
+
+	for (i = 0; i < o->type.n; i++)
+		if (lt_filter_add_types(f, o->type.v[i], err) < 0)
+			return -1;
+	for (i = 0; i < o->fors.n; i++)
+		if (lt_filter_add_for(f, o->fors.v[i], err) < 0)
+			return -1;
+	for (i = 0; i < o->where.n; i++)
+		if (lt_filter_add_where(f, o->where.v[i], err) < 0)
+			return -1;
+	for (i = 0; i < o->grep.n; i++)
+		lt_filter_add_grep(f, o->grep.v[i]);
+	return 0;
+}
+
+bool
+lt_filter_opts_given(const struct lt_filter_opts *o)
+{
+	return o->type.n || o->fors.n || o->where.n || o->grep.n;
 }

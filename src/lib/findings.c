@@ -1,89 +1,395 @@
-/* findings.c: evaluate a replay phase's records against the target
- * manifest (findings.h; docs/architecture.md, Findings). One pass
- * collects facts per config, per component and per host; the checks then
- * turn facts into findings. */
+/* findings.c: the findings engine (findings.h; docs/architecture.md,
+ * Findings): the rule table, the apps and their targets, the list of
+ * findings with their keys and updates, the clock and the rules time
+ * decides, and the API. The records are read in findings-rec.c, the
+ * settle-time rules are in findings-settle.c. */
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/buf.h"
 #include "latticectl/findings.h"
 #include "latticectl/json.h"
 #include "latticectl/util.h"
+#include "findings-priv.h"
 #include "banned.h"
 
-#define MAX_SCALES 256
+#define HOST_NEXT "read the host's log around this time; the error is " \
+	"the host's own"
+#define IMAGE_NEXT "use 'wash update component' or undeploy and " \
+	"redeploy; wadm scaled instead of updating"
 
-/* A ctl component.scale request and what followed it. */
-struct scale {
-	double req_seq, reply_seq, event_seq;
-	double pair;
-	const char *component, *ref;
-	const cJSON *reply;
-	bool reported;		/* image-not-updated already quotes it */
-	bool reply_unseen;	/* its inbox was not watched: no verdict */
+const struct lt_findings_rule lt_findings_rules[] = {
+	{ "scale-failed", "error", "a component_scale_failed event, with its "
+	    "error (one finding per component and error, repeats counted)",
+	    HOST_NEXT },
+	{ "provider-start-failed", "error", "a provider_start_failed event, "
+	    "with its error", HOST_NEXT },
+	{ "link-failed", "error", "a linkdef_set_failed event, with its error",
+	    HOST_NEXT },
+	{ "config-deleted-while-referenced", "error", "a config_deleted event "
+	    "or CONFIGDATA delete/purge of a config a target references, naming "
+	    "the wadm DeleteConfig or ctl config.del that caused it; warning "
+	    "once it is put back", "re-put the config (wash config put) and "
+	    "report the deleting command upstream (wasmCloud #4704)" },
+	{ "config-missing", "error", "at settle, a config a target references "
+	    "is absent from the last CONFIGDATA snapshot (and the changes after "
+	    "it)", "create the config before deploying (wash config put), or "
+	    "redeploy the manifest for a managed one" },
+	{ "image-not-updated", "error", "a host replied that the image will "
+	    "not be updated to the target's; or wadm's ScaleComponent asked "
+	    "for the target's image and the component_scaled that followed "
+	    "carries another; at settle, a host reports another image than "
+	    "the target's for a component", IMAGE_NEXT },
+	{ "scale-unacknowledged", "error", "at settle, a component.scale "
+	    "request got no reply", "check that the host is alive (latticectl "
+	    "hosts) and that no other client stole the request (doctor)" },
+	{ "scale-no-event", "warning", "at settle, an acknowledged "
+	    "component.scale with no component_scaled or "
+	    "component_scale_failed after it", "raise --settle, or read the "
+	    "host's log" },
+	{ "status-mismatch", "error", "at settle, wadm reports the app "
+	    "deployed while an error finding about it holds", "do not trust "
+	    "wadm's status for this upgrade; check the findings above" },
+	{ "provider-unhealthy", "error", "a health_check_failed event; "
+	    "warning once a health_check_passed follows", "read the "
+	    "provider's log on that host (wash get inventory HOST)" },
+	{ "spread-unsatisfied", "error", "at settle, once wadm says deployed "
+	    "or failed, the instances the hosts "
+	    "report for a component (per spread) differ from the target's",
+	    "check the hosts' labels against the spread requirements "
+	    "(latticectl hosts) and the scale failures above" },
+	{ "old-instances-left", "error", "at settle, once wadm says deployed "
+	    "or failed, a component or provider "
+	    "of the previous version that the target dropped still runs, or "
+	    "its previous image while the target's runs too",
+	    "stop it (wash stop component/provider) and check wadm's log for "
+	    "why its scaler did not" },
+	{ "status-stuck", "error", "the app stayed reconciling or waiting "
+	    "longer than the stuck-after bound; warning once it is deployed",
+	    "read wadm's status message (latticectl app status) and the "
+	    "findings above" },
+	{ "wadm-silent", "error", "a manifest was published or deployed and "
+	    "no wadm command nor status for it came within the bound; warning "
+	    "once wadm speaks", "check that wadm runs and serves this lattice "
+	    "(latticectl doctor)" },
+	{ "host-lost", "warning", "a host_stopped event, or a host missing 3 "
+	    "heartbeats, while a deploy is under way", "check the host "
+	    "(latticectl hosts); wadm reschedules its instances elsewhere" },
+	{ "scaler-conflict", "error", "component_scaled events for the same "
+	    "component and host alternate between two scalers or apps with "
+	    "different counts, 3 times or more (flapping)", "find the second "
+	    "scaler (its annotations) and remove it; one owner per component" },
+	{ "wadm-state-drift", "warning", "at settle, wadm_state's host, "
+	    "component or provider map disagrees with what the hosts report",
+	    "wadm corrects it at the next heartbeat; if it stays, restart wadm"
+	    },
+	{ "config-drift", "warning", "at settle, a managed config's CONFIGDATA "
+	    "value differs from the target's properties", "redeploy the "
+	    "manifest, or put the manifest's values (wash config put)" },
+	{ "probe-changed", "warning", "the HTTP probe's answer changed between "
+	    "two probes", "compare the two probe bodies; a lost value usually "
+	    "means a lost config" },
+	{ NULL, NULL, NULL, NULL },
 };
 
-struct facts {
-	const struct lt_manifest *m;
-	cJSON *out;
-	struct scale scales[MAX_SCALES];
-	int nscales;
-	const cJSON *snapshot, *status, *prev_probe;
-	double snapshot_seq, status_seq;
-	int nerrors;
-	cJSON *delete_cmds;	/* {config: [seq...]} wadm DeleteConfig */
-	cJSON *ctl_dels;	/* {config: seq} the first ctl config.del */
-	cJSON *deletions;	/* {config: [seq...]} events and kv */
-	cJSON *restored;	/* {config: seq} a put after the deletions */
-	cJSON *inventories;	/* {host: record} */
-	cJSON *missing;		/* {config: true}: reported once */
-};
-
-static double
-seq_of(const cJSON *rec)
+double
+fnd_seq(const cJSON *rec)
 {
 	return lt_json_num(rec, "seq", 0);
 }
 
-static cJSON *
-add_finding(struct facts *f, bool error, const char *id, const char *next,
-    const char *fmt, ...) LT_PRINTF(5, 6);
+/* --- the list ------------------------------------------------------ */
 
-static cJSON *
-add_finding(struct facts *f, bool error, const char *id, const char *next,
-    const char *fmt, ...)
+/* Note fi for the caller's array: new (1) or updated (2). A finding
+ * fired and updated within one call goes out once, as new. */
+static void
+pend(struct lt_findings *e, cJSON *fi, bool update)
 {
-	cJSON *o = cJSON_CreateObject();
+	if (!e->out)
+		return;
+	if (cJSON_GetObjectItemCaseSensitive(fi, "_pending"))
+		return;
+	cJSON_AddNumberToObject(fi, "_pending", update ? 2 : 1);
+	if (e->npending == e->pcap) {
+		e->pcap = e->pcap ? e->pcap * 2 : 8;
+		e->pending = lt_xrealloc(e->pending, e->pcap *
+		    sizeof(*e->pending));
+	}
+	e->pending[e->npending++] = fi;
+}
+
+cJSON *
+fnd_find(struct lt_findings *e, enum frule rule, const char *app,
+    const char *subject)
+{
+	cJSON *fi;
+
+	cJSON_ArrayForEach(fi, e->list)
+		if (lt_json_num(fi, "_rule", -1) == rule &&
+		    !strcmp(lt_json_str(fi, "app"), app ? app : "") &&
+		    !strcmp(lt_json_str(fi, "subject"), subject))
+			return fi;
+	return NULL;
+}
+
+cJSON *
+fnd_fire(struct lt_findings *e, enum frule rule, bool error, const char *app,
+    const char *subject, bool *fresh, const char *fmt, ...)
+{
+	cJSON *fi = fnd_find(e, rule, app, subject);
 	char title[512];
 	va_list ap;
 
+	if (fresh)
+		*fresh = !fi;
+	if (fi)
+		return fi;
+	if (cJSON_GetArraySize(e->list) >= FND_MAX_FINDINGS) {
+		/* a lattice that makes endless distinct findings (a hostile
+		 * publisher): the rest go to a scratch finding nobody sees */
+		cJSON_Delete(e->overflow);
+		e->overflow = cJSON_CreateObject();
+		cJSON_AddItemToObject(e->overflow, "evidence",
+		    cJSON_CreateArray());
+		return e->overflow;
+	}
 	va_start(ap, fmt);
 	vsnprintf(title, sizeof(title), fmt, ap);
 	va_end(ap);
-	cJSON_AddStringToObject(o, "severity", error ? "error" : "warning");
-	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(o, "title", title);
-	cJSON_AddItemToObject(o, "evidence", cJSON_CreateArray());
-	cJSON_AddStringToObject(o, "next", next);
-	cJSON_AddItemToArray(f->out, o);
-	if (error)
-		f->nerrors++;
-	return o;
+	fi = cJSON_CreateObject();
+	cJSON_AddStringToObject(fi, "severity", error ? "error" : "warning");
+	cJSON_AddStringToObject(fi, "id", lt_findings_rules[rule].id);
+	cJSON_AddStringToObject(fi, "title", title);
+	cJSON_AddItemToObject(fi, "evidence", cJSON_CreateArray());
+	cJSON_AddStringToObject(fi, "next", lt_findings_rules[rule].next);
+	cJSON_AddStringToObject(fi, "app", app ? app : "");
+	cJSON_AddStringToObject(fi, "subject", subject);
+	cJSON_AddNumberToObject(fi, "_rule", rule);
+	cJSON_AddNumberToObject(fi, "_n", ++e->nfired);
+	cJSON_AddItemToArray(e->list, fi);
+	pend(e, fi, false);
+	return fi;
 }
 
-static void
-add_evidence(cJSON *finding, double seq)
+void
+fnd_update(struct lt_findings *e, cJSON *fi, bool error, const char *title)
 {
-	cJSON *ev = cJSON_GetObjectItemCaseSensitive(finding, "evidence");
+	const char *sev = error ? "error" : "warning";
 
-	if (seq > 0)
-		cJSON_AddItemToArray(ev, cJSON_CreateNumber(seq));
+	if (title)
+		cJSON_ReplaceItemInObjectCaseSensitive(fi, "title",
+		    cJSON_CreateString(title));
+	if (!strcmp(lt_json_str(fi, "severity"), sev))
+		return;
+	cJSON_ReplaceItemInObjectCaseSensitive(fi, "severity",
+	    cJSON_CreateString(sev));
+	pend(e, fi, true);
 }
 
-/* Does the target manifest reference config (by its stored name)? */
+void
+fnd_evidence(cJSON *fi, double seq)
+{
+	cJSON *ev = cJSON_GetObjectItemCaseSensitive(fi, "evidence");
+	const cJSON *s;
+
+	if (seq <= 0)
+		return;
+	cJSON_ArrayForEach(s, ev)
+		if (s->valuedouble == seq)
+			return;
+	cJSON_AddItemToArray(ev, cJSON_CreateNumber(seq));
+}
+
+void
+fnd_drop(cJSON *fi)
+{
+	if (!cJSON_GetObjectItemCaseSensitive(fi, "_gone"))
+		cJSON_AddTrueToObject(fi, "_gone");
+}
+
+bool
+fnd_gone(const cJSON *fi)
+{
+	return cJSON_GetObjectItemCaseSensitive(fi, "_gone") != NULL;
+}
+
+bool
+fnd_is_error(const cJSON *fi)
+{
+	return !strcmp(lt_json_str(fi, "severity"), "error");
+}
+
+int
+fnd_errors(const struct lt_findings *e, const char *app)
+{
+	const cJSON *fi;
+	int n = 0;
+
+	cJSON_ArrayForEach(fi, e->list)
+		if (!fnd_gone(fi) && fnd_is_error(fi) && (!app ||
+		    !*lt_json_str(fi, "app") || !strcmp(lt_json_str(fi, "app"),
+		    app)) && lt_json_num(fi, "_rule", -1) != R_STATUS_MISMATCH)
+			n++;
+	return n;
+}
+
+/* A copy without the internal members ("_..."). */
+static cJSON *
+public_copy(const cJSON *fi)
+{
+	cJSON *c = cJSON_CreateObject();
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, fi)
+		if (m->string[0] != '_')
+			cJSON_AddItemToObject(c, m->string,
+			    cJSON_Duplicate(m, 1));
+	return c;
+}
+
+/* Copy the findings this call fired or updated into the caller's
+ * array. */
+static int
+flush(struct lt_findings *e)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < e->npending; i++) {
+		cJSON *fi = e->pending[i], *c;
+		bool update = lt_json_num(fi, "_pending", 1) == 2;
+
+		cJSON_DeleteItemFromObjectCaseSensitive(fi, "_pending");
+		if (fnd_gone(fi) || !e->out)
+			continue;
+		c = public_copy(fi);
+		if (update)
+			cJSON_AddTrueToObject(c, "update");
+		cJSON_AddItemToArray(e->out, c);
+		n++;
+	}
+	e->npending = 0;
+	e->out = NULL;
+	return n;
+}
+
+/* The failure events rank together, in the order they came. */
+static double
+order_of(const cJSON *fi)
+{
+	double rule = lt_json_num(fi, "_rule", 0);
+
+	if (rule <= R_LINK_FAILED)
+		rule = R_SCALE_FAILED;
+	return (fnd_is_error(fi) ? 0 : 1e12) + rule * 1e9 + lt_json_num(fi, "_n",
+	    0);
+}
+
+static int
+cmp_order(const void *a, const void *b)
+{
+	double x = order_of(*(cJSON *const *)a), y = order_of(
+	    *(cJSON *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+cJSON *
+lt_findings_list(const struct lt_findings *e)
+{
+	cJSON *out = cJSON_CreateArray(), **v, *fi;
+	int n = cJSON_GetArraySize(e->list), i = 0;
+
+	v = lt_xcalloc((size_t)n + 1, sizeof(*v));
+	cJSON_ArrayForEach(fi, e->list)
+		if (!fnd_gone(fi))
+			v[i++] = fi;
+	qsort(v, (size_t)i, sizeof(*v), cmp_order);
+	for (n = 0; n < i; n++)
+		cJSON_AddItemToArray(out, public_copy(v[n]));
+	free(v);
+	return out;
+}
+
+int
+lt_findings_errors(const struct lt_findings *e)
+{
+	const cJSON *fi;
+	int n = 0;
+
+	cJSON_ArrayForEach(fi, e->list)
+		if (!fnd_gone(fi) && fnd_is_error(fi))
+			n++;
+	return n;
+}
+
+/* --- apps ---------------------------------------------------------- */
+
+struct fapp *
+fnd_app_get(struct lt_findings *e, const char *name, bool create)
+{
+	struct fapp *a;
+
+	for (a = e->apps; a; a = a->next)
+		if (!strcmp(a->name, name))
+			return a;
+	if (!create)
+		return NULL;
+	a = lt_xcalloc(1, sizeof(*a));
+	a->name = lt_xstrdup(name);
+	a->next = e->apps;
+	e->apps = a;
+	return a;
+}
+
+static bool
+same_version(const struct lt_manifest *a, const struct lt_manifest *b)
+{
+	return a && b && !strcmp(fnd_str_or(a->version, ""), fnd_str_or(b->version, ""));
+}
+
+/* m becomes its app's target; a published one of the version the app
+ * already targets changes nothing. */
+struct fapp *
+fnd_set_target(struct lt_findings *e, const struct lt_manifest *m,
+    bool published)
+{
+	struct fapp *a = fnd_app_get(e, m->name, true);
+
+	if (!published || !same_version(a->target, m)) {
+		if (a->target && a->target != m)
+			a->prev = a->target;
+		a->target = m;
+	}
+	a->undeployed = false;
+	e->settled = false;
+	return a;
+}
+
+void
+lt_findings_add_manifest(struct lt_findings *e, const struct lt_manifest *m)
+{
+	if (m && m->name)
+		fnd_set_target(e, m, false);
+}
+
+struct fapp *
+fnd_app_of_id(struct lt_findings *e, const char *id)
+{
+	struct fapp *a;
+
+	if (!id)
+		return NULL;
+	for (a = e->apps; a; a = a->next)
+		if (a->target && lt_manifest_find_id(a->target, id))
+			return a;
+	return NULL;
+}
+
 static bool
 configs_have(const struct lt_manifest_configs *c, const char *name)
 {
@@ -109,572 +415,277 @@ component_uses(const struct lt_manifest_component *c, const char *name)
 	return false;
 }
 
-/* The names of the components (a link counts for its source) that
- * reference config, comma-separated, into b; returns how many. */
-static size_t
-referrers(const struct lt_manifest *m, const char *name, struct lt_buf *b)
+struct fapp *
+fnd_app_of_config(struct lt_findings *e, const char *config,
+    struct lt_buf *who, size_t *n)
 {
-	size_t i, n = 0;
+	struct fapp *a;
+	size_t i;
 
-	for (i = 0; i < m->ncomponents; i++) {
-		if (!component_uses(&m->components[i], name))
-			continue;
-		if (b)
-			lt_buf_addf(b, "%s%s", n ? ", " : "",
-			    m->components[i].name);
-		n++;
+	if (n)
+		*n = 0;
+	for (a = e->apps; a && config; a = a->next) {
+		bool used = false;
+
+		for (i = 0; a->target && i < a->target->ncomponents; i++) {
+			if (!component_uses(&a->target->components[i], config))
+				continue;
+			if (who)
+				lt_buf_addf(who, "%s%s", n && *n ? ", " : "",
+				    a->target->components[i].name);
+			if (n)
+				(*n)++;
+			used = true;
+		}
+		if (used)
+			return a;
 	}
-	return n;
+	return NULL;
 }
 
 static bool
-referenced(const struct lt_manifest *m, const char *name)
+deploying(const struct lt_findings *e)
 {
-	return referrers(m, name, NULL) > 0;
+	const struct fapp *a;
+
+	if (e->settled)
+		return false;
+	for (a = e->apps; a; a = a->next)
+		if (a->target && !a->undeployed)
+			return true;
+	return false;
 }
 
-/* Append seq to the array obj[key], creating it. */
-static void
-push_seq(cJSON *obj, const char *key, double seq)
+void
+fnd_host_lost(struct lt_findings *e, const char *host, double seq,
+    const char *why)
 {
-	cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (!a)
-		a = cJSON_AddArrayToObject(obj, key);
-	cJSON_AddItemToArray(a, cJSON_CreateNumber(seq));
-}
-
-static void
-note_deletion(struct facts *f, const char *config, double seq)
-{
-	if (!config || !referenced(f->m, config))
+	if (!deploying(e))
 		return;
-	push_seq(f->deletions, config, seq);
-	cJSON_DeleteItemFromObjectCaseSensitive(f->restored, config);
+	fnd_evidence(fnd_fire(e, R_HOST_LOST, false, "", host, NULL, "host %s "
+	    "%s during the deploy", host, why), seq);
 }
 
-/* A put of a referenced config after it was deleted: it came back. */
-static void
-note_put(struct facts *f, const char *config, double seq)
-{
-	if (!config || !cJSON_GetObjectItemCaseSensitive(f->deletions, config))
-		return;
-	cJSON_DeleteItemFromObjectCaseSensitive(f->restored, config);
-	cJSON_AddNumberToObject(f->restored, config, seq);
-}
-
-/* The first ctl config.del per config (the evidence when no wadm
- * DeleteConfig caused it). */
-static void
-note_ctl_del(struct facts *f, const char *config, double seq)
-{
-	if (config && !cJSON_GetObjectItemCaseSensitive(f->ctl_dels, config))
-		cJSON_AddNumberToObject(f->ctl_dels, config, seq);
-}
-
-static const char *
-event_type(const cJSON *rec)
-{
-	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(rec, "event");
-	const char *t = lt_json_str(ev, "type");
-	const char *dot;
-
-	if (!t)
-		return "";
-	dot = strrchr(t, '.');
-	return dot ? dot + 1 : t;
-}
-
-static const cJSON *
-event_data(const cJSON *rec)
-{
-	return cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(rec, "event"), "data");
-}
-
-/* A failure event: one finding per distinct title, each repeat adds its
- * evidence and "(N times)" to the title (wadm retries a failing link on
- * every health check). */
-static void
-failure(struct facts *f, const char *id, const cJSON *rec, const char *fmt,
-    ...) LT_PRINTF(4, 5);
+/* --- time ---------------------------------------------------------- */
 
 static void
-failure(struct facts *f, const char *id, const cJSON *rec, const char *fmt,
-    ...)
+check_apps_time(struct lt_findings *e)
 {
-	char title[512], *counted;
-	size_t len;
-	cJSON *fi;
-	va_list ap;
+	struct fapp *a;
+	char d[32];
 
-	va_start(ap, fmt);
-	vsnprintf(title, sizeof(title), fmt, ap);
-	va_end(ap);
-	len = strlen(title);
-	cJSON_ArrayForEach(fi, f->out) {
-		const char *t = lt_json_str(fi, "title");
-
-		if (strcmp(lt_json_str(fi, "id"), id) || !t ||
-		    strncmp(t, title, len) || (t[len] &&
-		    strncmp(t + len, " (", 2)))
-			continue;
-		add_evidence(fi, seq_of(rec));
-		counted = lt_xasprintf("%s (%d times)", title, cJSON_GetArraySize(
-		    cJSON_GetObjectItemCaseSensitive(fi, "evidence")));
-		cJSON_ReplaceItemInObjectCaseSensitive(fi, "title",
-		    cJSON_CreateString(counted));
-		free(counted);
-		return;
-	}
-	add_evidence(add_finding(f, true, id, "read the host's log around "
-	    "this time; the error is the host's own", "%s", title), seq_of(rec));
-}
-
-static struct scale *
-find_scale(struct facts *f, double pair)
-{
-	int i;
-
-	for (i = f->nscales - 1; i >= 0; i--)
-		if (f->scales[i].pair == pair)
-			return &f->scales[i];
-	return NULL;
-}
-
-static void
-on_event(struct facts *f, const cJSON *rec)
-{
-	const char *type = event_type(rec);
-	const cJSON *data = event_data(rec);
-	const char *comp = lt_json_str(data, "component_id");
-	const char *err = lt_json_str(data, "error");
-	const char *fail_id = NULL, *what = NULL;
-	int i;
-
-	if (!strcmp(type, "config_deleted"))
-		note_deletion(f, lt_json_str(data, "config_name"), seq_of(rec));
-	if (comp && (!strcmp(type, "component_scaled") ||
-	    !strcmp(type, "component_scale_failed")))
-		for (i = 0; i < f->nscales; i++)
-			if (f->scales[i].component &&
-			    !strcmp(f->scales[i].component, comp) &&
-			    f->scales[i].event_seq == 0)
-				f->scales[i].event_seq = seq_of(rec);
-	if (!strcmp(type, "component_scale_failed")) {
-		fail_id = "scale-failed";
-		what = comp;
-	} else if (!strcmp(type, "linkdef_set_failed")) {
-		fail_id = "link-failed";
-		what = lt_json_str(data, "source_id");
-	} else if (!strcmp(type, "provider_start_failed")) {
-		fail_id = "provider-failed";
-		what = lt_json_str(data, "provider_id");
-	}
-	if (fail_id)
-		failure(f, fail_id, rec, "%s for %s: %s", type, what ? what : "?",
-		    err ? err : "(no error text)");
-}
-
-/* wasmbus.ctl.v1.{L}.config.del.{name} and component.scale.{host} */
-static void
-on_ctl_request(struct facts *f, const cJSON *rec)
-{
-	const char *subject = lt_json_str(rec, "subject");
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
-	const char *del;
-	struct scale *s;
-
-	if (!subject)
-		return;
-	if ((del = strstr(subject, ".config.del.")))
-		note_ctl_del(f, del + strlen(".config.del."), seq_of(rec));
-	if (!strstr(subject, ".component.scale.") || f->nscales == MAX_SCALES)
-		return;
-	s = &f->scales[f->nscales++];
-	memset(s, 0, sizeof(*s));
-	s->req_seq = seq_of(rec);
-	s->pair = lt_json_num(rec, "pair", -1);
-	s->component = lt_json_str(p, "component_id");
-	s->ref = lt_json_str(p, "component_ref");
-	s->reply_unseen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec,
-	    "reply_unseen"));
-}
-
-static void
-on_ctl_reply(struct facts *f, const cJSON *rec)
-{
-	struct scale *s = find_scale(f, lt_json_num(rec, "pair", -2));
-
-	if (!s)
-		return;
-	s->reply_seq = seq_of(rec);
-	s->reply = cJSON_GetObjectItemCaseSensitive(rec, "payload");
-}
-
-static void
-on_wadm_cmd(struct facts *f, const cJSON *rec)
-{
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rec, "payload");
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "DeleteConfig");
-
-	if (d && lt_json_str(d, "config_name"))
-		push_seq(f->delete_cmds, lt_json_str(d, "config_name"),
-		    seq_of(rec));
-}
-
-static void
-on_kv(struct facts *f, const cJSON *rec)
-{
-	const char *bucket = lt_json_str(rec, "bucket");
-	const char *op = lt_json_str(rec, "op");
-
-	if (!bucket || !op || !lt_str_has_prefix(bucket, "CONFIGDATA_"))
-		return;
-	if (!strcmp(op, "delete") || !strcmp(op, "del") ||
-	    !strcmp(op, "purge"))
-		note_deletion(f, lt_json_str(rec, "key"), seq_of(rec));
-	else if (!strcmp(op, "put"))
-		note_put(f, lt_json_str(rec, "key"), seq_of(rec));
-}
-
-static void
-on_probe(struct facts *f, const cJSON *rec)
-{
-	const cJSON *a = f->prev_probe;
-
-	f->prev_probe = rec;
-	if (!a || (lt_json_num(a, "http_status", 0) ==
-	    lt_json_num(rec, "http_status", 0) &&
-	    !strcmp(lt_json_str(a, "body") ? lt_json_str(a, "body") : "",
-	    lt_json_str(rec, "body") ? lt_json_str(rec, "body") : "")))
-		return;
-	{
-		cJSON *fi = add_finding(f, false, "probe-changed",
-		    "compare the two probe bodies; a lost value usually means "
-		    "a lost config", "probe %s changed: %.0f \"%.60s\" -> %.0f "
-		    "\"%.60s\"", lt_json_str(rec, "url") ? lt_json_str(rec,
-		    "url") : "?", lt_json_num(a, "http_status", 0),
-		    lt_json_str(a, "body") ? lt_json_str(a, "body") : "",
-		    lt_json_num(rec, "http_status", 0),
-		    lt_json_str(rec, "body") ? lt_json_str(rec, "body") : "");
-
-		add_evidence(fi, seq_of(a));
-		add_evidence(fi, seq_of(rec));
-	}
-}
-
-static void
-collect(struct facts *f, const cJSON *recs)
-{
-	const cJSON *rec;
-
-	cJSON_ArrayForEach(rec, recs) {
-		const char *kind = lt_json_str(rec, "kind");
-		const char *host;
-
-		if (!kind)
-			continue;
-		if (!strcmp(kind, "event"))
-			on_event(f, rec);
-		else if (!strcmp(kind, "ctl.request"))
-			on_ctl_request(f, rec);
-		else if (!strcmp(kind, "ctl.reply"))
-			on_ctl_reply(f, rec);
-		else if (!strcmp(kind, "wadm.cmd"))
-			on_wadm_cmd(f, rec);
-		else if (!strcmp(kind, "kv"))
-			on_kv(f, rec);
-		else if (!strcmp(kind, "probe"))
-			on_probe(f, rec);
-		else if (!strcmp(kind, "snapshot") &&
-		    lt_str_has_prefix(lt_json_str(rec, "bucket") ?
-		    lt_json_str(rec, "bucket") : "", "CONFIGDATA_")) {
-			f->snapshot = rec;
-		} else if (!strcmp(kind, "wadm.status")) {
-			f->status = rec;
-		} else if (!strcmp(kind, "inventory") &&
-		    (host = lt_json_str(rec, "host"))) {
-			cJSON_DeleteItemFromObjectCaseSensitive(f->inventories,
-			    host);
-			cJSON_AddItemReferenceToObject(f->inventories, host,
-			    (cJSON *)rec);
+	for (a = e->apps; a; a = a->next) {
+		if (a->busy_since && e->now - a->busy_since >
+		    e->o.stuck_after_ns) {
+			lt_duration_format(e->o.stuck_after_ns, d, sizeof(d));
+			fnd_evidence(fnd_fire(e, R_STATUS_STUCK, true, a->name,
+			    a->name, NULL, "%s stayed %s longer than %s",
+			    a->name, a->status, d), a->busy_seq);
+		}
+		if (a->deploy_t && e->now - a->deploy_t > e->o.wadm_silent_ns &&
+		    e->last_gap_t < a->deploy_t) {
+			lt_duration_format(e->o.wadm_silent_ns, d, sizeof(d));
+			fnd_evidence(fnd_fire(e, R_WADM_SILENT, true, a->name,
+			    a->name, NULL, "%s was deployed and wadm sent no "
+			    "command and no status for it within %s", a->name,
+			    d), a->deploy_seq);
 		}
 	}
 }
 
-/* "by 2 DeleteConfig commands" / "by a ctl config.del request" / "" */
-static void
-deleted_by(const cJSON *cmds, const cJSON *ctl, struct lt_buf *b)
-{
-	int n = cJSON_GetArraySize(cmds);
-
-	if (n == 1)
-		lt_buf_addf(b, " (by the DeleteConfig command)");
-	else if (n > 1)
-		lt_buf_addf(b, " (by %d DeleteConfig commands)", n);
-	else if (ctl)
-		lt_buf_addf(b, " (by a ctl config.del request)");
-}
+#define HOST_LOST_MIN_NS (10 * INT64_C(1000000000))
 
 static void
-check_deletions(struct facts *f)
+check_hosts_time(struct lt_findings *e)
 {
-	const cJSON *a, *s;
+	const cJSON *h;
 
-	cJSON_ArrayForEach(a, f->deletions) {
-		const cJSON *cmds = cJSON_GetObjectItemCaseSensitive(
-		    f->delete_cmds, a->string);
-		const cJSON *ctl = cJSON_GetObjectItemCaseSensitive(f->ctl_dels,
-		    a->string);
-		const cJSON *back = cJSON_GetObjectItemCaseSensitive(f->restored,
-		    a->string);
-		struct lt_buf who = LT_BUF_INIT, by = LT_BUF_INIT;
-		size_t n = referrers(f->m, a->string, &who);
-		cJSON *fi;
+	cJSON_ArrayForEach(h, e->hosts) {
+		double t = lt_json_num(h, "t", 0);
+		double iv = lt_json_num(h, "interval", 0);
 
-		deleted_by(cmds, ctl, &by);
-		if (back)
-			lt_buf_addf(&by, "; it was put back later");
-		fi = add_finding(f, !back, "config-deleted-while-referenced",
-		    back ? "nothing is missing now; components that started "
-		    "meanwhile ran without it, so check their logs" :
-		    "re-put the config (wash config put) and report the "
-		    "deleting command upstream (wasmCloud #4704)",
-		    "config %s was deleted while the manifest references it "
-		    "(component%s %s)%s", a->string, n == 1 ? "" : "s",
-		    lt_buf_str(&who), lt_buf_str(&by));
-		lt_buf_release(&who);
-		lt_buf_release(&by);
-		cJSON_ArrayForEach(s, cmds)
-			add_evidence(fi, s->valuedouble);
-		if (!cmds && ctl)
-			add_evidence(fi, ctl->valuedouble);
-		cJSON_ArrayForEach(s, a)
-			add_evidence(fi, s->valuedouble);
-		if (back)
-			add_evidence(fi, back->valuedouble);
+		if (iv <= 0)
+			iv = (double)e->o.heartbeat_ns;
+		/* (never less than HOST_LOST_MIN_NS: a busy host or
+		 * machine delays a 1 s heartbeat by a few seconds) */
+		if (t <= 0 || cJSON_HasObjectItem(h, "stopped") ||
+		    e->last_gap_t >= t || (double)e->now - t <= 3 * iv ||
+		    (double)e->now - t <= (double)HOST_LOST_MIN_NS)
+			continue;
+		fnd_host_lost(e, h->string, lt_json_num(h, "seq", 0),
+		    "missed 3 heartbeats");
 	}
 }
 
-static void
-check_missing(struct facts *f, const struct lt_manifest_configs *c)
+static bool
+quiet_and_done(const struct lt_findings *e)
 {
-	const cJSON *entries = cJSON_GetObjectItemCaseSensitive(f->snapshot,
-	    "entries");
+	const struct fapp *a;
+	bool any = false;
+
+	if (e->settled || !e->last_change ||
+	    e->now - e->last_change < e->o.settle_ns)
+		return false;
+	for (a = e->apps; a; a = a->next) {
+		if (!a->target || a->undeployed)
+			continue;
+		if (strcmp(a->status, "deployed") && strcmp(a->status, "failed"))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+static void
+advance(struct lt_findings *e, int64_t now)
+{
+	if (now > e->now)
+		e->now = now;
+	if (quiet_and_done(e)) {
+		fnd_settle_rules(e);
+		e->settled = true;
+	}
+	check_apps_time(e);
+	check_hosts_time(e);
+}
+
+/* --- the API ------------------------------------------------------- */
+
+struct lt_findings *
+lt_findings_new(const struct lt_findings_opts *o)
+{
+	struct lt_findings *e = lt_xcalloc(1, sizeof(*e));
+
+	if (o)
+		e->o = *o;
+	if (e->o.stuck_after_ns <= 0)
+		e->o.stuck_after_ns = LT_FINDINGS_STUCK_AFTER_NS;
+	if (e->o.wadm_silent_ns <= 0)
+		e->o.wadm_silent_ns = LT_FINDINGS_WADM_SILENT_NS;
+	if (e->o.settle_ns <= 0)
+		e->o.settle_ns = LT_FINDINGS_SETTLE_NS;
+	if (e->o.heartbeat_ns <= 0)
+		e->o.heartbeat_ns = LT_FINDINGS_HEARTBEAT_NS;
+	e->list = cJSON_CreateArray();
+	e->delete_cmds = cJSON_CreateObject();
+	e->ctl_dels = cJSON_CreateObject();
+	e->deletions = cJSON_CreateObject();
+	e->restored = cJSON_CreateObject();
+	e->configs = cJSON_CreateObject();
+	e->absent = cJSON_CreateObject();
+	e->reports = cJSON_CreateObject();
+	e->hosts = cJSON_CreateObject();
+	e->state = cJSON_CreateObject();
+	e->scalers = cJSON_CreateObject();
+	e->scale_cmds = cJSON_CreateObject();
+	return e;
+}
+
+void
+lt_findings_free(struct lt_findings *e)
+{
+	struct fapp *a, *next;
 	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		if (cJSON_GetObjectItemCaseSensitive(entries, c->v[i].stored_name) ||
-		    cJSON_GetObjectItemCaseSensitive(f->missing,
-		    c->v[i].stored_name))
-			continue;
-		cJSON_AddTrueToObject(f->missing, c->v[i].stored_name);
-		add_evidence(add_finding(f, true, "config-missing",
-		    c->v[i].managed ? "redeploy the manifest, or put the config "
-		    "by hand" : "create the config before deploying (wash config "
-		    "put)", "config %s is referenced but absent from the bucket "
-		    "after the phase", c->v[i].stored_name), f->snapshot_seq);
-	}
-}
-
-static void
-check_configs(struct facts *f)
-{
-	size_t i, j;
-
-	if (!f->snapshot)
-		return;
-	f->snapshot_seq = seq_of(f->snapshot);
-	for (i = 0; i < f->m->ncomponents; i++) {
-		const struct lt_manifest_component *c = &f->m->components[i];
-
-		check_missing(f, &c->config);
-		for (j = 0; j < c->nlinks; j++) {
-			check_missing(f, &c->links[j].source_config);
-			check_missing(f, &c->links[j].target_config);
-		}
-	}
-}
-
-/* The host's own words about an image it did not change, if it said so. */
-static struct scale *
-scale_quote(struct facts *f, const char *component)
-{
-	int i;
-
-	for (i = f->nscales - 1; i >= 0; i--)
-		if (f->scales[i].component && f->scales[i].reply &&
-		    !strcmp(f->scales[i].component, component) &&
-		    lt_json_str(f->scales[i].reply, "message") &&
-		    *lt_json_str(f->scales[i].reply, "message"))
-			return &f->scales[i];
-	return NULL;
-}
-
-static void
-check_inventory_item(struct facts *f, const cJSON *inv, const cJSON *item)
-{
-	const char *id = lt_json_str(item, "id");
-	const char *img = lt_json_str(item, "image_ref");
-	const struct lt_manifest_component *c = id ?
-	    lt_manifest_find_id(f->m, id) : NULL;
-	struct scale *q;
-	cJSON *fi;
-
-	if (!c || !c->image || !img || !strcmp(c->image, img))
-		return;
-	q = scale_quote(f, id);
-	fi = add_finding(f, true, "image-not-updated", "use 'wash update "
-	    "component' or undeploy and redeploy; wadm scaled instead of "
-	    "updating", "host %.8s runs %s for %s, the manifest asks for %s%s%s%s",
-	    lt_json_str(inv, "host"), img, id, c->image,
-	    q ? " (host replied: \"" : "",
-	    q ? lt_json_str(q->reply, "message") : "", q ? "\")" : "");
-	add_evidence(fi, seq_of(inv));
-	if (q) {
-		add_evidence(fi, q->reply_seq);
-		q->reported = true;
-	}
-}
-
-/* A host that said it would not update the image to the one the manifest
- * asks for, even when a later step replaced the instance. */
-static void
-check_refusals(struct facts *f)
-{
-	int i;
-
-	for (i = 0; i < f->nscales; i++) {
-		struct scale *s = &f->scales[i];
-		const char *msg = lt_json_str(s->reply, "message");
-		const struct lt_manifest_component *c = s->component ?
-		    lt_manifest_find_id(f->m, s->component) : NULL;
-		cJSON *fi;
-
-		if (s->reported || !msg || !c || !c->image || !s->ref ||
-		    strcmp(s->ref, c->image) ||
-		    !strstr(msg, "will not be updated"))
-			continue;
-		s->reported = true;
-		fi = add_finding(f, true, "image-not-updated", "use 'wash update "
-		    "component' or undeploy and redeploy; wadm scaled instead of "
-		    "updating", "the host did not update %s to %s (host replied: "
-		    "\"%s\")", s->component, c->image, msg);
-		add_evidence(fi, s->req_seq);
-		add_evidence(fi, s->reply_seq);
-	}
-}
-
-static void
-check_images(struct facts *f)
-{
-	const cJSON *inv, *item;
-	static const char *const lists[] = { "components", "providers", NULL };
 	int k;
 
-	cJSON_ArrayForEach(inv, f->inventories) {
-		const cJSON *p = cJSON_GetObjectItemCaseSensitive(inv, "payload");
-
-		if (cJSON_GetObjectItemCaseSensitive(p, "response"))
-			p = cJSON_GetObjectItemCaseSensitive(p, "response");
-		for (k = 0; lists[k]; k++)
-			cJSON_ArrayForEach(item,
-			    cJSON_GetObjectItemCaseSensitive(p, lists[k]))
-				check_inventory_item(f, inv, item);
-	}
-}
-
-static void
-check_scales(struct facts *f)
-{
-	int i;
-
-	for (i = 0; i < f->nscales; i++) {
-		const struct scale *s = &f->scales[i];
-		const char *c = s->component ? s->component : "?";
-
-		if (s->reply_unseen)
-			continue;
-		if (s->reply_seq == 0)
-			add_evidence(add_finding(f, true, "scale-unacknowledged",
-			    "check that the host is alive (latticectl hosts) and "
-			    "that no other client stole the request (doctor)",
-			    "component.scale for %s got no reply", c), s->req_seq);
-		else if (s->event_seq == 0) {
-			cJSON *fi = add_finding(f, false, "scale-no-event",
-			    "raise --settle, or read the host's log",
-			    "component.scale for %s was acknowledged but no "
-			    "component_scaled or component_scale_failed followed",
-			    c);
-
-			add_evidence(fi, s->req_seq);
-			add_evidence(fi, s->reply_seq);
-		}
-	}
-}
-
-static void
-check_status(struct facts *f)
-{
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(f->status, "payload"), "status");
-	const char *type = lt_json_str(st, "type");
-
-	if (!type || strcmp(type, "deployed") || f->nerrors == 0)
+	if (!e)
 		return;
-	add_evidence(add_finding(f, true, "status-mismatch", "do not trust "
-	    "wadm's status for this upgrade; check the findings above",
-	    "wadm reports %s deployed although %d error finding%s hold%s",
-	    f->m->name, f->nerrors, f->nerrors == 1 ? "" : "s",
-	    f->nerrors == 1 ? "s" : ""), seq_of(f->status));
+	for (a = e->apps; a; a = next) {
+		next = a->next;
+		free(a->name);
+		free(a);
+	}
+	for (i = 0; i < e->nowned; i++)
+		lt_manifest_destroy(e->owned[i]);
+	free(e->owned);
+	for (k = 0; k < e->nscales; k++) {
+		free(e->scales[k].component);
+		free(e->scales[k].ref);
+		free(e->scales[k].msg);
+	}
+	free(e->scales);
+	free(e->pending);
+	cJSON_Delete(e->list);
+	cJSON_Delete(e->delete_cmds);
+	cJSON_Delete(e->ctl_dels);
+	cJSON_Delete(e->deletions);
+	cJSON_Delete(e->restored);
+	cJSON_Delete(e->configs);
+	cJSON_Delete(e->absent);
+	cJSON_Delete(e->reports);
+	cJSON_Delete(e->hosts);
+	cJSON_Delete(e->state);
+	cJSON_Delete(e->scalers);
+	cJSON_Delete(e->overflow);
+	cJSON_Delete(e->scale_cmds);
+	cJSON_Delete(e->prev_probe);
+	free(e);
 }
 
-/* Errors first, in the order they were found. */
-static cJSON *
-sorted(cJSON *list)
+int
+lt_findings_feed(struct lt_findings *e, const cJSON *rec, cJSON *out)
 {
-	cJSON *out = cJSON_CreateArray(), *it;
-	int pass;
+	const char *kind = lt_json_str(rec, "kind");
+	const char *t = lt_json_str(rec, "t");
+	int64_t ns = 0;
 
-	for (pass = 0; pass < 2; pass++)
-		cJSON_ArrayForEach(it, list)
-			if (!strcmp(lt_json_str(it, "severity"), "error") ==
-			    (pass == 0))
-				cJSON_AddItemToArray(out, cJSON_Duplicate(it, 1));
-	cJSON_Delete(list);
-	return out;
+	e->out = out;
+	if (t && lt_time_parse(t, &ns) == 0 && ns > 0) {
+		advance(e, ns);
+		if (ns > e->last_rec)
+			e->last_rec = ns;
+	}
+	if (kind && strcmp(kind, "finding") && strcmp(kind, "meta") &&
+	    strcmp(kind, "end") && strcmp(kind, "phase")) {
+		if (!fnd_periodic(rec, kind)) {
+			e->last_change = e->last_rec;
+			if (!strcmp(kind, "event") || !strcmp(kind, "wadm.cmd") ||
+			    !strcmp(kind, "kv"))
+				e->settled = false;
+		}
+		fnd_dispatch(e, rec, kind);
+	}
+	return flush(e);
+}
+
+int
+lt_findings_tick(struct lt_findings *e, int64_t now_ns, cJSON *out)
+{
+	e->out = out;
+	advance(e, now_ns);
+	return flush(e);
+}
+
+int
+lt_findings_settle(struct lt_findings *e, cJSON *out)
+{
+	e->out = out;
+	fnd_settle_rules(e);
+	e->settled = true;
+	return flush(e);
+}
+
+bool
+lt_findings_settled(const struct lt_findings *e)
+{
+	return e->settled;
 }
 
 cJSON *
 lt_findings_eval(const struct lt_manifest *target, const cJSON *recs,
     int *nerrors)
 {
-	struct facts f;
+	struct lt_findings *e = lt_findings_new(NULL);
+	const cJSON *rec;
+	cJSON *list;
 
-	memset(&f, 0, sizeof(f));
-	f.m = target;
-	f.out = cJSON_CreateArray();
-	f.delete_cmds = cJSON_CreateObject();
-	f.ctl_dels = cJSON_CreateObject();
-	f.deletions = cJSON_CreateObject();
-	f.restored = cJSON_CreateObject();
-	f.inventories = cJSON_CreateObject();
-	f.missing = cJSON_CreateObject();
-	collect(&f, recs);
-	check_deletions(&f);
-	check_configs(&f);
-	check_images(&f);
-	check_refusals(&f);
-	check_scales(&f);
-	check_status(&f);
-	cJSON_Delete(f.delete_cmds);
-	cJSON_Delete(f.ctl_dels);
-	cJSON_Delete(f.deletions);
-	cJSON_Delete(f.restored);
-	cJSON_Delete(f.inventories);
-	cJSON_Delete(f.missing);
+	lt_findings_add_manifest(e, target);
+	cJSON_ArrayForEach(rec, recs)
+		lt_findings_feed(e, rec, NULL);
+	lt_findings_settle(e, NULL);
+	list = lt_findings_list(e);
 	if (nerrors)
-		*nerrors = f.nerrors;
-	return sorted(f.out);
+		*nerrors = lt_findings_errors(e);
+	lt_findings_free(e);
+	return list;
 }

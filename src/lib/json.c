@@ -21,7 +21,14 @@ struct scan {
 	bool spaced;		/* whitespace seen outside strings */
 	lt_json_name_fn flag;	/* asked about member names, or NULL */
 	bool flagged;		/* a name was flagged: stop */
+	bool long_number;	/* a number cJSON cannot read whole */
+	struct lt_json_members *keep;	/* members kept, or NULL */
+	int top;		/* the kept top-level member being read */
 };
+
+/* cJSON reads at most 63 characters of a number (its parse_number
+ * buffer): a longer one makes it refuse the document. */
+#define CJSON_NUMBER_MAX 63
 
 static void
 skip_ws(struct scan *s)
@@ -135,16 +142,40 @@ string(struct scan *s, bool *esc)
 /* A member name, shown to the flag function (a name with escapes is
  * flagged unasked: the caller's tree walk decides). */
 static int
-name(struct scan *s)
+name(struct scan *s, bool *esc_out)
 {
 	const char *start = s->p;
 	bool esc;
 
+	*esc_out = false;
 	if (string(s, &esc) < 0)
 		return -1;
 	if (s->flag && (esc || s->flag(start + 1, (size_t)(s->p - start - 2))))
 		s->flagged = true;
+	*esc_out = esc;
 	return 0;
+}
+
+/* Keep the member whose name (quoted) starts at name, in an object at
+ * depth 1 or 2: its index, or -1. */
+static int
+keep_member(struct scan *s, const char *name, bool esc)
+{
+	struct lt_json_members *k = s->keep;
+	struct lt_json_member *m;
+
+	if (s->depth > 2)
+		return -1;
+	if (k->n >= k->max || (s->depth == 2 && s->top < 0)) {
+		k->lost = true;
+		return -1;
+	}
+	m = &k->m[k->n];
+	m->name = name + 1;
+	m->name_len = (size_t)(s->p - name - 2);
+	m->name_esc = esc;
+	m->parent = s->depth == 1 ? -1 : s->top;
+	return k->n++;
 }
 
 static bool
@@ -178,6 +209,8 @@ number(struct scan *s)
 		if (!digits(s))
 			return -1;
 	}
+	if (s->p - start > CJSON_NUMBER_MAX)
+		s->long_number = true;
 	put(s, start, (size_t)(s->p - start));
 	return 0;
 }
@@ -207,19 +240,34 @@ container(struct scan *s, char close, bool object)
 		return 0;
 	}
 	for (;;) {
+		const char *at;
+		bool esc;
+		int kept = -1;
+
 		skip_ws(s);
 		if (object) {
-			if (s->p >= s->end || *s->p != '"' || name(s) < 0)
+			at = s->p;
+			if (s->p >= s->end || *s->p != '"' || name(s, &esc) < 0)
 				return -1;
 			if (s->flagged)
 				return -1;
+			if (s->keep)
+				kept = keep_member(s, at, esc);
 			skip_ws(s);
 			if (s->p >= s->end || *s->p != ':')
 				return -1;
 			put_char(s);
 		}
+		skip_ws(s);
+		at = s->p;
+		if (s->depth == 1)
+			s->top = kept;
 		if (value(s) < 0)
 			return -1;
+		if (kept >= 0) {
+			s->keep->m[kept].value = at;
+			s->keep->m[kept].value_len = (size_t)(s->p - at);
+		}
 		skip_ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			put_char(s);
@@ -277,7 +325,7 @@ lt_json_compact_names(const char *data, size_t len, int max_depth,
     lt_json_name_fn flag, struct lt_buf *out)
 {
 	struct scan s = { data, data + len, NULL, 0, max_depth, false, flag,
-	    false };
+	    false, false, NULL, -1 };
 	size_t mark = out->len;
 
 	/* Validate first: most payloads are compact already and are then
@@ -289,7 +337,7 @@ lt_json_compact_names(const char *data, size_t len, int max_depth,
 		return 0;
 	}
 	s = (struct scan){ data, data + len, out, 0, max_depth, false, NULL,
-	    false };
+	    false, false, NULL, -1 };
 	if (scan_all(&s))
 		return 0;
 	out->len = mark;	/* not reached: the same scan passed above */
@@ -303,6 +351,115 @@ lt_json_compact(const char *data, size_t len, int max_depth,
     struct lt_buf *out)
 {
 	return lt_json_compact_names(data, len, max_depth, NULL, out);
+}
+
+int
+lt_json_check(const char *data, size_t len, int max_depth,
+    lt_json_name_fn flag, struct lt_json_members *keep)
+{
+	struct scan s = { data, data + len, NULL, 0, max_depth, false, flag,
+	    false, false, keep, -1 };
+
+	if (keep) {
+		keep->n = 0;
+		keep->lost = false;
+	}
+
+	if (!scan_all(&s))
+		return s.flagged ? 1 : -1;
+	return s.long_number ? -1 : 0;
+}
+
+/* ---- the members of a checked document ---- */
+
+/* The closing quote of the string whose opening quote is at p; *esc
+ * tells whether it holds an escape. The string is valid JSON. */
+static const char *
+string_close(const char *p, const char *end, bool *esc)
+{
+	const char *q = p + 1, *b;
+
+	while ((q = memchr(q, '"', (size_t)(end - q))) != NULL) {
+		for (b = q; b[-1] == '\\'; b--)
+			;
+		if (((q - b) & 1) == 0)
+			break;	/* not escaped */
+		q++;
+	}
+	if (q == NULL)
+		q = end;
+	*esc = memchr(p + 1, '\\', (size_t)(q - p - 1)) != NULL;
+	return q;
+}
+
+/* Where the valid JSON value at p ends. */
+static const char *
+value_end(const char *p, const char *end)
+{
+	bool esc;
+	int depth = 0;
+
+	if (*p == '"')
+		return string_close(p, end, &esc) + 1;
+	if (*p != '{' && *p != '[') {
+		while (p < end && !strchr(",}] \t\r\n", *p))
+			p++;
+		return p;
+	}
+	for (; p < end; p++) {
+		if (*p == '"')
+			p = string_close(p, end, &esc);
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && --depth == 0)
+			return p + 1;
+	}
+	return end;
+}
+
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' ||
+	    *p == '\t'))
+		p++;
+	return p;
+}
+
+int
+lt_json_members(const char *data, size_t len, struct lt_json_member *out,
+    int max)
+{
+	const char *p = data, *end = data + len, *q;
+	struct lt_json_member m;
+	bool object;
+	int n = 0;
+
+	if (len == 0 || (*p != '{' && *p != '['))
+		return -1;
+	object = *p++ == '{';
+	for (;;) {
+		p = skip_space(p, end);
+		if (p >= end || *p == '}' || *p == ']')
+			return n;
+		memset(&m, 0, sizeof(m));
+		if (object) {
+			q = string_close(p, end, &m.name_esc);
+			m.name = p + 1;
+			m.name_len = (size_t)(q - p - 1);
+			p = skip_space(q + 1, end) + 1;	/* the ':' */
+			p = skip_space(p, end);
+		}
+		q = value_end(p, end);
+		m.value = p;
+		m.value_len = (size_t)(q - p);
+		if (n < max)
+			out[n] = m;
+		n++;
+		p = skip_space(q, end);
+		if (p < end && *p == ',')
+			p++;
+	}
 }
 
 /* Next path segment: a bare name up to '.' or '[', ["quoted"], or [N]. */

@@ -13,6 +13,8 @@ lt_msg_release(struct lt_msg *m)
 		natsMsg_Destroy(m->native);
 		m->native = NULL;
 	}
+	free(m->owned);
+	m->owned = NULL;
 }
 
 const char *

@@ -1,6 +1,7 @@
 /* opt.c: the shared option parser (long and short options, values,
  * repeats) and typed getters over its results. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/opt.h"
@@ -304,4 +305,135 @@ lt_args_enum(const struct lt_args *args, const char *name, int *out,
 		return -1;
 	*out = i;
 	return 0;
+}
+
+/* ---- bound options (lt_opts_bind) ---- */
+
+bool
+lt_opt_bind_ok(const struct lt_opt *o)
+{
+	bool arg = o->flags & LT_OPT_ARG;
+
+	switch (o->type) {
+	case LT_OT_NONE:
+		return true;
+	case LT_OT_FLAG:
+	case LT_OT_COUNT:
+		return !arg;
+	case LT_OT_ENUM:
+		return arg && o->choices;
+	case LT_OT_UINT:
+		return arg && o->max;
+	case LT_OT_LIST:
+		return arg && (o->flags & LT_OPT_MULTI);
+	case LT_OT_STR:
+	case LT_OT_DURATION:
+		return arg;
+	}
+	return false;
+}
+
+/* The last value given for row o, or NULL; *n: how many times given. */
+static const char *
+last_value(const struct lt_args *args, const struct lt_opt *o, int *n)
+{
+	const char *v = NULL;
+	int i;
+
+	for (i = 0, *n = 0; i < args->n; i++)
+		if (args->v[i].opt == o) {
+			v = args->v[i].value;
+			++*n;
+		}
+	return v;
+}
+
+static void
+bind_list(const struct lt_args *args, const struct lt_opt *o,
+    struct lt_optv *lv, int n)
+{
+	int i;
+
+	lv->v = lt_xcalloc((size_t)n + 1, sizeof(*lv->v));
+	lv->n = 0;
+	for (i = 0; i < args->n; i++)
+		if (args->v[i].opt == o)
+			lv->v[lv->n++] = args->v[i].value;
+}
+
+static int
+bind_one(const struct lt_args *args, const struct lt_opt *o, char *at,
+    struct lt_error *err)
+{
+	int n, e;
+	const char *v = last_value(args, o, &n);
+	char what[64];
+
+	if (n == 0)
+		return 0;
+	switch (o->type) {
+	case LT_OT_NONE:
+		break;
+	case LT_OT_FLAG:
+		*(bool *)(void *)at = true;
+		break;
+	case LT_OT_COUNT:
+		*(int *)(void *)at = n;
+		break;
+	case LT_OT_STR:
+		*(const char **)(void *)at = v;
+		break;
+	case LT_OT_LIST:
+		bind_list(args, o, (struct lt_optv *)(void *)at, n);
+		break;
+	case LT_OT_DURATION:
+		if (lt_parse_duration(v, (int64_t *)(void *)at, err) < 0)
+			return lt_error_prefix(err, "--%s", o->name);
+		break;
+	case LT_OT_UINT:
+		if (lt_parse_uint(v, o->max, (uint64_t *)(void *)at, err) < 0)
+			return lt_error_prefix(err, "--%s", o->name);
+		break;
+	case LT_OT_ENUM:
+		snprintf(what, sizeof(what), "--%s", o->name);
+		if ((e = lt_parse_enum(v, o->choices, what, err)) < 0)
+			return -1;
+		*(int *)(void *)at = e;
+		break;
+	}
+	return 0;
+}
+
+int
+lt_opts_bind(const struct lt_opt *table, const struct lt_args *args,
+    void *opts, struct lt_error *err)
+{
+	const struct lt_opt *o;
+
+	for (o = table; o && o->name; o++) {
+		if (o->type == LT_OT_NONE)
+			continue;
+		if (!lt_opt_bind_ok(o) || opts == NULL)
+			return lt_error_set(err, LT_E_RUNTIME, "option table: "
+			    "--%s is bound to a member of the wrong kind",
+			    o->name);
+		if (bind_one(args, o, (char *)opts + o->off, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+lt_opts_release(const struct lt_opt *table, void *opts)
+{
+	const struct lt_opt *o;
+
+	for (o = table; opts && o && o->name; o++)
+		if (o->type == LT_OT_LIST) {
+			struct lt_optv *lv = (void *)((char *)opts + o->off);
+
+			free(lv->v);
+			lv->v = NULL;
+			lv->n = 0;
+		}
 }

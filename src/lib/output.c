@@ -1,10 +1,12 @@
 /* output.c: colour decision, checked writes (EPIPE is quiet) and tables. */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "latticectl/json.h"
 #include "latticectl/output.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
@@ -250,4 +252,40 @@ lt_table_release(struct lt_table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
+}
+
+/* o as one line, its schema first. */
+static enum lt_write
+write_json_line(FILE *fp, cJSON *o, const char *schema)
+{
+	struct lt_buf text = LT_BUF_INIT;
+	enum lt_write w;
+
+	lt_json_add_schema(o, schema);
+	lt_json_print(o, false, &text);
+	lt_buf_addch(&text, '\n');
+	w = lt_output_write(fp, text.buf, text.len);
+	lt_buf_release(&text);
+	return w;
+}
+
+int
+lt_output_json_doc(FILE *fp, enum lt_format f, cJSON *doc, const char *array,
+    const struct lt_output_schemas *sc)
+{
+	cJSON *it;
+	enum lt_write w = LT_WRITE_OK;
+
+	if (f == LT_FMT_JSON || array == NULL) {
+		w = write_json_line(fp, doc, sc->doc);
+	} else {
+		cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, array))
+			if (w == LT_WRITE_OK)
+				w = write_json_line(fp, it, sc->item);
+		cJSON_DeleteItemFromObject(doc, array);
+		if (w == LT_WRITE_OK)
+			w = write_json_line(fp, doc, sc->summary);
+	}
+	cJSON_Delete(doc);
+	return w == LT_WRITE_FAILED ? -1 : 0;
 }

@@ -58,9 +58,14 @@ int
 lt_redact_mode_from_args(const struct lt_args *a, enum lt_redact_mode *out,
     struct lt_error *err)
 {
-	bool show = lt_args_has(a, "show-secrets");
-	bool all = lt_args_has(a, "redact-all");
+	return lt_redact_mode_of(lt_args_has(a, "show-secrets"),
+	    lt_args_has(a, "redact-all"), out, err);
+}
 
+int
+lt_redact_mode_of(bool show, bool all, enum lt_redact_mode *out,
+    struct lt_error *err)
+{
 	if (show && all)
 		return lt_error_set(err, LT_E_USAGE, "--show-secrets and "
 		    "--redact-all cannot be combined");

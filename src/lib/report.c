@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "latticectl/event.h"
+#include "latticectl/findings.h"
 #include "latticectl/json.h"
 #include "latticectl/nkey.h"
 #include "latticectl/text.h"
@@ -487,10 +488,28 @@ scan_record(struct rscan *s, const cJSON *rec, const char **phase,
 	s->client |= lt_str_has_prefix(kind, "wadm.re") && !rs_mine(s, rec);
 }
 
+/* A recording without finding records of its own (watch, sub, kv
+ * watch): the findings the engine derives from it, settled at its end,
+ * as if they were there (latticectl-report(1)). */
+static void
+derive_findings(struct rscan *s, struct lt_findings *eng)
+{
+	cJSON *list, *f;
+
+	if (s->nfindings)
+		return;
+	lt_findings_settle(eng, NULL);
+	list = lt_findings_list(eng);
+	cJSON_ArrayForEach(f, list)
+		scan_finding(s, f);
+	cJSON_Delete(list);
+}
+
 int
 rs_scan(struct rscan *s, const struct lt_report_src *src,
     struct lt_error *err)
 {
+	struct lt_findings *eng = lt_findings_new(NULL);
 	const char *phase = "recording";
 	char phase_buf[64];
 	bool anyhost = false;
@@ -503,16 +522,23 @@ rs_scan(struct rscan *s, const struct lt_report_src *src,
 	s->snaps = cJSON_CreateArray();
 	s->snap_phases = cJSON_CreateArray();
 	lane_add(s, "wadm");
-	if (src->rewind(src->ctx, err) < 0)
+	if (src->rewind(src->ctx, err) < 0) {
+		lt_findings_free(eng);
 		return -1;
+	}
 	while ((rc = src->next(src->ctx, &rec, err)) > 0) {
 		scan_record(s, rec, &phase, &anyhost);
+		if (s->nfindings == 0)
+			lt_findings_feed(eng, rec, NULL);
 		if (phase != phase_buf) {	/* rec owns it: keep a copy */
 			snprintf(phase_buf, sizeof(phase_buf), "%s", phase);
 			phase = phase_buf;
 		}
 		cJSON_Delete(rec);
 	}
+	if (rc == 0)
+		derive_findings(s, eng);
+	lt_findings_free(eng);
 	if (anyhost && s->nhosts != 1)
 		lane_add(s, "hosts");
 	lane_add(s, "kv");

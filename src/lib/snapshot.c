@@ -156,6 +156,10 @@ lt_snapshot_add(struct lt_snapshot *s, const char *key, size_t keylen,
 		s->revision = revision;
 	if (op != LT_KV_PUT || s->meta_only)
 		return e;
+	if (s->redacted) {
+		encode_value(s, e, data, len, lt_redact_is_mask(data, len));
+		return e;
+	}
 	if (!lt_redact_may_change(NULL, data, len, s->redaction) &&
 	    (s->redaction == LT_REDACT_NONE ||
 	    !lt_redact_name_is_secret(e->key))) {

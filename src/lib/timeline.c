@@ -400,3 +400,60 @@ lt_timeline_msg_text(struct lt_buf *b, const struct lt_msg_line *m,
 		lt_buf_adds(b, c->reset);
 	}
 }
+
+/* first, then text (already escaped) wrapped at cols, every line after
+ * the first indented by 4 */
+static void
+finding_wrap(struct lt_buf *out, const char *first, const char *text,
+    size_t cols)
+{
+	lt_buf_adds(out, first);
+	lt_text_wrap(out, text, lt_text_width(first, strlen(first)), 4, cols);
+	lt_buf_addch(out, '\n');
+}
+
+void
+lt_timeline_finding(const cJSON *rec, const char *path,
+    const struct lt_colors *c, size_t cols, struct lt_buf *out)
+{
+	struct lt_buf t = LT_BUF_INIT, head = LT_BUF_INIT, ev = LT_BUF_INIT;
+	const char *sev = lt_json_str(rec, "severity");
+	const char *s;
+	const cJSON *n;
+
+	lt_buf_adds(&head, sev && !strcmp(sev, "error") ? c->red : c->yellow);
+	lt_buf_add_texts(&head, sev ? sev : "?");
+	lt_buf_addf(&head, "%s ", c->reset);
+	lt_buf_add_texts(&head, lt_json_str(rec, "id"));
+	lt_buf_adds(&head, ": ");
+	s = lt_json_str(rec, "title");
+	finding_wrap(out, head.buf, lt_text(&t, s ? s : ""), cols);
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(rec,
+	    "evidence")) {
+		lt_buf_adds(&ev, ev.len ? (path ? "," : ", #") : (path ? "" :
+		    "#"));
+		lt_json_scalar_text(n, &ev);
+	}
+	if (ev.len && path)	/* a command to copy: not wrapped */
+		lt_buf_addf(out, "  evidence: latticectl show %s --record %s\n",
+		    lt_text(&t, path), ev.buf);
+	else if (ev.len)
+		finding_wrap(out, "  evidence: records ", ev.buf, cols);
+	if ((s = lt_json_str(rec, "next")))
+		finding_wrap(out, "  next: ", lt_text(&t, s), cols);
+	lt_buf_release(&t);
+	lt_buf_release(&head);
+	lt_buf_release(&ev);
+}
+
+void
+lt_timeline_finding_print(FILE *fp, const cJSON *rec, const char *path,
+    const struct lt_colors *c, size_t cols)
+{
+	struct lt_buf b = LT_BUF_INIT;
+
+	lt_timeline_finding(rec, path, c, cols, &b);
+	if (b.buf)
+		fputs(b.buf, fp);
+	lt_buf_release(&b);
+}

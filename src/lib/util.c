@@ -577,3 +577,21 @@ lt_edit_distance(const char *a, const char *b)
 	}
 	return row[lb];
 }
+
+int
+lt_parse_since(const char *v, int64_t *start_ns, struct lt_error *err)
+{
+	int64_t dur;
+
+	if (lt_time_parse(v, start_ns) == 0) {
+		if (*start_ns > lt_now_ns())
+			return lt_error_set(err, LT_E_USAGE, "--since '%s' is in "
+			    "the future", v);
+		return 0;
+	}
+	if (lt_parse_duration(v, &dur, err) < 0)
+		return lt_error_set(err, LT_E_USAGE, "invalid --since '%s' (a "
+		    "duration like 5m or an RFC 3339 time)", v);
+	*start_ns = lt_now_ns() - dur;
+	return 0;
+}

@@ -159,6 +159,23 @@ lt_wadm_call(struct lt_conn *c, const char *lattice, enum lt_wadm_op op,
 }
 
 int
+lt_wadm_get_version(struct lt_conn *c, const char *lattice, const char *app,
+    const char *version, cJSON **out, struct lt_error *err)
+{
+	cJSON *body = cJSON_CreateObject();
+	char *text;
+	int rc;
+
+	cJSON_AddStringToObject(body, "version", version);
+	text = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	rc = lt_wadm_call(c, lattice, LT_WADM_GET, app, text, strlen(text), 0,
+	    out, err);
+	cJSON_free(text);
+	return rc;
+}
+
+int
 lt_wadm_versions(struct lt_conn *c, const char *lattice, const char *app,
     char **deployed, char **latest, struct lt_error *err)
 {

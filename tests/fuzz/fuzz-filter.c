@@ -1,8 +1,10 @@
 /* fuzz-filter: the filter language. The input is "WHERE\nTYPES\nFOR\n"
  * followed by a payload the accepted filter is matched against, after
  * learning what an app owns from it (as an event, and as a recording
- * record: a hostile manifest). */
+ * record: a hostile manifest); a verdict on the raw bytes
+ * (lt_filter_match_raw) that differs from the full test aborts. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 
 #include "latticectl/event.h"
 #include "latticectl/filter.h"
+#include "latticectl/redact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +28,33 @@ field(const char **p, const char *end)
 	s[n] = '\0';
 	*p += nl ? n + 1 : n;
 	return s;
+}
+
+/* lt_filter_match_raw says what the full test says, or UNSURE. */
+static void
+raw_agrees(const struct lt_filter *f, const char *p, size_t len,
+    enum lt_redact_mode mode)
+{
+	static const char subject[] = "wasmbus.evt.default.x";
+	static const char tp[] =
+	    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+	size_t n = 0;
+	char *red = lt_redact_payload(subject, p, len, mode, &n), type[128];
+	enum lt_filter_verdict v = lt_filter_match_raw(f, subject, p, len, tp,
+	    mode, type, sizeof(type));
+	struct lt_event ev;
+
+	lt_event_decode(&ev, subject, red ? red : p, red ? n : len);
+	ev.traceparent = tp;
+	if (v != LT_FILTER_UNSURE && ((v == LT_FILTER_YES) !=
+	    lt_filter_match(f, &ev) || red || ev.status != LT_EV_OK ||
+	    strcmp(type, ev.type))) {
+		fprintf(stderr, "raw verdict %d differs from the full test\n",
+		    (int)v);
+		abort();
+	}
+	lt_event_release(&ev);
+	free(red);
 }
 
 int
@@ -59,6 +89,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)lt_filter_may_match(f, p, (size_t)(end - p));
 	(void)lt_filter_match(f, &ev);
 	lt_event_release(&ev);
+	raw_agrees(f, p, (size_t)(end - p), LT_REDACT_SECRETS);
+	raw_agrees(f, p, (size_t)(end - p), LT_REDACT_NONE);
 	n = lt_filter_subjects(f, "wasmbus.evt", "default", &subjects);
 	for (int i = 0; i < n; i++)
 		free(subjects[i]);

@@ -141,6 +141,31 @@ exit_code 2 "show --where PATH<NaN" lt show /dev/null --where 'data.x<NaN'
 exit_code 2 "watch --since nan" lt -s nats://127.0.0.1:1 watch --since nan
 like "$(cat "$TEST_DIR/last.err")" "invalid --since 'nan'" "names the bad --since"
 
+# Option values are parsed once, into the command's options struct, before
+# anything else is read or any connection made (docs/architecture.md,
+# Commands): a bad value is exit 2 naming the option, even when the
+# manifests cannot be read and no server listens.
+exit_code 2 "replay --settle soon: before the manifests are read" \
+    lt -s nats://127.0.0.1:1 replay "$TEST_DIR/none-a.yaml" "$TEST_DIR/none-b.yaml" --settle soon
+like "$(cat "$TEST_DIR/last.err")" "--settle: invalid duration 'soon'" "names --settle"
+unlike "$(cat "$TEST_DIR/last.err")" "cannot open" "nothing read first"
+exit_code 2 "replay --wait soon" lt replay "$TEST_DIR/none-a.yaml" "$TEST_DIR/none-b.yaml" --wait soon
+like "$(cat "$TEST_DIR/last.err")" "--wait: invalid duration 'soon'" "names --wait"
+exit_code 2 "replay --version-suffix with a space" \
+    lt replay "$TEST_DIR/none-a.yaml" "$TEST_DIR/none-b.yaml" --version-suffix 'x y'
+like "$(cat "$TEST_DIR/last.err")" "--version-suffix: 'x y' is not auto" "names --version-suffix"
+exit_code 2 "doctor --wait soon, no server" lt -s nats://127.0.0.1:1 doctor --wait soon
+like "$(cat "$TEST_DIR/last.err")" "--wait: invalid duration 'soon'" "doctor names --wait"
+exit_code 2 "doctor --since 0s, no server" lt -s nats://127.0.0.1:1 doctor --since 0s
+like "$(cat "$TEST_DIR/last.err")" "--since must be longer than 0s" "doctor's own check"
+exit_code 2 "app --wait soon, no server" lt -s nats://127.0.0.1:1 app --wait soon
+exit_code 2 "kv get --revision x, no server" lt -s nats://127.0.0.1:1 kv get k --revision x
+like "$(cat "$TEST_DIR/last.err")" "--revision: invalid number 'x'" "names --revision"
+exit_code 2 "kv snapshot with both redaction flags, no server" \
+    lt -s nats://127.0.0.1:1 kv snapshot --show-secrets --redact-all
+exit_code 2 "report --format yaml" lt report /dev/null --format yaml
+like "$(cat "$TEST_DIR/last.err")" "--format" "names --format"
+
 # libcurl (and its TLS, Kerberos, LDAP libraries) is loaded only by the
 # commands that fetch over HTTP: watch and the rest start without it.
 unlike "$(ldd "$LATTICECTL")" "libcurl" "libcurl is not linked in"

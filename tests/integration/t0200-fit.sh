@@ -158,7 +158,7 @@ onterm 80 lt watch --count 4 --record "$TEST_DIR/w.ltrec"
 fits "watch" 80
 like "$(term)" '^# [0-9]{4}-[0-9]{2}-[0-9]{2} UTC' "watch starts with a date line"
 like "$(term)" '…' "watch: long lines end in …"
-like "$(lt show "$TEST_DIR/w.ltrec")" 'uptime=[0-9.]+s components=' "heartbeat uptime as a duration"
+like "$(lt show "$TEST_DIR/w.ltrec")" 'uptime=([0-9]+m[0-9]{2}s|[0-9.]+s) components=' "heartbeat uptime as a duration"
 onterm 80 lt show "$TEST_DIR/w.ltrec"
 fits "show" 80
 onterm 80 lt show "$TEST_DIR/w.ltrec" -o wide

@@ -87,9 +87,27 @@ is "$(python3 -c 'import json, sys; print(" ".join(json.loads(l)["kind"] for l i
 exit_code 2 "bad --count" lt kv watch --count x
 exit_code 6 "watch of a missing bucket" lt kv watch --bucket NOPE
 
-# a server restart: a gap, then the watch resumes
+# --idle counts the changes shown: puts outside KEY-GLOB do not keep a
+# watch running (they did: any message restarted the idle clock)
+bg_lt idle kv watch 'only-*' --idle 1s
+pid=$LAST_PID
+i=0
+outside_puts() {	# true once the watch has exited
+	i=$((i + 1))
+	T kv-put $B "elsewhere-$i" '{"n":1}' >/dev/null
+	! kill -0 "$pid" 2>/dev/null
+}
+wait_for "kv watch ends on --idle while other keys change" 20 outside_puts
+ok $? "--idle: changes outside KEY-GLOB do not count as activity"
+wait_pid "$pid" 10
+is "$WAIT_RC" 0 "--idle with KEY-GLOB exits 0"
+
+# a server restart: a gap, then the watch resumes; sub, on the same
+# pipeline, says it reconnected too
 bg_lt gap kv watch
 pid=$LAST_PID
+bg_lt gapsub sub 'gap.>'
+subpid=$LAST_PID
 T kv-put $B r1 '{"n":1}'
 wait_for "r1 seen" 20 grep -q " r1 " "$TEST_DIR/gap.out"
 stop_pid "$SRV_PID"
@@ -98,6 +116,14 @@ ok $? "kv watch notices the server going away"
 server
 wait_for "gap shown" 30 grep -q -- "-- gap: disconnected" "$TEST_DIR/gap.out"
 ok $? "a visible gap line after the restart"
+wait_for "kv watch: reconnected" 20 grep -q "latticectl: kv watch: reconnected to nats://" "$TEST_DIR/gap.err"
+ok $? "kv watch says it reconnected"
+wait_for "sub: reconnected" 20 grep -q "latticectl: sub: reconnected to nats://" "$TEST_DIR/gapsub.err"
+ok $? "sub says it reconnected"
+kill -INT "$subpid"
+wait_pid "$subpid" 20
+is "$WAIT_RC" 0 "SIGINT ends sub with 0 after a reconnect"
+like "$(cat "$TEST_DIR/gapsub.err")" "sub: 0 messages; 1 gaps, 0 dropped" "sub's summary counts the gap"
 seen_r2() {
 	T kv-put $B r2 '{"n":2}'
 	grep -q " r2 " "$TEST_DIR/gap.out"

@@ -154,4 +154,33 @@ for i in 1 2 3 4 5; do echo "line $i" | T pub pipe.x - >/dev/null; done
 wait_for "pipe sub exits" 10 test -s "$TEST_DIR/pipe.rc"
 is "$(cat "$TEST_DIR/pipe.rc")" 0 "EPIPE exits 0"
 
+# A reader that went away without reading: the socket on stdout is reset,
+# so the write fails with ECONNRESET, not EPIPE; that too is a reader gone
+# (lt_output_reader_gone) and a quiet success, as in watch.
+python3 - "$TEST_DIR/rst.port" <<'PY' &
+import os, socket, struct, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+c, _ = s.accept()
+c.recv(1)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()	# with SO_LINGER 0: a reset, not a FIN
+PY
+_bg_pids+=($!)
+wait_for "reset reader listening" 10 test -s "$TEST_DIR/rst.port"
+( exec >/dev/tcp/127.0.0.1/"$(cat "$TEST_DIR/rst.port")" &&
+    lt sub 'rst.x' -v 2>"$TEST_DIR/rst.err"; echo "$?" >"$TEST_DIR/rst.rc" ) &
+wait_for "rst sub" 10 grep -q subscribed "$TEST_DIR/rst.err"
+publish_until_exit() {
+	echo "a line for a reader that is gone" | T pub rst.x - >/dev/null
+	test -s "$TEST_DIR/rst.rc"
+}
+wait_for "sub exits after the reset" 20 publish_until_exit
+is "$(cat "$TEST_DIR/rst.rc")" 0 "a reader gone (connection reset) exits 0"
+unlike "$(cat "$TEST_DIR/rst.err")" "cannot write output" "and says nothing about it"
+
 done_testing

@@ -18,8 +18,10 @@ static struct sim sim;
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	sim.stop = 1;
+	if (sig == SIGUSR1)
+		sim.usr1 = 1;
+	else
+		sim.stop = 1;
 }
 
 static void
@@ -34,7 +36,12 @@ usage(FILE *f)
 	    "[--garbage-events RATE]\n"
 	    "    [--kill-host-after DUR] [--mute-inventory N] [--mute-ping N]\n"
 	    "    [--rate N] [--duration DUR] [--event-size BYTES] "
-	    "[--traceparent]\n");
+	    "[--traceparent]\n"
+	    "    [--wadm-stall-after DUR|usr1] [--stop-heartbeat-after "
+	    "DUR|usr1]\n"
+	    "    [--wadm-state-stale-after DUR|usr1]\n"
+	    "    [--apps N --app-template FILE [--fault-template FILE]... "
+	    "[--upgrade-after DUR]]\n");
 }
 
 static void
@@ -53,6 +60,13 @@ dur(const char *opt, const char *val)
 	if (lt_parse_duration(val, &ns, &err) < 0)
 		bad(opt, val);
 	return ns;
+}
+
+/* A fault's trigger: a delay from start, or "usr1" (fired by SIGUSR1). */
+static int64_t
+trigger(const char *opt, const char *val)
+{
+	return strcmp(val, "usr1") == 0 ? SIM_ON_USR1 : dur(opt, val);
 }
 
 static double
@@ -87,6 +101,13 @@ static const struct option longopts[] = {
 	{ "duration", required_argument, NULL, 'u' },
 	{ "event-size", required_argument, NULL, 'z' },
 	{ "traceparent", no_argument, NULL, 'T' },
+	{ "wadm-stall-after", required_argument, NULL, 'S' },
+	{ "stop-heartbeat-after", required_argument, NULL, 'E' },
+	{ "wadm-state-stale-after", required_argument, NULL, 'L' },
+	{ "apps", required_argument, NULL, 'a' },
+	{ "app-template", required_argument, NULL, 't' },
+	{ "fault-template", required_argument, NULL, 'f' },
+	{ "upgrade-after", required_argument, NULL, 'U' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -98,7 +119,7 @@ parse_opt(struct sim_opts *o, int c, const char *v)
 	case 's': o->url = v; break;
 	case 'x': o->lattice = v; break;
 	case 'P': o->ctl_prefix = v; break;
-	case 'n': o->nhosts = (int)num("--hosts", v, 64); break;
+	case 'n': o->nhosts = (int)num("--hosts", v, 256); break;
 	case 'w':
 		if (strcmp(v, "0.21") && strcmp(v, "fixed"))
 			bad("--wadm-mode", v);
@@ -119,6 +140,19 @@ parse_opt(struct sim_opts *o, int c, const char *v)
 	case 'u': o->duration_ns = dur("--duration", v); break;
 	case 'z': o->event_size = (int)num("--event-size", v, 1 << 20); break;
 	case 'T': o->traceparent = true; break;
+	case 'S': o->wadm_stall_ns = trigger("--wadm-stall-after", v); break;
+	case 'E': o->hb_stop_ns = trigger("--stop-heartbeat-after", v); break;
+	case 'L':
+		o->state_stale_ns = trigger("--wadm-state-stale-after", v);
+		break;
+	case 'a': o->napps = (int)num("--apps", v, 1000); break;
+	case 't': o->app_template = v; break;
+	case 'f':
+		if (o->nfault_templates == (int)LT_ARRAY_SIZE(o->fault_templates))
+			bad("--fault-template", v);
+		o->fault_templates[o->nfault_templates++] = v;
+		break;
+	case 'U': o->upgrade_after_ns = dur("--upgrade-after", v); break;
 	case 'h': usage(stdout); exit(0);
 	default: usage(stderr); exit(2);
 	}
@@ -133,7 +167,8 @@ parse_args(struct sim_opts *o, int argc, char **argv)
 	    .lattice = "default", .ctl_prefix = "wasmbus.ctl", .nhosts = 1,
 	    .heartbeat_ns = 30000000000LL, .backoff_ns = 5000000000LL,
 	    .events_max_age_ns = 70000000000LL, .duration_ns = 0,
-	    .event_size = 0 };
+	    .event_size = 0, .wadm_stall_ns = -1, .hb_stop_ns = -1,
+	    .state_stale_ns = -1, .upgrade_after_ns = -1 };
 	while ((c = getopt_long(argc, argv, "s:x:hn:", longopts, NULL)) != -1)
 		parse_opt(o, c, optarg);
 	if (o->duration_ns > 0)
@@ -141,7 +176,10 @@ parse_args(struct sim_opts *o, int argc, char **argv)
 	/* --hosts 0: wadm alone, in its own process (it can then be killed
 	 * apart from the hosts); the host faults and load need a host */
 	if (optind < argc || o->heartbeat_ns <= 0 || o->nhosts < (o->no_wadm ||
-	    o->load || o->kill_after_ns > 0 || o->garbage_rate > 0 ? 1 : 0)) {
+	    o->load || o->kill_after_ns > 0 || o->garbage_rate > 0 ||
+	    o->hb_stop_ns >= 0 ? 1 : 0) || (o->napps > 0) !=
+	    (o->app_template != NULL) || o->nfault_templates > o->napps ||
+	    (o->napps > 0 && o->no_wadm)) {
 		usage(stderr);
 		exit(2);
 	}
@@ -184,10 +222,42 @@ kill_host(struct sim *s)
 	natsConnection_Close(h->nc);
 }
 
+/* Whether a fault set to fire at `at` (-1 off, SIM_ON_USR1) is due. */
+static bool
+due(const struct sim *s, int64_t at, int64_t now)
+{
+	if (at < 0)
+		return false;
+	return at == SIM_ON_USR1 ? s->usr1 != 0 : now - s->start_ns >= at;
+}
+
+static void
+fire_faults(struct sim *s, int64_t now)
+{
+	struct sim_host *h = s->nhosts > 0 ? &s->hosts[s->nhosts - 1] : NULL;
+
+	if (!s->wadm_stalled && s->wadm && due(s, s->o.wadm_stall_ns, now)) {
+		sim_log("fault: wadm stalled: it answers its API, sends no "
+		    "command, status, query or wadm_state write");
+		s->wadm_stalled = true;
+	}
+	if (!s->state_stale && s->wadm && due(s, s->o.state_stale_ns, now)) {
+		sim_log("fault: wadm stops writing wadm_state");
+		s->state_stale = true;
+	}
+	if (h != NULL && !h->mute_heartbeat && due(s, s->o.hb_stop_ns, now)) {
+		pthread_mutex_lock(&s->lock);
+		h->mute_heartbeat = true;
+		pthread_mutex_unlock(&s->lock);
+		sim_log("fault: host %s stops heartbeating (stays connected)",
+		    h->id);
+	}
+}
+
 static void
 loop(struct sim *s)
 {
-	int64_t start = lt_mono_ns();
+	int64_t start = s->start_ns;
 	bool killed = false;
 	int k;
 
@@ -207,6 +277,7 @@ loop(struct sim *s)
 			kill_host(s);
 			killed = true;
 		}
+		fire_faults(s, now);
 		sim_garbage_tick(s, now);
 		sim_wadm_tick(s, now);
 		if (all_stopped && s->o.no_wadm)
@@ -220,6 +291,7 @@ shutdown_all(struct sim *s)
 {
 	int k;
 
+	sim_apps_stop(s);
 	sim_wadm_stop(s);
 	pthread_mutex_lock(&s->lock);
 	for (k = 0; k < s->nhosts; k++)
@@ -245,6 +317,8 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sim.start_ns = lt_mono_ns();
 	pthread_mutex_init(&sim.lock, NULL);
 	sim.prefix = lt_xasprintf("%s.v1.%s", sim.o.ctl_prefix, sim.o.lattice);
 	if (connect_main(&sim) < 0 || sim_kv_open(&sim) < 0)
@@ -261,6 +335,8 @@ main(int argc, char **argv)
 	sim_log("ready: %d host(s), lattice %s, wadm %s", sim.nhosts,
 	    sim.o.lattice, sim.o.no_wadm ? "off" : sim.o.fixed ? "fixed" :
 	    "0.21");
+	if (sim.o.napps > 0 && sim_apps_start(&sim) < 0)
+		return 6;
 	if (sim.o.load)
 		rc = sim_load_run(&sim);
 	else

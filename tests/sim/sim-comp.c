@@ -245,38 +245,73 @@ comp_do_update(struct sim_host *h, struct sim_comp *c, const char *ref,
 	scaled_event(h, c->id, ref, c->annotations, 0, NULL);
 }
 
+static bool
+same_configs(const struct sim_comp *c, char **v, size_t n)
+{
+	size_t i;
+
+	if (n != c->nconfigs)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], c->configs[i]))
+			return false;
+	return true;
+}
+
+/* A new count or config list re-instantiates the running component (its
+ * old code) with the request's annotations and reference; the event,
+ * built before, carries the old annotations and reference and the new
+ * count (handle_scale_component_task, wasmCloud v1.9.2). A same-count
+ * scale changes nothing and reports the instance as it is. */
+static void
+comp_reinstantiate(struct sim_comp *c, cJSON *req, const char *ref,
+    uint64_t count)
+{
+	const cJSON *ann = cJSON_GetObjectItem(req, "annotations");
+	size_t n;
+	char **cfg = sim_str_array(cJSON_GetObjectItem(req, "config"), &n);
+
+	if (c->max == count && same_configs(c, cfg, n)) {
+		sim_strv_free(cfg, n);
+		return;
+	}
+	c->max = count;
+	sim_strv_free(c->configs, c->nconfigs);
+	c->configs = cfg;
+	c->nconfigs = n;
+	cJSON_Delete(c->annotations);
+	c->annotations = cJSON_IsObject(ann) ? cJSON_Duplicate(ann, 1) :
+	    cJSON_CreateObject();
+	free(c->image_ref);
+	c->image_ref = lt_xstrdup(ref);
+}
+
 static void
 comp_rescale(struct sim_host *h, natsMsg *m, cJSON *req, struct sim_comp *c,
     const char *ref, uint64_t count)
 {
 	bool allow = cJSON_IsTrue(cJSON_GetObjectItem(req, "allow_update"));
+	bool changed = strcmp(c->image_ref, ref) != 0;
 	char *msg = NULL;
-	size_t n;
 
-	c->max = count;
-	sim_strv_free(c->configs, c->nconfigs);
-	c->configs = sim_str_array(cJSON_GetObjectItem(req, "config"), &n);
-	c->nconfigs = n;
-	if (strcmp(c->image_ref, ref) == 0) {
-		sim_reply(h->sim, h->nc, m, true, "", NULL);
-		scaled_event(h, c->id, ref, c->annotations, count, NULL);
-		return;
-	}
-	if (allow)
+	if (changed && allow)
 		msg = lt_xasprintf("Requested to scale existing component, "
 		    "with a changed image reference: %s != %s. The component "
 		    "will be scaled, and the image reference will be updated "
 		    "afterwards.", c->image_ref, ref);
-	else
+	else if (changed)
 		msg = lt_xasprintf("Requested to scale existing component to a "
 		    "different image reference: %s != %s. The component will "
 		    "be scaled but the image reference will not be updated. If "
 		    "you meant to update this component to a new image ref, "
 		    "use the update command.", c->image_ref, ref);
-	sim_reply(h->sim, h->nc, m, true, msg, NULL);
+	sim_reply(h->sim, h->nc, m, true, msg ? msg : "", NULL);
 	free(msg);
 	scaled_event(h, c->id, c->image_ref, c->annotations, count, NULL);
-	if (allow)	/* the post-scale update passes no annotations */
+	comp_reinstantiate(c, req, ref, count);
+	/* the post-scale update passes no annotations, and is a no-op when
+	 * the re-instantiation already took the new reference */
+	if (changed && allow && strcmp(c->image_ref, ref))
 		comp_do_update(h, c, ref, NULL);
 }
 
@@ -473,7 +508,9 @@ sim_prov_stop(struct sim_host *h, natsMsg *m, cJSON *req)
 
 /* One health poll per provider: passed on the first success or a
  * recovery, failed on a flip to unhealthy, status otherwise. A provider
- * started with annotation latticesim.dev/health=fail is unhealthy. */
+ * started with annotation latticesim.dev/health=fail, or whose image
+ * reference contains "unhealthy" (wadm passes no manifest annotation to
+ * a provider), is unhealthy. */
 void
 sim_prov_health(struct sim_host *h)
 {
@@ -482,7 +519,8 @@ sim_prov_health(struct sim_host *h)
 	for (i = 0; i < h->nprovs; i++) {
 		struct sim_prov *p = &h->provs[i];
 		const char *want = sim_str(p->annotations, SIM_UNHEALTHY_KEY);
-		int now = want && !strcmp(want, "fail") ? 0 : 1;
+		int now = (want && !strcmp(want, "fail")) ||
+		    strstr(p->image_ref, "unhealthy") ? 0 : 1;
 		const char *type = now == 1 ? (p->health == 1 ?
 		    "health_check_status" : "health_check_passed") :
 		    (p->health == 0 ? NULL : "health_check_failed");

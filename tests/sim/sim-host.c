@@ -448,6 +448,8 @@ sim_host_tick(struct sim_host *h, int64_t now)
 		sim_host_stop(h, true);
 		return;
 	}
+	if (h->mute_heartbeat)	/* fault: hung, still connected */
+		return;
 	if (now >= h->next_heartbeat) {
 		h->next_heartbeat = now + h->sim->o.heartbeat_ns;
 		sim_publish_event(h->nc, h->sim, h->id, "host_heartbeat",

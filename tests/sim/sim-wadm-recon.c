@@ -157,8 +157,12 @@ spread_one(struct sim_wadm *w, struct app *a, struct scaler *s,
 	}
 	if (have == want)
 		return true;
-	if (target == NULL) {
-		set_status(s, ST_FAILED, "No eligible hosts found");
+	if (target == NULL) {	/* spreadscaler/mod.rs @v0.21.1 */
+		char *msg = lt_xasprintf("Could not satisfy spread %s for %s, "
+		    "0/1 eligible hosts found.", name, s->comp->image);
+
+		set_status(s, ST_FAILED, msg);
+		free(msg);
 		return false;
 	}
 	cmd_scale(w, a, s, target->string, want, name);
@@ -251,17 +255,33 @@ link_exists(const cJSON *links, const struct scaler *s)
 	return false;
 }
 
+/* One link.get per reconcile pass, as wadm refreshes its lattice
+ * snapshot once before running the scalers for an event. */
 static bool
 reconcile_link(struct sim_wadm *w, struct app *a, struct scaler *s)
 {
-	bool ok, there;
-	cJSON *links = wadm_query(w, "link.get", &ok);
+	bool there;
 
-	there = ok && link_exists(links, s);
-	cJSON_Delete(links);
-	if (!there && ok)
+	if (!w->have_links) {
+		w->links = wadm_query(w, "link.get", &w->have_links);
+		if (!w->have_links) {
+			cJSON_Delete(w->links);
+			w->links = NULL;
+			return false;
+		}
+	}
+	there = link_exists(w->links, s);
+	if (!there)
 		cmd_link(w, a, s, true);
 	return there;
+}
+
+void
+wadm_pass_end(struct sim_wadm *w)
+{
+	cJSON_Delete(w->links);
+	w->links = NULL;
+	w->have_links = false;
 }
 
 static void
@@ -323,6 +343,7 @@ wadm_reconcile(struct sim_wadm *w, int64_t now)
 	for (i = 0; i < w->napps; i++)
 		if (w->apps[i].deployed >= 0)
 			reconcile_app(w, &w->apps[i], now);
+	wadm_pass_end(w);
 }
 
 /* ---- deploy, upgrade, undeploy ---- */
@@ -502,6 +523,11 @@ wadm_deploy(struct sim_wadm *w, struct app *a, int version)
 
 	wadm_cloudevent(w, "manifest_published", cJSON_Duplicate(
 	    a->v[version].m->doc, 1));
+	if (w->sim->wadm_stalled) {	/* the API stores, nothing runs */
+		a->deployed = version;
+		wadm_store(w, a);
+		return;
+	}
 	a->scalers = NULL;
 	a->nscalers = 0;
 	a->configs = NULL;
@@ -515,6 +541,7 @@ wadm_deploy(struct sim_wadm *w, struct app *a, int version)
 	for (i = 0; old.deployed >= 0 && i < old.nscalers; i++)
 		if (!has_scaler(a, old.scalers[i].id))
 			cleanup(w, &old, &old.scalers[i], a);
+	wadm_pass_end(w);
 	wadm_scalers_free(&old);
 	wadm_publish_status(w, a);
 	wadm_store(w, a);
@@ -529,6 +556,12 @@ wadm_undeploy(struct sim_wadm *w, struct app *a)
 
 	cJSON_AddStringToObject(d, "name", a->name);
 	wadm_cloudevent(w, "manifest_unpublished", d);
+	if (w->sim->wadm_stalled) {
+		a->deployed = -1;
+		if (was)
+			wadm_store(w, a);
+		return;
+	}
 	for (i = 0; was && i < a->nscalers; i++)
 		cleanup(w, a, &a->scalers[i], NULL);
 	wadm_scalers_free(a);
@@ -676,9 +709,10 @@ wadm_on_cmd(natsConnection *nc, natsSubscription *sub, natsMsg *m,
     void *arg)
 {
 	cJSON *cmd = sim_parse(m);
+	struct sim_wadm *w = arg;
 
-	if (cJSON_IsObject(cmd))
-		execute(arg, cmd);
+	if (cJSON_IsObject(cmd) && !w->sim->wadm_stalled)
+		execute(w, cmd);
 	cJSON_Delete(cmd);
 	natsMsg_Destroy(m);
 }

@@ -481,10 +481,12 @@ idle_owner(const struct app *a, const char *name, int64_t now)
 	return false;
 }
 
-/* Scalers react to config_set (wadm PR #618): wake the owners. After
- * config_deleted the config is re-put by the fixed mode always, by 0.21
- * only when an owner is not backing off: upstream's BackoffAwareScaler
- * hands events to its ConfigScalers only then (README). */
+/* Scalers react to config_set (wadm PR #618): wake the owners. A
+ * config_set or config_deleted reaches the ConfigScaler, which compares
+ * CONFIGDATA with the manifest and re-puts it when they differ, in the
+ * fixed mode always, in 0.21 only when an owner is not backing off:
+ * upstream's BackoffAwareScaler hands events to its ConfigScalers only
+ * then (README). The config_set of wadm's own PutConfig just confirms it. */
 static void
 config_event(struct sim_wadm *w, const char *name, bool set)
 {
@@ -493,12 +495,15 @@ config_event(struct sim_wadm *w, const char *name, bool set)
 
 	for (i = 0; name && i < w->napps; i++)
 		for (j = 0; j < w->apps[i].nconfigs; j++) {
-			if (strcmp(w->apps[i].configs[j].name, name) ||
-			    !(set || w->sim->o.fixed ||
-			    idle_owner(&w->apps[i], name, now)))
+			struct wconfig *wc = &w->apps[i].configs[j];
+			bool ours = set && wc->put_until > now;
+
+			if (strcmp(wc->name, name) || !(ours ||
+			    w->sim->o.fixed || idle_owner(&w->apps[i], name,
+			    now)))
 				continue;
-			w->apps[i].configs[j].deployed = set;
-			w->apps[i].configs[j].put_until = 0;
+			wc->deployed = ours;
+			wc->put_until = 0;
 			for (k = 0; set && k < w->apps[i].nscalers; k++)
 				if (owns(&w->apps[i].scalers[k], name))
 					w->apps[i].scalers[k].expect_until = 0;
@@ -528,6 +533,26 @@ note_failed_host(struct scaler *s, const char *host)
 		s->failed_hosts = cJSON_CreateObject();
 	if (!cJSON_HasObjectItem(s->failed_hosts, host))
 		cJSON_AddTrueToObject(s->failed_hosts, host);
+}
+
+/* Whether d is the event s waits for after its command (upstream's
+ * expected event: same image and, for a one-spread or daemon component
+ * scaler, the count it asked for). Any other event with s's annotations,
+ * e.g. the one a host sends when another app's scaler rescaled the same
+ * id (README: scaler conflict), leaves s backing off. */
+static bool
+expected(const struct scaler *s, const cJSON *d)
+{
+	const struct lt_manifest_scaler *sc = &s->comp->scaler;
+	const cJSON *max = cJSON_GetObjectItem(d, "max_instances");
+	const char *ref = sim_str(d, "image_ref");
+
+	if (ref != NULL && strcmp(ref, s->comp->image))
+		return false;
+	if (max == NULL || s->kind == SK_PROVIDER || (s->kind == SK_SPREAD &&
+	    sc->nspreads > 1))
+		return true;
+	return (uint64_t)max->valuedouble == sc->instances;
 }
 
 static void
@@ -569,7 +594,7 @@ instance_event(struct sim_wadm *w, const char *type, const cJSON *d,
 	if (max && max->valuedouble == 0)
 		return;
 	set_instance(map, id, d);
-	if (s != NULL)
+	if (s != NULL && expected(s, d))
 		s->expect_until = 0;
 }
 

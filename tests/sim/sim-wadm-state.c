@@ -494,7 +494,7 @@ wadm_state_event(struct sim_wadm *w, const char *type, const cJSON *d,
 	if (w->state == NULL || host == NULL)
 		return;
 	apply(w, type, d, host);
-	for (k = 0; k < WS_N; k++) {
+	for (k = 0; k < WS_N && !w->sim->state_stale; k++) {
 		char *key, *body;
 
 		if (!w->st_dirty[k])

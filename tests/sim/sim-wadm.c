@@ -297,6 +297,36 @@ deploy_reply(const char *res, const char *msg, const char *name,
 	return r;
 }
 
+/* deploy_model (handlers.rs @v0.21.1): an explicit component id that
+ * another app's deployed version also sets explicitly is refused. Only
+ * explicit ids are compared: a derived id ({app}-{name}, sanitized) that
+ * equals another app's is not noticed (README: scaler conflict). */
+static char *
+id_conflict(struct sim_wadm *w, const struct app *a,
+    const struct lt_manifest *m)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < m->ncomponents; i++)
+		for (j = 0; m->components[i].explicit_id && j < w->napps; j++) {
+			const struct app *o = &w->apps[j];
+			const struct lt_manifest *om;
+
+			if (o == a || o->deployed < 0)
+				continue;
+			om = o->v[o->deployed].m;
+			for (k = 0; k < om->ncomponents; k++)
+				if (om->components[k].explicit_id &&
+				    !strcmp(om->components[k].id,
+				    m->components[i].id))
+					return lt_xasprintf("Component "
+					    "identifier '%s' is already deployed "
+					    "in a different application '%s'.",
+					    m->components[i].id, o->name);
+		}
+	return NULL;
+}
+
 static cJSON *
 api_deploy(struct sim_wadm *w, struct app *a, const char *name, cJSON *body)
 {
@@ -312,6 +342,8 @@ api_deploy(struct sim_wadm *w, struct app *a, const char *name, cJSON *body)
 		msg = lt_xasprintf("Application with the name '%s' does not have "
 		    "a version '%s' to deploy", name, req);
 		r = deploy_reply("error", msg, name, req);
+	} else if ((msg = id_conflict(w, a, a->v[i].m)) != NULL) {
+		r = result("error", "%s", msg);
 	} else {
 		msg = lt_xasprintf("Successfully deployed application %s %s",
 		    name, a->v[i].version);
@@ -622,7 +654,9 @@ on_event(natsConnection *nc, natsSubscription *sub, natsMsg *m, void *arg)
 	const char *type = sim_str(ev, "type");
 	cJSON *data = cJSON_GetObjectItem(ev, "data");
 
-	if (type && lt_str_has_prefix(type, "com.wasmcloud.lattice.") &&
+	/* a stalled wadm's event worker reads nothing (README: Faults) */
+	if (!w->sim->wadm_stalled && type &&
+	    lt_str_has_prefix(type, "com.wasmcloud.lattice.") &&
 	    cJSON_IsObject(data)) {
 		type += 22;
 		source_ids(ev, data, type);
@@ -684,7 +718,7 @@ sim_wadm_tick(struct sim *s, int64_t now)
 {
 	struct sim_wadm *w = s->wadm;
 
-	if (w == NULL)
+	if (w == NULL || s->wadm_stalled)
 		return;
 	pthread_mutex_lock(&w->lock);
 	wadm_reconcile(w, now);

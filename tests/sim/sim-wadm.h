@@ -65,12 +65,15 @@ struct sim_wadm {
 	cJSON *hosts;		/* host_id -> {components:{}, providers:{}} */
 	bool dirty;
 	cJSON *pending;		/* commands to publish after unlocking */
+	cJSON *links;		/* link.get of this reconcile pass */
+	bool have_links;
 };
 
 /* sim-wadm-scaler.c */
 void wadm_deploy(struct sim_wadm *w, struct app *a, int version);
 void wadm_undeploy(struct sim_wadm *w, struct app *a);
 void wadm_reconcile(struct sim_wadm *w, int64_t now);
+void wadm_pass_end(struct sim_wadm *w);
 void wadm_event(struct sim_wadm *w, const char *type, const cJSON *data);
 void wadm_flush_commands(struct sim_wadm *w);
 cJSON *wadm_status_json(struct app *a);

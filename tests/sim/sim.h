@@ -16,6 +16,7 @@
 #define SIM_VERSION "1.8.0"
 #define SIM_HTTP_PORT_KEY "latticesim.dev/http-port"
 #define SIM_UNHEALTHY_KEY "latticesim.dev/health"
+#define SIM_ON_USR1 INT64_MAX	/* a fault fired by SIGUSR1 */
 
 struct sim_opts {
 	const char *url;
@@ -35,6 +36,17 @@ struct sim_opts {
 	int mute_inventory;	/* the last N hosts ignore host.get */
 	int mute_ping;		/* the last N hosts ignore host.ping */
 	bool traceparent;	/* events and ctl replies carry one */
+	/* faults fired after a delay from start (-1: off, SIM_ON_USR1: on
+	 * SIGUSR1), README "Faults and load" */
+	int64_t wadm_stall_ns;	/* wadm answers its API and nothing else */
+	int64_t hb_stop_ns;	/* the last host stops heartbeating */
+	int64_t state_stale_ns;	/* wadm stops writing wadm_state */
+	/* scenario driver (sim-apps.c) */
+	int napps;
+	const char *app_template;
+	const char *fault_templates[8];
+	int nfault_templates;
+	int64_t upgrade_after_ns;	/* -1: no upgrade */
 	/* load mode */
 	double rate;		/* 0: unthrottled */
 	int64_t duration_ns;
@@ -84,6 +96,7 @@ struct sim_host {
 	size_t nloaded;
 	bool stopped;
 	bool stop_requested;
+	bool mute_heartbeat;	/* fault: connected, but no heartbeat */
 	int64_t next_heartbeat;
 	int64_t next_health;
 };
@@ -100,6 +113,12 @@ struct sim {
 	struct sim_link *links;
 	size_t nlinks;
 	volatile sig_atomic_t stop;
+	volatile sig_atomic_t usr1;
+	int64_t start_ns;
+	/* faults in force, set by the main loop, read by wadm's threads */
+	volatile bool wadm_stalled;
+	volatile bool state_stale;
+	struct sim_apps *apps;
 	struct sim_wadm *wadm;
 	struct sim_http *http;
 };
@@ -160,6 +179,10 @@ void sim_http_stop(struct sim *s);
 int sim_wadm_start(struct sim *s);
 void sim_wadm_tick(struct sim *s, int64_t now);
 void sim_wadm_stop(struct sim *s);
+
+/* sim-apps.c: the scenario driver (--apps) */
+int sim_apps_start(struct sim *s);
+void sim_apps_stop(struct sim *s);
 
 /* sim-load.c */
 int sim_load_run(struct sim *s);

@@ -200,7 +200,7 @@ test_links_and_scales(const struct lt_manifest *m)
 	    " {\"type\":\"failed\"}}}]", got, sizeof(got), NULL);
 
 	is_int(nerr, 5, "failures, a missing link config and an unanswered scale");
-	is_str(got, "link-failed:6;provider-failed:7;scale-failed:8;"
+	is_str(got, "link-failed:6;provider-start-failed:7;scale-failed:8;"
 	    "config-missing:9;scale-unacknowledged:1;scale-no-event:2,3",
 	    "each finding once; an unreferenced config's deletion is not one; "
 	    "no status-mismatch when wadm says failed");

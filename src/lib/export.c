@@ -1,4 +1,6 @@
-/* otlp.c (commands): --otlp-endpoint for report, replay and watch. */
+/* export.c: --otlp-endpoint for the commands that export (report,
+ * replay, watch): the recording as a record source, the target, the
+ * export and its one-line account on the command's ctx->err. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -6,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "otlp.h"
+#include "latticectl/command.h"
 #include "latticectl/config.h"
+#include "latticectl/export.h"
+#include "latticectl/opt.h"
 #include "latticectl/rec.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
@@ -28,7 +32,7 @@ cmd_read_records(const struct lt_ctx *ctx, const char *path,
 	recs = cJSON_CreateArray();
 	while ((n = lt_rec_reader_next(rd, &rec, &lerr)) != 0) {
 		if (n < 0) {
-			fprintf(stderr, "latticectl: %s: warning: %s\n",
+			fprintf(ctx->err, "latticectl: %s: warning: %s\n",
 			    ctx->cmd_path, lerr.msg);
 			lt_error_clear(&lerr);
 			continue;
@@ -36,7 +40,7 @@ cmd_read_records(const struct lt_ctx *ctx, const char *path,
 		cJSON_AddItemToArray(recs, rec);
 	}
 	if (lt_rec_reader_truncated(rd))
-		fprintf(stderr, "latticectl: %s: warning: %s: the last line "
+		fprintf(ctx->err, "latticectl: %s: warning: %s: the last line "
 		    "is truncated (the recording was cut off)\n", ctx->cmd_path,
 		    path);
 	if (lt_rec_reader_check(rd, path, err) < 0) {
@@ -77,8 +81,8 @@ source_end(struct cmd_rec_source *rs, struct lt_error *err)
 	if (rs->passes > 1)
 		return 0;
 	if (lt_rec_reader_truncated(rs->rd))
-		fprintf(stderr, "latticectl: %s: warning: %s: the last line "
-		    "is truncated (the recording was cut off)\n",
+		fprintf(rs->ctx->err, "latticectl: %s: warning: %s: the last "
+		    "line is truncated (the recording was cut off)\n",
 		    rs->ctx->cmd_path, rs->path);
 	return lt_rec_reader_check(rs->rd, rs->path, err);
 }
@@ -94,7 +98,7 @@ source_next(void *arg, const cJSON **rec, struct lt_error *err)
 	rs->rec = NULL;
 	while ((n = lt_rec_reader_next(rs->rd, &rs->rec, &lerr)) < 0) {
 		if (rs->passes == 1)
-			fprintf(stderr, "latticectl: %s: warning: %s\n",
+			fprintf(rs->ctx->err, "latticectl: %s: warning: %s\n",
 			    rs->ctx->cmd_path, lerr.msg);
 		lt_error_clear(&lerr);
 	}
@@ -171,12 +175,12 @@ cmd_otlp_export(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
 	} else if (!ctx->cfg->quiet) {
 		where = lt_xstrdup(t->traces_url);
 		lt_redact_url(where);
-		fprintf(stderr, "latticectl: %s: exported %d spans, %d log "
+		fprintf(ctx->err, "latticectl: %s: exported %d spans, %d log "
 		    "records, %d links in trace %s to %s (%d requests)\n",
 		    ctx->cmd_path, o.nspans, o.nlogs, o.nlinks, o.trace_id, where,
 		    p.st.requests);
 		if (p.st.rejected > 0)
-			fprintf(stderr, "latticectl: %s: warning: the receiver "
+			fprintf(ctx->err, "latticectl: %s: warning: the receiver "
 			    "rejected %lld spans or log records\n", ctx->cmd_path,
 			    (long long)p.st.rejected);
 		free(where);
@@ -219,7 +223,8 @@ cmd_otlp_after(const struct lt_ctx *ctx, const struct lt_otlp_target *t,
 	if (export_file(ctx, t, path, from, rc < 0 ? &lerr : err) == 0)
 		return rc;
 	if (rc < 0) {
-		fprintf(stderr, "latticectl: %s: %s\n", ctx->cmd_path, lerr.msg);
+		fprintf(ctx->err, "latticectl: %s: %s\n", ctx->cmd_path,
+		    lerr.msg);
 		return rc;
 	}
 	/* one line: what failed, and that nothing recorded is lost */

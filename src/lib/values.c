@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "values.h"
+#include "latticectl/values.h"
 #include "latticectl/conn.h"
 #include "latticectl/ctl.h"
 #include "latticectl/event.h"
@@ -380,11 +380,12 @@ add_for(struct lt_values *vs, const char *word, int64_t deadline,
 }
 
 static void
-add_commands(const char *word, struct lt_words *out)
+add_commands(const struct lt_values *vs, const char *word,
+    struct lt_words *out)
 {
 	const struct lt_cmd *const *c;
 
-	for (c = lt_commands; *c; c++)
+	for (c = vs->cmds; c && *c; c++)
 		if (!((*c)->flags & LT_CMD_HIDDEN))
 			add_matching(out, "", word, (const char *const[]){
 			    (*c)->name, NULL }, 0);
@@ -414,7 +415,7 @@ lt_values_add(struct lt_values *vs, enum lt_values_src src,
 		add_matching(out, "", word, choices, 0);
 		break;
 	case LT_VALUES_COMMANDS:
-		add_commands(word, out);
+		add_commands(vs, word, out);
 		break;
 	case LT_VALUES_CONTEXTS:
 		add_contexts(word, out);

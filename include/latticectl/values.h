@@ -8,14 +8,14 @@
  * when it is a plain word (lt_values_plain), so a hostile name can neither
  * break a completion script nor reach a command line; values are never
  * read (KV walks ask for keys only, contexts are listed by file name). */
-#ifndef LATTICECTL_CMD_VALUES_H
-#define LATTICECTL_CMD_VALUES_H
+#ifndef LATTICECTL_VALUES_H
+#define LATTICECTL_VALUES_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmd.h"
+#include "latticectl/command.h"
 
 /* How long completion waits for the lattice: the connect (__complete) and
  * then every live source of one word together. LATTICECTL_COMPLETE_TIMEOUT
@@ -38,6 +38,8 @@ struct lt_values_cached;
 
 /* Where live names come from. The strings are borrowed. */
 struct lt_values {
+	const struct lt_cmd *const *cmds;	/* the command table (command
+						 * names, lt_complete_word) */
 	struct lt_conn *conn;		/* NULL: no live names */
 	const char *lattice;
 	const char *ctl_prefix;

@@ -1,19 +1,32 @@
-/* otlp.h (commands): the --otlp-endpoint option that report, replay and
- * watch share, and the one export step they call (otlp.c). */
-#ifndef LATTICECTL_CMD_OTLP_H
-#define LATTICECTL_CMD_OTLP_H
+/* export.h: --otlp-endpoint for the commands that export a recording
+ * (report, replay, watch): the option row, the recording file as a
+ * record source for lt_otlp_stream (read once a pass), the target, and
+ * the export with its one-line account; messages go to the command's
+ * ctx->err (latticectl/command.h). */
+#ifndef LATTICECTL_EXPORT_H
+#define LATTICECTL_EXPORT_H
 
-#include "cmd.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "latticectl/error.h"
 #include "latticectl/otlp.h"
 #include "latticectl/redact.h"
 
 struct cJSON;
+struct lt_ctx;
 struct lt_rec_reader;
 
+#define CMD_OTLP_HELP "export as OpenTelemetry traces and logs to " \
+	"URL/v1/traces and URL/v1/logs (default " \
+	"$OTEL_EXPORTER_OTLP_ENDPOINT; none: off)"
 #define CMD_OTLP_OPT \
-	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", "export as OpenTelemetry " \
-	    "traces and logs to URL/v1/traces and URL/v1/logs (default " \
-	    "$OTEL_EXPORTER_OTLP_ENDPOINT; none: off)", NULL }
+	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", CMD_OTLP_HELP, NULL }
+/* Bound to the const char *otlp_endpoint of options struct st. */
+#define CMD_OTLP_OPT_TO(st) \
+	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", CMD_OTLP_HELP, NULL, \
+	    LT_TO_STR(st, otlp_endpoint) }
 
 /* Every readable record of path (a cJSON array, caller deletes), read
  * in redaction mode m; damaged lines and a cut last line are warned about

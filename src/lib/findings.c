@@ -136,6 +136,32 @@ fnd_find(struct lt_findings *e, enum frule rule, const char *app,
 	return NULL;
 }
 
+static cJSON *
+new_finding(enum frule rule, bool error, const char *title)
+{
+	cJSON *fi = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(fi, "severity", error ? "error" : "warning");
+	cJSON_AddStringToObject(fi, "id", lt_findings_rules[rule].id);
+	cJSON_AddStringToObject(fi, "title", title);
+	cJSON_AddItemToObject(fi, "evidence", cJSON_CreateArray());
+	cJSON_AddStringToObject(fi, "next", lt_findings_rules[rule].next);
+	return fi;
+}
+
+/* Past FND_MAX_FINDINGS (a lattice that makes endless distinct findings:
+ * a hostile publisher) the rest go to one scratch finding that is whole,
+ * so callers may update it, but is never listed nor handed out. */
+static cJSON *
+scratch(struct lt_findings *e, enum frule rule)
+{
+	if (!e->overflow)
+		e->overflow = new_finding(rule, false, "");
+	cJSON_ReplaceItemInObjectCaseSensitive(e->overflow, "evidence",
+	    cJSON_CreateArray());
+	return e->overflow;
+}
+
 cJSON *
 fnd_fire(struct lt_findings *e, enum frule rule, bool error, const char *app,
     const char *subject, bool *fresh, const char *fmt, ...)
@@ -148,24 +174,12 @@ fnd_fire(struct lt_findings *e, enum frule rule, bool error, const char *app,
 		*fresh = !fi;
 	if (fi)
 		return fi;
-	if (cJSON_GetArraySize(e->list) >= FND_MAX_FINDINGS) {
-		/* a lattice that makes endless distinct findings (a hostile
-		 * publisher): the rest go to a scratch finding nobody sees */
-		cJSON_Delete(e->overflow);
-		e->overflow = cJSON_CreateObject();
-		cJSON_AddItemToObject(e->overflow, "evidence",
-		    cJSON_CreateArray());
-		return e->overflow;
-	}
+	if (cJSON_GetArraySize(e->list) >= FND_MAX_FINDINGS)
+		return scratch(e, rule);
 	va_start(ap, fmt);
 	vsnprintf(title, sizeof(title), fmt, ap);
 	va_end(ap);
-	fi = cJSON_CreateObject();
-	cJSON_AddStringToObject(fi, "severity", error ? "error" : "warning");
-	cJSON_AddStringToObject(fi, "id", lt_findings_rules[rule].id);
-	cJSON_AddStringToObject(fi, "title", title);
-	cJSON_AddItemToObject(fi, "evidence", cJSON_CreateArray());
-	cJSON_AddStringToObject(fi, "next", lt_findings_rules[rule].next);
+	fi = new_finding(rule, error, title);
 	cJSON_AddStringToObject(fi, "app", app ? app : "");
 	cJSON_AddStringToObject(fi, "subject", subject);
 	cJSON_AddNumberToObject(fi, "_rule", rule);
@@ -180,6 +194,8 @@ fnd_update(struct lt_findings *e, cJSON *fi, bool error, const char *title)
 {
 	const char *sev = error ? "error" : "warning";
 
+	if (fi == e->overflow)
+		return;
 	if (title)
 		cJSON_ReplaceItemInObjectCaseSensitive(fi, "title",
 		    cJSON_CreateString(title));

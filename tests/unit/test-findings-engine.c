@@ -375,6 +375,54 @@ test_published(void)
 	lt_findings_free(e);
 }
 
+/* Past the cap on held findings (4096; a hostile publisher can make
+ * endless distinct ones) a rule that fires and then updates its finding
+ * (config-deleted: fired, then put back) must neither crash nor hand out
+ * a finding without an id. */
+static void
+test_cap(void)
+{
+	struct lt_findings *e = lt_findings_new(NULL);
+	cJSON *recs = cJSON_Parse(HEALTHY(HB_OK, SNAP(6, "fast"), STATE_OK,
+	    "")), *rec, *out = cJSON_CreateArray(), *fi;
+	int i, bad = 0, n = 0;
+
+	lt_findings_add_manifest(e, v1);
+	lt_findings_add_manifest(e, v2);
+	cJSON_ArrayForEach(rec, recs)
+		lt_findings_feed(e, rec, out);
+	for (i = 0; i < 4200; i++) {
+		char text[512];
+
+		snprintf(text, sizeof(text), R(%d, 00, 07, "event",
+		    EV("component_scale_failed", "{\"component_id\":"
+		    "\"shop-api\",\"error\":\"boom %d\"}")), 20 + i, i);
+		rec = cJSON_Parse(text);
+		lt_findings_feed(e, rec, out);
+		cJSON_Delete(rec);
+	}
+	rec = cJSON_Parse(R(9000, 00, 08, "kv", "\"bucket\":"
+	    "\"CONFIGDATA_default\",\"key\":\"shop-settings\","
+	    "\"op\":\"delete\""));
+	lt_findings_feed(e, rec, out);
+	cJSON_Delete(rec);
+	rec = cJSON_Parse(R(9001, 00, 09, "kv", "\"bucket\":"
+	    "\"CONFIGDATA_default\",\"key\":\"shop-settings\","
+	    "\"op\":\"put\",\"value\":{\"mode\":\"fast\"}"));
+	lt_findings_feed(e, rec, out);
+	cJSON_Delete(rec);
+	lt_findings_settle(e, out);
+	cJSON_ArrayForEach(fi, out) {
+		n++;
+		bad += !cJSON_IsString(cJSON_GetObjectItem(fi, "id"));
+	}
+	ok(n >= 4096 && !bad, "past the cap: %d findings out, %d without "
+	    "an id", n, bad);
+	cJSON_Delete(out);
+	cJSON_Delete(recs);
+	lt_findings_free(e);
+}
+
 int
 main(void)
 {
@@ -391,6 +439,7 @@ main(void)
 	test_conflict();
 	test_auto_settle();
 	test_published();
+	test_cap();
 	lt_manifest_destroy(v1);
 	lt_manifest_destroy(v2);
 	done_testing();

@@ -21,8 +21,6 @@ struct lt_rec_reader;
 #define CMD_OTLP_HELP "export as OpenTelemetry traces and logs to " \
 	"URL/v1/traces and URL/v1/logs (default " \
 	"$OTEL_EXPORTER_OTLP_ENDPOINT; none: off)"
-#define CMD_OTLP_OPT \
-	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", CMD_OTLP_HELP, NULL }
 /* Bound to the const char *otlp_endpoint of options struct st. */
 #define CMD_OTLP_OPT_TO(st) \
 	{ "otlp-endpoint", 0, LT_OPT_ARG, "URL", CMD_OTLP_HELP, NULL, \
@@ -56,7 +54,7 @@ void cmd_rec_source_close(struct cmd_rec_source *rs);
 /* The export target from --otlp-endpoint and the environment: 1 when
  * there is one, 0 when not, -1 with err (exit 2) when it is malformed.
  * Release t with lt_otlp_target_release in every case. */
-int cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
+int cmd_otlp_target(const char *endpoint, struct lt_otlp_target *t,
     struct lt_error *err);
 
 /* Stream the phases [from, until) of src's records (redacted; 0, 0:

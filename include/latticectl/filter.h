@@ -13,20 +13,9 @@
 #include "latticectl/redact.h"
 
 /* The option-table rows for the filters (struct lt_opt, opt.h), shared
- * by watch and show so both spell and document them the same way. */
-#define LT_FILTER_OPTS \
-	{ "type", 't', LT_OPT_ARG | LT_OPT_MULTI, "TYPES", \
-	    "event types, comma separated globs; !T excludes", NULL }, \
-	{ "for", 0, LT_OPT_ARG | LT_OPT_MULTI, "KIND/ID", \
-	    "component/ID, host/ID, app/NAME, config/NAME, provider/ID, " \
-	    "trace/ID", NULL }, \
-	{ "where", 'w', LT_OPT_ARG | LT_OPT_MULTI, "EXPR", \
-	    "PATH OP VALUE, OP one of = != ~ !~ < > exists", NULL }, \
-	{ "grep", 0, LT_OPT_ARG | LT_OPT_MULTI, "TEXT", \
-	    "only events whose payload contains TEXT", NULL }
-
-/* The same rows bound to the struct lt_filter_opts member f of options
- * struct st (opt.h), for lt_filter_add_opts. */
+ * by watch and show so both spell and document them the same way, bound
+ * to the struct lt_filter_opts member f of options struct st, for
+ * lt_filter_add_opts. */
 struct lt_filter_opts {
 	struct lt_optv type, fors, where, grep;
 };

@@ -201,23 +201,16 @@ const char *lt_redact_url_host(const char *url);
 /* --show-secrets and --redact-all, for commands that print or record
  * payloads: LT_REDACT_OPTS_TO binds them to the bool show_secrets and
  * redact_all of options struct st (include/latticectl/opt.h), which
- * lt_redact_mode_of turns into a mode; unbound, lt_redact_mode_from_args
- * reads them (both at once is a usage error). */
+ * lt_redact_mode_of turns into a mode (both at once is a usage error). */
 #define LT_REDACT_SHOW_HELP "show secret values (registry credentials " \
 	"stay masked)"
 #define LT_REDACT_ALL_HELP "mask every payload value"
-#define LT_REDACT_OPT_SHOW \
-	{ "show-secrets", 0, 0, NULL, LT_REDACT_SHOW_HELP, NULL }
-#define LT_REDACT_OPT_ALL \
-	{ "redact-all", 0, 0, NULL, LT_REDACT_ALL_HELP, NULL }
-#define LT_REDACT_OPTS LT_REDACT_OPT_SHOW, LT_REDACT_OPT_ALL
 #define LT_REDACT_OPTS_TO(st) \
 	{ "show-secrets", 0, 0, NULL, LT_REDACT_SHOW_HELP, NULL, \
 	    LT_TO_FLAG(st, show_secrets) }, \
 	{ "redact-all", 0, 0, NULL, LT_REDACT_ALL_HELP, NULL, \
 	    LT_TO_FLAG(st, redact_all) }
 
-struct lt_args;
 struct lt_msg;
 struct lt_error;
 
@@ -225,9 +218,6 @@ struct lt_error;
  * without either). 0, or -1 with a usage error. */
 int lt_redact_mode_of(bool show, bool all, enum lt_redact_mode *out,
     struct lt_error *err);
-/* The same, reading the unbound options from a. */
-int lt_redact_mode_from_args(const struct lt_args *a,
-    enum lt_redact_mode *out, struct lt_error *err);
 
 /* The message as watch and sub print, filter and record it: tmp, filled
  * as a copy of m marked redacted (msg.h), with the payload as

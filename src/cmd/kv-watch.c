@@ -13,18 +13,21 @@
 #include "banned.h"
 
 static const struct lt_opt watch_opts[] = {
-	KV_BUCKET_OPT,
-	{ "count", 'n', LT_OPT_ARG, "N", "exit after N changes", NULL },
-	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without changes", NULL },
+	KV_OPT_BUCKET,
+	{ "count", 'n', LT_OPT_ARG, "N", "exit after N changes", NULL,
+	    LT_TO_UINT(struct kv_opts, count, UINT64_MAX) },
+	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without changes", NULL,
+	    LT_TO_DURATION(struct kv_opts, idle_ns) },
 	{ "record", 0, LT_OPT_ARG, "FILE", "write a recording (kv records)",
-	    NULL },
-	KV_REDACT_OPTS,
+	    NULL, LT_TO_STR(struct kv_opts, record) },
+	KV_OPTS_REDACT,
 	LT_OPT_END
 };
 
 struct kvw {
 	struct lt_ctx *ctx;
-	struct kv_target t;
+	const struct kv_opts *o;
+	const struct kv_target *t;
 	const char *glob;
 	struct lt_session *s;
 	const struct lt_colors *col;
@@ -41,7 +44,7 @@ change_fields(struct kvw *w, const struct lt_kv_entry *e,
 	lt_time_format(e->created_ns, t, sizeof(t));
 	lt_buf_reset(&w->fields);
 	lt_buf_adds(&w->fields, "\"bucket\":");
-	lt_buf_add_json_str(&w->fields, w->t.bucket, strlen(w->t.bucket));
+	lt_buf_add_json_str(&w->fields, w->t->bucket, strlen(w->t->bucket));
 	lt_buf_adds(&w->fields, ",\"key\":");
 	lt_buf_add_json_str(&w->fields, e->key, strlen(e->key));
 	lt_buf_addf(&w->fields, ",\"op\":\"%s\",\"revision\":%llu,\"created\":"
@@ -91,7 +94,7 @@ on_change(void *ud, struct lt_session *ss, struct lt_msg *m)
 	e.op = lt_kv_op_from_header(op);
 	e.revision = m->stream_seq;
 	e.created_ns = m->stream_ns ? m->stream_ns : m->recv_ns;
-	s.redaction = w->t.mode;
+	s.redaction = w->t->mode;
 	s.redacted = m->redacted;
 	se = lt_snapshot_add(&s, e.key, strlen(e.key), e.revision,
 	    e.created_ns, e.op, m->data, (size_t)m->len);
@@ -113,32 +116,29 @@ setup(struct kvw *w, struct lt_error *err)
 	struct lt_session_source src = { LT_SOURCE_KV, 0, NULL, NULL, 0, 0 };
 	struct lt_kv *kv = NULL;
 
-	if (kv_target_parse(ctx, &w->t, err) < 0 ||
-	    lt_args_uint(ctx->args, "count", UINT64_MAX, &sc.max_count,
-	    err) < 0 ||
-	    lt_args_duration(ctx->args, "idle", &sc.idle_ns, err) < 0)
-		return -1;	/* usage errors */
 	w->col = lt_output_colors(ctx->color_out && ctx->format <= LT_FMT_WIDE);
-	if (kv_target_open(ctx, &w->t, &kv, err) < 0)
+	if (kv_target_open(ctx, w->t, &kv, err) < 0)
 		return -1;
 	lt_kv_close(kv);
 	sc.name = "kv watch";
 	sc.ud = w;
-	sc.redact = w->t.mode;
+	sc.redact = w->t->mode;
 	sc.on_msg = on_change;
+	sc.max_count = w->o->count;
+	sc.idle_ns = w->o->idle_ns;
 	sc.notices = ctx->cfg->quiet ? NULL : stderr;
-	src.stream = w->t.bucket;
-	w->prefix_len = strlen("$KV.") + strlen(w->t.bucket) + 1;
+	src.stream = w->t->bucket;
+	w->prefix_len = strlen("$KV.") + strlen(w->t->bucket) + 1;
 	if (lt_session_create(&w->s, ctx->conn, &sc, err) < 0 ||
 	    lt_session_add(w->s, &src, err) < 0 ||
 	    lt_session_open_outputs(w->s, ctx->out, ctx->format, w->col,
-	    ctx->width, lt_args_get(ctx->args, "record"), ctx->orig_argc,
-	    ctx->orig_argv, w->t.lattice, err) < 0 ||
+	    ctx->width, w->o->record, ctx->orig_argc,
+	    ctx->orig_argv, w->t->lattice, err) < 0 ||
 	    lt_session_start(w->s, err) < 0)
 		return -1;
 	if (ctx->cfg->verbose)	/* tests wait for this */
 		fprintf(stderr, "latticectl: kv watch: subscribed to %s after "
-		    "revision %llu\n", w->t.bucket, (unsigned long long)
+		    "revision %llu\n", w->t->bucket, (unsigned long long)
 		    lt_session_stream_info(w->s, 0)->last_seq);
 	return 0;
 }
@@ -152,6 +152,8 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	w.o = ctx->opts;
+	w.t = &w.o->t;
 	w.glob = argc > 0 ? argv[0] : NULL;
 	rc = setup(&w, err) < 0 ? err->code : 0;
 	if (rc == 0 && lt_session_run(w.s, err) < 0)
@@ -177,6 +179,7 @@ const struct lt_cmd cmd_kv_watch = {
 	    "filters keys. Read-only.",
 	.formats = LT_FORMATS_STREAM & ~LT_FORMAT(LT_FMT_RAW),
 	.opts = watch_opts,
+	KV_CMD_OPTS,
 	.max_args = 1,
 	.arg_values = LT_VALUES_KEYS,
 	.run = run_watch,

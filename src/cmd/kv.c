@@ -26,13 +26,6 @@ target_init(struct lt_ctx *ctx, struct kv_target *t, const char *b)
 }
 
 int
-kv_target_parse(struct lt_ctx *ctx, struct kv_target *t, struct lt_error *err)
-{
-	target_init(ctx, t, lt_args_get(ctx->args, "bucket"));
-	return lt_redact_mode_from_args(ctx->args, &t->mode, err);
-}
-
-int
 kv_check(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
 	struct kv_opts *o = ctx->opts;

@@ -8,10 +8,6 @@
 #include "latticectl/redact.h"
 
 #define KV_BUCKET_HELP "bucket to read (default CONFIGDATA_<lattice>)"
-/* Unbound, for kv watch (kv_target_parse). */
-#define KV_BUCKET_OPT { "bucket", 0, LT_OPT_ARG, "BUCKET", KV_BUCKET_HELP, \
-	NULL }
-#define KV_REDACT_OPTS LT_REDACT_OPTS
 
 struct kv_target {
 	char bucket[128];
@@ -30,6 +26,9 @@ struct kv_opts {
 	const char *file, *at;		/* snapshot -f, --at */
 	bool force;			/* snapshot --force */
 	bool live;			/* diff --live */
+	uint64_t count;			/* watch -n */
+	int64_t idle_ns;		/* watch --idle */
+	const char *record;		/* watch --record */
 	struct kv_target t;		/* by kv_check */
 };
 
@@ -42,9 +41,6 @@ struct kv_opts {
  * CONFIGDATA_<lattice>) and --show-secrets / --redact-all (both: a usage
  * error) into ctx->opts' t. */
 int kv_check(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err);
-/* The same for kv watch, reading the unbound options by name. */
-int kv_target_parse(struct lt_ctx *ctx, struct kv_target *t,
-    struct lt_error *err);
 /* Connect and open the target bucket. */
 int kv_target_open(struct lt_ctx *ctx, const struct kv_target *t,
     struct lt_kv **out, struct lt_error *err);

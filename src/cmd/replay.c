@@ -545,7 +545,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	r.redact = o->show_secrets ? LT_REDACT_NONE : LT_REDACT_SECRETS;
 	r.observe = lt_observe_create(r.inbox, ctx->cfg->timeout_ns,
 	    r.redact);
-	rc = (otlp = cmd_otlp_target(ctx, &ot, err)) < 0 ? -1 :
+	rc = (otlp = cmd_otlp_target(o->otlp_endpoint, &ot, err)) < 0 ? -1 :
 	    load(&r, argv, err);
 	r.otlp = otlp > 0 ? &ot : NULL;
 	if (rc == 0 && o->dry_run &&

@@ -289,12 +289,13 @@ static int
 report_otlp(struct lt_ctx *ctx, const char *path, struct input *in,
     struct outputs *o, struct lt_error *err)
 {
+	const struct report_opts *opts = ctx->opts;
 	struct lt_otlp_target t = LT_OTLP_TARGET_INIT;
 	struct lt_otlp_counts c;
 	struct cmd_rec_source rs;
 	int on, rc = 0;
 
-	if ((on = cmd_otlp_target(ctx, &t, err)) < 0) {
+	if ((on = cmd_otlp_target(opts->otlp_endpoint, &t, err)) < 0) {
 		lt_otlp_target_release(&t);
 		return -1;
 	}

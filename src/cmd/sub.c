@@ -27,28 +27,49 @@
 #define MAX_SUBS 32
 #define INBOX_SUB 1000		/* sub_id of the --match-replies inbox sub */
 
+/* The options, parsed once by the dispatcher (opt.h); redact is derived
+ * in check_sub. */
+struct sub_opts {
+	bool observe_requests, match_replies, headers;
+	uint64_t count, max_pending;
+	int64_t idle_ns;
+	const char *record, *queue;
+	bool show_secrets, redact_all;
+	enum lt_redact_mode redact;
+};
+
+static const struct sub_opts sub_defaults = { .max_pending = 65536 };
+
+#define SO struct sub_opts
 static const struct lt_opt sub_opts[] = {
 	{ "observe-requests", 0, 0, NULL,
 	    "allow subjects that overlap request subjects (ctl, wadm.api, ...) "
-	    "or inboxes", NULL },
+	    "or inboxes", NULL, LT_TO_FLAG(SO, observe_requests) },
 	{ "match-replies", 'r', 0, NULL,
 	    "pair requests with replies on the inbox prefix; print latency",
-	    NULL },
-	{ "headers", 0, 0, NULL, "show message headers", NULL },
-	{ "count", 'n', LT_OPT_ARG, "N", "exit after N messages", NULL },
-	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without messages", NULL },
+	    NULL, LT_TO_FLAG(SO, match_replies) },
+	{ "headers", 0, 0, NULL, "show message headers", NULL,
+	    LT_TO_FLAG(SO, headers) },
+	{ "count", 'n', LT_OPT_ARG, "N", "exit after N messages", NULL,
+	    LT_TO_UINT(SO, count, UINT64_MAX) },
+	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without messages", NULL,
+	    LT_TO_DURATION(SO, idle_ns) },
 	{ "record", 0, LT_OPT_ARG, "FILE", "write a recording while subscribed",
-	    NULL },
+	    NULL, LT_TO_STR(SO, record) },
 	{ "max-pending", 0, LT_OPT_ARG, "N",
-	    "client-side buffer in messages before drops (65536)", NULL },
+	    "client-side buffer in messages before drops (65536)", NULL,
+	    LT_TO_UINT(SO, max_pending, 1 << 24) },
 	{ "queue", 0, LT_OPT_ARG, "GROUP",
-	    "refused: latticectl never joins a queue group", NULL },
-	LT_REDACT_OPTS,
+	    "refused: latticectl never joins a queue group", NULL,
+	    LT_TO_STR(SO, queue) },
+	LT_REDACT_OPTS_TO(SO),
 	LT_OPT_END
 };
+#undef SO
 
 struct sub {
 	struct lt_ctx *ctx;
+	const struct sub_opts *o;
 	struct lt_classify cls;
 	struct lt_session *ss;
 	char **subjects;		/* what we subscribed to (borrowed) */
@@ -56,8 +77,7 @@ struct sub {
 	struct lt_pair *pair;		/* --match-replies */
 	struct lt_pair *pulls;		/* open pull requests, by consumer */
 	const struct lt_colors *col;
-	bool headers, warned_uncovered;
-	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
+	bool warned_uncovered;
 	uint64_t skipped;
 	uint64_t deliveries, js_control;	/* JetStream roles seen */
 	struct lt_buf line, fields;
@@ -124,9 +144,9 @@ view_open(struct view *v, const struct sub *s, struct lt_msg *m,
 	v->request_subject = request_subject;
 	lt_session_redact(s->ss, m, request_subject);
 	v->m = m;
-	if (s->headers && (v->headers = lt_msg_headers_json(m)) != NULL)
+	if (s->o->headers && (v->headers = lt_msg_headers_json(m)) != NULL)
 		lt_redact_payload_json(v->headers, lt_redact_subject(m->subject,
-		    request_subject), s->redact);
+		    request_subject), s->o->redact);
 }
 
 static void
@@ -180,7 +200,7 @@ build_fields(struct sub *s, const struct view *v,
 	lt_rec_add_traceparent(b, lt_rec_traceparent(m));
 	lt_buf_addch(b, ',');
 	lt_rec_add_msg_payload(b, is_event ? "event" : "payload", m,
-	    v->request_subject, s->redact);
+	    v->request_subject, s->o->redact);
 }
 
 /* The headers as recorded (view_open): one line each, or one
@@ -557,7 +577,7 @@ warn_subject(const char *subj, int k, const char *list)
 static int
 check_subjects(struct sub *s, struct lt_error *err)
 {
-	bool observe = lt_args_has(s->ctx->args, "observe-requests");
+	bool observe = s->o->observe_requests;
 	struct lt_buf b = LT_BUF_INIT;
 	int i, k, rc = 0;
 
@@ -719,32 +739,24 @@ write_summary(struct sub *s)
 static int
 setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 {
-	const struct lt_args *a = s->ctx->args;
 	const struct lt_config *cfg = s->ctx->cfg;
-	const char *queue = lt_args_get(a, "queue");
 	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
-	uint64_t pending = 65536;
 
 	lt_classify_init(&s->cls, lt_config_get(cfg, LT_S_CTL_PREFIX),
 	    lt_config_get(cfg, LT_S_LATTICE), lt_config_get(cfg,
 	    LT_S_INBOX_PREFIX));
 	s->subjects = argv;
 	s->nsubjects = argc < MAX_SUBS - 1 ? argc : MAX_SUBS - 1;
-	if (queue)
-		return refuse_queue(s, queue, err);
+	if (s->o->queue)
+		return refuse_queue(s, s->o->queue, err);
 	if (argc > MAX_SUBS - 1)
 		return lt_error_set(err, LT_E_USAGE, "at most %d subjects",
 		    MAX_SUBS - 1);
-	if (check_subjects(s, err) < 0 ||
-	    lt_args_uint(a, "count", UINT64_MAX, &sc.max_count, err) < 0 ||
-	    lt_args_duration(a, "idle", &sc.idle_ns, err) < 0 ||
-	    lt_redact_mode_from_args(a, &s->redact, err) < 0 ||
-	    lt_args_uint(a, "max-pending", 1 << 24, &pending, err) < 0)
+	if (check_subjects(s, err) < 0)
 		return -1;
-	s->headers = lt_args_has(a, "headers");
 	s->col = lt_output_colors(s->ctx->color_out &&
 	    s->ctx->format <= LT_FMT_WIDE);
-	if (lt_args_has(a, "match-replies")) {
+	if (s->o->match_replies) {
 		s->pair = lt_pair_create(cfg->timeout_ns);
 		s->pulls = lt_pair_create(cfg->timeout_ns);
 		sc.request_subject = request_subject;
@@ -753,14 +765,16 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 		return -1;
 	sc.name = "sub";
 	sc.ud = s;
-	sc.redact = s->redact;
+	sc.redact = s->o->redact;
 	sc.on_msg = on_msg;
 	sc.on_tick = on_tick;
-	sc.max_pending = (int)pending;
+	sc.max_count = s->o->count;
+	sc.idle_ns = s->o->idle_ns;
+	sc.max_pending = (int)s->o->max_pending;
 	sc.notices = cfg->quiet ? NULL : stderr;
 	if (lt_session_create(&s->ss, s->ctx->conn, &sc, err) < 0 ||
 	    lt_session_open_outputs(s->ss, s->ctx->out, s->ctx->format, s->col,
-	    s->ctx->width, lt_args_get(a, "record"), s->ctx->orig_argc,
+	    s->ctx->width, s->o->record, s->ctx->orig_argc,
 	    s->ctx->orig_argv, lt_config_get(cfg, LT_S_LATTICE), err) < 0 ||
 	    add_sources(s, err) < 0 || lt_session_start(s->ss, err) < 0)
 		return -1;
@@ -768,6 +782,21 @@ setup(struct sub *s, int argc, char **argv, struct lt_error *err)
 		fprintf(stderr, "latticectl: sub: subscribed (%d subscriptions)\n",
 		    lt_session_nsources(s->ss));
 	return 0;
+}
+
+/* --max-pending 0 and both redaction flags are usage errors (exit 2). */
+static int
+check_sub(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
+{
+	struct sub_opts *o = ctx->opts;
+
+	(void)argc;
+	(void)argv;
+	if (o->max_pending == 0)
+		return lt_error_set(err, LT_E_USAGE, "--max-pending must be at "
+		    "least 1");
+	return lt_redact_mode_of(o->show_secrets, o->redact_all, &o->redact,
+	    err);
 }
 
 static int
@@ -778,6 +807,7 @@ run_sub(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
+	s.o = ctx->opts;
 	rc = setup(&s, argc, argv, err) < 0 ? err->code : 0;
 	if (rc == 0 && lt_session_run(s.ss, err) < 0)
 		rc = err->code;
@@ -812,8 +842,10 @@ const struct lt_cmd cmd_sub_entry = {
 	.flags = LT_CMD_ANY_LATTICE,
 	.formats = LT_FORMATS_STREAM,
 	.opts = sub_opts,
+	LT_CMD_OPTS(struct sub_opts, &sub_defaults),
 	.min_args = 1,
 	.max_args = -1,
 	.arg_values = LT_VALUES_NONE,	/* subjects */
+	.check = check_sub,
 	.run = run_sub,
 };

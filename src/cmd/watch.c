@@ -29,25 +29,46 @@
 /* manifest_published only, for what --for app/NAME owns (without --wadm) */
 #define ID_WADM_LEARN (MAX_SUBS + 2)
 
+/* The options, parsed once by the dispatcher (opt.h); redact and since_ns
+ * are derived in check_watch. */
+struct watch_opts {
+	struct lt_filter_opts filter;
+	const char *since, *until, *record, *otlp_endpoint;
+	uint64_t count, max_pending;
+	int64_t idle_ns;
+	bool wadm, show_secrets, redact_all;
+	enum lt_redact_mode redact;
+	int64_t since_ns;
+};
+
+static const struct watch_opts watch_defaults = { .max_pending = 65536 };
+
+#define WO struct watch_opts
 static const struct lt_opt watch_opts[] = {
-	LT_FILTER_OPTS,
+	LT_FILTER_OPTS_TO(WO, filter),
 	{ "since", 0, LT_OPT_ARG, "DUR|TIME",
-	    "replay history from the wasmbus_events stream first", NULL },
-	{ "count", 'n', LT_OPT_ARG, "N", "exit after N events", NULL },
-	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without events", NULL },
+	    "replay history from the wasmbus_events stream first", NULL,
+	    LT_TO_STR(WO, since) },
+	{ "count", 'n', LT_OPT_ARG, "N", "exit after N events", NULL,
+	    LT_TO_UINT(WO, count, UINT64_MAX) },
+	{ "idle", 0, LT_OPT_ARG, "DUR", "exit after DUR without events", NULL,
+	    LT_TO_DURATION(WO, idle_ns) },
 	{ "until", 0, LT_OPT_ARG, "TYPE[:FILTER]",
-	    "exit 0 when a matching event arrives (4 on --timeout)", NULL },
+	    "exit 0 when a matching event arrives (4 on --timeout)", NULL,
+	    LT_TO_STR(WO, until) },
 	{ "wadm", 0, 0, NULL,
 	    "also show wadm events and app status (wadm.evt, wadm.status)",
-	    NULL },
+	    NULL, LT_TO_FLAG(WO, wadm) },
 	{ "record", 0, LT_OPT_ARG, "FILE", "write a recording while watching",
-	    NULL },
+	    NULL, LT_TO_STR(WO, record) },
 	{ "max-pending", 0, LT_OPT_ARG, "N",
-	    "client-side buffer in messages before drops (65536)", NULL },
-	CMD_OTLP_OPT,
-	LT_REDACT_OPTS,
+	    "client-side buffer in messages before drops (65536)", NULL,
+	    LT_TO_UINT(WO, max_pending, 1 << 24) },
+	CMD_OTLP_OPT_TO(WO),
+	LT_REDACT_OPTS_TO(WO),
 	LT_OPT_END
 };
+#undef WO
 
 struct type_count {
 	char name[64];
@@ -56,6 +77,7 @@ struct type_count {
 
 struct watch {
 	struct lt_ctx *ctx;
+	const struct watch_opts *o;
 	struct lt_filter *filter, *until;
 	struct lt_session *ss;
 	const struct lt_colors *col;
@@ -63,7 +85,6 @@ struct watch {
 	bool raw_kept;			/* the raw decision kept the message
 					 * the prefilter just passed */
 	char raw_type[128];		/* ... and its event type */
-	enum lt_redact_mode redact;	/* --show-secrets, --redact-all */
 	uint64_t invalid, filtered;
 	uint64_t heard;			/* messages from wasmbus.evt.{L} */
 	bool whole_lattice;		/* subscribed to all of them */
@@ -138,7 +159,7 @@ record_msg(struct watch *w, const struct lt_msg *m, const char *kind,
 		lt_buf_add_u64(&w->fields, m->stream_seq);
 	}
 	lt_buf_addch(&w->fields, ',');
-	lt_rec_add_msg_payload(&w->fields, member, m, NULL, w->redact);
+	lt_rec_add_msg_payload(&w->fields, member, m, NULL, w->o->redact);
 	lt_session_write(w->ss, kind, m->recv_ns, &w->fields);
 }
 
@@ -247,7 +268,7 @@ raw_decide(struct watch *w, const struct lt_msg *m)
 		return LT_SESSION_PASS;	/* text: decoded to be shown anyway */
 	tp = lt_rec_traceparent(m);
 	switch (lt_filter_match_raw(w->filter, m->subject, m->data,
-	    (size_t)m->len, tp, w->redact, w->raw_type, sizeof(w->raw_type))) {
+	    (size_t)m->len, tp, w->o->redact, w->raw_type, sizeof(w->raw_type))) {
 	case LT_FILTER_NO:
 		w->filtered++;
 		return LT_SESSION_DROP;
@@ -372,26 +393,13 @@ static int parse_until(struct lt_filter **out, const char *spec,
 static int
 build_filters(struct watch *w, struct lt_error *err)
 {
-	const struct lt_args *a = w->ctx->args;
-	const char *v;
-	int i;
-
 	w->filter = lt_filter_create();
-	for (i = 0; (v = lt_args_nth(a, "type", i)); i++)
-		if (lt_filter_add_types(w->filter, v, err) < 0)
-			return -1;
-	for (i = 0; (v = lt_args_nth(a, "for", i)); i++)
-		if (lt_filter_add_for(w->filter, v, err) < 0)
-			return -1;
-	for (i = 0; (v = lt_args_nth(a, "where", i)); i++)
-		if (lt_filter_add_where(w->filter, v, err) < 0)
-			return -1;
-	for (i = 0; (v = lt_args_nth(a, "grep", i)); i++)
-		lt_filter_add_grep(w->filter, v);
+	if (lt_filter_add_opts(w->filter, &w->o->filter, err) < 0)
+		return -1;
 	lt_filter_type_warnings(w->filter, lt_cmd_warn, w->ctx);
 	w->whole_lattice = lt_filter_whole_lattice(w->filter);
-	if ((v = lt_args_get(a, "until")))
-		return parse_until(&w->until, v, err);
+	if (w->o->until)
+		return parse_until(&w->until, w->o->until, err);
 	return 0;
 }
 
@@ -481,12 +489,11 @@ static int
 subscribe(struct watch *w, struct lt_error *err)
 {
 	const char *lattice = lt_config_get(w->ctx->cfg, LT_S_LATTICE);
-	const char *since = lt_args_get(w->ctx->args, "since");
 	char **subjects = NULL;
 	int i, n, rc = 0;
 
 	n = lt_filter_subjects(w->filter, "wasmbus.evt", lattice, &subjects);
-	if (since) {
+	if (w->o->since) {
 		/* one subject (one exact --type) narrows the consumer on the
 		 * server; more need a consumer per subject, or 2.10's filter
 		 * lists, so the rest is filtered here */
@@ -495,9 +502,8 @@ subscribe(struct watch *w, struct lt_error *err)
 		    lt_xasprintf("wasmbus.evt.%s.>", lattice);
 
 		st.filter = filter;
-		rc = lt_parse_since(since, &st.start_ns, err);
-		if (rc == 0)
-			rc = check_history(w, st.start_ns, err);
+		st.start_ns = w->o->since_ns;
+		rc = check_history(w, st.start_ns, err);
 		if (rc == 0)
 			rc = add_source(w, NULL, &st, 0, err);
 		w->stream_mode = true;
@@ -511,7 +517,7 @@ subscribe(struct watch *w, struct lt_error *err)
 	free(subjects);
 	if (rc < 0)
 		return -1;
-	if (lt_args_has(w->ctx->args, "wadm")) {
+	if (w->o->wadm) {
 		char *s = lt_xasprintf("wadm.evt.%s.>", lattice);
 		char *st = lt_xasprintf("wadm.status.%s.>", lattice);
 
@@ -545,7 +551,7 @@ record_reply(struct watch *w, const char *subject, const cJSON *reply)
 	cJSON_AddStringToObject(f, "subject", subject);
 	cJSON_AddItemToObject(f, "payload", cJSON_Duplicate(reply, true));
 	cJSON_AddStringToObject(f, "from", "latticectl");
-	lt_rec_redact(f, "wadm.reply", w->redact);
+	lt_rec_redact(f, "wadm.reply", w->o->redact);
 	lt_buf_reset(&w->fields);
 	lt_rec_add_members(&w->fields, f);
 	lt_session_write(w->ss, "wadm.reply", lt_now_ns(), &w->fields);
@@ -616,29 +622,18 @@ decode_all(const struct watch *w)
 
 	return !((ctx->format == LT_FMT_NDJSON || ctx->format == LT_FMT_JSON) &&
 	    lt_filter_is_empty(w->filter) && w->until == NULL &&
-	    !lt_args_has(ctx->args, "type") && !lt_args_has(ctx->args, "since"));
+	    w->o->filter.type.n == 0 && !w->o->since);
 }
 
 static int
 setup(struct watch *w, struct lt_error *err)
 {
 	struct lt_ctx *ctx = w->ctx;
-	const struct lt_args *a = ctx->args;
 	const struct lt_config *cfg = ctx->cfg;
 	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
-	uint64_t max_pending = 65536;
 
 	w->col = lt_output_colors(ctx->color_out && ctx->format <= LT_FMT_WIDE);
-	if (build_filters(w, err) < 0 ||
-	    lt_args_uint(a, "count", UINT64_MAX, &sc.max_count, err) < 0 ||
-	    lt_args_uint(a, "max-pending", 1 << 24, &max_pending, err) < 0 ||
-	    lt_args_duration(a, "idle", &sc.idle_ns, err) < 0 ||
-	    lt_redact_mode_from_args(a, &w->redact, err) < 0)
-		return -1;
-	if (max_pending == 0)
-		return lt_error_set(err, LT_E_USAGE, "--max-pending must be at "
-		    "least 1");
-	if (lt_ctx_connect(ctx, err) < 0)
+	if (build_filters(w, err) < 0 || lt_ctx_connect(ctx, err) < 0)
 		return -1;
 	if (w->until && cfg->src[LT_S_TIMEOUT] != LT_SRC_DEFAULT) {
 		sc.until_ns = lt_mono_ns() + cfg->timeout_ns;
@@ -648,15 +643,17 @@ setup(struct watch *w, struct lt_error *err)
 	sc.name = "watch";
 	sc.ud = w;
 	sc.delivery = LT_DELIVER_DIRECT;
-	sc.redact = w->redact;
+	sc.redact = w->o->redact;
 	sc.redact_on_copy = !w->decode_all;
 	sc.prefilter = prefilter;
 	sc.on_msg = on_msg;
-	sc.max_pending = (int)max_pending;
+	sc.max_count = w->o->count;
+	sc.idle_ns = w->o->idle_ns;
+	sc.max_pending = (int)w->o->max_pending;
 	sc.notices = cfg->quiet ? NULL : stderr;
 	if (lt_session_create(&w->ss, ctx->conn, &sc, err) < 0 ||
 	    lt_session_open_outputs(w->ss, ctx->out, ctx->format, w->col,
-	    ctx->width, lt_args_get(a, "record"), ctx->orig_argc,
+	    ctx->width, w->o->record, ctx->orig_argc,
 	    ctx->orig_argv, lt_config_get(cfg, LT_S_LATTICE), err) < 0)
 		return -1;
 	learn_apps(w);
@@ -676,35 +673,40 @@ teardown(struct watch *w, int rc)
 /* The OTLP export target: with --record only (the recording is what is
  * exported); the environment alone turns it on only with --record. */
 static int
-otlp_target(struct lt_ctx *ctx, struct lt_otlp_target *t,
+otlp_target(const struct watch_opts *o, struct lt_otlp_target *t,
     struct lt_error *err)
 {
-	if (!lt_args_get(ctx->args, "record")) {
-		if (lt_args_get(ctx->args, "otlp-endpoint"))
+	if (!o->record) {
+		if (o->otlp_endpoint)
 			return lt_error_set(err, LT_E_USAGE, "--otlp-endpoint "
 			    "needs --record (the recording is what is exported)");
 		return 0;
 	}
-	return cmd_otlp_target(ctx, t, err);
+	return cmd_otlp_target(o->otlp_endpoint, t, err);
 }
 
-/* A bad --since or OTLP endpoint is a usage error (exit 2) before any
- * connection. */
+/* A bad --since, --max-pending 0, both redaction flags or a bad OTLP
+ * endpoint is a usage error (exit 2) before any connection. */
 static int
 check_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 {
+	struct watch_opts *o = ctx->opts;
 	struct lt_otlp_target t = LT_OTLP_TARGET_INIT;
-	const char *since = lt_args_get(ctx->args, "since");
-	int64_t ns;
 	int rc;
 
 	(void)argc;
 	(void)argv;
-	rc = otlp_target(ctx, &t, err);
+	if (o->max_pending == 0)
+		return lt_error_set(err, LT_E_USAGE, "--max-pending must be at "
+		    "least 1");
+	if (lt_redact_mode_of(o->show_secrets, o->redact_all, &o->redact,
+	    err) < 0)
+		return -1;
+	rc = otlp_target(o, &t, err);
 	lt_otlp_target_release(&t);
 	if (rc < 0)
 		return -1;
-	return since ? lt_parse_since(since, &ns, err) : 0;
+	return o->since ? lt_parse_since(o->since, &o->since_ns, err) : 0;
 }
 
 static int
@@ -718,6 +720,7 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	w.o = ctx->opts;
 	rc = setup(&w, err) < 0 ? err->code : 0;
 	if (rc == 0 && lt_session_run(w.ss, err) < 0)
 		rc = err->code;
@@ -728,8 +731,8 @@ run_watch(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	recorded = w.ss && lt_session_recording(w.ss);
 	teardown(&w, rc);
 	/* at the end of the run; a failed watch keeps its own status */
-	if (recorded && otlp_target(ctx, &t, err) > 0 && cmd_otlp_after(ctx, &t,
-	    lt_args_get(ctx->args, "record"), 0, rc >= 2 ? -1 : rc, err) < 0 &&
+	if (recorded && otlp_target(w.o, &t, err) > 0 && cmd_otlp_after(ctx, &t,
+	    w.o->record, 0, rc >= 2 ? -1 : rc, err) < 0 &&
 	    rc < 2)
 		rc = (int)err->code;
 	lt_otlp_target_release(&t);
@@ -749,6 +752,7 @@ const struct lt_cmd cmd_watch_entry = {
 	.flags = LT_CMD_ANY_LATTICE,
 	.formats = LT_FORMATS_STREAM,
 	.opts = watch_opts,
+	LT_CMD_OPTS(struct watch_opts, &watch_defaults),
 	.max_args = 0,
 	.check = check_watch,
 	.run = run_watch,

@@ -137,11 +137,10 @@ env(const char *name)
 }
 
 int
-cmd_otlp_target(const struct lt_ctx *ctx, struct lt_otlp_target *t,
+cmd_otlp_target(const char *endpoint, struct lt_otlp_target *t,
     struct lt_error *err)
 {
-	return lt_otlp_target_init(t, lt_args_get(ctx->args, "otlp-endpoint"),
-	    env, err);
+	return lt_otlp_target_init(t, endpoint, env, err);
 }
 
 struct poster {

@@ -21,7 +21,6 @@
 #include "latticectl/buf.h"
 #include "latticectl/json.h"
 #include "latticectl/msg.h"
-#include "latticectl/opt.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -52,14 +51,6 @@ lt_redact_mode_parse(const char *s, enum lt_redact_mode *out)
 		}
 	}
 	return -1;
-}
-
-int
-lt_redact_mode_from_args(const struct lt_args *a, enum lt_redact_mode *out,
-    struct lt_error *err)
-{
-	return lt_redact_mode_of(lt_args_has(a, "show-secrets"),
-	    lt_args_has(a, "redact-all"), out, err);
 }
 
 int

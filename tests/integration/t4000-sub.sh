@@ -11,6 +11,10 @@ T() {
 
 # Refusals happen before connecting: no server needed, exit 2.
 export NATS_URL=nats://127.0.0.1:1
+# as watch: no buffer at all is a usage error (sub took 0 as nats.c's
+# default, silently)
+exit_code 2 "sub --max-pending 0" lt sub wasmbus.evt.default.x --max-pending 0
+like "$(cat "$TEST_DIR/last.err")" "--max-pending must be at least 1" "says why"
 exit_code 2 "sub '>' without --observe-requests" lt sub '>'
 like "$(cat "$TEST_DIR/last.err")" "'>' overlaps request subjects \(ctl 'wasmbus.ctl.v1.default.>', wadm.api 'wadm.api.default.>'" \
     "explains which request subjects '>' overlaps"

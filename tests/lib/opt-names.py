@@ -8,7 +8,7 @@ long name (lt_args_get(args, "since"), lt_opt_find(table, "output")),
 where a misspelled name would silently read as absent. A name a file
 looks up must be a row of a table in that file or its command's other
 files (replay-check.c: replay.c), in a header of the
-repository (shared rows such as LT_REDACT_OPTS) or in the global table.
+repository (shared rows such as LT_REDACT_OPTS_TO) or in the global table.
 """
 import os
 import re

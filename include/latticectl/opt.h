@@ -6,8 +6,9 @@
  * bound to a member of the command's options struct (LT_TO_* below, git's
  * parse-options) has its value parsed once, by lt_opts_bind, into that
  * member, so a command reads o->wait_ns and a misspelled option is a
- * compile error (docs/architecture.md, Commands). Unbound rows are
- * queried by long name (tmux's args_get). */
+ * compile error (docs/architecture.md, Commands). Every command row is
+ * bound (t7160); only the global options' rows are not, and are queried by
+ * long name (tmux's args_get). */
 #ifndef LATTICECTL_OPT_H
 #define LATTICECTL_OPT_H
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """opt-names.py SRCDIR: every option a C file looks up by name is one an
-option table declares, as TAP.
+option table declares, and every row of a command's option table is bound
+to a member of its options struct, as TAP.
 
 Commands read bound options as members of their options struct (a typo
 is a compile error, include/latticectl/opt.h); the rest are looked up by
@@ -17,6 +18,11 @@ import sys
 LOOKUP = re.compile(r'\blt_(?:args_(?:has|get|count|nth|duration|uint|enum)'
                     r'|opt_find|opt_nearest)\s*\([^;"]*?"([^"]*)"', re.S)
 ROW = re.compile(r'\{\s*"([a-z0-9-]+)"\s*,\s*(?:\'.\'|0)\s*,')
+# a whole row, up to its closing brace (rows hold no braces)
+# (name, short, flags, metavar: a struct lt_opt, not any initializer)
+FULLROW = re.compile(r'\{\s*"([a-z0-9-]+)"\s*,\s*(?:\'.\'|0)\s*,\s*'
+                     r'(?:0|LT_OPT_[A-Z_| ]+)\s*,\s*(?:NULL|"[^"]*")'
+                     r'([^{}]*)\}')
 COMMENT = re.compile(r'/\*.*?\*/', re.S)
 
 
@@ -58,8 +64,23 @@ def main():
           % ("ok" if ok else "not ok", n))
     for b in bad:
         print("#   " + b)
-    print("1..1")
-    return 0 if ok else 1
+    # every row outside the global table (which lt_config_load reads) is
+    # bound: a command reads its options as members, never by name
+    unbound = []
+    for f in sorted(headers + sources):
+        if f.endswith(os.path.join("lib", "config.c")):
+            continue
+        for name, rest in FULLROW.findall(read(f)):
+            if "LT_TO_" not in rest:
+                unbound.append("%s: --%s is not bound to an options "
+                               "struct member" % (os.path.relpath(f, src),
+                                                  name))
+    print("%s 2 - every command option row is bound" %
+          ("not ok" if unbound else "ok"))
+    for b in unbound:
+        print("#   " + b)
+    print("1..2")
+    return 0 if ok and not unbound else 1
 
 
 if __name__ == "__main__":

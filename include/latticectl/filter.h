@@ -134,10 +134,13 @@ enum lt_filter_verdict {
  * payload redacted in mode (received on subject; its traceparent tp, or
  * NULL); UNSURE when only that can tell (docs/architecture.md, Watch).
  * YES and NO also mean that redaction leaves the payload as it is and
- * that it is a CloudEvent: type (size bytes) then holds its lt_event.type. */
+ * that it is a CloudEvent: type (size bytes) then holds its lt_event.type
+ * and *compact (when not NULL) whether the payload is JSON lt_json_parse
+ * reads alike without white space outside strings (lt_json_check), which
+ * a record can copy as it is (lt_msg.json_checked). */
 enum lt_filter_verdict lt_filter_match_raw(const struct lt_filter *f,
     const char *subject, const char *raw, size_t len, const char *tp,
-    enum lt_redact_mode mode, char *type, size_t size);
+    enum lt_redact_mode mode, char *type, size_t size, bool *compact);
 
 /* The test for a wadm application status (not a CloudEvent): every --grep
  * text in raw, and, when there is any --for, an app/NAME naming app;

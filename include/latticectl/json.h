@@ -49,6 +49,8 @@ struct lt_json_members {
 	struct lt_json_member *m;
 	int max, n;
 	bool lost;
+	bool spaced;	/* white space outside strings: lt_json_compact
+			 * would change the text (else it copies it) */
 };
 
 /* The check of lt_json_compact_names without the copy, and stricter:

@@ -33,6 +33,8 @@ struct lt_msg {
 	uint64_t pending;	/* JetStream: messages left in the consumer */
 	bool redacted;		/* data already redacted in the command's
 				 * mode (redact.h, lt_redact_msg) */
+	bool json_checked;	/* data is compact JSON lt_json_check
+				 * passed: recorded as it is, unscanned */
 	void *native;		/* the natsMsg; private to src/lib */
 	char *owned;		/* data when redaction changed it (freed by
 				 * lt_msg_release), else NULL */

@@ -97,6 +97,9 @@ enum lt_session_delivery {
 /* What lt_session_config.prefilter answers. */
 #define LT_SESSION_PASS 1	/* deliver (clock, redaction, on_msg) */
 #define LT_SESSION_DROP 0	/* not wanted: nothing more is done */
+#define LT_SESSION_CLEAN 2	/* deliver; the prefilter's scan found that
+				 * redaction leaves the payload as it is, so
+				 * it arrives marked redacted, unscanned */
 
 /* request_subject's answer for a message whose redaction must wait: the
  * message reaches on_msg as received (msg->redacted false) and the

@@ -84,6 +84,7 @@ struct watch {
 	bool decode_all;		/* false: ndjson fast path */
 	bool raw_kept;			/* the raw decision kept the message
 					 * the prefilter just passed */
+	bool raw_compact;		/* ... and its payload is compact JSON */
 	char raw_type[128];		/* ... and its event type */
 	uint64_t invalid, filtered;
 	uint64_t heard;			/* messages from wasmbus.evt.{L} */
@@ -268,13 +269,14 @@ raw_decide(struct watch *w, const struct lt_msg *m)
 		return LT_SESSION_PASS;	/* text: decoded to be shown anyway */
 	tp = lt_rec_traceparent(m);
 	switch (lt_filter_match_raw(w->filter, m->subject, m->data,
-	    (size_t)m->len, tp, w->o->redact, w->raw_type, sizeof(w->raw_type))) {
+	    (size_t)m->len, tp, w->o->redact, w->raw_type, sizeof(w->raw_type),
+	    &w->raw_compact)) {
 	case LT_FILTER_NO:
 		w->filtered++;
 		return LT_SESSION_DROP;
-	case LT_FILTER_YES:
+	case LT_FILTER_YES:	/* and redaction leaves it as it is */
 		w->raw_kept = lt_session_ndjson(w->ss) && !w->until;
-		return LT_SESSION_PASS;
+		return LT_SESSION_CLEAN;
 	default:
 		return LT_SESSION_PASS;
 	}
@@ -314,9 +316,9 @@ on_msg(void *ud, struct lt_session *ss, struct lt_msg *m)
 	(void)ss;
 	if (m->sub_id == ID_WADM_STATUS) {
 		on_status(w, m);
-	} else if (w->raw_kept) {	/* redaction leaves it as it is */
+	} else if (w->raw_kept) {
 		w->raw_kept = false;
-		m->redacted = true;
+		m->json_checked = w->raw_compact;
 		record_msg(w, m, "event", "event", lt_rec_traceparent(m));
 		count_shown(w, last_token(w->raw_type), false);
 	} else if (!w->decode_all) {

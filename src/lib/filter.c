@@ -1225,10 +1225,10 @@ raw_kept(const char *subject, const char *raw, size_t len,
 enum lt_filter_verdict
 lt_filter_match_raw(const struct lt_filter *f, const char *subject,
     const char *raw, size_t len, const char *traceparent,
-    enum lt_redact_mode mode, char *type, size_t size)
+    enum lt_redact_mode mode, char *type, size_t size, bool *compact)
 {
 	struct lt_json_member kept[RAW_KEPT];
-	struct lt_json_members keep = { kept, RAW_KEPT, 0, false };
+	struct lt_json_members keep = { kept, RAW_KEPT, 0, false, false };
 	struct raw_event re;
 	verdict any = f->nfors ? LT_FILTER_NO : LT_FILTER_YES, all;
 	int i;
@@ -1236,6 +1236,8 @@ lt_filter_match_raw(const struct lt_filter *f, const char *subject,
 	if (!raw_kept(subject, raw, len, mode, &keep) ||
 	    raw_decode(&re, raw, &keep, type, size) != LT_FILTER_YES)
 		return LT_FILTER_UNSURE;
+	if (compact)
+		*compact = !keep.spaced;
 	re.traceparent = traceparent;
 	if (!type_matches(f, re.type) || !greps_in(f, raw, len))
 		return LT_FILTER_NO;

@@ -367,6 +367,8 @@ lt_json_check(const char *data, size_t len, int max_depth,
 
 	if (!scan_all(&s))
 		return s.flagged ? 1 : -1;
+	if (keep)
+		keep->spaced = s.spaced;
 	return s.long_number ? -1 : 0;
 }
 

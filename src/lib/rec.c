@@ -271,7 +271,11 @@ lt_rec_add_msg_payload(struct lt_buf *b, const char *key,
     const struct lt_msg *m, const char *request_subject,
     enum lt_redact_mode mode)
 {
-	if (m->redacted)
+	if (m->redacted && m->json_checked) {
+		lt_buf_add_json_str(b, key, strlen(key));
+		lt_buf_addch(b, ':');
+		lt_buf_add(b, m->data, (size_t)m->len);
+	} else if (m->redacted)
 		lt_rec_add_payload(b, key, m->data, (size_t)m->len);
 	else
 		lt_rec_add_payload_redacted(b, key, lt_redact_subject(m->subject,

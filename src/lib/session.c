@@ -290,13 +290,16 @@ deliver(struct lt_session *s, struct lt_msg *m)
 {
 	const struct source *src;
 	const char *rs = NULL;
+	int pass = s->cfg.prefilter ? s->cfg.prefilter(s->cfg.ud, m) :
+	    LT_SESSION_PASS;
 	bool kept;
 
-	if (s->cfg.prefilter && s->cfg.prefilter(s->cfg.ud, m) ==
-	    LT_SESSION_DROP) {
+	if (pass == LT_SESSION_DROP) {
 		s->prefiltered++;
 		return false;
 	}
+	if (pass == LT_SESSION_CLEAN)
+		m->redacted = true;
 	if (m->recv_ns == 0)
 		m->recv_ns = lt_now_ns();
 	if ((src = source_of(s, m->sub_id)) && src->src.kind == LT_SOURCE_KV)

@@ -10,8 +10,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "latticectl/buf.h"
 #include "latticectl/event.h"
 #include "latticectl/filter.h"
+#include "latticectl/json.h"
 #include "latticectl/redact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,8 +42,10 @@ raw_agrees(const struct lt_filter *f, const char *p, size_t len,
 	    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 	size_t n = 0;
 	char *red = lt_redact_payload(subject, p, len, mode, &n), type[128];
+	bool compact;
 	enum lt_filter_verdict v = lt_filter_match_raw(f, subject, p, len, tp,
-	    mode, type, sizeof(type));
+	    mode, type, sizeof(type), &compact);
+	struct lt_buf b = LT_BUF_INIT;
 	struct lt_event ev;
 
 	lt_event_decode(&ev, subject, red ? red : p, red ? n : len);
@@ -53,6 +57,13 @@ raw_agrees(const struct lt_filter *f, const char *p, size_t len,
 		    (int)v);
 		abort();
 	}
+	/* compact: lt_json_compact would copy p as it is */
+	if (v != LT_FILTER_UNSURE && compact != (lt_json_compact(p, len, 64,
+	    &b) == 0 && b.len == len && !memcmp(b.buf, p, len))) {
+		fprintf(stderr, "raw compact flag wrong\n");
+		abort();
+	}
+	lt_buf_release(&b);
 	lt_event_release(&ev);
 	free(red);
 }

@@ -236,6 +236,19 @@ struct tally {
 	int decided, unsure, wrong;
 };
 
+/* Whether compact says right that lt_json_compact leaves data as it
+ * is (the promise that lets a record copy it unscanned). */
+static bool
+compact_right(const char *data, size_t len, bool compact)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	bool same = lt_json_compact(data, len, 64, &b) == 0 && b.len == len &&
+	    !memcmp(b.buf, data, len);
+
+	lt_buf_release(&b);
+	return same == compact;
+}
+
 /* The full test and the raw one on one payload and filter. */
 static void
 compare(const char *data, size_t len, struct lt_filter *f,
@@ -247,17 +260,18 @@ compare(const char *data, size_t len, struct lt_filter *f,
 	char *red = lt_redact_payload(subject, data, len, mode, &n);
 	struct lt_event ev;
 	enum lt_filter_verdict v;
-	bool full;
+	bool full, compact;
 
 	lt_event_decode(&ev, subject, red ? red : data, red ? n : len);
 	ev.traceparent = trace;
 	full = lt_filter_match(f, &ev);
 	v = lt_filter_match_raw(f, subject, data, len, trace, mode, type,
-	    sizeof(type));
+	    sizeof(type), &compact);
 	if (v == LT_FILTER_UNSURE) {
 		t->unsure++;
 	} else if ((v == LT_FILTER_YES) != full || red != NULL ||
-	    ev.status != LT_EV_OK || strcmp(type, ev.type)) {
+	    ev.status != LT_EV_OK || strcmp(type, ev.type) ||
+	    !compact_right(data, len, compact)) {
 		if (t->wrong++ < 5)
 			printf("# raw %s, full %s, type '%s'/'%s' on %.*s\n",
 			    v == LT_FILTER_YES ? "yes" : "no", full ? "yes" : "no",

@@ -332,12 +332,49 @@ test_reader_gone(void)
 	fclose(out);
 }
 
+/* A prefilter that vouches for a payload (LT_SESSION_CLEAN: its scan
+ * found redaction would leave it as it is) spares the redaction pass:
+ * the message arrives marked redacted with its bytes untouched. */
+static int
+vouch(void *ud, const struct lt_msg *m)
+{
+	(void)ud;
+	return strncmp(m->subject, "c.", 2) ? LT_SESSION_PASS :
+	    LT_SESSION_CLEAN;
+}
+
+static void
+test_clean(void)
+{
+	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	struct seen v;
+	FILE *out = tmpfile();
+	struct lt_session *s;
+
+	memset(&v, 0, sizeof(v));
+	sc.prefilter = vouch;
+	sc.max_count = 2;
+	s = session(&v, &sc, out, LT_FMT_NDJSON);
+	push_msg(s, 1, "c.vouched", "{\"password\":\"kept\"}");
+	push_msg(s, 1, "d.other", "{\"password\":\"hunter2\"}");
+	is_int(lt_session_run(s, &err), 0, "runs to --count");
+	is_str(v.data[0], "{\"password\":\"kept\"}", "a vouched message "
+	    "is not scanned again");
+	ok(v.redacted[0], "and arrives marked redacted");
+	ok(strstr(v.data[1], "hunter2") == NULL, "the next one is redacted "
+	    "as usual: %s", v.data[1]);
+	lt_session_close(s, 0, NULL, &err);
+	fclose(out);
+}
+
 int
 main(void)
 {
 	lt_redact_key_set("0123456789abcdef0123456789abcdef", 32);
 	signal(SIGPIPE, SIG_IGN);
 	test_pipeline();
+	test_clean();
 	test_redact_later();
 	test_stops();
 	test_reader_gone();

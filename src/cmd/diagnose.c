@@ -278,8 +278,8 @@ examine(struct diag *d, cJSON *rec, uint64_t seq, const char *kind)
 	if (!d->ndjson && !d->ctx->cfg->quiet && (d->o->timeline ||
 	    shown_by_default(kind, rec)))
 		show_record(d, rec, kind, t);
-	if (d->path == NULL)
-		keep_evidence(d, rec, seq);
+	if (d->path == NULL && !d->ndjson && !d->ctx->cfg->quiet)
+		keep_evidence(d, rec, seq);	/* for show_finding only */
 	if (strcmp(kind, "finding")) {
 		cJSON *out = cJSON_CreateArray();
 
@@ -902,8 +902,11 @@ diagnose_live(struct diag *d, struct lt_error *err)
 	}
 	if (d->held)
 		flush_held(d);	/* a stop before history caught up */
-	return lt_session_close(d->s, rc, end_fields, rc < 0 ? NULL : err) <
-	    0 || rc < 0 ? -1 : 0;
+	if (rc < 0) {	/* err says why already */
+		lt_session_close(d->s, rc, end_fields, NULL);
+		return -1;
+	}
+	return lt_session_close(d->s, rc, end_fields, err);
 }
 
 /* ---- options ---- */

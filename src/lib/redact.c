@@ -1089,6 +1089,7 @@ lt_redact_msg_req(const struct lt_msg *m, const char *request_subject,
 	if (*to_free != NULL) {
 		tmp->data = *to_free;
 		tmp->len = (int)n;
+		tmp->json_checked = false;	/* other bytes now */
 	}
 	return tmp;
 }

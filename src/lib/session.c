@@ -278,6 +278,7 @@ lt_session_redact(struct lt_session *s, struct lt_msg *m,
 	if (red) {
 		free(m->owned);
 		m->owned = red;
+		m->json_checked = false;	/* other bytes now */
 	}
 	m->redacted = true;
 }

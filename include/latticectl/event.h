@@ -70,6 +70,17 @@ int64_t lt_event_shown_time(const struct lt_event *ev, int64_t recv_ns);
 void lt_event_format_text(const struct lt_event *ev, int64_t recv_ns,
     bool wide, const struct lt_colors *col, struct lt_buf *out);
 
+struct lt_json_members;
+/* The same line (not wide) without decoding: from raw, a payload
+ * lt_filter_match_raw answered YES or NO for, and keep, what it kept of
+ * it (struct lt_filter_raw). 0 with the line appended and *shown_ns the
+ * time it shows; -1 when only the decoded event can tell (a field that is
+ * nested or escaped, a member found only as a case variant, data that is
+ * no object, manifest_published), out then as it was. */
+int lt_event_format_text_raw(const char *raw,
+    const struct lt_json_members *keep, int64_t recv_ns,
+    const struct lt_colors *col, struct lt_buf *out, int64_t *shown_ns);
+
 /* The event types wasmCloud 1.x hosts and wadm publish, short names
  * ("component_scaled"), NULL-terminated. */
 extern const char *const lt_event_types[];

@@ -9,6 +9,7 @@
 
 #include "latticectl/error.h"
 #include "latticectl/event.h"
+#include "latticectl/json.h"
 #include "latticectl/opt.h"
 #include "latticectl/redact.h"
 
@@ -134,13 +135,21 @@ enum lt_filter_verdict {
  * payload redacted in mode (received on subject; its traceparent tp, or
  * NULL); UNSURE when only that can tell (docs/architecture.md, Watch).
  * YES and NO also mean that redaction leaves the payload as it is and
- * that it is a CloudEvent: type (size bytes) then holds its lt_event.type
- * and *compact (when not NULL) whether the payload is JSON lt_json_parse
- * reads alike without white space outside strings (lt_json_check), which
- * a record can copy as it is (lt_msg.json_checked). */
+ * that it is a CloudEvent, and fill out (struct lt_filter_raw). */
+#define LT_FILTER_RAW_KEPT 128
+struct lt_filter_raw {
+	char type[128];		/* its lt_event.type */
+	bool compact;		/* JSON lt_json_parse reads alike, without
+				 * white space outside strings: a record
+				 * copies it as it is (lt_msg.json_checked) */
+	/* what lt_json_check kept of it, pointing into the payload: the
+	 * text line without decoding (lt_event_format_text_raw) */
+	struct lt_json_member kept[LT_FILTER_RAW_KEPT];
+	struct lt_json_members keep;
+};
 enum lt_filter_verdict lt_filter_match_raw(const struct lt_filter *f,
     const char *subject, const char *raw, size_t len, const char *tp,
-    enum lt_redact_mode mode, char *type, size_t size, bool *compact);
+    enum lt_redact_mode mode, struct lt_filter_raw *out);
 
 /* The test for a wadm application status (not a CloudEvent): every --grep
  * text in raw, and, when there is any --for, an app/NAME naming app;

@@ -84,8 +84,7 @@ struct watch {
 	bool decode_all;		/* false: ndjson fast path */
 	bool raw_kept;			/* the raw decision kept the message
 					 * the prefilter just passed */
-	bool raw_compact;		/* ... and its payload is compact JSON */
-	char raw_type[128];		/* ... and its event type */
+	struct lt_filter_raw raw;	/* ... and what it learned of it */
 	uint64_t invalid, filtered;
 	uint64_t heard;			/* messages from wasmbus.evt.{L} */
 	bool whole_lattice;		/* subscribed to all of them */
@@ -214,6 +213,28 @@ show_msg(struct watch *w, const struct lt_msg *m)
 	lt_event_release(&ev);
 }
 
+/* A message the raw filter kept: its text line made from what the check
+ * kept (a line only the decoded event can make goes the long way), and
+ * its record copied as it is when the check found it compact. */
+static void
+show_kept(struct watch *w, struct lt_msg *m)
+{
+	int64_t shown;
+
+	m->json_checked = w->raw.compact;
+	if (w->ctx->format == LT_FMT_TEXT) {
+		lt_buf_reset(&w->line);
+		if (lt_event_format_text_raw(m->data, &w->raw.keep, m->recv_ns,
+		    w->col, &w->line, &shown) < 0) {
+			show_msg(w, m);
+			return;
+		}
+		emit_text(w, shown);
+	}
+	record_msg(w, m, "event", "event", lt_rec_traceparent(m));
+	count_shown(w, last_token(w->raw.type), false);
+}
+
 /* wadm.status.{L}.{app} (--wadm): an application's status, not a
  * CloudEvent (--grep and --for app/ apply, lt_filter_match_status); shown,
  * recorded as kind wadm.status and counted as that type. */
@@ -257,25 +278,27 @@ learn(struct watch *w, const struct lt_msg *m)
 }
 
 /* The filter decided on the raw bytes (lt_filter_match_raw): a message
- * it rejects is dropped and counted; one it keeps whose payload needs no
- * redaction is, under ndjson, recorded by on_msg without decoding
- * (w->raw_kept, with its type). */
+ * it rejects is dropped and counted; one it keeps (redaction leaves it as
+ * it is) is, under ndjson and text, shown and recorded by on_msg without
+ * decoding (w->raw_kept, with what the check kept of it: on_msg runs
+ * right after, for the same message, as watch's delivery is direct). */
 static int
 raw_decide(struct watch *w, const struct lt_msg *m)
 {
 	const char *tp;
+	bool text = w->ctx->format == LT_FMT_TEXT;
 
-	if (lt_filter_is_empty(w->filter) && !lt_session_ndjson(w->ss))
-		return LT_SESSION_PASS;	/* text: decoded to be shown anyway */
+	if (lt_filter_is_empty(w->filter) && !lt_session_ndjson(w->ss) &&
+	    !text)
+		return LT_SESSION_PASS;	/* wide, raw: decoded anyway */
 	tp = lt_rec_traceparent(m);
 	switch (lt_filter_match_raw(w->filter, m->subject, m->data,
-	    (size_t)m->len, tp, w->o->redact, w->raw_type, sizeof(w->raw_type),
-	    &w->raw_compact)) {
+	    (size_t)m->len, tp, w->o->redact, &w->raw)) {
 	case LT_FILTER_NO:
 		w->filtered++;
 		return LT_SESSION_DROP;
 	case LT_FILTER_YES:	/* and redaction leaves it as it is */
-		w->raw_kept = lt_session_ndjson(w->ss) && !w->until;
+		w->raw_kept = (lt_session_ndjson(w->ss) || text) && !w->until;
 		return LT_SESSION_CLEAN;
 	default:
 		return LT_SESSION_PASS;
@@ -318,9 +341,7 @@ on_msg(void *ud, struct lt_session *ss, struct lt_msg *m)
 		on_status(w, m);
 	} else if (w->raw_kept) {
 		w->raw_kept = false;
-		m->json_checked = w->raw_compact;
-		record_msg(w, m, "event", "event", lt_rec_traceparent(m));
-		count_shown(w, last_token(w->raw_type), false);
+		show_kept(w, m);
 	} else if (!w->decode_all) {
 		record_msg(w, m, "event", "event", lt_rec_traceparent(m));
 		count_shown(w, last_token(m->subject), false);

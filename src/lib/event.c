@@ -2,12 +2,14 @@
  * event type (a table of label/path pairs, in display order). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "latticectl/event.h"
 #include "latticectl/json.h"
 #include "latticectl/text.h"
 #include "latticectl/util.h"
+#include "rawevent-priv.h"
 #include "banned.h"
 
 static const char *const type_prefixes[] = {
@@ -129,19 +131,26 @@ lt_event_status_name(enum lt_event_status st)
 	return "unknown";
 }
 
+/* By its type; a component_scaled to zero instances is a warning. */
+static int
+severity(const char *type, bool to_zero)
+{
+	if (strstr(type, "failed"))
+		return 2;
+	if (strstr(type, "deleted") || strstr(type, "stopped") ||
+	    strstr(type, "unpublished") ||
+	    (!strcmp(type, "component_scaled") && to_zero))
+		return 1;
+	return 0;
+}
+
 int
 lt_event_severity(const struct lt_event *ev)
 {
 	if (ev->status != LT_EV_OK)
 		return 2;
-	if (strstr(ev->type, "failed"))
-		return 2;
-	if (strstr(ev->type, "deleted") || strstr(ev->type, "stopped") ||
-	    strstr(ev->type, "unpublished") ||
-	    (!strcmp(ev->type, "component_scaled") &&
-	    lt_json_num(ev->data, "max_instances", 1) == 0))
-		return 1;
-	return 0;
+	return severity(ev->type, lt_json_num(ev->data, "max_instances", 1) ==
+	    0);
 }
 
 const char *
@@ -344,21 +353,32 @@ add_wide(const struct lt_event *ev, const struct lt_colors *col,
 	lt_buf_adds(out, col->reset);
 }
 
+/* The start of every line: time, type coloured by severity, host (its
+ * short id). */
+static void
+add_head(struct lt_buf *out, int sev, int64_t shown_ns, const char *type,
+    const char *host, const struct lt_colors *col)
+{
+	const char *color = sev == 2 ? col->red : sev == 1 ? col->yellow :
+	    col->green;
+	char t[32];
+
+	lt_time_format_short(shown_ns, t, sizeof(t));
+	lt_buf_addf(out, "%s%s%s  %s", col->dim, t, col->reset, color);
+	add_padded(out, type, 24);
+	lt_buf_addf(out, "%s  ", col->reset);
+	add_padded(out, host, 8);
+}
+
 void
 lt_event_format_text(const struct lt_event *ev, int64_t recv_ns, bool wide,
     const struct lt_colors *col, struct lt_buf *out)
 {
-	int sev = lt_event_severity(ev);
-	const char *color = sev == 2 ? col->red : sev == 1 ? col->yellow :
-	    col->green;
-	char t[32], host[16];
+	char host[16];
 
-	lt_time_format_short(lt_event_shown_time(ev, recv_ns), t, sizeof(t));
 	lt_event_short_id(lt_event_host(ev), host, sizeof(host));
-	lt_buf_addf(out, "%s%s%s  %s", col->dim, t, col->reset, color);
-	add_padded(out, ev->type, 24);
-	lt_buf_addf(out, "%s  ", col->reset);
-	add_padded(out, host, 8);
+	add_head(out, lt_event_severity(ev), lt_event_shown_time(ev, recv_ns),
+	    ev->type, host, col);
 	if (ev->status != LT_EV_OK) {
 		add_invalid(ev, out);
 		return;
@@ -366,4 +386,227 @@ lt_event_format_text(const struct lt_event *ev, int64_t recv_ns, bool wide,
 	add_type_fields(ev, out);
 	if (wide)
 		add_wide(ev, col, out);
+}
+
+/* ---- the line without decoding (lt_event_format_text_raw) ----
+ * The members the raw check kept, read as rawevent.c finds them, give
+ * the same line as the decoded event for the usual events; anything the
+ * members alone cannot say for sure (UNSURE) leaves it to the decoded
+ * event. */
+
+static bool
+raw_is_number(const struct lt_json_member *v)
+{
+	return v->value[0] == '-' || (v->value[0] >= '0' && v->value[0] <= '9');
+}
+
+/* lt_json_scalar_text's text of v: a plain string's bytes, a number as
+ * written (lt_json_parse keeps its text), a literal. NO for an object or
+ * an array, UNSURE for a string with an escape. */
+static verdict
+raw_scalar(const struct lt_json_member *v, const char **s, size_t *n)
+{
+	if (v->value[0] == '{' || v->value[0] == '[')
+		return LT_FILTER_NO;
+	if (v->value[0] == '"')
+		return raw_plain(v, s, n);
+	*s = v->value;
+	*n = v->value_len;
+	return LT_FILTER_YES;
+}
+
+/* display_text of v: 0, or -1 when it is not sure. */
+static int
+raw_display(const struct lt_json_member *v, struct lt_buf *text)
+{
+	struct lt_json_member el[RAW_MEMBERS];
+	bool object = v->value[0] == '{';
+	const char *s;
+	size_t n;
+	int i, count;
+
+	switch (raw_scalar(v, &s, &n)) {
+	case LT_FILTER_YES:
+		lt_buf_add(text, s, n);
+		return 0;
+	case LT_FILTER_UNSURE:
+		return -1;
+	default:
+		break;
+	}
+	count = lt_json_members(v->value, v->value_len, el, RAW_MEMBERS);
+	if (count > RAW_MEMBERS)
+		return -1;
+	for (i = 0; i < count; i++) {
+		if (i)
+			lt_buf_addch(text, ',');
+		if (object && el[i].name_esc)
+			return -1;
+		if (object) {
+			lt_buf_add(text, el[i].name, el[i].name_len);
+			lt_buf_addch(text, '=');
+		}
+		if (raw_scalar(&el[i], &s, &n) != LT_FILTER_YES)
+			return -1;	/* nested: printed as JSON */
+		lt_buf_add(text, s, n);
+	}
+	return 0;
+}
+
+/* add_field of v (none: nothing); tmp is scratch. */
+static int
+raw_field(struct lt_buf *out, const char *label,
+    const struct lt_json_member *v, struct lt_buf *tmp)
+{
+	if (v == NULL)
+		return 0;
+	lt_buf_reset(tmp);
+	if (raw_display(v, tmp) < 0)
+		return -1;
+	lt_buf_add_field(out, label, lt_buf_str(tmp), tmp->len);
+	return 0;
+}
+
+/* cJSON_GetArraySize of v (none: 0). */
+static int
+raw_count(const struct lt_json_member *v)
+{
+	if (v == NULL || (v->value[0] != '[' && v->value[0] != '{'))
+		return 0;
+	return lt_json_members(v->value, v->value_len, NULL, 0);
+}
+
+/* add_heartbeat_fields */
+static int
+raw_heartbeat(struct lt_buf *out, const struct raw_obj *data,
+    struct lt_buf *tmp)
+{
+	const struct lt_json_member *up, *human, *c, *p;
+	char d[32];
+	double v = -1;
+
+	if (raw_get(data, "uptime_seconds", true, &up) == LT_FILTER_UNSURE ||
+	    raw_get(data, "uptime_human", true, &human) == LT_FILTER_UNSURE ||
+	    raw_get(data, "components", true, &c) == LT_FILTER_UNSURE ||
+	    raw_get(data, "providers", true, &p) == LT_FILTER_UNSURE)
+		return -1;
+	if (up && raw_is_number(up))
+		v = strtod(up->value, NULL);
+	if (v >= 0 && v < 1e9) {
+		lt_duration_format((int64_t)v * 1000000000LL, d, sizeof(d));
+		lt_buf_add_field(out, "uptime", d, strlen(d));
+	} else if (raw_field(out, "uptime", human, tmp) < 0) {
+		return -1;
+	}
+	lt_buf_addf(out, " components=%d providers=%d", raw_count(c),
+	    raw_count(p));
+	return 0;
+}
+
+/* add_type_fields */
+static int
+raw_type_fields(const struct raw_event *re, struct lt_buf *out,
+    struct lt_buf *tmp)
+{
+	const struct lt_json_member *v;
+	char label[256];
+	size_t i, f;
+	int k;
+
+	for (i = 0; i < LT_ARRAY_SIZE(layouts); i++) {
+		if (strcmp(layouts[i].type, re->type))
+			continue;
+		for (f = 0; f < 6 && layouts[i].fields[f].label; f++) {
+			if (strchr(layouts[i].fields[f].path, '.') ||
+			    raw_get(&re->data, layouts[i].fields[f].path, false,
+			    &v) == LT_FILTER_UNSURE ||
+			    raw_field(out, layouts[i].fields[f].label, v,
+			    tmp) < 0)
+				return -1;
+		}
+		if (!strcmp(re->type, "host_heartbeat"))
+			return raw_heartbeat(out, &re->data, tmp);
+		return 0;
+	}
+	for (k = 0; k < re->data.n; k++) {
+		v = &re->data.m[k];
+		if (v->value[0] == '{' || v->value[0] == '[')
+			continue;
+		if (v->name_len >= sizeof(label))
+			return -1;
+		memcpy(label, v->name, v->name_len);
+		label[v->name_len] = '\0';
+		if (raw_field(out, label, v, tmp) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The time the line shows (lt_event_shown_time). */
+static int
+raw_shown_time(const struct raw_event *re, int64_t recv_ns, int64_t *shown)
+{
+	const struct lt_json_member *v;
+	const char *s;
+	char text[64];
+	size_t n;
+	int64_t ns = 0;
+	verdict r = raw_get(&re->top, "time", false, &v);
+
+	if (r == LT_FILTER_YES)
+		r = raw_plain(v, &s, &n);
+	if (r == LT_FILTER_UNSURE || (r == LT_FILTER_YES && n >= sizeof(text)))
+		return -1;
+	if (r == LT_FILTER_YES) {
+		memcpy(text, s, n);
+		text[n] = '\0';
+		if (lt_time_parse(text, &ns) < 0)
+			ns = 0;
+	}
+	*shown = ns ? ns : recv_ns;
+	return 0;
+}
+
+/* lt_event_severity */
+static int
+raw_severity(const struct raw_event *re)
+{
+	const struct lt_json_member *v = NULL;
+
+	if (!strcmp(re->type, "component_scaled") && raw_get(&re->data,
+	    "max_instances", false, &v) == LT_FILTER_UNSURE)
+		return -1;
+	return severity(re->type, v && raw_is_number(v) &&
+	    strtod(v->value, NULL) == 0);
+}
+
+int
+lt_event_format_text_raw(const char *raw, const struct lt_json_members *keep,
+    int64_t recv_ns, const struct lt_colors *col, struct lt_buf *out,
+    int64_t *shown_ns)
+{
+	struct lt_buf tmp = LT_BUF_INIT;
+	struct raw_event re;
+	char type[128], host[16];
+	const char *h;
+	size_t n, mark = out->len;
+	int sev, rc;
+
+	if (raw_decode(&re, raw, keep, type, sizeof(type)) != LT_FILTER_YES ||
+	    re.data.n < 0 || re.data.unsure ||
+	    raw_shown_time(&re, recv_ns, shown_ns) < 0 ||
+	    (sev = raw_severity(&re)) < 0 ||
+	    raw_event_host(&re, &h, &n) != LT_FILTER_YES)
+		return -1;
+	snprintf(host, sizeof(host), "%.*s", h && n ? (int)(n < 8 ? n : 8) :
+	    1, h && n ? h : "-");
+	add_head(out, sev, *shown_ns, re.type, host, col);
+	rc = raw_type_fields(&re, out, &tmp);
+	lt_buf_release(&tmp);
+	if (rc < 0) {
+		out->len = mark;
+		if (out->buf)
+			out->buf[mark] = '\0';
+	}
+	return rc;
 }

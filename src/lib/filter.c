@@ -14,6 +14,7 @@
 #include "latticectl/json.h"
 #include "latticectl/manifest.h"
 #include "latticectl/util.h"
+#include "rawevent-priv.h"
 #include "banned.h"
 
 enum for_kind { FOR_COMPONENT, FOR_HOST, FOR_APP, FOR_CONFIG, FOR_PROVIDER,
@@ -891,125 +892,8 @@ lt_filter_match(const struct lt_filter *f, const struct lt_event *ev)
  * the members the filter asks about, found as cJSON finds them. A name
  * or string value with an escape, more members than a scan keeps, a
  * member that differs from the name asked for only in case, a value
- * that is not a string where one is compared: the full test decides. */
-
-#define RAW_MEMBERS 48
-
-typedef enum lt_filter_verdict verdict;
-
-/* Members lt_json_check keeps: the top-level object's and data's. */
-#define RAW_KEPT 128
-
-/* An object's members, or n < 0 when the value is no object. */
-struct raw_obj {
-	struct lt_json_member m[RAW_MEMBERS];
-	int at[RAW_MEMBERS];	/* raw_obj_kept: each one's index in keep */
-	int n;
-	bool unsure;		/* members not kept, or a name with an escape */
-};
-
-struct raw_event {
-	struct raw_obj top, data;
-	const struct lt_json_member *source;
-	const char *type;	/* lt_event.type */
-	const char *traceparent;
-};
-
-static verdict
-v_and(verdict a, verdict b)
-{
-	if (a == LT_FILTER_NO || b == LT_FILTER_NO)
-		return LT_FILTER_NO;
-	return a == LT_FILTER_YES ? b : a;
-}
-
-static verdict
-v_or(verdict a, verdict b)
-{
-	if (a == LT_FILTER_YES || b == LT_FILTER_YES)
-		return LT_FILTER_YES;
-	return a == LT_FILTER_NO ? b : a;
-}
-
-static verdict
-v_bool(bool b)
-{
-	return b ? LT_FILTER_YES : LT_FILTER_NO;
-}
-
-static void
-raw_obj_read(struct raw_obj *o, const char *p, size_t len)
-{
-	int i;
-
-	o->n = *p == '{' ? lt_json_members(p, len, o->m, RAW_MEMBERS) : -1;
-	o->unsure = o->n > RAW_MEMBERS;
-	for (i = 0; i < o->n && i < RAW_MEMBERS && !o->unsure; i++)
-		o->unsure = o->m[i].name_esc;
-}
-
-/* The members of the object value (the kept member parent, or -1 for the
- * top level) from what lt_json_check kept. */
-static void
-raw_obj_kept(struct raw_obj *o, const struct lt_json_members *keep,
-    int parent, const char *value)
-{
-	int i;
-
-	o->n = *value == '{' ? 0 : -1;
-	o->unsure = keep->lost;
-	for (i = 0; i < keep->n && o->n >= 0 && !o->unsure; i++) {
-		if (keep->m[i].parent != parent)
-			continue;
-		if (o->n == RAW_MEMBERS || keep->m[i].name_esc) {
-			o->unsure = true;
-			break;
-		}
-		o->at[o->n] = i;
-		o->m[o->n++] = keep->m[i];
-	}
-}
-
-/* The member called name, found as cJSON_GetObjectItemCaseSensitive
- * (fold false) or cJSON_GetObjectItem (fold: the first whose name is the
- * same but for case; UNSURE when that one differs in case, as tolower
- * depends on the locale). NO when there is none or o is no object. */
-static verdict
-raw_get(const struct raw_obj *o, const char *name, bool fold,
-    const struct lt_json_member **v)
-{
-	size_t n = strlen(name);
-	int i;
-
-	*v = NULL;
-	if (o->n < 0)
-		return LT_FILTER_NO;
-	if (o->unsure)
-		return LT_FILTER_UNSURE;
-	for (i = 0; i < o->n; i++) {
-		if (o->m[i].name_len != n)
-			continue;
-		if (!memcmp(o->m[i].name, name, n)) {
-			*v = &o->m[i];
-			return LT_FILTER_YES;
-		}
-		if (fold && !strncasecmp(o->m[i].name, name, n))
-			return LT_FILTER_UNSURE;
-	}
-	return LT_FILTER_NO;
-}
-
-/* Whether v is a string without escapes: its text, n bytes at *s. A
- * string with an escape is UNSURE, any other value NO. */
-static verdict
-raw_plain(const struct lt_json_member *v, const char **s, size_t *n)
-{
-	if (v == NULL || v->value[0] != '"')
-		return LT_FILTER_NO;
-	*s = v->value + 1;
-	*n = v->value_len - 2;
-	return memchr(*s, '\\', *n) ? LT_FILTER_UNSURE : LT_FILTER_YES;
-}
+ * that is not a string where one is compared: the full test decides.
+ * Reading the event is rawevent.c's. */
 
 /* str_eq */
 static verdict
@@ -1057,18 +941,12 @@ raw_array_has(const struct raw_obj *o, const char *name, const char *want)
 static verdict
 raw_host(const struct raw_event *re, const char *id)
 {
-	const struct lt_json_member *v;
-	const char *h = NULL;
-	size_t n = 0, idn = strlen(id);
-	verdict r = raw_get(&re->data, "host_id", false, &v);
+	const char *h;
+	size_t n, idn = strlen(id);
+	verdict r = raw_event_host(re, &h, &n);
 
-	if (r == LT_FILTER_UNSURE || (r == LT_FILTER_YES &&
-	    (r = raw_plain(v, &h, &n)) == LT_FILTER_UNSURE))
-		return LT_FILTER_UNSURE;
-	if (r == LT_FILTER_NO && re->source->value[1] == 'N') {
-		h = re->source->value + 1;
-		n = re->source->value_len - 2;
-	}
+	if (r == LT_FILTER_UNSURE)
+		return r;
 	r = v_bool(h && n >= idn && !memcmp(h, id, idn));
 	return v_or(r, raw_member_is(&re->data, "friendly_name", false, id));
 }
@@ -1099,42 +977,6 @@ raw_for(const struct raw_event *re, const struct for_spec *fs)
 		break;	/* nested paths and what the app owns */
 	}
 	return LT_FILTER_UNSURE;
-}
-
-/* lt_json_path(root, path) for a path of plain names: *v the member
- * found (YES), or none (NO); a nested member points into *o, which the
- * caller keeps while it reads *v. */
-static verdict
-raw_path(const struct raw_event *re, const char *path, struct raw_obj *o,
-    const struct lt_json_member **v)
-{
-	const struct raw_obj *at = &re->top;
-	const char *seg = path, *dot;
-	char name[256];
-	size_t n;
-	verdict r = LT_FILTER_UNSURE;
-
-	for (;;) {
-		dot = strchr(seg, '.');
-		n = dot ? (size_t)(dot - seg) : strlen(seg);
-		if (memchr(seg, '[', n) || n >= sizeof(name))
-			return LT_FILTER_UNSURE;	/* as lt_json_path cuts */
-		memcpy(name, seg, n);
-		name[n] = '\0';
-		if ((r = raw_get(at, name, false, v)) != LT_FILTER_YES || !dot)
-			return r;
-		if (at == &re->top && !strcmp(name, "data")) {
-			at = &re->data;	/* the same member: the first "data" */
-		} else {
-			raw_obj_read(o, (*v)->value, (*v)->value_len);
-			if (o->n < 0) {
-				*v = NULL;	/* no object: no member */
-				return LT_FILTER_NO;
-			}
-			at = o;
-		}
-		seg = dot + 1;
-	}
 }
 
 /* where_matches */
@@ -1171,46 +1013,6 @@ raw_where(const struct where *w, const struct raw_event *re)
 	return r;
 }
 
-/* The CloudEvent lt_event_decode makes of raw (a checked JSON text):
- * YES when it is one (status LT_EV_OK) whose type fits in type (size
- * bytes), else UNSURE. */
-static verdict
-raw_decode(struct raw_event *re, const char *raw,
-    const struct lt_json_members *keep, char *type, size_t size)
-{
-	const struct lt_json_member *t, *v;
-	const char *s;
-	size_t n;
-
-	raw_obj_kept(&re->top, keep, -1, raw);
-	if (raw_get(&re->top, "type", false, &t) != LT_FILTER_YES ||
-	    raw_plain(t, &s, &n) != LT_FILTER_YES || n >= size ||
-	    raw_get(&re->top, "source", false, &re->source) != LT_FILTER_YES ||
-	    raw_plain(re->source, &s, &n) != LT_FILTER_YES ||
-	    raw_get(&re->top, "specversion", true, &v) != LT_FILTER_YES ||
-	    raw_plain(v, &s, &n) != LT_FILTER_YES)
-		return LT_FILTER_UNSURE;
-	raw_plain(t, &s, &n);
-	memcpy(type, s, n);
-	type[n] = '\0';
-	s = lt_event_short_type(type);
-	memmove(type, s, strlen(s) + 1);
-	re->type = type;
-	switch (raw_get(&re->top, "data", true, &v)) {
-	case LT_FILTER_YES:
-		raw_obj_kept(&re->data, keep, re->top.at[v - re->top.m],
-		    v->value);
-		break;
-	case LT_FILTER_NO:
-		re->data.n = -1;
-		re->data.unsure = false;
-		break;
-	default:
-		return LT_FILTER_UNSURE;
-	}
-	return LT_FILTER_YES;
-}
-
 /* Whether redaction in mode leaves raw as it is (lt_redact_payload
  * returns NULL) and raw is JSON that lt_json_parse reads alike. */
 static bool
@@ -1225,19 +1027,20 @@ raw_kept(const char *subject, const char *raw, size_t len,
 enum lt_filter_verdict
 lt_filter_match_raw(const struct lt_filter *f, const char *subject,
     const char *raw, size_t len, const char *traceparent,
-    enum lt_redact_mode mode, char *type, size_t size, bool *compact)
+    enum lt_redact_mode mode, struct lt_filter_raw *out)
 {
-	struct lt_json_member kept[RAW_KEPT];
-	struct lt_json_members keep = { kept, RAW_KEPT, 0, false, false };
+	struct lt_json_members *keep = &out->keep;
 	struct raw_event re;
 	verdict any = f->nfors ? LT_FILTER_NO : LT_FILTER_YES, all;
 	int i;
 
-	if (!raw_kept(subject, raw, len, mode, &keep) ||
-	    raw_decode(&re, raw, &keep, type, size) != LT_FILTER_YES)
+	*keep = (struct lt_json_members){ out->kept, LT_FILTER_RAW_KEPT, 0,
+	    false, false };
+	if (!raw_kept(subject, raw, len, mode, keep) ||
+	    raw_decode(&re, raw, keep, out->type, sizeof(out->type)) !=
+	    LT_FILTER_YES)
 		return LT_FILTER_UNSURE;
-	if (compact)
-		*compact = !keep.spaced;
+	out->compact = !keep->spaced;
 	re.traceparent = traceparent;
 	if (!type_matches(f, re.type) || !greps_in(f, raw, len))
 		return LT_FILTER_NO;

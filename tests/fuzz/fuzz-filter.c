@@ -14,6 +14,7 @@
 #include "latticectl/event.h"
 #include "latticectl/filter.h"
 #include "latticectl/json.h"
+#include "latticectl/output.h"
 #include "latticectl/redact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,6 +33,28 @@ field(const char **p, const char *end)
 	return s;
 }
 
+/* The text line from the kept members, when made, is the decoded
+ * event's. */
+static void
+line_agrees(const char *p, const struct lt_filter_raw *out,
+    const struct lt_event *ev)
+{
+	struct lt_buf raw = LT_BUF_INIT, full = LT_BUF_INIT;
+	int64_t shown = 0;
+
+	if (lt_event_format_text_raw(p, &out->keep, 1, lt_output_colors(true),
+	    &raw, &shown) == 0) {
+		lt_event_format_text(ev, 1, false, lt_output_colors(true), &full);
+		if (raw.len != full.len || memcmp(raw.buf, full.buf, raw.len) ||
+		    shown != lt_event_shown_time(ev, 1)) {
+			fprintf(stderr, "raw text line differs\n");
+			abort();
+		}
+	}
+	lt_buf_release(&raw);
+	lt_buf_release(&full);
+}
+
 /* lt_filter_match_raw says what the full test says, or UNSURE. */
 static void
 raw_agrees(const struct lt_filter *f, const char *p, size_t len,
@@ -41,10 +64,10 @@ raw_agrees(const struct lt_filter *f, const char *p, size_t len,
 	static const char tp[] =
 	    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 	size_t n = 0;
-	char *red = lt_redact_payload(subject, p, len, mode, &n), type[128];
-	bool compact;
+	char *red = lt_redact_payload(subject, p, len, mode, &n);
+	static struct lt_filter_raw out;
 	enum lt_filter_verdict v = lt_filter_match_raw(f, subject, p, len, tp,
-	    mode, type, sizeof(type), &compact);
+	    mode, &out);
 	struct lt_buf b = LT_BUF_INIT;
 	struct lt_event ev;
 
@@ -52,18 +75,20 @@ raw_agrees(const struct lt_filter *f, const char *p, size_t len,
 	ev.traceparent = tp;
 	if (v != LT_FILTER_UNSURE && ((v == LT_FILTER_YES) !=
 	    lt_filter_match(f, &ev) || red || ev.status != LT_EV_OK ||
-	    strcmp(type, ev.type))) {
+	    strcmp(out.type, ev.type))) {
 		fprintf(stderr, "raw verdict %d differs from the full test\n",
 		    (int)v);
 		abort();
 	}
 	/* compact: lt_json_compact would copy p as it is */
-	if (v != LT_FILTER_UNSURE && compact != (lt_json_compact(p, len, 64,
+	if (v != LT_FILTER_UNSURE && out.compact != (lt_json_compact(p, len, 64,
 	    &b) == 0 && b.len == len && !memcmp(b.buf, p, len))) {
 		fprintf(stderr, "raw compact flag wrong\n");
 		abort();
 	}
 	lt_buf_release(&b);
+	if (v != LT_FILTER_UNSURE)
+		line_agrees(p, &out, &ev);
 	lt_event_release(&ev);
 	free(red);
 }

@@ -13,6 +13,7 @@
 #include "latticectl/event.h"
 #include "latticectl/filter.h"
 #include "latticectl/json.h"
+#include "latticectl/output.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "tap.h"
@@ -234,7 +235,39 @@ add_tricky(void)
 
 struct tally {
 	int decided, unsure, wrong;
+	int lines;	/* text lines made without decoding */
 };
+
+/* The text line from the kept members, when it can be made, is the line
+ * of the decoded (redacted) event, byte for byte, and shows the same
+ * time; the colours of a terminal in turns. */
+static bool
+line_agrees(const char *data, const struct lt_filter_raw *out,
+    const struct lt_event *ev, struct tally *t)
+{
+	const struct lt_colors *col = lt_output_colors(t->decided % 2);
+	struct lt_buf raw = LT_BUF_INIT, full = LT_BUF_INIT;
+	int64_t recv = INT64_C(1796637600000000000), shown = 0;
+	bool same = true;
+
+	lt_buf_adds(&raw, "x");
+	if (lt_event_format_text_raw(data, &out->keep, recv, col, &raw,
+	    &shown) == 0) {
+		t->lines++;
+		lt_buf_adds(&full, "x");
+		lt_event_format_text(ev, recv, false, col, &full);
+		same = raw.len == full.len && !memcmp(raw.buf, full.buf,
+		    raw.len) && shown == lt_event_shown_time(ev, recv);
+		if (!same && t->wrong < 5)
+			printf("# raw line  %s\n# full line %s\n", raw.buf,
+			    full.buf);
+	} else {
+		same = raw.len == 1;	/* left as it was */
+	}
+	lt_buf_release(&raw);
+	lt_buf_release(&full);
+	return same;
+}
 
 /* Whether compact says right that lt_json_compact leaves data as it
  * is (the promise that lets a record copy it unscanned). */
@@ -254,28 +287,28 @@ static void
 compare(const char *data, size_t len, struct lt_filter *f,
     enum lt_redact_mode mode, const char *trace, struct tally *t)
 {
-	char type[128];
+	struct lt_filter_raw out;
 	const char *subject = "wasmbus.evt.default.x";
 	size_t n = 0;
 	char *red = lt_redact_payload(subject, data, len, mode, &n);
 	struct lt_event ev;
 	enum lt_filter_verdict v;
-	bool full, compact;
+	bool full;
 
 	lt_event_decode(&ev, subject, red ? red : data, red ? n : len);
 	ev.traceparent = trace;
 	full = lt_filter_match(f, &ev);
-	v = lt_filter_match_raw(f, subject, data, len, trace, mode, type,
-	    sizeof(type), &compact);
+	v = lt_filter_match_raw(f, subject, data, len, trace, mode, &out);
 	if (v == LT_FILTER_UNSURE) {
 		t->unsure++;
 	} else if ((v == LT_FILTER_YES) != full || red != NULL ||
-	    ev.status != LT_EV_OK || strcmp(type, ev.type) ||
-	    !compact_right(data, len, compact)) {
+	    ev.status != LT_EV_OK || strcmp(out.type, ev.type) ||
+	    !compact_right(data, len, out.compact) ||
+	    !line_agrees(data, &out, &ev, t)) {
 		if (t->wrong++ < 5)
 			printf("# raw %s, full %s, type '%s'/'%s' on %.*s\n",
 			    v == LT_FILTER_YES ? "yes" : "no", full ? "yes" : "no",
-			    type, ev.status == LT_EV_OK ? ev.type : "-",
+			    out.type, ev.status == LT_EV_OK ? ev.type : "-",
 			    (int)(len < 300 ? len : 300), data);
 	} else {
 		t->decided++;
@@ -302,19 +335,22 @@ compare_all(const char *data, size_t len, struct tally *t)
 static void
 test_payloads(int nfixtures)
 {
-	struct tally t = { 0, 0, 0 }, fx = { 0, 0, 0 };
+	struct tally t = { 0, 0, 0, 0 }, fx = { 0, 0, 0, 0 };
 	int p, i;
 
 	for (p = 0; p < npayloads; p++)
 		compare_all(payloads[p], lens[p], &t);
-	is_int(t.wrong, 0, "raw verdicts agree with the full test "
-	    "(%d decided, %d unsure)", t.decided, t.unsure);
+	is_int(t.wrong, 0, "raw verdicts and text lines agree with the full "
+	    "test (%d decided, %d unsure, %d lines)", t.decided, t.unsure,
+	    t.lines);
 	for (p = 0; p < nfixtures; p++)	/* what watch sees, by default */
 		for (i = 0; i < nfilters; i++)
 			compare(payloads[p], lens[p], filters[i],
 			    LT_REDACT_SECRETS, NULL, &fx);
 	ok(fx.decided > 4 * fx.unsure, "the fixtures are decided on the raw "
 	    "bytes (%d decided, %d unsure)", fx.decided, fx.unsure);
+	ok(fx.lines > fx.decided / 2, "and most of their text lines made "
+	    "from the raw bytes (%d of %d)", fx.lines, fx.decided);
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -373,7 +409,7 @@ mutate(const char *data, size_t len, size_t *out)
 static void
 test_mutations(void)
 {
-	struct tally t = { 0, 0, 0 };
+	struct tally t = { 0, 0, 0, 0 };
 	char *m, *m2;
 	size_t n, n2;
 	int i, k;

@@ -298,8 +298,9 @@ void lt_session_stats(const struct lt_session *s, struct lt_session_stats *st);
  * file, false for ndjson stdout, and returns the end record's members
  * (taken), or NULL for no end record (the recording stays a valid
  * prefix: replay after a failure). ndjson stdout gets an end record only
- * when rc is 0 and stdout still works; the file always. Returns the first write error of the end
- * records as -1 with err (may be NULL). NULL s is fine. */
+ * when rc is 0 and stdout still works; the file always. Returns the
+ * first write error of the end records as -1 with err (may be NULL).
+ * NULL s is fine. */
 int lt_session_close(struct lt_session *s, int rc,
     struct cJSON *(*end_fields)(void *ud, int rc, bool file),
     struct lt_error *err);

@@ -144,8 +144,8 @@ on_conn(void *ud, struct lt_session *s, const struct lt_item *it)
 		return;
 	snprintf(r->lost, sizeof(r->lost), "%s", it->detail);
 	if (!r->ctx->cfg->quiet)
-		fprintf(stderr, "latticectl: replay: disconnected from %s during "
-		    "%s, reconnecting\n", it->detail, r->phase);
+		fprintf(stderr, "latticectl: replay: disconnected from %s "
+		    "during %s, reconnecting\n", it->detail, r->phase);
 }
 
 /* The end record only after a replay that completed. */

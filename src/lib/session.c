@@ -785,7 +785,8 @@ pump_answer(const struct lt_session *s, struct lt_error *err)
 		return lt_error_set(err, LT_E_CONNECT, "the connection to the "
 		    "server closed");
 	if (s->interrupted)
-		return lt_error_set(err, LT_E_RUNTIME, "interrupted by a signal");
+		return lt_error_set(err, LT_E_RUNTIME, "interrupted by a "
+		    "signal");
 	return s->done ? 1 : 0;
 }
 

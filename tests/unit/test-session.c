@@ -460,7 +460,8 @@ test_pump_conn(void)
 	sc.on_conn = on_conn;
 	s = session(&v, &sc, out, LT_FMT_NDJSON);
 	push_conn(s, LT_ITEM_DISCONNECTED, "nats://127.0.0.1:4222");
-	is_int(lt_session_pump(s, 0, &err), 0, "a disconnect: the pump goes on");
+	is_int(lt_session_pump(s, 0, &err), 0, "a disconnect: the pump goes "
+	    "on");
 	ok(lt_session_disconnected_at(s) > 0 && v.disconnects == 1,
 	    "held, and said to on_conn");
 	push_conn(s, LT_ITEM_RECONNECTED, "nats://127.0.0.1:4223");
@@ -480,7 +481,7 @@ test_pump_conn(void)
 
 	memset(&sc, 0, sizeof(sc));
 	s = session(&v, &sc, out, LT_FMT_NDJSON);
-	lt_feed_wake(lt_session_feed(s));	/* what the first signal does */
+	lt_feed_wake(lt_session_feed(s));	/* as the first signal does */
 	is_int(lt_session_pump(s, lt_mono_ns() + 10000 * MS, &err), -1,
 	    "a signal ends the pump");
 	is_str(err.msg, "interrupted by a signal", "saying so");
@@ -549,8 +550,9 @@ test_recording_only(void)
 	    "meta, the records, the end record");
 	free(text);
 	text = record_one("failed.ltrec", -1);
-	ok(strstr(text, "\"kind\":\"gap\"") && !strstr(text, "\"kind\":\"end\""),
-	    "after a failure, no end record: a valid prefix");
+	ok(strstr(text, "\"kind\":\"gap\"") &&
+	    !strstr(text, "\"kind\":\"end\""), "after a failure, no end "
+	    "record: a valid prefix");
 	free(text);
 	is_int(tmpdir_remove((const char *const[]){ "ok.ltrec",
 	    "failed.ltrec", NULL }), 0, "nothing else left");

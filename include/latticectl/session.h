@@ -28,6 +28,11 @@
  *	rc = lt_session_run(s, err);	... summary from lt_session_stats ...
  *	lt_session_close(s, rc, end_fields, err);
  *
+ * A command that drives instead of following (replay: requests between
+ * waits) pumps instead of running: lt_session_pump(s, deadline, err)
+ * between its requests, and lt_session_lock around what its callbacks
+ * share with the request path.
+ *
  * Each message says where it came from: msg->sub_id is the tag of the
  * source that brought it, msg->source its kind (LT_MSG_CORE, LT_MSG_STREAM
  * with stream_seq/stream_ns/pending, LT_MSG_KV with the revision in
@@ -83,6 +88,10 @@ struct lt_session_source {
 	uint64_t start_seq;	/* from this sequence; both 0: a stream from
 				 * its first message, a bucket after its
 				 * last revision (live changes only) */
+	bool subjects_if_absent;	/* KV: a bucket that does not exist
+				 * yet (hosts create CONFIGDATA) is read
+				 * through its subjects instead: a CORE
+				 * source on $KV.<bucket>.>, no revisions */
 };
 
 /* How messages reach on_msg (docs/architecture.md, Threads). */
@@ -136,6 +145,11 @@ struct lt_session_config {
 	bool (*on_msg)(void *ud, struct lt_session *s, struct lt_msg *m);
 	/* Optional: after the session wrote a gap's record and line. */
 	void (*on_gap)(void *ud, struct lt_session *s, const struct lt_gap *g);
+	/* Optional: each connection notice (disconnected, reconnected,
+	 * closed, a client error, drops), after the session handled it (a
+	 * gap it completed went to on_gap first); on the command thread. */
+	void (*on_conn)(void *ud, struct lt_session *s,
+	    const struct lt_item *it);
 	/* Optional: on the command thread after each item or timeout, and
 	 * once more with last true before the session stops (release what is
 	 * held). Returns the next time it needs a tick (lt_mono_ns clock),
@@ -187,10 +201,12 @@ int lt_session_add(struct lt_session *s, const struct lt_session_source *src,
  * format: ndjson (or json) makes it a recording (records as ndjson, with
  * meta and end records); text and wide get gap lines (lt_gap_format_text,
  * coloured with colors) and the command's lt_session_line; raw gets
- * lt_session_raw only. width cuts text lines (lt_lines). path (NULL:
- * none) is a recording file (file.h's rules, lt_rec_open). A meta record
- * goes to each recording (argv, the server, lattice, the redaction mode).
- * A failed meta write on stdout ends the session as any write does. */
+ * lt_session_raw only; out NULL: nothing on stdout (a command that
+ * prints its own account at the end: replay). width cuts text lines
+ * (lt_lines). path (NULL: none) is a recording file (file.h's rules,
+ * lt_rec_open). A meta record goes to each recording (argv, the server,
+ * lattice, the redaction mode). A failed meta write on stdout ends the
+ * session as any write does. */
 int lt_session_open_outputs(struct lt_session *s, FILE *out,
     enum lt_format format, const struct lt_colors *colors, size_t width,
     const char *path, int argc, char **argv, const char *lattice,
@@ -216,6 +232,30 @@ const struct lt_stream_info *lt_session_stream_info(
  * or of stdout other than EPIPE / a reader gone, LT_E_RUNTIME). */
 int lt_session_run(struct lt_session *s, struct lt_error *err);
 
+/* For a command that drives (docs/architecture.md, Threads): deliver and
+ * handle what comes until deadline_ns (lt_mono_ns clock; one passed
+ * already: only what is queued now), flushing as lt_session_run does;
+ * items still queued at the deadline are handled before it returns.
+ * Returns 0 at the deadline; 1 before it when the session is done (a
+ * stop condition, lt_session_stop); -1 with err when the command cannot
+ * go on: the connection closed for good (LT_E_CONNECT), a signal came
+ * (LT_E_RUNTIME; no drain: the command stops), until_ns passed
+ * (LT_E_TIMEOUT), the recording or stdout failed (LT_E_RUNTIME). The
+ * same answer again on every later call. Not from a callback. */
+int lt_session_pump(struct lt_session *s, int64_t deadline_ns,
+    struct lt_error *err);
+/* The session's lock, which every callback runs under (on the delivery
+ * thread with LT_DELIVER_DIRECT): a driving command takes it around
+ * the state it shares with its callbacks and around lt_session_write,
+ * lt_session_gap and lt_session_flush outside them. Never held across
+ * a request: the delivery thread that brings its reply would wait. */
+void lt_session_lock(struct lt_session *s);
+void lt_session_unlock(struct lt_session *s);
+/* When the connection went down, on the command thread's clock of the
+ * notices (lt_now_ns), while it is down; 0 while it is up (as far as the
+ * notices pumped or run so far tell). */
+int64_t lt_session_disconnected_at(const struct lt_session *s);
+
 /* From the callbacks. */
 /* Count one item shown (--count, --idle, the summary). */
 void lt_session_shown(struct lt_session *s);
@@ -240,6 +280,13 @@ bool lt_session_recording(const struct lt_session *s);
  * data as raw bytes and a newline. */
 void lt_session_line(struct lt_session *s, int64_t t_ns, struct lt_buf *line);
 void lt_session_raw(struct lt_session *s, const void *data, size_t len);
+/* Record (and show, in text formats) a gap the command noticed itself
+ * (replay: an outage not over when it gives up), as the session records
+ * its own: the record, the line, then on_gap. */
+void lt_session_gap(struct lt_session *s, const struct lt_gap *g);
+/* Write out what the outputs hold now (a command about to read its own
+ * recording back). */
+void lt_session_flush(struct lt_session *s);
 /* Redact m now, as the reply to request_subject (NULL: none): for a
  * message request_subject deferred. Marks m redacted; m then owns the
  * new bytes (lt_msg_release frees them). A redacted m is left alone. */
@@ -252,9 +299,11 @@ void lt_session_stats(const struct lt_session *s, struct lt_session_stats *st);
 /* Stop the sources, write the end records and free. end_fields (may be
  * NULL) is called once per recording with file true for the --record
  * file, false for ndjson stdout, and returns the end record's members
- * (taken). ndjson stdout gets an end record only when rc is 0 and stdout
- * still works; the file always. Returns the first write error of the end
- * records as -1 with err (may be NULL). NULL s is fine. */
+ * (taken), or NULL for no end record (the recording stays a valid
+ * prefix: replay after a failure). ndjson stdout gets an end record only
+ * when rc is 0 and stdout still works; the file always. Returns the
+ * first write error of the end records as -1 with err (may be NULL).
+ * NULL s is fine. */
 int lt_session_close(struct lt_session *s, int rc,
     struct cJSON *(*end_fields)(void *ud, int rc, bool file),
     struct lt_error *err);

@@ -664,18 +664,10 @@ static int
 add_bucket(struct diag *d, const char *bucket, int tag,
     struct lt_error *err)
 {
-	char *stream = lt_xasprintf("KV_%s", bucket);
-	char *subject = lt_xasprintf("$KV.%s.>", bucket);
-	struct lt_stream_info si;
-	int rc = lt_stream_info(d->ctx->conn, stream, &si, err);
+	struct lt_session_source src = { LT_SOURCE_KV, tag, NULL, bucket,
+	    d->o->since_ns, 0, true };
 
-	if (rc == 1)
-		rc = add(d, LT_SOURCE_KV, tag, NULL, bucket, err);
-	else if (rc == 0)
-		rc = add(d, LT_SOURCE_CORE, tag, subject, NULL, err);
-	free(stream);
-	free(subject);
-	return rc;
+	return lt_session_add(d->s, &src, err);
 }
 
 /* --since: each history stream, and what its retention could not

@@ -10,6 +10,7 @@
 #include "latticectl/http.h"
 #include "latticectl/json.h"
 #include "latticectl/snapshot.h"
+#include "latticectl/sub.h"
 #include "latticectl/util.h"
 #include "latticectl/wadm.h"
 #include "banned.h"

@@ -13,6 +13,7 @@
 #include "replay.h"
 #include "latticectl/findings.h"
 #include "latticectl/json.h"
+#include "latticectl/sig.h"
 #include "latticectl/export.h"
 #include "latticectl/timeline.h"
 #include "latticectl/text.h"
@@ -68,8 +69,9 @@ wadm(struct replay *r, enum lt_wadm_op op, const char *name,
 }
 
 /* --otlp-endpoint: the phase that ended as the one at seq began, read
- * back from the recording (under the feed lock, so no record is half
- * written) and exported; after a failure, everything goes at the end. */
+ * back from the recording (flushed, under the session's lock, so no
+ * record is half written) and exported; after a failure, everything goes
+ * at the end. */
 static void
 export_phase(struct replay *r, uint64_t seq)
 {
@@ -83,9 +85,10 @@ export_phase(struct replay *r, uint64_t seq)
 		r->otlp_from = r->otlp_from ? r->otlp_from : seq;
 		return;
 	}
-	lt_feed_lock(r->feed);
+	lt_session_lock(r->s);
+	lt_session_flush(r->s);
 	recs = cmd_read_records(r->ctx, r->path, LT_REDACT_SECRETS, &err);
-	lt_feed_unlock(r->feed);
+	lt_session_unlock(r->s);
 	lt_otlp_source_array(&src, &a, recs);
 	if (recs)
 		rc = cmd_otlp_export(r->ctx, r->otlp, &src, r->otlp_from, seq,
@@ -104,7 +107,7 @@ static void
 phase(struct replay *r, const char *name, const struct lt_manifest *m)
 {
 	cJSON *f = cJSON_CreateObject();
-	uint64_t seq;
+	uint64_t seq, events;
 
 	r->phase = name;
 	cJSON_AddStringToObject(f, "phase", name);
@@ -116,37 +119,36 @@ phase(struct replay *r, const char *name, const struct lt_manifest *m)
 	seq = replay_note(r, "phase", f);
 	if (r->otlp && seq)
 		export_phase(r, seq);
+	lt_session_lock(r->s);
+	events = r->events;
+	lt_session_unlock(r->s);
 	if (!r->ctx->cfg->quiet)
 		fprintf(stderr, "latticectl: replay: %s: starts at %.1fs, "
 		    "%llu event%s so far\n", name,
 		    (double)(lt_mono_ns() - r->t0) / 1e9,
-		    (unsigned long long)r->events, r->events == 1 ? "" : "s");
+		    (unsigned long long)events, events == 1 ? "" : "s");
 }
 
-static void
-pause_ns(int64_t ns)
+/* Record what comes for ns (0: what is queued now): the session handles
+ * connection notices (gaps) here, messages on the delivery thread. -1
+ * with err when the replay cannot go on (lt_session_pump: the connection
+ * closed, a signal, the recording). */
+static int
+wait_ns(struct replay *r, int64_t ns, struct lt_error *err)
 {
-	struct timespec ts = { (time_t)(ns / 1000000000LL),
-	    (long)(ns % 1000000000LL) };
-
-	if (ns > 0)
-		nanosleep(&ts, NULL);
+	return lt_session_pump(r->s, lt_mono_ns() + ns, err) < 0 ? -1 : 0;
 }
 
-/* Wait ns (0: only what is queued), recording connection items. */
-static void
-wait_ns(struct replay *r, int64_t ns)
+/* Gaps recorded so far. */
+static uint64_t
+gaps(struct replay *r)
 {
-	int64_t deadline = lt_mono_ns() + (ns > 0 ? ns : 1);
-	struct lt_item it;
-	int rc;
+	struct lt_session_stats st;
 
-	while ((rc = lt_feed_next(r->feed, deadline, &it)) == 1) {
-		replay_on_conn_item(r, &it);
-		lt_item_release(&it);
-	}
-	if (rc < 0)	/* closed: nothing more will come */
-		pause_ns(deadline - lt_mono_ns());
+	lt_session_lock(r->s);
+	lt_session_stats(r->s, &st);
+	lt_session_unlock(r->s);
+	return st.gaps;
 }
 
 /* After a failure or at a checkpoint: while the connection is down, the
@@ -155,12 +157,18 @@ wait_ns(struct replay *r, int64_t ns)
 static int
 check_conn(struct replay *r, int rc, struct lt_error *err)
 {
-	wait_ns(r, 0);
-	if (r->gt.disconnected_at == 0)
+	struct lt_error e = LT_ERROR_INIT;
+	int64_t since;
+
+	if (wait_ns(r, 0, &e) < 0 && rc == 0) {
+		*err = e;
+		rc = -1;
+	}
+	if ((since = lt_session_disconnected_at(r->s)) == 0)
 		return rc;
 	return lt_error_set(err, LT_E_CONNECT, "lost the connection to %s; "
 	    "not reconnected within %.1fs", r->lost,
-	    (double)(lt_now_ns() - r->gt.disconnected_at) / 1e9);
+	    (double)(lt_now_ns() - since) / 1e9);
 }
 
 /* model.put m; a version wadm stores already (put there since the
@@ -179,6 +187,69 @@ put(struct replay *r, const struct lt_manifest *m, struct lt_error *err)
 	return rc;
 }
 
+/* wadm's status of m every half second (letting wadm start acting
+ * before the first read) until deployed or failed, or deadline; its
+ * last word in type. A status lost with the connection is asked again
+ * while a server may still take it back (--timeout). */
+static int
+await_status(struct replay *r, const struct lt_manifest *m, int64_t deadline,
+    char *type, size_t len, struct lt_error *err)
+{
+	cJSON *st = NULL;
+	uint64_t before;
+	int64_t since;
+	int rc = 0;
+
+	while (rc == 0 && lt_mono_ns() < deadline) {
+		before = gaps(r);
+		if ((rc = wait_ns(r, 500000000LL, err)) < 0)
+			break;
+		cJSON_Delete(st);
+		st = NULL;
+		rc = wadm(r, LT_WADM_STATUS, m->name, "", 0, &st, err);
+		if (wait_ns(r, 0, err) < 0) {
+			rc = -1;
+			break;
+		}
+		since = lt_session_disconnected_at(r->s);
+		if (rc < 0 && (gaps(r) != before || since)) {
+			if (since && lt_now_ns() - since >
+			    r->ctx->cfg->timeout_ns)
+				break;
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		snprintf(type, len, "%s", lt_wadm_status_type(st) ?
+		    lt_wadm_status_type(st) : "unknown");
+		if (!strcmp(type, "deployed") || !strcmp(type, "failed"))
+			break;
+	}
+	cJSON_Delete(st);
+	return rc;
+}
+
+/* Neither deployed nor failed within --wait: said, and the replay goes
+ * on. */
+static void
+still(struct replay *r, const struct lt_manifest *m, const char *type)
+{
+	struct lt_buf app = LT_BUF_INIT;	/* the manifest's, */
+	struct lt_buf word = LT_BUF_INIT;	/* wadm's word */
+	char d[32];
+
+	lt_duration_format(r->wait_ns, d, sizeof(d));
+	lt_buf_add_texts(&app, m->name);
+	lt_buf_adds(&app, " ");
+	lt_buf_add_texts(&app, m->version);
+	fprintf(stderr, "latticectl: replay: %s: still %s after --wait %s; "
+	    "going on (a longer --wait gives wadm more time)\n", app.buf,
+	    lt_text(&word, type), d);
+	lt_buf_release(&app);
+	lt_buf_release(&word);
+}
+
 /* put + deploy m, wait for deployed/failed or --wait, settle,
  * checkpoint. */
 static int
@@ -188,7 +259,6 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 	struct lt_buf body = LT_BUF_INIT;
 	int64_t deadline = lt_mono_ns() + r->wait_ns;
 	char type[32] = "";
-	cJSON *st = NULL;
 	int rc;
 
 	phase(r, name, m);
@@ -199,52 +269,15 @@ deploy(struct replay *r, const char *name, const struct lt_manifest *m,
 		rc = wadm(r, LT_WADM_DEPLOY, m->name, body.buf ? body.buf : "{}",
 		    body.len ? body.len : 2, NULL, err);
 	lt_buf_release(&body);
-	/* let wadm start acting before the first status read */
-	while (rc == 0 && lt_mono_ns() < deadline) {
-		uint64_t gaps = r->gt.gaps;
-
-		wait_ns(r, 500000000LL);
-		cJSON_Delete(st);
-		st = NULL;
-		rc = wadm(r, LT_WADM_STATUS, m->name, "", 0, &st, err);
-		wait_ns(r, 0);
-		if (rc < 0 && (r->gt.gaps != gaps || r->gt.disconnected_at)) {
-			/* lost with the connection: ask again, while a
-			 * server may still take it back (--timeout) */
-			if (r->gt.disconnected_at && lt_now_ns() -
-			    r->gt.disconnected_at > r->ctx->cfg->timeout_ns)
-				break;
-			rc = 0;
-			continue;
-		}
-		if (rc < 0)
-			break;
-		snprintf(type, sizeof(type), "%s", lt_wadm_status_type(st) ?
-		    lt_wadm_status_type(st) : "unknown");
-		if (!strcmp(type, "deployed") || !strcmp(type, "failed"))
-			break;
-	}
-	cJSON_Delete(st);
+	if (rc == 0)
+		rc = await_status(r, m, deadline, type, sizeof(type), err);
 	if (check_conn(r, rc, err) < 0)
 		return lt_error_prefix(err, "during %s", name);
-	if (strcmp(type, "deployed") && strcmp(type, "failed")) {
-		struct lt_buf app = LT_BUF_INIT;	/* the manifest's, */
-		struct lt_buf word = LT_BUF_INIT;	/* wadm's word */
-		char d[32];
-
-		lt_duration_format(r->wait_ns, d, sizeof(d));
-		lt_buf_add_texts(&app, m->name);
-		lt_buf_adds(&app, " ");
-		lt_buf_add_texts(&app, m->version);
-		fprintf(stderr, "latticectl: replay: %s: still %s after "
-		    "--wait %s; going on (a longer --wait gives wadm more "
-		    "time)\n", app.buf, lt_text(&word, type), d);
-		lt_buf_release(&app);
-		lt_buf_release(&word);
-	}
-	wait_ns(r, r->settle_ns);
-	replay_checkpoint(r, m);
-	if (check_conn(r, 0, err) < 0)
+	if (strcmp(type, "deployed") && strcmp(type, "failed"))
+		still(r, m, type);
+	if ((rc = wait_ns(r, r->settle_ns, err)) == 0)
+		replay_checkpoint(r, m);
+	if (check_conn(r, rc, err) < 0)
 		return lt_error_prefix(err, "during %s checkpoint", name);
 	return 0;
 }
@@ -294,9 +327,9 @@ evaluate(struct replay *r)
 	cJSON *window, *list, *fi;
 	int nerr = 0;
 
-	lt_feed_lock(r->feed);
+	lt_session_lock(r->s);
 	window = last_phase(r);
-	lt_feed_unlock(r->feed);
+	lt_session_unlock(r->s);
 	list = findings_of(r, window, &nerr);
 	cJSON_Delete(window);
 	cJSON_ArrayForEach(fi, list) {	/* one app: no app, no subject */
@@ -376,6 +409,8 @@ confirm(struct replay *r, struct lt_error *err)
 	return lt_error_set(err, LT_E_USAGE, "not confirmed; nothing sent");
 }
 
+/* The recording (--record, or a name of the app and the time) and the
+ * session that writes it, subscribed. */
 static int
 open_record(struct replay *r, struct lt_error *err)
 {
@@ -391,15 +426,12 @@ open_record(struct replay *r, struct lt_error *err)
 		strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
 		path = def = lt_xasprintf("replay-%s-%s.ltrec", r->new->name, ts);
 	}
-	rc = lt_rec_open(&r->rec, path, r->redact, err);
-	if (rc == 0 && !r->ctx->cfg->quiet)
-		fprintf(stderr, "latticectl: replay: recording to %s\n", path);
 	r->path = lt_xstrdup(path);
 	free(def);
-	if (rc == 0 && lt_rec_write_meta(r->rec, r->ctx->orig_argc,
-	    r->ctx->orig_argv, lt_conn_server(r->ctx->conn), r->lattice, NULL,
-	    err) == 0)
-		rc = -1;
+	rc = replay_open_session(r, r->path, err);
+	if (r->recording && !r->ctx->cfg->quiet)
+		fprintf(stderr, "latticectl: replay: recording to %s\n",
+		    r->path);
 	return rc;
 }
 
@@ -411,10 +443,11 @@ aborted(struct replay *r, const struct lt_error *err)
 {
 	cJSON *f = cJSON_CreateObject();
 	struct lt_gap g = { "disconnected", 0, 0, 0, "" };
+	int64_t since = lt_session_disconnected_at(r->s);
 
-	if (r->gt.disconnected_at) {
+	if (since) {
 		g.t_ns = lt_now_ns();
-		g.duration_ns = g.t_ns - r->gt.disconnected_at;
+		g.duration_ns = g.t_ns - since;
 		snprintf(g.detail, sizeof(g.detail), "%.140s; not reconnected",
 		    r->lost);
 		replay_record_gap(r, &g);
@@ -428,7 +461,7 @@ aborted(struct replay *r, const struct lt_error *err)
 }
 
 /* Connect, check the lattice and what wadm holds of the app (read-only),
- * settle the versions, ask; then open the recording, subscribe. */
+ * settle the versions, ask; then open the recording and the session. */
 static int
 start(struct replay *r, struct lt_error *err)
 {
@@ -468,36 +501,17 @@ start(struct replay *r, struct lt_error *err)
 		rc = confirm(r, err);
 	if (rc == 0)
 		rc = open_record(r, err);
-	if (rc == 0) {
-		r->feed = lt_feed_create(4096);
-		lt_feed_set_handler(r->feed, replay_on_item, r, 0);
-		lt_conn_set_feed(ctx->conn, r->feed);
-		rc = replay_subscribe(r, err);
-	}
 	return rc;
 }
 
-/* Unsubscribe, drain, print the timeline, close the recording (abandon
- * it after a failure). */
+/* Close the session (the recording's end record only after a replay
+ * that completed), print the timeline. */
 static void
 finish(struct replay *r, int rc)
 {
-	int i;
-
-	for (i = 0; i < r->nsubs; i++)
-		lt_sub_close(r->subs[i]);
-	if (r->feed) {
-		wait_ns(r, 0);
-		lt_conn_set_feed(r->ctx->conn, NULL);
-		lt_feed_close(r->feed);
-	}
-	if (r->rec)
+	replay_close_session(r, rc);
+	if (r->recording)
 		replay_print(r);
-	if (r->rec && rc == 0)
-		lt_rec_close(r->rec, NULL, NULL);
-	else
-		lt_rec_abandon(r->rec);
-	lt_feed_destroy(r->feed);
 	lt_kv_close(r->kv);
 }
 
@@ -516,10 +530,10 @@ live(struct replay *r, int *nerr, struct lt_error *err)
 		rc = deploy(r, "deploy-new", r->new, err);
 	if (rc == 0)
 		*nerr = evaluate(r);
-	else if (r->rec && r->feed)
+	else if (r->s)
 		aborted(r, err);
 	finish(r, rc);
-	if (r->rec)
+	if (r->recording)
 		replay_summary(r, rc, *nerr);
 	return rc;
 }
@@ -553,7 +567,7 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 		replay_plan(&r, ctx->out);
 	else if (rc == 0 && (rc = can_confirm(&r, err)) == 0)
 		rc = live(&r, &nerr, err);
-	if (otlp > 0 && r.rec && !o->dry_run)
+	if (otlp > 0 && r.recording && !o->dry_run)
 		rc = cmd_otlp_after(ctx, &ot, r.path, r.otlp_from, rc < 0 ? -1 :
 		    nerr ? 1 : 0, err) < 0 ? -1 : rc;	/* findings still count */
 	lt_otlp_target_release(&ot);
@@ -566,8 +580,8 @@ run_replay(struct lt_ctx *ctx, int argc, char **argv, struct lt_error *err)
 	free(r.path);
 	lt_manifest_destroy(r.old);
 	lt_manifest_destroy(r.new);
-	if (rc < 0)
-		return err->code;
+	if (rc < 0)	/* stopped by a signal: 130, as a second one exits */
+		return lt_sig_count() > 0 ? 130 : err->code;
 	return nerr ? LT_E_DIFF : 0;
 }
 

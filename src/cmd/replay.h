@@ -1,7 +1,7 @@
 /* replay.h: what the 'replay' files share: the replay's state (replay.c
- * runs the phases and the findings), turning what the subscriptions see
- * into records (replay-capture.c), and the preflight and checkpoints
- * (replay-check.c). */
+ * runs the phases and the findings), its observation session and what
+ * the session brings as records (replay-capture.c), and the preflight
+ * and checkpoints (replay-check.c). */
 #ifndef LATTICECTL_CMD_REPLAY_H
 #define LATTICECTL_CMD_REPLAY_H
 
@@ -12,19 +12,15 @@
 
 #include "cmd.h"
 #include "latticectl/ctl.h"
-#include "latticectl/feed.h"
 #include "latticectl/gap.h"
 #include "latticectl/kv.h"
 #include "latticectl/manifest.h"
 #include "latticectl/rec.h"
 #include "latticectl/observe.h"
 #include "latticectl/redact.h"
-#include "latticectl/sub.h"
+#include "latticectl/session.h"
 
-#define MAX_SUBS 8
 #define MAX_MINE 64
-
-enum { SUB_EVT, SUB_CTL, SUB_WADM, SUB_CMD, SUB_STATUS, SUB_KV, SUB_INBOX };
 
 struct lt_otlp_target;
 
@@ -46,17 +42,18 @@ struct replay {
 	const struct replay_opts *o;
 	const char *lattice;
 	struct lt_manifest *old, *new;
-	struct lt_rec *rec;
 	char *path;			/* of the recording */
-	struct lt_feed *feed;
-	struct lt_sub *subs[MAX_SUBS];
-	int nsubs;
+	/* the observation: sources, recording, gaps (replay-capture.c);
+	 * its callbacks run on the delivery thread, under its lock */
+	struct lt_session *s;
+	bool recording;			/* the recording was opened */
 	struct lt_ctl ctl;
 	char inbox[160];		/* "{inbox prefix}.>": replies we see */
 	bool warned_inbox;
 	struct lt_kv *kv;		/* CONFIGDATA_{L}, for checkpoints */
 	/* subjects of ctl and wadm requests latticectl itself is about to
-	 * send (a ring), so that their records say "from":"latticectl" */
+	 * send (a ring, under the session's lock), so that their records
+	 * say "from":"latticectl" */
 	char mine[MAX_MINE][192];
 	unsigned nmine;
 	cJSON *recs;			/* every record written, in order */
@@ -66,10 +63,8 @@ struct replay {
 	uint64_t events;
 	int64_t settle_ns, t0;
 	const char *phase;
-	struct lt_gap_tracker gt;	/* disconnects become gap records */
 	char lost[160];			/* the server disconnected from last */
 	enum lt_redact_mode redact;	/* --show-secrets */
-	struct lt_error werr;
 	int64_t wait_ns;		/* --wait: for deployed or failed */
 	/* the app before the replay (read-only wadm calls) */
 	char *status_now;		/* model.status type, or NULL */
@@ -86,18 +81,24 @@ struct replay {
 
 /* replay-capture.c */
 
-/* Subscribe to events, ctl, wadm API, commands and status, CONFIGDATA
- * and the inbox prefix, all into r->feed with on_item's sub ids. */
-int replay_subscribe(struct replay *r, struct lt_error *err);
-/* The feed's handler: one message into its record. */
-void replay_on_item(void *ud, const struct lt_item *it);
-/* A connection item: disconnects, reconnects, client errors and drops
- * become gap records (docs/architecture.md, Data path). */
-void replay_on_conn_item(struct replay *r, const struct lt_item *it);
-void replay_record_gap(struct replay *r, const struct lt_gap *g);
-/* Write a record from the main thread (takes the feed lock); takes
+/* The session r->s: the recording at path (its meta record first;
+ * r->recording once the file is open), then events, ctl, wadm API,
+ * commands and status, CONFIGDATA and the inbox prefix as its sources,
+ * subscribed. Messages become records on the delivery thread;
+ * disconnects, reconnects, client errors and drops become gap records
+ * (docs/architecture.md, Data path). r->s stays NULL when the recording
+ * could not be begun. */
+int replay_open_session(struct replay *r, const char *path,
+    struct lt_error *err);
+/* What is still queued (connection notices), then the end: an end
+ * record after a replay that completed (rc 0), none after a failure (the
+ * recording stays a valid prefix). NULL r->s is fine. */
+void replay_close_session(struct replay *r, int rc);
+/* Write a record from the main thread (takes the session's lock); takes
  * fields. Returns its seq. */
 uint64_t replay_note(struct replay *r, const char *kind, cJSON *fields);
+/* ... and a gap (an outage not over when the replay gives up). */
+void replay_record_gap(struct replay *r, const struct lt_gap *g);
 /* latticectl is about to send a request on subject, or a ctl request on
  * {ctl}.v1.{L}.{tail}: its record will say "from":"latticectl". */
 void replay_expect_subject(struct replay *r, const char *subject);

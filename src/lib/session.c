@@ -54,6 +54,8 @@ struct lt_session {
 	struct lt_buf fields, line;
 	bool done, stdout_closed, dirty, streams_only;
 	bool stopped;			/* the drain is over: deliver no more */
+	bool closed;			/* the connection closed for good */
+	bool interrupted;		/* a pump was woken by a signal */
 	uint64_t shown, messages, prefiltered, discarded, wrote;
 	uint64_t seq;			/* of the last record (meta: 1) */
 	int64_t last_shown, last_flush, drain_until, tick_at;
@@ -85,7 +87,7 @@ lt_session_create(struct lt_session **out, struct lt_conn *conn,
 
 /* A stream read needs a limits stream: reading a work-queue or interest
  * stream could take work from wadm (docs/architecture.md, Subscribing
- * safely). */
+ * safely). 1, or 0 when there is no such stream. */
 static int
 check_stream(struct lt_session *s, const char *name,
     struct lt_stream_info *info, struct lt_error *err)
@@ -96,15 +98,29 @@ check_stream(struct lt_session *s, const char *name,
 		return lt_error_set(err, LT_E_USAGE, "stream '%s': no connection",
 		    name);
 	rc = lt_stream_info(s->conn, name, info, err);
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
-		return lt_error_set(err, LT_E_RUNTIME, "no '%s' stream on this "
-		    "server", name);
+	if (rc <= 0)
+		return rc;
 	if (info->retention != LT_RETENTION_LIMITS)
 		return lt_error_set(err, LT_E_RUNTIME, "stream '%s' is not a "
 		    "limits stream; reading it could take work from wadm", name);
-	return 0;
+	return 1;
+}
+
+/* A KV source reads $KV.<bucket>.>: through the bucket's stream, after
+ * its last revision unless told where to start; or, the bucket absent,
+ * as a core subscription (subjects_if_absent). */
+static void
+kv_subjects(struct lt_session *s, struct source *d, bool absent)
+{
+	free((char *)d->src.subject);
+	d->src.subject = lt_xasprintf("$KV.%s.>", d->src.stream);
+	d->key_at = strlen(d->src.subject) - 1;
+	if (absent) {
+		d->src.kind = LT_SOURCE_CORE;
+		s->streams_only = false;
+	} else if (!d->src.start_seq && !d->src.start_ns) {
+		d->src.start_seq = d->info.last_seq + 1;
+	}
 }
 
 int
@@ -113,6 +129,7 @@ lt_session_add(struct lt_session *s, const struct lt_session_source *src,
 {
 	struct source *d;
 	char *stream;
+	int rc;
 
 	if (s->nsrc == MAX_SOURCES)
 		return lt_error_set(err, LT_E_USAGE, "too many subscriptions "
@@ -129,19 +146,14 @@ lt_session_add(struct lt_session *s, const struct lt_session_source *src,
 	}
 	stream = src->kind == LT_SOURCE_KV ?
 	    lt_xasprintf("KV_%s", src->stream) : lt_xstrdup(src->stream);
-	if (check_stream(s, stream, &d->info, err) < 0) {
-		free(stream);
-		return -1;
-	}
+	rc = check_stream(s, stream, &d->info, err);
+	if (rc == 0 && !(src->kind == LT_SOURCE_KV && src->subjects_if_absent))
+		rc = lt_error_set(err, LT_E_RUNTIME, "no '%s' stream on this "
+		    "server", stream);
+	if (rc >= 0 && src->kind == LT_SOURCE_KV)
+		kv_subjects(s, d, rc == 0);
 	free(stream);
-	if (src->kind == LT_SOURCE_KV) {
-		free((char *)d->src.subject);
-		d->src.subject = lt_xasprintf("$KV.%s.>", src->stream);
-		d->key_at = strlen(d->src.subject) - 1;
-		if (!src->start_seq && !src->start_ns)
-			d->src.start_seq = d->info.last_seq + 1;
-	}
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 const struct lt_stream_info *
@@ -194,7 +206,7 @@ lt_session_open_outputs(struct lt_session *s, FILE *out,
 	if (colors)
 		s->col = colors;
 	lt_lines_init(&s->lines, out, width);
-	if (format == LT_FMT_NDJSON || format == LT_FMT_JSON) {
+	if (out && (format == LT_FMT_NDJSON || format == LT_FMT_JSON)) {
 		s->nd = lt_rec_open_fp(out);
 		lt_rec_set_autoflush(s->nd, false);
 		lt_rec_set_redaction(s->nd, s->cfg.redact);
@@ -507,13 +519,19 @@ emit_gap(struct lt_session *s, const struct lt_gap *g)
 	lt_buf_reset(&s->fields);
 	lt_gap_format_fields(g, recovered, &s->fields);
 	lt_session_write(s, "gap", g->t_ns, &s->fields);
-	if (s->format == LT_FMT_TEXT || s->format == LT_FMT_WIDE) {
+	if (s->out && (s->format == LT_FMT_TEXT || s->format == LT_FMT_WIDE)) {
 		lt_buf_reset(&s->line);
 		lt_gap_format_text(g, recovered, s->col, &s->line);
 		lt_session_line(s, g->t_ns, &s->line);
 	}
 	if (s->cfg.on_gap)
 		s->cfg.on_gap(s->cfg.ud, s, g);
+}
+
+void
+lt_session_gap(struct lt_session *s, const struct lt_gap *g)
+{
+	emit_gap(s, g);
 }
 
 static void
@@ -544,11 +562,13 @@ on_conn_item(struct lt_session *s, const struct lt_item *it)
 		fprintf(s->cfg.notices, "latticectl: %s: reconnected to %s\n",
 		    s->cfg.name, it->detail);
 	if (it->kind == LT_ITEM_CLOSED)
-		s->done = true;
+		s->done = s->closed = true;
 	else if (it->kind == LT_ITEM_SLOW)
 		check_dropped(s, it->t_ns);
 	else if (lt_gap_on_item(&s->gt, it, &g))
 		emit_gap(s, &g);
+	if (s->cfg.on_conn)
+		s->cfg.on_conn(s->cfg.ud, s, it);
 }
 
 /* One item from the queue: a message (queue delivery), or a connection
@@ -703,28 +723,40 @@ drain(struct lt_session *s)
 	lt_feed_unlock(s->feed);
 }
 
+/* One turn of the loop: the next item, or none by the next deadline (or
+ * by until when that is earlier; 0: no such bound), handled. *rc says
+ * which (lt_feed_next's answer; 0 when the session was done already).
+ * False ends the loop. */
+static bool
+turn(struct lt_session *s, int64_t until, int *rc, struct lt_item *it)
+{
+	int64_t deadline;
+	bool go;
+
+	*rc = 0;
+	lt_feed_lock(s->feed);
+	deadline = s->done ? -1 : earliest(next_deadline(s), until);
+	lt_feed_unlock(s->feed);
+	if (deadline < 0)
+		return false;
+	*rc = lt_feed_next(s->feed, deadline, it);
+	lt_feed_lock(s->feed);
+	go = step(s, *rc, it);
+	lt_feed_unlock(s->feed);
+	return go;
+}
+
 int
 lt_session_run(struct lt_session *s, struct lt_error *err)
 {
 	struct lt_item it;
-	bool go = true;
-	int64_t deadline;
 	int rc;
 
 	lt_feed_lock(s->feed);
 	tick(s, false);
 	lt_feed_unlock(s->feed);
-	while (go) {
-		lt_feed_lock(s->feed);
-		deadline = s->done ? -1 : next_deadline(s);
-		lt_feed_unlock(s->feed);
-		if (deadline < 0)
-			break;
-		rc = lt_feed_next(s->feed, deadline, &it);
-		lt_feed_lock(s->feed);
-		go = step(s, rc, &it);
-		lt_feed_unlock(s->feed);
-	}
+	while (turn(s, 0, &rc, &it))
+		;
 	if (lt_sig_count() > 0)
 		drain(s);
 	lt_feed_lock(s->feed);
@@ -745,6 +777,69 @@ lt_session_run(struct lt_session *s, struct lt_error *err)
 	return 0;
 }
 
+/* What a pump answers (lt_session_pump); under the lock. */
+static int
+pump_answer(const struct lt_session *s, struct lt_error *err)
+{
+	if (s->rerr.code != LT_OK || s->werr.code != LT_OK) {
+		*err = s->rerr.code != LT_OK ? s->rerr : s->werr;
+		return -1;
+	}
+	if (s->closed)
+		return lt_error_set(err, LT_E_CONNECT, "the connection to the "
+		    "server closed");
+	if (s->interrupted)
+		return lt_error_set(err, LT_E_RUNTIME, "interrupted by a "
+		    "signal");
+	return s->done ? 1 : 0;
+}
+
+int
+lt_session_pump(struct lt_session *s, int64_t until, struct lt_error *err)
+{
+	struct lt_item it;
+	bool go;
+	int rc;
+
+	if (until <= 0)
+		until = 1;	/* passed: what is queued now */
+	while ((go = turn(s, until, &rc, &it)) && (lt_mono_ns() < until ||
+	    (rc > 0 && it.backlog > 0)))
+		;
+	lt_feed_lock(s->feed);
+	if (!go) {	/* done, or woken while not done: a signal */
+		s->interrupted = s->interrupted || (rc < 0 && !s->done);
+		s->done = true;
+	}
+	rc = pump_answer(s, err);
+	lt_feed_unlock(s->feed);
+	return rc;
+}
+
+void
+lt_session_lock(struct lt_session *s)
+{
+	lt_feed_lock(s->feed);
+}
+
+void
+lt_session_unlock(struct lt_session *s)
+{
+	lt_feed_unlock(s->feed);
+}
+
+int64_t
+lt_session_disconnected_at(const struct lt_session *s)
+{
+	return s->gt.disconnected_at;
+}
+
+void
+lt_session_flush(struct lt_session *s)
+{
+	flush_outputs(s);
+}
+
 void
 lt_session_stats(const struct lt_session *s, struct lt_session_stats *st)
 {
@@ -754,6 +849,25 @@ lt_session_stats(const struct lt_session *s, struct lt_session_stats *st)
 	st->dropped = (uint64_t)s->gt.dropped + s->discarded;
 	st->messages = s->messages;
 	st->prefiltered = s->prefiltered;
+}
+
+/* A recording's end record (end_fields' members; none when it answers
+ * NULL: a valid prefix). */
+static int
+close_rec(struct lt_session *s, struct lt_rec *r, int rc, bool file,
+    struct cJSON *(*end_fields)(void *ud, int rc, bool file),
+    struct lt_error *err)
+{
+	cJSON *f;
+
+	if (r == NULL)
+		return 0;
+	f = end_fields ? end_fields(s->cfg.ud, rc, file) : cJSON_CreateObject();
+	if (f == NULL) {
+		lt_rec_abandon(r);
+		return 0;
+	}
+	return lt_rec_close(r, f, err);
 }
 
 int
@@ -772,12 +886,10 @@ lt_session_close(struct lt_session *s, int rc,
 	if (s->conn)
 		lt_conn_set_feed(s->conn, NULL);
 	lt_feed_destroy(s->feed);
-	if (s->rec && lt_rec_close(s->rec, end_fields ? end_fields(s->cfg.ud,
-	    rc, true) : NULL, err) < 0)
+	if (close_rec(s, s->rec, rc, true, end_fields, err) < 0)
 		ret = -1;
 	if (s->nd && rc == 0 && !s->stdout_closed)
-		lt_rec_close(s->nd, end_fields ? end_fields(s->cfg.ud, rc,
-		    false) : NULL, NULL);
+		close_rec(s, s->nd, rc, false, end_fields, NULL);
 	else if (s->nd)
 		lt_rec_abandon(s->nd);
 	for (i = 0; i < s->nsrc; i++) {

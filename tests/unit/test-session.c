@@ -3,9 +3,13 @@
  * cheap test, the clock, redaction once and on_msg in order; gaps become
  * records, lines and notices; stop conditions (count, idle, until) end
  * the run; a reader gone ends it quietly; meta and end records frame the
- * ndjson output. Subscriptions themselves are tested by the integration
- * tests (t2000, t3200, t4000). */
+ * ndjson output. A driving command's pump delivers by its deadline and
+ * returns at it, early on a stop, a closed connection or a signal; a
+ * recording without stdout, without an end record after a failure.
+ * Subscriptions themselves are tested by the integration tests (t2000,
+ * t3200, t4000). */
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 #include "latticectl/session.h"
 #include "latticectl/util.h"
 #include "tap.h"
+#include "tmpdir.h"
 
 #define MS 1000000LL
 
@@ -27,6 +32,7 @@ struct seen {
 	int64_t recv_ns[4];
 	int tags[4];
 	int gaps, ticks, last_ticks;
+	int disconnects, closes;	/* on_conn */
 	bool defer;
 };
 
@@ -117,7 +123,7 @@ push_conn(struct lt_session *s, enum lt_item_kind kind, const char *detail)
 }
 
 static char *
-slurp(FILE *fp)
+slurp_fp(FILE *fp)
 {
 	struct lt_buf b = LT_BUF_INIT;
 	char chunk[512];
@@ -211,8 +217,8 @@ test_pipeline(void)
 	is_int(st.gaps, 1, "stats: gaps");
 	is_int(st.prefiltered, 1, "stats: prefiltered");
 	is_int(lt_session_close(s, 0, end_fields, &err), 0, "closed");
-	text = slurp(out);
-	note = slurp(notices);
+	text = slurp_fp(out);
+	note = slurp_fp(notices);
 	ok(strncmp(text, "{\"schema\":\"latticectl.rec/1\",\"seq\":1,", 37) == 0
 	    && strstr(text, "\"kind\":\"meta\"") < strchr(text, '\n'),
 	    "a meta record first");
@@ -368,6 +374,226 @@ test_clean(void)
 	fclose(out);
 }
 
+/* ---- pump: a command that drives ---- */
+
+/* A message that says "stop" stops the session (a driver's own stop). */
+static bool
+on_msg_stop(void *ud, struct lt_session *s, struct lt_msg *m)
+{
+	(void)on_msg(ud, s, m);
+	if (strstr(m->data, "stop"))
+		lt_session_stop(s);
+	return false;
+}
+
+static void
+on_conn(void *ud, struct lt_session *s, const struct lt_item *it)
+{
+	struct seen *v = ud;
+
+	(void)s;
+	v->disconnects += it->kind == LT_ITEM_DISCONNECTED;
+	v->closes += it->kind == LT_ITEM_CLOSED;
+}
+
+struct producer {
+	struct lt_session *s;
+	pthread_t t;
+};
+
+static void *
+produce(void *arg)
+{
+	struct producer *p = arg;
+
+	push_msg(p->s, 3, "a.from-thread", "{\"n\":1}");
+	push_msg(p->s, 3, "a.stop", "{\"stop\":true}");
+	return NULL;
+}
+
+/* Pumped messages arrive by the deadline; the pump returns at it when
+ * nothing comes, and with a deadline passed takes only what is queued. */
+static void
+test_pump_deadline(void)
+{
+	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	struct seen v;
+	FILE *out = tmpfile();
+	struct lt_session *s;
+	int64_t t0;
+
+	memset(&v, 0, sizeof(v));
+	s = session(&v, &sc, out, LT_FMT_NDJSON);
+	push_msg(s, 1, "a.one", "{\"n\":1}");
+	t0 = lt_mono_ns();
+	is_int(lt_session_pump(s, t0 + 30 * MS, &err), 0, "a pump returns "
+	    "0 at its deadline");
+	is_int(v.n, 1, "the message pushed arrived by then");
+	ok(lt_mono_ns() >= t0 + 30 * MS, "not before the deadline");
+	t0 = lt_mono_ns();
+	is_int(lt_session_pump(s, t0 + 20 * MS, &err), 0, "nothing comes: 0");
+	ok(lt_mono_ns() >= t0 + 20 * MS && lt_mono_ns() < t0 + 5000 * MS,
+	    "at the deadline");
+	push_msg(s, 1, "a.two", "{\"n\":2}");
+	push_msg(s, 1, "a.three", "{\"n\":3}");
+	t0 = lt_mono_ns();
+	is_int(lt_session_pump(s, 0, &err), 0, "a deadline passed: 0");
+	is_int(v.n, 3, "with what was queued handled");
+	ok(lt_mono_ns() < t0 + 5000 * MS, "without waiting");
+	ok(!lt_session_done(s), "the session goes on");
+	lt_session_close(s, 0, end_fields, NULL);
+	fclose(out);
+}
+
+/* Messages from another thread, queued or direct, while the pump waits;
+ * the command's stop returns it early with 1, and again after. */
+static void
+test_pump_thread(enum lt_session_delivery delivery, const char *what)
+{
+	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	struct producer p;
+	struct seen v;
+	FILE *out = tmpfile();
+	int64_t t0 = lt_mono_ns();
+
+	memset(&v, 0, sizeof(v));
+	sc.delivery = delivery;
+	sc.on_msg = on_msg_stop;
+	p.s = session(&v, &sc, out, LT_FMT_NDJSON);
+	if (pthread_create(&p.t, NULL, produce, &p) != 0) {
+		ok(0, "thread");
+		return;
+	}
+	is_int(lt_session_pump(p.s, t0 + 10000 * MS, &err), 1, "%s: a stop "
+	    "returns the pump early with 1", what);
+	pthread_join(p.t, NULL);
+	ok(lt_mono_ns() < t0 + 10000 * MS, "%s: before the deadline", what);
+	lt_session_lock(p.s);
+	is_int(v.n, 2, "%s: both messages arrived", what);
+	lt_session_unlock(p.s);
+	is_int(lt_session_pump(p.s, lt_mono_ns() + 10000 * MS, &err), 1,
+	    "%s: and again at once", what);
+	lt_session_close(p.s, 0, end_fields, NULL);
+	fclose(out);
+}
+
+/* Connection notices through a pump: a disconnect is held (and said to
+ * on_conn), its reconnect is a gap; a closed connection and a signal end
+ * every later pump with an error. */
+static void
+test_pump_conn(void)
+{
+	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	struct seen v;
+	FILE *out = tmpfile();
+	struct lt_session *s;
+
+	memset(&v, 0, sizeof(v));
+	sc.on_gap = on_gap;
+	sc.on_conn = on_conn;
+	s = session(&v, &sc, out, LT_FMT_NDJSON);
+	push_conn(s, LT_ITEM_DISCONNECTED, "nats://127.0.0.1:4222");
+	is_int(lt_session_pump(s, 0, &err), 0, "a disconnect: the pump goes "
+	    "on");
+	ok(lt_session_disconnected_at(s) > 0 && v.disconnects == 1,
+	    "held, and said to on_conn");
+	push_conn(s, LT_ITEM_RECONNECTED, "nats://127.0.0.1:4223");
+	is_int(lt_session_pump(s, 0, &err), 0, "its reconnect");
+	ok(lt_session_disconnected_at(s) == 0 && v.gaps == 1,
+	    "is a gap (on_gap)");
+	push_conn(s, LT_ITEM_CLOSED, "");
+	is_int(lt_session_pump(s, lt_mono_ns() + 10000 * MS, &err), -1,
+	    "a closed connection ends the pump");
+	is_int(err.code, LT_E_CONNECT, "as a connection error");
+	ok(v.closes == 1, "said to on_conn");
+	lt_error_clear(&err);
+	is_int(lt_session_pump(s, lt_mono_ns() + 10000 * MS, &err), -1,
+	    "and every later pump");
+	is_int(err.code, LT_E_CONNECT, "the same way");
+	lt_session_close(s, -1, end_fields, NULL);
+
+	memset(&sc, 0, sizeof(sc));
+	s = session(&v, &sc, out, LT_FMT_NDJSON);
+	lt_feed_wake(lt_session_feed(s));	/* as the first signal does */
+	is_int(lt_session_pump(s, lt_mono_ns() + 10000 * MS, &err), -1,
+	    "a signal ends the pump");
+	is_str(err.msg, "interrupted by a signal", "saying so");
+	lt_session_close(s, -1, end_fields, NULL);
+	fclose(out);
+}
+
+static cJSON *
+end_if_ok(void *ud, int rc, bool file)
+{
+	(void)ud;
+	(void)file;
+	return rc == 0 ? cJSON_CreateObject() : NULL;
+}
+
+/* A recording and nothing on stdout (replay's outputs): records written
+ * from the command's thread under the lock, a gap of its own; the end
+ * record only when end_fields gives members. */
+static char *
+record_one(const char *name, int rc)
+{
+	struct lt_session_config sc = LT_SESSION_CONFIG_INIT;
+	struct lt_error err = LT_ERROR_INIT;
+	struct lt_gap g = { "disconnected", 0, 1500 * MS, 0, "x; not "
+	    "reconnected" };
+	struct lt_buf b = LT_BUF_INIT;
+	char *argv[] = { "latticectl", "test", NULL };
+	struct lt_session *s;
+	struct seen v;
+
+	memset(&v, 0, sizeof(v));
+	sc.name = "test";
+	sc.ud = &v;
+	sc.on_msg = on_msg;
+	sc.on_gap = on_gap;
+	lt_session_create(&s, NULL, &sc, &err);
+	ok(lt_session_open_outputs(s, NULL, LT_FMT_TEXT, NULL, 0,
+	    tmp(name), 2, argv, "default", &err) == 0 &&
+	    lt_session_recording(s), "a recording without stdout");
+	lt_session_start(s, &err);
+	lt_buf_adds(&b, "\"phase\":\"one\"");
+	g.t_ns = lt_now_ns();
+	lt_session_lock(s);
+	is_int(lt_session_write(s, "phase", 0, &b), 2, "a record: seq 2");
+	lt_session_gap(s, &g);
+	is_int(lt_session_seq(s), 3, "a gap of the command's: seq 3");
+	lt_session_unlock(s);
+	is_int(v.gaps, 1, "on_gap");
+	lt_buf_release(&b);
+	lt_session_close(s, rc, end_if_ok, NULL);
+	return slurp(name, NULL);
+}
+
+static void
+test_recording_only(void)
+{
+	char *text;
+
+	tmpdir_make("test-session");
+	text = record_one("ok.ltrec", 0);
+	ok(strstr(text, "\"kind\":\"meta\"") &&
+	    strstr(text, "\"kind\":\"phase\",\"phase\":\"one\"") &&
+	    strstr(text, "\"kind\":\"gap\",\"reason\":\"disconnected\","
+	    "\"duration_ms\":1500,\"dropped\":0,\"detail\":\"x; not "
+	    "reconnected\"") && strstr(text, "\"kind\":\"end\",\"records\":4"),
+	    "meta, the records, the end record");
+	free(text);
+	text = record_one("failed.ltrec", -1);
+	ok(strstr(text, "\"kind\":\"gap\"") &&
+	    !strstr(text, "\"kind\":\"end\""), "after a failure, no end "
+	    "record: a valid prefix");
+	free(text);
+	is_int(tmpdir_remove((const char *const[]){ "ok.ltrec",
+	    "failed.ltrec", NULL }), 0, "nothing else left");
+}
+
 int
 main(void)
 {
@@ -378,5 +604,10 @@ main(void)
 	test_redact_later();
 	test_stops();
 	test_reader_gone();
+	test_pump_deadline();
+	test_pump_thread(LT_DELIVER_QUEUE, "queued");
+	test_pump_thread(LT_DELIVER_DIRECT, "direct");
+	test_pump_conn();
+	test_recording_only();
 	done_testing();
 }

@@ -244,6 +244,17 @@ int lt_session_run(struct lt_session *s, struct lt_error *err);
  * same answer again on every later call. Not from a callback. */
 int lt_session_pump(struct lt_session *s, int64_t deadline_ns,
     struct lt_error *err);
+/* Pump until everything the server sent before now has reached on_msg:
+ * publishes an empty marker on prefix.<n>, a subject one of the
+ * session's core sources covers (an inbox of the command's own), and
+ * pumps until that source brings it back (nats.c delivers every
+ * subscription's messages in arrival order; the marker never reaches
+ * the command). For a command that must not begin a new phase while the
+ * observed copy of a reply it already has is still on its way. 0, or -1
+ * with err as lt_session_pump, or LT_E_TIMEOUT when the marker was not
+ * back by deadline_ns. Not from a callback. */
+int lt_session_sync(struct lt_session *s, const char *prefix,
+    int64_t deadline_ns, struct lt_error *err);
 /* The session's lock, which every callback runs under (on the delivery
  * thread with LT_DELIVER_DIRECT): a driving command takes it around
  * the state it shares with its callbacks and around lt_session_write,

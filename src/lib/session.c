@@ -9,6 +9,7 @@
 #include "latticectl/conn.h"
 #include "latticectl/feed.h"
 #include "latticectl/rec.h"
+#include "latticectl/req.h"
 #include "latticectl/session.h"
 #include "latticectl/sig.h"
 #include "latticectl/sub.h"
@@ -56,6 +57,9 @@ struct lt_session {
 	bool stopped;			/* the drain is over: deliver no more */
 	bool closed;			/* the connection closed for good */
 	bool interrupted;		/* a pump was woken by a signal */
+	char *sync_subject;		/* lt_session_sync's marker, awaited */
+	bool synced;			/* ... and back */
+	uint64_t nsync;
 	uint64_t shown, messages, prefiltered, discarded, wrote;
 	uint64_t seq;			/* of the last record (meta: 1) */
 	int64_t last_shown, last_flush, drain_until, tick_at;
@@ -303,10 +307,16 @@ deliver(struct lt_session *s, struct lt_msg *m)
 {
 	const struct source *src;
 	const char *rs = NULL;
-	int pass = s->cfg.prefilter ? s->cfg.prefilter(s->cfg.ud, m) :
-	    LT_SESSION_PASS;
+	int pass;
 	bool kept;
 
+	if (s->sync_subject && !strcmp(m->subject, s->sync_subject)) {
+		s->synced = true;	/* lt_session_sync's own marker */
+		lt_feed_nudge(s->feed);
+		return false;
+	}
+	pass = s->cfg.prefilter ? s->cfg.prefilter(s->cfg.ud, m) :
+	    LT_SESSION_PASS;
 	if (pass == LT_SESSION_DROP) {
 		s->prefiltered++;
 		return false;
@@ -794,6 +804,18 @@ pump_answer(const struct lt_session *s, struct lt_error *err)
 	return s->done ? 1 : 0;
 }
 
+/* lt_session_sync's marker came back (a pump then returns early). */
+static bool
+marker_back(struct lt_session *s)
+{
+	bool back;
+
+	lt_feed_lock(s->feed);
+	back = s->sync_subject && s->synced;
+	lt_feed_unlock(s->feed);
+	return back;
+}
+
 int
 lt_session_pump(struct lt_session *s, int64_t until, struct lt_error *err)
 {
@@ -803,8 +825,8 @@ lt_session_pump(struct lt_session *s, int64_t until, struct lt_error *err)
 
 	if (until <= 0)
 		until = 1;	/* passed: what is queued now */
-	while ((go = turn(s, until, &rc, &it)) && (lt_mono_ns() < until ||
-	    (rc > 0 && it.backlog > 0)))
+	while ((go = turn(s, until, &rc, &it)) && !marker_back(s) &&
+	    (lt_mono_ns() < until || (rc > 0 && it.backlog > 0)))
 		;
 	lt_feed_lock(s->feed);
 	if (!go) {	/* done, or woken while not done: a signal */
@@ -812,6 +834,37 @@ lt_session_pump(struct lt_session *s, int64_t until, struct lt_error *err)
 		s->done = true;
 	}
 	rc = pump_answer(s, err);
+	lt_feed_unlock(s->feed);
+	return rc;
+}
+
+int
+lt_session_sync(struct lt_session *s, const char *prefix, int64_t deadline,
+    struct lt_error *err)
+{
+	char *subject;
+	int rc = 0;
+
+	lt_feed_lock(s->feed);
+	subject = lt_xasprintf("%s.%llu", prefix, (unsigned long long)
+	    ++s->nsync);
+	free(s->sync_subject);
+	s->sync_subject = subject;
+	s->synced = false;
+	lt_feed_unlock(s->feed);
+	if (lt_pub(s->conn, subject, "", 0, err) < 0)
+		rc = -1;
+	while (rc == 0 && !marker_back(s) && lt_mono_ns() < deadline &&
+	    (rc = lt_session_pump(s, deadline, err)) == 0)
+		;
+	if (rc == 1)	/* done: nothing more is delivered anyway */
+		rc = 0;
+	else if (rc == 0 && !marker_back(s))
+		rc = lt_error_set(err, LT_E_TIMEOUT, "the server did not send "
+		    "back '%s' within the timeout", subject);
+	lt_feed_lock(s->feed);
+	free(s->sync_subject);
+	s->sync_subject = NULL;
 	lt_feed_unlock(s->feed);
 	return rc;
 }
@@ -898,6 +951,7 @@ lt_session_close(struct lt_session *s, int rc,
 	}
 	lt_buf_release(&s->fields);
 	lt_buf_release(&s->line);
+	free(s->sync_subject);
 	free(s);
 	return ret;
 }

@@ -178,6 +178,7 @@ unlike() {
 	if printf '%s' "$1" | grep -Eq -- "$2"; then
 		ok 1 "$3"
 		printf '#   unexpectedly matches: %s\n' "$2"
+		printf '%s\n' "$1" | grep -E -- "$2" | head -5 | sed 's/^/#     /'
 	else
 		ok 0 "$3"
 	fi

@@ -24,7 +24,10 @@
  *   public keys identify hosts and components);
  * - a word part containing "auth" (auth, oauth, Authorization, authToken)
  *   other than author, authors, authored and authority;
- * - a word part that is exactly "pass" or "pwd" (db_pass, PG_PWD). */
+ * - a word part that is exactly "pass" or "pwd" (db_pass, PG_PWD);
+ * but never an nkey public key (a prefix letter other than S and 55
+ * upper-case base32 characters): host, component and provider ids key
+ * wadm_state's maps and inventories and hold any letters ("...JWT..."). */
 #ifndef LATTICECTL_REDACT_H
 #define LATTICECTL_REDACT_H
 

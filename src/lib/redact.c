@@ -21,6 +21,7 @@
 #include "latticectl/buf.h"
 #include "latticectl/json.h"
 #include "latticectl/msg.h"
+#include "latticectl/nkey.h"
 #include "latticectl/redact.h"
 #include "latticectl/util.h"
 #include "banned.h"
@@ -269,6 +270,25 @@ lt_redact_name_is_secret_n(const char *name, size_t n)
 	return m->secret;
 }
 
+/* An nkey public key (a host, component or provider id: a prefix
+ * letter and 55 upper-case base32 characters) names what it keys
+ * (wadm_state's maps, inventories), never a secret, whatever letters it
+ * happens to hold ("...RJWT64...", "...SEED..."). A seed starts with S. */
+static bool
+is_public_nkey(const char *name, size_t n)
+{
+	size_t i;
+
+	if (n != LT_NKEY_PUBLIC_LEN || name[0] == '\0' ||
+	    !strchr("ACMNOUVX", name[0]))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!(name[i] >= 'A' && name[i] <= 'Z') &&
+		    !(name[i] >= '2' && name[i] <= '7'))
+			return false;
+	return true;
+}
+
 static bool
 name_is_secret_n(const char *name, size_t n)
 {
@@ -279,6 +299,8 @@ name_is_secret_n(const char *name, size_t n)
 	bool word;
 	size_t i;
 
+	if (is_public_nkey(name, n))
+		return false;
 	if (n < sizeof(low)) {	/* the fast path; longer names walk below */
 		for (i = 0; i < n; i++) {
 			low[i] = (char)tolower((unsigned char)name[i]);

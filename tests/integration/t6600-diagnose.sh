@@ -128,7 +128,7 @@ done
 start_sim --lattice fixed --hosts 1 --wadm-mode fixed --heartbeat 1s --wadm-backoff 1s
 deploy fixed v1
 wait_for "fixed: v1 deployed" 30 status_is fixed deployed
-bg_lt healthy -x fixed diagnose --until settled --settle 3s --timeout 90s
+bg_lt healthy -x fixed diagnose --until settled --settle 3s --timeout 90s --record "$TEST_DIR/healthy.ltrec"
 DIAG=$LAST_PID
 deploy fixed v2
 wait_pid "$DIAG" 120

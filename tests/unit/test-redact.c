@@ -44,7 +44,14 @@ test_names(void)
 		"public_key", "publicKey", "pubkey",
 		"host_public_keys", "keyboard", "keyspace", "author",
 		"authority", "image", "name", "host_id", "passenger", "compass",
-		"component_id", "", NULL,
+		"component_id", "",
+		/* nkey public keys, which key wadm_state and inventories:
+		 * ids, whatever letters they happen to hold (JWT, SEED,
+		 * TOKEN, KEY, PWD, AUTH) */
+		"NNI6HX6POFS36ZXOK7HA2NMG6T6U5ORQGBWA4M7O7RJWT64C6HKA5FEB",
+		"MBSEEDQ2TOKENAUTH7PWDKEYABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+		"VABCDEFGHIJKLMNOPQRSTUVWXYZ234567SECRETPASSWORDQRSTUVWXY",
+		NULL,
 	};
 	size_t i;
 
@@ -55,6 +62,12 @@ test_names(void)
 		ok(!lt_redact_name_is_secret(plain[i]), "'%s' is not secret",
 		    plain[i]);
 	ok(!lt_redact_name_is_secret(NULL), "NULL is not secret");
+	ok(lt_redact_name_is_secret("SNI6HX6POFS36ZXOK7HA2NMG6T6U5ORQGBWA4M7"
+	    "O7RJWT64C6HKA5FEB"), "a seed-shaped name (S...) is checked as "
+	    "any name");
+	ok(lt_redact_name_is_secret("NNI6HX6POFS36ZXOK7HA2NMG6T6U5ORQGBWA4M7"
+	    "O7RJWT64C6HKA5FE_jwt"), "so is a name one character off an "
+	    "nkey");
 	{
 		char longname[300];
 

@@ -85,6 +85,8 @@ struct watch {
 	bool raw_kept;			/* the raw decision kept the message
 					 * the prefilter just passed */
 	struct lt_filter_raw raw;	/* ... and what it learned of it */
+	const char *raw_tp;		/* ... and its traceparent (looked up
+					 * once per message) */
 	uint64_t invalid, filtered;
 	uint64_t heard;			/* messages from wasmbus.evt.{L} */
 	bool whole_lattice;		/* subscribed to all of them */
@@ -231,7 +233,7 @@ show_kept(struct watch *w, struct lt_msg *m)
 		}
 		emit_text(w, shown);
 	}
-	record_msg(w, m, "event", "event", lt_rec_traceparent(m));
+	record_msg(w, m, "event", "event", w->raw_tp);
 	count_shown(w, last_token(w->raw.type), false);
 }
 
@@ -285,15 +287,14 @@ learn(struct watch *w, const struct lt_msg *m)
 static int
 raw_decide(struct watch *w, const struct lt_msg *m)
 {
-	const char *tp;
 	bool text = w->ctx->format == LT_FMT_TEXT;
 
 	if (lt_filter_is_empty(w->filter) && !lt_session_ndjson(w->ss) &&
 	    !text)
 		return LT_SESSION_PASS;	/* wide, raw: decoded anyway */
-	tp = lt_rec_traceparent(m);
+	w->raw_tp = lt_rec_traceparent(m);
 	switch (lt_filter_match_raw(w->filter, m->subject, m->data,
-	    (size_t)m->len, tp, w->o->redact, &w->raw)) {
+	    (size_t)m->len, w->raw_tp, w->o->redact, &w->raw)) {
 	case LT_FILTER_NO:
 		w->filtered++;
 		return LT_SESSION_DROP;

@@ -587,7 +587,7 @@ lt_event_format_text_raw(const char *raw, const struct lt_json_members *keep,
 {
 	struct lt_buf tmp = LT_BUF_INIT;
 	struct raw_event re;
-	char type[128], host[16];
+	char type[128], id[9], host[16];
 	const char *h;
 	size_t n, mark = out->len;
 	int sev, rc;
@@ -598,8 +598,8 @@ lt_event_format_text_raw(const char *raw, const struct lt_json_members *keep,
 	    (sev = raw_severity(&re)) < 0 ||
 	    raw_event_host(&re, &h, &n) != LT_FILTER_YES)
 		return -1;
-	snprintf(host, sizeof(host), "%.*s", h && n ? (int)(n < 8 ? n : 8) :
-	    1, h && n ? h : "-");
+	snprintf(id, sizeof(id), "%.*s", (int)(n < 8 ? n : 8), h ? h : "");
+	lt_event_short_id(id, host, sizeof(host));
 	add_head(out, sev, *shown_ns, re.type, host, col);
 	rc = raw_type_fields(&re, out, &tmp);
 	lt_buf_release(&tmp);
